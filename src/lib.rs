@@ -1,0 +1,8 @@
+//! # ikou — carry your mail from a legacy IMAP/POP server to Microsoft 365
+//!
+//! A pure core (`model`, `compare`, `archive` manifest logic, `report`) knows nothing of
+//! sockets or terminals; protocol adapters (`net`, `imap`, `pop3`) sit behind small types;
+//! `service` composes them into use cases; `cli` and `tui` are two thin faces over `service`.
+//! The old server is only ever reached through `imap::ReadSession`, which cannot write.
+
+pub mod model;

@@ -1,0 +1,1 @@
+//! # ikou-testbed
