@@ -1,0 +1,217 @@
+//! # IMAP adapter: connect, authenticate, and the read-only session
+//!
+//! Built on async-imap. [`connect`] opens the transport (TLS, STARTTLS or an explicitly
+//! allowed plaintext connection), reads the greeting and signs in with LOGIN, AUTHENTICATE
+//! PLAIN or XOAUTH2. The old server is then only reachable through [`ReadSession`], whose
+//! methods cannot change anything on the server.
+
+mod auth;
+mod read;
+pub mod utf7;
+
+pub use auth::{AuthMethod, Credentials};
+pub use read::{BodyStream, FetchedBody, ReadSession};
+
+use thiserror::Error;
+
+use crate::net::{self, Endpoint, MailStream, NetError, Security, Timeouts, TlsPolicy};
+
+pub(crate) type Session = async_imap::Session<MailStream>;
+type Client = async_imap::Client<MailStream>;
+
+/// How to reach one IMAP server.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub endpoint: Endpoint,
+    pub tls: TlsPolicy,
+    pub timeouts: Timeouts,
+    /// Sending a password over an unencrypted connection is refused unless this is set.
+    pub allow_plaintext: bool,
+}
+
+/// Everything that can go wrong talking IMAP, named so a user can act on it.
+#[derive(Debug, Error)]
+pub enum ImapError {
+    #[error(transparent)]
+    Net(#[from] NetError),
+    #[error(
+        "{server}: refusing to send the password without encryption; use security = \"tls\" or \"starttls\", or set allow_plaintext = true in the profile if you really mean it"
+    )]
+    PlaintextRefused { server: String },
+    #[error("{server}: the server does not offer STARTTLS; use security = \"tls\" (port 993)")]
+    StartTlsUnsupported { server: String },
+    #[error("{server}: the server refuses plaintext login (LOGINDISABLED); use TLS or STARTTLS")]
+    LoginDisabled { server: String },
+    #[error("{server}: sign-in rejected for user {user}: {detail} (wrong user name or password?)")]
+    AuthRejected {
+        server: String,
+        user: String,
+        detail: String,
+    },
+    #[error("{server}: the server does not offer AUTH={mechanism}")]
+    MechanismUnsupported { server: String, mechanism: String },
+    #[error("{server}: the server closed the connection: {detail}")]
+    Closed { server: String, detail: String },
+    #[error("{server}: {command} failed: {detail}")]
+    Command {
+        server: String,
+        command: String,
+        detail: String,
+    },
+    #[error("{server}: unexpected reply to {command}: {detail}")]
+    Protocol {
+        server: String,
+        command: String,
+        detail: String,
+    },
+}
+
+impl ImapError {
+    pub(crate) fn from_imap(server: &str, command: &str, error: async_imap::error::Error) -> Self {
+        use async_imap::error::Error as E;
+        let server = server.to_string();
+        let command = command.to_string();
+        match error {
+            E::No(detail) | E::Bad(detail) => ImapError::Command {
+                server,
+                command,
+                detail,
+            },
+            E::Parse(e) => ImapError::Protocol {
+                server,
+                command,
+                detail: e.to_string(),
+            },
+            E::ConnectionLost => ImapError::Closed {
+                server,
+                detail: "connection lost".into(),
+            },
+            E::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => ImapError::Closed {
+                server,
+                detail: "no answer within the I/O timeout".into(),
+            },
+            other => ImapError::Protocol {
+                server,
+                command,
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Connects, signs in and returns a session that can only read.
+pub async fn connect_read_only(
+    options: &ConnectOptions,
+    credentials: &Credentials,
+) -> Result<ReadSession, ImapError> {
+    let (session, capabilities) = connect(options, credentials).await?;
+    Ok(ReadSession::new(
+        session,
+        options.endpoint.to_string(),
+        capabilities,
+    ))
+}
+
+/// Opens the transport, reads the greeting, upgrades if asked and signs in.
+/// Returns the session and the capabilities the server announced after login.
+pub(crate) async fn connect(
+    options: &ConnectOptions,
+    credentials: &Credentials,
+) -> Result<(Session, Vec<String>), ImapError> {
+    let server = options.endpoint.to_string();
+    if options.endpoint.security == Security::Plain && !options.allow_plaintext {
+        return Err(ImapError::PlaintextRefused { server });
+    }
+    let stream = net::open(&options.endpoint, &options.tls, options.timeouts).await?;
+    let mut client = Client::new(stream);
+    let greeting_caps = read_greeting(&mut client, &server).await?;
+    let offers = |cap: &str| greeting_caps.iter().any(|c| c.eq_ignore_ascii_case(cap));
+
+    if options.endpoint.security == Security::Starttls {
+        // Dovecot, Cyrus and Courier list STARTTLS in the greeting; a server that does not
+        // answers NO/BAD to the command, which is reported the same way.
+        if !greeting_caps.is_empty() && !offers("STARTTLS") {
+            return Err(ImapError::StartTlsUnsupported { server });
+        }
+        client
+            .run_command_and_check_ok("STARTTLS", None)
+            .await
+            .map_err(|_| ImapError::StartTlsUnsupported {
+                server: server.clone(),
+            })?;
+        let plain = client.into_inner();
+        let tls = net::upgrade(plain, &options.endpoint, &options.tls, options.timeouts).await?;
+        client = Client::new(tls);
+    } else if options.endpoint.security == Security::Plain
+        && offers("LOGINDISABLED")
+        && credentials.method == AuthMethod::Login
+    {
+        return Err(ImapError::LoginDisabled { server });
+    }
+
+    let mut session = auth::sign_in(client, credentials, &server).await?;
+    // Capabilities can change after login (QUOTA, SPECIAL-USE appear only then on some
+    // servers), so ask again rather than trusting the greeting.
+    let capabilities = session
+        .capabilities()
+        .await
+        .map_err(|e| ImapError::from_imap(&server, "CAPABILITY", e))?
+        .iter()
+        .map(|c| match c {
+            async_imap::types::Capability::Imap4rev1 => "IMAP4rev1".to_string(),
+            async_imap::types::Capability::Auth(m) => format!("AUTH={m}"),
+            async_imap::types::Capability::Atom(a) => a.clone(),
+        })
+        .collect();
+    Ok((session, capabilities))
+}
+
+/// Reads the server greeting and returns the capabilities it carries, if any.
+async fn read_greeting(client: &mut Client, server: &str) -> Result<Vec<String>, ImapError> {
+    use async_imap::imap_proto::{Response, ResponseCode, Status};
+    let greeting = client
+        .read_response()
+        .await
+        .map_err(|e| ImapError::Closed {
+            server: server.to_string(),
+            detail: e.to_string(),
+        })?
+        .ok_or_else(|| ImapError::Closed {
+            server: server.to_string(),
+            detail: "no greeting (is this an IMAP port?)".into(),
+        })?;
+    match greeting.parsed() {
+        Response::Data {
+            status: Status::Ok | Status::PreAuth,
+            outcome,
+        } => Ok(match &outcome.code {
+            Some(ResponseCode::Capabilities(list)) => list.iter().map(capability_name).collect(),
+            _ => Vec::new(),
+        }),
+        Response::Data {
+            status: Status::Bye,
+            outcome,
+        } => Err(ImapError::Closed {
+            server: server.to_string(),
+            detail: outcome
+                .information
+                .as_deref()
+                .unwrap_or("server said BYE")
+                .to_string(),
+        }),
+        other => Err(ImapError::Protocol {
+            server: server.to_string(),
+            command: "greeting".into(),
+            detail: format!("{other:?}"),
+        }),
+    }
+}
+
+fn capability_name(capability: &async_imap::imap_proto::Capability<'_>) -> String {
+    use async_imap::imap_proto::Capability;
+    match capability {
+        Capability::Imap4rev1 => "IMAP4rev1".to_string(),
+        Capability::Auth(m) => format!("AUTH={m}"),
+        Capability::Atom(a) => a.to_string(),
+    }
+}
