@@ -9,3 +9,8 @@ pub mod imap;
 pub mod model;
 pub mod net;
 pub mod secret;
+pub mod i18n;
+pub mod profile;
+pub mod service;
+pub mod report;
+pub mod cli;

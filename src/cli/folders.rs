@@ -1,0 +1,37 @@
+//! # `ikou folders` and `ikou quota`
+
+use anyhow::Result;
+
+use super::{AccountArgs, Output, load_profile};
+use crate::profile::Side;
+use crate::report::{exit, inventory as text};
+use crate::service::{self, AccountRef, inventory};
+
+pub async fn folders(args: &AccountArgs, side: Side, output: Output) -> Result<i32> {
+    let inventory = gather(args, side, 0, output).await?;
+    output.emit(&inventory, || text::folders_text(&inventory, output.lang))?;
+    Ok(exit::OK)
+}
+
+pub async fn quota(args: &AccountArgs, side: Side, largest: usize, output: Output) -> Result<i32> {
+    let profile = load_profile(&args.profile)?;
+    let inventory = gather(args, side, largest, output).await?;
+    output.emit(&inventory, || {
+        text::quota_text(&inventory, profile.limits.target_mailbox_bytes(), output.lang)
+    })?;
+    Ok(exit::OK)
+}
+
+async fn gather(
+    args: &AccountArgs,
+    side: Side,
+    largest: usize,
+    output: Output,
+) -> Result<inventory::Inventory> {
+    let profile = load_profile(&args.profile)?;
+    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    let mut session = service::open_read_session(&profile, side, &account).await?;
+    let result = inventory::gather(&mut session, inventory::InventoryOptions { largest }).await;
+    session.logout().await;
+    Ok(result?)
+}

@@ -1,0 +1,150 @@
+//! # Command-line face
+//!
+//! clap definitions and one small function per subcommand: resolve the profile and the
+//! account, call the service, print either JSON (stdout, data only) or text for people.
+//! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
+
+mod folders;
+mod profile_cmd;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::i18n::Lang;
+use crate::profile::{Profile, Side};
+
+#[derive(Debug, Parser)]
+#[command(name = "ikou", version, about = "移行 — carry your mail safely from a legacy IMAP/POP server to Microsoft 365")]
+pub struct Cli {
+    /// Output language (default: from LANG).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Print machine-readable JSON on stdout instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More log output on stderr (-v info, -vv debug). IKOU_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Ja,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ServerArg {
+    Old,
+    New,
+}
+
+impl From<ServerArg> for Side {
+    fn from(value: ServerArg) -> Self {
+        match value {
+            ServerArg::Old => Side::Old,
+            ServerArg::New => Side::New,
+        }
+    }
+}
+
+/// Which profile and account to use; shared by every command that talks to a server.
+#[derive(Debug, Args, Clone)]
+pub struct AccountArgs {
+    /// Organisation profile (TOML). Default: $IKOU_PROFILE.
+    #[arg(long, short = 'p', env = "IKOU_PROFILE")]
+    pub profile: PathBuf,
+    /// Your mail address (default: [account] address in the profile).
+    #[arg(long, short = 'a', env = "IKOU_ADDRESS")]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Quota and usage: server quota, sum of sizes, the largest messages.
+    Quota {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// Which server to look at.
+        #[arg(long, value_enum, default_value = "old")]
+        server: ServerArg,
+        /// How many of the largest messages to list.
+        #[arg(long, default_value_t = 10)]
+        largest: usize,
+    },
+    /// Folders with message counts, unseen counts and sizes.
+    Folders {
+        #[command(flatten)]
+        account: AccountArgs,
+        #[arg(long, value_enum, default_value = "old")]
+        server: ServerArg,
+    },
+    /// Organisation profiles.
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Check a profile and explain every problem.
+    Check { file: PathBuf },
+}
+
+/// What every command needs to know about how to talk to the person.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub lang: Lang,
+    pub json: bool,
+    /// A hidden password prompt is allowed (a terminal, and not `--json`).
+    pub interactive: bool,
+}
+
+impl Output {
+    /// Prints a result: JSON on stdout, or the text for people.
+    pub fn emit<T: serde::Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value)?);
+        } else {
+            print!("{}", text());
+        }
+        Ok(())
+    }
+}
+
+/// Runs the parsed command and returns the process exit code.
+pub async fn run(cli: Cli) -> Result<i32> {
+    let lang = match cli.lang {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_env(),
+    };
+    let output = Output {
+        lang,
+        json: cli.json,
+        interactive: !cli.json && std::io::stdin().is_terminal(),
+    };
+    match cli.command {
+        Command::Quota {
+            account,
+            server,
+            largest,
+        } => folders::quota(&account, server.into(), largest, output).await,
+        Command::Folders { account, server } => {
+            folders::folders(&account, server.into(), output).await
+        }
+        Command::Profile {
+            command: ProfileCommand::Check { file },
+        } => profile_cmd::check(&file, output),
+    }
+}
+
+pub(crate) fn load_profile(path: &std::path::Path) -> Result<Profile> {
+    Profile::load(path).with_context(|| "the profile is not usable (run `ikou profile check FILE` for details)")
+}

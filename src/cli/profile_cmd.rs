@@ -1,0 +1,54 @@
+//! # `ikou profile check`
+
+use std::path::Path;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::Output;
+use crate::profile::{Problem, Profile, ProfileError};
+use crate::report::exit;
+
+#[derive(Debug, Serialize)]
+struct CheckResult {
+    file: String,
+    ok: bool,
+    problems: Vec<Problem>,
+}
+
+pub fn check(file: &Path, output: Output) -> Result<i32> {
+    let result = match Profile::load(file) {
+        Ok(_) => CheckResult {
+            file: file.display().to_string(),
+            ok: true,
+            problems: Vec::new(),
+        },
+        Err(ProfileError::Unreadable { file, detail }) => {
+            anyhow::bail!("cannot read profile {file}: {detail}")
+        }
+        Err(ProfileError::Invalid { file, problems }) => CheckResult {
+            file,
+            ok: false,
+            problems,
+        },
+    };
+    output.emit(&result, || {
+        if result.ok {
+            format!("{}: OK\n", result.file)
+        } else {
+            let mut text = String::new();
+            for problem in &result.problems {
+                text.push_str(&format!(
+                    "{}: {}: {}\n    {} {}\n",
+                    result.file,
+                    problem.key,
+                    problem.problem,
+                    output.lang.pick("修正:", "fix:"),
+                    problem.fix
+                ));
+            }
+            text
+        }
+    })?;
+    Ok(if result.ok { exit::OK } else { exit::ERROR })
+}

@@ -1,0 +1,154 @@
+//! # Inventory: folders, counts, sizes, quota and the largest messages
+//!
+//! Everything `ikou folders` and `ikou quota` show, gathered read-only: LIST, STATUS per
+//! folder, EXAMINE + `UID FETCH 1:* RFC822.SIZE` for sizes (Dovecot 2.3 and Exchange offer
+//! no STATUS=SIZE), GETQUOTAROOT when the server has QUOTA, and the headers of the N largest
+//! messages fetched with `BODY.PEEK` so that nothing is marked as read.
+
+use serde::Serialize;
+
+use super::ServiceError;
+use crate::imap::ReadSession;
+use crate::model::{FolderInfo, QuotaInfo};
+
+/// What to gather.
+#[derive(Debug, Clone, Copy)]
+pub struct InventoryOptions {
+    /// How many of the largest messages to list (0: none).
+    pub largest: usize,
+}
+
+/// One of the largest messages, for people cutting their mailbox down before migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LargeMessage {
+    pub folder: String,
+    pub uid: u32,
+    pub size: u64,
+    pub date: Option<String>,
+    pub from: Option<String>,
+    pub subject: Option<String>,
+}
+
+/// Quota as the server reports it, or the usage ikou computed when it reports none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaReport {
+    /// False when the server has no QUOTA capability (Exchange Online, some legacy servers).
+    pub reported_by_server: bool,
+    pub roots: Vec<QuotaInfo>,
+    /// Sum of every message's RFC822.SIZE, always computed.
+    pub usage_from_sizes: u64,
+    pub messages_from_counts: u64,
+}
+
+/// A mailbox as the server presents it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inventory {
+    pub server: String,
+    pub delimiter: Option<char>,
+    pub folders: Vec<FolderInfo>,
+    pub total_messages: u64,
+    pub total_size: u64,
+    pub quota: QuotaReport,
+    pub largest: Vec<LargeMessage>,
+}
+
+/// Gathers the inventory over one read-only session.
+pub async fn gather(
+    session: &mut ReadSession,
+    options: InventoryOptions,
+) -> Result<Inventory, ServiceError> {
+    let listed = session.list_folders().await?;
+    let mut folders = Vec::with_capacity(listed.len());
+    // (size, folder index, uid): kept short so memory does not grow with the mailbox.
+    let mut largest: Vec<(u64, usize, u32)> = Vec::new();
+    for entry in &listed {
+        let mut info = FolderInfo {
+            name: entry.name.clone(),
+            raw_name: entry.raw_name.clone(),
+            delimiter: entry.delimiter,
+            special_use: entry.special_use,
+            selectable: entry.selectable,
+            messages: 0,
+            unseen: None,
+            uid_next: None,
+            uid_validity: None,
+            size: 0,
+        };
+        if entry.selectable {
+            let status = session.status(&entry.raw_name).await?;
+            info.messages = status.messages;
+            info.unseen = status.unseen;
+            info.uid_next = status.uid_next;
+            info.uid_validity = status.uid_validity;
+            if status.messages > 0 {
+                session.examine(&entry.raw_name).await?;
+                let metas = session.fetch_meta("1:*", &[]).await?;
+                info.size = metas.iter().map(|m| m.size).sum();
+                if options.largest > 0 {
+                    let index = folders.len();
+                    largest.extend(metas.iter().map(|m| (m.size, index, m.uid)));
+                    largest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    largest.truncate(options.largest);
+                }
+            }
+        }
+        folders.push(info);
+    }
+
+    let mut large_messages = Vec::with_capacity(largest.len());
+    for (size, index, uid) in largest {
+        let folder: &FolderInfo = &folders[index];
+        session.examine(&folder.raw_name).await?;
+        let header = session
+            .fetch_meta(&uid.to_string(), &["DATE", "FROM", "SUBJECT"])
+            .await?
+            .into_iter()
+            .next()
+            .and_then(|m| m.header);
+        let summary = header.as_deref().map(summarise_header).unwrap_or_default();
+        large_messages.push(LargeMessage {
+            folder: folder.name.clone(),
+            uid,
+            size,
+            date: summary.0,
+            from: summary.1,
+            subject: summary.2,
+        });
+    }
+
+    let quota = session.quota().await?;
+    let total_messages = folders.iter().map(|f| u64::from(f.messages)).sum();
+    let total_size = folders.iter().map(|f| f.size).sum();
+    Ok(Inventory {
+        server: session.server().to_string(),
+        delimiter: listed.iter().find_map(|f| f.delimiter),
+        folders,
+        total_messages,
+        total_size,
+        quota: QuotaReport {
+            reported_by_server: quota.is_some(),
+            roots: quota.unwrap_or_default(),
+            usage_from_sizes: total_size,
+            messages_from_counts: total_messages,
+        },
+        largest: large_messages,
+    })
+}
+
+/// Date, From and decoded Subject of a header block, for listing a message to a person.
+fn summarise_header(header: &[u8]) -> (Option<String>, Option<String>, Option<String>) {
+    let Some(message) = mail_parser::MessageParser::default().parse_headers(header) else {
+        return (None, None, None);
+    };
+    let date = message.date().map(|d| d.to_rfc3339());
+    let from = message.from().and_then(|a| a.first()).map(|a| {
+        match (a.name(), a.address()) {
+            (Some(name), Some(addr)) => format!("{name} <{addr}>"),
+            (None, Some(addr)) => addr.to_string(),
+            (Some(name), None) => name.to_string(),
+            (None, None) => String::new(),
+        }
+    });
+    let subject = message.subject().map(str::to_string);
+    (date, from, subject)
+}
