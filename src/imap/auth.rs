@@ -97,7 +97,7 @@ pub(super) async fn sign_in(
             E::No(detail) | E::Bad(detail) => ImapError::AuthRejected {
                 server: server.to_string(),
                 user: credentials.username.clone(),
-                detail: detail.trim().to_string(),
+                detail: super::server_text(&detail),
             },
             other => ImapError::from_imap(server, "login", other),
         }

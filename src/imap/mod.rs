@@ -66,6 +66,16 @@ pub enum ImapError {
     },
 }
 
+/// async-imap reports a tagged NO/BAD as the debug form of the response
+/// (`code: None, information: Some("...")`); people need only the server's text.
+pub(crate) fn server_text(detail: &str) -> String {
+    let text = match (detail.find("Some(\""), detail.rfind("\")")) {
+        (Some(start), Some(end)) if end > start + 6 => &detail[start + 6..end],
+        _ => detail,
+    };
+    text.replace("\\\"", "\"").trim().to_string()
+}
+
 impl ImapError {
     pub(crate) fn from_imap(server: &str, command: &str, error: async_imap::error::Error) -> Self {
         use async_imap::error::Error as E;
@@ -75,7 +85,7 @@ impl ImapError {
             E::No(detail) | E::Bad(detail) => ImapError::Command {
                 server,
                 command,
-                detail,
+                detail: server_text(&detail),
             },
             E::Parse(e) => ImapError::Protocol {
                 server,

@@ -186,7 +186,7 @@ impl ReadSession {
     pub async fn status(&mut self, raw_name: &str) -> Result<FolderStatus, ImapError> {
         let mailbox = self
             .session
-            .status(quote(raw_name), "(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)")
+            .status(raw_name, "(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)")
             .await
             .map_err(|e| self.error("STATUS", e))?;
         Ok(FolderStatus {
@@ -201,7 +201,7 @@ impl ReadSession {
     pub async fn examine(&mut self, raw_name: &str) -> Result<FolderStatus, ImapError> {
         let mailbox = self
             .session
-            .examine(quote(raw_name))
+            .examine(raw_name)
             .await
             .map_err(|e| self.error("EXAMINE", e))?;
         self.examined = Some(raw_name.to_string());
@@ -303,18 +303,4 @@ impl ReadSession {
     pub async fn logout(mut self) {
         let _ = self.session.logout().await;
     }
-}
-
-/// Quotes a mailbox name for the wire. Names from LIST are already mUTF-7 ASCII.
-fn quote(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len() + 2);
-    out.push('"');
-    for c in raw.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
 }

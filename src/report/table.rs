@@ -25,8 +25,10 @@ impl Table {
         }
     }
 
+    /// Adds a row. Control characters are replaced, because cells carry text from mail
+    /// headers and an escape sequence in a subject must not reach the terminal.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(cells.into_iter().map(|c| sanitise(&c)).collect());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -74,9 +76,27 @@ impl Table {
     }
 }
 
+/// Replaces control characters (ESC, CR, BEL, ...) with U+FFFD so text is inert.
+pub fn sanitise(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let mut table = Table::new(&[("Subject", Align::Left)]);
+        table.row(vec!["\u{1b}[31mred\u{7}".into()]);
+        assert!(!table.render().contains('\u{1b}'));
+        assert!(table.render().contains("\u{FFFD}[31mred\u{FFFD}"));
+    }
 
     #[test]
     fn japanese_cells_align_by_display_width() {
