@@ -5,12 +5,12 @@
 //! `service` composes them into use cases; `cli` and `tui` are two thin faces over `service`.
 //! The old server is only ever reached through `imap::ReadSession`, which cannot write.
 
+pub mod cli;
+pub mod i18n;
 pub mod imap;
 pub mod model;
 pub mod net;
-pub mod secret;
-pub mod i18n;
 pub mod profile;
-pub mod service;
 pub mod report;
-pub mod cli;
+pub mod secret;
+pub mod service;

@@ -17,7 +17,11 @@ pub async fn quota(args: &AccountArgs, side: Side, largest: usize, output: Outpu
     let profile = load_profile(&args.profile)?;
     let inventory = gather(args, side, largest, output).await?;
     output.emit(&inventory, || {
-        text::quota_text(&inventory, profile.limits.target_mailbox_bytes(), output.lang)
+        text::quota_text(
+            &inventory,
+            profile.limits.target_mailbox_bytes(),
+            output.lang,
+        )
     })?;
     Ok(exit::OK)
 }

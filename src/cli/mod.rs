@@ -17,7 +17,11 @@ use crate::i18n::Lang;
 use crate::profile::{Profile, Side};
 
 #[derive(Debug, Parser)]
-#[command(name = "ikou", version, about = "移行 — carry your mail safely from a legacy IMAP/POP server to Microsoft 365")]
+#[command(
+    name = "ikou",
+    version,
+    about = "移行 — carry your mail safely from a legacy IMAP/POP server to Microsoft 365"
+)]
 pub struct Cli {
     /// Output language (default: from LANG).
     #[arg(long, global = true, value_enum)]
@@ -108,7 +112,11 @@ pub struct Output {
 
 impl Output {
     /// Prints a result: JSON on stdout, or the text for people.
-    pub fn emit<T: serde::Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+    pub fn emit<T: serde::Serialize>(
+        &self,
+        value: &T,
+        text: impl FnOnce() -> String,
+    ) -> Result<()> {
         if self.json {
             println!("{}", serde_json::to_string_pretty(value)?);
         } else {
@@ -146,5 +154,6 @@ pub async fn run(cli: Cli) -> Result<i32> {
 }
 
 pub(crate) fn load_profile(path: &std::path::Path) -> Result<Profile> {
-    Profile::load(path).with_context(|| "the profile is not usable (run `ikou profile check FILE` for details)")
+    Profile::load(path)
+        .with_context(|| "the profile is not usable (run `ikou profile check FILE` for details)")
 }

@@ -32,7 +32,10 @@ pub enum ProfileError {
     #[error("cannot read profile {file}: {detail}")]
     Unreadable { file: String, detail: String },
     #[error("{file}: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
-    Invalid { file: String, problems: Vec<Problem> },
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
 }
 
 impl ProfileError {
@@ -112,7 +115,10 @@ pub(super) fn validate(profile: &Profile) -> Vec<Problem> {
             problems.push(Problem {
                 key: key.into(),
                 problem: format!("`{value}` is not a plain date"),
-                fix: format!("write a date without quotes, e.g. {} = 2026-12-15", key.trim_start_matches("dates.")),
+                fix: format!(
+                    "write a date without quotes, e.g. {} = 2026-12-15",
+                    key.trim_start_matches("dates.")
+                ),
             });
         }
     }
@@ -185,7 +191,11 @@ fn check_server(profile: &Profile, side: &str, server: &ServerProfile, out: &mut
                 .into(),
         );
     }
-    for placeholder in server.username.match_indices('{').map(|(i, _)| &server.username[i..]) {
+    for placeholder in server
+        .username
+        .match_indices('{')
+        .map(|(i, _)| &server.username[i..])
+    {
         let known = ["{address}", "{local}", "{domain}"];
         if !known.iter().any(|k| placeholder.starts_with(k)) {
             push(

@@ -8,7 +8,7 @@
 mod check;
 mod credentials;
 
-pub use check::{ProfileError, Problem};
+pub use check::{Problem, ProfileError};
 pub use credentials::{CredentialError, Side, resolve_credentials};
 
 use std::collections::BTreeMap;
@@ -173,8 +173,8 @@ impl Profile {
 
     /// Parses profile text; `path` is used for messages and to resolve relative file names.
     pub fn parse(text: &str, path: &Path) -> Result<Profile, ProfileError> {
-        let mut profile: Profile = toml::from_str(text)
-            .map_err(|e| check::syntax_error(path, text, &e))?;
+        let mut profile: Profile =
+            toml::from_str(text).map_err(|e| check::syntax_error(path, text, &e))?;
         profile.source = Some(path.to_path_buf());
         let problems = check::validate(&profile);
         if problems.is_empty() {

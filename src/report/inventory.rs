@@ -43,7 +43,10 @@ pub fn folders_text(inventory: &Inventory, lang: Lang) -> String {
             folder.name.clone(),
             role(folder.special_use, lang).into(),
             grouped(u64::from(folder.messages)),
-            folder.unseen.map(|u| grouped(u64::from(u))).unwrap_or_default(),
+            folder
+                .unseen
+                .map(|u| grouped(u64::from(u)))
+                .unwrap_or_default(),
             human_size(folder.size),
         ]);
     }
@@ -70,7 +73,11 @@ pub fn folders_text(inventory: &Inventory, lang: Lang) -> String {
 
 /// Quota, usage against the migration target, and the largest messages.
 pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> String {
-    let mut out = format!("{}: {}\n\n", lang.pick("サーバー", "Server"), inventory.server);
+    let mut out = format!(
+        "{}: {}\n\n",
+        lang.pick("サーバー", "Server"),
+        inventory.server
+    );
     let quota = &inventory.quota;
     if quota.reported_by_server {
         let mut table = Table::new(&[

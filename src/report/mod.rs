@@ -4,8 +4,8 @@
 //! so folder names such as 送信済みトレイ line up. Exit codes are part of the interface:
 //! 0 all good, 1 differences found (verify), 2 error.
 
-mod table;
 pub mod inventory;
+mod table;
 
 pub use table::{Align, Table};
 

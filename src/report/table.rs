@@ -28,7 +28,8 @@ impl Table {
     /// Adds a row. Control characters are replaced, because cells carry text from mail
     /// headers and an escape sequence in a subject must not reach the terminal.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells.into_iter().map(|c| sanitise(&c)).collect());
+        self.rows
+            .push(cells.into_iter().map(|c| sanitise(&c)).collect());
     }
 
     pub fn is_empty(&self) -> bool {

@@ -141,14 +141,15 @@ fn summarise_header(header: &[u8]) -> (Option<String>, Option<String>, Option<St
         return (None, None, None);
     };
     let date = message.date().map(|d| d.to_rfc3339());
-    let from = message.from().and_then(|a| a.first()).map(|a| {
-        match (a.name(), a.address()) {
+    let from = message
+        .from()
+        .and_then(|a| a.first())
+        .map(|a| match (a.name(), a.address()) {
             (Some(name), Some(addr)) => format!("{name} <{addr}>"),
             (None, Some(addr)) => addr.to_string(),
             (Some(name), None) => name.to_string(),
             (None, None) => String::new(),
-        }
-    });
+        });
     let subject = message.subject().map(str::to_string);
     (date, from, subject)
 }

@@ -17,9 +17,13 @@ pub enum ServiceError {
     Imap(#[from] ImapError),
     #[error(transparent)]
     Credential(#[from] CredentialError),
-    #[error("the profile has no IMAP settings for the {0} server (add `imap = {{ port = 993, security = \"tls\" }}` under [{0}])")]
+    #[error(
+        "the profile has no IMAP settings for the {0} server (add `imap = {{ port = 993, security = \"tls\" }}` under [{0}])"
+    )]
     NoImap(Side),
-    #[error("no mail address given: use --address or write [account] address = \"...\" in the profile")]
+    #[error(
+        "no mail address given: use --address or write [account] address = \"...\" in the profile"
+    )]
     NoAddress,
 }
 

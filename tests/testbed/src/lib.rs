@@ -1,1 +1,28 @@
 //! # ikou-testbed
+//!
+//! Real mail servers for ikou's tests: [`Dovecot`] starts a private Dovecot 2.3 on loopback
+//! (IMAP, IMAPS, POP3, POP3S, generated TLS, optional quota) loaded with a deterministic
+//! [`Corpus`], and [`scenario::Migration`] pairs a legacy server with an Exchange-like one
+//! whose differences are known in advance. Nothing here is mocked: if Dovecot is missing,
+//! starting a server fails loudly instead of skipping.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod corpus;
+pub mod dovecot;
+mod maildir;
+pub mod mime;
+pub mod mutf7;
+pub mod prng;
+pub mod scenario;
+mod tls;
+pub mod wire;
+mod words;
+
+pub use corpus::{Corpus, CorpusFolder, CorpusMessage, Flag};
+pub use dovecot::{Dovecot, Layout, ServerInfo, ServerOptions, User};
+
+/// The demo / CLI user name.
+pub const DEMO_USER: &str = "taro";
+/// The demo / CLI user's password.
+pub const DEMO_PASSWORD: &str = "taro-pass";

@@ -1,0 +1,191 @@
+//! Every kind of bad input ends with exit code 2 and one line that names the cause.
+
+mod common;
+
+use common::*;
+
+fn fails_with(output: &std::process::Output, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "exit code; stderr: {err}");
+    assert!(
+        err.contains(needle),
+        "stderr should mention {needle:?}: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains(PASSWORD), "the password leaked: {err}");
+    assert!(output.stdout.is_empty(), "nothing on stdout on error");
+}
+
+#[test]
+fn wrong_password() {
+    let account = Account::start(Layout::Legacy, 3);
+    let output = ikou_with_env(
+        &["folders", "-p", path_str(&account.default_profile())],
+        &[("IKOU_OLD_PASSWORD", "not-the-password")],
+    );
+    fails_with(&output, "sign-in rejected for user taro");
+    assert!(!stderr(&output).contains("not-the-password"));
+}
+
+#[test]
+fn unknown_host_closed_port_untrusted_certificate_plaintext_and_pins() {
+    let account = Account::start(Layout::Legacy, 3);
+    let imaps = account.server.imaps_port();
+    let dir = account.dir.path();
+
+    let unknown = dir.join("unknown.toml");
+    std::fs::write(
+        &unknown,
+        std::fs::read_to_string(account.default_profile())
+            .expect("profile")
+            .replacen("host = \"127.0.0.1\"", "host = \"no-such-host.invalid\"", 1),
+    )
+    .expect("write");
+    fails_with(
+        &ikou(&["folders", "-p", path_str(&unknown)]),
+        "cannot resolve host name no-such-host.invalid",
+    );
+
+    // A port nobody listens on: bind one, note it, close it.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let closed_port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let refused = account.profile(
+        "refused.toml",
+        &format!("{{ port = {closed_port}, security = \"tls\" }}"),
+        "",
+    );
+    fails_with(
+        &ikou(&["folders", "-p", path_str(&refused)]),
+        "connection refused",
+    );
+
+    // The test CA is not in the system store: without ca_file the certificate is refused.
+    let untrusted = dir.join("untrusted.toml");
+    let text = std::fs::read_to_string(account.default_profile()).expect("profile");
+    let ca_line = format!("ca_file = \"{}\"\n", account.server.ca_file().display());
+    std::fs::write(&untrusted, text.replacen(&ca_line, "", 1)).expect("write");
+    fails_with(
+        &ikou(&["folders", "-p", path_str(&untrusted)]),
+        "certificate is not trusted",
+    );
+
+    // Pinning the right certificate works without the CA; a wrong pin is refused.
+    let pinned = dir.join("pinned.toml");
+    std::fs::write(
+        &pinned,
+        text.replacen(
+            &ca_line,
+            &format!("pin_sha256 = \"{}\"\n", account.server.cert_sha256()),
+            1,
+        ),
+    )
+    .expect("write");
+    let ok = ikou(&["--json", "folders", "-p", path_str(&pinned)]);
+    assert!(ok.status.success(), "pinned: {}", stderr(&ok));
+    let wrong_pin = dir.join("wrong-pin.toml");
+    std::fs::write(
+        &wrong_pin,
+        text.replacen(
+            &ca_line,
+            &format!("pin_sha256 = \"{}\"\n", "ab".repeat(32)),
+            1,
+        ),
+    )
+    .expect("write");
+    fails_with(
+        &ikou(&["folders", "-p", path_str(&wrong_pin)]),
+        "does not match the pinned",
+    );
+
+    // Plaintext without consent is refused before anything is sent.
+    let plain = account.profile(
+        "plain.toml",
+        &format!(
+            "{{ port = {}, security = \"plain\" }}",
+            account.server.imap_port()
+        ),
+        "",
+    );
+    fails_with(&ikou(&["folders", "-p", path_str(&plain)]), "unencrypted");
+    let _ = imaps;
+}
+
+#[test]
+fn broken_profiles_name_the_place_and_the_fix() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let syntax = dir.path().join("syntax.toml");
+    std::fs::write(&syntax, "[old]\nhost = \"x\nimap = { port = 993 }\n").expect("write");
+    let output = ikou(&["profile", "check", path_str(&syntax)]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("syntax.toml: line 2"), "{text}");
+
+    let typo = dir.path().join("typo.toml");
+    std::fs::write(
+        &typo,
+        "[old]\nhost = \"x\"\nimap = { port = 993, security = \"ssl\" }\n[new]\nhost = \"y\"\nimap = { port = 993, security = \"tls\" }\n",
+    )
+    .expect("write");
+    let output = ikou(&["--json", "profile", "check", path_str(&typo)]);
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report["ok"], false);
+    let problem = &report["problems"][0];
+    assert!(
+        problem["problem"]
+            .as_str()
+            .unwrap_or("")
+            .contains("unknown variant `ssl`"),
+        "{report:#}"
+    );
+    assert!(
+        problem["fix"]
+            .as_str()
+            .unwrap_or("")
+            .contains("security = \"tls\""),
+        "{report:#}"
+    );
+
+    let meaning = dir.path().join("meaning.toml");
+    std::fs::write(
+        &meaning,
+        "[old]\nhost = \"x\"\nimap = { port = 0, security = \"plain\" }\nca_file = \"missing.pem\"\npin_sha256 = \"xyz\"\n[new]\nhost = \"y\"\nimap = { port = 993, security = \"tls\" }\n",
+    )
+    .expect("write");
+    let output = ikou(&["--json", "profile", "check", path_str(&meaning)]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let keys: Vec<&str> = report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| p["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "old.imap.port",
+            "old.imap.security",
+            "old.ca_file",
+            "old.pin_sha256"
+        ],
+        "{report:#}"
+    );
+
+    // Commands that need a profile refuse a broken one with one line.
+    let output = ikou(&["folders", "-p", path_str(&typo)]);
+    fails_with(&output, "profile check");
+}
+
+#[test]
+fn shipped_profiles_are_valid() {
+    for file in ["assets/profiles/exchange-online.toml"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let output = ikou(&["profile", "check", path_str(&path)]);
+        assert!(
+            output.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! Shared test support: real Dovecot servers from the `ikou-testbed` crate, profiles that
+//! point at them, and a runner for the real `ikou` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub use ikou_testbed::{Corpus, Dovecot, Layout, ServerOptions, User};
+
+pub const USER: &str = "taro";
+pub const PASSWORD: &str = "taro-pass";
+pub const ADDRESS: &str = "taro@example-univ.test";
+
+/// A running server with the standard corpus, and a temp dir for profiles and archives.
+pub struct Account {
+    pub server: Dovecot,
+    pub corpus: Corpus,
+    pub dir: tempfile::TempDir,
+}
+
+impl Account {
+    pub fn start(layout: Layout, seed: u64) -> Account {
+        let corpus = Corpus::standard(seed);
+        Account::start_with(layout, corpus)
+    }
+
+    pub fn start_with(layout: Layout, corpus: Corpus) -> Account {
+        let quota = matches!(layout, Layout::Legacy);
+        let server = Dovecot::start(ServerOptions {
+            layout,
+            users: vec![User {
+                name: USER.into(),
+                password: PASSWORD.into(),
+                corpus: corpus.clone(),
+            }],
+            quota,
+            master_user: None,
+        })
+        .unwrap_or_else(|e| {
+            panic!("Dovecot must start for this test (scripts/test installs it): {e:#}")
+        });
+        Account {
+            server,
+            corpus,
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// Writes a profile whose old and new servers are both this server, with `old_extra`
+    /// TOML lines added to [old] (e.g. a different port or security).
+    pub fn profile(&self, name: &str, old_imap: &str, old_extra: &str) -> PathBuf {
+        let ca = self.server.ca_file().display().to_string();
+        let host = self.server.host();
+        let text = format!(
+            r#"[account]
+address = "{ADDRESS}"
+
+[old]
+host = "{host}"
+username = "{{local}}"
+imap = {old_imap}
+pop3 = {{ port = {pop3s}, security = "tls" }}
+ca_file = "{ca}"
+{old_extra}
+
+[new]
+host = "{host}"
+username = "{{local}}"
+imap = {{ port = {imaps}, security = "tls" }}
+ca_file = "{ca}"
+"#,
+            pop3s = self.server.pop3s_port(),
+            imaps = self.server.imaps_port(),
+        );
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).expect("write profile");
+        path
+    }
+
+    /// The usual profile: IMAPS with the test CA.
+    pub fn default_profile(&self) -> PathBuf {
+        let imap = format!(
+            "{{ port = {}, security = \"tls\" }}",
+            self.server.imaps_port()
+        );
+        self.profile("profile.toml", &imap, "")
+    }
+}
+
+/// Runs the real binary with the account's password in the environment.
+pub fn ikou(args: &[&str]) -> Output {
+    ikou_with_env(
+        args,
+        &[
+            ("IKOU_OLD_PASSWORD", PASSWORD),
+            ("IKOU_NEW_PASSWORD", PASSWORD),
+        ],
+    )
+}
+
+pub fn ikou_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ikou"));
+    command
+        .args(args)
+        .env_remove("IKOU_OLD_PASSWORD")
+        .env_remove("IKOU_NEW_PASSWORD")
+        .env_remove("IKOU_PROFILE")
+        .env("LANG", "C")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("run ikou")
+}
+
+/// Parses stdout as JSON, with the whole output in the panic message when it is not.
+pub fn json(output: &Output) -> serde_json::Value {
+    assert!(
+        output.status.success(),
+        "ikou failed: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Everything observable about a mailbox that a read-only client must not change:
+/// per-folder MESSAGES/UIDNEXT/UIDVALIDITY/UNSEEN and every message's flags.
+pub fn server_state(server: &Dovecot) -> String {
+    let status = server
+        .doveadm(&[
+            "mailbox",
+            "status",
+            "-u",
+            USER,
+            "messages uidnext uidvalidity unseen",
+            "*",
+        ])
+        .expect("doveadm mailbox status");
+    let flags = server
+        .doveadm(&["fetch", "-u", USER, "mailbox uid flags", "all"])
+        .expect("doveadm fetch flags");
+    let mut status_lines: Vec<&str> = status.lines().collect();
+    status_lines.sort_unstable();
+    format!("{}\n---\n{flags}", status_lines.join("\n"))
+}

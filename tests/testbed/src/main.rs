@@ -1,0 +1,246 @@
+//! # ikou-testbed (binary)
+//!
+//! Starts real Dovecot servers for manual testing, demos and benchmarks, prints their
+//! connection facts as JSON (stdout and `--state FILE`) and keeps them up until SIGTERM,
+//! Ctrl-C or end of stdin. The state file is removed again on a clean exit.
+#![forbid(unsafe_code)]
+
+use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::os::unix::fs::FileTypeExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use ikou_testbed::scenario::{Expected, Migration};
+use ikou_testbed::{
+    Corpus, DEMO_PASSWORD, DEMO_USER, Dovecot, Layout, ServerInfo, ServerOptions, User,
+};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(
+    name = "ikou-testbed",
+    version,
+    about = "Real Dovecot servers with generated mailboxes for testing ikou"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+    /// Do not stop when stdin reaches end of file (by default EOF on a terminal or pipe stops
+    /// the servers; /dev/null, as under `cmd &` in a script, is ignored anyway).
+    #[arg(long, global = true)]
+    ignore_stdin: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    /// Maildir++, `INBOX.` prefix, `.` separator, SPECIAL-USE, quota.
+    Legacy,
+    /// Exchange Online-like: `/` separator, no prefix, no SPECIAL-USE, no QUOTA.
+    Exchange,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// One server with the standard corpus for taro / taro-pass.
+    Up {
+        #[arg(long, value_enum, default_value = "legacy")]
+        layout: LayoutArg,
+        /// Also write the JSON description here.
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// Corpus seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The migration scenario: old (legacy) + new (Exchange-like) with known differences.
+    Demo {
+        /// Also write the JSON state (both servers, credentials, expected differences) here.
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// Scenario seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// A legacy server with a benchmark-sized corpus.
+    BenchCorpus {
+        #[arg(long, default_value_t = 20_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 1 << 30)]
+        bytes: u64,
+        #[arg(long)]
+        state: Option<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// JSON written by `up` and `bench-corpus`.
+#[derive(Serialize)]
+struct UpState<'a> {
+    #[serde(flatten)]
+    server: ServerInfo,
+    user: &'a str,
+    password: &'a str,
+    messages: usize,
+    bytes: u64,
+    pid: u32,
+}
+
+/// JSON written by `demo`.
+#[derive(Serialize)]
+struct DemoState<'a> {
+    old: ServerInfo,
+    new: ServerInfo,
+    user: &'a str,
+    password: &'a str,
+    expected: &'a Expected,
+    pid: u32,
+}
+
+fn publish<T: Serialize>(value: &T, state: Option<&Path>) -> Result<()> {
+    let json = serde_json::to_string_pretty(value)?;
+    if let Some(path) = state {
+        // Write-then-rename so a script polling for the file never reads half of it.
+        let tmp = path.with_extension("tmp~");
+        std::fs::write(&tmp, format!("{json}\n"))
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{json}")?;
+    out.flush()?;
+    Ok(())
+}
+
+fn wait_for_stop(ignore_stdin: bool) -> Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    let watch_stdin = !ignore_stdin && {
+        let stdin = std::io::stdin();
+        stdin.is_terminal()
+            || std::fs::metadata("/proc/self/fd/0")
+                .is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
+    };
+    if watch_stdin {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 256];
+            let mut stdin = std::io::stdin();
+            while matches!(stdin.read(&mut buf), Ok(n) if n > 0) {}
+            stop.store(true, Ordering::SeqCst);
+        });
+    }
+    eprintln!(
+        "ikou-testbed: running; stop with SIGTERM / Ctrl-C{}",
+        if watch_stdin { " / EOF on stdin" } else { "" }
+    );
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("ikou-testbed: stopping");
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.cmd {
+        Cmd::Up {
+            layout,
+            state,
+            seed,
+        } => {
+            let layout = match layout {
+                LayoutArg::Legacy => Layout::Legacy,
+                LayoutArg::Exchange => Layout::ExchangeLike,
+            };
+            let corpus = Corpus::standard(seed);
+            let (messages, bytes) = (corpus.total_messages(), corpus.total_bytes());
+            let mut d = Dovecot::start(ServerOptions::new(
+                layout,
+                vec![User::new(DEMO_USER, DEMO_PASSWORD, corpus)],
+            ))?;
+            let s = UpState {
+                server: d.info(),
+                user: DEMO_USER,
+                password: DEMO_PASSWORD,
+                messages,
+                bytes,
+                pid: std::process::id(),
+            };
+            publish(&s, state.as_deref())?;
+            let r = wait_for_stop(cli.ignore_stdin);
+            d.stop();
+            if let Some(p) = &state {
+                let _ = std::fs::remove_file(p);
+            }
+            r
+        }
+        Cmd::Demo { state, seed } => {
+            let mut m = Migration::start(seed)?;
+            let s = DemoState {
+                old: m.old.info(),
+                new: m.new.info(),
+                user: &m.user,
+                password: &m.password,
+                expected: &m.expected,
+                pid: std::process::id(),
+            };
+            publish(&s, state.as_deref())?;
+            let r = wait_for_stop(cli.ignore_stdin);
+            m.old.stop();
+            m.new.stop();
+            if let Some(p) = &state {
+                let _ = std::fs::remove_file(p);
+            }
+            r
+        }
+        Cmd::BenchCorpus {
+            messages,
+            bytes,
+            state,
+            seed,
+        } => {
+            let t = Instant::now();
+            let corpus = Corpus::sized(seed, messages, bytes);
+            let (n, b) = (corpus.total_messages(), corpus.total_bytes());
+            eprintln!(
+                "ikou-testbed: generated {n} messages, {b} bytes in {:.1?}",
+                t.elapsed()
+            );
+            let t = Instant::now();
+            let mut d = Dovecot::start(ServerOptions::new(
+                Layout::Legacy,
+                vec![User::new(DEMO_USER, DEMO_PASSWORD, corpus)],
+            ))?;
+            eprintln!(
+                "ikou-testbed: wrote maildir and started Dovecot in {:.1?}",
+                t.elapsed()
+            );
+            let s = UpState {
+                server: d.info(),
+                user: DEMO_USER,
+                password: DEMO_PASSWORD,
+                messages: n,
+                bytes: b,
+                pid: std::process::id(),
+            };
+            publish(&s, state.as_deref())?;
+            let r = wait_for_stop(cli.ignore_stdin);
+            d.stop();
+            if let Some(p) = &state {
+                let _ = std::fs::remove_file(p);
+            }
+            r
+        }
+    }
+}

@@ -1,0 +1,500 @@
+//! # Migration scenarios
+//!
+//! A legacy server and an Exchange-like server holding a "central copy" of the same mailbox,
+//! with a known list of differences ([`Expected`]): messages sent after the copy, POP-style
+//! duplicates, garbled subjects, an oversize message, an unmapped folder and mail that arrived
+//! after cut-over. Tests and the demo compare what ikou reports against this list.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, Result, anyhow};
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::{self, Corpus, CorpusFolder, CorpusMessage, Role, Spec};
+use crate::dovecot::{Dovecot, Layout, ServerOptions, User};
+use crate::mime::{self, HeaderEncoding};
+use crate::prng::SplitMix64;
+
+/// Exchange Online's default maximum message size (35 MiB); the Exchange-like server rejects
+/// larger APPENDs.
+pub const EXCHANGE_MAX_MESSAGE_BYTES: u64 = 35 * 1024 * 1024;
+
+/// When the central copy was taken (2025-01-05 00:00 JST); the standard corpus ends before it.
+pub const CENTRAL_COPY_AT: i64 = corpus::EPOCH + corpus::SPAN + 10 * 86_400;
+/// When the user switched to the new server (2025-01-12 00:00 JST).
+pub const CUT_OVER_AT: i64 = CENTRAL_COPY_AT + 7 * 86_400;
+
+/// Where an old folder went on the new server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderMapping {
+    /// Old folder (Unicode, `/` hierarchy).
+    pub old: String,
+    /// New folder, or `None` when it was not copied.
+    pub new: Option<String>,
+}
+
+/// Identifies one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRef {
+    /// Folder (Unicode) on the server where the message is; for old-only messages the old
+    /// folder, for new-only messages the new folder.
+    pub folder: String,
+    /// Message-ID with angle brackets, if any.
+    pub message_id: Option<String>,
+    /// Decoded subject.
+    pub subject: Option<String>,
+    /// INTERNALDATE, unix seconds.
+    pub internal_date: i64,
+    /// RFC822.SIZE.
+    pub size: u64,
+    /// SHA-256 of the exact bytes.
+    pub sha256: String,
+}
+
+impl MessageRef {
+    fn of(folder: &str, m: &CorpusMessage) -> MessageRef {
+        MessageRef {
+            folder: folder.to_string(),
+            message_id: m.message_id(),
+            subject: m.subject(),
+            internal_date: m.internal_date,
+            size: m.size(),
+            sha256: m.sha256(),
+        }
+    }
+}
+
+/// A message whose Subject differs between the servers (everything else is identical).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GarbledSubject {
+    /// Old folder.
+    pub old_folder: String,
+    /// New folder.
+    pub new_folder: String,
+    /// Message-ID (same on both).
+    pub message_id: String,
+    /// `double-encoded` (the new subject shows the literal `=?ISO-2022-JP?B?...?=` text) or
+    /// `replacement-char` (some characters became U+FFFD).
+    pub kind: String,
+    /// Decoded subject on old.
+    pub old_subject: String,
+    /// Decoded subject on new.
+    pub new_subject: String,
+    /// Raw (unfolded) Subject header value on new.
+    pub new_subject_raw: String,
+    /// SHA-256 of the old bytes.
+    pub old_sha256: String,
+    /// SHA-256 of the new bytes.
+    pub new_sha256: String,
+}
+
+/// An old folder that is absent on new.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmappedFolder {
+    /// Old folder (Unicode).
+    pub name: String,
+    /// Its message count.
+    pub messages: u64,
+}
+
+/// The differences injected between old and new, so tests know the right answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expected {
+    /// Largest message the new server accepts.
+    pub size_limit_bytes: u64,
+    /// Every old folder and where it went (Sent and 送信済みトレイ merge into `Sent Items`,
+    /// Drafts and 下書き into `Drafts`, Trash → `Deleted Items`, Junk → `Junk Email`).
+    pub folder_map: Vec<FolderMapping>,
+    /// Message counts per old folder.
+    pub old_counts: BTreeMap<String, u64>,
+    /// Message counts per new folder.
+    pub new_counts: BTreeMap<String, u64>,
+    /// On old only: the 3 Sent messages sent after the central copy.
+    pub missing_on_new: Vec<MessageRef>,
+    /// On old only: messages above `size_limit_bytes` (old INBOX).
+    pub oversize: Vec<MessageRef>,
+    /// Messages stored twice (identical bytes) in the new INBOX; each listed once.
+    pub pop_duplicates: Vec<MessageRef>,
+    /// Messages whose Subject is garbled on new.
+    pub garbled_subjects: Vec<GarbledSubject>,
+    /// Old folders not copied at all.
+    pub unmapped_folders: Vec<UnmappedFolder>,
+    /// On new only: mail that arrived in INBOX after cut-over.
+    pub extra_on_new: Vec<MessageRef>,
+    /// Messages without a Message-ID; all were copied unchanged (no difference expected).
+    pub without_message_id: Vec<MessageRef>,
+    /// Empty folders only on new (Exchange creates them).
+    pub new_only_folders: Vec<String>,
+}
+
+/// Both mailboxes and the expectations, before any server runs.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Legacy mailbox.
+    pub old: Corpus,
+    /// Exchange-like mailbox (central copy plus differences).
+    pub new: Corpus,
+    /// What differs.
+    pub expected: Expected,
+}
+
+fn new_name(old: &str) -> Option<&str> {
+    match old {
+        "Sent" | "送信済みトレイ" => Some("Sent Items"),
+        "Drafts" | "下書き" => Some("Drafts"),
+        "Trash" => Some("Deleted Items"),
+        "Junk" => Some("Junk Email"),
+        "メールマガジン" => None,
+        other => Some(other),
+    }
+}
+
+fn counts(c: &Corpus) -> BTreeMap<String, u64> {
+    c.folders
+        .iter()
+        .map(|f| (f.name.clone(), f.messages.len() as u64))
+        .collect()
+}
+
+fn replace_subject(raw: &[u8], new_value: &str) -> Vec<u8> {
+    let Some((s, e)) = mime::header_span(raw, "Subject") else {
+        return raw.to_vec();
+    };
+    let mut out = raw[..s].to_vec();
+    out.extend_from_slice(format!("Subject: {new_value}\r\n").as_bytes());
+    out.extend_from_slice(&raw[e..]);
+    out
+}
+
+/// Builds the two mailboxes and the expectations for `seed` (deterministic, no servers).
+pub fn plan(seed: u64) -> Plan {
+    let mut old = Corpus::standard(seed);
+    let mut r = SplitMix64::derive(seed, 0x5CE7A, 0);
+
+    // Sent after the central copy: on old only.
+    let mut missing = Vec::new();
+    if let Some(sent) = old.folder_mut("Sent") {
+        for i in 0..3u64 {
+            let date = CENTRAL_COPY_AT + (i as i64 + 1) * 86_400 / 2 + 3600 * 2;
+            let m = corpus::generate(&Spec::new(
+                Role::Sent,
+                date,
+                900_000 + i,
+                seed,
+                3_000 + i as usize * 1_000,
+            ));
+            missing.push(MessageRef::of("Sent", &m));
+            sent.messages.push(m);
+        }
+    }
+    // One message above Exchange's limit, received just before the copy.
+    let big = corpus::big_message(
+        seed,
+        900_010,
+        CENTRAL_COPY_AT - 86_400,
+        EXCHANGE_MAX_MESSAGE_BYTES as usize + (1 << 20) + (1 << 19),
+    );
+    let oversize = vec![MessageRef::of("INBOX", &big)];
+    if let Some(inbox) = old.folder_mut("INBOX") {
+        inbox.messages.push(big.clone());
+    }
+
+    // Positions (folder, index) of old-only messages; compared by position because hashing a
+    // 36 MiB message more than once is slow in debug builds.
+    let sent_len = old.folder("Sent").map_or(0, |f| f.messages.len());
+    let inbox_len = old.folder("INBOX").map_or(0, |f| f.messages.len());
+    let is_excluded = |folder: &str, i: usize| {
+        (folder == "Sent" && i + 3 >= sent_len) || (folder == "INBOX" && i + 1 == inbox_len)
+    };
+    let without_message_id: Vec<MessageRef> = old
+        .folders
+        .iter()
+        .flat_map(|f| {
+            f.messages
+                .iter()
+                .filter(|m| m.message_id().is_none())
+                .map(|m| MessageRef::of(&f.name, m))
+        })
+        .collect();
+
+    // INBOX candidates for duplicates and garbling: ordinary, well-formed, with Message-ID.
+    let inbox = old
+        .folder("INBOX")
+        .map(|f| f.messages.clone())
+        .unwrap_or_default();
+    let mut ordinary: Vec<usize> = (0..inbox.len())
+        .filter(|&i| {
+            let m = &inbox[i];
+            m.message_id().is_some()
+                && !is_excluded("INBOX", i)
+                && m.size() < 1_000_000
+                && ![12, 20, 30].contains(&i)
+        })
+        .collect();
+    let mut take = |pred: &dyn Fn(&CorpusMessage) -> bool, n: usize, r: &mut SplitMix64| {
+        let mut got = Vec::new();
+        while got.len() < n {
+            let pool: Vec<usize> = ordinary
+                .iter()
+                .copied()
+                .filter(|&i| pred(&inbox[i]))
+                .collect();
+            if pool.is_empty() {
+                break;
+            }
+            let i = *r.pick(&pool);
+            ordinary.retain(|&j| j != i);
+            got.push(i);
+        }
+        got.sort_unstable();
+        got
+    };
+    let garble_idx = take(
+        &|m: &CorpusMessage| {
+            mime::header(&m.raw, "Subject").is_some_and(|s| s.contains("=?ISO-2022-JP?B?"))
+        },
+        5,
+        &mut r,
+    );
+    let dup_idx = take(&|_: &CorpusMessage| true, 4, &mut r);
+
+    // The central copy.
+    let new_only_folders = vec!["Archive".to_string(), "Outbox".to_string()];
+    let mut new_folders: Vec<CorpusFolder> = Vec::new();
+    let mut folder_map = Vec::new();
+    let mut unmapped = Vec::new();
+    for f in &old.folders {
+        let target = new_name(&f.name);
+        folder_map.push(FolderMapping {
+            old: f.name.clone(),
+            new: target.map(str::to_string),
+        });
+        let Some(target) = target else {
+            unmapped.push(UnmappedFolder {
+                name: f.name.clone(),
+                messages: f.messages.len() as u64,
+            });
+            continue;
+        };
+        let idx = match new_folders.iter().position(|n| n.name == target) {
+            Some(i) => i,
+            None => {
+                new_folders.push(CorpusFolder {
+                    name: target.to_string(),
+                    messages: Vec::new(),
+                });
+                new_folders.len() - 1
+            }
+        };
+        for (i, m) in f.messages.iter().enumerate() {
+            if !is_excluded(&f.name, i) {
+                new_folders[idx].messages.push(m.clone());
+            }
+        }
+    }
+    for f in &mut new_folders {
+        f.messages.sort_by_key(|m| m.internal_date);
+    }
+    for name in &new_only_folders {
+        new_folders.push(CorpusFolder {
+            name: name.clone(),
+            messages: Vec::new(),
+        });
+    }
+
+    let mut garbled = Vec::new();
+    let mut pop_duplicates = Vec::new();
+    let mut extra = Vec::new();
+    if let Some(new_inbox) = new_folders.iter_mut().find(|f| f.name == "INBOX") {
+        for (k, &i) in garble_idx.iter().enumerate() {
+            let orig = &inbox[i];
+            let raw_subject = mime::header(&orig.raw, "Subject").unwrap_or_default();
+            let old_subject = mime::decode_words(&raw_subject);
+            let (kind, value) = if k < 3 {
+                // A gateway that encoded the already-encoded header a second time.
+                (
+                    "double-encoded",
+                    mime::encode_words(&raw_subject.replace(' ', "\u{a0}"), HeaderEncoding::Utf8Q)
+                        .replace('\u{a0}', " "),
+                )
+            } else {
+                // A gateway that decoded with the wrong charset and lost characters.
+                let broken: String = old_subject
+                    .chars()
+                    .enumerate()
+                    .map(|(n, c)| {
+                        if !c.is_ascii() && n % 2 == 1 {
+                            '\u{FFFD}'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                (
+                    "replacement-char",
+                    mime::encode_words(&broken, HeaderEncoding::Utf8B),
+                )
+            };
+            let pos = new_inbox.messages.iter().position(|m| m.raw == orig.raw);
+            if let Some(pos) = pos {
+                let m = &mut new_inbox.messages[pos];
+                m.raw = replace_subject(&m.raw, &value);
+                let new_raw = mime::header(&m.raw, "Subject").unwrap_or_default();
+                garbled.push(GarbledSubject {
+                    old_folder: "INBOX".into(),
+                    new_folder: "INBOX".into(),
+                    message_id: orig.message_id().unwrap_or_default(),
+                    kind: kind.into(),
+                    old_subject,
+                    new_subject: mime::decode_words(&new_raw),
+                    new_subject_raw: new_raw,
+                    old_sha256: orig.sha256(),
+                    new_sha256: m.sha256(),
+                });
+            }
+        }
+        for &i in &dup_idx {
+            let orig = &inbox[i];
+            if let Some(pos) = new_inbox.messages.iter().position(|m| m.raw == orig.raw) {
+                new_inbox.messages.insert(pos + 1, orig.clone());
+                pop_duplicates.push(MessageRef::of("INBOX", orig));
+            }
+        }
+        for i in 0..2u64 {
+            let date = CUT_OVER_AT + (i as i64 + 1) * 3 * 3600;
+            let m = corpus::generate(&Spec::new(Role::Inbox, date, 900_100 + i, seed, 4_000));
+            extra.push(MessageRef::of("INBOX", &m));
+            new_inbox.messages.push(m);
+        }
+    }
+
+    // Exchange's own order: well-known folders first.
+    let rank = |n: &str| {
+        [
+            "INBOX",
+            "Drafts",
+            "Sent Items",
+            "Deleted Items",
+            "Junk Email",
+            "Archive",
+            "Outbox",
+        ]
+        .iter()
+        .position(|x| *x == n)
+        .unwrap_or(99)
+    };
+    new_folders.sort_by_key(|f| rank(&f.name));
+    let new = Corpus {
+        folders: new_folders,
+    };
+
+    let expected = Expected {
+        size_limit_bytes: EXCHANGE_MAX_MESSAGE_BYTES,
+        folder_map,
+        old_counts: counts(&old),
+        new_counts: counts(&new),
+        missing_on_new: missing,
+        oversize,
+        pop_duplicates,
+        garbled_subjects: garbled,
+        unmapped_folders: unmapped,
+        extra_on_new: extra,
+        without_message_id,
+        new_only_folders,
+    };
+    Plan { old, new, expected }
+}
+
+/// A running pair: `old` (Legacy, with quota) and `new` (ExchangeLike), same user and password.
+#[derive(Debug)]
+pub struct Migration {
+    /// The legacy server.
+    pub old: Dovecot,
+    /// The Exchange-like server.
+    pub new: Dovecot,
+    /// Login name on both.
+    pub user: String,
+    /// Password on both.
+    pub password: String,
+    /// The injected differences.
+    pub expected: Expected,
+}
+
+impl Migration {
+    /// Plans the scenario for `seed` and starts both servers (in parallel) for
+    /// [`crate::DEMO_USER`] / [`crate::DEMO_PASSWORD`].
+    pub fn start(seed: u64) -> Result<Migration> {
+        let Plan { old, new, expected } = plan(seed);
+        let (user, password) = (
+            crate::DEMO_USER.to_string(),
+            crate::DEMO_PASSWORD.to_string(),
+        );
+        let old_opts = ServerOptions::new(Layout::Legacy, vec![User::new(&user, &password, old)]);
+        let new_opts =
+            ServerOptions::new(Layout::ExchangeLike, vec![User::new(&user, &password, new)]);
+        let (old, new) = std::thread::scope(|s| {
+            let o = s.spawn(move || Dovecot::start(old_opts));
+            let n = s.spawn(move || Dovecot::start(new_opts));
+            (o.join(), n.join())
+        });
+        let old = old
+            .map_err(|_| anyhow!("old server thread panicked"))?
+            .context("starting the old (legacy) server")?;
+        let new = new
+            .map_err(|_| anyhow!("new server thread panicked"))?
+            .context("starting the new (Exchange-like) server")?;
+        Ok(Migration {
+            old,
+            new,
+            user,
+            password,
+            expected,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_differences_add_up() {
+        let p = plan(7);
+        let e = &p.expected;
+        assert_eq!(e.missing_on_new.len(), 3);
+        assert_eq!(e.pop_duplicates.len(), 4);
+        assert_eq!(e.garbled_subjects.len(), 5);
+        assert_eq!(e.oversize.len(), 1);
+        assert!(e.oversize[0].size > e.size_limit_bytes);
+        assert_eq!(e.extra_on_new.len(), 2);
+        assert_eq!(e.unmapped_folders.len(), 1);
+        assert_eq!(e.without_message_id.len(), 3);
+        let o = &e.old_counts;
+        let n = &e.new_counts;
+        assert_eq!(n["INBOX"], o["INBOX"] - 1 + 4 + 2);
+        assert_eq!(n["Sent Items"], o["Sent"] + o["送信済みトレイ"] - 3);
+        assert_eq!(n["Drafts"], o["Drafts"] + o["下書き"]);
+        assert_eq!(n["Deleted Items"], o["Trash"]);
+        assert_eq!(n["Junk Email"], o["Junk"]);
+        assert_eq!(n["研究室/学会"], o["研究室/学会"]);
+        assert!(!n.contains_key("メールマガジン"));
+        for g in &e.garbled_subjects {
+            assert_ne!(g.old_subject, g.new_subject);
+            if g.kind == "double-encoded" {
+                assert!(
+                    g.new_subject.starts_with("=?ISO-2022-JP?B?"),
+                    "{}",
+                    g.new_subject
+                );
+            } else {
+                assert!(g.new_subject.contains('\u{FFFD}'));
+            }
+        }
+        assert_eq!(
+            serde_json::from_str::<Expected>(&serde_json::to_string(e).expect("json"))
+                .expect("parse"),
+            *e
+        );
+        assert_eq!(plan(7).expected, *e);
+    }
+}
