@@ -23,7 +23,7 @@ fn server_name(layout: &Layout, corpus_name: &str) -> String {
 }
 
 fn counts_and_sizes_match(layout: Layout) {
-    let account = Account::start(layout.clone(), 7);
+    let account = Account::start(layout, 7);
     let profile = account.default_profile();
     let inventory = json(&ikou(&["--json", "folders", "-p", path_str(&profile)]));
     let mut expected_total = 0u64;
