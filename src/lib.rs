@@ -8,4 +8,5 @@
 pub mod imap;
 pub mod model;
 pub mod net;
+pub mod pop3;
 pub mod secret;
