@@ -621,9 +621,9 @@ impl Pop3Session {
         })
     }
 
-    /// QUIT: ends the session. Without DELE the server deletes nothing, but servers may
-    /// record that messages were retrieved (Dovecot sets `\Seen`, see the module docs of
-    /// the integration tests); dropping the session without QUIT avoids even that.
+    /// QUIT: ends the session. Without DELE the server deletes nothing. Note that RETR
+    /// itself may mark messages as read on the server: Dovecot sets `\Seen` on RETR
+    /// (committed with or without QUIT) but not on TOP (see `tests/pop3.rs`).
     pub async fn quit(mut self) -> Result<(), Pop3Error> {
         self.conn.ok(Command::Quit, "QUIT").await?;
         let _ = self.conn.stream.shutdown().await;
