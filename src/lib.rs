@@ -12,5 +12,6 @@ pub mod model;
 pub mod net;
 pub mod profile;
 pub mod report;
+pub mod pop3;
 pub mod secret;
 pub mod service;
