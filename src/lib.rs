@@ -5,4 +5,7 @@
 //! `service` composes them into use cases; `cli` and `tui` are two thin faces over `service`.
 //! The old server is only ever reached through `imap::ReadSession`, which cannot write.
 
+pub mod compare;
+pub mod i18n;
+pub mod mail;
 pub mod model;

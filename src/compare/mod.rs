@@ -1,0 +1,4 @@
+//! # Migration verification, as pure functions
+//!
+//! Maps old folders to new ones, matches messages by identity and turns the differences into
+//! findings with a one-line verdict. Inputs are plain `model` values gathered elsewhere.
