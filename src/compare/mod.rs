@@ -3,6 +3,8 @@
 //! Maps old folders to new ones, matches messages by identity and turns the differences into
 //! findings with a one-line verdict. Inputs are plain `model` values gathered elsewhere.
 
+pub mod identity;
 pub mod mapping;
+pub mod matching;
 pub mod path;
 pub mod rules;
