@@ -1,0 +1,126 @@
+//! # Findings as CSV
+//!
+//! One row per finding, for the helpdesk's spreadsheet. Written by hand (RFC 4180: CRLF,
+//! fields with commas, quotes or line breaks quoted, quotes doubled) because the format is
+//! small and the spreadsheet-safety rule below is ours.
+//!
+//! A field starting with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'` so a spreadsheet
+//! shows it as text instead of running it as a formula: undecoded subjects start with `=?`.
+//! No byte order mark is written; a caller saving a file for Excel should prepend U+FEFF.
+
+use super::result::{Comparison, Finding};
+use crate::i18n::Lang;
+
+/// Column names of [`Comparison::to_csv`], in order.
+pub const CSV_HEADER: [&str; 10] = [
+    "kind",
+    "old_folder",
+    "new_folder",
+    "date",
+    "from",
+    "to",
+    "subject",
+    "reason",
+    "severity",
+    "key",
+];
+
+impl Comparison {
+    /// The findings as CSV with English reasons.
+    pub fn to_csv(&self) -> String {
+        self.to_csv_in(Lang::En)
+    }
+
+    /// The findings as CSV, the `reason` column in `lang`.
+    pub fn to_csv_in(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        push_row(&mut out, CSV_HEADER.iter().copied());
+        for finding in &self.findings {
+            let cells = row(finding, lang);
+            push_row(&mut out, cells.iter().map(String::as_str));
+        }
+        out
+    }
+}
+
+fn row(finding: &Finding, lang: Lang) -> [String; 10] {
+    let message = finding.message.as_ref();
+    let field = |get: &dyn Fn(&super::result::MessageRef) -> Option<String>| {
+        message.and_then(get).unwrap_or_default()
+    };
+    let severity = match finding.severity {
+        super::result::Severity::Problem => "problem",
+        super::result::Severity::Note => "note",
+    };
+    [
+        finding.reason.kind().to_string(),
+        finding.old_folder.clone().unwrap_or_default(),
+        finding.new_folder.clone().unwrap_or_default(),
+        field(&|m| m.date.clone()),
+        field(&|m| m.from.clone()),
+        field(&|m| m.to.clone()),
+        field(&|m| m.subject.clone()),
+        finding.reason.describe(lang),
+        severity.to_string(),
+        field(&|m| Some(m.key.clone())),
+    ]
+}
+
+fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
+    let quoted: Vec<String> = cells.map(csv_field).collect();
+    out.push_str(&quoted.join(","));
+    out.push_str("\r\n");
+}
+
+/// One CSV field: formula-guarded, then quoted when needed.
+pub fn csv_field(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    let needs_quotes = guarded.contains([',', '"', '\r', '\n'])
+        || guarded.starts_with(' ')
+        || guarded.ends_with(' ');
+    if needs_quotes {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_quoting_table() {
+        let cases = [
+            ("plain", "plain"),
+            ("", ""),
+            ("会議のお知らせ", "会議のお知らせ"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\r\nlines", "\"two\r\nlines\""),
+            ("line\nbreak", "\"line\nbreak\""),
+            (" padded ", "\" padded \""),
+            ("=?ISO-2022-JP?B?GyRC?=", "'=?ISO-2022-JP?B?GyRC?="),
+            ("=1+1", "'=1+1"),
+            ("+81 3", "'+81 3"),
+            ("- note", "'- note"),
+            ("@home", "'@home"),
+            ("=a,b", "\"'=a,b\""),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(csv_field(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn empty_comparison_has_only_the_header() {
+        assert_eq!(
+            Comparison::default().to_csv(),
+            "kind,old_folder,new_folder,date,from,to,subject,reason,severity,key\r\n"
+        );
+    }
+}
