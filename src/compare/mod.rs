@@ -13,3 +13,8 @@ pub mod path;
 pub mod result;
 pub mod rules;
 pub mod verdict;
+
+#[cfg(test)]
+mod scenario_tests;
+#[cfg(test)]
+mod testkit;

@@ -131,6 +131,11 @@ fn subject_decoding_table() {
             "会議のお知らせ",
         ),
         (
+            "space inside the base64 is forgiven",
+            b"Subject: =?ISO-2022-JP?B?GyRCM1gycSRO JDQwRkZiGyhC?=\r\n",
+            "学会のご案内",
+        ),
+        (
             "plain ASCII, bare LF",
             b"Subject: hello world\n\n",
             "hello world",
