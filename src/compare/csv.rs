@@ -117,6 +117,44 @@ mod tests {
     }
 
     #[test]
+    fn a_garbled_finding_row() {
+        use crate::compare::result::{MessageRef, Reason};
+        use crate::mail::garble::{Defect, GarbleKind};
+        let message = MessageRef {
+            uid: 7,
+            size: 100,
+            message_id: Some("g@x".into()),
+            date: Some("Wed, 17 Jan 2024 14:30:00 +0900".into()),
+            from: Some("\"Yamada, Taro\" <t@x.jp>".into()),
+            to: Some("h@x.jp".into()),
+            subject: Some("会議のお知らせ".into()),
+            key: "mid:g@x".into(),
+        };
+        let reason = Reason::Garbled {
+            garble: GarbleKind::OnNew(Defect::UndecodedEncodedWord),
+            new_subject: Some("=?ISO-2022-JP?B?GyRC?=".into()),
+        };
+        let c = Comparison {
+            findings: vec![Finding::new(
+                reason,
+                Some("INBOX"),
+                Some("INBOX"),
+                Some(message),
+            )],
+            ..Comparison::default()
+        };
+        let csv = c.to_csv();
+        let row = csv.lines().nth(1).unwrap_or_default();
+        assert_eq!(
+            row,
+            "garbled,INBOX,INBOX,\"Wed, 17 Jan 2024 14:30:00 +0900\",\"\"\"Yamada, Taro\"\" <t@x.jp>\",\
+             h@x.jp,会議のお知らせ,subject garbled on new: encoded-word (=?…?=) left undecoded \
+             (new: =?ISO-2022-JP?B?GyRC?=),problem,mid:g@x"
+        );
+        assert!(c.to_csv_in(Lang::Ja).contains("新サーバで件名が文字化け"));
+    }
+
+    #[test]
     fn empty_comparison_has_only_the_header() {
         assert_eq!(
             Comparison::default().to_csv(),
