@@ -6,12 +6,14 @@
 //! The old server is only ever reached through `imap::ReadSession`, which cannot write.
 
 pub mod cli;
+pub mod compare;
 pub mod i18n;
 pub mod imap;
+pub mod mail;
 pub mod model;
 pub mod net;
+pub mod pop3;
 pub mod profile;
 pub mod report;
-pub mod pop3;
 pub mod secret;
 pub mod service;

@@ -1,0 +1,212 @@
+//! # Message identity across two servers
+//!
+//! Decides when a message on the new server is "the same" as one on the old server, without
+//! trusting the size (Exchange reports an estimate) or headers Exchange rewrites. The key is
+//! written for people too: it is quoted verbatim in the user documentation.
+//!
+//! ## The identity key
+//! * **Message-ID** (`mid:` + the id) when the message has one. The id is normalised: text
+//!   inside the first `<…>`, white space removed, local part's case kept, domain lower-cased.
+//! * **Fingerprint** (`fp:` + 32 hex digits, the first 128 bits of a SHA-256) otherwise, over:
+//!   1. the Date header as a UTC instant (`utc:<unix seconds>`) when it parses, else its text
+//!      with white space collapsed (`text:…`), empty when absent;
+//!   2. the From addr-spec(s), lower-cased, without display names;
+//!   3. the To addr-specs, lower-cased, sorted, duplicates removed;
+//!   4. the decoded subject with white space collapsed.
+//!
+//! The subject is part of the fingerprint only, never of a Message-ID key, so a subject garbled
+//! on the new server still finds its old message. For messages without a Message-ID a
+//! **loose fingerprint** (items 1–3, no subject) is used as a second pass; see
+//! [`super::matching`] for the order of the passes and how a Message-ID that is not unique
+//! within a folder is handled.
+
+use mail_parser::DateTime;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::mail::address::addr_specs;
+use crate::mail::envelope::normalize_message_id;
+use crate::mail::garble::{collapse_whitespace, effective_subject};
+use crate::model::MessageInfo;
+
+/// Hex digits kept from the SHA-256: 128 bits, ample for one mailbox, short in a CSV.
+const FINGERPRINT_HEX_LEN: usize = 32;
+
+/// Separator between fingerprint fields; it cannot occur in any normalised field.
+const SEP: char = '\u{1f}';
+
+/// Everything the matching needs to recognise one message.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Identity {
+    /// Normalised Message-ID, when present.
+    pub message_id: Option<String>,
+    /// Date, From, To and subject (see the module docs).
+    pub fingerprint: String,
+    /// Date, From and To only: survives a garbled subject.
+    pub loose: String,
+}
+
+impl Identity {
+    pub fn of(info: &MessageInfo) -> Self {
+        let date = normalized_date(info.date.as_deref().unwrap_or(""));
+        let from = normalized_addresses(info.from.as_deref().unwrap_or(""), false);
+        let to = normalized_addresses(info.to.as_deref().unwrap_or(""), true);
+        let subject = collapse_whitespace(&effective_subject(info));
+        Self {
+            message_id: info.message_id.as_deref().and_then(normalize_message_id),
+            fingerprint: digest(&["v1", &date, &from, &to, &subject]),
+            loose: digest(&["v1-loose", &date, &from, &to]),
+        }
+    }
+
+    /// The key shown to people and written to JSON/CSV: `mid:<id>` or `fp:<hex>`.
+    pub fn key(&self) -> String {
+        match &self.message_id {
+            Some(id) => format!("mid:{id}"),
+            None => format!("fp:{}", self.fingerprint),
+        }
+    }
+}
+
+/// `utc:<unix seconds>` for a parsable RFC 5322 date, else `text:` + collapsed text; empty
+/// input stays empty. Parsing makes `+0900` and `GMT` spellings of one instant equal.
+pub fn normalized_date(raw: &str) -> String {
+    let text = collapse_whitespace(raw);
+    if text.is_empty() {
+        return text;
+    }
+    match DateTime::parse_rfc822(&text).filter(DateTime::is_valid) {
+        Some(date) => format!("utc:{}", date.to_timestamp()),
+        None => format!("text:{text}"),
+    }
+}
+
+/// Lower-cased addr-specs joined by `,` (sorted and de-duplicated when `sort`); a value with
+/// no addr-spec falls back to its collapsed, lower-cased text so it still tells messages apart.
+fn normalized_addresses(display: &str, sort: bool) -> String {
+    let mut specs = addr_specs(display);
+    if specs.is_empty() {
+        return collapse_whitespace(display).to_lowercase();
+    }
+    if sort {
+        specs.sort();
+        specs.dedup();
+    }
+    specs.join(",")
+}
+
+fn digest(fields: &[&str]) -> String {
+    let joined = fields.join(&SEP.to_string());
+    let hash = hex::encode(Sha256::digest(joined.as_bytes()));
+    hash.get(..FINGERPRINT_HEX_LEN).unwrap_or(&hash).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(id: Option<&str>, date: &str, from: &str, to: &str, subject: &str) -> MessageInfo {
+        MessageInfo {
+            message_id: id.map(str::to_string),
+            date: Some(date.to_string()),
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+            subject: Some(subject.to_string()),
+            ..MessageInfo::default()
+        }
+    }
+
+    const DATE: &str = "Mon, 23 Jan 2012 10:15:00 +0900";
+
+    #[test]
+    fn date_normal_form() {
+        let cases = [
+            (DATE, "utc:1327281300"),
+            ("Mon, 23 Jan 2012 01:15:00 GMT", "utc:1327281300"),
+            ("23 Jan 2012 01:15:00 +0000 (UTC)", "utc:1327281300"),
+            ("  Mon,  23 Jan 2012\t10:15:00 +0900 ", "utc:1327281300"),
+            ("yesterday  evening", "text:yesterday evening"),
+            ("", ""),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(normalized_date(raw), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn key_prefers_message_id() {
+        let with_id = msg(Some("<A@Example.JP>"), DATE, "a@b.jp", "c@d.jp", "x");
+        assert_eq!(Identity::of(&with_id).key(), "mid:A@example.jp");
+        let without = msg(None, DATE, "a@b.jp", "c@d.jp", "x");
+        let key = Identity::of(&without).key();
+        assert!(key.starts_with("fp:") && key.len() == 3 + FINGERPRINT_HEX_LEN);
+    }
+
+    #[test]
+    fn fingerprint_ignores_presentation_only() {
+        let base = Identity::of(&msg(
+            None,
+            DATE,
+            "山田 <Taro@B.jp>",
+            "x@y.jp, a@b.jp",
+            "会議 の件",
+        ));
+        let same = [
+            msg(
+                None,
+                "Mon, 23 Jan 2012 01:15:00 GMT",
+                "taro@b.jp",
+                "a@b.jp, x@y.jp",
+                "会議 の件",
+            ),
+            msg(
+                None,
+                DATE,
+                "\"Yamada\" <TARO@b.jp>",
+                "A@B.jp, X@Y.jp, a@b.jp",
+                " 会議　の件 ",
+            ),
+        ];
+        for m in same {
+            assert_eq!(Identity::of(&m), base, "{m:?}");
+        }
+    }
+
+    #[test]
+    fn fingerprint_separates_real_differences() {
+        let base = Identity::of(&msg(None, DATE, "a@b.jp", "c@d.jp", "会議"));
+        let subject_only =
+            Identity::of(&msg(None, DATE, "a@b.jp", "c@d.jp", "=?ISO-2022-JP?B?x?="));
+        assert_ne!(subject_only.fingerprint, base.fingerprint);
+        assert_eq!(
+            subject_only.loose, base.loose,
+            "loose survives a garbled subject"
+        );
+        let others = [
+            msg(
+                None,
+                "Mon, 23 Jan 2012 10:15:01 +0900",
+                "a@b.jp",
+                "c@d.jp",
+                "会議",
+            ),
+            msg(None, DATE, "z@b.jp", "c@d.jp", "会議"),
+            msg(None, DATE, "a@b.jp", "c@d.jp, e@f.jp", "会議"),
+        ];
+        for m in others {
+            let other = Identity::of(&m);
+            assert_ne!(other.fingerprint, base.fingerprint, "{m:?}");
+            assert_ne!(other.loose, base.loose, "{m:?}");
+        }
+    }
+
+    #[test]
+    fn absent_fields_are_stable() {
+        let empty = Identity::of(&MessageInfo::default());
+        assert_eq!(empty, Identity::of(&MessageInfo::default()));
+        assert_eq!(empty.message_id, None);
+        let name_only = Identity::of(&msg(None, DATE, "名無し", "", ""));
+        let other_name = Identity::of(&msg(None, DATE, "別人", "", ""));
+        assert_ne!(name_only.loose, other_name.loose);
+    }
+}

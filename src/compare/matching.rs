@@ -1,0 +1,209 @@
+//! # Pairing old and new messages of one folder group
+//!
+//! Given the old messages that should be in a new folder and the messages that are there,
+//! pairs them up by identity and leaves the rest as missing, duplicate or extra. Matching is a
+//! multiset operation, so a message stored twice is two messages on either side.
+//!
+//! ## Passes
+//! 1. **Message-ID.** Old and new messages sharing a Message-ID pair up; within one id, pairs
+//!    with the same fingerprint go first, then the same loose fingerprint (Date, From, To),
+//!    then the rest in list order. This
+//!    is how a Message-ID that is not unique in a folder (reused by a broken mailer, or stored
+//!    twice) is resolved without a key of its own.
+//! 2. **Fingerprint** (Date, From, To, subject) among what is left.
+//! 3. **Loose fingerprint** (Date, From, To) among what is left, so a message without a
+//!    Message-ID whose subject was garbled still finds its old copy.
+//!
+//! Passes 2 and 3 never pair two messages that both have a Message-ID (different ids, since
+//! pass 1 took all equal ones): a differing Message-ID always means a different message.
+//! A new server that added or dropped a Message-ID is therefore still matched by fingerprint.
+//!
+//! A new message left over after the passes is a **duplicate** when another new message in the
+//! folder has the same identity (same Message-ID, or both without one and the same
+//! fingerprint), else an **extra**. An old message left over is **missing**, or a
+//! **missing copy** when the old folder held it twice (same identity and same Date, From and
+//! To) and new holds it at least once.
+
+use std::collections::HashMap;
+
+use super::identity::Identity;
+
+/// The outcome for one folder group; all numbers are indexes into the slices given.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FolderMatch {
+    /// `(old, new)` pairs: the same message on both servers.
+    pub pairs: Vec<(usize, usize)>,
+    /// Old messages with no counterpart on new.
+    pub missing: Vec<usize>,
+    /// Old messages not copied although an identical message is on new: `(old, new copy)`.
+    pub missing_copies: Vec<(usize, usize)>,
+    /// `(extra copy, the new message it duplicates)`.
+    pub duplicates: Vec<(usize, usize)>,
+    /// New messages with no counterpart on old.
+    pub extras: Vec<usize>,
+}
+
+/// Pairs the identities of one group's old and new messages (see the module docs).
+pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
+    let mut old_used = vec![false; old.len()];
+    let mut new_used = vec![false; new.len()];
+    let mut pairs = Vec::new();
+
+    pair_by_message_id(old, new, &mut old_used, &mut new_used, &mut pairs);
+    pair_by(
+        old,
+        new,
+        |i| i.fingerprint.as_str(),
+        &mut old_used,
+        &mut new_used,
+        &mut pairs,
+    );
+    pair_by(
+        old,
+        new,
+        |i| i.loose.as_str(),
+        &mut old_used,
+        &mut new_used,
+        &mut pairs,
+    );
+    pairs.sort_unstable();
+
+    let mut result = FolderMatch {
+        pairs,
+        ..FolderMatch::default()
+    };
+    // Equal keys are exactly `same_identity`, so hashing keys keeps this linear.
+    let new_keys: Vec<String> = new.iter().map(Identity::key).collect();
+    let mut new_first: HashMap<&str, usize> = HashMap::new();
+    for (index, key) in new_keys.iter().enumerate() {
+        // A matched message is the better "original" for a duplicate than an unmatched one.
+        let entry = new_first.entry(key.as_str()).or_insert(index);
+        if new_used[index] && !new_used[*entry] {
+            *entry = index;
+        }
+    }
+    for (index, key) in new_keys.iter().enumerate() {
+        if new_used[index] {
+            continue;
+        }
+        match new_first.get(key.as_str()) {
+            Some(&original) if original != index => result.duplicates.push((index, original)),
+            _ => result.extras.push(index),
+        }
+    }
+    // A "copy" must agree on Date/From/To as well, so a Message-ID reused for two different
+    // messages never turns a real loss into a missing copy.
+    let copy_key = |i: &Identity| format!("{}|{}", i.key(), i.loose);
+    let mut old_count: HashMap<String, usize> = HashMap::new();
+    for identity in old {
+        *old_count.entry(copy_key(identity)).or_default() += 1;
+    }
+    let new_copies: HashMap<String, usize> = new
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (copy_key(id), i))
+        .collect();
+    for (index, identity) in old.iter().enumerate() {
+        if old_used[index] {
+            continue;
+        }
+        let key = copy_key(identity);
+        let old_twice = old_count.get(&key).is_some_and(|&n| n > 1);
+        match new_copies.get(&key) {
+            Some(&copy) if old_twice => result.missing_copies.push((index, copy)),
+            _ => result.missing.push(index),
+        }
+    }
+    result
+}
+
+/// Same message by the duplicate rule: equal Message-IDs, or both without and equal
+/// fingerprints (equivalently, equal [`Identity::key`]s).
+pub fn same_identity(a: &Identity, b: &Identity) -> bool {
+    match (&a.message_id, &b.message_id) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.fingerprint == b.fingerprint,
+        _ => false,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Round {
+    Fingerprint,
+    Loose,
+    Any,
+}
+
+fn pair_by_message_id(
+    old: &[Identity],
+    new: &[Identity],
+    old_used: &mut [bool],
+    new_used: &mut [bool],
+    pairs: &mut Vec<(usize, usize)>,
+) {
+    let mut new_by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, identity) in new.iter().enumerate() {
+        if let Some(id) = &identity.message_id {
+            new_by_id.entry(id.as_str()).or_default().push(index);
+        }
+    }
+    // Three rounds, closest first: same fingerprint, same Date/From/To, any.
+    for round in [Round::Fingerprint, Round::Loose, Round::Any] {
+        for (o, identity) in old.iter().enumerate() {
+            let Some(id) = &identity.message_id else {
+                continue;
+            };
+            if old_used[o] {
+                continue;
+            }
+            let candidates = new_by_id.get(id.as_str()).map_or(&[][..], Vec::as_slice);
+            let found = candidates.iter().copied().find(|&n| {
+                !new_used[n]
+                    && match round {
+                        Round::Fingerprint => new[n].fingerprint == identity.fingerprint,
+                        Round::Loose => new[n].loose == identity.loose,
+                        Round::Any => true,
+                    }
+            });
+            if let Some(n) = found {
+                old_used[o] = true;
+                new_used[n] = true;
+                pairs.push((o, n));
+            }
+        }
+    }
+}
+
+fn pair_by<'a>(
+    old: &'a [Identity],
+    new: &'a [Identity],
+    key: impl Fn(&'a Identity) -> &'a str,
+    old_used: &mut [bool],
+    new_used: &mut [bool],
+    pairs: &mut Vec<(usize, usize)>,
+) {
+    let mut new_by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, identity) in new.iter().enumerate() {
+        if !new_used[index] {
+            new_by_key.entry(key(identity)).or_default().push(index);
+        }
+    }
+    for (o, identity) in old.iter().enumerate() {
+        if old_used[o] {
+            continue;
+        }
+        let candidates = new_by_key.get(key(identity)).map_or(&[][..], Vec::as_slice);
+        let found = candidates.iter().copied().find(|&n| {
+            let both_have_ids = identity.message_id.is_some() && new[n].message_id.is_some();
+            !new_used[n] && !both_have_ids
+        });
+        if let Some(n) = found {
+            old_used[o] = true;
+            new_used[n] = true;
+            pairs.push((o, n));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,298 @@
+use super::*;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+/// 会議のお知らせ in ISO-2022-JP, Shift_JIS, EUC-JP and UTF-8, as base64 and as the bytes
+/// the base64 must decode to (so a typo in a literal fails here, not as a puzzling decode).
+const MEETING_B64: [(&str, &str, &str); 4] = [
+    (
+        "ISO-2022-JP",
+        "GyRCMnE1RCROJCpDTiRpJDsbKEI=",
+        "1b244232713544244e242a434e2469243b1b2842",
+    ),
+    (
+        "Shift_JIS",
+        "ie+LY4LMgqiSbYLngrk=",
+        "89ef8b6382cc82a8926d82e782b9",
+    ),
+    (
+        "EUC-JP",
+        "svG1xKTOpKrDzqTppLs=",
+        "b2f1b5c4a4cea4aac3cea4e9a4bb",
+    ),
+    (
+        "UTF-8",
+        "5Lya6K2w44Gu44GK55+l44KJ44Gb",
+        "e4bc9ae8adb0e381aee3818ae79fa5e38289e3819b",
+    ),
+];
+
+#[test]
+fn literal_base64_decodes_to_the_charset_bytes() {
+    for (charset, b64, hex_bytes) in MEETING_B64 {
+        let decoded = STANDARD.decode(b64).expect("valid base64");
+        assert_eq!(hex::encode(decoded), hex_bytes, "{charset}");
+    }
+}
+
+fn subject_of(raw: &[u8]) -> Option<String> {
+    Envelope::parse(raw).subject
+}
+
+#[test]
+fn realistic_iso_2022_jp_header_block() {
+    // A header block as BODY.PEEK[HEADER.FIELDS (...)] returns it: CRLF lines, a folded
+    // subject split into two encoded-words, a Japanese display name, upper-case domain.
+    let raw = b"Message-ID: <20120123.ABCdef@Mail.Example.AC.JP>\r\n\
+Date: Mon, 23 Jan 2012 10:15:00 +0900 (JST)\r\n\
+From: =?ISO-2022-JP?B?GyRCOzNFRBsoQiAbJEJCQE86GyhC?= <Taro.Yamada@Example.ac.jp>\r\n\
+To: =?Shift_JIS?B?grGC8YLJgr+CzQ==?= <kenkyu@example.ac.jp>, other@example.ac.jp\r\n\
+Subject: =?ISO-2022-JP?B?GyRCIVo9RU1XIVslNyU5JUYlYBsoQg==?=\r\n\
+\x20=?ISO-2022-JP?B?GyRCRGQ7XyROJCpDTiRpJDsbKEI=?=\r\n\
+\r\n";
+    let env = Envelope::parse(raw);
+    assert_eq!(
+        env.message_id.as_deref(),
+        Some("20120123.ABCdef@mail.example.ac.jp")
+    );
+    assert_eq!(
+        env.date.as_deref(),
+        Some("Mon, 23 Jan 2012 10:15:00 +0900 (JST)")
+    );
+    assert_eq!(
+        env.from.as_deref(),
+        Some("山田 太郎 <Taro.Yamada@Example.ac.jp>")
+    );
+    assert_eq!(
+        env.to.as_deref(),
+        Some("こんにちは <kenkyu@example.ac.jp>, other@example.ac.jp")
+    );
+    assert_eq!(
+        env.subject.as_deref(),
+        Some("【重要】システム停止のお知らせ")
+    );
+    assert_eq!(
+        env.subject_raw.as_deref(),
+        Some(
+            "=?ISO-2022-JP?B?GyRCIVo9RU1XIVslNyU5JUYlYBsoQg==?= \
+             =?ISO-2022-JP?B?GyRCRGQ7XyROJCpDTiRpJDsbKEI=?="
+        )
+    );
+}
+
+#[test]
+fn subject_decoding_table() {
+    let mut cases: Vec<(String, Vec<u8>, &str)> = MEETING_B64
+        .iter()
+        .map(|(cs, b64, _)| {
+            let raw = format!("Subject: =?{cs}?B?{b64}?=\r\n\r\n").into_bytes();
+            (format!("B {cs}"), raw, "会議のお知らせ")
+        })
+        .collect();
+    let more: Vec<(&str, &[u8], &str)> = vec![
+        (
+            "lower-case charset and b",
+            b"Subject: =?iso-2022-jp?b?GyRCJDMkcyRLJEEkTxsoQg==?=\r\n",
+            "こんにちは",
+        ),
+        (
+            "Q ISO-2022-JP",
+            b"Subject: =?ISO-2022-JP?Q?=1B$B2q5D=1B(B?=\r\n",
+            "会議",
+        ),
+        (
+            "Q UTF-8 with underscore",
+            b"Subject: =?UTF-8?Q?Re:_=E4=BC=9A=E8=AD=B0?=\r\n",
+            "Re: 会議",
+        ),
+        (
+            "mixed ASCII and encoded-word",
+            b"Subject: Re: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?= (2)\r\n",
+            "Re: こんにちは (2)",
+        ),
+        (
+            "raw ISO-2022-JP escapes",
+            b"Subject: Re: \x1b$B2q5D\x1b(B\r\n",
+            "Re: 会議",
+        ),
+        (
+            "raw 8-bit Shift_JIS",
+            b"Subject: \x89\xef\x8b\x63\x82\xcc\x82\xa8\x92\x6d\x82\xe7\x82\xb9\r\n",
+            "会議のお知らせ",
+        ),
+        (
+            "raw 8-bit EUC-JP",
+            b"Subject: \xb2\xf1\xb5\xc4\xa4\xce\xa4\xaa\xc3\xce\xa4\xe9\xa4\xbb\r\n",
+            "会議のお知らせ",
+        ),
+        (
+            "raw UTF-8 (RFC 6532)",
+            "Subject: 会議のお知らせ\r\n".as_bytes(),
+            "会議のお知らせ",
+        ),
+        (
+            "space inside the base64 is forgiven",
+            b"Subject: =?ISO-2022-JP?B?GyRCM1gycSRO JDQwRkZiGyhC?=\r\n",
+            "学会のご案内",
+        ),
+        (
+            "plain ASCII, bare LF",
+            b"Subject: hello world\n\n",
+            "hello world",
+        ),
+        (
+            "folded plain text",
+            b"Subject: a long\r\n  subject\r\n",
+            "a long  subject",
+        ),
+    ];
+    for (name, raw, expected) in more {
+        cases.push((name.to_string(), raw.to_vec(), expected));
+    }
+    for (name, raw, expected) in cases {
+        assert_eq!(subject_of(&raw).as_deref(), Some(expected), "{name}");
+    }
+}
+
+#[test]
+fn broken_input_never_panics() {
+    let cases: &[(&str, &[u8])] = &[
+        ("empty", b""),
+        ("only CRLF", b"\r\n"),
+        ("no colon", b"Subject\r\n"),
+        ("truncated name", b"Subj"),
+        ("truncated value", b"Subject: =?ISO-2022-JP?B?GyRCJDMk"),
+        ("truncated mid fold", b"Subject: a\r\n "),
+        ("invalid base64", b"Subject: =?UTF-8?B?!!!***?=\r\n"),
+        ("unknown charset", b"Subject: =?x-klingon?B?5Lya6K2w?=\r\n"),
+        ("bad encoding letter", b"Subject: =?UTF-8?X?abc?=\r\n"),
+        ("lone escape", b"Subject: \x1b$B\r\n"),
+        (
+            "8-bit garbage",
+            b"Subject: \xff\xfe\x80\x81\r\nFrom: \xfe\r\n",
+        ),
+        ("NUL bytes", b"Subject: a\0b\r\nMessage-ID: <\0>\r\n"),
+        (
+            "broken addresses",
+            b"From: <<<@>>>, \"unterminated\r\nTo: ,,,\r\n",
+        ),
+        ("date garbage", b"Date: yesterday-ish\r\n"),
+        ("binary", &[0u8, 159, 146, 150, 10, 13, 255, 58, 58]),
+    ];
+    for (name, raw) in cases {
+        let env = Envelope::parse(raw);
+        // Whatever came out must be usable text.
+        for text in [
+            &env.subject,
+            &env.subject_raw,
+            &env.from,
+            &env.to,
+            &env.date,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(!text.contains('\n'), "{name}: {text:?}");
+        }
+    }
+}
+
+#[test]
+fn broken_input_yields_best_effort_fields() {
+    let env = Envelope::parse(b"Subject: =?x-klingon?B?5Lya6K2w?=\r\n");
+    // Unknown charsets fall back to UTF-8, which these bytes happen to be.
+    assert_eq!(env.subject.as_deref(), Some("会議"));
+    let env = Envelope::parse(b"Subject: =?UTF-8?B?!!!***?=\r\n");
+    assert!(env.subject.is_some());
+    let env = Envelope::parse(b"Date: yesterday-ish\r\nSubject:   \r\n");
+    assert_eq!(env.date.as_deref(), Some("yesterday-ish"));
+    assert_eq!(env.subject, None, "blank subject is absent");
+}
+
+#[test]
+fn pseudo_random_bytes_never_panic() {
+    // A tiny LCG over header-ish fragments: cheap, deterministic fuzzing of the parse path.
+    const PIECES: &[&[u8]] = &[
+        b"Subject:",
+        b"From:",
+        b"To:",
+        b"Date:",
+        b"Message-ID:",
+        b" ",
+        b"\r\n",
+        b"\n ",
+        b"=?",
+        b"?=",
+        b"?B?",
+        b"?Q?",
+        b"ISO-2022-JP",
+        b"GyRC",
+        b"\x1b$B",
+        b"\x1b(B",
+        b"\x82\xa0",
+        b"\xff",
+        b"<",
+        b">",
+        b"@",
+        b"\"",
+        b",",
+        b"=1B",
+    ];
+    let mut state: u64 = 0x2012_0123;
+    for _ in 0..2000 {
+        let mut raw = Vec::new();
+        for _ in 0..(state % 24) {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let index = usize::try_from((state >> 33) % PIECES.len() as u64).unwrap_or(0);
+            raw.extend_from_slice(PIECES[index]);
+        }
+        let _ = Envelope::parse(&raw);
+        state = state.wrapping_add(7);
+    }
+}
+
+#[test]
+fn message_id_normal_form() {
+    let cases = [
+        ("<abc@Example.COM>", Some("abc@example.com")),
+        ("  <ABC@example.com>  ", Some("ABC@example.com")),
+        ("abc@EXAMPLE.com", Some("abc@example.com")),
+        ("<a b@c.d>", Some("ab@c.d")),
+        ("<local-only>", Some("local-only")),
+        ("<x@y> (comment)", Some("x@y")),
+        (
+            "<\"quoted@local\"@Host.JP>",
+            Some("\"quoted@local\"@host.jp"),
+        ),
+        ("<>", None),
+        ("   ", None),
+        ("", None),
+    ];
+    for (raw, expected) in cases {
+        assert_eq!(normalize_message_id(raw).as_deref(), expected, "{raw}");
+    }
+}
+
+#[test]
+fn apply_to_keeps_protocol_fields() {
+    let mut info = MessageInfo {
+        uid: 7,
+        size: 1234,
+        subject: Some("old".into()),
+        ..MessageInfo::default()
+    };
+    Envelope::parse(b"Subject: new\r\n").apply_to(&mut info);
+    assert_eq!((info.uid, info.size), (7, 1234));
+    assert_eq!(info.subject.as_deref(), Some("new"));
+    assert_eq!(info.message_id, None);
+}
+
+#[test]
+fn whole_message_is_accepted() {
+    let raw = b"Subject: body follows\r\nMessage-ID: <m@x.jp>\r\n\r\nSubject: not a header\r\n";
+    let env = Envelope::parse(raw);
+    assert_eq!(env.subject.as_deref(), Some("body follows"));
+    assert_eq!(env.message_id.as_deref(), Some("m@x.jp"));
+}
