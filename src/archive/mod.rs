@@ -5,10 +5,15 @@
 //! Writing is streaming, parallel and crash-safe because for some users the backup is the
 //! only copy of their mail once the old server is switched off.
 
+mod base;
 pub mod error;
+mod journal;
 pub mod manifest;
 pub mod names;
+mod pipeline;
 pub mod reader;
+mod resume;
+pub mod update;
 pub mod zipwrite;
 
 #[cfg(test)]
@@ -17,4 +22,8 @@ mod testutil;
 pub use error::ArchiveError;
 pub use manifest::{FolderRecord, MANIFEST_NAME, Manifest, MessageKey, MessageRecord, SourceKind};
 pub use reader::ArchiveReader;
+pub use update::{Added, ArchiveUpdate, CommitReport, Progress, UpdateOptions};
 pub use zipwrite::Compression;
+
+#[cfg(test)]
+mod update_tests;

@@ -191,6 +191,7 @@ impl Layout {
     }
 
     /// The known directory of a folder, if it was mapped before.
+    #[cfg(test)]
     pub(crate) fn known_dir(&self, name: &str, delimiter: Option<char>) -> Option<&str> {
         self.dirs
             .get(&folder_components(name, delimiter))
