@@ -7,22 +7,28 @@
 
 mod base;
 pub mod error;
+pub mod extract;
 mod journal;
 pub mod manifest;
+pub mod mbox;
 pub mod names;
 mod pipeline;
 pub mod reader;
 mod resume;
 pub mod update;
+pub mod verify;
 pub mod zipwrite;
 
 #[cfg(test)]
 mod testutil;
 
 pub use error::ArchiveError;
+pub use extract::{ExtractReport, extract_tree};
 pub use manifest::{FolderRecord, MANIFEST_NAME, Manifest, MessageKey, MessageRecord, SourceKind};
+pub use mbox::extract_mbox;
 pub use reader::ArchiveReader;
 pub use update::{Added, ArchiveUpdate, CommitReport, Progress, UpdateOptions};
+pub use verify::{Problem, VerifyReport, verify_archive};
 pub use zipwrite::Compression;
 
 #[cfg(test)]
