@@ -63,6 +63,10 @@ pub enum ArchiveError {
     #[error("message key {key} does not match the backup's source kind {source_kind}")]
     KeyMismatch { key: String, source_kind: String },
 
+    /// `rekey` would give a message the identity another archived message already has.
+    #[error("folder {folder:?} already has a message with {key}")]
+    DuplicateKey { folder: String, key: String },
+
     /// `rekey` named a zip entry that no manifest message refers to.
     #[error("no message in the backup manifest is stored as {entry:?}")]
     UnknownEntry { entry: String },

@@ -78,7 +78,12 @@ pub(crate) struct Journal {
 impl Journal {
     /// Creates (truncating) the journal with its header line, durably.
     pub(crate) fn create(path: &Path, header: JournalHeader) -> Result<Self> {
-        let file = File::create(path).ctx(path, "create")?;
+        let file = super::update::private_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .ctx(path, "create")?;
         let mut j = Self {
             file: BufWriter::new(file),
             path: path.to_path_buf(),

@@ -191,6 +191,15 @@ fn remove_if_exists(path: &Path) -> Result<()> {
     }
 }
 
+/// Open options for files holding mail: readable by the owner only, since a backup holds
+/// private mail (the committed archive keeps the partial's mode).
+pub(crate) fn private_options() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
 /// `<archive>.lock`, held with an OS file lock so two ikou processes never write the same
 /// partial file. Best effort: it is removed when the update ends.
 #[derive(Debug)]
@@ -401,6 +410,17 @@ impl ArchiveUpdate {
         self.manifest.messages.iter().find(|m| &m.entry == entry)
     }
 
+    /// Creates the partial file now (copying the existing archive's entries, which takes a
+    /// while for a large backup) instead of on the first `folder`/`add` that needs it, so
+    /// the service can show "preparing backup file" before fetching starts.
+    pub fn prepare(&mut self) -> Result<()> {
+        self.check_usable()?;
+        if self.pipeline.is_none() && self.partial.is_none() {
+            self.partial = Some(self.start_partial()?);
+        }
+        Ok(())
+    }
+
     /// Registers a folder (or refreshes its special use, raw name and UIDVALIDITY) before
     /// messages are added to it. A new folder gets its directory entries.
     pub fn folder(&mut self, info: &FolderInfo) -> Result<super::FolderRecord> {
@@ -519,6 +539,14 @@ impl ArchiveUpdate {
             .ok_or_else(|| ArchiveError::UnknownEntry {
                 entry: entry.to_string(),
             })?;
+        let folder = self.manifest.messages[idx].folder.clone();
+        let taken = self.keys.get(&(folder.clone(), key.clone(), uid_validity));
+        if taken.is_some_and(|e| e != entry) {
+            return Err(ArchiveError::DuplicateKey {
+                folder,
+                key: key.to_string(),
+            });
+        }
         let m = &mut self.manifest.messages[idx];
         if let Some(old) = key_tuple(m) {
             self.keys.remove(&old);
@@ -601,7 +629,7 @@ impl ArchiveUpdate {
     /// Creates `<archive>.partial` with a raw copy of the old entries, and its journal.
     fn start_partial(&self) -> Result<(ZipSink, Journal)> {
         let p = &self.partial_path;
-        let mut file = OpenOptions::new()
+        let mut file = private_options()
             .read(true)
             .write(true)
             .create(true)

@@ -9,6 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::testutil::{assert_unzip_ok, mail, pseudo_random, unzip_names};
+use super::verify::verify_archive;
 use super::*;
 use crate::model::{FolderInfo, MessageInfo, SpecialUse};
 
@@ -631,4 +632,183 @@ fn pop3_messages_use_uidl() {
 fn update_is_send() {
     fn assert_send<T: Send>() {}
     assert_send::<ArchiveUpdate>();
+}
+
+/// Child half of `kill_9_mid_write_is_recovered`: adds messages until it is killed.
+#[test]
+#[ignore = "run as a child process by kill_9_mid_write_is_recovered"]
+fn kill_9_child() {
+    let Some(path) = std::env::var_os("IKOU_KILL9_ARCHIVE") else {
+        return;
+    };
+    let (mut up, _) = ArchiveUpdate::open(Path::new(&path), opts()).expect("open");
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    for uid in 100..100_000 {
+        up.add(
+            "INBOX.研究室.学会",
+            MessageKey::Uid(uid),
+            &msg_info(uid),
+            mail(u64::from(uid), 300),
+        )
+        .expect("add");
+    }
+    std::thread::sleep(std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn kill_9_mid_write_is_recovered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..3]);
+    let original = fs::read(&path).expect("read");
+    let journal = PathBuf::from(format!("{}.journal", path.display()));
+
+    let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "archive::update_tests::kill_9_child",
+            "--exact",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env("IKOU_KILL9_ARCHIVE", &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn child");
+    let start = std::time::Instant::now();
+    while fs::read(&journal)
+        .map(|j| j.iter().filter(|&&b| b == b'\n').count())
+        .unwrap_or(0)
+        < 200
+    {
+        assert!(start.elapsed().as_secs() < 60, "child made no progress");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("SIGKILL"); // kill -9: no destructors, no flush
+    child.wait().expect("reap");
+
+    assert_eq!(
+        fs::read(&path).expect("read"),
+        original,
+        "archive untouched"
+    );
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen after kill -9");
+    let prior = prior.expect("prior");
+    let recovered = up.recovered_messages();
+    assert!(
+        recovered >= 150,
+        "most journalled messages recovered, got {recovered}"
+    );
+    let max_uid = prior
+        .messages
+        .iter()
+        .filter_map(|m| m.uid)
+        .max()
+        .expect("uids");
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    // The rerun fetches everything the prior manifest does not list (plus a few more).
+    let mut fetched = 0;
+    for uid in 100..=max_uid + 20 {
+        if up
+            .find("INBOX.研究室.学会", &MessageKey::Uid(uid), Some(7))
+            .is_none()
+        {
+            up.add(
+                "INBOX.研究室.学会",
+                MessageKey::Uid(uid),
+                &msg_info(uid),
+                mail(u64::from(uid), 300),
+            )
+            .expect("add");
+            fetched += 1;
+        }
+    }
+    assert!(
+        fetched <= 20 + 5,
+        "at most a handful of messages fetched twice ({fetched})"
+    );
+    let report = up.commit().expect("commit");
+    assert_eq!(report.unreferenced_entries, 0);
+    let v = verify_archive(&path).expect("verify");
+    assert!(v.is_ok(), "{}", v.summary());
+    assert_eq!(
+        v.messages as u32,
+        3 + (max_uid + 20 - 100 + 1),
+        "every message exactly once"
+    );
+    assert_unzip_ok(&path);
+}
+
+#[test]
+fn commit_that_died_before_rename_is_resumed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..2]);
+    {
+        let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
+        up.folder(&folder_info("INBOX.研究室.学会", 7))
+            .expect("folder");
+        for (uid, bytes) in &msgs[2..5] {
+            up.add(
+                "INBOX.研究室.学会",
+                MessageKey::Uid(*uid),
+                &msg_info(*uid),
+                bytes.clone(),
+            )
+            .expect("add");
+        }
+        up.suspend().expect("suspend");
+    }
+    // What a commit writes before its rename: a manifest entry and a central directory.
+    let partial = PathBuf::from(format!("{}.partial", path.display()));
+    let mut tail = b"PK\x03\x04".to_vec();
+    tail.extend(pseudo_random(1, 3000));
+    tail.extend_from_slice(b"PK\x01\x02");
+    let mut f = OpenOptions::new()
+        .append(true)
+        .open(&partial)
+        .expect("open");
+    std::io::Write::write_all(&mut f, &tail).expect("append");
+    drop(f);
+
+    let (up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
+    assert_eq!(
+        (up.recovered_messages(), prior.map(|p| p.messages.len())),
+        (3, Some(5))
+    );
+    let report = up.commit().expect("commit");
+    assert_eq!((report.messages, report.added), (5, 3));
+    assert_matches_manifest(&path, &msgs[..5]);
+}
+
+#[test]
+fn archive_is_private_and_rekey_refuses_duplicates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..3]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&path).expect("meta").permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
+    let prior = prior.expect("prior");
+    let e1 = &prior.messages[0].entry;
+    let err = up
+        .rekey(e1, MessageKey::Uid(2), Some(7))
+        .expect_err("UID 2 is taken");
+    assert!(matches!(err, ArchiveError::DuplicateKey { .. }), "{err}");
+    up.prepare().expect("prepare");
+    assert_eq!(leftovers(&path), (true, true));
+    let report = up.commit().expect("commit");
+    assert!(!report.rewritten, "prepare alone does not force a rewrite");
+    assert_eq!(leftovers(&path), (false, false));
 }
