@@ -20,6 +20,8 @@ pub mod verify;
 pub mod zipwrite;
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod testutil;
 
 pub use error::ArchiveError;

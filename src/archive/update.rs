@@ -38,9 +38,13 @@ pub struct UpdateOptions {
     pub compression: Compression,
     /// Compression threads; 0 = available parallelism (at least 2).
     pub workers: usize,
-    /// Messages queued or compressing at once; 0 = 2 x workers.
+    /// Messages queued or compressing at once; 0 = 16 x workers. A window much wider than
+    /// the worker count avoids head-of-line stalls behind one large message (measured: 4 ->
+    /// 101 MB/s, 16 -> 125 MB/s, 64 -> 145 MB/s at level 1 on 2 cores); memory is bounded
+    /// by `max_in_flight_bytes`, not by this count.
     pub max_in_flight: usize,
-    /// Message bytes queued or compressing at once (a larger single message still passes).
+    /// Message bytes queued or compressing at once (a larger single message still passes);
+    /// peak memory is about twice this (input plus compressed output).
     pub max_in_flight_bytes: u64,
     /// Write ZIP64 records even when not needed (tests, or tools that want uniformity).
     pub force_zip64: bool,
@@ -55,7 +59,7 @@ impl UpdateOptions {
             compression: Compression::default(),
             workers: 0,
             max_in_flight: 0,
-            max_in_flight_bytes: 256 << 20,
+            max_in_flight_bytes: 64 << 20,
             force_zip64: false,
         }
     }
@@ -79,7 +83,7 @@ impl UpdateOptions {
         PipelineConfig {
             workers,
             max_in_flight: if self.max_in_flight == 0 {
-                2 * workers
+                16 * workers
             } else {
                 self.max_in_flight
             },

@@ -40,9 +40,13 @@ pub enum Compression {
 }
 
 impl Default for Compression {
-    /// Level 1: on 2 cores it keeps up with a fast network while still saving ~40-60%.
+    /// Level 2. With the zlib-rs backend, level 1 is the "quick" strategy with static
+    /// Huffman codes only, which barely shrinks base64 attachments: on a typical mix (72%
+    /// base64 by bytes, 2 cores) level 1 gave 134 MB/s and 78% of the input size, level 2
+    /// 88 MB/s and 60%, level 6 74 MB/s and 59%. Level 2 is still several times faster than
+    /// a legacy IMAP server delivers mail, and saves a quarter of the disk space.
     fn default() -> Self {
-        Self::Deflate(1)
+        Self::Deflate(2)
     }
 }
 
