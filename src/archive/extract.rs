@@ -237,7 +237,9 @@ mod tests {
         let mut records = Vec::new();
         for name in ["ok.eml", "../escape.eml", MANIFEST_NAME] {
             let data = if name == MANIFEST_NAME {
-                Manifest::new("h:1", "a", crate::archive::SourceKind::Imap).to_json()
+                Manifest::new("h:1", "a", crate::archive::SourceKind::Imap)
+                    .to_json()
+                    .expect("encodes")
             } else {
                 b"x".to_vec()
             };

@@ -65,8 +65,10 @@ impl fmt::Display for MessageKey {
 pub struct Manifest {
     /// [`FORMAT_VERSION`] of the writer.
     pub format: u32,
-    /// `ikou <version>` of the last writer.
+    /// Name of the last writer (`ikou`).
     pub tool: String,
+    /// Version of the last writer (`CARGO_PKG_VERSION`).
+    pub tool_version: String,
     /// Source server as `host:port`.
     pub server: String,
     pub account: String,
@@ -148,7 +150,8 @@ impl Manifest {
         let now = now_rfc3339();
         Self {
             format: FORMAT_VERSION,
-            tool: format!("ikou {}", env!("CARGO_PKG_VERSION")),
+            tool: "ikou".into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
             server: server.to_string(),
             account: account.to_string(),
             source,
@@ -211,9 +214,8 @@ impl Manifest {
     }
 
     /// Pretty JSON: people open this file to see what their backup holds.
-    pub fn to_json(&self) -> Vec<u8> {
-        // Serializing plain data with string keys cannot fail.
-        serde_json::to_vec_pretty(self).unwrap_or_default()
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec_pretty(self)
     }
 
     pub fn folder(&self, name: &str) -> Option<&FolderRecord> {
@@ -264,7 +266,7 @@ mod tests {
             uidl: Some("abc".into()),
             ..Default::default()
         });
-        let json = m.to_json();
+        let json = m.to_json().expect("encodes");
         let text = String::from_utf8(json.clone()).expect("manifest is UTF-8");
         assert!(text.contains("\"uid\": 5") && text.contains("\"uidl\": \"abc\""));
         assert!(text.contains("\"source\": \"imap\""));
@@ -278,7 +280,8 @@ mod tests {
     fn newer_format_is_refused() {
         let mut m = Manifest::new("h:1", "a", SourceKind::Pop3);
         m.format = FORMAT_VERSION + 1;
-        let err = Manifest::from_json(&m.to_json(), Path::new("x.zip")).expect_err("newer format");
+        let err = Manifest::from_json(&m.to_json().expect("encodes"), Path::new("x.zip"))
+            .expect_err("newer format");
         assert!(
             matches!(err, ArchiveError::UnsupportedFormat { found, .. } if found == FORMAT_VERSION + 1)
         );

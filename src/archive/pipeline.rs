@@ -188,14 +188,25 @@ impl Pipeline {
         let writer = thread::Builder::new()
             .name("ikou-zip-writer".into())
             .spawn(move || {
-                let result = writer_loop(
-                    sink,
-                    journal,
-                    &done_rx,
-                    &cfg,
-                    &writer_gate,
-                    &writer_counters,
-                );
+                let p = sink.path().to_path_buf();
+                // A panic must still fail the gate, or a blocked `submit` would wait forever.
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    writer_loop(
+                        sink,
+                        journal,
+                        &done_rx,
+                        &cfg,
+                        &writer_gate,
+                        &writer_counters,
+                    )
+                }))
+                .unwrap_or_else(|_| {
+                    Err(ArchiveError::Thread {
+                        path: p,
+                        thread: "writer",
+                        detail: "panicked".into(),
+                    })
+                });
                 if result.is_err() {
                     writer_gate.fail();
                 }

@@ -23,6 +23,13 @@ pub(crate) struct Mailbox {
     pub source: SourceKind,
 }
 
+impl Mailbox {
+    /// Same mailbox? Host names compare case-insensitively (DNS does), accounts exactly.
+    pub(crate) fn is(&self, server: &str, account: &str, source: SourceKind) -> bool {
+        self.server.eq_ignore_ascii_case(server) && self.account == account && self.source == source
+    }
+}
+
 /// The intact part of an interrupted update, ready to be continued.
 #[derive(Debug)]
 pub(crate) struct Recovered {
@@ -52,13 +59,7 @@ pub(crate) fn recover(
     if h.version != JOURNAL_VERSION {
         return Ok(Err(format!("its journal has version {}", h.version)));
     }
-    if (h.server.as_str(), h.account.as_str(), h.source)
-        != (
-            mailbox.server.as_str(),
-            mailbox.account.as_str(),
-            mailbox.source,
-        )
-    {
+    if !mailbox.is(&h.server, &h.account, h.source) {
         return Ok(Err(format!("it belongs to {} on {}", h.account, h.server)));
     }
     if h.base.as_ref() != base.map(|b| &b.id) || h.prefix_len != base.map_or(0, |b| b.prefix_len) {

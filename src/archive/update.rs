@@ -255,13 +255,7 @@ impl ArchiveUpdate {
         let mut manifest = match &base {
             Some(b) => {
                 let m = &b.manifest;
-                if (m.server.as_str(), m.account.as_str(), m.source)
-                    != (
-                        options.server.as_str(),
-                        options.account.as_str(),
-                        options.source,
-                    )
-                {
+                if !mailbox.is(&m.server, &m.account, m.source) {
                     return Err(ArchiveError::DifferentMailbox {
                         path: path.to_path_buf(),
                         found: m.mailbox_label(),
@@ -727,11 +721,15 @@ impl ArchiveUpdate {
             None => self.start_partial()?,
         };
         self.manifest.updated = now_rfc3339();
-        self.manifest.tool = format!("ikou {}", env!("CARGO_PKG_VERSION"));
+        self.manifest.tool = "ikou".into();
+        self.manifest.tool_version = env!("CARGO_PKG_VERSION").into();
         let force_zip64 = self.options.force_zip64;
+        let manifest_json = self.manifest.to_json().map_err(|e| {
+            ArchiveError::io(&self.partial_path, "encode manifest", io::Error::other(e))
+        })?;
         let json = encode_entry(
             MANIFEST_NAME,
-            self.manifest.to_json(),
+            manifest_json,
             EntryTime::now(),
             Compression::Deflate(6),
             force_zip64,

@@ -571,6 +571,8 @@ fn bad_inputs_give_typed_errors() {
         ArchiveUpdate::open(&path, other),
         Err(ArchiveError::DifferentMailbox { .. })
     ));
+    let upper = UpdateOptions::new("MAIL.Example.JP:993", "taro", SourceKind::Imap);
+    drop(ArchiveUpdate::open(&path, upper).expect("host names compare case-insensitively"));
     let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
     assert!(matches!(
         ArchiveUpdate::open(&path, opts()),
@@ -811,4 +813,58 @@ fn archive_is_private_and_rekey_refuses_duplicates() {
     let report = up.commit().expect("commit");
     assert!(!report.rewritten, "prepare alone does not force a rewrite");
     assert_eq!(leftovers(&path), (false, false));
+}
+
+/// A real ZIP64 archive: offsets beyond 4 GiB, then an incremental update on top of it.
+/// Takes a minute and 9 GB of temporary disk; run with
+/// `cargo test --release --lib archive::update_tests::over_4gib -- --ignored`.
+#[test]
+#[ignore = "writes about 4.3 GB twice"]
+fn over_4gib_archive_and_update() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("big.zip");
+    let pool: Vec<Vec<u8>> = (0..8).map(|i| pseudo_random(i, 8 << 20)).collect();
+    let count = 4_400_000_000u64.div_ceil(8 << 20) as u32;
+    let mut o = opts();
+    o.compression = Compression::Store;
+    let (mut up, _) = ArchiveUpdate::open(&path, o.clone()).expect("open");
+    up.folder(&folder_info("INBOX", 1)).expect("folder");
+    for uid in 1..=count {
+        up.add(
+            "INBOX",
+            MessageKey::Uid(uid),
+            &msg_info(uid),
+            pool[uid as usize % 8].clone(),
+        )
+        .expect("add");
+    }
+    up.commit().expect("commit");
+    assert!(fs::metadata(&path).expect("meta").len() > 1 << 32);
+
+    let (mut up, prior) = ArchiveUpdate::open(&path, o).expect("reopen");
+    assert_eq!(prior.map(|p| p.messages.len()), Some(count as usize));
+    up.folder(&folder_info("INBOX", 1)).expect("folder");
+    for uid in count + 1..=count + 3 {
+        up.add(
+            "INBOX",
+            MessageKey::Uid(uid),
+            &msg_info(uid),
+            format!("small {uid}\r\n").into_bytes(),
+        )
+        .expect("add");
+    }
+    up.commit().expect("commit");
+    let report = verify_archive(&path).expect("verify");
+    assert!(
+        report.is_ok() && report.messages == u64::from(count) + 3,
+        "{}",
+        report.summary()
+    );
+    assert_unzip_ok(&path);
+    let mut reader = ArchiveReader::open(&path).expect("reader");
+    let last = reader.manifest().messages.last().cloned().expect("last");
+    assert_eq!(
+        reader.read_message(&last).expect("read"),
+        format!("small {}\r\n", count + 3).into_bytes()
+    );
 }

@@ -352,7 +352,7 @@ mod tests {
             ("INBOX/size.eml", b"size".to_vec()),
             ("INBOX/hash.eml", b"hash".to_vec()),
             ("INBOX/extra.eml", b"extra".to_vec()),
-            (MANIFEST_NAME, manifest.to_json()),
+            (MANIFEST_NAME, manifest.to_json().expect("encodes")),
         ] {
             let e = encode_entry(
                 name,
