@@ -78,7 +78,7 @@ pub(crate) struct Journal {
 impl Journal {
     /// Creates (truncating) the journal with its header line, durably.
     pub(crate) fn create(path: &Path, header: JournalHeader) -> Result<Self> {
-        let file = super::update::private_options()
+        let file = super::fsutil::private_options()
             .write(true)
             .create(true)
             .truncate(true)
