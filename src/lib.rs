@@ -5,6 +5,7 @@
 //! `service` composes them into use cases; `cli` and `tui` are two thin faces over `service`.
 //! The old server is only ever reached through `imap::ReadSession`, which cannot write.
 
+pub mod archive;
 pub mod cli;
 pub mod compare;
 pub mod i18n;

@@ -1,0 +1,195 @@
+//! # The existing archive an update starts from
+//!
+//! Validates that a file is an ikou backup whose entries all lie before the manifest, and
+//! collects what a new version needs from it: the byte length of the prefix to copy raw,
+//! the central records to rebuild, the manifest, and an identity to detect later changes.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use zip::CompressionMethod;
+
+use super::error::{ArchiveError, IoContext, Result};
+use super::journal::BaseId;
+use super::manifest::{MANIFEST_NAME, Manifest};
+use super::reader::{open_zip, zip_entry_error};
+use super::zipwrite::{CentralRecord, EntryTime, LOCAL_HEADER_LEN, Method};
+
+/// A validated existing backup.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseArchive {
+    pub path: PathBuf,
+    pub manifest: Manifest,
+    /// Every entry except the manifest, in central-directory order.
+    pub records: Vec<CentralRecord>,
+    /// Offset of the manifest's local header: everything before it is copied verbatim.
+    pub prefix_len: u64,
+    pub id: BaseId,
+}
+
+/// Fields of a local header that the central directory repeats.
+struct LocalInfo {
+    crc32: u32,
+    time: EntryTime,
+    zip64: bool,
+    data_start: u64,
+}
+
+impl BaseArchive {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let mut zip = open_zip(path)?;
+        let manifest = Manifest::read_from(&mut zip, path)?;
+        if zip.offset() != 0 {
+            return Err(ArchiveError::corrupt(
+                path,
+                format!("{} unexpected bytes before the first entry", zip.offset()),
+            ));
+        }
+        let mut raw = File::open(path).ctx(path, "open")?;
+        let file_len = raw.metadata().ctx(path, "stat")?.len();
+        let manifest_index =
+            zip.index_for_name(MANIFEST_NAME)
+                .ok_or_else(|| ArchiveError::NotIkouArchive {
+                    path: path.to_path_buf(),
+                })?;
+        let prefix_len = zip
+            .by_index_raw(manifest_index)
+            .map_err(|e| zip_entry_error(path, MANIFEST_NAME, e))?
+            .header_start();
+
+        let mut records = Vec::with_capacity(zip.len());
+        let mut names = HashSet::with_capacity(zip.len());
+        for i in 0..zip.len() {
+            if i == manifest_index {
+                continue;
+            }
+            let f = zip
+                .by_index_raw(i)
+                .map_err(|e| zip_entry_error(path, &format!("#{i}"), e))?;
+            let name = f
+                .name()
+                .map_err(|e| zip_entry_error(path, &format!("#{i}"), e))?
+                .into_owned();
+            let method = match f.compression() {
+                CompressionMethod::Stored => Method::Stored,
+                CompressionMethod::Deflated => Method::Deflated,
+                other => {
+                    return Err(ArchiveError::corrupt(
+                        path,
+                        format!("entry {name:?} uses {other}, which ikou never writes"),
+                    ));
+                }
+            };
+            let (crc32, compressed_size, size, offset) =
+                (f.crc32(), f.compressed_size(), f.size(), f.header_start());
+            drop(f);
+            let local = read_local(&mut raw, path, &name, offset)?;
+            if local.crc32 != crc32 {
+                return Err(ArchiveError::corrupt(
+                    path,
+                    format!("entry {name:?}: local and central CRC differ"),
+                ));
+            }
+            if local.data_start.saturating_add(compressed_size) > prefix_len {
+                return Err(ArchiveError::corrupt(
+                    path,
+                    format!("entry {name:?} lies after {MANIFEST_NAME}, which must be last"),
+                ));
+            }
+            if !names.insert(name.clone()) {
+                return Err(ArchiveError::corrupt(
+                    path,
+                    format!("entry {name:?} appears twice"),
+                ));
+            }
+            records.push(CentralRecord {
+                name,
+                method,
+                crc32,
+                compressed_size,
+                size,
+                offset,
+                time: local.time,
+                zip64_local: local.zip64,
+            });
+        }
+        let id = base_id(&mut raw, path, prefix_len, file_len)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            manifest,
+            records,
+            prefix_len,
+            id,
+        })
+    }
+}
+
+/// Reads the local header at `offset`: the time fields, the CRC and whether it has ZIP64.
+fn read_local(file: &mut File, path: &Path, name: &str, offset: u64) -> Result<LocalInfo> {
+    let bad = |what: &str| ArchiveError::corrupt(path, format!("entry {name:?}: {what}"));
+    let mut fixed = [0u8; LOCAL_HEADER_LEN];
+    file.seek(SeekFrom::Start(offset)).ctx(path, "seek")?;
+    file.read_exact(&mut fixed)
+        .map_err(|_| bad("local header truncated"))?;
+    let u16_at = |i: usize| u16::from_le_bytes([fixed[i], fixed[i + 1]]);
+    if fixed[0..4] != *b"PK\x03\x04" {
+        return Err(bad("no local header at its offset"));
+    }
+    let (name_len, extra_len) = (usize::from(u16_at(26)), usize::from(u16_at(28)));
+    let mut rest = vec![0u8; name_len + extra_len];
+    file.read_exact(&mut rest)
+        .map_err(|_| bad("local header truncated"))?;
+    if rest[..name_len] != *name.as_bytes() {
+        return Err(bad("local header has another name"));
+    }
+    let mut time = EntryTime {
+        dos_time: u16_at(10),
+        dos_date: u16_at(12),
+        unix: None,
+    };
+    let mut zip64 = false;
+    let mut extra = &rest[name_len..];
+    while extra.len() >= 4 {
+        let id = u16::from_le_bytes([extra[0], extra[1]]);
+        let len = usize::from(u16::from_le_bytes([extra[2], extra[3]]));
+        let body = extra
+            .get(4..4 + len)
+            .ok_or_else(|| bad("extra field truncated"))?;
+        match id {
+            0x0001 => zip64 = true,
+            0x5455 if body.len() >= 5 && body[0] & 1 == 1 => {
+                time.unix = Some(u32::from_le_bytes([body[1], body[2], body[3], body[4]]))
+            }
+            _ => {}
+        }
+        extra = &extra[4 + len..];
+    }
+    Ok(LocalInfo {
+        crc32: u32::from_le_bytes([fixed[14], fixed[15], fixed[16], fixed[17]]),
+        time,
+        zip64,
+        data_start: offset + (LOCAL_HEADER_LEN + name_len + extra_len) as u64,
+    })
+}
+
+/// Size plus SHA-256 of the manifest and central directory: changes with every commit.
+fn base_id(file: &mut File, path: &Path, prefix_len: u64, file_len: u64) -> Result<BaseId> {
+    file.seek(SeekFrom::Start(prefix_len)).ctx(path, "seek")?;
+    let mut hasher = Sha256::new();
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf).ctx(path, "read")?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(BaseId {
+        size: file_len,
+        tail_sha256: hex::encode(hasher.finalize()),
+    })
+}

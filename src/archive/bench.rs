@@ -1,0 +1,139 @@
+//! # Throughput measurement (ignored test)
+//!
+//! Writes about 200 MB of synthetic mail through the real pipeline with different
+//! compression settings and prints MB/s, ratio and peak memory. Run in release mode:
+//! `cargo test --release --lib archive::bench -- --ignored --nocapture`.
+
+use std::time::Instant;
+
+use super::testutil::pseudo_random;
+use super::update_tests::{folder_info, msg_info, opts};
+use super::{ArchiveUpdate, Compression, MessageKey, verify_archive};
+
+/// A mailbox-like mix: about 1/3 of the bytes are text and HTML mail, 2/3 base64
+/// attachments of already-compressed data (photos, PDFs), as in typical office mailboxes.
+fn synthetic_pool() -> Vec<Vec<u8>> {
+    let words = [
+        "研究室",
+        "会議",
+        "資料",
+        "よろしくお願いします",
+        "the",
+        "meeting",
+        "report",
+        "attached",
+        "お世話になっております",
+        "schedule",
+        "2024年",
+        "確認",
+        "project",
+    ];
+    let mut pool = Vec::new();
+    for i in 0..60u64 {
+        let r = pseudo_random(i, 4096);
+        let mut m = format!("From: user{i}@example.jp\r\nTo: taro@example.jp\r\nSubject: 件名 {i}\r\nMessage-ID: <{i}@example.jp>\r\nMIME-Version: 1.0\r\n").into_bytes();
+        if i % 3 == 0 {
+            m.extend_from_slice(b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee attachment\r\n--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+            let raw = pseudo_random(i + 1000, 30_000 + (r[0] as usize) * 800);
+            let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &raw);
+            for chunk in b64.as_bytes().chunks(76) {
+                m.extend_from_slice(chunk);
+                m.extend_from_slice(b"\r\n");
+            }
+            m.extend_from_slice(b"--b--\r\n");
+        } else {
+            m.extend_from_slice(b"Content-Type: text/html; charset=utf-8\r\n\r\n<html><body>\r\n");
+            let target = 5_000 + (r[1] as usize) * 300;
+            let mut k = 0;
+            while m.len() < target {
+                let w = words[r[k % r.len()] as usize % words.len()];
+                m.extend_from_slice(
+                    format!("<p>{w} {} {w}</p>\r\n", r[(k + 1) % r.len()]).as_bytes(),
+                );
+                k += 1;
+            }
+            m.extend_from_slice(b"</body></html>\r\n");
+        }
+        pool.push(m);
+    }
+    pool
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+#[test]
+#[ignore = "benchmark; run in release mode with --ignored --nocapture"]
+fn bench_pipeline() {
+    let pool = synthetic_pool();
+    let pool_bytes: usize = pool.iter().map(Vec::len).sum();
+    let target = 200usize << 20;
+    let modes: Vec<(&str, Compression, usize)> = vec![
+        ("store, 2 workers", Compression::Store, 2),
+        ("deflate 1, 1 worker", Compression::Deflate(1), 1),
+        ("deflate 1, 2 workers", Compression::Deflate(1), 2),
+        ("deflate 2, 2 workers", Compression::Deflate(2), 2),
+        ("deflate 3, 2 workers", Compression::Deflate(3), 2),
+        ("deflate 6, 2 workers", Compression::Deflate(6), 2),
+    ];
+    let only = std::env::var("IKOU_BENCH_MODE").ok();
+    let attach: usize = pool
+        .iter()
+        .filter(|m| m.windows(6).any(|w| w == b"base64"))
+        .map(Vec::len)
+        .sum();
+    println!(
+        "pool: {} messages, {:.1} MB ({:.0}% base64 attachments); writing {} MB per run",
+        pool.len(),
+        pool_bytes as f64 / 1e6,
+        100.0 * attach as f64 / pool_bytes as f64,
+        target >> 20
+    );
+    for (label, compression, workers) in modes {
+        if only.as_deref().is_some_and(|o| !label.starts_with(o)) {
+            continue;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("bench.zip");
+        let mut o = opts();
+        (o.compression, o.workers) = (compression, workers);
+        if let Some(n) = std::env::var("IKOU_BENCH_INFLIGHT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            o.max_in_flight = n;
+        }
+        let start = Instant::now();
+        let (mut up, _) = ArchiveUpdate::open(&path, o).expect("open");
+        up.folder(&folder_info("INBOX", 1)).expect("folder");
+        let (mut written, mut uid) = (0usize, 0u32);
+        while written < target {
+            let m = &pool[uid as usize % pool.len()];
+            uid += 1;
+            written += m.len();
+            up.add("INBOX", MessageKey::Uid(uid), &msg_info(uid), m.clone())
+                .expect("add");
+        }
+        up.commit().expect("commit");
+        let secs = start.elapsed().as_secs_f64();
+        let size = std::fs::metadata(&path).expect("meta").len();
+        let vstart = Instant::now();
+        let report = verify_archive(&path).expect("verify");
+        assert!(report.is_ok());
+        println!(
+            "{label:<22} {uid:>6} msgs  {:>7.1} MB/s  archive {:>5.1}% of input  verify {:>6.1} MB/s  peak RSS so far {:.0} MB",
+            written as f64 / 1e6 / secs,
+            100.0 * size as f64 / written as f64,
+            written as f64 / 1e6 / vstart.elapsed().as_secs_f64(),
+            peak_rss_mb()
+        );
+    }
+}

@@ -1,0 +1,261 @@
+//! # Resume journal (`<archive>.journal`)
+//!
+//! JSON lines describing every entry appended to `<archive>.partial`: where it lies, the
+//! CRC-32 of its on-disk bytes and the manifest record it carries. After a crash the next
+//! run checks each journalled entry against the partial file and keeps exactly the intact
+//! prefix, so fetched mail is not fetched again and nothing half-written is trusted.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{IoContext, Result};
+use super::manifest::{FolderRecord, MessageRecord, SourceKind};
+use super::zipwrite::{CentralRecord, LOCAL_HEADER_LEN, local_header_name};
+
+/// Journal layout version; a journal with another version is discarded.
+pub(crate) const JOURNAL_VERSION: u32 = 1;
+
+/// Identity of the archive a partial file was started from. If the archive changed since
+/// (another tool rewrote it, a different run committed), the partial's copied prefix no
+/// longer matches and must not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct BaseId {
+    pub size: u64,
+    /// SHA-256 of everything from the old manifest's local header to the end of the file
+    /// (manifest + central directory): cheap, and changes with any commit.
+    pub tail_sha256: String,
+}
+
+/// First line: what the partial file was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct JournalHeader {
+    pub version: u32,
+    pub base: Option<BaseId>,
+    /// Bytes copied from the base archive before the first appended entry.
+    pub prefix_len: u64,
+    pub server: String,
+    pub account: String,
+    pub source: SourceKind,
+}
+
+/// An entry as written to the partial file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct WrittenEntry {
+    /// Central record; `offset` is where the local header starts.
+    pub record: CentralRecord,
+    /// Local header plus data length.
+    pub span: u64,
+    /// CRC-32 of those `span` bytes.
+    pub raw_crc: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub(crate) enum JournalLine {
+    Header(JournalHeader),
+    /// An appended zip entry: a message, a folder's directory, or an implicit parent.
+    Entry {
+        entry: WrittenEntry,
+        folder: Option<FolderRecord>,
+        message: Option<Box<MessageRecord>>,
+    },
+    /// A new folder whose directory already existed in the archive.
+    Folder {
+        folder: FolderRecord,
+    },
+}
+
+/// Append handle on the journal file.
+#[derive(Debug)]
+pub(crate) struct Journal {
+    file: BufWriter<File>,
+    path: PathBuf,
+}
+
+impl Journal {
+    /// Creates (truncating) the journal with its header line, durably.
+    pub(crate) fn create(path: &Path, header: JournalHeader) -> Result<Self> {
+        let file = super::fsutil::private_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .ctx(path, "create")?;
+        let mut j = Self {
+            file: BufWriter::new(file),
+            path: path.to_path_buf(),
+        };
+        j.append(&JournalLine::Header(header))?;
+        j.sync()?;
+        Ok(j)
+    }
+
+    /// Opens an existing journal for appending after `len` bytes (the intact part).
+    pub(crate) fn reopen(path: &Path, len: u64) -> Result<Self> {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .ctx(path, "open")?;
+        file.set_len(len).ctx(path, "truncate")?;
+        file.seek(SeekFrom::Start(len)).ctx(path, "seek")?;
+        file.sync_all().ctx(path, "fsync")?;
+        Ok(Self {
+            file: BufWriter::new(file),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Buffers one line; call [`Journal::flush`] to hand it to the OS.
+    pub(crate) fn append(&mut self, line: &JournalLine) -> Result<()> {
+        let mut json = serde_json::to_vec(line)
+            .map_err(|e| super::error::ArchiveError::io(&self.path, "encode", e.into()))?;
+        json.push(b'\n');
+        self.file.write_all(&json).ctx(&self.path, "write")
+    }
+
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        self.file.flush().ctx(&self.path, "write")
+    }
+
+    pub(crate) fn sync(&mut self) -> Result<()> {
+        self.flush()?;
+        self.file.get_ref().sync_data().ctx(&self.path, "fsync")
+    }
+}
+
+/// A journal as found on disk: its header and the complete lines after it, each with the
+/// byte offset just past it (where to truncate to keep it).
+#[derive(Debug)]
+pub(crate) struct JournalContents {
+    pub header: JournalHeader,
+    pub header_end: u64,
+    pub lines: Vec<(JournalLine, u64)>,
+}
+
+/// Reads the journal; `None` if it has no intact header. Reading stops at the first line
+/// that is torn (no newline) or does not parse: everything after it is untrusted.
+pub(crate) fn read_journal(path: &Path) -> Result<Option<JournalContents>> {
+    let mut data = Vec::new();
+    File::open(path)
+        .ctx(path, "open")?
+        .read_to_end(&mut data)
+        .ctx(path, "read")?;
+    let mut pos = 0usize;
+    let mut header = None;
+    let mut header_end = 0;
+    let mut lines = Vec::new();
+    while let Some(nl) = data[pos..].iter().position(|&b| b == b'\n') {
+        let end = pos + nl + 1;
+        let Ok(line) = serde_json::from_slice::<JournalLine>(&data[pos..end - 1]) else {
+            break;
+        };
+        match (line, header.is_some()) {
+            (JournalLine::Header(h), false) => {
+                header = Some(h);
+                header_end = end as u64;
+            }
+            (JournalLine::Header(_), true) | (_, false) => break,
+            (line, true) => lines.push((line, end as u64)),
+        }
+        pos = end;
+    }
+    Ok(header.map(|header| JournalContents {
+        header,
+        header_end,
+        lines,
+    }))
+}
+
+/// Checks that `entry` lies intact in `file`: in bounds, the local header names the entry,
+/// and the CRC-32 of its bytes matches the journal. Streams, so big messages are not loaded.
+pub(crate) fn entry_is_intact(
+    file: &mut File,
+    file_len: u64,
+    entry: &WrittenEntry,
+) -> std::io::Result<bool> {
+    let Some(end) = entry.record.offset.checked_add(entry.span) else {
+        return Ok(false);
+    };
+    if end > file_len || entry.span < LOCAL_HEADER_LEN as u64 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::Start(entry.record.offset))?;
+    let mut reader = file.take(entry.span);
+    let mut buf = vec![0u8; 64 * 1024];
+    // Names are at most a few hundred bytes, far below the buffer size.
+    let head_len = (LOCAL_HEADER_LEN + entry.record.name.len())
+        .min(entry.span as usize)
+        .min(buf.len());
+    reader.read_exact(&mut buf[..head_len])?;
+    if local_header_name(&buf[..head_len]) != Some(entry.record.name.as_str()) {
+        return Ok(false);
+    }
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&buf[..head_len]);
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        crc.update(&buf[..n]);
+    }
+    Ok(crc.finalize() == entry.raw_crc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> JournalHeader {
+        JournalHeader {
+            version: JOURNAL_VERSION,
+            base: None,
+            prefix_len: 0,
+            server: "h:1".into(),
+            account: "a".into(),
+            source: SourceKind::Imap,
+        }
+    }
+
+    #[test]
+    fn torn_last_line_is_ignored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("j");
+        let mut j = Journal::create(&path, header()).expect("create");
+        let folder = FolderRecord {
+            name: "INBOX".into(),
+            raw_name: "INBOX".into(),
+            delimiter: Some('.'),
+            special_use: None,
+            uid_validity: Some(1),
+            messages: 0,
+            dir: "INBOX/".into(),
+        };
+        j.append(&JournalLine::Folder {
+            folder: folder.clone(),
+        })
+        .expect("append");
+        j.flush().expect("flush");
+        let good_len = std::fs::metadata(&path).expect("meta").len();
+        j.append(&JournalLine::Folder { folder }).expect("append");
+        j.flush().expect("flush");
+        // Tear the second line in half.
+        let f = OpenOptions::new().write(true).open(&path).expect("open");
+        f.set_len(good_len + 10).expect("truncate");
+        let c = read_journal(&path).expect("read").expect("header intact");
+        assert_eq!(c.header, header());
+        assert_eq!(c.lines.len(), 1);
+        assert_eq!(c.lines[0].1, good_len);
+    }
+
+    #[test]
+    fn missing_header_means_no_journal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("j");
+        std::fs::write(&path, b"{\"t\":\"hea").expect("write");
+        assert!(read_journal(&path).expect("read").is_none());
+    }
+}

@@ -1,0 +1,292 @@
+//! # Backup manifest (`ikou-manifest.json`)
+//!
+//! The JSON index stored as the last entry of every ikou backup: which mailbox it holds,
+//! every folder with its directory, and every message with its identity, SHA-256 and zip
+//! path. The manifest's message list is the single source of truth for what the backup
+//! contains; entries it does not name are leftovers and are only counted.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{ArchiveError, Result};
+use super::reader::{ZipFileReader, open_zip, zip_entry_error};
+use crate::model::SpecialUse;
+
+/// Name of the manifest entry at the zip root.
+pub const MANIFEST_NAME: &str = "ikou-manifest.json";
+
+/// Manifest format written by this version; readers refuse newer formats.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A manifest larger than this is treated as damage rather than read into memory
+/// (a 200 000-message mailbox needs about 100 MB).
+const MAX_MANIFEST_BYTES: u64 = 1 << 30;
+
+/// Which protocol the messages were fetched with; it decides how messages are identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Imap,
+    Pop3,
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Imap => "imap",
+            Self::Pop3 => "pop3",
+        })
+    }
+}
+
+/// How the source server identifies a message within its folder.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessageKey {
+    /// IMAP UID (meaningful together with the folder's UIDVALIDITY).
+    Uid(u32),
+    /// POP3 UIDL string (RFC 1939: 1 to 70 printable ASCII characters).
+    Uidl(String),
+}
+
+impl fmt::Display for MessageKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Uid(uid) => write!(f, "UID {uid}"),
+            Self::Uidl(uidl) => write!(f, "UIDL {uidl:?}"),
+        }
+    }
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format: u32,
+    /// Name of the last writer (`ikou`).
+    pub tool: String,
+    /// Version of the last writer (`CARGO_PKG_VERSION`).
+    pub tool_version: String,
+    /// Source server as `host:port`.
+    pub server: String,
+    pub account: String,
+    pub source: SourceKind,
+    /// RFC 3339 time of the first backup into this file.
+    pub created: String,
+    /// RFC 3339 time of the last commit.
+    pub updated: String,
+    pub folders: Vec<FolderRecord>,
+    pub messages: Vec<MessageRecord>,
+}
+
+/// One folder of the source mailbox and the zip directory holding its messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderRecord {
+    /// Decoded Unicode name with the server's delimiter (`INBOX.研究室`).
+    pub name: String,
+    /// Name as the server sent it (modified UTF-7).
+    pub raw_name: String,
+    pub delimiter: Option<char>,
+    pub special_use: Option<SpecialUse>,
+    pub uid_validity: Option<u32>,
+    /// Messages of this folder in the backup (recomputed on every commit).
+    pub messages: u64,
+    /// Zip directory with trailing `/` (`INBOX/研究室/`).
+    pub dir: String,
+}
+
+/// One archived message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MessageRecord {
+    /// Folder name, as in [`FolderRecord::name`].
+    pub folder: String,
+    /// IMAP UID; absent for POP3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
+    /// POP3 UIDL; absent for IMAP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uidl: Option<String>,
+    /// UIDVALIDITY the UID belongs to (a folder's value can change; see `ArchiveUpdate::rekey`).
+    pub uid_validity: Option<u32>,
+    /// Exact length of the stored message in bytes.
+    pub size: u64,
+    /// SHA-256 of the stored message bytes, lowercase hex.
+    pub sha256: String,
+    /// INTERNALDATE as RFC 3339.
+    pub internal_date: Option<String>,
+    pub flags: Vec<String>,
+    pub message_id: Option<String>,
+    /// Date header as written in the message.
+    pub date: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Decoded subject.
+    pub subject: Option<String>,
+    /// Path of the `.eml` entry in the zip.
+    pub entry: String,
+}
+
+impl MessageRecord {
+    /// The message's identity on the source server (`None` only for a hand-edited manifest).
+    pub fn key(&self) -> Option<MessageKey> {
+        match (self.uid, &self.uidl) {
+            (Some(uid), _) => Some(MessageKey::Uid(uid)),
+            (None, Some(uidl)) => Some(MessageKey::Uidl(uidl.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Current time as RFC 3339 in UTC, second precision.
+pub(crate) fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Manifest {
+    /// An empty manifest for a new backup.
+    pub fn new(server: &str, account: &str, source: SourceKind) -> Self {
+        let now = now_rfc3339();
+        Self {
+            format: FORMAT_VERSION,
+            tool: "ikou".into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            server: server.to_string(),
+            account: account.to_string(),
+            source,
+            created: now.clone(),
+            updated: now,
+            folders: Vec::new(),
+            messages: Vec::new(),
+        }
+    }
+
+    /// Reads and checks the manifest of the backup at `path`.
+    pub fn read_from_zip(path: &Path) -> Result<Self> {
+        let mut zip = open_zip(path)?;
+        Self::read_from(&mut zip, path)
+    }
+
+    /// Reads the manifest entry of an already opened zip.
+    pub(crate) fn read_from(zip: &mut ZipFileReader, path: &Path) -> Result<Self> {
+        let mut file = match zip.by_name(MANIFEST_NAME) {
+            Ok(f) => f,
+            Err(zip::result::ZipError::FileNotFound) => {
+                return Err(ArchiveError::NotIkouArchive {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(e) => return Err(zip_entry_error(path, MANIFEST_NAME, e)),
+        };
+        if file.size() > MAX_MANIFEST_BYTES {
+            return Err(ArchiveError::corrupt(
+                path,
+                format!("{MANIFEST_NAME} claims {} bytes", file.size()),
+            ));
+        }
+        let mut json = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
+        file.read_to_end(&mut json)
+            .map_err(|e| ArchiveError::corrupt(path, format!("{MANIFEST_NAME} unreadable: {e}")))?;
+        Self::from_json(&json, path)
+    }
+
+    /// Parses manifest JSON; `path` is only used in error messages.
+    pub fn from_json(json: &[u8], path: &Path) -> Result<Self> {
+        // Look at the format number first, so a newer layout gives "update ikou" rather
+        // than a confusing field error.
+        #[derive(Deserialize)]
+        struct Probe {
+            format: u32,
+        }
+        let probe: Probe = serde_json::from_slice(json).map_err(|e| {
+            ArchiveError::corrupt(path, format!("{MANIFEST_NAME} is not valid: {e}"))
+        })?;
+        if probe.format > FORMAT_VERSION || probe.format == 0 {
+            return Err(ArchiveError::UnsupportedFormat {
+                path: path.to_path_buf(),
+                found: probe.format,
+                supported: FORMAT_VERSION,
+            });
+        }
+        serde_json::from_slice(json)
+            .map_err(|e| ArchiveError::corrupt(path, format!("{MANIFEST_NAME} is not valid: {e}")))
+    }
+
+    /// Pretty JSON: people open this file to see what their backup holds.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec_pretty(self)
+    }
+
+    pub fn folder(&self, name: &str) -> Option<&FolderRecord> {
+        self.folders.iter().find(|f| f.name == name)
+    }
+
+    /// `server / account (source)`, as shown in messages about this backup.
+    pub fn mailbox_label(&self) -> String {
+        format!("{} on {} ({})", self.account, self.server, self.source)
+    }
+
+    /// Sets every folder's message count from the message list.
+    pub fn recount(&mut self) {
+        for folder in &mut self.folders {
+            folder.messages = self
+                .messages
+                .iter()
+                .filter(|m| m.folder == folder.name)
+                .count() as u64;
+        }
+    }
+
+    /// True when both describe the same backup content (ignores timestamps and tool version).
+    pub fn same_content(&self, other: &Self) -> bool {
+        self.server == other.server
+            && self.account == other.account
+            && self.source == other.source
+            && self.folders == other.folders
+            && self.messages == other.messages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trip_and_key_fields() {
+        let mut m = Manifest::new("mail.example.jp:993", "taro", SourceKind::Imap);
+        m.messages.push(MessageRecord {
+            folder: "INBOX".into(),
+            uid: Some(5),
+            entry: "INBOX/a.eml".into(),
+            ..Default::default()
+        });
+        m.messages.push(MessageRecord {
+            folder: "INBOX".into(),
+            uidl: Some("abc".into()),
+            ..Default::default()
+        });
+        let json = m.to_json().expect("encodes");
+        let text = String::from_utf8(json.clone()).expect("manifest is UTF-8");
+        assert!(text.contains("\"uid\": 5") && text.contains("\"uidl\": \"abc\""));
+        assert!(text.contains("\"source\": \"imap\""));
+        let back = Manifest::from_json(&json, Path::new("x.zip")).expect("parses back");
+        assert_eq!(back, m);
+        assert_eq!(back.messages[0].key(), Some(MessageKey::Uid(5)));
+        assert_eq!(back.messages[1].key(), Some(MessageKey::Uidl("abc".into())));
+    }
+
+    #[test]
+    fn newer_format_is_refused() {
+        let mut m = Manifest::new("h:1", "a", SourceKind::Pop3);
+        m.format = FORMAT_VERSION + 1;
+        let err = Manifest::from_json(&m.to_json().expect("encodes"), Path::new("x.zip"))
+            .expect_err("newer format");
+        assert!(
+            matches!(err, ArchiveError::UnsupportedFormat { found, .. } if found == FORMAT_VERSION + 1)
+        );
+        let err =
+            Manifest::from_json(b"{\"format\":1}", Path::new("x.zip")).expect_err("missing fields");
+        assert!(matches!(err, ArchiveError::Corrupt { .. }), "{err}");
+    }
+}

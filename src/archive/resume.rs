@@ -1,0 +1,121 @@
+//! # Recovering an interrupted update
+//!
+//! Decides whether `<archive>.partial` left by a dead run can be continued, and if so keeps
+//! exactly the entries that the journal lists and the partial holds intact. Anything not
+//! provably intact is cut off; a partial that cannot be tied to the current archive is
+//! rejected, with the reason, so the caller discards it.
+
+use std::fs::OpenOptions;
+use std::io::{Seek, SeekFrom};
+use std::path::Path;
+
+use super::base::BaseArchive;
+use super::error::{IoContext, Result};
+use super::journal::{JOURNAL_VERSION, Journal, JournalLine, entry_is_intact, read_journal};
+use super::manifest::{FolderRecord, MessageRecord, SourceKind};
+use super::zipwrite::{CentralRecord, ZipSink};
+
+/// The mailbox an update is for, to reject a journal written for another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mailbox {
+    pub server: String,
+    pub account: String,
+    pub source: SourceKind,
+}
+
+impl Mailbox {
+    /// Same mailbox? Host names compare case-insensitively (DNS does), accounts exactly.
+    pub(crate) fn is(&self, server: &str, account: &str, source: SourceKind) -> bool {
+        self.server.eq_ignore_ascii_case(server) && self.account == account && self.source == source
+    }
+}
+
+/// The intact part of an interrupted update, ready to be continued.
+#[derive(Debug)]
+pub(crate) struct Recovered {
+    pub sink: ZipSink,
+    pub journal: Journal,
+    pub records: Vec<CentralRecord>,
+    pub folders: Vec<FolderRecord>,
+    pub messages: Vec<MessageRecord>,
+    /// Journal lines that were not kept (torn or not matching the partial).
+    pub dropped: usize,
+}
+
+/// `Ok(Err(reason))` means the partial must be discarded; `Err` is an I/O failure.
+pub(crate) fn recover(
+    partial: &Path,
+    journal_path: &Path,
+    base: Option<&BaseArchive>,
+    mailbox: &Mailbox,
+) -> Result<Result<Recovered, String>> {
+    if !journal_path.exists() {
+        return Ok(Err("it has no journal".into()));
+    }
+    let Some(contents) = read_journal(journal_path)? else {
+        return Ok(Err("its journal has no intact header".into()));
+    };
+    let h = &contents.header;
+    if h.version != JOURNAL_VERSION {
+        return Ok(Err(format!("its journal has version {}", h.version)));
+    }
+    if !mailbox.is(&h.server, &h.account, h.source) {
+        return Ok(Err(format!("it belongs to {} on {}", h.account, h.server)));
+    }
+    if h.base.as_ref() != base.map(|b| &b.id) || h.prefix_len != base.map_or(0, |b| b.prefix_len) {
+        return Ok(Err("the archive changed since it was started".into()));
+    }
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(partial)
+        .ctx(partial, "open")?;
+    let file_len = file.metadata().ctx(partial, "stat")?.len();
+    if file_len < h.prefix_len {
+        return Ok(Err(
+            "it is shorter than the part copied from the archive".into()
+        ));
+    }
+
+    let mut end = h.prefix_len;
+    let mut journal_end = contents.header_end;
+    let (mut records, mut folders, mut messages) = (Vec::new(), Vec::new(), Vec::new());
+    let mut kept = 0;
+    for (line, line_end) in &contents.lines {
+        match line {
+            JournalLine::Entry {
+                entry,
+                folder,
+                message,
+            } => {
+                if entry.record.offset != end
+                    || !entry_is_intact(&mut file, file_len, entry).ctx(partial, "read")?
+                {
+                    break;
+                }
+                end += entry.span;
+                records.push(entry.record.clone());
+                folders.extend(folder.clone());
+                messages.extend(message.as_deref().cloned());
+            }
+            JournalLine::Folder { folder } => folders.push(folder.clone()),
+            JournalLine::Header(_) => break,
+        }
+        kept += 1;
+        journal_end = *line_end;
+    }
+    // Cut what follows the last intact entry: torn bytes, unjournalled entries, or the
+    // manifest and directory of a commit that died before its rename.
+    file.set_len(end).ctx(partial, "truncate")?;
+    file.sync_all().ctx(partial, "fsync")?;
+    file.seek(SeekFrom::Start(end)).ctx(partial, "seek")?;
+    let journal = Journal::reopen(journal_path, journal_end)?;
+    Ok(Ok(Recovered {
+        sink: ZipSink::new(file, partial, end),
+        journal,
+        records,
+        folders,
+        messages,
+        dropped: contents.lines.len() - kept,
+    }))
+}

@@ -1,0 +1,723 @@
+//! # Crash-safe backup updates
+//!
+//! `ArchiveUpdate` creates or extends a backup without ever modifying the existing file:
+//! the new version is built in `<archive>.partial` (old entries copied as raw bytes, new
+//! ones appended through the parallel pipeline, every entry journalled) and renamed over
+//! the archive only on `commit`. A run that dies anywhere leaves the old archive valid; the
+//! next `open` continues the partial from its journal so fetched mail is not fetched again.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::base::BaseArchive;
+use super::error::{ArchiveError, IoContext, Result};
+use super::fsutil::{LockFile, private_options, remove_if_exists, sibling, sync_dir};
+use super::journal::{JOURNAL_VERSION, Journal, JournalHeader};
+use super::manifest::{
+    MANIFEST_NAME, Manifest, MessageKey, MessageRecord, SourceKind, now_rfc3339,
+};
+use super::names::{Layout, message_file_name, message_time};
+use super::pipeline::{Counters, Job, Pipeline, PipelineConfig};
+use super::resume::{Mailbox, Recovered, recover};
+use super::zipwrite::{CentralRecord, Compression, EntryTime, ZipSink, encode_entry};
+use crate::model::{FolderInfo, MessageInfo};
+
+/// How to write; [`UpdateOptions::new`] gives good defaults.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// Source server as `host:port`.
+    pub server: String,
+    pub account: String,
+    pub source: SourceKind,
+    pub compression: Compression,
+    /// Compression threads; 0 = available parallelism (at least 2).
+    pub workers: usize,
+    /// Messages queued or compressing at once; 0 = 16 x workers. A window much wider than
+    /// the worker count avoids head-of-line stalls behind one large message (measured: 4 ->
+    /// 101 MB/s, 16 -> 125 MB/s, 64 -> 145 MB/s at level 1 on 2 cores); memory is bounded
+    /// by `max_in_flight_bytes`, not by this count.
+    pub max_in_flight: usize,
+    /// Message bytes queued or compressing at once (a larger single message still passes);
+    /// peak memory is about twice this (input plus compressed output).
+    pub max_in_flight_bytes: u64,
+    /// Write ZIP64 records even when not needed (tests, or tools that want uniformity).
+    pub force_zip64: bool,
+}
+
+impl UpdateOptions {
+    pub fn new(server: impl Into<String>, account: impl Into<String>, source: SourceKind) -> Self {
+        Self {
+            server: server.into(),
+            account: account.into(),
+            source,
+            compression: Compression::default(),
+            workers: 0,
+            max_in_flight: 0,
+            max_in_flight_bytes: 64 << 20,
+            force_zip64: false,
+        }
+    }
+
+    fn mailbox(&self) -> Mailbox {
+        Mailbox {
+            server: self.server.clone(),
+            account: self.account.clone(),
+            source: self.source,
+        }
+    }
+
+    fn pipeline_config(&self) -> PipelineConfig {
+        let workers = if self.workers == 0 {
+            std::thread::available_parallelism()
+                .map_or(2, usize::from)
+                .max(2)
+        } else {
+            self.workers
+        };
+        PipelineConfig {
+            workers,
+            max_in_flight: if self.max_in_flight == 0 {
+                16 * workers
+            } else {
+                self.max_in_flight
+            },
+            max_in_flight_bytes: self.max_in_flight_bytes,
+            compression: self.compression,
+            force_zip64: self.force_zip64,
+            sync_bytes: 64 << 20,
+            sync_entries: 2000,
+            sync_interval: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Result of [`ArchiveUpdate::add`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// Queued for writing as this zip entry.
+    Queued { entry: String },
+    /// The backup already holds this message (same folder, key and UIDVALIDITY); skipped.
+    AlreadyArchived { entry: String },
+}
+
+/// Progress counters, cheap to poll from a UI thread through the service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub messages_queued: u64,
+    pub messages_written: u64,
+    pub message_bytes_written: u64,
+    /// Current size of the partial file.
+    pub archive_bytes: u64,
+}
+
+/// What [`ArchiveUpdate::commit`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitReport {
+    pub path: PathBuf,
+    /// False when nothing changed and the archive was left untouched.
+    pub rewritten: bool,
+    /// Messages in the manifest after the commit.
+    pub messages: usize,
+    /// Messages added since the last commit (including ones recovered from a dead run).
+    pub added: usize,
+    /// Zip entries (not directories) that no manifest message refers to.
+    pub unreferenced_entries: usize,
+    pub archive_bytes: u64,
+}
+
+type KeyTuple = (String, MessageKey, Option<u32>);
+
+fn key_tuple(m: &MessageRecord) -> Option<KeyTuple> {
+    m.key().map(|k| (m.folder.clone(), k, m.uid_validity))
+}
+
+/// An open update of one backup file. Single-threaded API (call it from one thread; the
+/// compression threads are internal). Dropping it without `commit` keeps the work for the
+/// next `open` to resume.
+#[derive(Debug)]
+pub struct ArchiveUpdate {
+    path: PathBuf,
+    partial_path: PathBuf,
+    journal_path: PathBuf,
+    options: UpdateOptions,
+    base: Option<BaseArchive>,
+    manifest: Manifest,
+    layout: Layout,
+    keys: HashMap<KeyTuple, String>,
+    /// Entries already in the partial file when this update was opened (resume).
+    recovered_records: Vec<CentralRecord>,
+    recovered_messages: usize,
+    /// A recovered partial not yet handed to a pipeline.
+    partial: Option<(ZipSink, Journal)>,
+    pipeline: Option<Pipeline>,
+    counters: Arc<Counters>,
+    /// Entries appended after the base prefix (recovered plus queued).
+    appended: usize,
+    queued_messages: u64,
+    /// A write failed; the update can only be dropped (its journal allows resuming).
+    broken: bool,
+    lock: Option<LockFile>,
+}
+
+impl ArchiveUpdate {
+    /// Opens `path` for updating. Returns the update and the backup's current content:
+    /// the existing manifest plus messages recovered from an interrupted run, or `None` for
+    /// a new backup. The caller skips messages listed there.
+    pub fn open(path: &Path, options: UpdateOptions) -> Result<(Self, Option<Manifest>)> {
+        let lock = LockFile::acquire(path)?;
+        let partial_path = sibling(path, ".partial");
+        let journal_path = sibling(path, ".journal");
+        let mailbox = options.mailbox();
+        let base = if path.exists() {
+            Some(BaseArchive::open(path)?)
+        } else {
+            None
+        };
+        let mut manifest = match &base {
+            Some(b) => {
+                let m = &b.manifest;
+                if !mailbox.is(&m.server, &m.account, m.source) {
+                    return Err(ArchiveError::DifferentMailbox {
+                        path: path.to_path_buf(),
+                        found: m.mailbox_label(),
+                        expected: format!(
+                            "{} on {} ({})",
+                            options.account, options.server, options.source
+                        ),
+                    });
+                }
+                m.clone()
+            }
+            None => Manifest::new(&options.server, &options.account, options.source),
+        };
+
+        let mut recovered = None;
+        if partial_path.exists() {
+            match recover(&partial_path, &journal_path, base.as_ref(), &mailbox) {
+                Ok(Ok(r)) => recovered = Some(r),
+                Ok(Err(reason)) => {
+                    tracing::warn!("discarding {}: {reason}", partial_path.display())
+                }
+                Err(e) => tracing::warn!("discarding {}: {e}", partial_path.display()),
+            }
+            if recovered.is_none() {
+                remove_if_exists(&journal_path)?;
+                remove_if_exists(&partial_path)?;
+            }
+        } else {
+            // A journal without its partial is left over from a commit that finished.
+            remove_if_exists(&journal_path)?;
+        }
+
+        let mut layout = Layout::new();
+        let mut names: HashSet<String> = HashSet::new();
+        for r in base
+            .iter()
+            .flat_map(|b| &b.records)
+            .chain(recovered.iter().flat_map(|r| &r.records))
+        {
+            layout.note_entry(&r.name);
+            names.insert(r.name.clone());
+        }
+        // A manifest naming entries the zip lacks would promise mail that is not there;
+        // forgetting them makes the service fetch them again.
+        manifest.messages.retain(|m| {
+            let ok = names.contains(&m.entry);
+            if !ok {
+                tracing::warn!(
+                    "{}: manifest lists missing entry {:?}; it will be fetched again",
+                    path.display(),
+                    m.entry
+                );
+            }
+            ok
+        });
+        let mut recovered_records = Vec::new();
+        let mut recovered_messages = 0;
+        let mut partial = None;
+        if let Some(r) = recovered {
+            let Recovered {
+                sink,
+                journal,
+                records,
+                folders,
+                messages,
+                dropped,
+            } = r;
+            tracing::info!(
+                "resuming {}: {} entries recovered, {} journal lines dropped",
+                partial_path.display(),
+                records.len(),
+                dropped
+            );
+            for f in folders {
+                if manifest.folder(&f.name).is_none() {
+                    manifest.folders.push(f);
+                }
+            }
+            for m in messages {
+                if manifest.folder(&m.folder).is_some() {
+                    manifest.messages.push(m);
+                    recovered_messages += 1;
+                }
+            }
+            recovered_records = records;
+            partial = Some((sink, journal));
+        }
+        for f in &manifest.folders {
+            layout.note_folder(&f.name, f.delimiter, &f.dir);
+        }
+        let keys = manifest
+            .messages
+            .iter()
+            .filter_map(|m| Some((key_tuple(m)?, m.entry.clone())))
+            .collect();
+        let prior = (base.is_some() || partial.is_some()).then(|| manifest.clone());
+        let appended = recovered_records.len();
+        let update = Self {
+            path: path.to_path_buf(),
+            partial_path,
+            journal_path,
+            options,
+            base,
+            manifest,
+            layout,
+            keys,
+            recovered_records,
+            recovered_messages,
+            partial,
+            pipeline: None,
+            counters: Arc::new(Counters::default()),
+            appended,
+            queued_messages: 0,
+            broken: false,
+            lock: Some(lock),
+        };
+        Ok((update, prior))
+    }
+
+    /// The manifest as it will be committed. Messages still being compressed have an
+    /// empty `sha256` until `commit`.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Messages recovered from an interrupted run when this update was opened.
+    pub fn recovered_messages(&self) -> usize {
+        self.recovered_messages
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            messages_queued: self.queued_messages,
+            messages_written: self.counters.messages_written.load(Ordering::Relaxed),
+            message_bytes_written: self.counters.message_bytes_written.load(Ordering::Relaxed),
+            archive_bytes: self.counters.archive_bytes.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The archived message with this identity, if any.
+    pub fn find(
+        &self,
+        folder: &str,
+        key: &MessageKey,
+        uid_validity: Option<u32>,
+    ) -> Option<&MessageRecord> {
+        let entry = self
+            .keys
+            .get(&(folder.to_string(), key.clone(), uid_validity))?;
+        self.manifest.messages.iter().find(|m| &m.entry == entry)
+    }
+
+    /// Creates the partial file now (copying the existing archive's entries, which takes a
+    /// while for a large backup) instead of on the first `folder`/`add` that needs it, so
+    /// the service can show "preparing backup file" before fetching starts.
+    pub fn prepare(&mut self) -> Result<()> {
+        self.check_usable()?;
+        if self.pipeline.is_none() && self.partial.is_none() {
+            self.partial = Some(self.start_partial()?);
+        }
+        Ok(())
+    }
+
+    /// Registers a folder (or refreshes its special use, raw name and UIDVALIDITY) before
+    /// messages are added to it. A new folder gets its directory entries.
+    pub fn folder(&mut self, info: &FolderInfo) -> Result<super::FolderRecord> {
+        self.check_usable()?;
+        if let Some(f) = self
+            .manifest
+            .folders
+            .iter_mut()
+            .find(|f| f.name == info.name)
+        {
+            f.raw_name.clone_from(&info.raw_name);
+            f.special_use = info.special_use;
+            f.uid_validity = info.uid_validity;
+            return Ok(f.clone());
+        }
+        let (dir, created) = self.layout.folder_dir(&info.name, info.delimiter);
+        let record = super::FolderRecord {
+            name: info.name.clone(),
+            raw_name: info.raw_name.clone(),
+            delimiter: info.delimiter,
+            special_use: info.special_use,
+            uid_validity: info.uid_validity,
+            messages: 0,
+            dir: dir.clone(),
+        };
+        self.manifest.folders.push(record.clone());
+        let time = EntryTime::now();
+        if created.is_empty() {
+            self.submit(Job::FolderNote(record.clone()))?;
+        }
+        for name in created {
+            let folder = (name == dir).then(|| record.clone());
+            self.appended += 1;
+            self.submit(Job::Dir { name, folder, time })?;
+        }
+        Ok(record)
+    }
+
+    /// Queues one message for the backup; blocks while the pipeline is full. `key` is its
+    /// identity (UID for IMAP, UIDL for POP3; `info.uid` is not used). An IMAP message gets
+    /// the folder's current UIDVALIDITY.
+    pub fn add(
+        &mut self,
+        folder: &str,
+        key: MessageKey,
+        info: &MessageInfo,
+        bytes: Vec<u8>,
+    ) -> Result<Added> {
+        self.check_usable()?;
+        self.check_key(&key)?;
+        let f = self
+            .manifest
+            .folder(folder)
+            .ok_or_else(|| ArchiveError::UnknownFolder {
+                folder: folder.to_string(),
+            })?;
+        let uid_validity = if matches!(key, MessageKey::Uid(_)) {
+            f.uid_validity
+        } else {
+            None
+        };
+        let dir = f.dir.clone();
+        let tuple = (folder.to_string(), key.clone(), uid_validity);
+        if let Some(entry) = self.keys.get(&tuple) {
+            return Ok(Added::AlreadyArchived {
+                entry: entry.clone(),
+            });
+        }
+        let time = message_time(info.internal_date.as_deref(), info.date.as_deref());
+        let file = message_file_name(time.map(|t| t.naive_local()), &key, info.subject.as_deref());
+        let entry = self.layout.message_entry(&dir, &file);
+        let (uid, uidl) = match key {
+            MessageKey::Uid(u) => (Some(u), None),
+            MessageKey::Uidl(s) => (None, Some(s)),
+        };
+        let record = MessageRecord {
+            folder: folder.to_string(),
+            uid,
+            uidl,
+            uid_validity,
+            size: bytes.len() as u64,
+            sha256: String::new(),
+            internal_date: info.internal_date.clone(),
+            flags: info.flags.clone(),
+            message_id: info.message_id.clone(),
+            date: info.date.clone(),
+            from: info.from.clone(),
+            to: info.to.clone(),
+            subject: info.subject.clone(),
+            entry: entry.clone(),
+        };
+        self.keys.insert(tuple, entry.clone());
+        self.manifest.messages.push(record.clone());
+        self.appended += 1;
+        self.queued_messages += 1;
+        let time = time
+            .as_ref()
+            .map_or(EntryTime::UNKNOWN, EntryTime::from_datetime);
+        self.submit(Job::Message {
+            record,
+            bytes,
+            time,
+        })?;
+        Ok(Added::Queued { entry })
+    }
+
+    /// Changes the identity of an archived message without re-downloading it (after a
+    /// folder's UIDVALIDITY changed and the service matched it by Message-ID and size).
+    pub fn rekey(&mut self, entry: &str, key: MessageKey, uid_validity: Option<u32>) -> Result<()> {
+        self.check_key(&key)?;
+        let idx = self
+            .manifest
+            .messages
+            .iter()
+            .position(|m| m.entry == entry)
+            .ok_or_else(|| ArchiveError::UnknownEntry {
+                entry: entry.to_string(),
+            })?;
+        let folder = self.manifest.messages[idx].folder.clone();
+        let taken = self.keys.get(&(folder.clone(), key.clone(), uid_validity));
+        if taken.is_some_and(|e| e != entry) {
+            return Err(ArchiveError::DuplicateKey {
+                folder,
+                key: key.to_string(),
+            });
+        }
+        let m = &mut self.manifest.messages[idx];
+        if let Some(old) = key_tuple(m) {
+            self.keys.remove(&old);
+        }
+        match key {
+            MessageKey::Uid(u) => (m.uid, m.uidl) = (Some(u), None),
+            MessageKey::Uidl(s) => (m.uid, m.uidl) = (None, Some(s)),
+        }
+        m.uid_validity = uid_validity;
+        if let Some(new) = key_tuple(m) {
+            self.keys.insert(new, m.entry.clone());
+        }
+        Ok(())
+    }
+
+    /// Removes messages from the manifest; their zip entries stay (counted as unreferenced)
+    /// until a future compaction. Returns how many were removed.
+    pub fn forget(&mut self, mut remove: impl FnMut(&MessageRecord) -> bool) -> usize {
+        let before = self.manifest.messages.len();
+        self.manifest.messages.retain(|m| !remove(m));
+        self.keys = self
+            .manifest
+            .messages
+            .iter()
+            .filter_map(|m| Some((key_tuple(m)?, m.entry.clone())))
+            .collect();
+        before - self.manifest.messages.len()
+    }
+
+    fn check_key(&self, key: &MessageKey) -> Result<()> {
+        let ok = matches!(
+            (key, self.options.source),
+            (MessageKey::Uid(_), SourceKind::Imap) | (MessageKey::Uidl(_), SourceKind::Pop3)
+        );
+        if ok {
+            Ok(())
+        } else {
+            Err(ArchiveError::KeyMismatch {
+                key: key.to_string(),
+                source_kind: self.options.source.to_string(),
+            })
+        }
+    }
+
+    fn check_usable(&self) -> Result<()> {
+        if self.broken {
+            return Err(ArchiveError::Thread {
+                path: self.partial_path.clone(),
+                thread: "writer",
+                detail: "an earlier write failed".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn submit(&mut self, job: Job) -> Result<()> {
+        if self.pipeline.is_none() {
+            let (sink, journal) = match self.partial.take() {
+                Some(p) => p,
+                None => self.start_partial()?,
+            };
+            self.pipeline = Some(Pipeline::start(
+                sink,
+                journal,
+                self.options.pipeline_config(),
+                Arc::clone(&self.counters),
+            )?);
+        }
+        let result = match self.pipeline.as_mut() {
+            Some(p) => p.submit(job),
+            None => Ok(()),
+        };
+        if result.is_err() {
+            self.broken = true;
+            self.pipeline = None;
+        }
+        result
+    }
+
+    /// Creates `<archive>.partial` with a raw copy of the old entries, and its journal.
+    fn start_partial(&self) -> Result<(ZipSink, Journal)> {
+        let p = &self.partial_path;
+        let mut file = private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(p)
+            .ctx(p, "create")?;
+        let prefix_len = self.base.as_ref().map_or(0, |b| b.prefix_len);
+        if let Some(base) = &self.base {
+            // std uses copy_file_range here: in-kernel, and a reflink on XFS/Btrfs.
+            let src = File::open(&base.path).ctx(&base.path, "open")?;
+            let copied =
+                io::copy(&mut io::Read::take(src, prefix_len), &mut file).ctx(p, "copy archive")?;
+            if copied != prefix_len {
+                return Err(ArchiveError::corrupt(
+                    &base.path,
+                    format!("shrank while copying ({copied} of {prefix_len} bytes)"),
+                ));
+            }
+        }
+        // The copied prefix must be durable before a journal vouches for it.
+        file.sync_all().ctx(p, "fsync")?;
+        let header = JournalHeader {
+            version: JOURNAL_VERSION,
+            base: self.base.as_ref().map(|b| b.id.clone()),
+            prefix_len,
+            server: self.options.server.clone(),
+            account: self.options.account.clone(),
+            source: self.options.source,
+        };
+        let journal = Journal::create(&self.journal_path, header)?;
+        sync_dir(p)?;
+        Ok((ZipSink::new(file, p, prefix_len), journal))
+    }
+
+    /// Waits for queued messages, then leaves the partial file and journal for a later
+    /// `open` to resume (what dropping does, but reporting errors).
+    pub fn suspend(mut self) -> Result<Progress> {
+        if let Some(p) = self.pipeline.take() {
+            p.finish()?;
+        }
+        Ok(self.progress())
+    }
+
+    /// Writes the manifest and central directory and atomically replaces the archive.
+    /// When nothing changed, the archive is not rewritten.
+    pub fn commit(mut self) -> Result<CommitReport> {
+        self.check_usable()?;
+        let (partial, new_records, written) = match self.pipeline.take() {
+            Some(p) => {
+                let out = p.finish().inspect_err(|_| self.broken = true)?;
+                (Some((out.sink, out.journal)), out.records, out.messages)
+            }
+            None => (self.partial.take(), Vec::new(), Vec::new()),
+        };
+        let sha: HashMap<&str, &str> = written
+            .iter()
+            .map(|m| (m.entry.as_str(), m.sha256.as_str()))
+            .collect();
+        for m in self
+            .manifest
+            .messages
+            .iter_mut()
+            .filter(|m| m.sha256.is_empty())
+        {
+            m.sha256 = sha
+                .get(m.entry.as_str())
+                .map(|s| (*s).to_string())
+                .ok_or_else(|| ArchiveError::Thread {
+                    path: self.partial_path.clone(),
+                    thread: "writer",
+                    detail: format!("entry {:?} was not written", m.entry),
+                })?;
+        }
+        self.manifest.recount();
+
+        let unchanged = self
+            .base
+            .as_ref()
+            .is_some_and(|b| self.appended == 0 && self.manifest.same_content(&b.manifest));
+        if unchanged {
+            drop(partial);
+            remove_if_exists(&self.journal_path)?;
+            remove_if_exists(&self.partial_path)?;
+            let archive_bytes = self.base.as_ref().map_or(0, |b| b.id.size);
+            let unreferenced = self.unreferenced(self.base.iter().flat_map(|b| &b.records));
+            return Ok(self.report(false, unreferenced, archive_bytes));
+        }
+
+        let (mut sink, journal) = match partial {
+            Some(p) => p,
+            None => self.start_partial()?,
+        };
+        self.manifest.updated = now_rfc3339();
+        self.manifest.tool = "ikou".into();
+        self.manifest.tool_version = env!("CARGO_PKG_VERSION").into();
+        let force_zip64 = self.options.force_zip64;
+        let manifest_json = self.manifest.to_json().map_err(|e| {
+            ArchiveError::io(&self.partial_path, "encode manifest", io::Error::other(e))
+        })?;
+        let json = encode_entry(
+            MANIFEST_NAME,
+            manifest_json,
+            EntryTime::now(),
+            Compression::Deflate(6),
+            force_zip64,
+        );
+        let manifest_record = sink.write_entry(&json)?;
+        let mut records: Vec<CentralRecord> = self
+            .base
+            .iter()
+            .flat_map(|b| b.records.iter().cloned())
+            .collect();
+        records.extend(self.recovered_records.iter().cloned());
+        records.extend(new_records);
+        let unreferenced = self.unreferenced(records.iter());
+        records.push(manifest_record);
+        sink.write_central_directory(&records, force_zip64)?;
+        sink.sync()?;
+        let archive_bytes = sink.offset();
+        drop(sink.into_file()?);
+        fs::rename(&self.partial_path, &self.path).ctx(&self.path, "rename partial file over")?;
+        sync_dir(&self.path)?;
+        drop(journal);
+        remove_if_exists(&self.journal_path)?;
+        Ok(self.report(true, unreferenced, archive_bytes))
+    }
+
+    fn unreferenced<'a>(&self, records: impl Iterator<Item = &'a CentralRecord>) -> usize {
+        let used: HashSet<&str> = self
+            .manifest
+            .messages
+            .iter()
+            .map(|m| m.entry.as_str())
+            .collect();
+        records
+            .filter(|r| !r.is_dir() && !used.contains(r.name.as_str()))
+            .count()
+    }
+
+    fn report(
+        &self,
+        rewritten: bool,
+        unreferenced_entries: usize,
+        archive_bytes: u64,
+    ) -> CommitReport {
+        CommitReport {
+            path: self.path.clone(),
+            rewritten,
+            messages: self.manifest.messages.len(),
+            added: self.queued_messages as usize + self.recovered_messages,
+            unreferenced_entries,
+            archive_bytes,
+        }
+    }
+}
+
+impl Drop for ArchiveUpdate {
+    /// Without `commit`: let queued entries reach the partial file and journal (so the next
+    /// run resumes them), then release the lock. The archive itself is untouched.
+    fn drop(&mut self) {
+        drop(self.pipeline.take());
+        drop(self.partial.take());
+        drop(self.lock.take());
+    }
+}

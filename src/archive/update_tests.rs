@@ -1,0 +1,870 @@
+//! # Tests for `ArchiveUpdate`
+//!
+//! End-to-end checks of the write path: round trip against the zip crate and Info-ZIP,
+//! crash and torn-write recovery, incremental updates, and the typed errors for bad input.
+
+use std::collections::BTreeMap;
+use std::fs::{self, OpenOptions};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::testutil::{assert_unzip_ok, mail, pseudo_random, unzip_names};
+use super::verify::verify_archive;
+use super::*;
+use crate::model::{FolderInfo, MessageInfo, SpecialUse};
+
+pub(crate) fn folder_info(name: &str, uid_validity: u32) -> FolderInfo {
+    FolderInfo {
+        name: name.into(),
+        raw_name: name.into(),
+        delimiter: Some('.'),
+        special_use: name.contains("送信").then_some(SpecialUse::Sent),
+        selectable: true,
+        messages: 0,
+        unseen: None,
+        uid_next: None,
+        uid_validity: Some(uid_validity),
+        size: 0,
+    }
+}
+
+pub(crate) fn msg_info(uid: u32) -> MessageInfo {
+    MessageInfo {
+        uid,
+        size: 0,
+        internal_date: Some(format!(
+            "2024-0{}-1{}T12:34:56+09:00",
+            1 + uid % 9,
+            uid % 10
+        )),
+        flags: vec!["\\Seen".into()],
+        message_id: Some(format!("<{uid}@example.jp>")),
+        date: None,
+        from: Some(format!("太郎 <taro{uid}@example.jp>")),
+        to: Some("hanako@example.jp".into()),
+        subject_raw: None,
+        subject: Some(format!("会議 {uid}: 資料/議事録")),
+    }
+}
+
+pub(crate) fn opts() -> UpdateOptions {
+    let mut o = UpdateOptions::new("mail.example.jp:993", "taro", SourceKind::Imap);
+    o.workers = 2;
+    o
+}
+
+/// The test corpus: awkward bytes of every kind, one 3 MB message.
+pub(crate) fn corpus() -> Vec<(u32, Vec<u8>)> {
+    let mut v = vec![
+        (1, Vec::new()),
+        (2, b"\0\0\0".to_vec()),
+        (3, b"no newline at end".to_vec()),
+        (4, mail(4, 20)),
+        (5, pseudo_random(5, 10_000)),
+        (6, b"LF only\nFrom here\n>From there\n".to_vec()),
+        (7, mail(7, 200)),
+    ];
+    let mut big = mail(8, 40_000);
+    big.extend(pseudo_random(8, 3_000_000 - big.len().min(3_000_000)));
+    v.push((8, big));
+    v
+}
+
+pub(crate) fn read_all(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut zip =
+        zip::ZipArchive::new(fs::File::open(path).expect("open")).expect("zip crate opens it");
+    let mut out = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let mut data = Vec::new();
+        f.read_to_end(&mut data)
+            .expect("entry reads with a valid CRC");
+        let name = f.name().expect("utf-8").to_string();
+        assert!(out.insert(name, data).is_none(), "duplicate entry");
+    }
+    out
+}
+
+/// Writes `msgs` into folder `INBOX.研究室.学会` of the archive at `path` and commits.
+pub(crate) fn write_backup(
+    path: &Path,
+    options: UpdateOptions,
+    msgs: &[(u32, Vec<u8>)],
+) -> CommitReport {
+    let (mut up, _) = ArchiveUpdate::open(path, options).expect("open");
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    for (uid, bytes) in msgs {
+        up.add(
+            "INBOX.研究室.学会",
+            MessageKey::Uid(*uid),
+            &msg_info(*uid),
+            bytes.clone(),
+        )
+        .expect("add");
+    }
+    up.commit().expect("commit")
+}
+
+fn assert_matches_manifest(path: &Path, expect: &[(u32, Vec<u8>)]) {
+    let files = read_all(path);
+    let manifest = Manifest::read_from_zip(path).expect("manifest");
+    assert_eq!(
+        manifest.messages.len(),
+        expect.len(),
+        "every message exactly once"
+    );
+    for (uid, bytes) in expect {
+        let rec = manifest
+            .messages
+            .iter()
+            .find(|m| m.uid == Some(*uid))
+            .expect("message in manifest");
+        assert_eq!(files.get(&rec.entry), Some(bytes), "bytes of UID {uid}");
+        assert_eq!(rec.size, bytes.len() as u64);
+        assert_eq!(
+            rec.sha256,
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes))
+        );
+    }
+    assert_unzip_ok(path);
+}
+
+fn leftovers(path: &Path) -> (bool, bool) {
+    let s = path.as_os_str().to_string_lossy().to_string();
+    (
+        Path::new(&format!("{s}.partial")).exists(),
+        Path::new(&format!("{s}.journal")).exists(),
+    )
+}
+
+#[test]
+fn round_trip_japanese_folders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
+    assert!(prior.is_none(), "new backup");
+    up.folder(&folder_info("INBOX", 1)).expect("folder");
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    up.folder(&folder_info("INBOX.送信済み", 9))
+        .expect("folder");
+    for (uid, bytes) in &msgs {
+        let folder = if uid % 2 == 0 {
+            "INBOX.研究室.学会"
+        } else {
+            "INBOX.送信済み"
+        };
+        let added = up
+            .add(
+                folder,
+                MessageKey::Uid(*uid),
+                &msg_info(*uid),
+                bytes.clone(),
+            )
+            .expect("add");
+        assert!(matches!(added, Added::Queued { .. }));
+    }
+    let again = up
+        .add("INBOX.送信済み", MessageKey::Uid(1), &msg_info(1), vec![1])
+        .expect("add");
+    assert!(
+        matches!(again, Added::AlreadyArchived { .. }),
+        "duplicate skipped"
+    );
+    let report = up.commit().expect("commit");
+    assert!(report.rewritten);
+    assert_eq!(
+        (report.messages, report.added, report.unreferenced_entries),
+        (msgs.len(), msgs.len(), 0)
+    );
+    assert_eq!(
+        leftovers(&path),
+        (false, false),
+        "no partial or journal after commit"
+    );
+    assert!(!dir.path().join("backup.zip.lock").exists());
+
+    assert_matches_manifest(&path, &msgs);
+    let manifest = Manifest::read_from_zip(&path).expect("manifest");
+    let gakkai = manifest.folder("INBOX.研究室.学会").expect("folder record");
+    assert_eq!(
+        (gakkai.dir.as_str(), gakkai.messages, gakkai.uid_validity),
+        ("INBOX/研究室/学会/", 4, Some(7))
+    );
+    assert_eq!(
+        manifest
+            .folder("INBOX.送信済み")
+            .and_then(|f| f.special_use),
+        Some(SpecialUse::Sent)
+    );
+    let m2 = manifest
+        .messages
+        .iter()
+        .find(|m| m.uid == Some(2))
+        .expect("uid 2");
+    assert_eq!(
+        m2.entry,
+        "INBOX/研究室/学会/20240312-123456_0000000002_会議 2_ 資料_議事録.eml"
+    );
+    assert_eq!(
+        (m2.uid_validity, m2.flags.as_slice()),
+        (Some(7), &["\\Seen".to_string()][..])
+    );
+
+    let names = unzip_names(&path);
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some(MANIFEST_NAME),
+        "manifest is the last entry"
+    );
+    for want in [
+        "INBOX/",
+        "INBOX/研究室/",
+        "INBOX/研究室/学会/",
+        "INBOX/送信済み/",
+        m2.entry.as_str(),
+    ] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "unzip lists {want}: {names:?}"
+        );
+    }
+    // The reader hands back checked bytes.
+    let mut reader = ArchiveReader::open(&path).expect("reader");
+    assert_eq!(reader.read_message(m2).expect("read"), msgs[1].1);
+}
+
+#[test]
+fn forced_zip64_update_reads_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("z64.zip");
+    let mut o = opts();
+    o.force_zip64 = true;
+    let msgs = corpus();
+    write_backup(&path, o.clone(), &msgs[..4]);
+    write_backup(&path, o, &msgs);
+    assert_matches_manifest(&path, &msgs);
+}
+
+#[test]
+fn incremental_update_copies_old_bytes_and_skips_no_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    let (a, b) = msgs.split_at(4);
+    write_backup(&path, opts(), a);
+    let first = fs::read(&path).expect("read");
+    let first_prefix = {
+        let mut zip = zip::ZipArchive::new(fs::File::open(&path).expect("open")).expect("zip");
+        zip.by_name(MANIFEST_NAME).expect("manifest").header_start() as usize
+    };
+
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
+    let prior = prior.expect("existing backup");
+    assert_eq!(prior.messages.len(), a.len());
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    for (uid, bytes) in &msgs {
+        let added = up
+            .add(
+                "INBOX.研究室.学会",
+                MessageKey::Uid(*uid),
+                &msg_info(*uid),
+                bytes.clone(),
+            )
+            .expect("add");
+        assert_eq!(
+            matches!(added, Added::AlreadyArchived { .. }),
+            a.iter().any(|(u, _)| u == uid)
+        );
+    }
+    let report = up.commit().expect("commit");
+    assert_eq!(
+        (report.rewritten, report.added, report.messages),
+        (true, b.len(), msgs.len())
+    );
+    let second = fs::read(&path).expect("read");
+    assert_eq!(
+        &second[..first_prefix],
+        &first[..first_prefix],
+        "old entries copied byte for byte"
+    );
+    assert_matches_manifest(&path, &msgs);
+
+    // Nothing new: the file is not rewritten (same inode, same mtime, same bytes).
+    let meta = fs::metadata(&path).expect("meta");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    let report = up.commit().expect("commit");
+    assert!(!report.rewritten);
+    let after = fs::metadata(&path).expect("meta");
+    assert_eq!(
+        after.modified().expect("mtime"),
+        meta.modified().expect("mtime")
+    );
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::ino(&after),
+        std::os::unix::fs::MetadataExt::ino(&meta)
+    );
+    assert_eq!(fs::read(&path).expect("read"), second);
+    assert_eq!(leftovers(&path), (false, false));
+}
+
+#[test]
+fn crash_and_torn_entry_are_recovered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..2]);
+    let original = fs::read(&path).expect("read");
+
+    // A run that dies after queueing messages 3..=7 (dropped without commit).
+    {
+        let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
+        up.folder(&folder_info("INBOX.研究室.学会", 7))
+            .expect("folder");
+        up.folder(&folder_info("INBOX.新規", 3))
+            .expect("new folder");
+        for (uid, bytes) in &msgs[2..7] {
+            up.add(
+                "INBOX.研究室.学会",
+                MessageKey::Uid(*uid),
+                &msg_info(*uid),
+                bytes.clone(),
+            )
+            .expect("add");
+        }
+        up.add(
+            "INBOX.新規",
+            MessageKey::Uid(1),
+            &msg_info(1),
+            b"new folder mail\r\n".to_vec(),
+        )
+        .expect("add");
+    }
+    assert_eq!(
+        fs::read(&path).expect("read"),
+        original,
+        "archive untouched by the dead run"
+    );
+    assert_matches_manifest(&path, &msgs[..2]);
+    assert_eq!(leftovers(&path), (true, true));
+
+    // Tear the last entry: cut the partial in the middle of its data.
+    let partial = PathBuf::from(format!("{}.partial", path.display()));
+    let len = fs::metadata(&partial).expect("meta").len();
+    OpenOptions::new()
+        .write(true)
+        .open(&partial)
+        .expect("open")
+        .set_len(len - 5)
+        .expect("truncate");
+
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
+    let prior = prior.expect("prior content");
+    let uids: Vec<(String, Option<u32>)> = prior
+        .messages
+        .iter()
+        .map(|m| (m.folder.clone(), m.uid))
+        .collect();
+    assert_eq!(
+        up.recovered_messages(),
+        5,
+        "messages 3..=7 recovered, the torn one not: {uids:?}"
+    );
+    assert!(
+        !uids.contains(&("INBOX.新規".into(), Some(1))),
+        "torn entry not recovered"
+    );
+    assert!(
+        prior.folder("INBOX.新規").is_some(),
+        "journalled folder recovered"
+    );
+    // The service skips what the prior manifest lists; `add` would skip it anyway.
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    up.folder(&folder_info("INBOX.新規", 3)).expect("folder");
+    for (uid, bytes) in &msgs {
+        if prior
+            .messages
+            .iter()
+            .any(|m| m.uid == Some(*uid) && m.folder == "INBOX.研究室.学会")
+        {
+            continue;
+        }
+        up.add(
+            "INBOX.研究室.学会",
+            MessageKey::Uid(*uid),
+            &msg_info(*uid),
+            bytes.clone(),
+        )
+        .expect("add");
+    }
+    up.add(
+        "INBOX.新規",
+        MessageKey::Uid(1),
+        &msg_info(1),
+        b"new folder mail\r\n".to_vec(),
+    )
+    .expect("add");
+    let report = up.commit().expect("commit");
+    assert_eq!(
+        (report.messages, report.unreferenced_entries),
+        (msgs.len() + 1, 0)
+    );
+    let files = read_all(&path);
+    let manifest = Manifest::read_from_zip(&path).expect("manifest");
+    assert_eq!(manifest.messages.len(), msgs.len() + 1);
+    let mut entries: Vec<&str> = manifest.messages.iter().map(|m| m.entry.as_str()).collect();
+    entries.sort_unstable();
+    entries.dedup();
+    assert_eq!(entries.len(), msgs.len() + 1, "no duplicates");
+    assert_eq!(
+        files.keys().filter(|k| k.ends_with(".eml")).count(),
+        msgs.len() + 1,
+        "no stray entries"
+    );
+    assert_unzip_ok(&path);
+    assert_eq!(leftovers(&path), (false, false));
+}
+
+#[test]
+fn stale_or_unjournalled_partials_are_discarded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..2]);
+    {
+        let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
+        up.folder(&folder_info("INBOX.研究室.学会", 7))
+            .expect("folder");
+        up.add(
+            "INBOX.研究室.学会",
+            MessageKey::Uid(3),
+            &msg_info(3),
+            msgs[2].1.clone(),
+        )
+        .expect("add");
+    }
+    // The archive is replaced under the partial (restored from elsewhere, another tool).
+    let other = dir.path().join("other.zip");
+    write_backup(&other, opts(), &msgs[..1]);
+    fs::copy(&other, &path).expect("replace archive");
+    let (up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
+    assert_eq!(
+        (up.recovered_messages(), prior.map(|p| p.messages.len())),
+        (0, Some(1))
+    );
+    assert_eq!(leftovers(&path), (false, false), "stale partial removed");
+    drop(up);
+
+    // A partial without journal is never trusted.
+    fs::write(format!("{}.partial", path.display()), b"PK\x03\x04 junk").expect("write");
+    let (up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
+    assert_eq!(up.recovered_messages(), 0);
+    assert_eq!(leftovers(&path), (false, false));
+}
+
+#[test]
+fn rekey_and_forget_rewrite_the_manifest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..3]);
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
+    let prior = prior.expect("prior");
+    // UIDVALIDITY changed 7 -> 8: re-identify message 1 as UID 101, forget message 2.
+    up.folder(&folder_info("INBOX.研究室.学会", 8))
+        .expect("folder");
+    let e1 = prior
+        .messages
+        .iter()
+        .find(|m| m.uid == Some(1))
+        .expect("uid 1")
+        .entry
+        .clone();
+    up.rekey(&e1, MessageKey::Uid(101), Some(8)).expect("rekey");
+    assert!(
+        up.find("INBOX.研究室.学会", &MessageKey::Uid(101), Some(8))
+            .is_some()
+    );
+    assert!(matches!(
+        up.rekey("nope", MessageKey::Uid(1), None),
+        Err(ArchiveError::UnknownEntry { .. })
+    ));
+    assert_eq!(up.forget(|m| m.uid == Some(2)), 1);
+    let report = up.commit().expect("commit");
+    assert_eq!(
+        (
+            report.rewritten,
+            report.messages,
+            report.unreferenced_entries
+        ),
+        (true, 2, 1)
+    );
+    let m = Manifest::read_from_zip(&path).expect("manifest");
+    let rec = m.messages.iter().find(|r| r.entry == e1).expect("rekeyed");
+    assert_eq!((rec.uid, rec.uid_validity), (Some(101), Some(8)));
+    assert_eq!(
+        m.folder("INBOX.研究室.学会")
+            .map(|f| (f.uid_validity, f.messages)),
+        Some((Some(8), 2))
+    );
+}
+
+#[test]
+fn bad_inputs_give_typed_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let random = dir.path().join("random.zip");
+    fs::write(&random, pseudo_random(1, 5000)).expect("write");
+    assert!(matches!(
+        ArchiveUpdate::open(&random, opts()),
+        Err(ArchiveError::NotZip { .. })
+    ));
+    let empty = dir.path().join("empty.zip");
+    fs::write(&empty, b"").expect("write");
+    assert!(matches!(
+        Manifest::read_from_zip(&empty),
+        Err(ArchiveError::NotZip { .. })
+    ));
+
+    // A valid zip that ikou did not write.
+    let foreign = dir.path().join("foreign.zip");
+    {
+        let file = fs::File::create(&foreign).expect("create");
+        let mut sink = zipwrite::ZipSink::new(file, &foreign, 0);
+        let e = zipwrite::encode_entry(
+            "a.txt",
+            b"hi".to_vec(),
+            zipwrite::EntryTime::UNKNOWN,
+            Compression::Store,
+            false,
+        );
+        let r = sink.write_entry(&e).expect("write");
+        sink.write_central_directory(&[r], false).expect("cd");
+        sink.sync().expect("sync");
+    }
+    let err = ArchiveUpdate::open(&foreign, opts()).expect_err("foreign zip");
+    assert!(matches!(err, ArchiveError::NotIkouArchive { .. }), "{err}");
+    assert!(
+        err.to_string().contains("foreign.zip"),
+        "error names the file: {err}"
+    );
+
+    // A truncated backup.
+    let path = dir.path().join("backup.zip");
+    write_backup(&path, opts(), &corpus()[..4]);
+    let bytes = fs::read(&path).expect("read");
+    let cut = dir.path().join("cut.zip");
+    fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    let err = ArchiveUpdate::open(&cut, opts()).expect_err("truncated");
+    assert!(matches!(err, ArchiveError::Corrupt { .. }), "{err}");
+
+    // Another mailbox, a lock held by another update, wrong key kinds, unknown folders.
+    let other = UpdateOptions::new("mail.example.jp:993", "hanako", SourceKind::Imap);
+    assert!(matches!(
+        ArchiveUpdate::open(&path, other),
+        Err(ArchiveError::DifferentMailbox { .. })
+    ));
+    let upper = UpdateOptions::new("MAIL.Example.JP:993", "taro", SourceKind::Imap);
+    drop(ArchiveUpdate::open(&path, upper).expect("host names compare case-insensitively"));
+    let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
+    assert!(matches!(
+        ArchiveUpdate::open(&path, opts()),
+        Err(ArchiveError::Busy { .. })
+    ));
+    assert!(matches!(
+        up.add("INBOX", MessageKey::Uid(1), &msg_info(1), vec![]),
+        Err(ArchiveError::UnknownFolder { .. })
+    ));
+    up.folder(&folder_info("INBOX", 1)).expect("folder");
+    assert!(matches!(
+        up.add("INBOX", MessageKey::Uidl("x".into()), &msg_info(1), vec![]),
+        Err(ArchiveError::KeyMismatch { .. })
+    ));
+    drop(up);
+    assert!(
+        ArchiveUpdate::open(&path, opts()).is_ok(),
+        "lock released on drop"
+    );
+}
+
+#[test]
+fn pop3_messages_use_uidl() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("pop.zip");
+    let o = UpdateOptions::new("pop.example.jp:995", "taro", SourceKind::Pop3);
+    let (mut up, _) = ArchiveUpdate::open(&path, o.clone()).expect("open");
+    let mut inbox = folder_info("INBOX", 0);
+    (inbox.delimiter, inbox.uid_validity) = (None, None);
+    up.folder(&inbox).expect("folder");
+    for uidl in ["AAA/1", "AAA:1", "aaa_1"] {
+        up.add(
+            "INBOX",
+            MessageKey::Uidl(uidl.into()),
+            &msg_info(1),
+            uidl.as_bytes().to_vec(),
+        )
+        .expect("add");
+    }
+    up.commit().expect("commit");
+    let m = Manifest::read_from_zip(&path).expect("manifest");
+    let entries: Vec<&str> = m.messages.iter().map(|r| r.entry.as_str()).collect();
+    assert_eq!(entries.len(), 3);
+    assert!(
+        entries[1].ends_with("~2.eml") && entries[2].ends_with("~3.eml"),
+        "{entries:?}"
+    );
+    assert_eq!(m.messages[0].uidl.as_deref(), Some("AAA/1"));
+    assert!(m.messages[0].uid.is_none());
+    let (up, prior) = ArchiveUpdate::open(&path, o).expect("reopen");
+    assert!(
+        up.find("INBOX", &MessageKey::Uidl("AAA:1".into()), None)
+            .is_some()
+    );
+    assert_eq!(prior.map(|p| p.messages.len()), Some(3));
+}
+
+#[test]
+fn update_is_send() {
+    fn assert_send<T: Send>() {}
+    assert_send::<ArchiveUpdate>();
+}
+
+/// Child half of `kill_9_mid_write_is_recovered`: adds messages until it is killed.
+#[test]
+#[ignore = "run as a child process by kill_9_mid_write_is_recovered"]
+fn kill_9_child() {
+    let Some(path) = std::env::var_os("IKOU_KILL9_ARCHIVE") else {
+        return;
+    };
+    let (mut up, _) = ArchiveUpdate::open(Path::new(&path), opts()).expect("open");
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    for uid in 100..100_000 {
+        up.add(
+            "INBOX.研究室.学会",
+            MessageKey::Uid(uid),
+            &msg_info(uid),
+            mail(u64::from(uid), 300),
+        )
+        .expect("add");
+    }
+    std::thread::sleep(std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn kill_9_mid_write_is_recovered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..3]);
+    let original = fs::read(&path).expect("read");
+    let journal = PathBuf::from(format!("{}.journal", path.display()));
+
+    let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "archive::update_tests::kill_9_child",
+            "--exact",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env("IKOU_KILL9_ARCHIVE", &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn child");
+    let start = std::time::Instant::now();
+    while fs::read(&journal)
+        .map(|j| j.iter().filter(|&&b| b == b'\n').count())
+        .unwrap_or(0)
+        < 200
+    {
+        assert!(start.elapsed().as_secs() < 60, "child made no progress");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("SIGKILL"); // kill -9: no destructors, no flush
+    child.wait().expect("reap");
+
+    assert_eq!(
+        fs::read(&path).expect("read"),
+        original,
+        "archive untouched"
+    );
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen after kill -9");
+    let prior = prior.expect("prior");
+    let recovered = up.recovered_messages();
+    assert!(
+        recovered >= 150,
+        "most journalled messages recovered, got {recovered}"
+    );
+    let max_uid = prior
+        .messages
+        .iter()
+        .filter_map(|m| m.uid)
+        .max()
+        .expect("uids");
+    up.folder(&folder_info("INBOX.研究室.学会", 7))
+        .expect("folder");
+    // The rerun fetches everything the prior manifest does not list (plus a few more).
+    let mut fetched = 0;
+    for uid in 100..=max_uid + 20 {
+        if up
+            .find("INBOX.研究室.学会", &MessageKey::Uid(uid), Some(7))
+            .is_none()
+        {
+            up.add(
+                "INBOX.研究室.学会",
+                MessageKey::Uid(uid),
+                &msg_info(uid),
+                mail(u64::from(uid), 300),
+            )
+            .expect("add");
+            fetched += 1;
+        }
+    }
+    assert!(
+        fetched <= 20 + 5,
+        "at most a handful of messages fetched twice ({fetched})"
+    );
+    let report = up.commit().expect("commit");
+    assert_eq!(report.unreferenced_entries, 0);
+    let v = verify_archive(&path).expect("verify");
+    assert!(v.is_ok(), "{}", v.summary());
+    assert_eq!(
+        v.messages as u32,
+        3 + (max_uid + 20 - 100 + 1),
+        "every message exactly once"
+    );
+    assert_unzip_ok(&path);
+}
+
+#[test]
+fn commit_that_died_before_rename_is_resumed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..2]);
+    {
+        let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
+        up.folder(&folder_info("INBOX.研究室.学会", 7))
+            .expect("folder");
+        for (uid, bytes) in &msgs[2..5] {
+            up.add(
+                "INBOX.研究室.学会",
+                MessageKey::Uid(*uid),
+                &msg_info(*uid),
+                bytes.clone(),
+            )
+            .expect("add");
+        }
+        up.suspend().expect("suspend");
+    }
+    // What a commit writes before its rename: a manifest entry and a central directory.
+    let partial = PathBuf::from(format!("{}.partial", path.display()));
+    let mut tail = b"PK\x03\x04".to_vec();
+    tail.extend(pseudo_random(1, 3000));
+    tail.extend_from_slice(b"PK\x01\x02");
+    let mut f = OpenOptions::new()
+        .append(true)
+        .open(&partial)
+        .expect("open");
+    std::io::Write::write_all(&mut f, &tail).expect("append");
+    drop(f);
+
+    let (up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
+    assert_eq!(
+        (up.recovered_messages(), prior.map(|p| p.messages.len())),
+        (3, Some(5))
+    );
+    let report = up.commit().expect("commit");
+    assert_eq!((report.messages, report.added), (5, 3));
+    assert_matches_manifest(&path, &msgs[..5]);
+}
+
+#[test]
+fn archive_is_private_and_rekey_refuses_duplicates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..3]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&path).expect("meta").permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
+    let prior = prior.expect("prior");
+    let e1 = &prior.messages[0].entry;
+    let err = up
+        .rekey(e1, MessageKey::Uid(2), Some(7))
+        .expect_err("UID 2 is taken");
+    assert!(matches!(err, ArchiveError::DuplicateKey { .. }), "{err}");
+    up.prepare().expect("prepare");
+    assert_eq!(leftovers(&path), (true, true));
+    let report = up.commit().expect("commit");
+    assert!(!report.rewritten, "prepare alone does not force a rewrite");
+    assert_eq!(leftovers(&path), (false, false));
+}
+
+/// A real ZIP64 archive: offsets beyond 4 GiB, then an incremental update on top of it.
+/// Takes a minute and 9 GB of temporary disk; run with
+/// `cargo test --release --lib archive::update_tests::over_4gib -- --ignored`.
+#[test]
+#[ignore = "writes about 4.3 GB twice"]
+fn over_4gib_archive_and_update() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("big.zip");
+    let pool: Vec<Vec<u8>> = (0..8).map(|i| pseudo_random(i, 8 << 20)).collect();
+    let count = 4_400_000_000u64.div_ceil(8 << 20) as u32;
+    let mut o = opts();
+    o.compression = Compression::Store;
+    let (mut up, _) = ArchiveUpdate::open(&path, o.clone()).expect("open");
+    up.folder(&folder_info("INBOX", 1)).expect("folder");
+    for uid in 1..=count {
+        up.add(
+            "INBOX",
+            MessageKey::Uid(uid),
+            &msg_info(uid),
+            pool[uid as usize % 8].clone(),
+        )
+        .expect("add");
+    }
+    up.commit().expect("commit");
+    assert!(fs::metadata(&path).expect("meta").len() > 1 << 32);
+
+    let (mut up, prior) = ArchiveUpdate::open(&path, o).expect("reopen");
+    assert_eq!(prior.map(|p| p.messages.len()), Some(count as usize));
+    up.folder(&folder_info("INBOX", 1)).expect("folder");
+    for uid in count + 1..=count + 3 {
+        up.add(
+            "INBOX",
+            MessageKey::Uid(uid),
+            &msg_info(uid),
+            format!("small {uid}\r\n").into_bytes(),
+        )
+        .expect("add");
+    }
+    up.commit().expect("commit");
+    let report = verify_archive(&path).expect("verify");
+    assert!(
+        report.is_ok() && report.messages == u64::from(count) + 3,
+        "{}",
+        report.summary()
+    );
+    assert_unzip_ok(&path);
+    let mut reader = ArchiveReader::open(&path).expect("reader");
+    let last = reader.manifest().messages.last().cloned().expect("last");
+    assert_eq!(
+        reader.read_message(&last).expect("read"),
+        format!("small {}\r\n", count + 3).into_bytes()
+    );
+}
