@@ -179,7 +179,10 @@ fn broken_profiles_name_the_place_and_the_fix() {
 
 #[test]
 fn shipped_profiles_are_valid() {
-    for file in ["assets/profiles/exchange-online.toml"] {
+    for file in [
+        "assets/profiles/exchange-online.toml",
+        "assets/profiles/demo.toml",
+    ] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
         let output = ikou(&["profile", "check", path_str(&path)]);
         assert!(

@@ -225,3 +225,51 @@ fn table_output_aligns_japanese_names() {
     // Right-aligned size column: every row ends at the header's last column.
     assert_eq!(sent.width(), header_width, "{text}");
 }
+
+/// POP3 sees the INBOX: STAT and UIDL count its messages, LIST sums its sizes, and the
+/// largest message's headers are those of the biggest INBOX message.
+#[test]
+fn pop3_stat_uidl_and_list_equal_the_inbox() {
+    let account = Account::start(Layout::Legacy, 9);
+    let profile = account.default_profile();
+    let inbox = account
+        .corpus
+        .folders
+        .iter()
+        .find(|f| f.name == "INBOX")
+        .expect("corpus INBOX");
+    let inbox_size: u64 = inbox.messages.iter().map(|m| m.raw.len() as u64).sum();
+    let pop3 = json(&ikou(&[
+        "--json",
+        "quota",
+        "-p",
+        path_str(&profile),
+        "--protocol",
+        "pop3",
+        "--largest",
+        "1",
+    ]));
+    let count = inbox.messages.len() as u64;
+    assert_eq!(
+        pop3["messages"].as_u64(),
+        Some(count),
+        "STAT count: {pop3:#}"
+    );
+    assert_eq!(pop3["unique_ids"].as_u64(), Some(count), "UIDL count");
+    assert_eq!(pop3["size"].as_u64(), Some(inbox_size), "STAT size");
+    assert_eq!(pop3["listed_size"].as_u64(), Some(inbox_size), "LIST sum");
+    let biggest = inbox
+        .messages
+        .iter()
+        .max_by_key(|m| m.raw.len())
+        .expect("a message");
+    assert_eq!(
+        pop3["largest"][0]["size"].as_u64(),
+        Some(biggest.raw.len() as u64)
+    );
+    assert_eq!(
+        pop3["largest"][0]["subject"].as_str(),
+        biggest.subject().as_deref(),
+        "decoded subject of the largest message"
+    );
+}
