@@ -273,3 +273,43 @@ fn pop3_stat_uidl_and_list_equal_the_inbox() {
         "decoded subject of the largest message"
     );
 }
+
+/// AUTHENTICATE PLAIN with the password from `password_command` (no environment variable),
+/// and the password never appears in the output.
+#[test]
+fn authenticate_plain_with_password_command() {
+    let account = Account::start(Layout::Legacy, 5);
+    let imap = format!(
+        "{{ port = {}, security = \"tls\" }}",
+        account.server.imaps_port()
+    );
+    let extra = format!("auth = \"plain\"\npassword_command = \"printf %s {PASSWORD}\"");
+    let profile = account.profile("plain.toml", &imap, &extra);
+    let output = ikou_with_env(&["--json", "-vv", "folders", "-p", path_str(&profile)], &[]);
+    let inventory = json(&output);
+    assert!(
+        inventory["total_messages"].as_u64().unwrap_or(0) > 100,
+        "{inventory:#}"
+    );
+    let everything = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !everything.contains(PASSWORD),
+        "the password leaked into the output"
+    );
+
+    // The same with a command that prints a wrong password: a clean sign-in error.
+    let wrong = account.profile(
+        "plain-wrong.toml",
+        &imap,
+        "auth = \"plain\"\npassword_command = \"printf %s not-the-password\"",
+    );
+    let output = ikou_with_env(&["folders", "-p", path_str(&wrong)], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("rejected"), "{message}");
+    assert!(!message.contains("not-the-password"), "{message}");
+}
