@@ -5,6 +5,7 @@
 //! the TUI call these functions and only differ in how they show the result.
 
 pub mod inventory;
+pub mod signin;
 
 use thiserror::Error;
 
@@ -17,6 +18,16 @@ pub enum ServiceError {
     Imap(#[from] ImapError),
     #[error(transparent)]
     Credential(#[from] CredentialError),
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth::OAuthError),
+    #[error(
+        "{server} rejected the Microsoft 365 access token for {user} even after refreshing it ({detail}): run `ikou login` again; if that does not help, ask the IT centre whether IMAP/POP access is enabled for your mailbox"
+    )]
+    TokenRejected {
+        server: String,
+        user: String,
+        detail: String,
+    },
     #[error(
         "the profile has no IMAP settings for the {0} server (add `imap = {{ port = 993, security = \"tls\" }}` under [{0}])"
     )]
@@ -71,6 +82,9 @@ pub async fn open_read_session(
     account: &AccountRef,
 ) -> Result<ReadSession, ServiceError> {
     let options = imap_options(profile, side)?;
+    if crate::oauth::manages_token(profile, side) {
+        return signin::open_imap_with_oauth(profile, side, account, &options).await;
+    }
     let credentials =
         crate::profile::resolve_credentials(profile, side, &account.address, account.interactive)?;
     tracing::info!(server = %options.endpoint, user = %credentials.username, "connecting");
