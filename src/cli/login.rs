@@ -23,7 +23,12 @@ pub struct LoginArgs {
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// Organisation profile (TOML). Default: $IKOU_PROFILE.
-    #[arg(long, short = 'p', env = "IKOU_PROFILE", required_unless_present = "all")]
+    #[arg(
+        long,
+        short = 'p',
+        env = "IKOU_PROFILE",
+        required_unless_present = "all"
+    )]
     pub profile: Option<PathBuf>,
     /// Your mail address (default: [account] address in the profile).
     #[arg(long, short = 'a', env = "IKOU_ADDRESS")]
@@ -58,7 +63,12 @@ pub async fn login(args: &LoginArgs, output: Output) -> Result<i32> {
         crate::service::AccountRef::resolve(&profile, args.account.address.as_deref(), false)?;
     let oauth_account = oauth::Account::new(&profile, side, &account.address)?;
     let cache = TokenCache::default_location()?;
-    let token = oauth::sign_in(&oauth_account, &cache, &TerminalPrompt { lang: output.lang }).await?;
+    let token = oauth::sign_in(
+        &oauth_account,
+        &cache,
+        &TerminalPrompt { lang: output.lang },
+    )
+    .await?;
     let result = LoginResult {
         signed_in: true,
         user: oauth_account.username.clone(),

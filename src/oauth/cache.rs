@@ -161,8 +161,9 @@ impl TokenCache {
             access_token: token.access_token.expose().to_string(),
             refresh_token: token.refresh_token.as_ref().map(|s| s.expose().to_string()),
         };
-        let text = serde_json::to_string(&stored)
-            .map_err(|e| cache_error(&self.dir, &format!("cannot encode: {}", e.classify_name())))?;
+        let text = serde_json::to_string(&stored).map_err(|e| {
+            cache_error(&self.dir, &format!("cannot encode: {}", e.classify_name()))
+        })?;
         let path = self.path(key);
         let tmp = self.dir.join(format!(".{key}.{}.tmp", std::process::id()));
         let _ = std::fs::remove_file(&tmp);

@@ -39,12 +39,7 @@ impl Grant {
             expires_in: response.expires_in().map(|d| d.as_secs()),
             scope: response
                 .scopes()
-                .map(|s| {
-                    s.iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
+                .map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "))
                 .unwrap_or_default(),
         }
     }

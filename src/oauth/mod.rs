@@ -64,7 +64,9 @@ pub enum OAuthError {
     },
     #[error("cannot reach the sign-in service at {url}: {detail}")]
     Http { url: String, detail: String },
-    #[error("the sign-in service at {url} sent an answer that is not OAuth 2.0 JSON (is the authority right?)")]
+    #[error(
+        "the sign-in service at {url} sent an answer that is not OAuth 2.0 JSON (is the authority right?)"
+    )]
     BadResponse { url: String },
     #[error("the sign-in service gave no refresh token: add offline_access to [new.oauth] scopes")]
     NoRefreshToken,

@@ -34,11 +34,7 @@ impl DevicePrompt for TerminalPrompt {
         eprintln!("{}", instructions(prompt, self.lang));
     }
     fn done(&self) {
-        eprintln!(
-            "{}",
-            self.lang
-                .pick("サインインできました。", "Signed in.")
-        );
+        eprintln!("{}", self.lang.pick("サインインできました。", "Signed in."));
     }
 }
 

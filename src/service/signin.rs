@@ -33,8 +33,7 @@ pub async fn open_imap_with_oauth(
     match imap::connect_read_only(options, &credentials).await {
         Err(ImapError::AuthRejected { .. }) if origin == Origin::Cache => {
             tracing::info!("the server rejected the cached access token; refreshing once");
-            let Some(token) = oauth::refresh_after_rejection(&oauth_account, &cache).await?
-            else {
+            let Some(token) = oauth::refresh_after_rejection(&oauth_account, &cache).await? else {
                 return Err(oauth::OAuthError::NotSignedIn {
                     address: oauth_account.username.clone(),
                 }

@@ -270,7 +270,9 @@ def build(args):
     def expire():
         with LOCK:
             for token in TOKENS:
-                token.expires_in = 0
+                # Move the issue time back rather than zeroing the lifetime: Authlib's
+                # refresh grant gives a new token the old token's lifetime.
+                token.issued_at -= token.expires_in
         return jsonify(ok=True)
 
     @app.post("/test/revoke-all")
