@@ -369,7 +369,25 @@ fn device_flow_then_imap_with_refresh_and_revocation() {
         introspections >= 1,
         "Dovecot validated the token at the IdP"
     );
+    // Dovecot offers both bearer mechanisms; the standard one (RFC 7628) is chosen.
+    assert!(
+        account.server.log().contains("method=OAUTHBEARER"),
+        "IMAP signed in with OAUTHBEARER: {}",
+        account.server.log()
+    );
     outputs.push(out);
+
+    // The same cached token signs in to POP3 (OAUTHBEARER from the CAPA SASL list).
+    pop3_sign_in(&account, &access1);
+    assert!(
+        account
+            .server
+            .log()
+            .lines()
+            .any(|l| l.contains("pop3-login") && l.contains("method=OAUTHBEARER")),
+        "POP3 signed in with OAUTHBEARER: {}",
+        account.server.log()
+    );
 
     // The cached token's lifetime has passed: refreshed before use, no prompt.
     let file = &token_files(cache)[0];
@@ -390,7 +408,8 @@ fn device_flow_then_imap_with_refresh_and_revocation() {
     // The server-side token expired early (cache still thinks it valid): Dovecot rejects
     // it, ikou refreshes once and gets in.
     idp.call("POST", "/test/expire-access-tokens", "");
-    let out = ikou(cache, &["folders", "--server", "new", "-p", p]);
+    // With debug logging on: the logs must not carry tokens either.
+    let out = ikou(cache, &["-vv", "folders", "--server", "new", "-p", p]);
     assert!(
         out.status.success(),
         "{}\n{}\n{}",
@@ -402,6 +421,20 @@ fn device_flow_then_imap_with_refresh_and_revocation() {
     let (access3, refresh3) = cached_tokens(cache);
     assert_ne!(access2, access3);
     secrets.extend([access3, refresh3]);
+    outputs.push(out);
+
+    // A server that offers only XOAUTH2 (as Exchange Online does) gets XOAUTH2.
+    let extra = account.server.dir().join("extra.conf");
+    let conf = std::fs::read_to_string(&extra).expect("read extra.conf");
+    std::fs::write(&extra, conf.replace(" oauthbearer", "")).expect("write extra.conf");
+    account.server.restart().expect("restart with XOAUTH2 only");
+    let out = ikou(cache, &["folders", "--server", "new", "-p", p]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        account.server.log().contains("method=XOAUTH2"),
+        "IMAP fell back to XOAUTH2: {}",
+        account.server.log()
+    );
     outputs.push(out);
 
     // Revoked at the IdP: the refresh is refused too; one clear line, exit 2.
@@ -503,6 +536,40 @@ client_id = "not-a-guid"
         "the shipped example is valid: {}",
         text(&out)
     );
+}
+
+/// Signs in to the test bed's POP3S with the token through the library's POP3 client.
+fn pop3_sign_in(account: &Account, token: &str) {
+    use ikou::net::{Endpoint, Security, Timeouts, TlsPolicy};
+    let options = ikou::pop3::ConnectOptions {
+        endpoint: Endpoint {
+            host: account.server.host().to_string(),
+            port: account.server.pop3s_port(),
+            security: Security::Tls,
+        },
+        tls: TlsPolicy {
+            ca_file: Some(account.server.ca_file().to_path_buf()),
+            pin_sha256: None,
+        },
+        timeouts: Timeouts {
+            connect: Duration::from_secs(5),
+            io: Duration::from_secs(10),
+        },
+        allow_plaintext: false,
+    };
+    let credentials = ikou::pop3::Credentials {
+        username: USER.into(),
+        method: ikou::pop3::AuthMethod::Xoauth2,
+        secret: ikou::secret::Secret::new(token),
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let mut session = ikou::pop3::connect(&options, &credentials)
+            .await
+            .expect("POP3 sign-in with the cached token");
+        session.stat().await.expect("STAT");
+        session.quit().await.expect("QUIT");
+    });
 }
 
 /// A profile whose new server is never contacted (login talks only to the IdP).
