@@ -172,6 +172,75 @@ fn ikou(cache: &Path, args: &[&str]) -> Output {
     command(cache, args).output().expect("run ikou")
 }
 
+fn ikou_env(cache: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = command(cache, args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run ikou")
+}
+
+/// Runs ikou on a pseudo-terminal (util-linux `script`), so it may ask the person; plays
+/// the person by approving the code it shows. Terminal output (stdout and stderr) is in
+/// `stdout`.
+fn at_terminal(cache: &Path, args: &[&str], idp: &Idp) -> Output {
+    let line = std::iter::once(env!("CARGO_BIN_EXE_ikou"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Same environment as `command` (cache dir, LANG=C, no given token).
+    let c = command(cache, &[]);
+    let mut child = Command::new("script")
+        .args(["-qefc", &line, "/dev/null"])
+        .envs(
+            c.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .env_remove("IKOU_NEW_TOKEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs ikou on a terminal");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let _ = tx.send(line.clone());
+            all.push(line);
+        }
+        all.join("\n")
+    });
+    let mut seen = Vec::new();
+    let code = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no user code on the terminal within 30 s: {seen:?}"));
+        seen.push(line.clone());
+        if let Some(code) = line.split_whitespace().find(|w| is_user_code(w)) {
+            break code.to_string();
+        }
+    };
+    idp.decide(&code, "approve");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    let status = child.wait().expect("wait");
+    let stdout = reader.join().expect("reader");
+    Output {
+        status,
+        stdout: stdout.into_bytes(),
+        stderr: stderr.into_bytes(),
+    }
+}
+
 fn command(cache: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ikou"));
     c.args(args)
@@ -437,6 +506,23 @@ fn device_flow_then_imap_with_refresh_and_revocation() {
     );
     outputs.push(out);
 
+    // A token given through IKOU_NEW_TOKEN is used as is; a wrong one is reported in one
+    // line that names where it came from, and is not echoed.
+    let wrong = "given-token-that-is-wrong-0123456789";
+    let out = ikou_env(
+        cache,
+        &["folders", "--server", "new", "-p", p],
+        &[("IKOU_NEW_TOKEN", wrong)],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("rejected the access token") && err.contains("token_env"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(!text(&out).contains(wrong));
+
     // Revoked at the IdP: the refresh is refused too; one clear line, exit 2.
     idp.call("POST", "/test/revoke-all", "");
     let out = ikou(cache, &["folders", "--server", "new", "-p", p]);
@@ -462,6 +548,19 @@ fn device_flow_then_imap_with_refresh_and_revocation() {
     let out = ikou(cache, &["--json", "logout", "-p", p]);
     assert_eq!(common::json(&out)["forgotten"], 1);
     assert!(token_files(cache).is_empty());
+    outputs.push(out);
+
+    // A person at a terminal with no saved sign-in: the command itself shows the code,
+    // waits, and carries on with the listing.
+    let out = at_terminal(cache, &["folders", "--server", "new", "-p", p], &idp);
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("Sign in to Microsoft 365") && shown.contains("INBOX"),
+        "{shown}"
+    );
+    let (a, r) = cached_tokens(cache);
+    secrets.extend([a, r]);
     outputs.push(out);
 
     // No token in any stdout or stderr of the whole run.

@@ -21,12 +21,19 @@ pub enum ServiceError {
     #[error(transparent)]
     OAuth(#[from] crate::oauth::OAuthError),
     #[error(
-        "{server} rejected the Microsoft 365 access token for {user} even after refreshing it ({detail}): run `ikou login` again; if that does not help, ask the IT centre whether IMAP/POP access is enabled for your mailbox"
+        "{server} rejected the access token for {user} ({detail}): {}",
+        if *from_ikou {
+            "run `ikou login` again; if that does not help, ask the IT centre whether IMAP/POP access is enabled for your mailbox"
+        } else {
+            "the token from token_env / token_command is wrong or expired (unset it to let ikou sign in with `ikou login`)"
+        }
     )]
     TokenRejected {
         server: String,
         user: String,
         detail: String,
+        /// The token was ikou's own (cached, refreshed or just signed in), not given.
+        from_ikou: bool,
     },
     #[error(
         "the profile has no IMAP settings for the {0} server (add `imap = {{ port = 993, security = \"tls\" }}` under [{0}])"
@@ -88,5 +95,8 @@ pub async fn open_read_session(
     let credentials =
         crate::profile::resolve_credentials(profile, side, &account.address, account.interactive)?;
     tracing::info!(server = %options.endpoint, user = %credentials.username, "connecting");
-    Ok(imap::connect_read_only(&options, &credentials).await?)
+    let given_token = credentials.method == imap::AuthMethod::Xoauth2;
+    imap::connect_read_only(&options, &credentials)
+        .await
+        .map_err(|e| signin::token_rejected(e, given_token, false))
 }

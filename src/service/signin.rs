@@ -42,22 +42,25 @@ pub async fn open_imap_with_oauth(
             credentials.secret = token;
             imap::connect_read_only(options, &credentials)
                 .await
-                .map_err(token_rejected)
+                .map_err(|e| token_rejected(e, true, true))
         }
-        other => other.map_err(token_rejected),
+        other => other.map_err(|e| token_rejected(e, true, true)),
     }
 }
 
-fn token_rejected(error: ImapError) -> ServiceError {
+/// A rejected bearer token gets its own message (a password hint would mislead);
+/// other errors pass through. `bearer` is false for password sign-ins.
+pub(super) fn token_rejected(error: ImapError, bearer: bool, from_ikou: bool) -> ServiceError {
     match error {
         ImapError::AuthRejected {
             server,
             user,
             detail,
-        } => ServiceError::TokenRejected {
+        } if bearer => ServiceError::TokenRejected {
             server,
             user,
             detail,
+            from_ikou,
         },
         other => other.into(),
     }
