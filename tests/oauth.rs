@@ -704,3 +704,40 @@ fn chrono_now() -> i64 {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
 }
+
+#[test]
+fn unreachable_or_wrong_sign_in_service_is_one_line() {
+    let idp = Idp::start(&[]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let cache = tempfile::tempdir().expect("cache");
+    // A port nobody listens on: take one from the OS, then close it.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    for (authority, expect) in [
+        (
+            format!("http://127.0.0.1:{closed}"),
+            "cannot reach the sign-in service",
+        ),
+        // A web server that is not an OAuth authorization server (404 pages).
+        (format!("{}/nowhere", idp.authority()), "not OAuth 2.0 JSON"),
+    ] {
+        let path = dir.path().join("p.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[account]\naddress = \"{ADDRESS}\"\n[old]\nhost = \"127.0.0.1\"\nimap = {{ port = 993, security = \"tls\" }}\n[new]\nhost = \"127.0.0.1\"\nauth = \"xoauth2\"\nimap = {{ port = 993, security = \"tls\" }}\n[new.oauth]\ntenant = \"organizations\"\nclient_id = \"{CLIENT_ID}\"\nauthority = \"{authority}\"\n"
+            ),
+        )
+        .expect("write");
+        let out = ikou(
+            cache.path(),
+            &["login", "-p", path.to_str().expect("utf-8")],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{expect}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+}
