@@ -13,6 +13,7 @@ pub mod imap;
 pub mod mail;
 pub mod model;
 pub mod net;
+pub mod oauth;
 pub mod pop3;
 pub mod profile;
 pub mod report;

@@ -5,6 +5,7 @@
 //! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
 
 mod folders;
+mod login;
 mod profile_cmd;
 
 use std::io::IsTerminal;
@@ -103,6 +104,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "imap")]
         protocol: ProtocolArg,
     },
+    /// Sign in to Microsoft 365 (device code: open a page, type a code) and save the token.
+    Login(login::LoginArgs),
+    /// Forget the saved Microsoft 365 sign-in (this account, or --all).
+    Logout(login::LogoutArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -176,6 +181,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
             server,
             protocol: ProtocolArg::Imap,
         } => folders::folders(&account, server.into(), output).await,
+        Command::Login(args) => login::login(&args, output).await,
+        Command::Logout(args) => login::logout(&args, output),
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

@@ -40,26 +40,75 @@ impl async_imap::Authenticator for PlainAuthenticator<'_> {
     }
 }
 
-/// XOAUTH2 sends the token once; when the server rejects it, it sends a JSON error as a
-/// continuation that must be answered with an empty line before the tagged NO arrives.
-struct Xoauth2Authenticator<'a> {
+/// The bearer-token SASL mechanisms. OAUTHBEARER (RFC 7628) is the standard; XOAUTH2 is
+/// Google's and Microsoft's older form, the only one Exchange Online offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BearerMechanism {
+    OAuthBearer,
+    Xoauth2,
+}
+
+impl BearerMechanism {
+    /// OAUTHBEARER when the server lists it, else XOAUTH2 (also when the server lists no
+    /// mechanisms at all, as before STARTTLS).
+    pub fn choose<'a>(offered: impl IntoIterator<Item = &'a str>) -> BearerMechanism {
+        if offered
+            .into_iter()
+            .any(|m| m.eq_ignore_ascii_case("OAUTHBEARER"))
+        {
+            BearerMechanism::OAuthBearer
+        } else {
+            BearerMechanism::Xoauth2
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BearerMechanism::OAuthBearer => "OAUTHBEARER",
+            BearerMechanism::Xoauth2 => "XOAUTH2",
+        }
+    }
+
+    /// The one client response carrying the token.
+    pub fn initial_response(self, user: &str, token: &str) -> Vec<u8> {
+        match self {
+            // RFC 7628 3.1: GS2 header with the authzid (',' and '=' escaped), then
+            // key=value pairs separated by ^A.
+            BearerMechanism::OAuthBearer => format!(
+                "n,a={},\x01auth=Bearer {token}\x01\x01",
+                user.replace('=', "=3D").replace(',', "=2C")
+            ),
+            BearerMechanism::Xoauth2 => format!("user={user}\x01auth=Bearer {token}\x01\x01"),
+        }
+        .into_bytes()
+    }
+
+    /// What to answer when the server sends its JSON error as a challenge: RFC 7628 3.2.3
+    /// asks for a lone ^A; XOAUTH2 for an empty response. The tagged NO/-ERR follows.
+    pub fn failure_ack(self) -> &'static [u8] {
+        match self {
+            BearerMechanism::OAuthBearer => b"\x01",
+            BearerMechanism::Xoauth2 => b"",
+        }
+    }
+}
+
+/// Sends the token once; a later challenge is the server's error report, acknowledged.
+struct BearerAuthenticator<'a> {
     credentials: &'a Credentials,
+    mechanism: BearerMechanism,
     sent: bool,
 }
 
-impl async_imap::Authenticator for Xoauth2Authenticator<'_> {
+impl async_imap::Authenticator for BearerAuthenticator<'_> {
     type Response = Vec<u8>;
     fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
         if self.sent {
-            return Vec::new();
+            return self.mechanism.failure_ack().to_vec();
         }
         self.sent = true;
-        format!(
-            "user={}\x01auth=Bearer {}\x01\x01",
-            self.credentials.username,
-            self.credentials.secret.expose()
-        )
-        .into_bytes()
+        self.mechanism
+            .initial_response(&self.credentials.username, self.credentials.secret.expose())
     }
 }
 
@@ -67,6 +116,7 @@ pub(super) async fn sign_in(
     client: Client,
     credentials: &Credentials,
     server: &str,
+    offered: &[String],
 ) -> Result<Session, ImapError> {
     let result = match credentials.method {
         AuthMethod::Login => {
@@ -80,11 +130,18 @@ pub(super) async fn sign_in(
                 .await
         }
         AuthMethod::Xoauth2 => {
+            let mechanism = BearerMechanism::choose(offered.iter().filter_map(|c| {
+                c.get(..5)
+                    .filter(|p| p.eq_ignore_ascii_case("AUTH="))
+                    .map(|_| &c[5..])
+            }));
+            tracing::debug!(mechanism = mechanism.name(), "bearer token sign-in");
             client
                 .authenticate(
-                    "XOAUTH2",
-                    Xoauth2Authenticator {
+                    mechanism.name(),
+                    BearerAuthenticator {
                         credentials,
+                        mechanism,
                         sent: false,
                     },
                 )
@@ -102,4 +159,30 @@ pub(super) async fn sign_in(
             other => ImapError::from_imap(server, "login", other),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_mechanism_choice_and_responses() {
+        assert_eq!(
+            BearerMechanism::choose(["PLAIN", "XOAUTH2"]),
+            BearerMechanism::Xoauth2
+        );
+        assert_eq!(
+            BearerMechanism::choose(["xoauth2", "oauthbearer"]),
+            BearerMechanism::OAuthBearer
+        );
+        assert_eq!(BearerMechanism::choose([]), BearerMechanism::Xoauth2);
+        assert_eq!(
+            BearerMechanism::OAuthBearer.initial_response("a=b,c", "T"),
+            b"n,a=a=3Db=2Cc,\x01auth=Bearer T\x01\x01"
+        );
+        assert_eq!(
+            BearerMechanism::Xoauth2.initial_response("u", "T"),
+            b"user=u\x01auth=Bearer T\x01\x01"
+        );
+    }
 }

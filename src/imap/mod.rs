@@ -9,7 +9,7 @@ mod auth;
 mod read;
 pub mod utf7;
 
-pub use auth::{AuthMethod, Credentials};
+pub use auth::{AuthMethod, BearerMechanism, Credentials};
 pub use read::{BodyStream, FetchedBody, ReadSession};
 
 use thiserror::Error;
@@ -183,7 +183,7 @@ pub(crate) async fn connect(
         return Err(ImapError::LoginDisabled { server });
     }
 
-    let mut session = auth::sign_in(client, credentials, &server).await?;
+    let mut session = auth::sign_in(client, credentials, &server, &greeting_caps).await?;
     // Capabilities can change after login (QUOTA, SPECIAL-USE appear only then on some
     // servers), so ask again rather than trusting the greeting.
     let capabilities = session

@@ -15,6 +15,7 @@ use super::codec::{
     self, Capabilities, CodecError, Command, Decoder, Expect, Reply, ResponseCode, Status,
 };
 use super::{AuthMethod, ConnectOptions, Credentials, Pop3Error};
+use crate::imap::BearerMechanism;
 use crate::net::{self, MailStream, Security};
 use crate::secret::Secret;
 
@@ -436,14 +437,20 @@ async fn sign_in(
             .await
         }
         AuthMethod::Xoauth2 => {
-            sasl(
-                conn,
-                capabilities,
-                user,
-                "XOAUTH2",
-                &xoauth2_response(credentials),
-            )
-            .await
+            let mechanism = BearerMechanism::choose(
+                capabilities
+                    .sasl_mechanisms()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(String::as_str),
+            );
+            let response = match mechanism {
+                BearerMechanism::Xoauth2 => xoauth2_response(credentials),
+                BearerMechanism::OAuthBearer => {
+                    mechanism.initial_response(user, credentials.secret.expose())
+                }
+            };
+            sasl(conn, capabilities, user, mechanism.name(), &response).await
         }
     }
 }
@@ -481,11 +488,15 @@ async fn sasl(
             Reply::Continuation(challenge) => {
                 let answer = if let Some(response) = pending.take() {
                     Command::SaslResponse(response)
-                } else if mechanism.eq_ignore_ascii_case("XOAUTH2") {
+                } else if let Some(bearer) =
+                    [BearerMechanism::Xoauth2, BearerMechanism::OAuthBearer]
+                        .into_iter()
+                        .find(|b| mechanism.eq_ignore_ascii_case(b.name()))
+                {
                     // The failure detail (a JSON object) comes as a challenge and must be
-                    // acknowledged with an empty response before the -ERR arrives.
+                    // acknowledged (XOAUTH2: empty, OAUTHBEARER: ^A) before the -ERR arrives.
                     server_note = Some(conn.quote(&challenge));
-                    Command::SaslResponse(b"")
+                    Command::SaslResponse(bearer.failure_ack())
                 } else {
                     Command::SaslCancel
                 };

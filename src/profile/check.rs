@@ -228,6 +228,18 @@ fn check_server(profile: &Profile, side: &str, server: &ServerProfile, out: &mut
             );
         }
     }
+    if let Some(oauth) = &server.oauth {
+        for (key, problem, fix) in oauth.problems() {
+            push(&format!("oauth.{key}"), problem, fix);
+        }
+        if server.auth != crate::imap::AuthMethod::Xoauth2 {
+            push(
+                "oauth",
+                "the [oauth] table is used only with auth = \"xoauth2\"".into(),
+                "write auth = \"xoauth2\" for Microsoft 365, or remove the [oauth] table".into(),
+            );
+        }
+    }
     if server.password_env.is_some() && server.password_command.is_some() {
         push(
             "password_command",

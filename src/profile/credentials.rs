@@ -45,7 +45,9 @@ pub enum CredentialError {
         "no password for the {side} server: set {env}, add password_command to the profile, or run ikou in a terminal to be asked"
     )]
     NoPassword { side: Side, env: String },
-    #[error("no access token for the {side} server: set {env} or add token_command to the profile")]
+    #[error(
+        "no access token for the {side} server: add a [{side}.oauth] table (tenant, client_id) to the profile and run `ikou login`, or set {env}, or add token_command"
+    )]
     NoToken { side: Side, env: String },
     #[error("the {what} command for the {side} server failed: {detail}")]
     Command {

@@ -95,6 +95,9 @@ pub struct ServerProfile {
     pub token_env: Option<String>,
     /// Command that prints an OAuth2 access token (an external helper).
     pub token_command: Option<String>,
+    /// ikou's own Microsoft 365 sign-in (device code flow) for `auth = "xoauth2"`:
+    /// the `[new.oauth]` table with the IT centre's tenant and app (client) id.
+    pub oauth: Option<crate::oauth::OAuthSettings>,
     /// Seconds to wait for a connection / for each reply.
     pub connect_timeout_secs: Option<u64>,
     pub io_timeout_secs: Option<u64>,

@@ -6,6 +6,7 @@
 
 pub mod inventory;
 pub mod pop3_inventory;
+pub mod signin;
 
 use thiserror::Error;
 
@@ -21,6 +22,23 @@ pub enum ServiceError {
     Pop3(#[from] Pop3Error),
     #[error(transparent)]
     Credential(#[from] CredentialError),
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth::OAuthError),
+    #[error(
+        "{server} rejected the access token for {user} ({detail}): {}",
+        if *from_ikou {
+            "run `ikou login` again; if that does not help, ask the IT centre whether IMAP/POP access is enabled for your mailbox"
+        } else {
+            "the token from token_env / token_command is wrong or expired (unset it to let ikou sign in with `ikou login`)"
+        }
+    )]
+    TokenRejected {
+        server: String,
+        user: String,
+        detail: String,
+        /// The token was ikou's own (cached, refreshed or just signed in), not given.
+        from_ikou: bool,
+    },
     #[error(
         "the profile has no IMAP settings for the {0} server (add `imap = {{ port = 993, security = \"tls\" }}` under [{0}])"
     )]
@@ -79,10 +97,16 @@ pub async fn open_read_session(
     account: &AccountRef,
 ) -> Result<ReadSession, ServiceError> {
     let options = imap_options(profile, side)?;
+    if crate::oauth::manages_token(profile, side) {
+        return signin::open_imap_with_oauth(profile, side, account, &options).await;
+    }
     let credentials =
         crate::profile::resolve_credentials(profile, side, &account.address, account.interactive)?;
     tracing::info!(server = %options.endpoint, user = %credentials.username, "connecting");
-    Ok(imap::connect_read_only(&options, &credentials).await?)
+    let given_token = credentials.method == imap::AuthMethod::Xoauth2;
+    imap::connect_read_only(&options, &credentials)
+        .await
+        .map_err(|e| signin::token_rejected(e, given_token, false))
 }
 
 /// The connection options for one server's POP3 endpoint.
@@ -104,8 +128,11 @@ pub async fn open_pop3_session(
     account: &AccountRef,
 ) -> Result<Pop3Session, ServiceError> {
     let options = pop3_options(profile, side)?;
-    let credentials =
-        crate::profile::resolve_credentials(profile, side, &account.address, account.interactive)?;
+    let credentials = if crate::oauth::manages_token(profile, side) {
+        signin::oauth_credentials(profile, side, account).await?
+    } else {
+        crate::profile::resolve_credentials(profile, side, &account.address, account.interactive)?
+    };
     tracing::info!(server = %options.endpoint, user = %credentials.username, "connecting (POP3)");
     Ok(pop3::connect(&options, &credentials).await?)
 }

@@ -591,6 +591,9 @@ impl Dovecot {
         }
         // Multi-line blocks: Dovecot 2.3 rejects `service anvil { ... }` on one line.
         c.push_str(&format!("service anvil {{\n{chroot}  unix_listener anvil-auth-penalty {{\n    mode = 0\n  }}\n}}\n"));
+        // A test may add settings (e.g. an oauth2 passdb) in `<dir>/extra.conf`, then
+        // `restart()`; later settings override earlier ones.
+        c.push_str(&format!("!include_try {d}/extra.conf\n"));
         c
     }
 
