@@ -5,6 +5,7 @@
 //! the TUI call these functions and only differ in how they show the result.
 
 pub mod inventory;
+pub mod verify;
 
 use thiserror::Error;
 
