@@ -6,6 +6,7 @@
 
 mod folders;
 mod profile_cmd;
+mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -88,6 +89,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "old")]
         server: ServerArg,
     },
+    /// Save the old server's folders and message identities to a JSON file (no bodies).
+    Snapshot(verify::SnapshotArgs),
+    /// Compare old and new folder by folder: missing, duplicates, garbled subjects, oversize.
+    Verify(verify::VerifyArgs),
+    /// Put messages missing on the new server back there (plan only unless --apply).
+    Restore(verify::RestoreArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -147,6 +154,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Folders { account, server } => {
             folders::folders(&account, server.into(), output).await
         }
+        Command::Snapshot(args) => verify::snapshot(&args, output).await,
+        Command::Verify(args) => verify::run_verify(&args, output).await,
+        Command::Restore(args) => verify::run_restore(&args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

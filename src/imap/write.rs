@@ -112,7 +112,10 @@ impl WriteSession {
         if mailbox.exists == 0 {
             return Ok(Vec::new());
         }
-        let query = format!("(UID BODY.PEEK[HEADER.FIELDS ({})])", header_fields.join(" "));
+        let query = format!(
+            "(UID BODY.PEEK[HEADER.FIELDS ({})])",
+            header_fields.join(" ")
+        );
         let server = self.server.clone();
         let fetches: Vec<_> = {
             let stream = self

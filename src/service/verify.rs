@@ -153,8 +153,7 @@ impl VerifyReport {
 pub fn limits_of(profile: &Profile) -> Limits {
     Limits {
         max_message_bytes: profile.limits.max_message_bytes(),
-        junk_retention_days: u32::try_from(profile.limits.junk_retention_days)
-            .unwrap_or(u32::MAX),
+        junk_retention_days: u32::try_from(profile.limits.junk_retention_days).unwrap_or(u32::MAX),
     }
 }
 

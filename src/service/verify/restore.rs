@@ -167,7 +167,8 @@ pub async fn restore(
     if options.apply && !result.plan.is_empty() {
         let max = report.limits.max_message_bytes;
         result.results = apply(profile, account, &result.plan, &old, &new, options, max).await?;
-        let count = |o: ItemOutcome| result.results.iter().filter(|r| r.outcome == o).count() as u64;
+        let count =
+            |o: ItemOutcome| result.results.iter().filter(|r| r.outcome == o).count() as u64;
         result.appended = count(ItemOutcome::Appended);
         result.already_present = count(ItemOutcome::AlreadyPresent);
         result.failed = count(ItemOutcome::Failed) + count(ItemOutcome::TooLarge);
@@ -220,8 +221,12 @@ pub async fn open_write_session(
     account: &AccountRef,
 ) -> Result<WriteSession, ServiceError> {
     let options = imap_options(profile, Side::New)?;
-    let credentials =
-        crate::profile::resolve_credentials(profile, Side::New, &account.address, account.interactive)?;
+    let credentials = crate::profile::resolve_credentials(
+        profile,
+        Side::New,
+        &account.address,
+        account.interactive,
+    )?;
     tracing::info!(server = %options.endpoint, "connecting for restore");
     Ok(imap::connect_for_writing(&options, &credentials).await?)
 }
@@ -316,7 +321,12 @@ async fn apply_with(
                 continue;
             }
             match writer
-                .append(&raw_target, &bytes, &item.flags, item.internal_date.as_deref())
+                .append(
+                    &raw_target,
+                    &bytes,
+                    &item.flags,
+                    item.internal_date.as_deref(),
+                )
                 .await
             {
                 Ok(()) => {

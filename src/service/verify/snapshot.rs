@@ -25,7 +25,9 @@ pub enum SnapshotError {
         action: &'static str,
         detail: String,
     },
-    #[error("{path}: not an ikou snapshot ({detail}); create one with `ikou snapshot -o FILE.json`")]
+    #[error(
+        "{path}: not an ikou snapshot ({detail}); create one with `ikou snapshot -o FILE.json`"
+    )]
     NotSnapshot { path: PathBuf, detail: String },
     #[error(
         "{path}: snapshot format {found} is newer than this ikou understands ({supported}); update ikou"
@@ -140,7 +142,10 @@ mod tests {
         let mut newer = serde_json::to_value(&snap).expect("json");
         newer["format"] = 99.into();
         let err = Snapshot::from_json(newer.to_string().as_bytes(), &path).expect_err("newer");
-        assert!(matches!(err, SnapshotError::Newer { found: 99, .. }), "{err}");
+        assert!(
+            matches!(err, SnapshotError::Newer { found: 99, .. }),
+            "{err}"
+        );
         let err = Snapshot::from_json(b"{\"format\":1}", &path).expect_err("not ours");
         assert!(matches!(err, SnapshotError::NotSnapshot { .. }), "{err}");
         let err = Snapshot::from_json(b"PK\x03\x04", &path).expect_err("not json");
