@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use common::{ikou, path_str, server_state};
 use futures::StreamExt;
 use ikou::archive::{ArchiveUpdate, MessageKey, SourceKind, UpdateOptions};
+use ikou::i18n::Lang;
 use ikou::profile::{Profile, Side};
+use ikou::service::verify::restore::{ItemOutcome, RestoreOptions, apply_plan, restore};
+use ikou::service::verify::{OldSource, verify};
 use ikou::service::{AccountRef, open_read_session};
 use ikou_testbed::Dovecot;
 use ikou_testbed::scenario::{Expected, Migration};
@@ -530,12 +533,48 @@ fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() 
     assert_eq!(inbox_plan["plan"].as_array().map(Vec::len), Some(0));
     assert_eq!(inbox_plan["oversize"].as_array().map(Vec::len), Some(1));
 
+    // The same plan through the library, kept for a stale replay below.
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let loaded = Profile::load(&profile).expect("profile");
+    let account = AccountRef {
+        address: address.clone(),
+        interactive: false,
+    };
+    let (stale_plan, old, new) = runtime.block_on(async {
+        let report = restore(&loaded, &account, &RestoreOptions::default(), Lang::En)
+            .await
+            .expect("plan");
+        let (_, old, new) = verify(&loaded, &account, &OldSource::Live, Lang::En)
+            .await
+            .expect("verify");
+        (report.plan, old, new)
+    });
+    assert_eq!(stale_plan.len(), 3);
+
     // Apply: the three appear on new, byte-identical with flags and INTERNALDATE.
     let (code, done) = run_json(&["restore", "-p", p, "--apply", "--json"]);
     assert_eq!(code, 0, "{done}");
     assert_eq!(done["appended"], 3, "{done}");
     assert_restored(&profile, &address, &m);
     let after_first = server_state(&m.new);
+
+    // Replaying the stale plan: the presence re-check right before APPEND skips all three.
+    let replay = runtime.block_on(apply_plan(
+        &loaded,
+        &account,
+        &stale_plan,
+        &old,
+        &new,
+        None,
+        u64::MAX,
+    ));
+    let outcomes: Vec<ItemOutcome> = replay
+        .expect("replay")
+        .into_iter()
+        .map(|r| r.outcome)
+        .collect();
+    assert_eq!(outcomes, vec![ItemOutcome::AlreadyPresent; 3]);
+    assert_eq!(server_state(&m.new), after_first, "replay appended nothing");
 
     // A second run appends nothing, and verify no longer finds anything missing.
     let (_, again) = run_json(&["restore", "-p", p, "--apply", "--json"]);

@@ -166,7 +166,16 @@ pub async fn restore(
     };
     if options.apply && !result.plan.is_empty() {
         let max = report.limits.max_message_bytes;
-        result.results = apply(profile, account, &result.plan, &old, &new, options, max).await?;
+        result.results = apply_plan(
+            profile,
+            account,
+            &result.plan,
+            &old,
+            &new,
+            options.from_backup.as_deref(),
+            max,
+        )
+        .await?;
         let count =
             |o: ItemOutcome| result.results.iter().filter(|r| r.outcome == o).count() as u64;
         result.appended = count(ItemOutcome::Appended);
@@ -237,16 +246,20 @@ enum Bytes {
     Backup(Box<ArchiveReader>),
 }
 
-async fn apply(
+/// Carries out a plan: bytes from the backup when given, else from the old server (read-only),
+/// appended to the new server after re-checking presence. `old` and `new` are the mailboxes
+/// the plan was made from (old: raw folder names and the backup manifest; new: raw names).
+pub async fn apply_plan(
     profile: &Profile,
     account: &AccountRef,
     plan: &[PlanItem],
     old: &OldMailbox,
     new: &[FolderMessages],
-    options: &RestoreOptions,
+    from_backup: Option<&std::path::Path>,
     max_bytes: u64,
 ) -> Result<Vec<ItemResult>, VerifyError> {
-    let mut source = match &options.from_backup {
+    refuse_same_server(profile)?;
+    let mut source = match from_backup {
         Some(path) => Bytes::Backup(Box::new(ArchiveReader::open(path)?)),
         None => Bytes::Live(open_read_session(profile, Side::Old, account).await?),
     };
