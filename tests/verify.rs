@@ -422,6 +422,18 @@ fn verify_live_snapshot_and_backup_report_exactly_the_injected_differences() {
     assert_eq!(from_snap["comparison"], live["comparison"]);
     assert_eq!(from_snap["old"]["kind"], "snapshot");
 
+    // A file that is not a snapshot is an error (exit 2) that says what to do.
+    let bogus = dir.path().join("bogus.json");
+    std::fs::write(&bogus, "{\"format\": 1}").expect("write");
+    let out = ikou(&["verify", "-p", p, "--old-from", path_str(&bogus), "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("ikou snapshot"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(out.stdout.is_empty(), "no partial JSON on error");
+
     // A backup zip, then verify from its manifest: the same findings and counts.
     let zip = dir.path().join("backup.zip");
     backup_old_server(&profile, &address, &zip);
