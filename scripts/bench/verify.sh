@@ -11,6 +11,7 @@
 # Goal (issue 4): ikou within 1.5x of the reference, peak RSS under 100 MB.
 #
 # Usage: scripts/bench/verify.sh [MESSAGES] [BYTES] [RUNS]   (default 20000 1073741824 5)
+# Needs python3 and GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MESSAGES=${1:-20000}
@@ -19,9 +20,17 @@ RUNS=${3:-5}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-cargo build --release --bin ikou --bin ikou-testbed -q
-IKOU=target/release/ikou
-TESTBED=target/release/ikou-testbed
+# IKOU_BENCH_PROFILE=debug only to try the script quickly; figures need release.
+PROFILE=${IKOU_BENCH_PROFILE:-release}
+if [ "$PROFILE" = release ]; then
+  cargo build --release --bin ikou -q
+  cargo build --release -p ikou-testbed -q
+else
+  cargo build --bin ikou -q
+  cargo build -p ikou-testbed -q
+fi
+IKOU=target/$PROFILE/ikou
+TESTBED=target/$PROFILE/ikou-testbed
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)"; exit 2; }
 
 for side in old new; do
@@ -39,14 +48,14 @@ import json, sys
 w = sys.argv[1]
 o, n = (json.load(open(f"{w}/{s}.json")) for s in ("old", "new"))
 def server(s):
-    i = s["server"]
+    i = s
     return (f'host = "{i["host"]}"\nusername = "{s["user"]}"\n'
             f'imap = {{ port = {i["imaps_port"]}, security = "tls" }}\n'
             f'ca_file = "{i["ca_file"]}"\npassword_command = "echo {s["password"]}"\n')
 open(f"{w}/profile.toml", "w").write(
     '[account]\naddress = "taro@example-univ.test"\n\n[old]\n' + server(o) + "\n[new]\n" + server(n))
 open(f"{w}/servers.txt", "w").write(" ".join(
-    f'{s["server"]["host"]}:{s["server"]["imaps_port"]}:{s["server"]["ca_file"]}' for s in (o, n)))
+    f'{s["host"]}:{s["imaps_port"]}:{s["ca_file"]}' for s in (o, n)) + "\n")
 PY
 
 cat > "$WORK/reference.py" <<'PY'
