@@ -97,7 +97,8 @@ measure() { # label, command...
 read -r -a SERVERS < <(cat "$WORK/servers.txt")
 measure reference python3 "$WORK/reference.py" "${SERVERS[@]}" > "$WORK/ref.txt"
 measure ikou "$IKOU" verify -p "$WORK/profile.toml" --json > "$WORK/ikou.txt"
-"$IKOU" verify -p "$WORK/profile.toml" --lang en | head -1
+"$IKOU" verify -p "$WORK/profile.toml" --lang en > "$WORK/text" || true
+head -n 1 "$WORK/text"
 read -r _ ref_s ref_kb < "$WORK/ref.txt"
 read -r _ ikou_s ikou_kb < "$WORK/ikou.txt"
 printf '%-28s %8s s  %8s MiB peak RSS\n' \
