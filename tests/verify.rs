@@ -544,6 +544,9 @@ fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() 
     let (_, inbox_plan) = run_json(&["restore", "-p", p, "--folder", "INBOX", "--json"]);
     assert_eq!(inbox_plan["plan"].as_array().map(Vec::len), Some(0));
     assert_eq!(inbox_plan["oversize"].as_array().map(Vec::len), Some(1));
+    let out = ikou(&["restore", "-p", p, "--folder", "Nowhere", "--apply"]);
+    assert_eq!(out.status.code(), Some(2), "an unknown folder is an error");
+    assert!(common::stderr(&out).contains("Nowhere"));
 
     // The same plan through the library, kept for a stale replay below.
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

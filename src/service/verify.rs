@@ -38,6 +38,10 @@ pub enum VerifyError {
     #[error("{path}: cannot read: {detail}")]
     Unreadable { path: PathBuf, detail: String },
     #[error(
+        "no folder named {name:?} on either server; use a name from the \"Folder mapping\" table of `ikou verify`"
+    )]
+    UnknownFolder { name: String },
+    #[error(
         "the old and the new server in the profile are the same ({server}); restore refuses to write there"
     )]
     SameServer { server: String },

@@ -117,6 +117,13 @@ pub async fn restore(
     };
     let (report, old, new) = verify(profile, account, &source, lang).await?;
     let old_infos: Vec<FolderInfo> = old.folders.iter().map(|f| f.folder.clone()).collect();
+    if let Some(unknown) = options.folders.iter().find(|want| {
+        !old_infos.iter().any(|f| f.name == **want) && !new.iter().any(|f| f.folder.name == **want)
+    }) {
+        return Err(VerifyError::UnknownFolder {
+            name: unknown.clone(),
+        });
+    }
     let selected = |f: &&Finding| {
         if options.folders.is_empty() {
             is_sent_finding(f, &report.raw_mapping, &old_infos)
