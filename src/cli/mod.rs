@@ -7,6 +7,7 @@
 mod folders;
 mod login;
 mod profile_cmd;
+mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -108,6 +109,12 @@ pub enum Command {
     Login(login::LoginArgs),
     /// Forget the saved Microsoft 365 sign-in (this account, or --all).
     Logout(login::LogoutArgs),
+    /// Save the old server's folders and message identities to a JSON file (no bodies).
+    Snapshot(verify::SnapshotArgs),
+    /// Compare old and new folder by folder: missing, duplicates, garbled subjects, oversize.
+    Verify(verify::VerifyArgs),
+    /// Put messages missing on the new server back there (plan only unless --apply).
+    Restore(verify::RestoreArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -183,6 +190,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
         } => folders::folders(&account, server.into(), output).await,
         Command::Login(args) => login::login(&args, output).await,
         Command::Logout(args) => login::logout(&args, output),
+        Command::Snapshot(args) => verify::snapshot(&args, output).await,
+        Command::Verify(args) => verify::run_verify(&args, output).await,
+        Command::Restore(args) => verify::run_restore(&args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

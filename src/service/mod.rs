@@ -7,6 +7,7 @@
 pub mod inventory;
 pub mod pop3_inventory;
 pub mod signin;
+pub mod verify;
 
 use thiserror::Error;
 

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Benchmark: `ikou verify` against a minimal reference client on the ~20,000-message mailbox.
+#
+# Starts two benchmark-sized legacy Dovecot servers with the same corpus (old and its copy),
+# then times, in the same run and on the same warm servers:
+#   reference: Python imaplib, LIST + per folder EXAMINE and
+#              UID FETCH 1:* (UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[HEADER.FIELDS (...)])
+#              on both servers, one after the other, nothing parsed;
+#   ikou:      `ikou verify --json` (fetches the same items, parses, maps and compares).
+# Prints median wall seconds and peak RSS (GNU time) of each, and the ratio.
+# Goal (issue 4): ikou within 1.5x of the reference, peak RSS under 100 MB.
+#
+# Usage: scripts/bench/verify.sh [MESSAGES] [BYTES] [RUNS]   (default 20000 1073741824 5)
+# Needs python3 and GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MESSAGES=${1:-20000}
+BYTES=${2:-1073741824}
+RUNS=${3:-5}
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+# IKOU_BENCH_PROFILE=debug only to try the script quickly; figures need release.
+PROFILE=${IKOU_BENCH_PROFILE:-release}
+if [ "$PROFILE" = release ]; then
+  cargo build --release --bin ikou -q
+  cargo build --release -p ikou-testbed -q
+else
+  cargo build --bin ikou -q
+  cargo build -p ikou-testbed -q
+fi
+IKOU=target/$PROFILE/ikou
+TESTBED=target/$PROFILE/ikou-testbed
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)"; exit 2; }
+
+for side in old new; do
+  "$TESTBED" bench-corpus --messages "$MESSAGES" --bytes "$BYTES" --state "$WORK/$side.json" \
+    </dev/null >/dev/null 2>"$WORK/$side.log" &
+done
+for _ in $(seq 1 600); do
+  [ -f "$WORK/old.json" ] && [ -f "$WORK/new.json" ] && break
+  sleep 0.5
+done
+[ -f "$WORK/old.json" ] && [ -f "$WORK/new.json" ] || { cat "$WORK"/*.log; exit 2; }
+
+python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+o, n = (json.load(open(f"{w}/{s}.json")) for s in ("old", "new"))
+def server(s):
+    i = s
+    return (f'host = "{i["host"]}"\nusername = "{s["user"]}"\n'
+            f'imap = {{ port = {i["imaps_port"]}, security = "tls" }}\n'
+            f'ca_file = "{i["ca_file"]}"\npassword_command = "echo {s["password"]}"\n')
+open(f"{w}/profile.toml", "w").write(
+    '[account]\naddress = "taro@example-univ.test"\n\n[old]\n' + server(o) + "\n[new]\n" + server(n))
+open(f"{w}/servers.txt", "w").write(" ".join(
+    f'{s["host"]}:{s["imaps_port"]}:{s["ca_file"]}' for s in (o, n)) + "\n")
+PY
+
+cat > "$WORK/reference.py" <<'PY'
+# Minimal reference: the same header fields from both servers, nothing parsed or compared.
+import imaplib, ssl, sys
+for spec in sys.argv[1:]:
+    host, port, ca = spec.split(":", 2)
+    ctx = ssl.create_default_context(cafile=ca)
+    m = imaplib.IMAP4_SSL(host, int(port), ssl_context=ctx)
+    m.login("taro", "taro-pass")
+    typ, lines = m.list('""', "*")
+    for line in lines:
+        text = line.decode()
+        if "\\Noselect" in text:
+            continue
+        name = text.rsplit(' "', 1)[-1].rstrip('"') if text.endswith('"') else text.rsplit(" ", 1)[-1]
+        typ, data = m.select('"%s"' % name, readonly=True)
+        if int(data[0]) == 0:
+            continue
+        m.uid("FETCH", "1:*", "(UID RFC822.SIZE INTERNALDATE FLAGS "
+              "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID DATE FROM TO SUBJECT)])")
+    m.logout()
+PY
+
+measure() { # label, command...
+  local label=$1; shift
+  local times=() rss=0
+  for _ in $(seq 1 "$RUNS"); do
+    /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" || [ $? -eq 1 ] \
+      || { cat "$WORK/err"; exit 2; }
+    read -r secs kb < "$WORK/t"
+    times+=("$secs"); [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$label $median $rss"
+}
+
+read -r -a SERVERS < <(cat "$WORK/servers.txt")
+measure reference python3 "$WORK/reference.py" "${SERVERS[@]}" > "$WORK/ref.txt"
+measure ikou "$IKOU" verify -p "$WORK/profile.toml" --json > "$WORK/ikou.txt"
+"$IKOU" verify -p "$WORK/profile.toml" --lang en > "$WORK/text" || true
+head -n 1 "$WORK/text"
+read -r _ ref_s ref_kb < "$WORK/ref.txt"
+read -r _ ikou_s ikou_kb < "$WORK/ikou.txt"
+printf '%-28s %8s s  %8s MiB peak RSS\n' \
+  "reference (python imaplib)" "$ref_s" "$((ref_kb / 1024))" \
+  "ikou verify" "$ikou_s" "$((ikou_kb / 1024))"
+awk -v a="$ikou_s" -v b="$ref_s" 'BEGIN { printf "ratio ikou/reference: %.2f (goal <= 1.5)\n", a / b }'

@@ -1,0 +1,409 @@
+//! # `ikou snapshot`, `ikou verify` and `ikou restore`
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::{AccountArgs, Output, load_profile};
+use crate::compare::result::{Finding, Severity};
+use crate::i18n::Lang;
+use crate::report::{Align, Table, exit, grouped, human_size};
+use crate::service::AccountRef;
+use crate::service::verify::restore::{ItemOutcome, PlanItem, RestoreOptions, RestoreReport};
+use crate::service::verify::{self, OldSource, VerifyReport};
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// Where to write the snapshot (JSON; metadata only, no message bodies).
+    #[arg(long, short = 'o')]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// Read the old side from a snapshot (.json) or a backup (.zip) instead of the old server.
+    #[arg(long, value_name = "FILE")]
+    pub old_from: Option<PathBuf>,
+    /// Also write every finding to this CSV file (UTF-8 with BOM, for spreadsheets).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// Take the old side and the message bytes from this backup zip.
+    #[arg(long, value_name = "FILE.zip")]
+    pub from_backup: Option<PathBuf>,
+    /// Restore missing messages of this folder (old or new name); repeatable.
+    /// Default: the Sent folders.
+    #[arg(long)]
+    pub folder: Vec<String>,
+    /// Append the messages to the new server. Without it, only the plan is shown.
+    #[arg(long)]
+    pub apply: bool,
+}
+
+fn account(args: &AccountArgs, output: Output) -> Result<(crate::profile::Profile, AccountRef)> {
+    let profile = load_profile(&args.profile)?;
+    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    Ok((profile, account))
+}
+
+pub async fn snapshot(args: &SnapshotArgs, output: Output) -> Result<i32> {
+    let (profile, account) = account(&args.account, output)?;
+    let snap = verify::take_snapshot(&profile, &account).await?;
+    snap.save(&args.output)?;
+    #[derive(serde::Serialize)]
+    struct Saved<'a> {
+        file: String,
+        server: &'a str,
+        folders: usize,
+        messages: u64,
+        taken: &'a str,
+    }
+    let saved = Saved {
+        file: args.output.display().to_string(),
+        server: &snap.server,
+        folders: snap.folders.len(),
+        messages: snap.messages(),
+        taken: &snap.taken,
+    };
+    output.emit(&saved, || {
+        let lang = output.lang;
+        format!(
+            "{} {} ({} {}, {} {})\n",
+            lang.pick("スナップショットを保存しました:", "Snapshot saved:"),
+            saved.file,
+            saved.folders,
+            lang.pick("フォルダ", "folders"),
+            grouped(saved.messages),
+            lang.pick("通", "messages"),
+        )
+    })?;
+    Ok(exit::OK)
+}
+
+pub async fn run_verify(args: &VerifyArgs, output: Output) -> Result<i32> {
+    let (profile, account) = account(&args.account, output)?;
+    let source = match &args.old_from {
+        Some(path) => OldSource::from_file(path)?,
+        None => OldSource::Live,
+    };
+    let (report, _old, _new) = verify::verify(&profile, &account, &source, output.lang).await?;
+    if let Some(path) = &args.csv {
+        let mut text = String::from("\u{feff}");
+        text.push_str(&report.comparison.to_csv_in(output.lang));
+        std::fs::write(path, text)
+            .with_context(|| format!("cannot write the CSV file {}", path.display()))?;
+    }
+    output.emit(&report, || verify_text(&report, output.lang))?;
+    Ok(report.exit_code())
+}
+
+pub async fn run_restore(args: &RestoreArgs, output: Output) -> Result<i32> {
+    let (profile, account) = account(&args.account, output)?;
+    let options = RestoreOptions {
+        folders: args.folder.clone(),
+        from_backup: args.from_backup.clone(),
+        apply: args.apply,
+    };
+    let report = verify::restore::restore(&profile, &account, &options, output.lang).await?;
+    output.emit(&report, || restore_text(&report, output.lang))?;
+    Ok(if report.failed > 0 {
+        exit::DIFFERENCES
+    } else {
+        exit::OK
+    })
+}
+
+fn or_dash(value: Option<&str>) -> String {
+    value.unwrap_or("-").to_string()
+}
+
+/// Verdict, sources, mapping, counts, then findings: problems first, notes after.
+pub fn verify_text(report: &VerifyReport, lang: Lang) -> String {
+    let mut out = format!("{}\n\n", report.verdict);
+    let old = &report.old;
+    let source = match old.kind {
+        "snapshot" => format!(
+            "{} {} ({} {})",
+            lang.pick("スナップショット", "snapshot"),
+            or_dash(old.file.as_deref()),
+            old.server,
+            or_dash(old.taken.as_deref())
+        ),
+        "backup" => format!(
+            "{} {} ({} {})",
+            lang.pick("バックアップ", "backup"),
+            or_dash(old.file.as_deref()),
+            old.server,
+            or_dash(old.taken.as_deref())
+        ),
+        _ => old.server.clone(),
+    };
+    out.push_str(&format!("{}: {source}\n", lang.pick("旧", "Old")));
+    out.push_str(&format!(
+        "{}: {}\n\n",
+        lang.pick("新", "New"),
+        report.new_server
+    ));
+
+    out.push_str(lang.pick("フォルダの対応\n", "Folder mapping\n"));
+    let mut map = Table::new(&[
+        (lang.pick("旧フォルダ", "old folder"), Align::Left),
+        (lang.pick("新フォルダ", "new folder"), Align::Left),
+        (lang.pick("理由", "reason"), Align::Left),
+    ]);
+    for line in &report.mapping {
+        let new = if line.new_exists {
+            line.new.clone()
+        } else {
+            format!("{} {}", line.new, lang.pick("(未作成)", "(not there)"))
+        };
+        map.row(vec![line.old.clone(), new, line.reason_text.clone()]);
+    }
+    for name in &report.summary.unmapped_old {
+        map.row(vec![
+            name.clone(),
+            "-".into(),
+            lang.pick("対応先なし", "not mapped").into(),
+        ]);
+    }
+    out.push_str(&map.render());
+    out.push('\n');
+
+    out.push_str(lang.pick("フォルダごとの件数\n", "Messages per folder\n"));
+    let mut counts = Table::new(&[
+        (lang.pick("新フォルダ", "new folder"), Align::Left),
+        (lang.pick("旧フォルダ", "old folders"), Align::Left),
+        (lang.pick("旧", "old"), Align::Right),
+        (lang.pick("新", "new"), Align::Right),
+        (lang.pick("差", "diff"), Align::Right),
+        (lang.pick("状態", "status"), Align::Left),
+    ]);
+    for f in &report.comparison.folders {
+        let status = match f.status {
+            crate::compare::result::FolderStatus::Match => lang.pick("一致", "ok"),
+            crate::compare::result::FolderStatus::Differs => lang.pick("差異あり", "DIFFERS"),
+        };
+        counts.row(vec![
+            f.new_folder.clone(),
+            f.old_folders.join(", "),
+            grouped(f.old_count),
+            grouped(f.new_count),
+            format!("{:+}", f.difference),
+            status.into(),
+        ]);
+    }
+    let t = &report.comparison.totals;
+    counts.row(vec![
+        lang.pick("合計", "total").into(),
+        String::new(),
+        grouped(t.old_messages),
+        grouped(t.new_messages),
+        format!(
+            "{:+}",
+            i128::from(t.new_messages) - i128::from(t.old_messages)
+        ),
+        String::new(),
+    ]);
+    out.push_str(&counts.render());
+
+    let problems: Vec<&Finding> = report
+        .comparison
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Problem)
+        .collect();
+    let notes: Vec<&Finding> = report
+        .comparison
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Note)
+        .collect();
+    if !problems.is_empty() {
+        out.push('\n');
+        out.push_str(lang.pick("要確認 (問題)\n", "Problems\n"));
+        out.push_str(&findings_table(&problems, lang));
+    }
+    if !notes.is_empty() {
+        out.push('\n');
+        out.push_str(lang.pick("参考情報\n", "Notes\n"));
+        out.push_str(&findings_table(&notes, lang));
+    }
+    if report.summary.sent_missing > 0 {
+        out.push('\n');
+        out.push_str(&match lang {
+            Lang::Ja => format!(
+                "送信済みの {} 通が新サーバにありません。`ikou restore` で計画を確認し、`--apply` で戻せます。\n",
+                report.summary.sent_missing
+            ),
+            Lang::En => format!(
+                "{} sent messages are missing on the new server. `ikou restore` shows the plan; add `--apply` to put them back.\n",
+                report.summary.sent_missing
+            ),
+        });
+    }
+    out
+}
+
+fn findings_table(findings: &[&Finding], lang: Lang) -> String {
+    let mut table = Table::new(&[
+        (lang.pick("種類", "kind"), Align::Left),
+        (lang.pick("フォルダ", "folder"), Align::Left),
+        (lang.pick("日付", "date"), Align::Left),
+        (lang.pick("差出人/宛先", "from/to"), Align::Left),
+        (lang.pick("件名", "subject"), Align::Left),
+        (lang.pick("内容", "detail"), Align::Left),
+    ]);
+    for f in findings {
+        let folder = f
+            .old_folder
+            .as_deref()
+            .or(f.new_folder.as_deref())
+            .unwrap_or("-")
+            .to_string();
+        let m = f.message.as_ref();
+        let who = m
+            .and_then(|m| {
+                if f.reason.kind() == "missing" && m.to.is_some() {
+                    m.to.clone().map(|t| format!("→ {t}"))
+                } else {
+                    m.from.clone()
+                }
+            })
+            .unwrap_or_default();
+        table.row(vec![
+            f.reason.kind().to_string(),
+            folder,
+            m.and_then(|m| m.date.clone()).unwrap_or_default(),
+            truncate(&who, 32),
+            truncate(&m.and_then(|m| m.subject.clone()).unwrap_or_default(), 40),
+            f.reason.describe(lang),
+        ]);
+    }
+    table.render()
+}
+
+/// Cuts long header text by characters so a table stays readable; the JSON keeps it whole.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn plan_table(items: &[PlanItem], lang: Lang) -> String {
+    let mut table = Table::new(&[
+        (lang.pick("旧フォルダ", "old folder"), Align::Left),
+        (lang.pick("→ 新フォルダ", "→ new folder"), Align::Left),
+        (lang.pick("日付", "date"), Align::Left),
+        (lang.pick("件名", "subject"), Align::Left),
+        (lang.pick("サイズ", "size"), Align::Right),
+    ]);
+    for i in items {
+        table.row(vec![
+            i.old_folder.clone(),
+            i.new_folder.clone(),
+            or_dash(i.date.as_deref()),
+            truncate(i.subject.as_deref().unwrap_or(""), 40),
+            human_size(i.size),
+        ]);
+    }
+    table.render()
+}
+
+pub fn restore_text(report: &RestoreReport, lang: Lang) -> String {
+    let mut out = String::new();
+    let source = match report.source {
+        "backup" => lang.pick("バックアップ", "the backup"),
+        _ => lang.pick("旧サーバ", "the old server"),
+    };
+    if report.plan.is_empty() {
+        out.push_str(lang.pick(
+            "新サーバに戻すメールはありません。\n",
+            "Nothing to restore: no missing messages selected.\n",
+        ));
+    } else {
+        out.push_str(&match lang {
+            Lang::Ja => format!(
+                "{} 通 ({}) を{}から新サーバ {} へ戻します:\n",
+                report.plan.len(),
+                human_size(report.plan_bytes),
+                source,
+                report.new_server
+            ),
+            Lang::En => format!(
+                "Restore {} messages ({}) from {} to the new server {}:\n",
+                report.plan.len(),
+                human_size(report.plan_bytes),
+                source,
+                report.new_server
+            ),
+        });
+        out.push_str(&plan_table(&report.plan, lang));
+        for folder in &report.folders_to_create {
+            out.push_str(&match lang {
+                Lang::Ja => format!("新フォルダ「{folder}」を作成します。\n"),
+                Lang::En => format!("The new folder {folder} will be created.\n"),
+            });
+        }
+    }
+    if !report.oversize.is_empty() {
+        out.push('\n');
+        out.push_str(lang.pick(
+            "サイズ上限を超えるため戻せないメール (添付を保存して削除するか、分割してください):\n",
+            "Too large for the new server, not restored (save the attachments elsewhere):\n",
+        ));
+        out.push_str(&plan_table(&report.oversize, lang));
+    }
+    if !report.applied {
+        if !report.plan.is_empty() {
+            out.push('\n');
+            out.push_str(lang.pick(
+                "これは計画です。実行するには --apply を付けてください。\n",
+                "This is the plan only; run again with --apply to do it.\n",
+            ));
+        }
+        return out;
+    }
+    out.push('\n');
+    for r in &report.results {
+        let what = match r.outcome {
+            ItemOutcome::Appended => lang.pick("追加しました", "appended"),
+            ItemOutcome::AlreadyPresent => lang.pick("既にあります", "already there"),
+            ItemOutcome::TooLarge => lang.pick("大きすぎます", "too large"),
+            ItemOutcome::Failed => lang.pick("失敗", "FAILED"),
+        };
+        out.push_str(&format!(
+            "{what}: {} / {}{}\n",
+            r.item.new_folder,
+            r.item.subject.as_deref().unwrap_or(""),
+            r.error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        ));
+    }
+    out.push_str(&match lang {
+        Lang::Ja => format!(
+            "追加 {} 通、既存 {} 通、失敗 {} 通\n",
+            report.appended, report.already_present, report.failed
+        ),
+        Lang::En => format!(
+            "{} appended, {} already there, {} failed\n",
+            report.appended, report.already_present, report.failed
+        ),
+    });
+    out
+}

@@ -1,0 +1,334 @@
+//! # Verify the migration: old mailbox against new, folder by folder and message by message
+//!
+//! Gathers both sides (the old one live, from a snapshot or from a backup's manifest; the new
+//! one always live), maps folders (profile overrides first, see `compare::mapping`), runs the
+//! pure comparison with the profile's limits and returns a [`VerifyReport`]. Nothing here
+//! prints; `cli::verify` renders the report. Both servers are only read (EXAMINE, BODY.PEEK).
+
+pub mod gather;
+pub mod restore;
+pub mod snapshot;
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use serde::Serialize;
+use thiserror::Error;
+
+use super::{AccountRef, ServiceError, open_read_session};
+use crate::archive::{ArchiveError, Manifest};
+use crate::compare::findings::compare;
+use crate::compare::mapping::{MapReason, Mapping, map_folders};
+use crate::compare::result::{Comparison, Finding, Limits};
+use crate::compare::rules::NameRule;
+use crate::compare::verdict::ExitStatus;
+use crate::i18n::Lang;
+use crate::model::{FolderInfo, FolderMessages, SpecialUse};
+use crate::profile::{Profile, Side};
+use snapshot::{Snapshot, SnapshotError};
+
+#[derive(Debug, Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    #[error("{path}: cannot read: {detail}")]
+    Unreadable { path: PathBuf, detail: String },
+    #[error(
+        "no folder named {name:?} on either server; use a name from the \"Folder mapping\" table of `ikou verify`"
+    )]
+    UnknownFolder { name: String },
+    #[error(
+        "the old and the new server in the profile are the same ({server}); restore refuses to write there"
+    )]
+    SameServer { server: String },
+}
+
+impl From<crate::imap::ImapError> for VerifyError {
+    fn from(e: crate::imap::ImapError) -> Self {
+        VerifyError::Service(ServiceError::Imap(e))
+    }
+}
+
+/// Where the old side of the comparison comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OldSource {
+    /// The old server, read live.
+    Live,
+    /// A file from `ikou snapshot`.
+    Snapshot(PathBuf),
+    /// An ikou backup zip; its manifest lists every archived message.
+    Backup(PathBuf),
+}
+
+impl OldSource {
+    /// A zip (by its magic bytes) is a backup, anything else is read as a snapshot.
+    pub fn from_file(path: &Path) -> Result<Self, VerifyError> {
+        use std::io::Read;
+        let mut magic = [0u8; 4];
+        let read = std::fs::File::open(path)
+            .and_then(|mut f| f.read(&mut magic))
+            .map_err(|e| VerifyError::Unreadable {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        Ok(if read == 4 && magic[..2] == *b"PK" {
+            OldSource::Backup(path.to_path_buf())
+        } else {
+            OldSource::Snapshot(path.to_path_buf())
+        })
+    }
+}
+
+/// What the old side was read from, for the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceInfo {
+    /// `live`, `snapshot` or `backup`.
+    pub kind: &'static str,
+    /// The server the data describes.
+    pub server: String,
+    pub file: Option<String>,
+    /// When a snapshot or backup was taken (RFC 3339).
+    pub taken: Option<String>,
+}
+
+/// The old mailbox, from whichever source.
+#[derive(Debug, Clone)]
+pub struct OldMailbox {
+    pub source: SourceInfo,
+    pub folders: Vec<FolderMessages>,
+    /// The backup manifest when the source is a backup (restore reads bytes through it).
+    pub manifest: Option<Manifest>,
+}
+
+/// One line of the mapping with its reason in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MappingLine {
+    pub old: String,
+    pub new: String,
+    pub reason: MapReason,
+    pub reason_text: String,
+    /// True when the new folder does not exist yet (an override to a new name).
+    pub new_exists: bool,
+}
+
+/// The short list people look for first; every entry is also in `comparison.findings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Summary {
+    /// Missing messages whose old folder is a Sent folder: the ones users restore.
+    pub sent_missing: u64,
+    pub missing: u64,
+    pub duplicates: u64,
+    pub garbled: u64,
+    pub oversize: u64,
+    pub extras: u64,
+    pub unmapped_old: Vec<String>,
+    pub unmapped_new: Vec<String>,
+}
+
+/// Everything `ikou verify` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    /// One line: "OK: …" or the differences that matter most.
+    pub verdict: String,
+    pub status: ExitStatus,
+    pub old: SourceInfo,
+    pub new_server: String,
+    pub limits: Limits,
+    pub mapping: Vec<MappingLine>,
+    pub summary: Summary,
+    pub comparison: Comparison,
+    /// The folder mapping as the comparison used it (also for restore).
+    #[serde(skip)]
+    pub raw_mapping: Mapping,
+}
+
+impl VerifyReport {
+    /// Process exit status: 0 all matches, 1 differences.
+    pub fn exit_code(&self) -> i32 {
+        self.status.code()
+    }
+}
+
+/// The comparison limits from the profile.
+pub fn limits_of(profile: &Profile) -> Limits {
+    Limits {
+        max_message_bytes: profile.limits.max_message_bytes(),
+        junk_retention_days: u32::try_from(profile.limits.junk_retention_days).unwrap_or(u32::MAX),
+    }
+}
+
+/// Reads the old mailbox from the chosen source.
+pub async fn old_mailbox(
+    profile: &Profile,
+    account: &AccountRef,
+    source: &OldSource,
+) -> Result<OldMailbox, VerifyError> {
+    match source {
+        OldSource::Live => {
+            let mut session = open_read_session(profile, Side::Old, account).await?;
+            let result = gather::live_mailbox(&mut session).await;
+            let server = session.server().to_string();
+            session.logout().await;
+            Ok(OldMailbox {
+                source: SourceInfo {
+                    kind: "live",
+                    server,
+                    file: None,
+                    taken: None,
+                },
+                folders: result?,
+                manifest: None,
+            })
+        }
+        OldSource::Snapshot(path) => {
+            let snap = Snapshot::load(path)?;
+            Ok(OldMailbox {
+                source: SourceInfo {
+                    kind: "snapshot",
+                    server: snap.server,
+                    file: Some(path.display().to_string()),
+                    taken: Some(snap.taken),
+                },
+                folders: snap.folders,
+                manifest: None,
+            })
+        }
+        OldSource::Backup(path) => {
+            let manifest = Manifest::read_from_zip(path)?;
+            Ok(OldMailbox {
+                source: SourceInfo {
+                    kind: "backup",
+                    server: manifest.server.clone(),
+                    file: Some(path.display().to_string()),
+                    taken: Some(manifest.updated.clone()),
+                },
+                folders: gather::manifest_mailbox(&manifest),
+                manifest: Some(manifest),
+            })
+        }
+    }
+}
+
+/// Reads the new mailbox live (read-only).
+pub async fn new_mailbox(
+    profile: &Profile,
+    account: &AccountRef,
+) -> Result<(String, Vec<FolderMessages>), VerifyError> {
+    let mut session = open_read_session(profile, Side::New, account).await?;
+    let result = gather::live_mailbox(&mut session).await;
+    let server = session.server().to_string();
+    session.logout().await;
+    Ok((server, result?))
+}
+
+/// Takes a snapshot of the old server.
+pub async fn take_snapshot(
+    profile: &Profile,
+    account: &AccountRef,
+) -> Result<Snapshot, VerifyError> {
+    let old = old_mailbox(profile, account, &OldSource::Live).await?;
+    Ok(Snapshot::new(
+        &old.source.server,
+        &account.address,
+        old.folders,
+    ))
+}
+
+/// Gathers both sides (concurrently: two servers, two connections) and compares them.
+pub async fn verify(
+    profile: &Profile,
+    account: &AccountRef,
+    source: &OldSource,
+    lang: Lang,
+) -> Result<(VerifyReport, OldMailbox, Vec<FolderMessages>), VerifyError> {
+    let (old, new) = tokio::join!(
+        old_mailbox(profile, account, source),
+        new_mailbox(profile, account)
+    );
+    let old = old?;
+    let (new_server, new) = new?;
+    let report = build_report(profile, &old, &new_server, &new, lang);
+    Ok((report, old, new))
+}
+
+/// The pure part: mapping, comparison, summary and verdict.
+pub fn build_report(
+    profile: &Profile,
+    old: &OldMailbox,
+    new_server: &str,
+    new: &[FolderMessages],
+    lang: Lang,
+) -> VerifyReport {
+    let overrides: Vec<(String, String)> = profile
+        .folder_map
+        .iter()
+        .map(|(o, n)| (o.clone(), n.clone()))
+        .collect();
+    let old_infos: Vec<FolderInfo> = old.folders.iter().map(|f| f.folder.clone()).collect();
+    let new_infos: Vec<FolderInfo> = new.iter().map(|f| f.folder.clone()).collect();
+    let mapping = map_folders(&old_infos, &new_infos, &overrides);
+    let limits = limits_of(profile);
+    let comparison = compare(&old.folders, new, &mapping, &limits, Utc::now());
+    let summary = summarise(&comparison, &mapping, &old_infos);
+    let lines = mapping
+        .entries
+        .iter()
+        .map(|e| MappingLine {
+            old: e.old.clone(),
+            new: e.new.clone(),
+            reason: e.reason,
+            reason_text: e.reason.describe(lang),
+            new_exists: new_infos.iter().any(|f| f.name == e.new),
+        })
+        .collect();
+    VerifyReport {
+        verdict: comparison.verdict(lang),
+        status: comparison.exit_status(),
+        old: old.source.clone(),
+        new_server: new_server.to_string(),
+        limits,
+        mapping: lines,
+        summary,
+        comparison,
+        raw_mapping: mapping,
+    }
+}
+
+/// True when the finding's old folder is a Sent folder (by its attribute or by the rule that
+/// mapped it): the items the seed briefing asks users to carry over themselves.
+pub fn is_sent_finding(finding: &Finding, mapping: &Mapping, old: &[FolderInfo]) -> bool {
+    let Some(name) = finding.old_folder.as_deref() else {
+        return false;
+    };
+    let by_attribute = old
+        .iter()
+        .any(|f| f.name == name && f.special_use == Some(SpecialUse::Sent));
+    let by_rule = mapping.new_for(name).is_some_and(|e| {
+        matches!(
+            e.reason,
+            MapReason::SpecialUse(SpecialUse::Sent) | MapReason::NameRule(NameRule::Sent)
+        )
+    });
+    by_attribute || by_rule
+}
+
+fn summarise(comparison: &Comparison, mapping: &Mapping, old: &[FolderInfo]) -> Summary {
+    let t = &comparison.totals;
+    Summary {
+        sent_missing: comparison
+            .of_kind("missing")
+            .filter(|f| is_sent_finding(f, mapping, old))
+            .count() as u64,
+        missing: t.missing,
+        duplicates: t.duplicates,
+        garbled: t.garbled,
+        oversize: t.oversize,
+        extras: t.extras,
+        unmapped_old: mapping.unmapped_old.clone(),
+        unmapped_new: mapping.unmapped_new.clone(),
+    }
+}

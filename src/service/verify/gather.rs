@@ -1,0 +1,111 @@
+//! # One mailbox as plain data, from wherever it can still be read
+//!
+//! The comparison works on `Vec<FolderMessages>`. This module produces it from a live server
+//! (read-only: LIST, EXAMINE, `UID FETCH 1:* (… BODY.PEEK[HEADER.FIELDS (…)])`), or from a
+//! backup's manifest once the old server is switched off. Snapshots are in `snapshot`.
+
+use crate::archive::Manifest;
+use crate::imap::{FetchedMeta, ReadSession};
+use crate::mail::envelope::Envelope;
+use crate::model::{FolderInfo, FolderMessages, MessageInfo};
+
+use super::super::ServiceError;
+
+/// The header fields the identity and the findings need; nothing else is fetched.
+pub const HEADER_FIELDS: [&str; 5] = ["MESSAGE-ID", "DATE", "FROM", "TO", "SUBJECT"];
+
+/// Every selectable folder with the metadata of every message. `\Noselect` containers are
+/// kept (without messages) so the mapping sees the whole tree.
+pub async fn live_mailbox(session: &mut ReadSession) -> Result<Vec<FolderMessages>, ServiceError> {
+    let listed = session.list_folders().await?;
+    let mut folders = Vec::with_capacity(listed.len());
+    for entry in listed {
+        let mut info = FolderInfo {
+            name: entry.name,
+            raw_name: entry.raw_name,
+            delimiter: entry.delimiter,
+            special_use: entry.special_use,
+            selectable: entry.selectable,
+            messages: 0,
+            unseen: None,
+            uid_next: None,
+            uid_validity: None,
+            size: 0,
+        };
+        let mut messages = Vec::new();
+        if info.selectable {
+            let status = session.examine(&info.raw_name).await?;
+            info.messages = status.messages;
+            info.uid_next = status.uid_next;
+            info.uid_validity = status.uid_validity;
+            if status.messages > 0 {
+                // One pipelined UID FETCH for the whole folder: the server streams the
+                // replies back to back, which is as fast as batching gets over one connection.
+                let metas = session.fetch_meta("1:*", &HEADER_FIELDS).await?;
+                messages = metas.into_iter().map(message_info).collect();
+            }
+            info.size = messages.iter().map(|m: &MessageInfo| m.size).sum();
+        }
+        folders.push(FolderMessages {
+            folder: info,
+            messages,
+        });
+    }
+    Ok(folders)
+}
+
+/// Envelope fields from the fetched header block, the rest from the FETCH items.
+pub fn message_info(meta: FetchedMeta) -> MessageInfo {
+    let mut info = MessageInfo {
+        uid: meta.uid,
+        size: meta.size,
+        internal_date: meta.internal_date,
+        flags: meta.flags,
+        ..MessageInfo::default()
+    };
+    if let Some(header) = meta.header {
+        Envelope::parse(&header).apply_to(&mut info);
+    }
+    info
+}
+
+/// The mailbox a backup describes: its folders and, per folder, the archived messages with
+/// the envelope recorded at backup time. Folders keep the manifest's order.
+pub fn manifest_mailbox(manifest: &Manifest) -> Vec<FolderMessages> {
+    manifest
+        .folders
+        .iter()
+        .map(|record| {
+            let messages: Vec<MessageInfo> = manifest
+                .messages
+                .iter()
+                .filter(|m| m.folder == record.name)
+                .map(|m| MessageInfo {
+                    uid: m.uid.unwrap_or(0),
+                    size: m.size,
+                    internal_date: m.internal_date.clone(),
+                    flags: m.flags.clone(),
+                    message_id: m.message_id.clone(),
+                    date: m.date.clone(),
+                    from: m.from.clone(),
+                    to: m.to.clone(),
+                    subject_raw: None,
+                    subject: m.subject.clone(),
+                })
+                .collect();
+            let folder = FolderInfo {
+                name: record.name.clone(),
+                raw_name: record.raw_name.clone(),
+                delimiter: record.delimiter,
+                special_use: record.special_use,
+                selectable: true,
+                messages: u32::try_from(messages.len()).unwrap_or(u32::MAX),
+                unseen: None,
+                uid_next: None,
+                uid_validity: record.uid_validity,
+                size: messages.iter().map(|m| m.size).sum(),
+            };
+            FolderMessages { folder, messages }
+        })
+        .collect()
+}

@@ -1,0 +1,426 @@
+//! # Restore: put messages that are missing on the new server back there
+//!
+//! Runs the verification, picks the *missing* findings (by default those from Sent folders,
+//! or those of the folders named with `--folder`), and plans one APPEND per message into the
+//! mapped new folder. Without `apply` that plan is the result. With `apply` every message's
+//! bytes come from the old server (`BODY.PEEK[]`, read-only session) or from the backup zip,
+//! and go to the NEW server only, through [`WriteSession`], with the original flags and
+//! INTERNALDATE.
+//!
+//! Idempotent: right before appending into a folder, its messages' identities are read again
+//! and a message whose key (Message-ID, else fingerprint) is already there is skipped; so a
+//! second run appends nothing. Nothing is ever deleted or changed, on either server.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use futures::StreamExt;
+use serde::Serialize;
+
+use super::gather::HEADER_FIELDS;
+use super::{OldMailbox, OldSource, VerifyError, VerifyReport, is_sent_finding, verify};
+use crate::archive::ArchiveReader;
+use crate::compare::identity::Identity;
+use crate::compare::result::Finding;
+use crate::i18n::Lang;
+use crate::imap::{self, WriteSession};
+use crate::mail::envelope::Envelope;
+use crate::model::{FolderInfo, FolderMessages, MessageInfo};
+use crate::profile::{Profile, Side};
+use crate::service::{AccountRef, ServiceError, imap_options, open_read_session};
+
+/// What to restore and whether to do it.
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOptions {
+    /// Old or new folder names to restore from; empty: the Sent folders.
+    pub folders: Vec<String>,
+    /// Take the bytes from this backup (and its manifest as the old side).
+    pub from_backup: Option<PathBuf>,
+    /// Append for real; otherwise only plan.
+    pub apply: bool,
+}
+
+/// One message to put back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanItem {
+    pub old_folder: String,
+    pub new_folder: String,
+    pub uid: u32,
+    pub size: u64,
+    pub date: Option<String>,
+    pub from: Option<String>,
+    pub subject: Option<String>,
+    /// Identity key (`mid:…` / `fp:…`) used for the presence check.
+    pub key: String,
+    pub flags: Vec<String>,
+    pub internal_date: Option<String>,
+}
+
+/// What happened to one planned item when applying.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemOutcome {
+    Appended,
+    /// Found on the new server right before appending (a rerun, or someone else restored it).
+    AlreadyPresent,
+    /// Larger than the new server's limit: reported, not sent.
+    TooLarge,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemResult {
+    #[serde(flatten)]
+    pub item: PlanItem,
+    pub outcome: ItemOutcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The result of `ikou restore`, planned or applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreReport {
+    /// `live` (bytes from the old server) or `backup`.
+    pub source: &'static str,
+    pub new_server: String,
+    pub applied: bool,
+    /// Messages that would be (or were attempted to be) appended.
+    pub plan: Vec<PlanItem>,
+    pub plan_bytes: u64,
+    /// Missing but above the size limit: never sent.
+    pub oversize: Vec<PlanItem>,
+    /// New folders that do not exist yet (created when applying).
+    pub folders_to_create: Vec<String>,
+    /// Filled when applied.
+    pub results: Vec<ItemResult>,
+    pub appended: u64,
+    pub already_present: u64,
+    pub failed: u64,
+    /// The verification the plan was made from.
+    #[serde(skip)]
+    pub verification: Option<VerifyReport>,
+}
+
+/// Plans and, with `options.apply`, performs the restore.
+pub async fn restore(
+    profile: &Profile,
+    account: &AccountRef,
+    options: &RestoreOptions,
+    lang: Lang,
+) -> Result<RestoreReport, VerifyError> {
+    if options.apply {
+        refuse_same_server(profile)?;
+    }
+    let source = match &options.from_backup {
+        Some(path) => OldSource::Backup(path.clone()),
+        None => OldSource::Live,
+    };
+    let (report, old, new) = verify(profile, account, &source, lang).await?;
+    let old_infos: Vec<FolderInfo> = old.folders.iter().map(|f| f.folder.clone()).collect();
+    if let Some(unknown) = options.folders.iter().find(|want| {
+        !old_infos.iter().any(|f| f.name == **want) && !new.iter().any(|f| f.folder.name == **want)
+    }) {
+        return Err(VerifyError::UnknownFolder {
+            name: unknown.clone(),
+        });
+    }
+    let selected = |f: &&Finding| {
+        if options.folders.is_empty() {
+            is_sent_finding(f, &report.raw_mapping, &old_infos)
+        } else {
+            options.folders.iter().any(|want| {
+                f.old_folder.as_deref() == Some(want) || f.new_folder.as_deref() == Some(want)
+            })
+        }
+    };
+    let plan: Vec<PlanItem> = report
+        .comparison
+        .of_kind("missing")
+        .filter(selected)
+        .filter_map(|f| plan_item(f, &old))
+        .collect();
+    let oversize: Vec<PlanItem> = report
+        .comparison
+        .of_kind("oversize")
+        .filter(selected)
+        .filter_map(|f| plan_item(f, &old))
+        .collect();
+    let mut folders_to_create: Vec<String> = Vec::new();
+    for item in &plan {
+        if !new.iter().any(|f| f.folder.name == item.new_folder)
+            && !folders_to_create.contains(&item.new_folder)
+        {
+            folders_to_create.push(item.new_folder.clone());
+        }
+    }
+    let mut result = RestoreReport {
+        source: if options.from_backup.is_some() {
+            "backup"
+        } else {
+            "live"
+        },
+        new_server: report.new_server.clone(),
+        applied: options.apply,
+        plan_bytes: plan.iter().map(|i| i.size).sum(),
+        plan,
+        oversize,
+        folders_to_create,
+        results: Vec::new(),
+        appended: 0,
+        already_present: 0,
+        failed: 0,
+        verification: None,
+    };
+    if options.apply && !result.plan.is_empty() {
+        let max = report.limits.max_message_bytes;
+        result.results = apply_plan(
+            profile,
+            account,
+            &result.plan,
+            &old,
+            &new,
+            options.from_backup.as_deref(),
+            max,
+        )
+        .await?;
+        let count =
+            |o: ItemOutcome| result.results.iter().filter(|r| r.outcome == o).count() as u64;
+        result.appended = count(ItemOutcome::Appended);
+        result.already_present = count(ItemOutcome::AlreadyPresent);
+        result.failed = count(ItemOutcome::Failed) + count(ItemOutcome::TooLarge);
+    }
+    result.verification = Some(report);
+    Ok(result)
+}
+
+/// The profile must not point "new" at the old server: restore would then write there.
+fn refuse_same_server(profile: &Profile) -> Result<(), VerifyError> {
+    let old = imap_options(profile, Side::Old)?.endpoint;
+    let new = imap_options(profile, Side::New)?.endpoint;
+    if old.host.eq_ignore_ascii_case(&new.host) && old.port == new.port {
+        return Err(VerifyError::SameServer {
+            server: new.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn plan_item(finding: &Finding, old: &OldMailbox) -> Option<PlanItem> {
+    let message = finding.message.as_ref()?;
+    let old_folder = finding.old_folder.clone()?;
+    let new_folder = finding.new_folder.clone()?;
+    let info = old
+        .folders
+        .iter()
+        .find(|f| f.folder.name == old_folder)?
+        .messages
+        .iter()
+        .find(|m| m.uid == message.uid)?;
+    Some(PlanItem {
+        old_folder,
+        new_folder,
+        uid: message.uid,
+        size: message.size,
+        date: message.date.clone(),
+        from: message.from.clone(),
+        subject: message.subject.clone(),
+        key: message.key.clone(),
+        flags: info.flags.clone(),
+        internal_date: info.internal_date.clone(),
+    })
+}
+
+/// Opens a session that may write — always to the NEW server; there is no way to ask for
+/// the old one.
+pub async fn open_write_session(
+    profile: &Profile,
+    account: &AccountRef,
+) -> Result<WriteSession, ServiceError> {
+    let options = imap_options(profile, Side::New)?;
+    // Exchange Online: ikou's own OAuth2 token, as for reading.
+    let credentials = if crate::oauth::manages_token(profile, Side::New) {
+        crate::service::signin::oauth_credentials(profile, Side::New, account).await?
+    } else {
+        crate::profile::resolve_credentials(
+            profile,
+            Side::New,
+            &account.address,
+            account.interactive,
+        )?
+    };
+    tracing::info!(server = %options.endpoint, "connecting for restore");
+    Ok(imap::connect_for_writing(&options, &credentials).await?)
+}
+
+/// Where the bytes come from.
+enum Bytes {
+    Live(crate::imap::ReadSession),
+    Backup(Box<ArchiveReader>),
+}
+
+/// Carries out a plan: bytes from the backup when given, else from the old server (read-only),
+/// appended to the new server after re-checking presence. `old` and `new` are the mailboxes
+/// the plan was made from (old: raw folder names and the backup manifest; new: raw names).
+pub async fn apply_plan(
+    profile: &Profile,
+    account: &AccountRef,
+    plan: &[PlanItem],
+    old: &OldMailbox,
+    new: &[FolderMessages],
+    from_backup: Option<&std::path::Path>,
+    max_bytes: u64,
+) -> Result<Vec<ItemResult>, VerifyError> {
+    refuse_same_server(profile)?;
+    let mut source = match from_backup {
+        Some(path) => Bytes::Backup(Box::new(ArchiveReader::open(path)?)),
+        None => Bytes::Live(open_read_session(profile, Side::Old, account).await?),
+    };
+    let mut writer = open_write_session(profile, account).await?;
+    let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
+    writer.logout().await;
+    if let Bytes::Live(session) = source {
+        session.logout().await;
+    }
+    outcome
+}
+
+async fn apply_with(
+    source: &mut Bytes,
+    writer: &mut WriteSession,
+    plan: &[PlanItem],
+    old: &OldMailbox,
+    new: &[FolderMessages],
+    max_bytes: u64,
+) -> Result<Vec<ItemResult>, VerifyError> {
+    let mut results = Vec::with_capacity(plan.len());
+    let existing = writer.folder_names().await?;
+    let mut targets: Vec<&str> = Vec::new();
+    for item in plan {
+        if !targets.contains(&item.new_folder.as_str()) {
+            targets.push(&item.new_folder);
+        }
+    }
+    for target in targets {
+        let raw_target = match existing.iter().find(|f| f.name == target) {
+            Some(f) => f.raw_name.clone(),
+            None => match new.iter().find(|f| f.folder.name == target) {
+                Some(f) => f.folder.raw_name.clone(),
+                None => writer.create_folder(target).await?,
+            },
+        };
+        // Presence re-checked now, not taken from the verification: another run (or the
+        // IT centre's copy) may have put the message there in the meantime.
+        let mut present: HashSet<String> = writer
+            .folder_headers(&raw_target, &HEADER_FIELDS)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let mut info = MessageInfo::default();
+                Envelope::parse(&m.header).apply_to(&mut info);
+                Identity::of(&info).key()
+            })
+            .collect();
+        for item in plan.iter().filter(|i| i.new_folder == target) {
+            let mut result = ItemResult {
+                item: item.clone(),
+                outcome: ItemOutcome::Appended,
+                error: None,
+            };
+            if present.contains(&item.key) {
+                result.outcome = ItemOutcome::AlreadyPresent;
+                results.push(result);
+                continue;
+            }
+            let bytes = match read_bytes(source, item, old).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    result.outcome = ItemOutcome::Failed;
+                    result.error = Some(e.to_string());
+                    results.push(result);
+                    continue;
+                }
+            };
+            if bytes.len() as u64 > max_bytes {
+                result.outcome = ItemOutcome::TooLarge;
+                results.push(result);
+                continue;
+            }
+            match writer
+                .append(
+                    &raw_target,
+                    &bytes,
+                    &item.flags,
+                    item.internal_date.as_deref(),
+                )
+                .await
+            {
+                Ok(()) => {
+                    tracing::info!(folder = %target, uid = item.uid, "appended");
+                    present.insert(item.key.clone());
+                }
+                Err(e) => {
+                    result.outcome = ItemOutcome::Failed;
+                    result.error = Some(e.to_string());
+                }
+            }
+            results.push(result);
+        }
+    }
+    Ok(results)
+}
+
+async fn read_bytes(
+    source: &mut Bytes,
+    item: &PlanItem,
+    old: &OldMailbox,
+) -> Result<Vec<u8>, VerifyError> {
+    match source {
+        Bytes::Backup(reader) => {
+            let record = old
+                .manifest
+                .as_ref()
+                .and_then(|m| {
+                    m.messages
+                        .iter()
+                        .find(|r| r.folder == item.old_folder && r.uid == Some(item.uid))
+                })
+                .cloned()
+                .ok_or_else(|| VerifyError::Unreadable {
+                    path: reader.path().to_path_buf(),
+                    detail: format!(
+                        "the manifest lists no UID {} in {}",
+                        item.uid, item.old_folder
+                    ),
+                })?;
+            Ok(reader.read_message(&record)?)
+        }
+        Bytes::Live(session) => {
+            let raw = old
+                .folders
+                .iter()
+                .find(|f| f.folder.name == item.old_folder)
+                .map(|f| f.folder.raw_name.clone())
+                .unwrap_or_else(|| item.old_folder.clone());
+            session.examine(&raw).await?;
+            let server = session.server().to_string();
+            let mut stream = session.fetch_bodies(&item.uid.to_string()).await?;
+            let mut found = None;
+            while let Some(body) = stream.next().await {
+                let body = body?;
+                if body.meta.uid == item.uid {
+                    found = Some(body.bytes);
+                }
+            }
+            found.ok_or_else(|| {
+                VerifyError::from(crate::imap::ImapError::Protocol {
+                    server,
+                    command: "FETCH".into(),
+                    detail: format!(
+                        "UID {} of {} is no longer on the old server",
+                        item.uid, item.old_folder
+                    ),
+                })
+            })
+        }
+    }
+}

@@ -1,0 +1,636 @@
+//! `ikou verify`, `ikou snapshot` and `ikou restore` against the migration scenario: a legacy
+//! Dovecot and an Exchange-like Dovecot holding a central copy with known differences
+//! (`Migration::expected`). Real servers, the real binary; the old server must not change.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::{ikou, path_str, server_state};
+use futures::StreamExt;
+use ikou::archive::{ArchiveUpdate, MessageKey, SourceKind, UpdateOptions};
+use ikou::i18n::Lang;
+use ikou::profile::{Profile, Side};
+use ikou::service::verify::restore::{ItemOutcome, RestoreOptions, apply_plan, restore};
+use ikou::service::verify::{OldSource, verify};
+use ikou::service::{AccountRef, open_read_session};
+use ikou_testbed::Dovecot;
+use ikou_testbed::scenario::{Expected, Migration};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+fn start(seed: u64) -> Migration {
+    Migration::start(seed).unwrap_or_else(|e| {
+        panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
+    })
+}
+
+/// Old = the legacy server, new = the Exchange-like one; limit as Exchange Online (35 MB).
+fn profile(m: &Migration, dir: &Path) -> PathBuf {
+    let text = format!(
+        r#"[account]
+address = "{user}@example-univ.test"
+
+[old]
+host = "{oh}"
+username = "{user}"
+imap = {{ port = {op}, security = "tls" }}
+ca_file = "{oca}"
+password_command = "echo {pw}"
+
+[new]
+host = "{nh}"
+username = "{user}"
+imap = {{ port = {np}, security = "tls" }}
+ca_file = "{nca}"
+password_command = "echo {pw}"
+
+[limits]
+max_message_mb = 35
+"#,
+        user = m.user,
+        pw = m.password,
+        oh = m.old.host(),
+        op = m.old.imaps_port(),
+        oca = m.old.ca_file().display(),
+        nh = m.new.host(),
+        np = m.new.imaps_port(),
+        nca = m.new.ca_file().display(),
+    );
+    let path = dir.join("migration.toml");
+    std::fs::write(&path, text).expect("write profile");
+    path
+}
+
+/// Like `common::server_state`, for the legacy namespace where `*` matches nothing.
+fn old_state(server: &Dovecot) -> String {
+    let status = server
+        .doveadm(&[
+            "mailbox",
+            "status",
+            "-u",
+            common::USER,
+            "messages uidnext uidvalidity unseen highestmodseq",
+            "INBOX",
+            "INBOX.*",
+        ])
+        .expect("doveadm mailbox status");
+    let flags = server
+        .doveadm(&["fetch", "-u", common::USER, "mailbox uid flags", "all"])
+        .expect("doveadm fetch flags");
+    format!("{status}\n---\n{flags}")
+}
+
+/// Runs ikou and parses its JSON, whatever the exit code; returns both.
+fn run_json(args: &[&str]) -> (i32, Value) {
+    let out = ikou(args);
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "ikou {args:?} failed ({code}): {}",
+        common::stderr(&out)
+    );
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            common::stderr(&out)
+        )
+    });
+    (code, value)
+}
+
+/// The comparison without Junk ages, which count days from "now" and may tick over between runs.
+fn without_ages(comparison: &Value) -> Value {
+    let mut c = comparison.clone();
+    if let Some(findings) = c["findings"].as_array_mut() {
+        for f in findings {
+            if let Some(map) = f.as_object_mut() {
+                map.remove("age_days");
+            }
+        }
+    }
+    c
+}
+
+fn bare_id(id: &str) -> String {
+    id.trim_matches(|c| c == '<' || c == '>').to_string()
+}
+
+fn findings<'a>(report: &'a Value, kind: &str) -> Vec<&'a Value> {
+    report["comparison"]["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .filter(|f| f["kind"] == kind)
+        .collect()
+}
+
+fn message_ids(found: &[&Value]) -> BTreeSet<String> {
+    found
+        .iter()
+        .map(|f| {
+            f["message"]["message_id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("finding without Message-ID: {f}"))
+                .to_string()
+        })
+        .collect()
+}
+
+fn ids_of(refs: &[ikou_testbed::scenario::MessageRef]) -> BTreeSet<String> {
+    refs.iter()
+        .map(|r| bare_id(r.message_id.as_deref().expect("scenario message has an id")))
+        .collect()
+}
+
+/// The report must name exactly the differences the scenario injected, and nothing else.
+fn assert_expected_findings(report: &Value, e: &Expected, legacy_name: impl Fn(&str) -> String) {
+    let missing = findings(report, "missing");
+    assert_eq!(message_ids(&missing), ids_of(&e.missing_on_new), "missing");
+    assert_eq!(missing.len(), 3);
+    for f in &missing {
+        assert_eq!(f["old_folder"], legacy_name("Sent").as_str(), "{f}");
+        assert_eq!(f["new_folder"], "Sent Items", "{f}");
+    }
+    assert_eq!(report["summary"]["sent_missing"], 3);
+
+    let oversize = findings(report, "oversize");
+    assert_eq!(message_ids(&oversize), ids_of(&e.oversize), "oversize");
+    assert_eq!(
+        oversize[0]["limit"].as_u64(),
+        Some(e.size_limit_bytes),
+        "limit from the profile"
+    );
+
+    let duplicates = findings(report, "duplicate");
+    assert_eq!(duplicates.len(), 4, "one finding per extra copy");
+    assert_eq!(message_ids(&duplicates), ids_of(&e.pop_duplicates));
+
+    let garbled = findings(report, "garbled");
+    assert_eq!(garbled.len(), 5);
+    let want: BTreeSet<String> = e
+        .garbled_subjects
+        .iter()
+        .map(|g| bare_id(&g.message_id))
+        .collect();
+    assert_eq!(message_ids(&garbled), want, "garbled");
+    for f in &garbled {
+        assert_eq!(f["severity"], "problem", "{f}");
+    }
+
+    let unmapped: Vec<(String, u64)> = findings(report, "unmapped_old")
+        .iter()
+        .map(|f| {
+            (
+                f["old_folder"].as_str().expect("name").to_string(),
+                f["messages"].as_u64().expect("count"),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64)> = e
+        .unmapped_folders
+        .iter()
+        .map(|u| (legacy_name(&u.name), u.messages))
+        .collect();
+    assert_eq!(unmapped, want, "unmapped old folders");
+
+    let extras = findings(report, "extra");
+    assert_eq!(message_ids(&extras), ids_of(&e.extra_on_new), "extras");
+    let unmapped_new: BTreeSet<&str> = findings(report, "unmapped_new")
+        .iter()
+        .filter_map(|f| f["new_folder"].as_str())
+        .collect();
+    let want: BTreeSet<&str> = e.new_only_folders.iter().map(String::as_str).collect();
+    assert_eq!(unmapped_new, want);
+
+    // No false positives: every problem is one of the injected kinds, counted above, and
+    // messages without Message-ID (copied unchanged) appear in no finding.
+    let problems: Vec<&Value> = report["comparison"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "problem")
+        .collect();
+    assert_eq!(problems.len(), 3 + 1 + 4 + 5 + 1, "problems: {problems:#?}");
+    assert!(!e.without_message_id.is_empty());
+    for f in report["comparison"]["findings"]
+        .as_array()
+        .expect("findings")
+    {
+        let key = f["message"]["key"].as_str().unwrap_or("");
+        assert!(
+            !key.starts_with("fp:"),
+            "message without Message-ID reported: {f}"
+        );
+    }
+
+    // Per-folder counts, old against new.
+    let folders = report["comparison"]["folders"].as_array().expect("folders");
+    let sent = folders
+        .iter()
+        .find(|f| f["new_folder"] == "Sent Items")
+        .expect("Sent Items group");
+    assert_eq!(
+        sent["old_count"].as_u64(),
+        Some(e.old_counts["Sent"] + e.old_counts["送信済みトレイ"])
+    );
+    assert_eq!(sent["new_count"].as_u64(), Some(e.new_counts["Sent Items"]));
+    assert_eq!(sent["difference"], -3);
+    assert_eq!(sent["status"], "differs");
+    let inbox = folders
+        .iter()
+        .find(|f| f["new_folder"] == "INBOX")
+        .expect("INBOX group");
+    assert_eq!(inbox["new_count"].as_u64(), Some(e.new_counts["INBOX"]));
+    for f in folders {
+        let name = f["new_folder"].as_str().expect("name");
+        if name != "INBOX" && name != "Sent Items" {
+            assert_eq!(f["status"], "match", "{f}");
+        }
+    }
+    assert_eq!(report["status"], "differences");
+}
+
+/// A backup of the old server written with the archive module, the way `ikou backup` does:
+/// every selectable folder, every message by UID with its bytes from `BODY.PEEK[]`.
+fn backup_old_server(profile_path: &Path, address: &str, zip: &Path) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let profile = Profile::load(profile_path).expect("profile");
+        let account = AccountRef {
+            address: address.to_string(),
+            interactive: false,
+        };
+        let mut session = open_read_session(&profile, Side::Old, &account)
+            .await
+            .expect("old session");
+        let folders = ikou::service::verify::gather::live_mailbox(&mut session)
+            .await
+            .expect("old mailbox");
+        let options = UpdateOptions::new(session.server(), address, SourceKind::Imap);
+        let (mut update, prior) = ArchiveUpdate::open(zip, options).expect("open archive");
+        assert!(prior.is_none(), "fresh backup");
+        for folder in folders.iter().filter(|f| f.folder.selectable) {
+            update.folder(&folder.folder).expect("folder");
+            if folder.messages.is_empty() {
+                continue;
+            }
+            session
+                .examine(&folder.folder.raw_name)
+                .await
+                .expect("examine");
+            let mut bodies = session.fetch_bodies("1:*").await.expect("fetch");
+            while let Some(body) = bodies.next().await {
+                let body = body.expect("body");
+                let info = folder
+                    .messages
+                    .iter()
+                    .find(|m| m.uid == body.meta.uid)
+                    .expect("listed message");
+                update
+                    .add(
+                        &folder.folder.name,
+                        MessageKey::Uid(info.uid),
+                        info,
+                        body.bytes,
+                    )
+                    .expect("add");
+            }
+        }
+        update.commit().expect("commit");
+        session.logout().await;
+    });
+}
+
+/// Bytes, flags and INTERNALDATE of every message of one folder, read-only.
+fn folder_bodies(
+    profile_path: &Path,
+    address: &str,
+    side: Side,
+    raw_folder: &str,
+) -> Vec<(String, Vec<String>, Option<String>)> {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let profile = Profile::load(profile_path).expect("profile");
+        let account = AccountRef {
+            address: address.to_string(),
+            interactive: false,
+        };
+        let mut session = open_read_session(&profile, side, &account)
+            .await
+            .expect("session");
+        session.examine(raw_folder).await.expect("examine");
+        let mut out = Vec::new();
+        {
+            let mut bodies = session.fetch_bodies("1:*").await.expect("fetch");
+            while let Some(body) = bodies.next().await {
+                let body = body.expect("body");
+                let mut flags = body.meta.flags.clone();
+                flags.sort();
+                out.push((
+                    hex::encode(Sha256::digest(&body.bytes)),
+                    flags,
+                    body.meta.internal_date.clone(),
+                ));
+            }
+        }
+        session.logout().await;
+        out
+    })
+}
+
+/// The restored copies are byte-identical to the old ones and keep flags and INTERNALDATE.
+fn assert_restored(profile: &Path, address: &str, m: &Migration) {
+    let old = folder_bodies(profile, address, Side::Old, "INBOX.Sent");
+    let new = folder_bodies(profile, address, Side::New, "Sent Items");
+    for missing in &m.expected.missing_on_new {
+        let on_old = old
+            .iter()
+            .find(|(sha, _, _)| *sha == missing.sha256)
+            .expect("missing message is on old");
+        let copies: Vec<_> = new
+            .iter()
+            .filter(|(sha, _, _)| *sha == missing.sha256)
+            .collect();
+        assert_eq!(copies.len(), 1, "exactly one byte-identical copy on new");
+        assert_eq!(copies[0].1, on_old.1, "flags kept");
+        let old_time = on_old
+            .2
+            .as_deref()
+            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok());
+        let new_time = copies[0]
+            .2
+            .as_deref()
+            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok());
+        assert!(
+            old_time.is_some() && old_time == new_time,
+            "INTERNALDATE kept"
+        );
+        assert_eq!(new_time.map(|t| t.timestamp()), Some(missing.internal_date));
+    }
+}
+
+#[test]
+fn verify_live_snapshot_and_backup_report_exactly_the_injected_differences() {
+    let m = start(11);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = profile(&m, dir.path());
+    let p = path_str(&profile);
+    let address = format!("{}@example-univ.test", m.user);
+    let old_before = old_state(&m.old);
+    let new_before = server_state(&m.new);
+    let legacy = |name: &str| m.old.server_mailbox_name(name);
+
+    let (code, live) = run_json(&["verify", "-p", p, "--json"]);
+    assert_eq!(code, 1, "differences give exit code 1");
+    assert_expected_findings(&live, &m.expected, legacy);
+    let verdict = live["verdict"].as_str().expect("verdict");
+    assert!(verdict.contains("3 missing from INBOX.Sent"), "{verdict}");
+
+    // The table for people, and the CSV for the helpdesk.
+    let csv = dir.path().join("findings.csv");
+    let out = ikou(&["verify", "-p", p, "--lang", "ja", "--csv", path_str(&csv)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("「INBOX.Sent」の 3 通が新サーバにありません"),
+        "{text}"
+    );
+    assert!(
+        text.contains("フォルダの対応") && text.contains("Sent Items"),
+        "{text}"
+    );
+    let csv_text = std::fs::read_to_string(&csv).expect("csv written");
+    assert_eq!(
+        csv_text
+            .lines()
+            .filter(|l| l.starts_with("missing,"))
+            .count(),
+        3
+    );
+    assert_eq!(
+        csv_text
+            .lines()
+            .filter(|l| l.starts_with("duplicate,"))
+            .count(),
+        4
+    );
+
+    // Snapshot, then verify from it: the same findings and counts.
+    let snap = dir.path().join("old.json");
+    let (code, saved) = run_json(&["snapshot", "-p", p, "-o", path_str(&snap), "--json"]);
+    assert_eq!(code, 0);
+    let old_total: u64 = m.expected.old_counts.values().sum();
+    assert_eq!(saved["messages"].as_u64(), Some(old_total));
+    let snap_text = std::fs::read_to_string(&snap).expect("snapshot");
+    assert!(snap_text.contains("\"kind\": \"ikou-snapshot\""));
+    assert!(
+        !snap_text.contains("Content-Type"),
+        "no message bodies in a snapshot"
+    );
+    let (code, from_snap) = run_json(&["verify", "-p", p, "--old-from", path_str(&snap), "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        without_ages(&from_snap["comparison"]),
+        without_ages(&live["comparison"])
+    );
+    assert_eq!(from_snap["old"]["kind"], "snapshot");
+
+    // A file that is not a snapshot is an error (exit 2) that says what to do.
+    let bogus = dir.path().join("bogus.json");
+    std::fs::write(&bogus, "{\"format\": 1}").expect("write");
+    let out = ikou(&["verify", "-p", p, "--old-from", path_str(&bogus), "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("ikou snapshot"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(out.stdout.is_empty(), "no partial JSON on error");
+
+    // A backup zip, then verify from its manifest: the same findings and counts.
+    let zip = dir.path().join("backup.zip");
+    backup_old_server(&profile, &address, &zip);
+    let (code, from_zip) = run_json(&["verify", "-p", p, "--old-from", path_str(&zip), "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(from_zip["old"]["kind"], "backup");
+    assert_expected_findings(&from_zip, &m.expected, legacy);
+    assert_eq!(
+        from_zip["comparison"]["folders"],
+        live["comparison"]["folders"]
+    );
+    assert_eq!(
+        from_zip["comparison"]["totals"],
+        live["comparison"]["totals"]
+    );
+
+    // Verifying never changes either server.
+    assert_eq!(old_state(&m.old), old_before, "old server unchanged");
+    assert_eq!(
+        server_state(&m.new),
+        new_before,
+        "new server unchanged by verify"
+    );
+
+    // Restore from the backup (the old server could be gone): plan, apply, apply again.
+    let (_, plan) = run_json(&[
+        "restore",
+        "-p",
+        p,
+        "--from-backup",
+        path_str(&zip),
+        "--json",
+    ]);
+    assert_eq!(plan["applied"], false);
+    assert_eq!(plan["source"], "backup");
+    assert_eq!(plan["plan"].as_array().map(Vec::len), Some(3));
+    assert_eq!(server_state(&m.new), new_before, "a plan changes nothing");
+    let (code, done) = run_json(&[
+        "restore",
+        "-p",
+        p,
+        "--from-backup",
+        path_str(&zip),
+        "--apply",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{done}");
+    assert_eq!(done["appended"], 3, "{done}");
+    assert_restored(&profile, &address, &m);
+    let (_, again) = run_json(&[
+        "restore",
+        "-p",
+        p,
+        "--from-backup",
+        path_str(&zip),
+        "--apply",
+        "--json",
+    ]);
+    assert_eq!(
+        again["appended"], 0,
+        "a second run appends nothing: {again}"
+    );
+    assert_eq!(
+        old_state(&m.old),
+        old_before,
+        "old server unchanged by restore"
+    );
+}
+
+#[test]
+fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() {
+    let m = start(12);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = profile(&m, dir.path());
+    let p = path_str(&profile);
+    let address = format!("{}@example-univ.test", m.user);
+    let old_before = old_state(&m.old);
+    let new_before = server_state(&m.new);
+
+    // Dry run: the plan names exactly the three Sent items, and nothing changes.
+    let (code, plan) = run_json(&["restore", "-p", p, "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(plan["applied"], false);
+    let planned: BTreeSet<String> = plan["plan"]
+        .as_array()
+        .expect("plan")
+        .iter()
+        .map(|i| {
+            i["key"]
+                .as_str()
+                .expect("key")
+                .trim_start_matches("mid:")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(planned, ids_of(&m.expected.missing_on_new));
+    let size: u64 = m.expected.missing_on_new.iter().map(|r| r.size).sum();
+    assert_eq!(plan["plan_bytes"].as_u64(), Some(size));
+    let text =
+        String::from_utf8_lossy(&ikou(&["restore", "-p", p, "--lang", "en"]).stdout).into_owned();
+    assert!(
+        text.contains("Restore 3 messages") && text.contains("--apply"),
+        "{text}"
+    );
+    assert_eq!(server_state(&m.new), new_before, "dry run changes nothing");
+
+    // Oversize items asked for explicitly are reported and never sent.
+    let (_, inbox_plan) = run_json(&["restore", "-p", p, "--folder", "INBOX", "--json"]);
+    assert_eq!(inbox_plan["plan"].as_array().map(Vec::len), Some(0));
+    assert_eq!(inbox_plan["oversize"].as_array().map(Vec::len), Some(1));
+    let out = ikou(&["restore", "-p", p, "--folder", "Nowhere", "--apply"]);
+    assert_eq!(out.status.code(), Some(2), "an unknown folder is an error");
+    assert!(common::stderr(&out).contains("Nowhere"));
+
+    // The same plan through the library, kept for a stale replay below.
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let loaded = Profile::load(&profile).expect("profile");
+    let account = AccountRef {
+        address: address.clone(),
+        interactive: false,
+    };
+    let (stale_plan, old, new) = runtime.block_on(async {
+        let report = restore(&loaded, &account, &RestoreOptions::default(), Lang::En)
+            .await
+            .expect("plan");
+        let (_, old, new) = verify(&loaded, &account, &OldSource::Live, Lang::En)
+            .await
+            .expect("verify");
+        (report.plan, old, new)
+    });
+    assert_eq!(stale_plan.len(), 3);
+
+    // Apply: the three appear on new, byte-identical with flags and INTERNALDATE.
+    let (code, done) = run_json(&["restore", "-p", p, "--apply", "--json"]);
+    assert_eq!(code, 0, "{done}");
+    assert_eq!(done["appended"], 3, "{done}");
+    assert_restored(&profile, &address, &m);
+    let after_first = server_state(&m.new);
+
+    // Replaying the stale plan: the presence re-check right before APPEND skips all three.
+    let replay = runtime.block_on(apply_plan(
+        &loaded,
+        &account,
+        &stale_plan,
+        &old,
+        &new,
+        None,
+        u64::MAX,
+    ));
+    let outcomes: Vec<ItemOutcome> = replay
+        .expect("replay")
+        .into_iter()
+        .map(|r| r.outcome)
+        .collect();
+    assert_eq!(outcomes, vec![ItemOutcome::AlreadyPresent; 3]);
+    assert_eq!(server_state(&m.new), after_first, "replay appended nothing");
+
+    // A second run appends nothing, and verify no longer finds anything missing.
+    let (_, again) = run_json(&["restore", "-p", p, "--apply", "--json"]);
+    assert_eq!(again["appended"], 0, "{again}");
+    assert_eq!(
+        server_state(&m.new),
+        after_first,
+        "second run changed nothing"
+    );
+    let (_, report) = run_json(&["verify", "-p", p, "--json"]);
+    assert!(findings(&report, "missing").is_empty(), "{report}");
+    assert_eq!(report["summary"]["sent_missing"], 0);
+    let sent = report["comparison"]["folders"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .find(|f| f["new_folder"] == "Sent Items")
+        .cloned()
+        .expect("Sent Items");
+    assert_eq!(sent["difference"], 0);
+    assert_eq!(sent["status"], "match");
+
+    assert_eq!(
+        old_state(&m.old),
+        old_before,
+        "old server unchanged throughout"
+    );
+}
