@@ -18,3 +18,4 @@ pub mod profile;
 pub mod report;
 pub mod secret;
 pub mod service;
+pub mod tui;

@@ -6,6 +6,7 @@
 
 mod folders;
 mod profile_cmd;
+mod tui;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -32,8 +33,16 @@ pub struct Cli {
     /// More log output on stderr (-v info, -vv debug). IKOU_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Without a subcommand, the full-screen view opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+}
+
+impl Cli {
+    /// True when the full-screen view will own the terminal (logs must stay off it).
+    pub fn is_tui(&self) -> bool {
+        matches!(self.command, None | Some(Command::Tui(_)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -88,6 +97,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "old")]
         server: ServerArg,
     },
+    /// The full-screen view (the same as `ikou` with no subcommand).
+    Tui(tui::TuiArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -138,7 +149,11 @@ pub async fn run(cli: Cli) -> Result<i32> {
         json: cli.json,
         interactive: !cli.json && std::io::stdin().is_terminal(),
     };
-    match cli.command {
+    let Some(command) = cli.command else {
+        return tui::run(tui::TuiArgs::from_env(), output).await;
+    };
+    match command {
+        Command::Tui(args) => tui::run(args, output).await,
         Command::Quota {
             account,
             server,
