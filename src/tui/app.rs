@@ -75,7 +75,7 @@ pub fn keymap(screen: Screen, step: SetupStep) -> Vec<KeyHelp> {
         },
         Screen::Overview => vec![],
         Screen::Folders => vec![
-            key("Up/Down/PgUp/PgDn", "移動", "scroll"),
+            key("Up/Dn/PgUp/PgDn", "移動", "move"),
             key("s", "並べ替え", "sort"),
             key("o", "旧/新", "old/new"),
         ],
@@ -237,9 +237,28 @@ pub fn side_index(side: Side) -> usize {
     }
 }
 
+/// The help bar's text width in `lang` (entries joined as `key label  `).
+pub fn help_width(screen: Screen, step: SetupStep, lang: Lang) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    1 + keymap(screen, step)
+        .iter()
+        .map(|k| k.keys.width() + 1 + lang.pick(k.ja, k.en).width() + 2)
+        .sum::<usize>()
+}
+
+/// The help bar takes a second row when one is not wide enough.
+pub fn help_rows(screen: Screen, step: SetupStep, lang: Lang, columns: u16) -> u16 {
+    if help_width(screen, step, lang) > usize::from(columns) {
+        2
+    } else {
+        1
+    }
+}
+
 /// Rows of the folder table that fit on screen (title, help, borders, header, totals).
-pub fn folder_page(rows: u16) -> usize {
-    usize::from(rows.saturating_sub(6)).max(1)
+pub fn folder_page(size: (u16, u16), lang: Lang) -> usize {
+    let help = help_rows(Screen::Folders, SetupStep::Profile, lang, size.0);
+    usize::from(size.1.saturating_sub(5 + help)).max(1)
 }
 
 /// Folders in display order.
@@ -414,7 +433,8 @@ impl App {
                 self.lang = match self.lang {
                     Lang::Ja => Lang::En,
                     Lang::En => Lang::Ja,
-                }
+                };
+                self.clamp_folders();
             }
             KeyCode::Char(c @ '1'..='9') => {
                 let index = usize::from(c as u8 - b'1');
@@ -448,7 +468,7 @@ impl App {
     }
 
     fn folders_key(&mut self, key: KeyEvent) {
-        let page = folder_page(self.size.1);
+        let page = folder_page(self.size, self.lang);
         let view = &mut self.folders;
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => view.selected = view.selected.saturating_sub(1),
@@ -483,7 +503,7 @@ impl App {
             ServerStatus::Ready(inventory) => inventory.folders.len(),
             _ => 0,
         };
-        let page = folder_page(self.size.1);
+        let page = folder_page(self.size, self.lang);
         let view = &mut self.folders;
         view.selected = view.selected.min(count.saturating_sub(1));
         if view.selected < view.offset {

@@ -66,7 +66,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     let [table_area, totals_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let page = folder_page(app.size.1);
+    let page = folder_page(app.size, lang);
     let folders = sorted_folders(inventory, view.sort);
     let rows = folders
         .iter()

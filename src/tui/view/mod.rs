@@ -15,7 +15,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Screen, keymap};
+use super::app::{App, Screen, help_rows, keymap};
 use crate::i18n::Lang;
 
 /// Smallest terminal the screens are laid out for; below it a short note is shown.
@@ -32,10 +32,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(note), area);
         return;
     }
+    let help_rows = help_rows(app.screen, app.setup.step, app.lang, area.width);
     let [title, body, help] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(1),
+        Constraint::Length(help_rows),
     ])
     .areas(area);
     render_title(app, frame, title);
@@ -137,7 +138,10 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
             app.lang.pick(entry.ja, entry.en)
         )));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }
 
 /// Server-supplied text with control characters made inert (no escape sequences reach
@@ -182,3 +186,6 @@ pub(crate) fn side_title(side: crate::profile::Side, lang: Lang) -> &'static str
         crate::profile::Side::New => lang.pick("新サーバー", "New server"),
     }
 }
+
+#[cfg(test)]
+mod tests;

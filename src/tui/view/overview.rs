@@ -15,7 +15,7 @@ use crate::tui::app::{App, Phase, ServerStatus, Stage, phase};
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [phase_area, panels, largest] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(7),
+        Constraint::Length(9),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -52,7 +52,7 @@ fn phase_line(app: &App) -> Line<'static> {
                 days(copy_start)
             ),
             Lang::En => format!(
-                "Before migration: copying starts {} (in {} days); get under the target by then.",
+                "Before migration: copying starts {}, in {} days; get under the target.",
                 date(copy_start),
                 days(copy_start)
             ),
@@ -128,26 +128,25 @@ fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
-/// A labelled gauge line: `label [####......] used / limit (n%)`, cut to `width`.
-fn gauge<'a>(label: &str, used: u64, limit: u64, width: usize, theme: &Theme) -> Line<'a> {
-    use unicode_width::UnicodeWidthStr;
-    let text = usage_label(used, limit);
-    let room = width.saturating_sub(label.width() + text.width() + 3);
-    let (filled, empty) = bar(used as f64 / limit.max(1) as f64, room.min(24));
+/// A labelled gauge: `label  used / limit (n%)` and a bar `[####......]` under it.
+fn gauge<'a>(label: &str, used: u64, limit: u64, width: usize, theme: &Theme) -> [Line<'a>; 2] {
+    let (filled, empty) = bar(used as f64 / limit.max(1) as f64, width);
     let over = used > limit;
-    Line::from(vec![
-        Span::raw(format!("{label} [")),
-        Span::styled(filled, if over { theme.bad() } else { theme.ok() }),
-        Span::raw(format!("{empty}] ")),
-        Span::styled(
-            text,
-            if over {
-                theme.bad()
-            } else {
-                Default::default()
-            },
-        ),
-    ])
+    let style = if over { theme.bad() } else { theme.ok() };
+    [
+        Line::from(vec![
+            Span::raw(format!("{label}  ")),
+            Span::styled(
+                usage_label(used, limit),
+                if over { style } else { Default::default() },
+            ),
+        ]),
+        Line::from(vec![
+            Span::raw("["),
+            Span::styled(filled, style),
+            Span::raw(format!("{empty}]")),
+        ]),
+    ]
 }
 
 fn ready_lines<'a>(
@@ -172,7 +171,7 @@ fn ready_lines<'a>(
         .find(|r| r.storage_limit.is_some_and(|l| l > 0));
     match root.and_then(|r| Some((r.storage_used?, r.storage_limit?))) {
         Some((used, limit)) => {
-            lines.push(gauge(lang.pick("容量", "Quota"), used, limit, width, theme));
+            lines.extend(gauge(lang.pick("容量", "Quota"), used, limit, width, theme));
         }
         None => lines.push(Line::styled(
             lang.pick(
@@ -183,8 +182,8 @@ fn ready_lines<'a>(
         )),
     }
     if target > 0 {
-        lines.push(gauge(
-            lang.pick("目標", "Target"),
+        lines.extend(gauge(
+            lang.pick("移行目標", "Target"),
             quota.usage_from_sizes,
             target,
             width,
@@ -194,16 +193,14 @@ fn ready_lines<'a>(
     let selectable = inventory.folders.iter().filter(|f| f.selectable).count() as u64;
     lines.push(Line::raw(match lang {
         Lang::Ja => format!(
-            "{} 通 / {} フォルダ / 合計 {}",
+            "{} 通 / {} フォルダ",
             grouped(inventory.total_messages),
             grouped(selectable),
-            human_size(quota.usage_from_sizes)
         ),
         Lang::En => format!(
-            "{} messages / {} folders / {} in all",
+            "{} messages in {} folders",
             grouped(inventory.total_messages),
             grouped(selectable),
-            human_size(quota.usage_from_sizes)
         ),
     }));
     lines
