@@ -314,7 +314,7 @@ fn folders_scroll_and_sort_by_size() {
     let page = crate::tui::app::folder_page((80, 12), Lang::En);
     assert!(app.folders.offset + page > app.folders.selected);
     let text = screen(&draw(&app, 80, 12));
-    assert!(text.contains(&format!("of 40 folders")), "{text}");
+    assert!(text.contains("of 40 folders"), "{text}");
 }
 
 #[test]
