@@ -179,7 +179,10 @@ fn broken_profiles_name_the_place_and_the_fix() {
 
 #[test]
 fn shipped_profiles_are_valid() {
-    for file in ["assets/profiles/exchange-online.toml"] {
+    for file in [
+        "assets/profiles/exchange-online.toml",
+        "assets/profiles/demo.toml",
+    ] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
         let output = ikou(&["profile", "check", path_str(&path)]);
         assert!(
@@ -187,5 +190,80 @@ fn shipped_profiles_are_valid() {
             "{file}: {}",
             String::from_utf8_lossy(&output.stdout)
         );
+    }
+}
+
+/// A server that accepts the connection and then says nothing, and one that answers with
+/// garbage: both end with a clear error within the profile's timeout, never a hang or panic.
+/// (Dovecot cannot be made to misbehave, so these two peers are raw sockets.)
+#[test]
+fn silent_and_malformed_servers() {
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let garbage = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let silent_port = silent.local_addr().expect("addr").port();
+    let garbage_port = garbage.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming().flatten() {
+            held.push(stream); // keep it open, say nothing
+        }
+    });
+    std::thread::spawn(move || {
+        for mut stream in garbage.incoming().flatten() {
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n\x00\xff garbage\r\n");
+        }
+    });
+    let profile = |name: &str, port: u16, security: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "[account]\naddress = \"{ADDRESS}\"\n\n[old]\nhost = \"127.0.0.1\"\n\
+                 username = \"{{local}}\"\nimap = {{ port = {port}, security = \"{security}\" }}\n\
+                 allow_plaintext = true\nconnect_timeout_secs = 2\nio_timeout_secs = 2\n\n\
+                 [new]\nhost = \"127.0.0.1\"\nimap = {{ port = 993, security = \"tls\" }}\n"
+            ),
+        )
+        .expect("write profile");
+        path
+    };
+
+    let started = std::time::Instant::now();
+    let output = ikou(&[
+        "folders",
+        "-p",
+        path_str(&profile("s.toml", silent_port, "tls")),
+    ]);
+    fails_with(&output, "127.0.0.1");
+    let err = stderr(&output).to_lowercase();
+    assert!(
+        err.contains("time") || err.contains("no answer"),
+        "a silent server is a timeout: {err}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "the 2 s timeout was not applied"
+    );
+
+    for security in ["plain", "tls"] {
+        let output = ikou(&[
+            "folders",
+            "-p",
+            path_str(&profile("g.toml", garbage_port, security)),
+        ]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{security}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        let cause = if security == "plain" {
+            "not an IMAP greeting"
+        } else {
+            "TLS"
+        };
+        assert!(err.contains(cause), "{security}: {err}");
     }
 }

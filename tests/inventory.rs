@@ -225,3 +225,91 @@ fn table_output_aligns_japanese_names() {
     // Right-aligned size column: every row ends at the header's last column.
     assert_eq!(sent.width(), header_width, "{text}");
 }
+
+/// POP3 sees the INBOX: STAT and UIDL count its messages, LIST sums its sizes, and the
+/// largest message's headers are those of the biggest INBOX message.
+#[test]
+fn pop3_stat_uidl_and_list_equal_the_inbox() {
+    let account = Account::start(Layout::Legacy, 9);
+    let profile = account.default_profile();
+    let inbox = account
+        .corpus
+        .folders
+        .iter()
+        .find(|f| f.name == "INBOX")
+        .expect("corpus INBOX");
+    let inbox_size: u64 = inbox.messages.iter().map(|m| m.raw.len() as u64).sum();
+    let pop3 = json(&ikou(&[
+        "--json",
+        "quota",
+        "-p",
+        path_str(&profile),
+        "--protocol",
+        "pop3",
+        "--largest",
+        "1",
+    ]));
+    let count = inbox.messages.len() as u64;
+    assert_eq!(
+        pop3["messages"].as_u64(),
+        Some(count),
+        "STAT count: {pop3:#}"
+    );
+    assert_eq!(pop3["unique_ids"].as_u64(), Some(count), "UIDL count");
+    assert_eq!(pop3["size"].as_u64(), Some(inbox_size), "STAT size");
+    assert_eq!(pop3["listed_size"].as_u64(), Some(inbox_size), "LIST sum");
+    let biggest = inbox
+        .messages
+        .iter()
+        .max_by_key(|m| m.raw.len())
+        .expect("a message");
+    assert_eq!(
+        pop3["largest"][0]["size"].as_u64(),
+        Some(biggest.raw.len() as u64)
+    );
+    assert_eq!(
+        pop3["largest"][0]["subject"].as_str(),
+        biggest.subject().as_deref(),
+        "decoded subject of the largest message"
+    );
+}
+
+/// AUTHENTICATE PLAIN with the password from `password_command` (no environment variable),
+/// and the password never appears in the output.
+#[test]
+fn authenticate_plain_with_password_command() {
+    let account = Account::start(Layout::Legacy, 5);
+    let imap = format!(
+        "{{ port = {}, security = \"tls\" }}",
+        account.server.imaps_port()
+    );
+    let extra = format!("auth = \"plain\"\npassword_command = \"printf %s {PASSWORD}\"");
+    let profile = account.profile("plain.toml", &imap, &extra);
+    let output = ikou_with_env(&["--json", "-vv", "folders", "-p", path_str(&profile)], &[]);
+    let inventory = json(&output);
+    assert!(
+        inventory["total_messages"].as_u64().unwrap_or(0) > 100,
+        "{inventory:#}"
+    );
+    let everything = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !everything.contains(PASSWORD),
+        "the password leaked into the output"
+    );
+
+    // The same with a command that prints a wrong password: a clean sign-in error.
+    let wrong = account.profile(
+        "plain-wrong.toml",
+        &imap,
+        "auth = \"plain\"\npassword_command = \"printf %s not-the-password\"",
+    );
+    let output = ikou_with_env(&["folders", "-p", path_str(&wrong)], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("rejected"), "{message}");
+    assert!(!message.contains("not-the-password"), "{message}");
+}

@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::{AccountArgs, Output, load_profile};
 use crate::profile::Side;
 use crate::report::{exit, inventory as text};
-use crate::service::{self, AccountRef, inventory};
+use crate::service::{self, AccountRef, inventory, pop3_inventory};
 
 pub async fn folders(args: &AccountArgs, side: Side, output: Output) -> Result<i32> {
     let inventory = gather(args, side, 0, output).await?;
@@ -38,4 +38,18 @@ async fn gather(
     let result = inventory::gather(&mut session, inventory::InventoryOptions { largest }).await;
     session.logout().await;
     Ok(result?)
+}
+
+/// `--protocol pop3`: the maildrop's STAT/LIST/UIDL figures and the largest messages.
+pub async fn pop3(args: &AccountArgs, side: Side, largest: usize, output: Output) -> Result<i32> {
+    let profile = load_profile(&args.profile)?;
+    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    let mut session = service::open_pop3_session(&profile, side, &account).await?;
+    let result = pop3_inventory::gather(&mut session, largest).await;
+    if let Err(error) = session.quit().await {
+        tracing::warn!(%error, "POP3 QUIT failed");
+    }
+    let inventory = result?;
+    output.emit(&inventory, || text::pop3_text(&inventory, output.lang))?;
+    Ok(exit::OK)
 }

@@ -51,6 +51,15 @@ pub enum LangArg {
     En,
 }
 
+/// Which protocol to read the mailbox with.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ProtocolArg {
+    #[default]
+    Imap,
+    /// POP3: the server's INBOX only (STAT, LIST, UIDL).
+    Pop3,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ServerArg {
     Old,
@@ -86,6 +95,9 @@ pub enum Command {
         /// Which server to look at.
         #[arg(long, value_enum, default_value = "old")]
         server: ServerArg,
+        /// Read over IMAP (all folders) or POP3 (INBOX only).
+        #[arg(long, value_enum, default_value = "imap")]
+        protocol: ProtocolArg,
         /// How many of the largest messages to list.
         #[arg(long, default_value_t = 10)]
         largest: usize,
@@ -96,6 +108,9 @@ pub enum Command {
         account: AccountArgs,
         #[arg(long, value_enum, default_value = "old")]
         server: ServerArg,
+        /// Read over IMAP (all folders) or POP3 (INBOX only).
+        #[arg(long, value_enum, default_value = "imap")]
+        protocol: ProtocolArg,
     },
     /// The full-screen view (the same as `ikou` with no subcommand).
     Tui(tui::TuiArgs),
@@ -157,11 +172,25 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Quota {
             account,
             server,
+            protocol: ProtocolArg::Pop3,
+            largest,
+        } => folders::pop3(&account, server.into(), largest, output).await,
+        Command::Quota {
+            account,
+            server,
+            protocol: ProtocolArg::Imap,
             largest,
         } => folders::quota(&account, server.into(), largest, output).await,
-        Command::Folders { account, server } => {
-            folders::folders(&account, server.into(), output).await
-        }
+        Command::Folders {
+            account,
+            server,
+            protocol: ProtocolArg::Pop3,
+        } => folders::pop3(&account, server.into(), 0, output).await,
+        Command::Folders {
+            account,
+            server,
+            protocol: ProtocolArg::Imap,
+        } => folders::folders(&account, server.into(), output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

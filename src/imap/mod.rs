@@ -76,6 +76,30 @@ pub(crate) fn server_text(detail: &str) -> String {
     text.replace("\\\"", "\"").trim().to_string()
 }
 
+/// The part of a parser error a person can read: the server's reply (not the byte dump
+/// the parser adds), with control characters replaced and cut to 60 characters.
+pub(crate) fn reply_excerpt(error: &str) -> String {
+    let reply = match error.find("during parsing of \"") {
+        Some(start) => error[start + 19..].trim_end_matches('"'),
+        None => error,
+    };
+    // The parser quotes the reply in Rust debug form: drop its escapes too.
+    let reply = ["\\r", "\\n", "\\t", "\\0"]
+        .iter()
+        .fold(reply.to_string(), |text, escape| text.replace(escape, " "));
+    let mut text: String = reply
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() > 60 {
+        text = text.chars().take(60).collect::<String>() + "…";
+    }
+    format!("\"{text}\"")
+}
+
 impl ImapError {
     pub(crate) fn from_imap(server: &str, command: &str, error: async_imap::error::Error) -> Self {
         use async_imap::error::Error as E;
@@ -90,7 +114,7 @@ impl ImapError {
             E::Parse(e) => ImapError::Protocol {
                 server,
                 command,
-                detail: e.to_string(),
+                detail: reply_excerpt(&e.to_string()),
             },
             E::ConnectionLost => ImapError::Closed {
                 server,
@@ -182,9 +206,25 @@ async fn read_greeting(client: &mut Client, server: &str) -> Result<Vec<String>,
     let greeting = client
         .read_response()
         .await
-        .map_err(|e| ImapError::Closed {
-            server: server.to_string(),
-            detail: e.to_string(),
+        .map_err(|e| match e {
+            // async-imap reports an unparsable greeting as an I/O error of this kind.
+            ref e
+                if e.kind() == std::io::ErrorKind::InvalidData
+                    || e.to_string().contains("parsing") =>
+            {
+                ImapError::Protocol {
+                    server: server.to_string(),
+                    command: "greeting".into(),
+                    detail: format!(
+                        "not an IMAP greeting: {} (is this an IMAP port?)",
+                        reply_excerpt(&e.to_string())
+                    ),
+                }
+            }
+            _ => ImapError::Closed {
+                server: server.to_string(),
+                detail: e.to_string(),
+            },
         })?
         .ok_or_else(|| ImapError::Closed {
             server: server.to_string(),

@@ -34,7 +34,7 @@ impl std::fmt::Display for Security {
         f.write_str(match self {
             Security::Tls => "SSL/TLS",
             Security::Starttls => "STARTTLS",
-            Security::Plain => "none",
+            Security::Plain => "no encryption",
         })
     }
 }

@@ -4,6 +4,7 @@ use super::{Align, Table, grouped, human_size};
 use crate::i18n::Lang;
 use crate::model::SpecialUse;
 use crate::service::inventory::Inventory;
+use crate::service::pop3_inventory::Pop3Inventory;
 
 fn role(special_use: Option<SpecialUse>, lang: Lang) -> &'static str {
     match special_use {
@@ -180,6 +181,66 @@ pub fn truncate(text: &str, columns: usize) -> String {
         }
         width += w;
         out.push(c);
+    }
+    out
+}
+
+/// A POP3 maildrop: STAT/LIST/UIDL figures and, when asked, the largest messages.
+pub fn pop3_text(inventory: &Pop3Inventory, lang: Lang) -> String {
+    let mut out = format!(
+        "{}: {} (POP3)\n\n",
+        lang.pick("サーバー", "Server"),
+        inventory.server
+    );
+    let mut table = Table::new(&[
+        (lang.pick("項目", "Item"), Align::Left),
+        (lang.pick("値", "Value"), Align::Right),
+    ]);
+    table.row(vec![
+        lang.pick("メッセージ数 (STAT)", "Messages (STAT)")
+            .to_string(),
+        grouped(u64::from(inventory.messages)),
+    ]);
+    table.row(vec![
+        lang.pick("サイズ (STAT)", "Size (STAT)").to_string(),
+        human_size(inventory.size),
+    ]);
+    table.row(vec![
+        lang.pick("サイズ合計 (LIST)", "Size (sum of LIST)")
+            .to_string(),
+        human_size(inventory.listed_size),
+    ]);
+    table.row(vec![
+        lang.pick("固有 ID (UIDL)", "Unique ids (UIDL)").to_string(),
+        grouped(inventory.unique_ids as u64),
+    ]);
+    out.push_str(&table.render());
+    out.push_str(lang.pick(
+        "POP3 にはフォルダがありません。ここにあるのはサーバーの受信箱 (INBOX) です。\n",
+        "POP3 has no folders: this is the server's INBOX.\n",
+    ));
+    if !inventory.largest.is_empty() {
+        out.push('\n');
+        out.push_str(lang.pick("大きいメッセージ:\n", "Largest messages:\n"));
+        let mut table = Table::new(&[
+            (lang.pick("サイズ", "Size"), Align::Right),
+            (lang.pick("日付", "Date"), Align::Left),
+            (lang.pick("差出人", "From"), Align::Left),
+            (lang.pick("件名", "Subject"), Align::Left),
+        ]);
+        for message in &inventory.largest {
+            table.row(vec![
+                human_size(message.size),
+                message
+                    .date
+                    .as_deref()
+                    .map(|d| d.chars().take(10).collect())
+                    .unwrap_or_default(),
+                truncate(message.from.as_deref().unwrap_or(""), 30),
+                truncate(message.subject.as_deref().unwrap_or(""), 40),
+            ]);
+        }
+        out.push_str(&table.render());
     }
     out
 }

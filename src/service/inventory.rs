@@ -136,7 +136,7 @@ pub async fn gather(
 }
 
 /// Date, From and decoded Subject of a header block, for listing a message to a person.
-fn summarise_header(header: &[u8]) -> (Option<String>, Option<String>, Option<String>) {
+pub(crate) fn summarise_header(header: &[u8]) -> (Option<String>, Option<String>, Option<String>) {
     let Some(message) = mail_parser::MessageParser::default().parse_headers(header) else {
         return (None, None, None);
     };

@@ -5,10 +5,12 @@
 //! the TUI call these functions and only differ in how they show the result.
 
 pub mod inventory;
+pub mod pop3_inventory;
 
 use thiserror::Error;
 
 use crate::imap::{self, ConnectOptions, ImapError, ReadSession};
+use crate::pop3::{self, Pop3Error, Pop3Session};
 use crate::profile::{CredentialError, Profile, Side};
 
 #[derive(Debug, Error)]
@@ -16,11 +18,17 @@ pub enum ServiceError {
     #[error(transparent)]
     Imap(#[from] ImapError),
     #[error(transparent)]
+    Pop3(#[from] Pop3Error),
+    #[error(transparent)]
     Credential(#[from] CredentialError),
     #[error(
         "the profile has no IMAP settings for the {0} server (add `imap = {{ port = 993, security = \"tls\" }}` under [{0}])"
     )]
     NoImap(Side),
+    #[error(
+        "the profile has no POP3 settings for the {0} server (add `pop3 = {{ port = 995, security = \"tls\" }}` under [{0}])"
+    )]
+    NoPop3(Side),
     #[error(
         "no mail address given: use --address or write [account] address = \"...\" in the profile"
     )]
@@ -75,4 +83,29 @@ pub async fn open_read_session(
         crate::profile::resolve_credentials(profile, side, &account.address, account.interactive)?;
     tracing::info!(server = %options.endpoint, user = %credentials.username, "connecting");
     Ok(imap::connect_read_only(&options, &credentials).await?)
+}
+
+/// The connection options for one server's POP3 endpoint.
+pub fn pop3_options(profile: &Profile, side: Side) -> Result<pop3::ConnectOptions, ServiceError> {
+    let server = profile.server(side);
+    let endpoint = server.pop3_endpoint().ok_or(ServiceError::NoPop3(side))?;
+    Ok(pop3::ConnectOptions {
+        endpoint,
+        tls: profile.tls_policy(side),
+        timeouts: server.timeouts(),
+        allow_plaintext: server.allow_plaintext,
+    })
+}
+
+/// Signs in to one server's POP3 maildrop (a session that cannot delete).
+pub async fn open_pop3_session(
+    profile: &Profile,
+    side: Side,
+    account: &AccountRef,
+) -> Result<Pop3Session, ServiceError> {
+    let options = pop3_options(profile, side)?;
+    let credentials =
+        crate::profile::resolve_credentials(profile, side, &account.address, account.interactive)?;
+    tracing::info!(server = %options.endpoint, user = %credentials.username, "connecting (POP3)");
+    Ok(pop3::connect(&options, &credentials).await?)
 }

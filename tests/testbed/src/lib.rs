@@ -14,6 +14,7 @@ mod maildir;
 pub mod mime;
 pub mod mutf7;
 pub mod prng;
+pub mod profile;
 pub mod scenario;
 mod tls;
 pub mod wire;

@@ -52,6 +52,9 @@ enum Cmd {
         /// Also write the JSON description here.
         #[arg(long)]
         state: Option<PathBuf>,
+        /// Also write an ikou profile (TOML) for these servers here.
+        #[arg(long)]
+        profile: Option<PathBuf>,
         /// Corpus seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -61,6 +64,9 @@ enum Cmd {
         /// Also write the JSON state (both servers, credentials, expected differences) here.
         #[arg(long)]
         state: Option<PathBuf>,
+        /// Also write an ikou profile (TOML) for these servers here.
+        #[arg(long)]
+        profile: Option<PathBuf>,
         /// Scenario seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -73,6 +79,9 @@ enum Cmd {
         bytes: u64,
         #[arg(long)]
         state: Option<PathBuf>,
+        /// Also write an ikou profile (TOML) for these servers here.
+        #[arg(long)]
+        profile: Option<PathBuf>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -113,6 +122,16 @@ fn publish<T: Serialize>(value: &T, state: Option<&Path>) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{json}")?;
     out.flush()?;
+    Ok(())
+}
+
+/// Writes an ikou profile for the running servers (atomically, like the state file).
+fn write_profile(path: Option<&Path>, old: &ServerInfo, new: Option<&ServerInfo>) -> Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let text = ikou_testbed::profile::ikou_profile(old, new, DEMO_USER);
+    let tmp = path.with_extension("tmp~");
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
     Ok(())
 }
 
@@ -157,6 +176,7 @@ fn main() -> Result<()> {
         Cmd::Up {
             layout,
             state,
+            profile,
             seed,
         } => {
             let layout = match layout {
@@ -177,6 +197,7 @@ fn main() -> Result<()> {
                 bytes,
                 pid: std::process::id(),
             };
+            write_profile(profile.as_deref(), &s.server, None)?;
             publish(&s, state.as_deref())?;
             let r = wait_for_stop(cli.ignore_stdin);
             d.stop();
@@ -185,7 +206,11 @@ fn main() -> Result<()> {
             }
             r
         }
-        Cmd::Demo { state, seed } => {
+        Cmd::Demo {
+            state,
+            profile,
+            seed,
+        } => {
             let mut m = Migration::start(seed)?;
             let s = DemoState {
                 old: m.old.info(),
@@ -195,6 +220,7 @@ fn main() -> Result<()> {
                 expected: &m.expected,
                 pid: std::process::id(),
             };
+            write_profile(profile.as_deref(), &s.old, Some(&s.new))?;
             publish(&s, state.as_deref())?;
             let r = wait_for_stop(cli.ignore_stdin);
             m.old.stop();
@@ -208,6 +234,7 @@ fn main() -> Result<()> {
             messages,
             bytes,
             state,
+            profile,
             seed,
         } => {
             let t = Instant::now();
@@ -234,6 +261,7 @@ fn main() -> Result<()> {
                 bytes: b,
                 pid: std::process::id(),
             };
+            write_profile(profile.as_deref(), &s.server, None)?;
             publish(&s, state.as_deref())?;
             let r = wait_for_stop(cli.ignore_stdin);
             d.stop();
