@@ -162,9 +162,16 @@ mod tests {
     #[test]
     fn finds_the_shipped_profile() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/profiles");
-        let found = discover(&[], &[dir.clone(), dir]);
-        assert_eq!(found.len(), 1, "no duplicates");
+        let example = dir.join("exchange-online.toml");
+        let found = discover(std::slice::from_ref(&example), &[dir.clone(), dir.clone()]);
+        let shipped = std::fs::read_dir(&dir).expect("assets/profiles").count();
+        assert_eq!(found.len(), shipped, "each file once");
+        assert_eq!(found[0].path, example, "the given profile comes first");
         assert!(found[0].loaded.is_ok(), "{:?}", found[0].loaded);
-        assert!(found[0].title().starts_with("Example University"));
+        assert!(
+            found[0]
+                .title()
+                .starts_with("Example University (exchange-online.toml)")
+        );
     }
 }

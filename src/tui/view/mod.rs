@@ -92,13 +92,14 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
     let mut left = vec![Span::styled(" ikou 移行 ", theme.key())];
     if let Some(profile) = &app.profile {
+        // The address first: when the bar is narrow, the organisation's name is what is cut.
+        left.push(Span::raw(format!("| {} ", clean(&app.address))));
         if !profile.organisation.name.is_empty() {
             left.push(Span::raw(format!(
                 "| {} ",
                 clean(&profile.organisation.name)
             )));
         }
-        left.push(Span::raw(format!("| {} ", clean(&app.address))));
     }
     let mut tabs = Vec::new();
     if app.screen != Screen::Setup {

@@ -208,13 +208,15 @@ fn ready_lines<'a>(
 
 fn largest_messages(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let block = Block::bordered().title(format!(
-        " {} ",
-        lang.pick(
-            "旧サーバーの大きいメッセージ (移行前に整理を)",
-            "Largest messages on the old server (tidy up before migration)"
-        )
-    ));
+    let max_mb = app
+        .profile
+        .as_ref()
+        .map(|p| p.limits.max_message_mb)
+        .unwrap_or(0);
+    let block = Block::bordered().title(match lang {
+        Lang::Ja => format!(" 旧サーバーの大きいメッセージ (! = {max_mb} MB 超は移行されません) "),
+        Lang::En => format!(" Largest old-server messages (! = over {max_mb} MB, not migrated) "),
+    });
     let ServerStatus::Ready(inventory) = app.server(Side::Old) else {
         frame.render_widget(block, area);
         return;
@@ -233,8 +235,16 @@ fn largest_messages(app: &App, frame: &mut Frame, area: Rect) {
         .unwrap_or(u64::MAX);
     let theme = Theme::of(app);
     let rows = inventory.largest.iter().map(|m| {
-        let size = Cell::from(Line::from(human_size(m.size)).right_aligned());
-        let style = if m.size > limit {
+        let over = m.size > limit;
+        let size = Cell::from(
+            Line::from(format!(
+                "{}{}",
+                if over { "!" } else { " " },
+                human_size(m.size)
+            ))
+            .right_aligned(),
+        );
+        let style = if over {
             theme.bad()
         } else {
             Default::default()
@@ -262,7 +272,7 @@ fn largest_messages(app: &App, frame: &mut Frame, area: Rect) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(10),
+            Constraint::Length(11),
             Constraint::Max(22),
             Constraint::Length(10),
             Constraint::Min(10),

@@ -325,19 +325,26 @@ fn setup_hides_the_password_and_lists_profiles() {
     let mut app = App::new(opts);
     let text = screen(&draw(&app, 80, 24));
     assert!(
-        text.contains("> Example University (exchange-online.toml)"),
+        text.contains("Example University (exchange-online.toml)"),
         "{text}"
     );
+    assert!(text.contains("> "), "a line is selected: {text}");
     assert!(text.contains("ファイルのパス"), "{text}");
     // A typed path that does not exist: the reason, and still on the list.
-    press(&mut app, KeyCode::Down);
+    while app.setup.selected < app.setup.choices.len() {
+        press(&mut app, KeyCode::Down);
+    }
     type_text(&mut app, "/nonexistent/profile.toml");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.setup.step, SetupStep::Profile);
     let text = screen(&draw(&app, 80, 24));
     assert!(text.contains("/nonexistent/profile.toml"), "{text}");
-    assert!(app.setup.error.is_some());
-    press(&mut app, KeyCode::Up);
+    assert!(text.contains("No such file"), "the reason is shown: {text}");
+    // Corrected path: accepted.
+    for _ in 0.."/nonexistent/profile.toml".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, &shipped_profile().display().to_string());
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.setup.step, SetupStep::Address);
     press(&mut app, KeyCode::Enter);
