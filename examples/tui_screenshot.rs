@@ -1,7 +1,8 @@
 //! Regenerates the README's screenshot of the TUI: starts the demo servers (old legacy +
 //! new Exchange-like, real Dovecot on loopback), signs in through the TUI's own state
 //! machine, renders the overview at 80x24 and writes `assets/screenshot.txt`,
-//! `assets/screenshot.ja.txt` and `assets/screenshot.svg`.
+//! `assets/screenshot.ja.txt`, `assets/screenshot.svg` and the folders screen to
+//! `assets/screenshot-folders.txt`.
 //!
 //!     cargo run --example tui_screenshot        (or scripts/screenshot)
 
@@ -170,6 +171,12 @@ async fn main() -> Result<()> {
     press(&mut driver, KeyCode::Char('l'));
     std::fs::write(
         assets.join("screenshot.ja.txt"),
+        text(&render(&driver.app)?),
+    )?;
+    press(&mut driver, KeyCode::Char('l'));
+    press(&mut driver, KeyCode::Char('2'));
+    std::fs::write(
+        assets.join("screenshot-folders.txt"),
         text(&render(&driver.app)?),
     )?;
     print!("{}", text(&english));

@@ -19,6 +19,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::config::{ProfileChoice, Remembered, discover};
 use super::input::Input;
+use crate::compare::mapping::{Mapping, map_folders};
 use crate::i18n::Lang;
 use crate::imap::AuthMethod;
 use crate::model::FolderInfo;
@@ -228,6 +229,8 @@ pub struct App {
     pub notice: Option<String>,
     pub today: NaiveDate,
     pub colour: bool,
+    /// Old folder -> new folder, once both servers are ready (the compare module's rules).
+    pub mapping: Option<Mapping>,
 }
 
 pub fn side_index(side: Side) -> usize {
@@ -358,6 +361,7 @@ impl App {
             notice: None,
             today: options.today,
             colour: options.colour,
+            mapping: None,
         };
         // An explicit --profile skips the list when it loads.
         if options.profile.is_some() {
@@ -418,6 +422,17 @@ impl App {
                 self.servers[side_index(side)] = match result {
                     Ok(inventory) => ServerStatus::Ready(inventory),
                     Err(reason) => ServerStatus::Failed(reason),
+                };
+                self.mapping = match (&self.servers[0], &self.servers[1], &self.profile) {
+                    (ServerStatus::Ready(old), ServerStatus::Ready(new), Some(profile)) => {
+                        let overrides: Vec<(String, String)> = profile
+                            .folder_map
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
+                        Some(map_folders(&old.folders, &new.folders, &overrides))
+                    }
+                    _ => None,
                 };
                 self.clamp_folders();
             }
@@ -679,6 +694,7 @@ impl App {
             return vec![];
         };
         self.generation += 1;
+        self.mapping = None;
         let mut effects = Vec::new();
         for side in [Side::Old, Side::New] {
             self.servers[side_index(side)] = ServerStatus::Working(Stage::Connecting);

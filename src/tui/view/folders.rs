@@ -68,51 +68,117 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     let page = folder_page(app.size, lang);
     let folders = sorted_folders(inventory, view.sort);
+    // Old folders next to where they go on the new server, when both are known.
+    let mapped = match (
+        view.side,
+        &app.mapping,
+        app.server(crate::profile::Side::New),
+    ) {
+        (crate::profile::Side::Old, Some(mapping), ServerStatus::Ready(new)) => {
+            Some((mapping, new))
+        }
+        _ => None,
+    };
     let rows = folders
         .iter()
         .enumerate()
         .skip(view.offset)
         .take(page)
         .map(|(i, f)| {
-            let row = if f.selectable {
-                Row::new(vec![
-                    Cell::from(clean(&f.name)),
-                    Cell::from(role(f.special_use, lang)),
-                    right(grouped(u64::from(f.messages))),
-                    right(f.unseen.map(|u| grouped(u64::from(u))).unwrap_or_default()),
-                    right(human_size(f.size)),
-                ])
+            let mut cells = vec![Cell::from(clean(&f.name))];
+            if !f.selectable {
+                cells.push(Cell::from(lang.pick("(入れ物)", "(container)")));
+            } else if let Some((mapping, new)) = mapped {
+                cells.push(right(grouped(u64::from(f.messages))));
+                cells.push(right(human_size(f.size)));
+                match mapping.new_for(&f.name) {
+                    Some(entry) => {
+                        let new_count = new
+                            .folders
+                            .iter()
+                            .find(|n| n.name == entry.new)
+                            .map(|n| u64::from(n.messages))
+                            .unwrap_or(0);
+                        // Several old folders may feed one new folder: compare the sums.
+                        let old_sum: u64 = mapping
+                            .entries
+                            .iter()
+                            .filter(|e| e.new == entry.new)
+                            .filter_map(|e| inventory.folders.iter().find(|o| o.name == e.old))
+                            .map(|o| u64::from(o.messages))
+                            .sum();
+                        cells.push(Cell::from(format!("-> {}", clean(&entry.new))));
+                        cells.push(right(grouped(new_count)));
+                        let missing = old_sum.saturating_sub(new_count);
+                        cells.push(if missing > 0 {
+                            Cell::from(Line::from(format!("-{}", grouped(missing))).right_aligned())
+                                .style(theme.bad())
+                        } else {
+                            right("=".into())
+                        });
+                    }
+                    None => cells.push(
+                        Cell::from(lang.pick("(移行先なし)", "(not mapped)")).style(theme.bad()),
+                    ),
+                }
             } else {
-                Row::new(vec![
-                    Cell::from(clean(&f.name)),
-                    Cell::from(lang.pick("(入れ物)", "(container)")),
-                ])
-            };
+                cells.push(Cell::from(role(f.special_use, lang)));
+                cells.push(right(grouped(u64::from(f.messages))));
+                cells.push(right(
+                    f.unseen.map(|u| grouped(u64::from(u))).unwrap_or_default(),
+                ));
+                cells.push(right(human_size(f.size)));
+            }
+            let row = Row::new(cells);
             if i == view.selected {
                 row.style(theme.selected())
             } else {
                 row
             }
         });
-    let header = Row::new(vec![
-        Cell::from(lang.pick("フォルダ", "Folder")),
-        Cell::from(lang.pick("用途", "Role")),
-        right(lang.pick("件数", "Messages").into()),
-        right(lang.pick("未読", "Unseen").into()),
-        right(lang.pick("サイズ", "Size").into()),
-    ])
-    .style(theme.key());
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Min(16),
-            Constraint::Length(11),
-            Constraint::Length(8),
-            Constraint::Length(7),
-            Constraint::Length(10),
-        ],
-    )
-    .header(header)
+    let table = if mapped.is_some() {
+        let header = Row::new(vec![
+            Cell::from(lang.pick("旧フォルダ", "Old folder")),
+            right(lang.pick("件数", "Msgs").into()),
+            right(lang.pick("サイズ", "Size").into()),
+            Cell::from(lang.pick("新サーバーの移行先", "New folder")),
+            right(lang.pick("件数", "Msgs").into()),
+            right(lang.pick("差", "Diff").into()),
+        ])
+        .style(theme.key());
+        Table::new(
+            rows,
+            [
+                Constraint::Fill(1),
+                Constraint::Length(6),
+                Constraint::Length(10),
+                Constraint::Fill(1),
+                Constraint::Length(6),
+                Constraint::Length(6),
+            ],
+        )
+        .header(header)
+    } else {
+        let header = Row::new(vec![
+            Cell::from(lang.pick("フォルダ", "Folder")),
+            Cell::from(lang.pick("用途", "Role")),
+            right(lang.pick("件数", "Messages").into()),
+            right(lang.pick("未読", "Unseen").into()),
+            right(lang.pick("サイズ", "Size").into()),
+        ])
+        .style(theme.key());
+        Table::new(
+            rows,
+            [
+                Constraint::Min(16),
+                Constraint::Length(11),
+                Constraint::Length(8),
+                Constraint::Length(7),
+                Constraint::Length(10),
+            ],
+        )
+        .header(header)
+    }
     .block(block);
     frame.render_widget(table, table_area);
     let shown_to = (view.offset + page).min(folders.len());

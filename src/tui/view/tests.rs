@@ -391,3 +391,55 @@ fn stale_reports_are_ignored_after_reload() {
         crate::tui::app::ServerStatus::Working(_)
     ));
 }
+
+#[test]
+fn folders_show_where_old_folders_go_and_what_is_missing() {
+    let mut app = signed_in(Lang::En, (80, 24));
+    let mut new = inventory(0);
+    new.server = "outlook.office365.com:993".into();
+    new.folders = vec![
+        folder("INBOX", None, 1200, 734_003_200),
+        folder("Sent Items", None, 300, 50_000_000),
+        folder("研究室/学会", None, 42, 9_437_184),
+    ];
+    for f in &mut new.folders {
+        f.delimiter = Some('/');
+    }
+    report(&mut app, Side::Old, Ok(inventory(4)));
+    assert!(app.mapping.is_none(), "needs both servers");
+    report(&mut app, Side::New, Ok(new));
+    let mapping = app.mapping.as_ref().expect("mapping once both are ready");
+    assert_eq!(
+        mapping
+            .new_for("INBOX.送信済みトレイ")
+            .map(|e| e.new.as_str()),
+        Some("Sent Items")
+    );
+    press(&mut app, KeyCode::Char('2'));
+    let buffer = draw(&app, 80, 24);
+    let text = screen(&buffer);
+    assert!(text.contains("-> Sent Items"), "{text}");
+    assert!(text.contains("-> 研究室/学会"), "{text}");
+    // 310 sent on the old server, 300 arrived: 10 missing, on the sent folder's row.
+    let sent_row = text
+        .lines()
+        .find(|l| l.contains("INBOX.送信済みトレイ"))
+        .expect("sent row");
+    assert!(sent_row.contains("-10"), "{sent_row}");
+    let lab_row = text
+        .lines()
+        .find(|l| l.contains("INBOX.研究室.学会"))
+        .expect("lab row");
+    assert!(
+        lab_row.trim_end_matches('│').trim_end().ends_with('='),
+        "{lab_row}"
+    );
+    for line in text.lines() {
+        assert_eq!(line.width(), 80, "{line}");
+    }
+    // The new server's own list is one key away.
+    press(&mut app, KeyCode::Char('o'));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("New server folders"), "{text}");
+    assert!(!text.contains("->"), "{text}");
+}
