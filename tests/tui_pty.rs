@@ -152,7 +152,7 @@ fn binary_signs_in_shows_both_servers_and_quits_cleanly() {
     pty.wait_for("messages");
     pty.wait_for("200.0");
     pty.send("2");
-    pty.wait_for("Unseen");
+    pty.wait_for("Diff");
     pty.send("q");
     let output = pty.finish();
     assert_restored(&output);
@@ -170,4 +170,23 @@ fn ctrl_c_on_the_first_screen_restores_the_terminal() {
     pty.send("\u{3}");
     let output = pty.finish();
     assert_restored(&output);
+}
+
+#[test]
+fn without_a_terminal_it_says_what_to_run_instead() {
+    let output = ikou(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("needs a terminal"),
+        "{}",
+        stderr(&output)
+    );
+    let output = ikou(&["--json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no JSON output"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(output.stdout.is_empty(), "--json prints data only");
 }
