@@ -69,13 +69,6 @@ impl Driver {
         self.handle(Msg::Key(key));
     }
 
-    /// Waits for the next background report and applies it; `None` when none can come.
-    pub async fn next_report(&mut self) -> Option<()> {
-        let event = self.rx.recv().await?;
-        self.handle(Msg::Task(event));
-        Some(())
-    }
-
     /// Applies background reports until no server is busy, or until `limit` passes.
     pub async fn settle(&mut self, limit: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + limit;

@@ -70,8 +70,9 @@ impl Theme {
     pub fn bad(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
+    /// Work in progress: bold, no colour (yellow is unreadable on a light background).
     pub fn busy(&self) -> Style {
-        self.fg(Color::Yellow)
+        Style::default().add_modifier(Modifier::BOLD)
     }
     pub fn dim(&self) -> Style {
         if self.colour {

@@ -115,6 +115,13 @@ fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {
         ServerStatus::Failed(reason) => vec![
             Line::styled(lang.pick("接続できません:", "Cannot connect:"), theme.bad()),
             Line::raw(clean(reason)),
+            Line::styled(
+                lang.pick(
+                    "a: サインインし直す  r: 再試行",
+                    "a: sign in again  r: retry",
+                ),
+                theme.dim(),
+            ),
         ],
         ServerStatus::Ready(inventory) => {
             let target = app

@@ -251,6 +251,14 @@ fn overview_fits_80x24_with_quota_and_failure_reason() {
     for line in text.lines() {
         assert_eq!(line.width(), 80, "{line}");
     }
+    // A larger terminal: the same content, laid out wider.
+    let text = screen(&draw(&app, 120, 40));
+    assert!(text.contains("759.0 MiB / 2.0 GiB (37%)"), "{text}");
+    assert!(text.contains("rejected for user taro"), "{text}");
+    assert!(text.contains("a: sign in again"), "{text}");
+    for line in text.lines() {
+        assert_eq!(line.width(), 120, "{line}");
+    }
 }
 
 #[test]
