@@ -6,12 +6,28 @@
 
 use crate::secret::Secret;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Input {
     text: String,
     /// Cursor position in characters (not bytes: Japanese input is multi-byte).
     cursor: usize,
     pub masked: bool,
+}
+
+/// A masked field's text never reaches a log or a panic message either.
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = if self.masked {
+            "***"
+        } else {
+            self.text.as_str()
+        };
+        f.debug_struct("Input")
+            .field("text", &text)
+            .field("cursor", &self.cursor)
+            .field("masked", &self.masked)
+            .finish()
+    }
 }
 
 impl Input {
@@ -145,6 +161,7 @@ mod tests {
             input.insert(c);
         }
         assert_eq!(input.display(), "*******");
+        assert!(!format!("{input:?}").contains("hunter2"));
         assert_eq!(
             input
                 .take_secret()

@@ -359,6 +359,17 @@ fn setup_hides_the_password_and_lists_profiles() {
     type_text(&mut app, "hunter2");
     let text = screen(&draw(&app, 80, 24));
     assert!(!text.contains("hunter2"), "{text}");
+    assert!(
+        !format!("{app:?}").contains("hunter2"),
+        "not in Debug output"
+    );
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(!format!("{app:?} {effects:?}").contains("hunter2"));
+    assert_eq!(app.screen, Screen::Overview);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "hunter2");
     assert!(text.contains("*******"), "{text}");
     assert!(
         text.contains("ユーザー名 taro"),
