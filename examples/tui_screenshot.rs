@@ -154,6 +154,7 @@ async fn main() -> Result<()> {
         colour: true,
     });
     let mut driver = Driver::new(app, None);
+    let started = std::time::Instant::now();
     press(&mut driver, KeyCode::Enter);
     for _ in 0..2 {
         for c in demo.password.chars() {
@@ -164,6 +165,18 @@ async fn main() -> Result<()> {
     if !driver.settle(Duration::from_secs(120)).await {
         bail!("the servers did not report within two minutes");
     }
+    eprintln!(
+        "signed in and gathered both servers in {:?}",
+        started.elapsed()
+    );
+    let started = std::time::Instant::now();
+    for _ in 0..100 {
+        render(&driver.app)?;
+    }
+    eprintln!(
+        "one overview frame renders in {:?}",
+        started.elapsed() / 100
+    );
     let assets = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets");
     let english = render(&driver.app)?;
     std::fs::write(assets.join("screenshot.txt"), text(&english))?;
