@@ -19,3 +19,4 @@ pub mod profile;
 pub mod report;
 pub mod secret;
 pub mod service;
+pub mod tui;

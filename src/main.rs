@@ -6,7 +6,10 @@ use ikou::report::exit;
 
 fn main() {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    // The full-screen view owns the terminal: log lines would tear it apart.
+    if !cli.is_tui() {
+        init_logging(cli.verbose);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

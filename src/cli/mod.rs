@@ -7,6 +7,7 @@
 mod folders;
 mod login;
 mod profile_cmd;
+mod tui;
 mod verify;
 
 use std::io::IsTerminal;
@@ -34,8 +35,16 @@ pub struct Cli {
     /// More log output on stderr (-v info, -vv debug). IKOU_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Without a subcommand, the full-screen view opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+}
+
+impl Cli {
+    /// True when the full-screen view will own the terminal (logs must stay off it).
+    pub fn is_tui(&self) -> bool {
+        matches!(self.command, None | Some(Command::Tui(_)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -115,6 +124,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Put messages missing on the new server back there (plan only unless --apply).
     Restore(verify::RestoreArgs),
+    /// The full-screen view (the same as `ikou` with no subcommand).
+    Tui(tui::TuiArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -165,7 +176,11 @@ pub async fn run(cli: Cli) -> Result<i32> {
         json: cli.json,
         interactive: !cli.json && std::io::stdin().is_terminal(),
     };
-    match cli.command {
+    let Some(command) = cli.command else {
+        return tui::run(tui::TuiArgs::from_env(), output).await;
+    };
+    match command {
+        Command::Tui(args) => tui::run(args, output).await,
         Command::Quota {
             account,
             server,

@@ -1,0 +1,735 @@
+//! # The application state and its one transition function
+//!
+//! [`App::update`] takes a message (a key, a resize, a background task's report) and changes
+//! the state; anything that must touch the world (the network, the config file) comes back as
+//! an [`Effect`] for the runtime to perform. Nothing here touches the network or the terminal
+//! (it only reads profile files and checks which password variables are set), so the whole
+//! behaviour is testable by feeding messages in and looking at the state and the rendered
+//! buffer.
+//!
+//! Adding a screen (backup, verify, doctor, settings) means: a [`Screen`] variant and its
+//! entry in [`Screen::MENU`], its key handling in `update`, its view in `view/`, and, for
+//! long work, a task in `tasks.rs` that reports progress with a new [`TaskEvent`] variant.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::config::{ProfileChoice, Remembered, discover};
+use super::input::Input;
+use crate::compare::mapping::{Mapping, map_folders};
+use crate::i18n::Lang;
+use crate::imap::AuthMethod;
+use crate::model::FolderInfo;
+use crate::profile::{Dates, Profile, Side};
+use crate::secret::Secret;
+use crate::service::inventory::Inventory;
+
+/// How many of the largest old-server messages the overview lists.
+pub const LARGEST: usize = 10;
+
+/// A full screen of the application. Only screens that work are in the menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Profile, address and sign-in; not in the menu (key `a` opens it).
+    Setup,
+    Overview,
+    Folders,
+}
+
+impl Screen {
+    /// The menu, in order; number keys 1.. pick from it.
+    pub const MENU: [Screen; 2] = [Screen::Overview, Screen::Folders];
+
+    pub fn title(self, lang: Lang) -> &'static str {
+        match self {
+            Screen::Setup => lang.pick("サインイン", "Sign in"),
+            Screen::Overview => lang.pick("概要", "Overview"),
+            Screen::Folders => lang.pick("フォルダ", "Folders"),
+        }
+    }
+}
+
+/// One entry of the help bar: the key(s) and what they do.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyHelp {
+    pub keys: &'static str,
+    pub ja: &'static str,
+    pub en: &'static str,
+}
+
+const fn key(keys: &'static str, ja: &'static str, en: &'static str) -> KeyHelp {
+    KeyHelp { keys, ja, en }
+}
+
+/// The keymap shown in the help bar; `update` implements exactly these.
+pub fn keymap(screen: Screen, step: SetupStep) -> Vec<KeyHelp> {
+    let mut keys = match screen {
+        Screen::Setup => match step {
+            SetupStep::Profile => vec![
+                key("Up/Down", "選択", "choose"),
+                key("Enter", "決定", "select"),
+            ],
+            _ => vec![key("Enter", "次へ", "next"), key("Esc", "戻る", "back")],
+        },
+        Screen::Overview => vec![],
+        Screen::Folders => vec![
+            key("Up/Dn/PgUp/PgDn", "移動", "move"),
+            key("s", "並べ替え", "sort"),
+            key("o", "旧/新", "old/new"),
+        ],
+    };
+    if screen == Screen::Setup {
+        keys.push(key("Ctrl-C", "終了", "quit"));
+    } else {
+        keys.extend([
+            key("1-2/Tab", "画面", "screen"),
+            key("r", "再読込", "reload"),
+            key("a", "サインイン", "sign in"),
+            key("l", "English", "日本語"),
+            key("q", "終了", "quit"),
+        ]);
+    }
+    keys
+}
+
+/// Where the first-run form is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupStep {
+    Profile,
+    Address,
+    Password(Side),
+}
+
+/// The first-run form: profile, address, passwords.
+#[derive(Debug, Clone)]
+pub struct SetupState {
+    pub step: SetupStep,
+    pub choices: Vec<ProfileChoice>,
+    /// Index into `choices`; `choices.len()` is the "type a path" line.
+    pub selected: usize,
+    pub path: Input,
+    pub address: Input,
+    /// Old and new password fields (masked).
+    pub passwords: [Input; 2],
+    /// For each side, the environment variable that already holds a password, if set.
+    pub env_password: [Option<String>; 2],
+    /// The profile picked in the first step, and its file.
+    pub chosen: Option<(PathBuf, Arc<Profile>)>,
+    pub error: Option<String>,
+}
+
+/// What the background work for one server is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Connecting,
+    Gathering,
+}
+
+/// One server's state on the overview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerStatus {
+    NotSignedIn,
+    Working(Stage),
+    Ready(Box<Inventory>),
+    /// The one-line reason, in the words of the error.
+    Failed(String),
+}
+
+/// What background tasks report back.
+#[derive(Debug, Clone)]
+pub enum TaskEvent {
+    Stage {
+        side: Side,
+        generation: u64,
+        stage: Stage,
+    },
+    Inventory {
+        side: Side,
+        generation: u64,
+        result: Result<Box<Inventory>, String>,
+    },
+}
+
+/// Everything the app feeds on.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    Task(TaskEvent),
+}
+
+/// Sign in to one server and gather its inventory (a background task).
+#[derive(Debug, Clone)]
+pub struct GatherRequest {
+    pub side: Side,
+    pub generation: u64,
+    pub profile: Arc<Profile>,
+    pub address: String,
+    /// Typed in the TUI; `None` falls back to the profile's env variable or command.
+    pub secret: Option<Secret>,
+    pub largest: usize,
+}
+
+/// Work for the runtime: the only way `update` reaches the world.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Gather(GatherRequest),
+    Remember(Remembered),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderSort {
+    /// As the server lists them.
+    Server,
+    /// Largest first.
+    Size,
+}
+
+/// The folders screen's position.
+#[derive(Debug, Clone)]
+pub struct FolderView {
+    pub side: Side,
+    pub sort: FolderSort,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+/// How the app starts.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub lang: Lang,
+    /// `--profile` / `$IKOU_PROFILE`: preselected, and the profile step is skipped.
+    pub profile: Option<PathBuf>,
+    pub address: Option<String>,
+    pub remembered: Remembered,
+    pub profile_dirs: Vec<PathBuf>,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub today: NaiveDate,
+    pub colour: bool,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub lang: Lang,
+    pub screen: Screen,
+    pub setup: SetupState,
+    pub profile: Option<Arc<Profile>>,
+    pub address: String,
+    secrets: [Option<Secret>; 2],
+    pub servers: [ServerStatus; 2],
+    generation: u64,
+    pub folders: FolderView,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// A one-line note for the status line (e.g. the config could not be saved).
+    pub notice: Option<String>,
+    pub today: NaiveDate,
+    pub colour: bool,
+    /// Old folder -> new folder, once both servers are ready (the compare module's rules).
+    pub mapping: Option<Mapping>,
+}
+
+pub fn side_index(side: Side) -> usize {
+    match side {
+        Side::Old => 0,
+        Side::New => 1,
+    }
+}
+
+/// The help bar's text width in `lang` (entries joined as `key label  `).
+pub fn help_width(screen: Screen, step: SetupStep, lang: Lang) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    1 + keymap(screen, step)
+        .iter()
+        .map(|k| k.keys.width() + 1 + lang.pick(k.ja, k.en).width() + 2)
+        .sum::<usize>()
+}
+
+/// The help bar takes a second row when one is not wide enough.
+pub fn help_rows(screen: Screen, step: SetupStep, lang: Lang, columns: u16) -> u16 {
+    if help_width(screen, step, lang) > usize::from(columns) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Rows of the folder table that fit on screen (title, help, borders, header, totals).
+pub fn folder_page(size: (u16, u16), lang: Lang) -> usize {
+    let help = help_rows(Screen::Folders, SetupStep::Profile, lang, size.0);
+    usize::from(size.1.saturating_sub(5 + help)).max(1)
+}
+
+/// Folders in display order.
+pub fn sorted_folders(inventory: &Inventory, sort: FolderSort) -> Vec<&FolderInfo> {
+    let mut folders: Vec<&FolderInfo> = inventory.folders.iter().collect();
+    if sort == FolderSort::Size {
+        folders.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.name.cmp(&b.name)));
+    }
+    folders
+}
+
+/// Where the migration stands today, from the profile's dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Unknown,
+    Before { copy_start: NaiveDate },
+    Copying { cutover: Option<NaiveDate> },
+    AfterCutover { shutdown: Option<NaiveDate> },
+    OldShutDown,
+}
+
+fn to_date(value: &Option<toml::value::Datetime>) -> Option<NaiveDate> {
+    let date = value.as_ref()?.date?;
+    NaiveDate::from_ymd_opt(
+        i32::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    )
+}
+
+pub fn phase(dates: &Dates, today: NaiveDate) -> Phase {
+    let copy_start = to_date(&dates.copy_start);
+    let cutover = to_date(&dates.cutover);
+    let shutdown = to_date(&dates.old_shutdown);
+    if shutdown.is_some_and(|d| today >= d) {
+        Phase::OldShutDown
+    } else if cutover.is_some_and(|d| today >= d) {
+        Phase::AfterCutover { shutdown }
+    } else if let Some(start) = copy_start {
+        if today >= start {
+            Phase::Copying { cutover }
+        } else {
+            Phase::Before { copy_start: start }
+        }
+    } else if cutover.is_some() {
+        Phase::Copying { cutover }
+    } else {
+        Phase::Unknown
+    }
+}
+
+impl App {
+    pub fn new(options: AppOptions) -> App {
+        let mut extra = Vec::new();
+        extra.extend(options.profile.clone());
+        extra.extend(options.remembered.profile.clone());
+        let choices = discover(&extra, &options.profile_dirs);
+        let wanted = options
+            .profile
+            .as_ref()
+            .or(options.remembered.profile.as_ref());
+        let selected = wanted
+            .and_then(|w| choices.iter().position(|c| &c.path == w))
+            .unwrap_or(0);
+        let address = options
+            .address
+            .clone()
+            .or_else(|| options.remembered.address.clone())
+            .unwrap_or_default();
+        let mut app = App {
+            lang: options.lang,
+            screen: Screen::Setup,
+            setup: SetupState {
+                step: SetupStep::Profile,
+                choices,
+                selected,
+                path: Input::default(),
+                address: Input::new(&address),
+                passwords: [Input::masked(), Input::masked()],
+                env_password: [None, None],
+                chosen: None,
+                error: None,
+            },
+            profile: None,
+            address: String::new(),
+            secrets: [None, None],
+            servers: [ServerStatus::NotSignedIn, ServerStatus::NotSignedIn],
+            generation: 0,
+            folders: FolderView {
+                side: Side::Old,
+                sort: FolderSort::Server,
+                selected: 0,
+                offset: 0,
+            },
+            size: options.size,
+            quit: false,
+            notice: None,
+            today: options.today,
+            colour: options.colour,
+            mapping: None,
+        };
+        // An explicit --profile skips the list when it loads.
+        if options.profile.is_some() {
+            app.choose_profile();
+        }
+        app
+    }
+
+    pub fn server(&self, side: Side) -> &ServerStatus {
+        &self.servers[side_index(side)]
+    }
+
+    /// The one transition function.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.clamp_folders();
+                vec![]
+            }
+            Msg::Task(event) => {
+                self.on_task(event);
+                vec![]
+            }
+            Msg::Key(key) => {
+                if key.kind != KeyEventKind::Press {
+                    return vec![];
+                }
+                if key.modifiers.contains(KeyModifiers::CONTROL)
+                    && matches!(key.code, KeyCode::Char('c' | 'C'))
+                {
+                    self.quit = true;
+                    return vec![];
+                }
+                if self.screen == Screen::Setup {
+                    self.setup_key(key)
+                } else {
+                    self.screen_key(key)
+                }
+            }
+        }
+    }
+
+    fn on_task(&mut self, event: TaskEvent) {
+        match event {
+            TaskEvent::Stage {
+                side,
+                generation,
+                stage,
+            } if generation == self.generation => {
+                self.servers[side_index(side)] = ServerStatus::Working(stage);
+            }
+            TaskEvent::Inventory {
+                side,
+                generation,
+                result,
+            } if generation == self.generation => {
+                self.servers[side_index(side)] = match result {
+                    Ok(inventory) => ServerStatus::Ready(inventory),
+                    Err(reason) => ServerStatus::Failed(reason),
+                };
+                self.mapping = match (&self.servers[0], &self.servers[1], &self.profile) {
+                    (ServerStatus::Ready(old), ServerStatus::Ready(new), Some(profile)) => {
+                        let overrides: Vec<(String, String)> = profile
+                            .folder_map
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
+                        Some(map_folders(&old.folders, &new.folders, &overrides))
+                    }
+                    _ => None,
+                };
+                self.clamp_folders();
+            }
+            // A report from before the last sign-in or reload: stale.
+            _ => {}
+        }
+    }
+
+    fn screen_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
+            KeyCode::Char('l' | 'L') => {
+                self.lang = match self.lang {
+                    Lang::Ja => Lang::En,
+                    Lang::En => Lang::Ja,
+                };
+                self.clamp_folders();
+            }
+            KeyCode::Char(c @ '1'..='9') => {
+                let index = usize::from(c as u8 - b'1');
+                if let Some(screen) = Screen::MENU.get(index) {
+                    self.screen = *screen;
+                }
+            }
+            KeyCode::Tab | KeyCode::BackTab => {
+                let at = Screen::MENU
+                    .iter()
+                    .position(|s| *s == self.screen)
+                    .unwrap_or(0);
+                let n = Screen::MENU.len();
+                let next = if key.code == KeyCode::Tab {
+                    (at + 1) % n
+                } else {
+                    (at + n - 1) % n
+                };
+                self.screen = Screen::MENU[next];
+            }
+            KeyCode::Char('r') => return self.start_gather(),
+            KeyCode::Char('a') => {
+                self.screen = Screen::Setup;
+                self.setup.step = SetupStep::Profile;
+                self.setup.error = None;
+            }
+            _ if self.screen == Screen::Folders => self.folders_key(key),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn folders_key(&mut self, key: KeyEvent) {
+        let page = folder_page(self.size, self.lang);
+        let view = &mut self.folders;
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => view.selected = view.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => view.selected += 1,
+            KeyCode::PageUp => view.selected = view.selected.saturating_sub(page),
+            KeyCode::PageDown => view.selected += page,
+            KeyCode::Home => view.selected = 0,
+            KeyCode::End => view.selected = usize::MAX,
+            KeyCode::Char('s') => {
+                view.sort = match view.sort {
+                    FolderSort::Server => FolderSort::Size,
+                    FolderSort::Size => FolderSort::Server,
+                };
+                view.selected = 0;
+            }
+            KeyCode::Char('o') => {
+                view.side = match view.side {
+                    Side::Old => Side::New,
+                    Side::New => Side::Old,
+                };
+                view.selected = 0;
+                view.offset = 0;
+            }
+            _ => {}
+        }
+        self.clamp_folders();
+    }
+
+    /// Keeps the selection inside the list and on screen.
+    fn clamp_folders(&mut self) {
+        let count = match self.server(self.folders.side) {
+            ServerStatus::Ready(inventory) => inventory.folders.len(),
+            _ => 0,
+        };
+        let page = folder_page(self.size, self.lang);
+        let view = &mut self.folders;
+        view.selected = view.selected.min(count.saturating_sub(1));
+        if view.selected < view.offset {
+            view.offset = view.selected;
+        } else if view.selected >= view.offset + page {
+            view.offset = view.selected + 1 - page;
+        }
+        view.offset = view.offset.min(count.saturating_sub(page));
+    }
+
+    fn setup_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.setup.error = None;
+        match self.setup.step {
+            SetupStep::Profile => {
+                let typing = self.setup.selected == self.setup.choices.len();
+                match key.code {
+                    KeyCode::Up => self.setup.selected = self.setup.selected.saturating_sub(1),
+                    KeyCode::Down => {
+                        self.setup.selected =
+                            (self.setup.selected + 1).min(self.setup.choices.len())
+                    }
+                    KeyCode::Enter => self.choose_profile(),
+                    KeyCode::Esc => self.leave_setup(),
+                    _ if typing => edit(&mut self.setup.path, key),
+                    _ => {}
+                }
+                vec![]
+            }
+            SetupStep::Address => {
+                match key.code {
+                    KeyCode::Enter => {
+                        let address = self.setup.address.value().trim().to_string();
+                        if address.is_empty() {
+                            self.setup.error = Some(
+                                self.lang
+                                    .pick(
+                                        "メールアドレスを入力してください。",
+                                        "Enter your mail address.",
+                                    )
+                                    .into(),
+                            );
+                        } else {
+                            self.address = address;
+                            return self.next_password(None);
+                        }
+                    }
+                    KeyCode::Esc => self.setup.step = SetupStep::Profile,
+                    _ => edit(&mut self.setup.address, key),
+                }
+                vec![]
+            }
+            SetupStep::Password(side) => {
+                match key.code {
+                    KeyCode::Enter => {
+                        self.secrets[side_index(side)] =
+                            self.setup.passwords[side_index(side)].take_secret();
+                        return self.next_password(Some(side));
+                    }
+                    KeyCode::Esc => {
+                        self.setup.step = match side {
+                            Side::Old => SetupStep::Address,
+                            Side::New if self.needs_password(Side::Old) => {
+                                SetupStep::Password(Side::Old)
+                            }
+                            Side::New => SetupStep::Address,
+                        }
+                    }
+                    _ => edit(&mut self.setup.passwords[side_index(side)], key),
+                }
+                vec![]
+            }
+        }
+    }
+
+    /// Back to the screens if signed in before, else quit.
+    fn leave_setup(&mut self) {
+        if self.profile.is_some() {
+            self.screen = Screen::Overview;
+        } else {
+            self.quit = true;
+        }
+    }
+
+    fn choose_profile(&mut self) {
+        let choice = match self.setup.choices.get(self.setup.selected) {
+            Some(choice) => choice.clone(),
+            None => {
+                let typed = self.setup.path.value().trim();
+                if typed.is_empty() {
+                    self.setup.error = Some(
+                        self.lang
+                            .pick(
+                                "プロファイルのパスを入力してください。",
+                                "Type the path of a profile.",
+                            )
+                            .into(),
+                    );
+                    return;
+                }
+                ProfileChoice::load(std::path::Path::new(typed))
+            }
+        };
+        match &choice.loaded {
+            Ok(profile) => {
+                if self.setup.address.is_empty()
+                    && let Some(address) = &profile.account.address
+                {
+                    self.setup.address.set(address);
+                }
+                // Which passwords are already in the environment (the hint on the form).
+                for side in [Side::Old, Side::New] {
+                    let server = profile.server(side);
+                    let env = server
+                        .password_env
+                        .clone()
+                        .unwrap_or_else(|| format!("{}_PASSWORD", side.env_prefix()));
+                    self.setup.env_password[side_index(side)] = std::env::var(&env)
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                        .map(|_| env);
+                }
+                self.setup.chosen = Some((choice.path.clone(), Arc::new(profile.clone())));
+                self.setup.step = SetupStep::Address;
+            }
+            Err(reason) => self.setup.error = Some(reason.clone()),
+        }
+    }
+
+    /// A password field is shown for servers that sign in with a password (not OAuth2).
+    pub fn needs_password(&self, side: Side) -> bool {
+        self.setup
+            .chosen
+            .as_ref()
+            .is_some_and(|(_, p)| p.server(side).auth != AuthMethod::Xoauth2)
+    }
+
+    /// The password step after `after` (None: after the address), or sign in.
+    fn next_password(&mut self, after: Option<Side>) -> Vec<Effect> {
+        let candidates: &[Side] = match after {
+            None => &[Side::Old, Side::New],
+            Some(Side::Old) => &[Side::New],
+            Some(Side::New) => &[],
+        };
+        for side in candidates {
+            if self.needs_password(*side) {
+                self.setup.step = SetupStep::Password(*side);
+                return vec![];
+            }
+            self.secrets[side_index(*side)] = None;
+        }
+        self.sign_in()
+    }
+
+    /// Leaves the form: remembers the choice and starts both servers' work.
+    fn sign_in(&mut self) -> Vec<Effect> {
+        let Some((path, profile)) = self.setup.chosen.clone() else {
+            self.setup.step = SetupStep::Profile;
+            return vec![];
+        };
+        self.profile = Some(profile);
+        self.screen = Screen::Overview;
+        let mut effects = vec![Effect::Remember(Remembered {
+            profile: Some(std::fs::canonicalize(&path).unwrap_or(path)),
+            address: Some(self.address.clone()),
+        })];
+        effects.extend(self.start_gather());
+        effects
+    }
+
+    /// Both servers, again from the start (sign-in, reload).
+    fn start_gather(&mut self) -> Vec<Effect> {
+        let Some(profile) = self.profile.clone() else {
+            return vec![];
+        };
+        self.generation += 1;
+        self.mapping = None;
+        let mut effects = Vec::new();
+        for side in [Side::Old, Side::New] {
+            self.servers[side_index(side)] = ServerStatus::Working(Stage::Connecting);
+            effects.push(Effect::Gather(GatherRequest {
+                side,
+                generation: self.generation,
+                profile: profile.clone(),
+                address: self.address.clone(),
+                secret: self.secrets[side_index(side)].clone(),
+                largest: if side == Side::Old { LARGEST } else { 0 },
+            }));
+        }
+        self.folders.selected = 0;
+        self.folders.offset = 0;
+        effects
+    }
+
+    /// True while any server's work is still running.
+    pub fn busy(&self) -> bool {
+        self.servers
+            .iter()
+            .any(|s| matches!(s, ServerStatus::Working(_)))
+    }
+}
+
+/// Applies an editing key to a text field.
+fn edit(input: &mut Input, key: KeyEvent) {
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => input.insert(c),
+        KeyCode::Backspace => input.backspace(),
+        KeyCode::Delete => input.delete(),
+        KeyCode::Left => input.left(),
+        KeyCode::Right => input.right(),
+        KeyCode::Home => input.home(),
+        KeyCode::End => input.end(),
+        _ => {}
+    }
+}

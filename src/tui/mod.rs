@@ -1,0 +1,161 @@
+//! # Full-screen face (`ikou` with no subcommand, or `ikou tui`)
+//!
+//! An Elm-style loop: [`app::App`] holds the state and its `update` turns messages (keys,
+//! resizes, background task reports) into new state plus [`app::Effect`]s; `view` renders
+//! the state into a ratatui frame without side effects; [`Driver`] performs the effects
+//! (tokio tasks for the network, a small file for remembered choices). The terminal is
+//! restored on every way out: normal quit, error, Ctrl-C, SIGINT/SIGTERM and panic.
+
+pub mod app;
+pub mod config;
+pub mod input;
+pub mod tasks;
+pub mod view;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ratatui::crossterm::event::{self, Event, KeyEvent};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use app::{App, AppOptions, Effect, Msg, TaskEvent};
+
+/// The app plus what it needs to act on the world: performs effects, collects reports.
+pub struct Driver {
+    pub app: App,
+    tx: UnboundedSender<TaskEvent>,
+    rx: UnboundedReceiver<TaskEvent>,
+    /// Where remembered choices are written (`None`: nowhere).
+    remember_path: Option<PathBuf>,
+}
+
+impl Driver {
+    pub fn new(app: App, remember_path: Option<PathBuf>) -> Driver {
+        let (tx, rx) = unbounded_channel();
+        Driver {
+            app,
+            tx,
+            rx,
+            remember_path,
+        }
+    }
+
+    /// Feeds one message to the app and performs what it asks for. Must run inside a tokio
+    /// runtime (network effects become tasks).
+    pub fn handle(&mut self, msg: Msg) {
+        let effects = self.app.update(msg);
+        for effect in effects {
+            match effect {
+                Effect::Gather(request) => tasks::spawn_gather(request, self.tx.clone()),
+                Effect::Remember(remembered) => {
+                    if let Some(path) = &self.remember_path
+                        && let Err(e) = remembered.save(path)
+                    {
+                        self.app.notice = Some(format!(
+                            "{}: {e}",
+                            self.app
+                                .lang
+                                .pick("設定を保存できません", "cannot save settings")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) {
+        self.handle(Msg::Key(key));
+    }
+
+    /// Applies background reports until no server is busy, or until `limit` passes.
+    pub async fn settle(&mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.app.busy() {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(event)) => self.handle(Msg::Task(event)),
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+/// Restores the terminal when dropped, whatever the way out of `run`.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// Opens the full-screen application and runs it until the person quits.
+pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> anyhow::Result<()> {
+    // try_init also installs a panic hook that restores the terminal before the message.
+    let mut terminal = ratatui::try_init()?;
+    let _restore = Restore;
+    if let Ok(size) = ratatui::crossterm::terminal::size() {
+        options.size = size;
+    }
+    let mut driver = Driver::new(App::new(options), remember_path);
+
+    // Terminal input is read on its own thread (crossterm's read blocks) and sent over.
+    let (input_tx, mut input_rx) = unbounded_channel::<Msg>();
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader_stop = stop.clone();
+    let reader = std::thread::spawn(move || {
+        while !reader_stop.load(Ordering::Relaxed) {
+            match event::poll(Duration::from_millis(100)) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(_) => break,
+            }
+            let msg = match event::read() {
+                Ok(Event::Key(key)) => Msg::Key(key),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if input_tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+
+    let result = async {
+        loop {
+            terminal.draw(|frame| view::render(&driver.app, frame))?;
+            if driver.app.quit {
+                break;
+            }
+            let next = tokio::select! {
+                msg = input_rx.recv() => msg.ok_or_else(|| anyhow::anyhow!("the terminal input closed"))?,
+                Some(event) = driver.rx.recv() => Msg::Task(event),
+                _ = tokio::signal::ctrl_c() => break,
+                _ = terminate() => break,
+            };
+            driver.handle(next);
+        }
+        Ok::<(), anyhow::Error>(())
+    }
+    .await;
+    stop.store(true, Ordering::Relaxed);
+    let _ = reader.join();
+    result
+}
+
+/// SIGTERM (e.g. the session closing): quit cleanly so the terminal is restored.
+async fn terminate() {
+    #[cfg(unix)]
+    {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
+}

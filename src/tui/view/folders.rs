@@ -1,0 +1,204 @@
+//! # Folders: one server's folders with counts and sizes, scrollable, sortable by size
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use super::{Theme, clean, side_title};
+use crate::i18n::Lang;
+use crate::model::SpecialUse;
+use crate::report::{grouped, human_size};
+use crate::tui::app::{App, FolderSort, ServerStatus, folder_page, sorted_folders};
+
+fn role(special_use: Option<SpecialUse>, lang: Lang) -> &'static str {
+    match special_use {
+        None => "",
+        Some(SpecialUse::Inbox) => lang.pick("受信", "inbox"),
+        Some(SpecialUse::Sent) => lang.pick("送信済み", "sent"),
+        Some(SpecialUse::Drafts) => lang.pick("下書き", "drafts"),
+        Some(SpecialUse::Trash) => lang.pick("ごみ箱", "trash"),
+        Some(SpecialUse::Junk) => lang.pick("迷惑メール", "junk"),
+        Some(SpecialUse::Archive) => lang.pick("アーカイブ", "archive"),
+        Some(SpecialUse::All) => lang.pick("すべて", "all"),
+        Some(SpecialUse::Flagged) => lang.pick("フラグ付き", "flagged"),
+    }
+}
+
+fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).right_aligned())
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let view = &app.folders;
+    let sort = match view.sort {
+        FolderSort::Server => lang.pick("サーバー順", "server order"),
+        FolderSort::Size => lang.pick("サイズ順", "largest first"),
+    };
+    let block = Block::bordered().title(format!(
+        " {} {} ({}) ",
+        side_title(view.side, lang),
+        lang.pick("のフォルダ", "folders"),
+        sort
+    ));
+    let inventory = match app.server(view.side) {
+        ServerStatus::Ready(inventory) => inventory,
+        ServerStatus::Failed(reason) => {
+            let text = vec![
+                Line::styled(lang.pick("接続できません:", "Cannot connect:"), theme.bad()),
+                Line::raw(clean(reason)),
+            ];
+            frame.render_widget(
+                Paragraph::new(text)
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .block(block),
+                area,
+            );
+            return;
+        }
+        _ => {
+            let text = lang.pick("まだ読み込んでいません。", "Not loaded yet.");
+            frame.render_widget(Paragraph::new(text).block(block), area);
+            return;
+        }
+    };
+    let [table_area, totals_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let page = folder_page(app.size, lang);
+    let folders = sorted_folders(inventory, view.sort);
+    // Old folders next to where they go on the new server, when both are known.
+    let mapped = match (
+        view.side,
+        &app.mapping,
+        app.server(crate::profile::Side::New),
+    ) {
+        (crate::profile::Side::Old, Some(mapping), ServerStatus::Ready(new)) => {
+            Some((mapping, new))
+        }
+        _ => None,
+    };
+    let rows = folders
+        .iter()
+        .enumerate()
+        .skip(view.offset)
+        .take(page)
+        .map(|(i, f)| {
+            let mut cells = vec![Cell::from(clean(&f.name))];
+            if !f.selectable {
+                cells.push(Cell::from(lang.pick("(入れ物)", "(container)")));
+            } else if let Some((mapping, new)) = mapped {
+                cells.push(right(grouped(u64::from(f.messages))));
+                cells.push(right(human_size(f.size)));
+                match mapping.new_for(&f.name) {
+                    Some(entry) => {
+                        let new_count = new
+                            .folders
+                            .iter()
+                            .find(|n| n.name == entry.new)
+                            .map(|n| u64::from(n.messages))
+                            .unwrap_or(0);
+                        // Several old folders may feed one new folder: compare the sums.
+                        let old_sum: u64 = mapping
+                            .entries
+                            .iter()
+                            .filter(|e| e.new == entry.new)
+                            .filter_map(|e| inventory.folders.iter().find(|o| o.name == e.old))
+                            .map(|o| u64::from(o.messages))
+                            .sum();
+                        cells.push(Cell::from(format!("-> {}", clean(&entry.new))));
+                        cells.push(right(grouped(new_count)));
+                        let missing = old_sum.saturating_sub(new_count);
+                        cells.push(if missing > 0 {
+                            Cell::from(Line::from(format!("-{}", grouped(missing))).right_aligned())
+                                .style(theme.bad())
+                        } else {
+                            right("=".into())
+                        });
+                    }
+                    None => cells.push(
+                        Cell::from(lang.pick("(移行先なし)", "(not mapped)")).style(theme.bad()),
+                    ),
+                }
+            } else {
+                cells.push(Cell::from(role(f.special_use, lang)));
+                cells.push(right(grouped(u64::from(f.messages))));
+                cells.push(right(
+                    f.unseen.map(|u| grouped(u64::from(u))).unwrap_or_default(),
+                ));
+                cells.push(right(human_size(f.size)));
+            }
+            let row = Row::new(cells);
+            if i == view.selected {
+                row.style(theme.selected())
+            } else {
+                row
+            }
+        });
+    let table = if mapped.is_some() {
+        let header = Row::new(vec![
+            Cell::from(lang.pick("旧フォルダ", "Old folder")),
+            right(lang.pick("件数", "Msgs").into()),
+            right(lang.pick("サイズ", "Size").into()),
+            Cell::from(lang.pick("新サーバーの移行先", "New folder")),
+            right(lang.pick("件数", "Msgs").into()),
+            right(lang.pick("差", "Diff").into()),
+        ])
+        .style(theme.key());
+        Table::new(
+            rows,
+            [
+                Constraint::Fill(1),
+                Constraint::Length(6),
+                Constraint::Length(10),
+                Constraint::Fill(1),
+                Constraint::Length(6),
+                Constraint::Length(6),
+            ],
+        )
+        .header(header)
+    } else {
+        let header = Row::new(vec![
+            Cell::from(lang.pick("フォルダ", "Folder")),
+            Cell::from(lang.pick("用途", "Role")),
+            right(lang.pick("件数", "Messages").into()),
+            right(lang.pick("未読", "Unseen").into()),
+            right(lang.pick("サイズ", "Size").into()),
+        ])
+        .style(theme.key());
+        Table::new(
+            rows,
+            [
+                Constraint::Min(16),
+                Constraint::Length(11),
+                Constraint::Length(8),
+                Constraint::Length(7),
+                Constraint::Length(10),
+            ],
+        )
+        .header(header)
+    }
+    .block(block);
+    frame.render_widget(table, table_area);
+    let shown_to = (view.offset + page).min(folders.len());
+    let totals = match lang {
+        Lang::Ja => format!(
+            " 合計 {} 通 {}   {}-{} / {} フォルダ",
+            grouped(inventory.total_messages),
+            human_size(inventory.total_size),
+            view.offset + 1,
+            shown_to,
+            folders.len()
+        ),
+        Lang::En => format!(
+            " Total {} messages {}   {}-{} of {} folders",
+            grouped(inventory.total_messages),
+            human_size(inventory.total_size),
+            view.offset + 1,
+            shown_to,
+            folders.len()
+        ),
+    };
+    frame.render_widget(Paragraph::new(totals), totals_area);
+}

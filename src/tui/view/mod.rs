@@ -1,0 +1,193 @@
+//! # Views: pure functions from the app state to a frame
+//!
+//! Nothing here changes state or does I/O, so every screen can be rendered into ratatui's
+//! `TestBackend` and checked cell by cell. Marks and bars use ASCII only: characters of
+//! "ambiguous" East Asian width (•, █, ✓, …) take two columns in many Japanese terminals
+//! and would break the alignment that unicode-width promises.
+
+mod folders;
+mod overview;
+mod setup;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, Screen, help_rows, keymap};
+use crate::i18n::Lang;
+
+/// Smallest terminal the screens are laid out for; below it a short note is shown.
+pub const MIN_SIZE: (u16, u16) = (40, 12);
+
+/// Draws the whole application.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let note = app.lang.pick(
+            "端末が小さすぎます。広げてください。",
+            "Terminal too small; please enlarge it.",
+        );
+        frame.render_widget(Paragraph::new(note), area);
+        return;
+    }
+    let help_rows = help_rows(app.screen, app.setup.step, app.lang, area.width);
+    let [title, body, help] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(help_rows),
+    ])
+    .areas(area);
+    render_title(app, frame, title);
+    match app.screen {
+        Screen::Setup => setup::render(app, frame, body),
+        Screen::Overview => overview::render(app, frame, body),
+        Screen::Folders => folders::render(app, frame, body),
+    }
+    render_help(app, frame, help);
+}
+
+/// Colours that read on dark and light terminals, or none at all (NO_COLOR).
+pub(crate) struct Theme {
+    colour: bool,
+}
+
+impl Theme {
+    pub fn of(app: &App) -> Theme {
+        Theme { colour: app.colour }
+    }
+    fn fg(&self, colour: Color) -> Style {
+        if self.colour {
+            Style::default().fg(colour)
+        } else {
+            Style::default()
+        }
+    }
+    pub fn ok(&self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+    pub fn bad(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    /// Work in progress: bold, no colour (yellow is unreadable on a light background).
+    pub fn busy(&self) -> Style {
+        Style::default().add_modifier(Modifier::BOLD)
+    }
+    pub fn dim(&self) -> Style {
+        if self.colour {
+            Style::default().add_modifier(Modifier::DIM)
+        } else {
+            Style::default()
+        }
+    }
+    pub fn key(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    pub fn selected(&self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+}
+
+fn render_title(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = Theme::of(app);
+    let mut left = vec![Span::styled(" ikou 移行 ", theme.key())];
+    if let Some(profile) = &app.profile {
+        // The address first: when the bar is narrow, the organisation's name is what is cut.
+        left.push(Span::raw(format!("| {} ", clean(&app.address))));
+        if !profile.organisation.name.is_empty() {
+            left.push(Span::raw(format!(
+                "| {} ",
+                clean(&profile.organisation.name)
+            )));
+        }
+    }
+    let mut tabs = Vec::new();
+    if app.screen != Screen::Setup {
+        for (i, screen) in Screen::MENU.iter().enumerate() {
+            let label = format!(" {} {} ", i + 1, screen.title(app.lang));
+            let style = if *screen == app.screen {
+                theme.selected()
+            } else {
+                Style::default()
+            };
+            tabs.push(Span::styled(label, style));
+        }
+    } else {
+        tabs.push(Span::styled(
+            format!(" {} ", Screen::Setup.title(app.lang)),
+            theme.selected(),
+        ));
+    }
+    let tabs = Line::from(tabs);
+    let tabs_width = u16::try_from(tabs.width())
+        .unwrap_or(u16::MAX)
+        .min(area.width);
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(tabs_width)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(left)), left_area);
+    frame.render_widget(Paragraph::new(tabs), right_area);
+}
+
+/// The help bar, generated from the same keymap `update` implements.
+fn render_help(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = Theme::of(app);
+    let mut spans = vec![Span::raw(" ")];
+    for entry in keymap(app.screen, app.setup.step) {
+        spans.push(Span::styled(entry.keys, theme.key()));
+        spans.push(Span::raw(format!(
+            " {}  ",
+            app.lang.pick(entry.ja, entry.en)
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
+}
+
+/// Server-supplied text with control characters made inert (no escape sequences reach
+/// the terminal from a subject line or a folder name).
+pub(crate) fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// A text bar for a ratio, e.g. `[#####.....]`; ASCII so it keeps its width everywhere.
+pub(crate) fn bar(ratio: f64, width: usize) -> (String, String) {
+    let inner = width.saturating_sub(2);
+    let ratio = if ratio.is_finite() {
+        ratio.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let filled = ((inner as f64) * ratio).round() as usize;
+    let filled = if ratio > 0.0 { filled.max(1) } else { 0 }.min(inner);
+    ("#".repeat(filled), ".".repeat(inner - filled))
+}
+
+/// "used / limit (n%)".
+pub(crate) fn usage_label(used: u64, limit: u64) -> String {
+    use crate::report::human_size;
+    let percent = if limit > 0 {
+        used as f64 * 100.0 / limit as f64
+    } else {
+        0.0
+    };
+    format!(
+        "{} / {} ({percent:.0}%)",
+        human_size(used),
+        human_size(limit)
+    )
+}
+
+pub(crate) fn side_title(side: crate::profile::Side, lang: Lang) -> &'static str {
+    match side {
+        crate::profile::Side::Old => lang.pick("旧サーバー", "Old server"),
+        crate::profile::Side::New => lang.pick("新サーバー", "New server"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

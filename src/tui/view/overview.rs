@@ -1,0 +1,291 @@
+//! # Overview: both servers side by side, the migration phase, the largest messages
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+
+use super::{Theme, bar, clean, side_title, usage_label};
+use crate::i18n::Lang;
+use crate::profile::Side;
+use crate::report::{grouped, human_size};
+use crate::service::inventory::Inventory;
+use crate::tui::app::{App, Phase, ServerStatus, Stage, phase};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let [phase_area, panels, largest] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(9),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(phase_line(app)), phase_area);
+    let [old, new] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(panels);
+    server_panel(app, Side::Old, frame, old);
+    server_panel(app, Side::New, frame, new);
+    largest_messages(app, frame, largest);
+}
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// "Before migration: copying starts 2026-12-01 (in 6 days)" and the like.
+fn phase_line(app: &App) -> Line<'static> {
+    let lang = app.lang;
+    let Some(profile) = &app.profile else {
+        return Line::default();
+    };
+    let days = |d: chrono::NaiveDate| (d - app.today).num_days();
+    let text = match phase(&profile.dates, app.today) {
+        Phase::Unknown => lang
+            .pick(
+                "移行日程はプロファイルにありません。",
+                "The profile has no migration dates.",
+            )
+            .to_string(),
+        Phase::Before { copy_start } => match lang {
+            Lang::Ja => format!(
+                "移行前: {} からコピー開始 (あと {} 日)。それまでに容量を目標以下に。",
+                date(copy_start),
+                days(copy_start)
+            ),
+            Lang::En => format!(
+                "Before migration: copying starts {}, in {} days; get under the target.",
+                date(copy_start),
+                days(copy_start)
+            ),
+        },
+        Phase::Copying { cutover } => match (lang, cutover) {
+            (Lang::Ja, Some(d)) => format!("移行中: {} に新サーバーへ切り替え。", date(d)),
+            (Lang::En, Some(d)) => format!("Migration under way: new mail moves on {}.", date(d)),
+            (Lang::Ja, None) => "移行中。".into(),
+            (Lang::En, None) => "Migration under way.".into(),
+        },
+        Phase::AfterCutover { shutdown } => match (lang, shutdown) {
+            (Lang::Ja, Some(d)) => format!("切り替え後: 旧サーバーは {} に停止。", date(d)),
+            (Lang::En, Some(d)) => format!("After cutover: the old server stops on {}.", date(d)),
+            (Lang::Ja, None) => "切り替え後。".into(),
+            (Lang::En, None) => "After cutover.".into(),
+        },
+        Phase::OldShutDown => lang
+            .pick(
+                "旧サーバーは停止済みです。",
+                "The old server has been shut down.",
+            )
+            .into(),
+    };
+    let mut spans = vec![Span::raw(format!(" {text}"))];
+    if let Some(notice) = &app.notice {
+        spans.push(Span::styled(format!("  {notice}"), Theme::of(app).bad()));
+    }
+    Line::from(spans)
+}
+
+fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let host = app
+        .profile
+        .as_ref()
+        .map(|p| p.server(side).host.clone())
+        .unwrap_or_default();
+    let block = Block::bordered().title(format!(" {} {} ", side_title(side, lang), clean(&host)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines: Vec<Line> = match app.server(side) {
+        ServerStatus::NotSignedIn => vec![Line::styled(
+            lang.pick(
+                "未サインイン (a でサインイン)",
+                "Not signed in (a to sign in)",
+            ),
+            theme.dim(),
+        )],
+        ServerStatus::Working(stage) => vec![Line::styled(
+            match stage {
+                Stage::Connecting => lang.pick("接続中...", "Connecting..."),
+                Stage::Gathering => lang.pick(
+                    "接続済み。フォルダとサイズを集計中...",
+                    "Connected; counting folders and sizes...",
+                ),
+            },
+            theme.busy(),
+        )],
+        ServerStatus::Failed(reason) => vec![
+            Line::styled(lang.pick("接続できません:", "Cannot connect:"), theme.bad()),
+            Line::raw(clean(reason)),
+            Line::styled(
+                lang.pick(
+                    "a: サインインし直す  r: 再試行",
+                    "a: sign in again  r: retry",
+                ),
+                theme.dim(),
+            ),
+        ],
+        ServerStatus::Ready(inventory) => {
+            let target = app
+                .profile
+                .as_ref()
+                .map(|p| p.limits.target_mailbox_bytes())
+                .unwrap_or(0);
+            ready_lines(inventory, target, lang, &theme, usize::from(inner.width))
+        }
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+/// A labelled gauge: `label  used / limit (n%)` and a bar `[####......]` under it.
+fn gauge<'a>(label: &str, used: u64, limit: u64, width: usize, theme: &Theme) -> [Line<'a>; 2] {
+    let (filled, empty) = bar(used as f64 / limit.max(1) as f64, width);
+    let over = used > limit;
+    let style = if over { theme.bad() } else { theme.ok() };
+    [
+        Line::from(vec![
+            Span::raw(format!("{label}  ")),
+            Span::styled(
+                usage_label(used, limit),
+                if over { style } else { Default::default() },
+            ),
+        ]),
+        Line::from(vec![
+            Span::raw("["),
+            Span::styled(filled, style),
+            Span::raw(format!("{empty}]")),
+        ]),
+    ]
+}
+
+fn ready_lines<'a>(
+    inventory: &Inventory,
+    target: u64,
+    lang: Lang,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(
+        format!(
+            "{} {}",
+            lang.pick("接続済み", "Connected"),
+            clean(&inventory.server)
+        ),
+        theme.ok(),
+    )];
+    let quota = &inventory.quota;
+    let root = quota
+        .roots
+        .iter()
+        .find(|r| r.storage_limit.is_some_and(|l| l > 0));
+    match root.and_then(|r| Some((r.storage_used?, r.storage_limit?))) {
+        Some((used, limit)) => {
+            lines.extend(gauge(lang.pick("容量", "Quota"), used, limit, width, theme));
+        }
+        None => lines.push(Line::styled(
+            lang.pick(
+                "容量: サーバーからのクォータ報告なし",
+                "Quota: no quota reported by the server",
+            ),
+            theme.dim(),
+        )),
+    }
+    if target > 0 {
+        lines.extend(gauge(
+            lang.pick("移行目標", "Target"),
+            quota.usage_from_sizes,
+            target,
+            width,
+            theme,
+        ));
+    }
+    let selectable = inventory.folders.iter().filter(|f| f.selectable).count() as u64;
+    lines.push(Line::raw(match lang {
+        Lang::Ja => format!(
+            "{} 通 / {} フォルダ",
+            grouped(inventory.total_messages),
+            grouped(selectable),
+        ),
+        Lang::En => format!(
+            "{} messages in {} folders",
+            grouped(inventory.total_messages),
+            grouped(selectable),
+        ),
+    }));
+    lines
+}
+
+fn largest_messages(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let max_mb = app
+        .profile
+        .as_ref()
+        .map(|p| p.limits.max_message_mb)
+        .unwrap_or(0);
+    let block = Block::bordered().title(match lang {
+        Lang::Ja => format!(" 旧サーバーの大きいメッセージ (! = {max_mb} MB 超は移行されません) "),
+        Lang::En => format!(" Largest old-server messages (! = over {max_mb} MB, not migrated) "),
+    });
+    let ServerStatus::Ready(inventory) = app.server(Side::Old) else {
+        frame.render_widget(block, area);
+        return;
+    };
+    if inventory.largest.is_empty() {
+        frame.render_widget(
+            Paragraph::new(lang.pick("メッセージはありません。", "No messages.")).block(block),
+            area,
+        );
+        return;
+    }
+    let limit = app
+        .profile
+        .as_ref()
+        .map(|p| p.limits.max_message_bytes())
+        .unwrap_or(u64::MAX);
+    let theme = Theme::of(app);
+    let rows = inventory.largest.iter().map(|m| {
+        let over = m.size > limit;
+        let size = Cell::from(
+            Line::from(format!(
+                "{}{}",
+                if over { "!" } else { " " },
+                human_size(m.size)
+            ))
+            .right_aligned(),
+        );
+        let style = if over {
+            theme.bad()
+        } else {
+            Default::default()
+        };
+        Row::new(vec![
+            size,
+            Cell::from(clean(&m.folder)),
+            Cell::from(
+                m.date
+                    .as_deref()
+                    .map(|d| d.chars().take(10).collect::<String>())
+                    .unwrap_or_default(),
+            ),
+            Cell::from(clean(m.subject.as_deref().unwrap_or(""))),
+        ])
+        .style(style)
+    });
+    let header = Row::new(vec![
+        Cell::from(Line::from(lang.pick("サイズ", "Size")).right_aligned()),
+        Cell::from(lang.pick("フォルダ", "Folder")),
+        Cell::from(lang.pick("日付", "Date")),
+        Cell::from(lang.pick("件名", "Subject")),
+    ])
+    .style(theme.key());
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(11),
+            Constraint::Max(22),
+            Constraint::Length(10),
+            Constraint::Min(10),
+        ],
+    )
+    .header(header)
+    .block(block);
+    frame.render_widget(table, area);
+}

@@ -1,0 +1,176 @@
+//! # First run: profile, address, passwords
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::{Theme, clean, side_title};
+use crate::imap::AuthMethod;
+use crate::profile::Side;
+use crate::tui::app::{App, SetupStep, side_index};
+use crate::tui::input::Input;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let setup = &app.setup;
+    let block = Block::bordered().title(format!(
+        " {} ",
+        lang.pick("移行の準備: サインイン", "Getting ready: sign in")
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines: Vec<Line> = Vec::new();
+    // Where the cursor goes: (line index, column) of the active field.
+    let mut cursor: Option<(usize, usize)> = None;
+    let mut field = |lines: &mut Vec<Line>, label: &str, input: &Input, active: bool| {
+        let prefix = format!("{label}: ");
+        if active {
+            cursor = Some((lines.len(), prefix.width() + input.cursor_column()));
+        }
+        let style = if active {
+            theme.selected()
+        } else {
+            Default::default()
+        };
+        lines.push(Line::from(vec![
+            Span::raw(prefix),
+            Span::styled(format!("{} ", input.display()), style),
+        ]));
+    };
+
+    match setup.step {
+        SetupStep::Profile => {
+            lines.push(Line::raw(lang.pick(
+                "組織のプロファイルを選んでください (情報センターが配布したファイル):",
+                "Choose your organisation's profile (the file your IT centre gave you):",
+            )));
+            lines.push(Line::default());
+            for (i, choice) in setup.choices.iter().enumerate() {
+                let mark = if i == setup.selected { "> " } else { "  " };
+                let mut spans = vec![Span::styled(
+                    format!("{mark}{}", clean(&choice.title())),
+                    if i == setup.selected {
+                        theme.selected()
+                    } else {
+                        Default::default()
+                    },
+                )];
+                if choice.loaded.is_err() {
+                    spans.push(Span::styled(
+                        lang.pick("  (読めません)", "  (unusable)"),
+                        theme.bad(),
+                    ));
+                }
+                lines.push(Line::from(spans));
+            }
+            let typing = setup.selected == setup.choices.len();
+            let mark = if typing { "> " } else { "  " };
+            field(
+                &mut lines,
+                &format!("{mark}{}", lang.pick("ファイルのパス", "Path to a file")),
+                &setup.path,
+                typing,
+            );
+            if let Some(choice) = setup.choices.get(setup.selected)
+                && let Err(reason) = &choice.loaded
+            {
+                lines.push(Line::default());
+                lines.push(Line::styled(clean(reason), theme.bad()));
+            }
+        }
+        SetupStep::Address | SetupStep::Password(_) => {
+            if let Some((path, profile)) = &setup.chosen {
+                let name = if profile.organisation.name.is_empty() {
+                    path.display().to_string()
+                } else {
+                    profile.organisation.name.clone()
+                };
+                lines.push(Line::raw(format!(
+                    "{}: {}",
+                    lang.pick("プロファイル", "Profile"),
+                    clean(&name)
+                )));
+                lines.push(Line::default());
+                field(
+                    &mut lines,
+                    lang.pick("メールアドレス", "Mail address"),
+                    &setup.address,
+                    setup.step == SetupStep::Address,
+                );
+                for side in [Side::Old, Side::New] {
+                    let server = profile.server(side);
+                    let user = server.username_for(setup.address.value().trim());
+                    lines.push(Line::default());
+                    lines.push(Line::raw(format!(
+                        "{} {} ({} {})",
+                        side_title(side, lang),
+                        clean(&server.host),
+                        lang.pick("ユーザー名", "user"),
+                        clean(&user)
+                    )));
+                    if server.auth == AuthMethod::Xoauth2 {
+                        let env = server
+                            .token_env
+                            .clone()
+                            .unwrap_or_else(|| format!("{}_TOKEN", side.env_prefix()));
+                        lines.push(Line::styled(
+                            match lang {
+                                crate::i18n::Lang::Ja => format!(
+                                    "  OAuth2: トークンは {env} または token_command から取得します"
+                                ),
+                                crate::i18n::Lang::En => {
+                                    format!("  OAuth2: the token comes from {env} or token_command")
+                                }
+                            },
+                            theme.dim(),
+                        ));
+                        continue;
+                    }
+                    let active = setup.step == SetupStep::Password(side);
+                    field(
+                        &mut lines,
+                        &format!("  {}", lang.pick("パスワード", "Password")),
+                        &setup.passwords[side_index(side)],
+                        active,
+                    );
+                    if active {
+                        let hint = match (&setup.env_password[side_index(side)], lang) {
+                            (Some(env), crate::i18n::Lang::Ja) => {
+                                format!("  空のまま Enter で {env} のパスワードを使います")
+                            }
+                            (Some(env), crate::i18n::Lang::En) => {
+                                format!("  Leave empty to use the password in {env}")
+                            }
+                            (None, _) => lang
+                                .pick(
+                                    "  パスワードはメモリ上だけに置き、保存しません",
+                                    "  Kept in memory only, never saved",
+                                )
+                                .to_string(),
+                        };
+                        lines.push(Line::styled(hint, theme.dim()));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(error) = &setup.error {
+        lines.push(Line::default());
+        lines.push(Line::styled(clean(error), theme.bad()));
+    }
+    if let Some((line, column)) = cursor
+        && line < usize::from(inner.height)
+    {
+        let x = inner
+            .x
+            .saturating_add(u16::try_from(column).unwrap_or(u16::MAX));
+        let y = inner.y + u16::try_from(line).unwrap_or(0);
+        if x < inner.right() {
+            frame.set_cursor_position(Position::new(x, y));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
