@@ -4,6 +4,7 @@
 //! account, call the service, print either JSON (stdout, data only) or text for people.
 //! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
 
+mod backup;
 mod folders;
 mod profile_cmd;
 
@@ -88,6 +89,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "old")]
         server: ServerArg,
     },
+    /// Back up a mailbox to an eml-in-zip archive; verify or extract a backup.
+    Backup(backup::BackupArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -147,6 +150,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Folders { account, server } => {
             folders::folders(&account, server.into(), output).await
         }
+        Command::Backup(args) => backup::run(args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),
