@@ -14,7 +14,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
-use super::{AccountArgs, Output, ServerArg, load_profile};
+use super::{Output, ServerArg, load_profile};
 use crate::archive::{self, ExtractReport, VerifyReport};
 use crate::i18n::Lang;
 use crate::report::{Align, Table, exit, grouped, human_size};
@@ -24,7 +24,7 @@ use crate::service::backup::{
 };
 
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BackupArgs {
     #[command(subcommand)]
     pub action: Option<BackupAction>,
@@ -34,8 +34,12 @@ pub struct BackupArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    #[command(flatten)]
-    pub account: AccountArgs,
+    /// Organisation profile (TOML). Default: $IKOU_PROFILE.
+    #[arg(long, short = 'p', env = "IKOU_PROFILE")]
+    pub profile: Option<PathBuf>,
+    /// Your mail address (default: [account] address in the profile).
+    #[arg(long, short = 'a', env = "IKOU_ADDRESS")]
+    pub address: Option<String>,
     /// Which server to back up.
     #[arg(long, value_enum, default_value = "old")]
     pub server: ServerArg,
@@ -65,18 +69,23 @@ pub enum BackupAction {
     /// Re-read every message of a backup and check it against the manifest (and, with
     /// -p, the per-folder counts against the server).
     Verify {
+        /// The backup (.zip) to check.
         file: PathBuf,
         /// Also compare per-folder counts with the server of this profile.
         #[arg(long, short = 'p')]
         profile: Option<PathBuf>,
+        /// Your mail address (default: [account] address in the profile).
         #[arg(long, short = 'a')]
         address: Option<String>,
+        /// Which server to compare with.
         #[arg(long, value_enum, default_value = "old")]
         server: ServerArg,
     },
     /// Write the backup as a folder tree of .eml files (or one mbox per folder).
     Extract {
+        /// The backup (.zip).
         file: PathBuf,
+        /// Target directory (created if needed).
         dir: PathBuf,
         /// One mbox file per folder instead of .eml files.
         #[arg(long)]
@@ -92,18 +101,34 @@ pub async fn run(args: BackupArgs, output: Output) -> Result<i32> {
             profile,
             address,
             server,
-        }) => verify(&file, profile.as_deref(), address.as_deref(), server, output).await,
+        }) => {
+            verify(
+                &file,
+                profile.as_deref(),
+                address.as_deref(),
+                server,
+                output,
+            )
+            .await
+        }
         Some(BackupAction::Extract { file, dir, mbox }) => extract(&file, &dir, mbox, output),
     }
 }
 
 async fn backup(args: RunArgs, output: Output) -> Result<i32> {
-    let profile = load_profile(&args.account.profile)?;
-    let account = AccountRef::resolve(
-        &profile,
-        args.account.address.as_deref(),
-        output.interactive,
-    )?;
+    // Required here but not for `verify`/`extract`, which clap cannot express with a
+    // flattened required argument next to subcommands.
+    let Some(profile_path) = args.profile else {
+        anyhow::bail!(
+            "{}",
+            output.lang.pick(
+                "プロファイルを -p FILE で指定してください (または IKOU_PROFILE)",
+                "no profile given: use -p FILE (or set IKOU_PROFILE)"
+            )
+        );
+    };
+    let profile = load_profile(&profile_path)?;
+    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
     let protocol = match args.protocol {
         ProtocolArg::Imap => Protocol::Imap,
         ProtocolArg::Pop3 => Protocol::Pop3,
@@ -220,7 +245,10 @@ impl Bars {
             )),
             BackupEvent::Throttled { delay_ms, detail } => folder.set_message(format!(
                 "{} {:.1} s: {detail}",
-                lang.pick("サーバーの要求で待機中", "server asked to slow down; waiting"),
+                lang.pick(
+                    "サーバーの要求で待機中",
+                    "server asked to slow down; waiting"
+                ),
                 delay_ms as f64 / 1000.0
             )),
             BackupEvent::Committing => folder.set_message(
@@ -491,10 +519,7 @@ fn extract_text(r: &ExtractReport, dir: &Path, mbox: bool, lang: Lang) -> String
         ),
     };
     for e in r.mismatches.iter().chain(&r.unreadable) {
-        s.push_str(&format!(
-            "  ! {}: {e}\n",
-            lang.pick("破損", "damaged")
-        ));
+        s.push_str(&format!("  ! {}: {e}\n", lang.pick("破損", "damaged")));
     }
     s
 }

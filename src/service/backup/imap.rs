@@ -69,12 +69,7 @@ pub(super) async fn run(
     });
     let (writer, prior, recovered) = writer::start(
         options.output.clone(),
-        update_options(
-            server.clone(),
-            &account.address,
-            SourceKind::Imap,
-            options,
-        ),
+        update_options(server.clone(), &account.address, SourceKind::Imap, options),
     )
     .await?;
     // The first connection fails fast (wrong port or password); later ones are retried.
@@ -114,12 +109,7 @@ pub(super) async fn run(
     let committed = run.writer.commit(limit, &options.output).await?;
     let current: HashMap<&str, (Option<u32>, &HashSet<u32>)> = plans
         .iter()
-        .map(|p| {
-            (
-                p.info.name.as_str(),
-                (p.info.uid_validity, &p.on_server),
-            )
-        })
+        .map(|p| (p.info.name.as_str(), (p.info.uid_validity, &p.on_server)))
         .collect();
     let oversize = oversize_list(committed.large, |m: &MessageRecord| {
         current.get(m.folder.as_str()).is_some_and(|(v, uids)| {

@@ -73,7 +73,9 @@ impl BackupOptions {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum BackupEvent {
     /// Opening (and, for an existing backup, copying) the archive file.
-    Preparing { path: PathBuf },
+    Preparing {
+        path: PathBuf,
+    },
     /// Everything to fetch is known.
     Planned {
         folders: usize,
@@ -86,8 +88,14 @@ pub enum BackupEvent {
         bytes: u64,
     },
     /// One message handed to the archive writer.
-    MessageWritten { folder: String, bytes: u64 },
-    FolderDone { folder: String, added: u64 },
+    MessageWritten {
+        folder: String,
+        bytes: u64,
+    },
+    FolderDone {
+        folder: String,
+        added: u64,
+    },
     /// The connection failed; waiting `delay_ms` before attempt `attempt` of `max`.
     Reconnecting {
         attempt: u32,
@@ -96,10 +104,16 @@ pub enum BackupEvent {
         reason: String,
     },
     /// The server asked us to slow down; waiting `delay_ms`.
-    Throttled { delay_ms: u64, detail: String },
+    Throttled {
+        delay_ms: u64,
+        detail: String,
+    },
     /// Writing the manifest and replacing the archive.
     Committing,
-    Finished { added: u64, messages: u64 },
+    Finished {
+        added: u64,
+        messages: u64,
+    },
 }
 
 /// Where progress events go. Called from the async task; must be cheap.
@@ -316,7 +330,10 @@ impl Patience {
                     });
                 }
                 let delay = retry::backoff(self.attempts);
-                tracing::warn!(attempt = self.attempts, "reconnecting in {delay:?}: {reason}");
+                tracing::warn!(
+                    attempt = self.attempts,
+                    "reconnecting in {delay:?}: {reason}"
+                );
                 (self.progress)(BackupEvent::Reconnecting {
                     attempt: self.attempts,
                     max: retry::MAX_RECONNECTS,
@@ -443,7 +460,10 @@ fn message_info(bytes: &[u8]) -> crate::model::MessageInfo {
 }
 
 fn find_header_end(bytes: &[u8]) -> usize {
-    let crlf = bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
+    let crlf = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4);
     let lf = bytes.windows(2).position(|w| w == b"\n\n").map(|p| p + 2);
     match (crlf, lf) {
         (Some(a), Some(b)) => a.min(b),

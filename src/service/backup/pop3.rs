@@ -12,8 +12,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::writer::{self, WriteCmd, Writer};
 use super::{
     AccountRef, BackupError, BackupEvent, BackupOptions, BackupResult, Failure, FolderOutcome,
-    Patience, ProgressSink, Protocol, archive_server, message_info, oversize_list,
-    update_options,
+    Patience, ProgressSink, Protocol, archive_server, message_info, oversize_list, update_options,
 };
 use crate::archive::{MessageKey, SourceKind};
 use crate::model::{FolderInfo, SpecialUse};

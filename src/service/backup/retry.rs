@@ -144,7 +144,10 @@ mod tests {
                 "Request is throttled. Suggested Backoff Time: 1234 milliseconds",
                 Some(1234),
             ),
-            ("[UNAVAILABLE] Server busy, try again in 3 seconds", Some(3000)),
+            (
+                "[UNAVAILABLE] Server busy, try again in 3 seconds",
+                Some(3000),
+            ),
             ("NO [LIMIT] Too many commands", Some(5000)),
             ("-ERR [SYS/TEMP] try again later", Some(5000)),
             ("throttled for 9999999 seconds", Some(300_000)),

@@ -73,7 +73,10 @@ pub async fn compare_counts(
             let (count, _) = session.stat().await?;
             let server = session.server().to_string();
             let _ = session.quit().await;
-            (server, vec![(POP3_FOLDER.to_string(), u64::from(count), None)])
+            (
+                server,
+                vec![(POP3_FOLDER.to_string(), u64::from(count), None)],
+            )
         }
     };
     Ok(ServerCounts {
@@ -92,7 +95,8 @@ pub fn counts(manifest: &Manifest, live: &[(String, u64, Option<u32>)]) -> Serve
     let mut older: HashMap<&str, u64> = HashMap::new();
     for m in &manifest.messages {
         let now = validity.get(m.folder.as_str()).copied().flatten();
-        let is_current = manifest.source == SourceKind::Pop3 || now.is_none() || m.uid_validity == now;
+        let is_current =
+            manifest.source == SourceKind::Pop3 || now.is_none() || m.uid_validity == now;
         let map = if is_current { &mut current } else { &mut older };
         *map.entry(m.folder.as_str()).or_default() += 1;
     }
@@ -170,7 +174,10 @@ mod tests {
         let c = counts(&manifest(), &live);
         let get = |n: &str| c.folders.iter().find(|f| f.folder == n).cloned();
         let inbox = get("INBOX").expect("inbox");
-        assert_eq!((inbox.archived, inbox.archived_older, inbox.server), (Some(2), 1, Some(2)));
+        assert_eq!(
+            (inbox.archived, inbox.archived_older, inbox.server),
+            (Some(2), 1, Some(2))
+        );
         assert!(inbox.same);
         let old = get("Old").expect("old");
         assert!(old.same, "gone from the server, nothing archived: {old:?}");

@@ -150,7 +150,11 @@ pub(super) async fn start(
 impl Writer {
     /// Queues a command; waits while the queue is full. A dead writer thread is reported
     /// with its own error.
-    pub async fn send(&mut self, cmd: WriteCmd, path: &std::path::Path) -> Result<(), ArchiveError> {
+    pub async fn send(
+        &mut self,
+        cmd: WriteCmd,
+        path: &std::path::Path,
+    ) -> Result<(), ArchiveError> {
         let sent = match &self.tx {
             Some(tx) => tx.send(cmd).await.is_ok(),
             None => false,
@@ -163,12 +167,19 @@ impl Writer {
     }
 
     /// Commits and waits for the thread.
-    pub async fn commit(mut self, limit: u64, path: &std::path::Path) -> Result<Committed, ArchiveError> {
+    pub async fn commit(
+        mut self,
+        limit: u64,
+        path: &std::path::Path,
+    ) -> Result<Committed, ArchiveError> {
         self.send(WriteCmd::Commit(limit), path).await?;
         self.tx = None;
         match self.join().await {
             Ok(Some(c)) => Ok(c),
-            Ok(None) => Err(thread_error(path, "the archive writer stopped before the commit")),
+            Ok(None) => Err(thread_error(
+                path,
+                "the archive writer stopped before the commit",
+            )),
             Err(e) => Err(e),
         }
     }
