@@ -7,6 +7,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -178,14 +179,9 @@ impl Bars {
             None => (ProgressBar::hidden(), ProgressBar::hidden()),
         };
         let total_style = ProgressStyle::with_template(
-            "{prefix:>8} [{bar:30}] {bytes}/{total_bytes} {pos_msgs} {binary_bytes_per_sec} ETA {eta}",
+            "{prefix:>8} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
         )
-        .map(|s| {
-            s.progress_chars("=> ")
-                .with_key("pos_msgs", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = w.write_str(&format!("({} msg/s)", state.per_sec().round()));
-                })
-        })
+        .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         total.set_style(total_style);
         total.set_prefix(lang.pick("全体", "total"));
@@ -207,6 +203,7 @@ impl Bars {
 
     fn sink(&self) -> backup::ProgressSink {
         let (total, folder, lang) = (self.total.clone(), self.folder.clone(), self.lang);
+        let (done, planned) = (AtomicU64::new(0), AtomicU64::new(0));
         Arc::new(move |event| match event {
             BackupEvent::Preparing { path } => {
                 folder.set_message(format!(
@@ -215,7 +212,10 @@ impl Bars {
                     path.display()
                 ));
             }
-            BackupEvent::Planned { bytes, .. } => {
+            BackupEvent::Planned {
+                bytes, messages, ..
+            } => {
+                planned.store(messages, Ordering::Relaxed);
                 total.set_length(bytes);
                 total.reset_eta();
             }
@@ -229,7 +229,14 @@ impl Bars {
                 folder.set_message(name);
             }
             BackupEvent::MessageWritten { bytes, .. } => {
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 total.inc(bytes);
+                total.set_message(format!(
+                    "{}/{} {}",
+                    grouped(n),
+                    grouped(planned.load(Ordering::Relaxed)),
+                    lang.pick("通", "msgs")
+                ));
                 folder.inc(1);
             }
             BackupEvent::FolderDone { .. } => {}

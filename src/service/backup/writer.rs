@@ -52,9 +52,9 @@ pub(super) struct Writer {
     handle: Option<JoinHandle<Result<Option<Committed>, ArchiveError>>>,
 }
 
-/// Opens the archive on a new thread and returns its prior content (for incremental runs).
-/// `prepared` is called once the partial file exists (copying a large old archive takes a
-/// moment, and the person should see why).
+/// Opens the archive on a new thread (and prepares the partial file, which for a large
+/// existing backup means copying it) and returns its prior content for incremental runs,
+/// plus how many messages an interrupted earlier run had already written.
 pub(super) async fn start(
     path: PathBuf,
     options: UpdateOptions,
