@@ -1,11 +1,15 @@
 //! The `ikou` binary: parse arguments, set up logging, run, map errors to exit codes.
 
 use clap::Parser;
-use ikou::cli::{Cli, run};
+use ikou::cli::{Cli, Command, run};
 use ikou::report::exit;
 
 fn main() {
     let cli = Cli::parse();
+    // Only a backup holds many large message buffers; other commands start as they are.
+    if matches!(cli.command, Some(Command::Backup(_))) {
+        fixed_mmap_threshold();
+    }
     // The full-screen view owns the terminal: log lines would tear it apart.
     if !cli.is_tui() {
         init_logging(cli.verbose);
@@ -30,6 +34,30 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// glibc raises its mmap threshold each time a large block is freed, after which freed
+/// message buffers stay in the allocator's arenas: `ikou backup` of a 256 MB mailbox peaked
+/// at 420 MB RSS; with a fixed 128 KiB threshold at 45 MB, as fast (mimalloc: 170 MB).
+/// The threshold can only be fixed before the process starts (`mallopt` would need
+/// `unsafe`), so ikou re-executes itself once with glibc's environment tunable set.
+fn fixed_mmap_threshold() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::unix::process::CommandExt;
+        const VAR: &str = "MALLOC_MMAP_THRESHOLD_";
+        if std::env::var_os(VAR).is_some() {
+            return;
+        }
+        if let Ok(exe) = std::env::current_exe() {
+            // `exec` returns only on failure; then ikou simply runs with the defaults.
+            let error = std::process::Command::new(exe)
+                .args(std::env::args_os().skip(1))
+                .env(VAR, "131072")
+                .exec();
+            tracing::debug!("re-exec with {VAR} failed: {error}");
+        }
+    }
 }
 
 fn init_logging(verbose: u8) {

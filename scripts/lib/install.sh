@@ -1,5 +1,5 @@
 # Installs the Debian packages ikou's tests, demo and benchmark need, when missing.
-# Sourced by scripts/test, scripts/demo and scripts/bench. Never starts a system service.
+# Sourced by scripts/test, scripts/demo and scripts/bench/*. Never starts a system service.
 
 ikou_need_packages() {
   local missing=()

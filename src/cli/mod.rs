@@ -4,6 +4,7 @@
 //! account, call the service, print either JSON (stdout, data only) or text for people.
 //! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
 
+mod backup;
 mod folders;
 mod login;
 mod profile_cmd;
@@ -126,6 +127,8 @@ pub enum Command {
     Restore(verify::RestoreArgs),
     /// The full-screen view (the same as `ikou` with no subcommand).
     Tui(tui::TuiArgs),
+    /// Back up a mailbox to an eml-in-zip archive; verify or extract a backup.
+    Backup(backup::BackupArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -208,6 +211,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Snapshot(args) => verify::snapshot(&args, output).await,
         Command::Verify(args) => verify::run_verify(&args, output).await,
         Command::Restore(args) => verify::run_restore(&args, output).await,
+        Command::Backup(args) => backup::run(args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

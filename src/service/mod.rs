@@ -4,6 +4,7 @@
 //! `Serialize` (for `--json`) and renderable for people; nothing here prints. The CLI and
 //! the TUI call these functions and only differ in how they show the result.
 
+pub mod backup;
 pub mod inventory;
 pub mod pop3_inventory;
 pub mod signin;

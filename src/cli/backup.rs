@@ -1,0 +1,532 @@
+//! # `ikou backup`, `ikou backup verify`, `ikou backup extract`
+//!
+//! Thin face over `service::backup` and `archive`: parses options, draws an indicatif bar
+//! from the service's progress events (only on a terminal, never with `--json`), and prints
+//! the typed result as JSON or as text in Japanese or English.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use super::{Output, ServerArg, load_profile};
+use crate::archive::{self, ExtractReport, VerifyReport};
+use crate::i18n::Lang;
+use crate::report::{Align, Table, exit, grouped, human_size};
+use crate::service::AccountRef;
+use crate::service::backup::{
+    self, BackupEvent, BackupOptions, BackupResult, Protocol, server_check,
+};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    pub action: Option<BackupAction>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Organisation profile (TOML). Default: $IKOU_PROFILE.
+    #[arg(long, short = 'p', env = "IKOU_PROFILE")]
+    pub profile: Option<PathBuf>,
+    /// Your mail address (default: [account] address in the profile).
+    #[arg(long, short = 'a', env = "IKOU_ADDRESS")]
+    pub address: Option<String>,
+    /// Which server to back up.
+    #[arg(long, value_enum, default_value = "old")]
+    pub server: ServerArg,
+    /// Read the mailbox over IMAP (every folder) or POP3 (the inbox only).
+    #[arg(long, value_enum, default_value = "imap")]
+    pub protocol: ProtocolArg,
+    /// Back up only this folder (repeatable; names as `ikou folders` shows them).
+    #[arg(long = "folder", value_name = "NAME")]
+    pub folders: Vec<String>,
+    /// Archive file (default: <address>-<YYYYMMDD>.zip). An existing backup of the same
+    /// mailbox is extended with what is new.
+    #[arg(long, short = 'o', value_name = "FILE.zip")]
+    pub output: Option<PathBuf>,
+    /// Messages per pipelined fetch.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub batch: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProtocolArg {
+    Imap,
+    Pop3,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// Re-read every message of a backup and check it against the manifest (and, with
+    /// -p, the per-folder counts against the server).
+    Verify {
+        /// The backup (.zip) to check.
+        file: PathBuf,
+        /// Also compare per-folder counts with the server of this profile.
+        #[arg(long, short = 'p')]
+        profile: Option<PathBuf>,
+        /// Your mail address (default: [account] address in the profile).
+        #[arg(long, short = 'a')]
+        address: Option<String>,
+        /// Which server to compare with.
+        #[arg(long, value_enum, default_value = "old")]
+        server: ServerArg,
+    },
+    /// Write the backup as a folder tree of .eml files (or one mbox per folder).
+    Extract {
+        /// The backup (.zip).
+        file: PathBuf,
+        /// Target directory (created if needed).
+        dir: PathBuf,
+        /// One mbox file per folder instead of .eml files.
+        #[arg(long)]
+        mbox: bool,
+    },
+}
+
+pub async fn run(args: BackupArgs, output: Output) -> Result<i32> {
+    match args.action {
+        None => backup(args.run, output).await,
+        Some(BackupAction::Verify {
+            file,
+            profile,
+            address,
+            server,
+        }) => {
+            verify(
+                &file,
+                profile.as_deref(),
+                address.as_deref(),
+                server,
+                output,
+            )
+            .await
+        }
+        Some(BackupAction::Extract { file, dir, mbox }) => extract(&file, &dir, mbox, output),
+    }
+}
+
+async fn backup(args: RunArgs, output: Output) -> Result<i32> {
+    // Required here but not for `verify`/`extract`, which clap cannot express with a
+    // flattened required argument next to subcommands.
+    let Some(profile_path) = args.profile else {
+        anyhow::bail!(
+            "{}",
+            output.lang.pick(
+                "プロファイルを -p FILE で指定してください (または IKOU_PROFILE)",
+                "no profile given: use -p FILE (or set IKOU_PROFILE)"
+            )
+        );
+    };
+    let profile = load_profile(&profile_path)?;
+    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    let protocol = match args.protocol {
+        ProtocolArg::Imap => Protocol::Imap,
+        ProtocolArg::Pop3 => Protocol::Pop3,
+    };
+    let path = args
+        .output
+        .unwrap_or_else(|| backup::default_output(&account.address, protocol));
+    let mut options = BackupOptions::new(path);
+    options.side = args.server.into();
+    options.protocol = protocol;
+    options.folders = args.folders;
+    options.batch_messages = usize::try_from(args.batch).unwrap_or(200);
+
+    let bars = Bars::new(!output.json && std::io::stderr().is_terminal(), output.lang);
+    let sink = bars.sink();
+    let work = backup::run(&profile, &account, &options, sink);
+    let result = tokio::select! {
+        r = work => r,
+        _ = tokio::signal::ctrl_c() => {
+            bars.clear();
+            eprintln!("{}", output.lang.pick(
+                "ikou: 中断しました。以前のバックアップはそのままです。同じコマンドをもう一度実行すると続きから再開します。",
+                "ikou: interrupted. The previous backup is intact; run the same command again to continue.",
+            ));
+            return Ok(exit::ERROR);
+        }
+    };
+    bars.clear();
+    let result = result?;
+    output.emit(&result, || backup_text(&result, output.lang))?;
+    Ok(exit::OK)
+}
+
+/// The progress bars: overall bytes, and a line for the current folder and events.
+struct Bars {
+    multi: Option<MultiProgress>,
+    total: ProgressBar,
+    folder: ProgressBar,
+    lang: Lang,
+}
+
+impl Bars {
+    fn new(visible: bool, lang: Lang) -> Self {
+        let multi = visible.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        let (total, folder) = match &multi {
+            Some(m) => (m.add(ProgressBar::new(0)), m.add(ProgressBar::new(0))),
+            None => (ProgressBar::hidden(), ProgressBar::hidden()),
+        };
+        let total_style = ProgressStyle::with_template(
+            "{prefix:>8} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+        )
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        total.set_style(total_style);
+        total.set_prefix(lang.pick("全体", "total"));
+        folder.set_style(
+            ProgressStyle::with_template("{prefix:>8} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        folder.set_prefix(lang.pick("フォルダ", "folder"));
+        if multi.is_some() {
+            total.enable_steady_tick(Duration::from_millis(200));
+        }
+        Self {
+            multi,
+            total,
+            folder,
+            lang,
+        }
+    }
+
+    fn sink(&self) -> backup::ProgressSink {
+        let (total, folder, lang) = (self.total.clone(), self.folder.clone(), self.lang);
+        let (done, planned) = (AtomicU64::new(0), AtomicU64::new(0));
+        Arc::new(move |event| match event {
+            BackupEvent::Preparing { path } => {
+                folder.set_message(format!(
+                    "{} {}",
+                    lang.pick("バックアップファイルを準備中:", "preparing backup file"),
+                    path.display()
+                ));
+            }
+            BackupEvent::Planned {
+                bytes, messages, ..
+            } => {
+                planned.store(messages, Ordering::Relaxed);
+                total.set_length(bytes);
+                total.reset_eta();
+            }
+            BackupEvent::FolderStarted {
+                folder: name,
+                messages,
+                ..
+            } => {
+                folder.set_length(messages);
+                folder.set_position(0);
+                folder.set_message(name);
+            }
+            BackupEvent::MessageWritten { bytes, .. } => {
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                total.inc(bytes);
+                total.set_message(format!(
+                    "{}/{} {}",
+                    grouped(n),
+                    grouped(planned.load(Ordering::Relaxed)),
+                    lang.pick("通", "msgs")
+                ));
+                folder.inc(1);
+            }
+            BackupEvent::FolderDone { .. } => {}
+            BackupEvent::Reconnecting {
+                attempt,
+                max,
+                delay_ms,
+                reason,
+            } => folder.set_message(format!(
+                "{} {attempt}/{max} ({:.1} s): {reason}",
+                lang.pick("再接続", "reconnecting"),
+                delay_ms as f64 / 1000.0
+            )),
+            BackupEvent::Throttled { delay_ms, detail } => folder.set_message(format!(
+                "{} {:.1} s: {detail}",
+                lang.pick(
+                    "サーバーの要求で待機中",
+                    "server asked to slow down; waiting"
+                ),
+                delay_ms as f64 / 1000.0
+            )),
+            BackupEvent::Committing => folder.set_message(
+                lang.pick("目録を書き込み中", "writing the manifest")
+                    .to_string(),
+            ),
+            BackupEvent::Finished { .. } => {}
+        })
+    }
+
+    fn clear(&self) {
+        if let Some(m) = &self.multi {
+            self.total.finish_and_clear();
+            self.folder.finish_and_clear();
+            let _ = m.clear();
+        }
+    }
+}
+
+fn backup_text(r: &BackupResult, lang: Lang) -> String {
+    let mut table = Table::new(&[
+        (lang.pick("フォルダ", "Folder"), Align::Left),
+        (lang.pick("サーバー", "Server"), Align::Right),
+        (lang.pick("追加", "Added"), Align::Right),
+        (lang.pick("既存", "Already"), Align::Right),
+    ]);
+    for f in &r.folders {
+        table.row(vec![
+            f.folder.clone(),
+            grouped(f.server_messages),
+            grouped(f.added),
+            grouped(f.already + f.rekeyed),
+        ]);
+    }
+    let mut s = format!(
+        "{} {} ({} {}) -> {}\n\n{}\n",
+        lang.pick("バックアップ:", "Backup:"),
+        r.account,
+        r.server,
+        match r.protocol {
+            Protocol::Imap => "IMAP",
+            Protocol::Pop3 => "POP3",
+        },
+        r.archive.display(),
+        table.render()
+    );
+    s.push_str(&match lang {
+        Lang::Ja => format!(
+            "{} 件 ({}) を追加しました ({:.1} 秒)。バックアップには合計 {} 件、ファイルサイズ {}。\n",
+            grouped(r.added),
+            human_size(r.bytes_fetched),
+            r.elapsed_ms as f64 / 1000.0,
+            grouped(r.messages),
+            human_size(r.archive_bytes)
+        ),
+        Lang::En => format!(
+            "Added {} messages ({}) in {:.1} s. The backup now holds {} messages, {} on disk.\n",
+            grouped(r.added),
+            human_size(r.bytes_fetched),
+            r.elapsed_ms as f64 / 1000.0,
+            grouped(r.messages),
+            human_size(r.archive_bytes)
+        ),
+    });
+    if r.rekeyed > 0 {
+        s.push_str(&match lang {
+            Lang::Ja => format!(
+                "UIDVALIDITY が変わったフォルダの {} 件は、再取得せずに既存の保存分と対応付けました。\n",
+                r.rekeyed
+            ),
+            Lang::En => format!(
+                "{} messages in folders whose UIDVALIDITY changed were matched to stored copies without downloading them again.\n",
+                r.rekeyed
+            ),
+        });
+    }
+    if r.reconnects > 0 || r.throttled > 0 {
+        s.push_str(&match lang {
+            Lang::Ja => format!(
+                "接続の切断から {} 回再接続し、サーバーの要求で {} 回待機しました。\n",
+                r.reconnects, r.throttled
+            ),
+            Lang::En => format!(
+                "Reconnected {} times after dropped connections; waited {} times when the server asked.\n",
+                r.reconnects, r.throttled
+            ),
+        });
+    }
+    if !r.oversize.is_empty() {
+        s.push_str(&match lang {
+            Lang::Ja => format!(
+                "\n{} を超えるメール {} 件は移行されません。このバックアップが唯一の控えになります:\n",
+                human_size(r.limit_bytes),
+                r.oversize.len()
+            ),
+            Lang::En => format!(
+                "\n{} messages are larger than {} and will not be migrated; this backup is their copy:\n",
+                r.oversize.len(),
+                human_size(r.limit_bytes)
+            ),
+        });
+        let mut t = Table::new(&[
+            (lang.pick("フォルダ", "Folder"), Align::Left),
+            (lang.pick("サイズ", "Size"), Align::Right),
+            (lang.pick("日付", "Date"), Align::Left),
+            (lang.pick("件名", "Subject"), Align::Left),
+        ]);
+        for o in &r.oversize {
+            t.row(vec![
+                o.folder.clone(),
+                human_size(o.size),
+                o.date.clone().unwrap_or_default(),
+                crate::report::inventory::truncate(o.subject.as_deref().unwrap_or(""), 50),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    s
+}
+
+/// `--json` shape of `backup verify`.
+#[derive(Debug, Serialize)]
+struct VerifyOutput {
+    ok: bool,
+    archive: VerifyReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<server_check::ServerCounts>,
+}
+
+async fn verify(
+    file: &Path,
+    profile: Option<&Path>,
+    address: Option<&str>,
+    side: ServerArg,
+    output: Output,
+) -> Result<i32> {
+    let report = archive::verify_archive(file)?;
+    let server = match profile {
+        Some(p) => {
+            let profile = load_profile(p)?;
+            let account = AccountRef::resolve(&profile, address, output.interactive)?;
+            let manifest = archive::Manifest::read_from_zip(file)?;
+            Some(server_check::compare_counts(&profile, &account, side.into(), &manifest).await?)
+        }
+        None => None,
+    };
+    let ok = report.is_ok() && server.as_ref().is_none_or(|s| s.differences == 0);
+    let out = VerifyOutput {
+        ok,
+        archive: report,
+        server,
+    };
+    output.emit(&out, || verify_text(&out, output.lang))?;
+    Ok(if ok { exit::OK } else { exit::DIFFERENCES })
+}
+
+fn verify_text(v: &VerifyOutput, lang: Lang) -> String {
+    let r = &v.archive;
+    let mut s = match lang {
+        Lang::Ja => format!(
+            "{}: {} — {} 件中 {} 件が無傷 ({} を確認)\n",
+            r.path.display(),
+            if r.is_ok() { "正常" } else { "問題あり" },
+            grouped(r.messages),
+            grouped(r.ok),
+            human_size(r.bytes)
+        ),
+        Lang::En => format!(
+            "{}: {} — {} of {} messages intact ({} checked)\n",
+            r.path.display(),
+            if r.is_ok() { "OK" } else { "PROBLEMS FOUND" },
+            grouped(r.ok),
+            grouped(r.messages),
+            human_size(r.bytes)
+        ),
+    };
+    let mut t = Table::new(&[
+        (lang.pick("フォルダ", "Folder"), Align::Left),
+        (lang.pick("無傷", "Intact"), Align::Right),
+        (lang.pick("目録", "Manifest"), Align::Right),
+        (lang.pick("サーバー", "Server"), Align::Right),
+        ("", Align::Left),
+    ]);
+    for f in &r.folders {
+        let live = v
+            .server
+            .as_ref()
+            .and_then(|s| s.folders.iter().find(|c| c.folder == f.folder));
+        let mark = f.ok != f.messages || live.is_some_and(|c| !c.same);
+        t.row(vec![
+            f.folder.clone(),
+            grouped(f.ok),
+            grouped(f.messages),
+            live.map(|c| c.server.map(grouped).unwrap_or_else(|| "-".into()))
+                .unwrap_or_default(),
+            if mark { "<-".into() } else { String::new() },
+        ]);
+    }
+    if let Some(server) = &v.server {
+        for c in server.folders.iter().filter(|c| c.archived.is_none()) {
+            t.row(vec![
+                c.folder.clone(),
+                "-".into(),
+                "-".into(),
+                c.server.map(grouped).unwrap_or_default(),
+                if c.same { String::new() } else { "<-".into() },
+            ]);
+        }
+    }
+    s.push_str(&t.render());
+    for p in r.problems.iter().take(50) {
+        s.push_str(&format!(
+            "  ! {}\n",
+            serde_json::to_string(p).unwrap_or_default()
+        ));
+    }
+    if let Some(server) = &v.server {
+        s.push_str(&match (lang, server.differences) {
+            (Lang::Ja, 0) => format!("サーバー {} のフォルダ別件数と一致しました。\n", server.server),
+            (Lang::En, 0) => format!("Per-folder counts match the server {}.\n", server.server),
+            (Lang::Ja, n) => format!(
+                "サーバー {} と件数の違うフォルダが {} 個あります (<- の行)。`ikou backup` をもう一度実行すると新しいメールを追加できます。\n",
+                server.server, n
+            ),
+            (Lang::En, n) => format!(
+                "{n} folders differ from the server {} (rows marked <-). Run `ikou backup` again to add new mail.\n",
+                server.server
+            ),
+        });
+    }
+    s
+}
+
+fn extract(file: &Path, dir: &Path, mbox: bool, output: Output) -> Result<i32> {
+    let report = if mbox {
+        archive::extract_mbox(file, dir)?
+    } else {
+        archive::extract_tree(file, dir)?
+    };
+    output.emit(&report, || extract_text(&report, dir, mbox, output.lang))?;
+    Ok(
+        if report.mismatches.is_empty() && report.unreadable.is_empty() {
+            exit::OK
+        } else {
+            exit::DIFFERENCES
+        },
+    )
+}
+
+fn extract_text(r: &ExtractReport, dir: &Path, mbox: bool, lang: Lang) -> String {
+    let kind = if mbox { "mbox" } else { ".eml" };
+    let mut s = match lang {
+        Lang::Ja => format!(
+            "{} に {} ファイル ({}, {}) とフォルダ {} 個を書き出しました。\n",
+            dir.display(),
+            grouped(r.files),
+            kind,
+            human_size(r.bytes),
+            grouped(r.dirs)
+        ),
+        Lang::En => format!(
+            "Wrote {} files ({}, {}) and {} folders to {}.\n",
+            grouped(r.files),
+            kind,
+            human_size(r.bytes),
+            grouped(r.dirs),
+            dir.display()
+        ),
+    };
+    for e in r.mismatches.iter().chain(&r.unreadable) {
+        s.push_str(&format!("  ! {}: {e}\n", lang.pick("破損", "damaged")));
+    }
+    s
+}

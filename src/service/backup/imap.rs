@@ -1,0 +1,501 @@
+//! # IMAP backup: plan from the archive, fetch what is missing, reconnect when dropped
+//!
+//! Per folder: EXAMINE, `UID FETCH 1:* (UID RFC822.SIZE ...)` to learn what the server has,
+//! then `UID FETCH <batch> BODY.PEEK[]` for the UIDs the archive lacks. Messages archived
+//! under an older UIDVALIDITY are re-identified (Message-ID and size, else SHA-256 and
+//! size) instead of being stored twice. Every message handed to the writer is remembered,
+//! so after a reconnect the next batch starts right after it.
+
+use std::collections::{HashMap, HashSet};
+
+use futures::StreamExt;
+use sha2::{Digest, Sha256};
+
+use super::writer::{self, WriteCmd, Writer};
+use super::{
+    AccountRef, BackupError, BackupEvent, BackupOptions, BackupResult, Failure, FolderOutcome,
+    Patience, ProgressSink, Protocol, archive_server, message_info, oversize_list, retry,
+    update_options,
+};
+use crate::archive::{Manifest, MessageKey, MessageRecord, SourceKind};
+use crate::imap::{self, ConnectOptions, Credentials, ReadSession};
+use crate::mail::envelope::Envelope;
+use crate::model::{FolderInfo, SpecialUse};
+use crate::profile::Profile;
+
+/// What one folder needs.
+struct FolderPlan {
+    info: FolderInfo,
+    /// `(uid, size)` still to fetch, ascending.
+    pending: Vec<(u32, u64)>,
+    /// Archived entries to re-identify with a new UID (UIDVALIDITY changed).
+    rekeys: Vec<(String, u32)>,
+    /// Unmatched entries from an older UIDVALIDITY, by `(size, sha256)`: a fetched message
+    /// with the same content takes that entry's place instead of being stored again.
+    by_hash: HashMap<(u64, String), String>,
+    /// Every UID the server listed (for the oversize list).
+    on_server: HashSet<u32>,
+    outcome: FolderOutcome,
+}
+
+struct Run<'a> {
+    connect: ConnectOptions,
+    credentials: Credentials,
+    session: Option<ReadSession>,
+    patience: Patience,
+    progress: ProgressSink,
+    options: &'a BackupOptions,
+    writer: Writer,
+    bytes_fetched: u64,
+}
+
+pub(super) async fn run(
+    profile: &Profile,
+    account: &AccountRef,
+    options: &BackupOptions,
+    progress: ProgressSink,
+) -> Result<BackupResult, BackupError> {
+    let connect = crate::service::imap_options(profile, options.side)?;
+    let credentials = crate::profile::resolve_credentials(
+        profile,
+        options.side,
+        &account.address,
+        account.interactive,
+    )
+    .map_err(crate::service::ServiceError::from)?;
+    let server = archive_server(&connect.endpoint);
+    progress(BackupEvent::Preparing {
+        path: options.output.clone(),
+    });
+    let (writer, prior, recovered) = writer::start(
+        options.output.clone(),
+        update_options(server.clone(), &account.address, SourceKind::Imap, options),
+    )
+    .await?;
+    // The first connection fails fast (wrong port or password); later ones are retried.
+    let session = match imap::connect_read_only(&connect, &credentials).await {
+        Ok(s) => s,
+        Err(e) => {
+            writer.abandon().await;
+            return Err(e.into());
+        }
+    };
+    let mut run = Run {
+        patience: Patience::new(connect.endpoint.to_string(), progress.clone()),
+        connect,
+        credentials,
+        session: Some(session),
+        progress,
+        options,
+        writer,
+        bytes_fetched: 0,
+    };
+    let planned = run.plan_all(prior.as_ref()).await;
+    let plans = match planned {
+        Ok(p) => p,
+        Err(e) => return Err(run.fail(e).await),
+    };
+    let mut plans = plans;
+    for plan in &mut plans {
+        if let Err(e) = run.fetch_folder(plan).await {
+            return Err(run.fail(e).await);
+        }
+    }
+    if let Some(s) = run.session.take() {
+        s.logout().await;
+    }
+    (run.progress)(BackupEvent::Committing);
+    let limit = profile.limits.max_message_bytes();
+    let committed = run.writer.commit(limit, &options.output).await?;
+    let current: HashMap<&str, (Option<u32>, &HashSet<u32>)> = plans
+        .iter()
+        .map(|p| (p.info.name.as_str(), (p.info.uid_validity, &p.on_server)))
+        .collect();
+    let oversize = oversize_list(committed.large, |m: &MessageRecord| {
+        current.get(m.folder.as_str()).is_some_and(|(v, uids)| {
+            m.uid_validity == *v && m.uid.is_some_and(|u| uids.contains(&u))
+        })
+    });
+    let folders: Vec<FolderOutcome> = plans.into_iter().map(|p| p.outcome).collect();
+    Ok(BackupResult {
+        archive: committed.report.path,
+        server,
+        account: account.address.clone(),
+        protocol: Protocol::Imap,
+        added: folders.iter().map(|f| f.added).sum(),
+        already: folders.iter().map(|f| f.already).sum::<u64>() + committed.already,
+        rekeyed: folders.iter().map(|f| f.rekeyed).sum(),
+        folders,
+        recovered: recovered as u64,
+        messages: committed.report.messages as u64,
+        bytes_fetched: run.bytes_fetched,
+        archive_bytes: committed.report.archive_bytes,
+        rewritten: committed.report.rewritten,
+        reconnects: run.patience.reconnects,
+        throttled: run.patience.throttled,
+        limit_bytes: limit,
+        oversize,
+        elapsed_ms: 0,
+    })
+}
+
+/// Whether the person's `wanted` folder name means `folder`: the decoded name, the name
+/// with `/` as separator, or (on servers that put everything under `INBOX.`) without it.
+fn folder_matches(folder: &Listed, wanted: &str) -> bool {
+    let is_inbox = folder.special_use == Some(SpecialUse::Inbox);
+    if folder.name == wanted || (wanted.eq_ignore_ascii_case("INBOX") && is_inbox) {
+        return true;
+    }
+    let Some(d) = folder.delimiter else {
+        return false;
+    };
+    let with_delim = wanted.replace('/', &d.to_string());
+    folder.name == with_delim || folder.name == format!("INBOX{d}{with_delim}")
+}
+
+/// The LIST facts a backup needs about one selectable folder.
+#[derive(Debug, Clone)]
+struct Listed {
+    name: String,
+    raw_name: String,
+    delimiter: Option<char>,
+    special_use: Option<SpecialUse>,
+}
+
+impl Run<'_> {
+    /// Leaves the partial archive for the next run and returns the error.
+    async fn fail(self, e: BackupError) -> BackupError {
+        if let Some(s) = self.session {
+            s.logout().await;
+        }
+        self.writer.abandon().await;
+        e
+    }
+
+    async fn session(&mut self) -> Result<&mut ReadSession, Failure> {
+        if self.session.is_none() {
+            let s = imap::connect_read_only(&self.connect, &self.credentials)
+                .await
+                .map_err(Failure::from_imap)?;
+            self.session = Some(s);
+        }
+        match self.session.as_mut() {
+            Some(s) => Ok(s),
+            None => Err(Failure::Retry("no session".into())),
+        }
+    }
+
+    /// Waits as the failure asks and drops the session, so the next step reconnects.
+    async fn recover(&mut self, failure: Failure) -> Result<(), BackupError> {
+        self.session = None;
+        self.patience.wait(failure).await
+    }
+
+    async fn plan_all(&mut self, prior: Option<&Manifest>) -> Result<Vec<FolderPlan>, BackupError> {
+        let listed = loop {
+            let r = match self.session().await {
+                Ok(s) => s.list_folders().await.map_err(Failure::from_imap),
+                Err(f) => Err(f),
+            };
+            match r {
+                Ok(l) => break l,
+                Err(f) => self.recover(f).await?,
+            }
+        };
+        let listed: Vec<Listed> = listed
+            .into_iter()
+            .filter(|f| f.selectable)
+            .map(|f| Listed {
+                name: f.name,
+                raw_name: f.raw_name,
+                delimiter: f.delimiter,
+                special_use: f.special_use,
+            })
+            .collect();
+        let mut chosen: Vec<&Listed> = Vec::new();
+        for wanted in &self.options.folders {
+            let found = listed.iter().find(|f| folder_matches(f, wanted));
+            match found {
+                Some(f) if !chosen.iter().any(|c| c.name == f.name) => chosen.push(f),
+                Some(_) => {}
+                None => {
+                    return Err(BackupError::NoSuchFolder {
+                        name: wanted.clone(),
+                        server: self.connect.endpoint.to_string(),
+                    });
+                }
+            }
+        }
+        if self.options.folders.is_empty() {
+            chosen = listed.iter().collect();
+        }
+        let mut plans = Vec::with_capacity(chosen.len());
+        for folder in chosen {
+            let plan = loop {
+                match self.plan_folder(folder, prior).await {
+                    Ok(p) => break p,
+                    Err(f) => self.recover(f).await?,
+                }
+            };
+            plans.push(plan);
+        }
+        (self.progress)(BackupEvent::Planned {
+            folders: plans.len(),
+            messages: plans.iter().map(|p| p.pending.len() as u64).sum(),
+            bytes: plans
+                .iter()
+                .flat_map(|p| &p.pending)
+                .map(|(_, size)| size)
+                .sum(),
+        });
+        Ok(plans)
+    }
+
+    async fn plan_folder(
+        &mut self,
+        folder: &Listed,
+        prior: Option<&Manifest>,
+    ) -> Result<FolderPlan, Failure> {
+        let session = self.session().await?;
+        let status = session
+            .examine(&folder.raw_name)
+            .await
+            .map_err(Failure::from_imap)?;
+        let validity = status.uid_validity;
+        let records: Vec<&MessageRecord> = prior
+            .iter()
+            .flat_map(|m| &m.messages)
+            .filter(|m| m.folder == folder.name && m.uid.is_some())
+            .collect();
+        let archived: HashSet<u32> = records
+            .iter()
+            .filter(|m| m.uid_validity == validity)
+            .filter_map(|m| m.uid)
+            .collect();
+        let stale: Vec<&MessageRecord> = records
+            .iter()
+            .copied()
+            .filter(|m| m.uid_validity != validity)
+            .collect();
+        let metas = if status.messages > 0 {
+            let fields: &[&str] = if stale.is_empty() {
+                &[]
+            } else {
+                &["MESSAGE-ID"]
+            };
+            session
+                .fetch_meta("1:*", fields)
+                .await
+                .map_err(Failure::from_imap)?
+        } else {
+            Vec::new()
+        };
+        // Stale entries by Message-ID and size; each can be claimed once.
+        let mut by_id: HashMap<(String, u64), Vec<&str>> = HashMap::new();
+        for m in &stale {
+            if let Some(id) = &m.message_id {
+                by_id
+                    .entry((id.clone(), m.size))
+                    .or_default()
+                    .push(m.entry.as_str());
+            }
+        }
+        let mut claimed: HashSet<&str> = HashSet::new();
+        let mut pending = Vec::new();
+        let mut rekeys = Vec::new();
+        let mut on_server = HashSet::with_capacity(metas.len());
+        let mut already = 0;
+        for meta in &metas {
+            on_server.insert(meta.uid);
+            if archived.contains(&meta.uid) {
+                already += 1;
+                continue;
+            }
+            let id = meta
+                .header
+                .as_deref()
+                .and_then(|h| Envelope::parse(h).message_id);
+            let matched = id
+                .and_then(|id| by_id.get_mut(&(id, meta.size)))
+                .and_then(Vec::pop);
+            match matched {
+                Some(entry) => {
+                    claimed.insert(entry);
+                    rekeys.push((entry.to_string(), meta.uid));
+                }
+                None => pending.push((meta.uid, meta.size)),
+            }
+        }
+        pending.sort_unstable();
+        let by_hash = stale
+            .iter()
+            .filter(|m| !claimed.contains(m.entry.as_str()) && !m.sha256.is_empty())
+            .map(|m| ((m.size, m.sha256.clone()), m.entry.clone()))
+            .collect();
+        let info = FolderInfo {
+            name: folder.name.clone(),
+            raw_name: folder.raw_name.clone(),
+            delimiter: folder.delimiter,
+            special_use: folder.special_use,
+            selectable: true,
+            messages: status.messages,
+            unseen: None,
+            uid_next: status.uid_next,
+            uid_validity: validity,
+            size: metas.iter().map(|m| m.size).sum(),
+        };
+        Ok(FolderPlan {
+            outcome: FolderOutcome {
+                folder: folder.name.clone(),
+                uid_validity: validity,
+                server_messages: u64::from(status.messages),
+                added: 0,
+                already,
+                rekeyed: 0,
+                vanished: 0,
+            },
+            info,
+            pending,
+            rekeys,
+            by_hash,
+            on_server,
+        })
+    }
+
+    async fn fetch_folder(&mut self, plan: &mut FolderPlan) -> Result<(), BackupError> {
+        let path = self.options.output.clone();
+        self.writer
+            .send(WriteCmd::Folder(plan.info.clone()), &path)
+            .await?;
+        for (entry, uid) in std::mem::take(&mut plan.rekeys) {
+            self.writer
+                .send(
+                    WriteCmd::Rekey {
+                        entry,
+                        key: MessageKey::Uid(uid),
+                        uid_validity: plan.info.uid_validity,
+                    },
+                    &path,
+                )
+                .await?;
+            plan.outcome.rekeyed += 1;
+        }
+        (self.progress)(BackupEvent::FolderStarted {
+            folder: plan.info.name.clone(),
+            messages: plan.pending.len() as u64,
+            bytes: plan.pending.iter().map(|p| p.1).sum(),
+        });
+        while !plan.pending.is_empty() {
+            if let Err(f) = self.fetch_some(plan).await {
+                self.recover(f).await?;
+            }
+        }
+        (self.progress)(BackupEvent::FolderDone {
+            folder: plan.info.name.clone(),
+            added: plan.outcome.added,
+        });
+        Ok(())
+    }
+
+    /// Examines the folder and fetches batches until nothing is pending or a step fails.
+    async fn fetch_some(&mut self, plan: &mut FolderPlan) -> Result<(), Failure> {
+        let path = self.options.output.clone();
+        let server = self.connect.endpoint.to_string();
+        let (batch_messages, batch_bytes) = (self.options.batch_messages, self.options.batch_bytes);
+        let progress = self.progress.clone();
+        let status = self
+            .session()
+            .await?
+            .examine(&plan.info.raw_name)
+            .await
+            .map_err(Failure::from_imap)?;
+        if status.uid_validity != plan.info.uid_validity {
+            return Err(Failure::Fatal(BackupError::UidValidityChanged {
+                server,
+                folder: plan.info.name.clone(),
+            }));
+        }
+        while !plan.pending.is_empty() {
+            let n = retry::next_batch(&plan.pending, batch_messages, batch_bytes);
+            let uids: Vec<u32> = plan.pending[..n].iter().map(|p| p.0).collect();
+            let mut done: HashSet<u32> = HashSet::with_capacity(n);
+            let outcome = {
+                let Some(session) = self.session.as_mut() else {
+                    return Err(Failure::Retry("no session".into()));
+                };
+                let writer = &mut self.writer;
+                let patience = &mut self.patience;
+                let bytes_fetched = &mut self.bytes_fetched;
+                async {
+                    let mut stream = session
+                        .fetch_bodies(&retry::uid_set(&uids))
+                        .await
+                        .map_err(Failure::from_imap)?;
+                    while let Some(item) = stream.next().await {
+                        let body = item.map_err(Failure::from_imap)?;
+                        let uid = body.meta.uid;
+                        if uids.binary_search(&uid).is_err() || done.contains(&uid) {
+                            continue;
+                        }
+                        let size = body.bytes.len() as u64;
+                        if !plan.by_hash.is_empty() {
+                            let sha = hex::encode(Sha256::digest(&body.bytes));
+                            if let Some(entry) = plan.by_hash.remove(&(size, sha)) {
+                                writer
+                                    .send(
+                                        WriteCmd::Rekey {
+                                            entry,
+                                            key: MessageKey::Uid(uid),
+                                            uid_validity: plan.info.uid_validity,
+                                        },
+                                        &path,
+                                    )
+                                    .await?;
+                                plan.outcome.rekeyed += 1;
+                                done.insert(uid);
+                                continue;
+                            }
+                        }
+                        let mut info = message_info(&body.bytes);
+                        info.uid = uid;
+                        info.internal_date = body.meta.internal_date;
+                        info.flags = body.meta.flags;
+                        writer
+                            .send(
+                                WriteCmd::Add {
+                                    folder: plan.info.name.clone(),
+                                    key: MessageKey::Uid(uid),
+                                    info: Box::new(info),
+                                    bytes: body.bytes,
+                                },
+                                &path,
+                            )
+                            .await?;
+                        done.insert(uid);
+                        plan.outcome.added += 1;
+                        *bytes_fetched += size;
+                        patience.progressed();
+                        progress(BackupEvent::MessageWritten {
+                            folder: plan.info.name.clone(),
+                            bytes: size,
+                        });
+                    }
+                    Ok::<(), Failure>(())
+                }
+                .await
+            };
+            match outcome {
+                Ok(()) => {
+                    // Listed by the plan, not returned now: expunged in the meantime.
+                    plan.outcome.vanished += (n - done.len()) as u64;
+                    plan.pending.drain(..n);
+                }
+                Err(f) => {
+                    plan.pending.retain(|p| !done.contains(&p.0));
+                    return Err(f);
+                }
+            }
+        }
+        Ok(())
+    }
+}
