@@ -19,4 +19,5 @@ pub mod profile;
 pub mod report;
 pub mod secret;
 pub mod service;
+pub mod settings;
 pub mod tui;
