@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod cli;
 pub mod compare;
+pub mod doctor;
 pub mod i18n;
 pub mod imap;
 pub mod mail;
