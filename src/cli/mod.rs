@@ -8,6 +8,7 @@ mod backup;
 mod folders;
 mod login;
 mod profile_cmd;
+mod settings;
 mod tui;
 mod verify;
 
@@ -129,6 +130,8 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Back up a mailbox to an eml-in-zip archive; verify or extract a backup.
     Backup(backup::BackupArgs),
+    /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
+    Settings(settings::SettingsArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -212,6 +215,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Verify(args) => verify::run_verify(&args, output).await,
         Command::Restore(args) => verify::run_restore(&args, output).await,
         Command::Backup(args) => backup::run(args, output).await,
+        Command::Settings(args) => settings::run(&args, output),
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),
