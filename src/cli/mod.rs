@@ -5,6 +5,7 @@
 //! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
 
 mod backup;
+mod batch;
 mod folders;
 mod login;
 mod profile_cmd;
@@ -129,6 +130,8 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Back up a mailbox to an eml-in-zip archive; verify or extract a backup.
     Backup(backup::BackupArgs),
+    /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
+    Batch(batch::BatchArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -212,6 +215,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Verify(args) => verify::run_verify(&args, output).await,
         Command::Restore(args) => verify::run_restore(&args, output).await,
         Command::Backup(args) => backup::run(args, output).await,
+        Command::Batch(args) => batch::run(args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),
