@@ -76,8 +76,9 @@ pub struct VerifyArgs {
     pub common: CommonArgs,
     /// Read the old side from `ikou batch snapshot`'s files (default: the state directory's
     /// snapshots/) instead of the old server.
-    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "")]
-    pub snapshots: Option<PathBuf>,
+    #[arg(long, value_name = "DIR", num_args = 0..=1)]
+    #[allow(clippy::option_option)]
+    pub snapshots: Option<Option<PathBuf>>,
     /// Write each checked account's full report here (<address>.json and .txt).
     #[arg(long, value_name = "DIR")]
     pub details: Option<PathBuf>,
@@ -102,13 +103,8 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
         .state
         .clone()
         .unwrap_or_else(|| default_state(&common.accounts));
-    let snapshots = snapshots.map(|dir| {
-        if dir.as_os_str().is_empty() {
-            BatchOptions::snapshot_dir(&state_dir)
-        } else {
-            dir
-        }
-    });
+    let snapshots =
+        snapshots.map(|dir| dir.unwrap_or_else(|| BatchOptions::snapshot_dir(&state_dir)));
     let per_server = common.concurrency.unwrap_or(DEFAULT_CONCURRENCY);
     let options = BatchOptions {
         kind,

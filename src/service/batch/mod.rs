@@ -326,7 +326,18 @@ async fn check(
             (result, Some(report))
         }
         Err(e) => {
-            let text = e.to_string();
+            let mut text = e.to_string();
+            // Dovecot (and Exchange: "User is authenticated but not connected") accept the
+            // sign-in and then drop the connection when the login has no mailbox.
+            if matches!(
+                e,
+                BatchError::Service(ServiceError::Imap(crate::imap::ImapError::Closed { .. }))
+            ) {
+                text.push_str(lang.pick(
+                    "（このログイン名のメールボックスが無い可能性があります。アカウント一覧を確認してください）",
+                    " (the mailbox may not exist for this login: check the accounts list)",
+                ));
+            }
             result.verdict = text.lines().next().unwrap_or_default().to_string();
             result.error = Some(text);
             (result, None)
@@ -354,6 +365,14 @@ pub async fn run(
         BatchKind::Verify => Some(AdminAuth::resolve(profile, Side::New).await?),
         BatchKind::Snapshot => None,
     };
+    if options.kind == BatchKind::Snapshot {
+        let dir = BatchOptions::snapshot_dir(&options.state_dir);
+        std::fs::create_dir_all(&dir).map_err(|e| BatchError::Io {
+            path: dir.clone(),
+            action: "create the snapshot directory",
+            detail: e.to_string(),
+        })?;
+    }
     let journal_path = options.journal_path();
     let (mut journal, earlier) = journal::Journal::open(&journal_path, options.again)?;
     let is_done = |a: &BatchAccount| {
