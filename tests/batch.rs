@@ -424,6 +424,50 @@ fn journal_lines(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// A token endpoint for the client-credentials grant: answers every POST with `token`
+/// and records the requests (line and form body) it was sent.
+fn token_endpoint(token: String) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut length = 0usize;
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            log.lock().expect("lock").push(format!(
+                "{} {}",
+                request_line.trim(),
+                String::from_utf8_lossy(&body)
+            ));
+            let answer = format!(
+                "{{\"access_token\":\"{token}\",\"token_type\":\"Bearer\",\"expires_in\":3599}}"
+            );
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (port, seen)
+}
+
 #[test]
 fn batch_verify_with_admin_access_reports_each_account() {
     let bed = start();
@@ -695,6 +739,55 @@ fn batch_verify_with_admin_access_reports_each_account() {
         "{}",
         accounts["shiro"]
     );
+
+    // 6. ikou fetches the application token itself (client-credentials grant).
+    let (port, seen) = token_endpoint(app_token());
+    let cc = profile(
+        &bed,
+        "cc.toml",
+        &format!("method = \"master-user\"\nuser = \"{MASTER}\""),
+        "{address}",
+        &format!(
+            "method = \"client-credentials\"\ntenant = \"{DOMAIN}\"\nclient_id = \"ikou-helpdesk\"\nclient_secret_command = \"echo app-secret-1\"\nauthority = \"http://127.0.0.1:{port}\""
+        ),
+    );
+    let (code, report, stderr) = ikou(
+        &[
+            "batch",
+            "verify",
+            path_str(&one),
+            "-p",
+            path_str(&cc),
+            "--state",
+            path_str(&bed.dir.path().join("state-cc")),
+            "--json",
+        ],
+        &env,
+    );
+    assert_eq!(code, 1, "jiro OK, hana differs: {stderr}");
+    assert_eq!(
+        report["new_access"],
+        "application ikou-helpdesk (client credentials)"
+    );
+    let requests = seen.lock().expect("lock").clone();
+    assert_eq!(
+        requests.len(),
+        1,
+        "one token for the whole batch: {requests:?}"
+    );
+    let request = &requests[0];
+    assert!(
+        request.starts_with(&format!("POST /{DOMAIN}/oauth2/v2.0/token ")),
+        "{request}"
+    );
+    for field in [
+        "grant_type=client_credentials",
+        "client_id=ikou-helpdesk",
+        "client_secret=app-secret-1",
+        "scope=https%3A%2F%2Foutlook.office365.com%2F.default",
+    ] {
+        assert!(request.contains(field), "{field} in {request}");
+    }
 
     assert_eq!(
         old_state(&bed.old),
