@@ -5,6 +5,7 @@
 //! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
 
 mod backup;
+mod batch;
 mod folders;
 mod login;
 mod profile_cmd;
@@ -132,6 +133,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
+    /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
+    Batch(batch::BatchArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -216,6 +219,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Restore(args) => verify::run_restore(&args, output).await,
         Command::Backup(args) => backup::run(args, output).await,
         Command::Settings(args) => settings::run(&args, output),
+        Command::Batch(args) => batch::run(args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),
