@@ -121,6 +121,17 @@ impl Driver {
         }
     }
 
+    /// Waits for one background report (at most `limit`) and applies it; false on timeout.
+    pub async fn step(&mut self, limit: Duration) -> bool {
+        match tokio::time::timeout(limit, self.rx.recv()).await {
+            Ok(Some(event)) => {
+                self.handle(Msg::Task(event));
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Applies background reports until nothing is busy, or until `limit` passes.
     pub async fn settle(&mut self, limit: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + limit;
