@@ -7,9 +7,11 @@
 //! restored on every way out: normal quit, error, Ctrl-C, SIGINT/SIGTERM and panic.
 
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod input;
 pub mod tasks;
+pub mod verify;
 pub mod view;
 
 use std::path::PathBuf;
@@ -19,6 +21,7 @@ use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event, KeyEvent};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio_util::sync::CancellationToken;
 
 use app::{App, AppOptions, Effect, Msg, TaskEvent};
 
@@ -29,6 +32,8 @@ pub struct Driver {
     rx: UnboundedReceiver<TaskEvent>,
     /// Where remembered choices are written (`None`: nowhere).
     remember_path: Option<PathBuf>,
+    /// Cancels the running backup (between two messages).
+    backup_cancel: Option<CancellationToken>,
 }
 
 impl Driver {
@@ -39,6 +44,7 @@ impl Driver {
             tx,
             rx,
             remember_path,
+            backup_cancel: None,
         }
     }
 
@@ -49,6 +55,44 @@ impl Driver {
         for effect in effects {
             match effect {
                 Effect::Gather(request) => tasks::spawn_gather(request, self.tx.clone()),
+                Effect::Verify {
+                    generation,
+                    sign_in,
+                    lang,
+                } => tasks::spawn_verify(generation, sign_in, lang, self.tx.clone()),
+                Effect::Headers {
+                    generation,
+                    sign_in,
+                    target,
+                } => tasks::spawn_headers(generation, sign_in, target, self.tx.clone()),
+                Effect::Restore {
+                    generation,
+                    sign_in,
+                    plan,
+                    outcome,
+                } => tasks::spawn_restore(generation, sign_in, plan, outcome, self.tx.clone()),
+                Effect::Backup {
+                    generation,
+                    sign_in,
+                    folders,
+                    output,
+                } => {
+                    let cancel = CancellationToken::new();
+                    self.backup_cancel = Some(cancel.clone());
+                    tasks::spawn_backup(
+                        generation,
+                        sign_in,
+                        folders,
+                        output,
+                        cancel,
+                        self.tx.clone(),
+                    );
+                }
+                Effect::CancelBackup => {
+                    if let Some(cancel) = &self.backup_cancel {
+                        cancel.cancel();
+                    }
+                }
                 Effect::Remember(remembered) => {
                     if let Some(path) = &self.remember_path
                         && let Err(e) = remembered.save(path)
@@ -69,7 +113,26 @@ impl Driver {
         self.handle(Msg::Key(key));
     }
 
-    /// Applies background reports until no server is busy, or until `limit` passes.
+    /// Applies the reports that are already waiting, without blocking (the event loop calls
+    /// this before drawing, so a burst of progress events costs one frame).
+    pub fn drain(&mut self) {
+        while let Ok(event) = self.rx.try_recv() {
+            self.handle(Msg::Task(event));
+        }
+    }
+
+    /// Waits for one background report (at most `limit`) and applies it; false on timeout.
+    pub async fn step(&mut self, limit: Duration) -> bool {
+        match tokio::time::timeout(limit, self.rx.recv()).await {
+            Ok(Some(event)) => {
+                self.handle(Msg::Task(event));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Applies background reports until nothing is busy, or until `limit` passes.
     pub async fn settle(&mut self, limit: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + limit;
         while self.app.busy() {
@@ -137,6 +200,7 @@ pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> any
                 _ = terminate() => break,
             };
             driver.handle(next);
+            driver.drain();
         }
         Ok::<(), anyhow::Error>(())
     }
