@@ -218,6 +218,11 @@ impl Manifest {
         serde_json::to_vec_pretty(self)
     }
 
+    /// The same JSON as [`Manifest::to_json`], written as it is produced (no whole copy).
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> serde_json::Result<()> {
+        serde_json::to_writer_pretty(out, self)
+    }
+
     pub fn folder(&self, name: &str) -> Option<&FolderRecord> {
         self.folders.iter().find(|f| f.name == name)
     }

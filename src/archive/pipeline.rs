@@ -77,8 +77,18 @@ pub(crate) struct WriterOutput {
     pub sink: ZipSink,
     pub journal: Journal,
     pub records: Vec<CentralRecord>,
-    pub messages: Vec<MessageRecord>,
+    /// Entry name and SHA-256 of every message written, for the manifest. Only these two
+    /// fields: the full records are already in the manifest and the journal, and a third
+    /// copy would cost about a kilobyte per message on a large mailbox.
+    pub hashes: Vec<WrittenHash>,
     pub jobs_done: u64,
+}
+
+/// The SHA-256 a worker computed for one written message entry.
+#[derive(Debug)]
+pub(crate) struct WrittenHash {
+    pub entry: String,
+    pub sha256: String,
 }
 
 /// Counters the service can poll for progress display.
@@ -366,7 +376,7 @@ struct WriterState<'a> {
     sink: ZipSink,
     journal: Journal,
     records: Vec<CentralRecord>,
-    messages: Vec<MessageRecord>,
+    hashes: Vec<WrittenHash>,
     jobs_done: u64,
     cfg: &'a PipelineConfig,
     unsynced_bytes: u64,
@@ -386,7 +396,7 @@ fn writer_loop(
         sink,
         journal,
         records: Vec::new(),
-        messages: Vec::new(),
+        hashes: Vec::new(),
         jobs_done: 0,
         cfg,
         unsynced_bytes: 0,
@@ -439,7 +449,7 @@ fn writer_loop(
         sink: st.sink,
         journal: st.journal,
         records: st.records,
-        messages: st.messages,
+        hashes: st.hashes,
         jobs_done: st.jobs_done,
     })
 }
@@ -470,7 +480,10 @@ impl WriterState<'_> {
         self.unsynced_entries += 1;
         self.records.push(record);
         if let Some(m) = &done.message {
-            self.messages.push(m.clone());
+            self.hashes.push(WrittenHash {
+                entry: m.entry.clone(),
+                sha256: m.sha256.clone(),
+            });
             counters.messages_written.fetch_add(1, Ordering::Relaxed);
             counters
                 .message_bytes_written
@@ -563,8 +576,8 @@ mod tests {
         let names: Vec<String> = out.records.iter().map(|r| r.name.clone()).collect();
         let want: Vec<String> = (0..200).map(|i| format!("m/{i:04}.eml")).collect();
         assert_eq!(names, want);
-        assert_eq!(out.messages.len(), 200);
-        assert!(out.messages.iter().all(|m| m.sha256.len() == 64));
+        assert_eq!(out.hashes.len(), 200);
+        assert!(out.hashes.iter().all(|m| m.sha256.len() == 64));
         assert_eq!(counters.messages_written.load(Ordering::Relaxed), 200);
         // Offsets are contiguous: each entry starts where the previous one ended.
         let lines = crate::archive::journal::read_journal(&dir.path().join("j"))

@@ -26,7 +26,7 @@ use super::manifest::{
 use super::names::{Layout, message_file_name, message_time};
 use super::pipeline::{Counters, Job, Pipeline, PipelineConfig};
 use super::resume::{Mailbox, Recovered, recover};
-use super::zipwrite::{CentralRecord, Compression, EntryTime, ZipSink, encode_entry};
+use super::zipwrite::{CentralRecord, Compression, EntryTime, ZipSink, encode_streamed_entry};
 use crate::model::{FolderInfo, MessageInfo};
 
 /// How to write; [`UpdateOptions::new`] gives good defaults.
@@ -606,7 +606,7 @@ impl ArchiveUpdate {
         let (partial, new_records, written) = match self.pipeline.take() {
             Some(p) => {
                 let out = p.finish().inspect_err(|_| self.broken = true)?;
-                (Some((out.sink, out.journal)), out.records, out.messages)
+                (Some((out.sink, out.journal)), out.records, out.hashes)
             }
             None => (self.partial.take(), Vec::new(), Vec::new()),
         };
@@ -652,16 +652,15 @@ impl ArchiveUpdate {
         self.manifest.tool = "ikou".into();
         self.manifest.tool_version = env!("CARGO_PKG_VERSION").into();
         let force_zip64 = self.options.force_zip64;
-        let manifest_json = self.manifest.to_json().map_err(|e| {
-            ArchiveError::io(&self.partial_path, "encode manifest", io::Error::other(e))
-        })?;
-        let json = encode_entry(
+        let manifest = &self.manifest;
+        let json = encode_streamed_entry(
             MANIFEST_NAME,
-            manifest_json,
+            |out| manifest.write_json(out).map_err(io::Error::other),
             EntryTime::now(),
-            Compression::Deflate(6),
+            6,
             force_zip64,
-        );
+        )
+        .map_err(|e| ArchiveError::io(&self.partial_path, "encode manifest", e))?;
         let manifest_record = sink.write_entry(&json)?;
         let mut records: Vec<CentralRecord> = self
             .base

@@ -211,6 +211,67 @@ pub fn encode_entry(
     }
 }
 
+/// Like [`encode_entry`] with deflate, but the content is produced by `produce` straight into
+/// the compressor, so only the compressed bytes are held: the manifest of a mailbox with
+/// 100,000 messages is tens of megabytes as JSON and a few once deflated.
+pub fn encode_streamed_entry<E: From<std::io::Error>>(
+    name: &str,
+    produce: impl FnOnce(&mut dyn Write) -> std::result::Result<(), E>,
+    time: EntryTime,
+    level: u32,
+    force_zip64: bool,
+) -> std::result::Result<EncodedEntry, E> {
+    /// Counts and checksums what passes through on its way to the compressor.
+    struct Tap<W> {
+        inner: W,
+        crc: crc32fast::Hasher,
+        size: u64,
+    }
+    impl<W: Write> Write for Tap<W> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = self.inner.write(buf)?;
+            self.crc.update(&buf[..n]);
+            self.size += n as u64;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.inner.flush()
+        }
+    }
+    let mut tap = Tap {
+        inner: flate2::write::DeflateEncoder::new(
+            Vec::new(),
+            flate2::Compression::new(level.clamp(1, 9)),
+        ),
+        crc: crc32fast::Hasher::new(),
+        size: 0,
+    };
+    produce(&mut tap)?;
+    let data = tap.inner.finish()?;
+    let (crc, size) = (tap.crc.finalize(), tap.size);
+    let compressed_size = data.len() as u64;
+    let record = CentralRecord {
+        name: name.to_string(),
+        method: Method::Deflated,
+        crc32: crc,
+        compressed_size,
+        size,
+        offset: 0,
+        time,
+        zip64_local: force_zip64 || size >= U32_LIMIT || compressed_size >= U32_LIMIT,
+    };
+    let header = local_header(&record);
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(&header);
+    hasher.update(&data);
+    Ok(EncodedEntry {
+        header,
+        data,
+        record,
+        raw_crc: hasher.finalize(),
+    })
+}
+
 /// Raw deflate of `content`; `None` only if the in-memory encoder fails (it cannot on a Vec).
 fn deflate(content: &[u8], level: u32) -> Option<Vec<u8>> {
     let mut enc = flate2::write::DeflateEncoder::new(
@@ -477,6 +538,29 @@ mod tests {
             );
             records.push(sink.write_entry(&e).expect("write"));
         }
+        // A streamed entry, produced in pieces (as the manifest is): read back below with its
+        // CRC and sizes checked by the zip crate and by Info-ZIP.
+        let streamed: Vec<u8> = (0..5000u32)
+            .flat_map(|i| format!("{{\"n\": {i}, \"件名\": \"テスト\"}}\n").into_bytes())
+            .collect();
+        let e = encode_streamed_entry::<std::io::Error>(
+            "manifest.json",
+            |out| {
+                for chunk in streamed.chunks(777) {
+                    out.write_all(chunk)?;
+                }
+                Ok(())
+            },
+            EntryTime::from_datetime(&t),
+            6,
+            force_zip64,
+        )
+        .expect("streamed entry");
+        assert_eq!(e.record.size, streamed.len() as u64);
+        assert!(e.record.compressed_size < e.record.size / 4);
+        records.push(sink.write_entry(&e).expect("write"));
+        let mut files = files;
+        files.push(("manifest.json".into(), streamed));
         sink.write_central_directory(&records, force_zip64)
             .expect("cd");
         sink.sync().expect("sync");
