@@ -52,9 +52,20 @@ impl Job {
 /// A job after the worker: the encoded entry (if any) and what to journal with it.
 struct Done {
     encoded: Option<EncodedEntry>,
+    /// A large message left for the writer to deflate straight into the file.
+    streamed: Option<StreamedEntry>,
     folder: Option<FolderRecord>,
     message: Option<MessageRecord>,
     weight: u64,
+}
+
+/// A message entry whose compression happens while it is written (see
+/// [`ZipSink::write_entry_streaming`]).
+struct StreamedEntry {
+    name: String,
+    content: Vec<u8>,
+    time: EntryTime,
+    level: u32,
 }
 
 /// Tuning knobs; see `UpdateOptions` for the public defaults.
@@ -65,6 +76,8 @@ pub(crate) struct PipelineConfig {
     pub max_in_flight_bytes: u64,
     pub compression: Compression,
     pub force_zip64: bool,
+    /// Deflate messages larger than this in the writer, straight into the file.
+    pub stream_above: u64,
     /// fsync partial and journal after this many bytes / entries / seconds.
     pub sync_bytes: u64,
     pub sync_entries: usize,
@@ -184,11 +197,15 @@ impl Pipeline {
         for i in 0..cfg.workers.max(1) {
             let rx = Arc::clone(&job_rx);
             let tx = done_tx.clone();
-            let (compression, force_zip64) = (cfg.compression, cfg.force_zip64);
+            let encoding = Encoding {
+                compression: cfg.compression,
+                force_zip64: cfg.force_zip64,
+                stream_above: cfg.stream_above,
+            };
             let p = path.clone();
             let handle = thread::Builder::new()
                 .name(format!("ikou-zip-{i}"))
-                .spawn(move || worker_loop(&rx, &tx, compression, force_zip64, &p))
+                .spawn(move || worker_loop(&rx, &tx, encoding, &p))
                 .map_err(|e| ArchiveError::io(&path, "spawn thread", e))?;
             workers.push(handle);
         }
@@ -304,37 +321,48 @@ impl Drop for Pipeline {
     }
 }
 
+/// How workers encode entries (a copy of the relevant `PipelineConfig` fields).
+#[derive(Debug, Clone, Copy)]
+struct Encoding {
+    compression: Compression,
+    force_zip64: bool,
+    stream_above: u64,
+}
+
 fn worker_loop(
     rx: &Mutex<Receiver<(u64, Job)>>,
     tx: &Sender<(u64, Result<Done>)>,
-    compression: Compression,
-    force_zip64: bool,
+    encoding: Encoding,
     path: &Path,
 ) {
     loop {
         // Hold the lock only while receiving, so workers take jobs one at a time.
         let next = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
         let Ok((seq, job)) = next else { return };
-        let result = catch_unwind(AssertUnwindSafe(|| process(job, compression, force_zip64)))
-            .map_err(|panic| {
-                let detail = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panicked".into());
-                ArchiveError::Thread {
-                    path: path.to_path_buf(),
-                    thread: "compression",
-                    detail,
-                }
-            });
+        let result = catch_unwind(AssertUnwindSafe(|| process(job, encoding))).map_err(|panic| {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panicked".into());
+            ArchiveError::Thread {
+                path: path.to_path_buf(),
+                thread: "compression",
+                detail,
+            }
+        });
         if tx.send((seq, result)).is_err() {
             return; // the writer is gone; it reports why
         }
     }
 }
 
-fn process(job: Job, compression: Compression, force_zip64: bool) -> Done {
+fn process(job: Job, encoding: Encoding) -> Done {
+    let Encoding {
+        compression,
+        force_zip64,
+        stream_above,
+    } = encoding;
     match job {
         Job::Message {
             mut record,
@@ -343,9 +371,26 @@ fn process(job: Job, compression: Compression, force_zip64: bool) -> Done {
         } => {
             let weight = bytes.len() as u64;
             record.sha256 = hex::encode(Sha256::digest(&bytes));
+            if let Compression::Deflate(level) = compression
+                && weight > stream_above
+            {
+                return Done {
+                    encoded: None,
+                    streamed: Some(StreamedEntry {
+                        name: record.entry.clone(),
+                        content: bytes,
+                        time,
+                        level,
+                    }),
+                    folder: None,
+                    message: Some(record),
+                    weight,
+                };
+            }
             let encoded = encode_entry(&record.entry, bytes, time, compression, force_zip64);
             Done {
                 encoded: Some(encoded),
+                streamed: None,
                 folder: None,
                 message: Some(record),
                 weight,
@@ -359,12 +404,14 @@ fn process(job: Job, compression: Compression, force_zip64: bool) -> Done {
                 Compression::Store,
                 force_zip64,
             )),
+            streamed: None,
             folder,
             message: None,
             weight: 0,
         },
         Job::FolderNote(folder) => Done {
             encoded: None,
+            streamed: None,
             folder: Some(folder),
             message: None,
             weight: 0,
@@ -462,19 +509,31 @@ impl WriterState<'_> {
         counters: &Counters,
     ) -> Result<JournalLine> {
         weights.push(done.weight);
-        let Some(encoded) = done.encoded else {
-            let folder = done.folder.ok_or_else(|| ArchiveError::Thread {
-                path: self.sink.path().to_path_buf(),
-                thread: "writer",
-                detail: "job without entry or folder".into(),
-            })?;
-            return Ok(JournalLine::Folder { folder });
+        let (record, span, raw_crc) = match (done.encoded, done.streamed) {
+            (Some(encoded), _) => {
+                let record = self.sink.write_entry(&encoded)?;
+                (record, encoded.span_len(), encoded.raw_crc)
+            }
+            (None, Some(big)) => self.sink.write_entry_streaming(
+                &big.name,
+                &big.content,
+                big.time,
+                big.level,
+                self.cfg.force_zip64,
+            )?,
+            (None, None) => {
+                let folder = done.folder.ok_or_else(|| ArchiveError::Thread {
+                    path: self.sink.path().to_path_buf(),
+                    thread: "writer",
+                    detail: "job without entry or folder".into(),
+                })?;
+                return Ok(JournalLine::Folder { folder });
+            }
         };
-        let record = self.sink.write_entry(&encoded)?;
         let entry = WrittenEntry {
             record: record.clone(),
-            span: encoded.span_len(),
-            raw_crc: encoded.raw_crc,
+            span,
+            raw_crc,
         };
         self.unsynced_bytes += entry.span;
         self.unsynced_entries += 1;
@@ -519,6 +578,7 @@ mod tests {
     use crate::archive::journal::JournalHeader;
     use crate::archive::manifest::SourceKind;
     use crate::archive::testutil::pseudo_random;
+    use crate::archive::zipwrite::Method;
     use std::sync::atomic::AtomicBool;
 
     fn cfg(workers: usize, max_in_flight: usize) -> PipelineConfig {
@@ -528,6 +588,8 @@ mod tests {
             max_in_flight_bytes: 1 << 20,
             compression: Compression::Deflate(1),
             force_zip64: false,
+            // The 200,000-byte messages below take the streamed path.
+            stream_above: 100_000,
             sync_bytes: 1 << 20,
             sync_entries: 10,
             sync_interval: Duration::from_secs(10),
@@ -592,6 +654,86 @@ mod tests {
             expect += entry.span;
         }
         assert_eq!(expect, out.sink.offset());
+    }
+
+    #[test]
+    fn large_entries_are_deflated_into_the_file() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("big.zip");
+        let sink = ZipSink::new(std::fs::File::create(&path).expect("create"), &path, 0);
+        let mut p = Pipeline::start(
+            sink,
+            journal(dir.path()),
+            cfg(2, 4),
+            Arc::new(Counters::default()),
+        )
+        .expect("start");
+        // Small, large and compressible, large and incompressible, interleaved.
+        let contents: Vec<Vec<u8>> = (0..12u64)
+            .map(|i| match i % 3 {
+                0 => format!("Subject: {i}\r\n\r\nhello\r\n").into_bytes(),
+                1 => b"Subject: big\r\n\r\n"
+                    .iter()
+                    .copied()
+                    .chain((0..300_000u32).map(|n| b"ABCDEFGH"[(n % 8) as usize]))
+                    .collect(),
+                _ => pseudo_random(i, 300_000),
+            })
+            .collect();
+        for (i, bytes) in contents.iter().enumerate() {
+            let record = MessageRecord {
+                entry: format!("m/{i:02}.eml"),
+                size: bytes.len() as u64,
+                ..Default::default()
+            };
+            p.submit(Job::Message {
+                record,
+                bytes: bytes.clone(),
+                time: EntryTime::UNKNOWN,
+            })
+            .expect("submit");
+        }
+        let mut out = p.finish().expect("finish");
+        for (i, r) in out.records.iter().enumerate() {
+            match i % 3 {
+                1 => assert_eq!(r.method, Method::Deflated, "entry {i} shrinks"),
+                2 => assert_eq!(r.method, Method::Stored, "entry {i} does not shrink"),
+                _ => {}
+            }
+        }
+        out.sink
+            .write_central_directory(&out.records, false)
+            .expect("cd");
+        out.sink.sync().expect("sync");
+        let file_bytes = std::fs::read(&path).expect("read");
+        // The journal's span and CRC describe the bytes exactly as they lie in the file,
+        // which is what resume checks after a crash.
+        let lines = crate::archive::journal::read_journal(&dir.path().join("j"))
+            .expect("read")
+            .expect("header");
+        for (line, _) in &lines.lines {
+            let JournalLine::Entry { entry, .. } = line else {
+                panic!("only entries expected")
+            };
+            let start = entry.record.offset as usize;
+            let span = &file_bytes[start..start + entry.span as usize];
+            assert_eq!(
+                crc32fast::hash(span),
+                entry.raw_crc,
+                "{}",
+                entry.record.name
+            );
+        }
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).expect("open"))
+            .expect("zip crate reads it");
+        for (i, want) in contents.iter().enumerate() {
+            let mut f = zip.by_index(i).expect("entry");
+            let mut got = Vec::new();
+            f.read_to_end(&mut got).expect("read entry (CRC checked)");
+            assert_eq!(&got, want, "entry {i}");
+        }
+        crate::archive::testutil::assert_unzip_ok(&path);
     }
 
     #[test]

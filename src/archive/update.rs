@@ -49,6 +49,9 @@ pub struct UpdateOptions {
     pub max_in_flight_bytes: u64,
     /// Write ZIP64 records even when not needed (tests, or tools that want uniformity).
     pub force_zip64: bool,
+    /// Messages larger than this are deflated by the writer straight into the file instead
+    /// of into a buffer, so the largest message is held once, not twice.
+    pub stream_above: u64,
 }
 
 impl UpdateOptions {
@@ -62,6 +65,7 @@ impl UpdateOptions {
             max_in_flight: 0,
             max_in_flight_bytes: 64 << 20,
             force_zip64: false,
+            stream_above: 4 << 20,
         }
     }
 
@@ -91,6 +95,7 @@ impl UpdateOptions {
             max_in_flight_bytes: self.max_in_flight_bytes,
             compression: self.compression,
             force_zip64: self.force_zip64,
+            stream_above: self.stream_above,
             sync_bytes: 64 << 20,
             sync_entries: 2000,
             sync_interval: Duration::from_secs(10),

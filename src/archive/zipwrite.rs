@@ -7,7 +7,7 @@
 //! resumed backup append raw bytes and rebuild the central directory without recompressing.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
@@ -473,6 +473,111 @@ impl ZipSink {
         self.file.write_all(&entry.data).ctx(&self.path, "write")?;
         self.offset += entry.span_len();
         Ok(record)
+    }
+
+    /// Appends one large entry, deflating `content` straight into the file instead of into
+    /// a buffer, so a 30 MB message costs 30 MB of memory rather than 30 plus its compressed
+    /// copy. The local header is written with a zero compressed size and patched afterwards
+    /// (its length does not depend on the value); content that does not shrink is rewritten
+    /// stored, as [`encode_entry`] would. Returns the central record (offset filled in), the
+    /// entry's span in the file and the CRC-32 of that span, as the journal needs them.
+    pub fn write_entry_streaming(
+        &mut self,
+        name: &str,
+        content: &[u8],
+        time: EntryTime,
+        level: u32,
+        force_zip64: bool,
+    ) -> Result<(CentralRecord, u64, u32)> {
+        /// Passes bytes on to the file while counting and checksumming them.
+        struct Tap<'a, W> {
+            inner: &'a mut W,
+            crc: crc32fast::Hasher,
+            len: u64,
+        }
+        impl<W: Write> Write for Tap<'_, W> {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                let n = self.inner.write(buf)?;
+                self.crc.update(&buf[..n]);
+                self.len += n as u64;
+                Ok(n)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                self.inner.flush()
+            }
+        }
+
+        let size = content.len() as u64;
+        let start = self.offset;
+        let mut record = CentralRecord {
+            name: name.to_string(),
+            method: Method::Deflated,
+            crc32: crc32fast::hash(content),
+            compressed_size: 0,
+            size,
+            offset: start,
+            time,
+            // Deflate can grow incompressible input by a few bytes per 64 KiB block; decide
+            // with that margin, since the header's shape must not change after the fact.
+            zip64_local: force_zip64 || size >= U32_LIMIT - (1 << 24),
+        };
+        let header_len = local_header(&record).len() as u64;
+        self.file
+            .write_all(&local_header(&record))
+            .ctx(&self.path, "write")?;
+        let mut tap = Tap {
+            inner: &mut self.file,
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        };
+        let mut enc = flate2::write::DeflateEncoder::new(
+            &mut tap,
+            flate2::Compression::new(level.clamp(1, 9)),
+        );
+        enc.write_all(content).ctx(&self.path, "write")?;
+        enc.finish().ctx(&self.path, "write")?;
+        let (data_crc, compressed) = (tap.crc, tap.len);
+
+        // Hand the bytes to the OS first, so a full or vanished disk is reported as the
+        // failed write it is, not as a failed seek.
+        self.file.flush().ctx(&self.path, "write")?;
+        let mut span_crc = crc32fast::Hasher::new();
+        if compressed < size {
+            record.compressed_size = compressed;
+            let header = local_header(&record);
+            self.file
+                .seek(SeekFrom::Start(start))
+                .ctx(&self.path, "seek")?;
+            self.file.write_all(&header).ctx(&self.path, "write")?;
+            self.file
+                .seek(SeekFrom::Start(start + header_len + compressed))
+                .ctx(&self.path, "seek")?;
+            span_crc.update(&header);
+            span_crc.combine(&data_crc);
+        } else {
+            record.method = Method::Stored;
+            record.compressed_size = size;
+            let header = local_header(&record);
+            self.file
+                .seek(SeekFrom::Start(start))
+                .ctx(&self.path, "seek")?;
+            self.file.write_all(&header).ctx(&self.path, "write")?;
+            self.file.write_all(content).ctx(&self.path, "write")?;
+            self.file.flush().ctx(&self.path, "write")?;
+            // Drop the longer deflated attempt that lay beyond the stored copy.
+            self.file
+                .get_ref()
+                .set_len(start + header_len + size)
+                .ctx(&self.path, "truncate")?;
+            self.file
+                .seek(SeekFrom::Start(start + header_len + size))
+                .ctx(&self.path, "seek")?;
+            span_crc.update(&header);
+            span_crc.update(content);
+        }
+        let span = header_len + record.compressed_size;
+        self.offset += span;
+        Ok((record, span, span_crc.finalize()))
     }
 
     /// Writes the central directory and end records for `records`.
