@@ -394,6 +394,7 @@ fn tls_certificates_expired_wrong_host_untrusted_and_good() {
     let expired = tls_listener(pki().identity("expired"));
     let wrong = tls_listener(pki().identity("wronghost"));
     let untrusted = tls_listener(pki().identity("selfsigned"));
+    let submission = smtp_starttls(pki().identity("web"), true);
     let dir = tempfile::tempdir().expect("tmp");
     let profile = dir.path().join("p.toml");
     std::fs::write(
@@ -405,6 +406,7 @@ domain = "example-univ.test"
 host = "localhost"
 imap = {{ port = {imaps}, security = "tls" }}
 pop3 = {{ port = {pop3}, security = "starttls" }}
+smtp = {{ port = {submission}, security = "starttls" }}
 ca_file = "{ca}"
 [new]
 host = "new.example-univ.test"
@@ -453,6 +455,7 @@ smtp = {{ port = {untrusted}, security = "tls" }}
         want(&[
             ("tls-ok", "ok", &a),
             ("tls-ok", "ok", &b),
+            ("tls-ok", "ok", &s("localhost", submission, "SMTP")),
             ("tls-expired", "error", &c),
             ("tls-wrong-host", "error", &e),
             ("tls-untrusted", "error", &f)
@@ -486,6 +489,7 @@ smtp = {{ port = {untrusted}, security = "tls" }}
 fn silent_dns_and_hung_hosts_end_within_the_bound() {
     let (_udp, dns_addr) = silent_udp();
     let (_hung, hung_port) = silent_tcp();
+    let plain_smtp = smtp_starttls(pki().identity("web"), false);
     let closed_port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()
@@ -495,7 +499,7 @@ fn silent_dns_and_hung_hosts_end_within_the_bound() {
     std::fs::write(
         &profile,
         format!(
-            "[organisation]\ndomain = \"example-univ.test\"\n[old]\nhost = \"127.0.0.1\"\nimap = {{ port = {hung_port}, security = \"tls\" }}\n[new]\nhost = \"127.0.0.1\"\nimap = {{ port = {closed_port}, security = \"tls\" }}\n"
+            "[organisation]\ndomain = \"example-univ.test\"\n[old]\nhost = \"127.0.0.1\"\nimap = {{ port = {hung_port}, security = \"tls\" }}\nsmtp = {{ port = {plain_smtp}, security = \"starttls\" }}\n[new]\nhost = \"127.0.0.1\"\nimap = {{ port = {closed_port}, security = \"tls\" }}\n"
         ),
     )
     .expect("profile");
@@ -531,6 +535,11 @@ fn silent_dns_and_hung_hosts_end_within_the_bound() {
                 "tls-unreachable",
                 "error",
                 &format!("127.0.0.1:{closed_port} (IMAP)")
+            ),
+            (
+                "tls-no-starttls",
+                "error",
+                &format!("127.0.0.1:{plain_smtp} (SMTP)")
             ),
         ]),
         "{report:#}"

@@ -141,7 +141,24 @@ pub fn expectations(options: &DoctorOptions) -> Result<Expect, ServiceError> {
 /// Every TLS endpoint of the profile (plaintext ones have nothing to check).
 pub fn tls_targets(options: &DoctorOptions) -> Vec<TlsTarget> {
     let Some(profile) = &options.profile else {
-        return Vec::new();
+        // No profile: Exchange Online's published endpoints, which also shows whether the
+        // network lets IMAP, POP and SMTP submission out.
+        use exchange_online::*;
+        return [
+            (Service::Imap, IMAP_HOST, IMAP_PORT, Security::Tls),
+            (Service::Pop3, POP_HOST, POP_PORT, Security::Tls),
+            (Service::Smtp, SMTP_HOST, SMTP_PORT, Security::Starttls),
+        ]
+        .into_iter()
+        .map(|(service, host, port, security)| TlsTarget {
+            role: Role::New,
+            service,
+            host: host.to_string(),
+            port,
+            security,
+            ca_files: options.ca_files.clone(),
+        })
+        .collect();
     };
     let mut out = Vec::new();
     for (role, side) in [(Role::Old, Side::Old), (Role::New, Side::New)] {

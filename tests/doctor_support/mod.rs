@@ -363,3 +363,47 @@ pub fn want(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
     v.sort();
     v
 }
+
+/// A minimal SMTP submission server: greeting, EHLO with or without STARTTLS, then TLS.
+pub fn smtp_starttls(identity: native_tls::Identity, offer_starttls: bool) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let acceptor = Arc::new(native_tls::TlsAcceptor::new(identity).expect("acceptor"));
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let acceptor = acceptor.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let _ = stream.write_all(b"220-smtp.test ESMTP\r\n220 ready\r\n");
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                    let command = line.trim().to_ascii_uppercase();
+                    line.clear();
+                    if command.starts_with("EHLO") {
+                        let ext = if offer_starttls {
+                            "250-STARTTLS\r\n"
+                        } else {
+                            ""
+                        };
+                        let _ = stream.write_all(
+                            format!("250-smtp.test\r\n{ext}250 AUTH XOAUTH2\r\n").as_bytes(),
+                        );
+                    } else if command == "STARTTLS" && offer_starttls {
+                        let _ = stream.write_all(b"220 go ahead\r\n");
+                        if let Ok(mut tls) = acceptor.accept(stream) {
+                            let mut buf = [0u8; 64];
+                            let _ = tls.read(&mut buf);
+                        }
+                        return;
+                    } else if command == "QUIT" {
+                        return;
+                    } else {
+                        let _ = stream.write_all(b"502 no\r\n");
+                    }
+                }
+            });
+        }
+    });
+    port
+}
