@@ -221,6 +221,28 @@ fn dns_findings_for_good_and_broken_zones() {
         }
         assert_eq!(report["facts"]["dns"]["server"], dns.addr().as_str());
     }
+    // A misspelt address: the zone answers NXDOMAIN, and that is the one DNS finding.
+    let dns = Dnsmasq::start(&lines(&good_zone()));
+    let (code, report, _) = ikou_json(
+        &[
+            "doctor",
+            "taro@exmaple-univ.test",
+            "--domain",
+            "nosuch.example-univ.test",
+            "-p",
+            &profile,
+            "--dns-server",
+            &dns.addr(),
+            "--no-client",
+        ],
+        &[],
+    );
+    assert_eq!(
+        findings(&report, "dns"),
+        want(&[("dns-no-domain", "error", "nosuch.example-univ.test")]),
+        "{report:#}"
+    );
+    assert_eq!(code, 2);
 }
 
 fn autoconfig_doc(host: &str, smtp: &str) -> String {

@@ -64,7 +64,12 @@ pub async fn run(args: &DoctorArgs, output: Output) -> Result<i32> {
     };
     options.login = args.login;
     options.interactive = output.interactive;
-    let report = doctor::run(&options).await?;
+    let report = match doctor::run(&options).await {
+        Err(crate::service::ServiceError::NoAddress) => anyhow::bail!(
+            "nothing to check: give your address (`ikou doctor taro@example-univ.ac.jp`), --domain, or a profile with [organisation] domain"
+        ),
+        other => other?,
+    };
     output.emit(&report, || report.render_text(output.lang))?;
     Ok(report.exit_code())
 }

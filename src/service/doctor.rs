@@ -279,6 +279,7 @@ pub async fn run(options: &DoctorOptions) -> Result<DoctorReport, ServiceError> 
         Err(e) => {
             facts.dns = Some(crate::doctor::facts::DnsFacts {
                 server: "system".into(),
+                domain_exists: true,
                 mx: Lookup::Failed(e),
                 autodiscover_cname: Lookup::None,
                 srv: Default::default(),
