@@ -580,15 +580,20 @@ fn login_test_with_the_users_credentials() {
     let d = dovecot();
     let dir = tempfile::tempdir().expect("tmp");
     let profile = dir.path().join("p.toml");
-    let server = format!(
-        "host = \"localhost\"\nusername = \"{{local}}\"\nimap = {{ port = {}, security = \"tls\" }}\npop3 = {{ port = {}, security = \"tls\" }}\nca_file = \"{}\"\n",
-        d.imaps_port(),
-        d.pop3s_port(),
-        d.ca_file().display()
-    );
+    // The old side over implicit TLS, the new side over STARTTLS on the plain ports.
+    let server = |imap: u16, pop3: u16, security: &str| {
+        format!(
+            "host = \"localhost\"\nusername = \"{{local}}\"\nimap = {{ port = {imap}, security = \"{security}\" }}\npop3 = {{ port = {pop3}, security = \"{security}\" }}\nca_file = \"{}\"\n",
+            d.ca_file().display()
+        )
+    };
     std::fs::write(
         &profile,
-        format!("[organisation]\ndomain = \"example-univ.test\"\n[old]\n{server}[new]\n{server}"),
+        format!(
+            "[organisation]\ndomain = \"example-univ.test\"\n[old]\n{}[new]\n{}",
+            server(d.imaps_port(), d.pop3s_port(), "tls"),
+            server(d.imap_port(), d.pop3_port(), "starttls")
+        ),
     )
     .expect("profile");
     let dns = Dnsmasq::start(&lines(&good_zone()));
@@ -608,15 +613,28 @@ fn login_test_with_the_users_credentials() {
             ("IKOU_NEW_PASSWORD", "wrong-password"),
         ],
     );
-    let imap = format!("IMAP localhost:{} (taro)", d.imaps_port());
-    let pop = format!("POP3 localhost:{} (taro)", d.pop3s_port());
+    let old_imap = format!("IMAP localhost:{} (taro)", d.imaps_port());
+    let old_pop = format!("POP3 localhost:{} (taro)", d.pop3s_port());
+    let new_imap = format!("IMAP localhost:{} (taro)", d.imap_port());
+    let new_pop = format!("POP3 localhost:{} (taro)", d.pop3_port());
     assert_eq!(
         findings(&report, "login"),
         want(&[
-            ("login-ok", "ok", &imap),
-            ("login-ok", "ok", &pop),
-            ("login-rejected", "error", &imap),
-            ("login-rejected", "error", &pop)
+            ("login-ok", "ok", &old_imap),
+            ("login-ok", "ok", &old_pop),
+            ("login-rejected", "error", &new_imap),
+            ("login-rejected", "error", &new_pop)
+        ]),
+        "{report:#}"
+    );
+    let tls = |port: u16, service: &str| format!("localhost:{port} ({service})");
+    assert_eq!(
+        findings(&report, "tls"),
+        want(&[
+            ("tls-ok", "ok", &tls(d.imaps_port(), "IMAP")),
+            ("tls-ok", "ok", &tls(d.pop3s_port(), "POP3")),
+            ("tls-ok", "ok", &tls(d.imap_port(), "IMAP")),
+            ("tls-ok", "ok", &tls(d.pop3_port(), "POP3")),
         ]),
         "{report:#}"
     );

@@ -139,11 +139,17 @@ impl Dnsmasq {
                     break; // port clash or bad config: try the next port
                 }
                 if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Dnsmasq {
-                        child,
-                        port,
-                        _dir: dir,
-                    };
+                    // dnsmasq exits at once when it cannot bind; still running means the
+                    // port is ours and not another process's.
+                    std::thread::sleep(Duration::from_millis(50));
+                    if let Ok(None) = child.try_wait() {
+                        return Dnsmasq {
+                            child,
+                            port,
+                            _dir: dir,
+                        };
+                    }
+                    break;
                 }
                 if Instant::now() > deadline {
                     let _ = child.kill();
