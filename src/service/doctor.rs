@@ -5,6 +5,18 @@
 //! optional login probes at the same time, each bounded, and returns a
 //! [`DoctorReport`](crate::doctor::DoctorReport). The whole run ends within
 //! `DoctorOptions::timeout` plus a small margin even when nothing answers.
+//!
+//! For a screen (the TUI runs this as a `Cmd` and feeds the report back as a `Msg`):
+//!
+//! ```text
+//! let mut options = DoctorOptions::new(chrono::Local::now().date_naive());
+//! options.profile = Some(profile);          // or None: Exchange Online defaults
+//! options.address = Some(address);
+//! options.client = ClientCheck::Skip;       // or Auto / Path(prefs)
+//! let report = service::doctor::run(&options).await?;
+//! // report.findings: Vec<Finding> sorted by area; f.severity, f.subject,
+//! // f.text(lang).{summary, meaning, fix}; report.counts; report.exit_code()
+//! ```
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
