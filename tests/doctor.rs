@@ -534,12 +534,36 @@ fn silent_dns_and_hung_hosts_end_within_the_bound() {
             "--dns-server",
             &dns_addr.to_string(),
             "--no-client",
+            "--login",
             "--timeout",
             "4",
         ],
-        &[],
+        &[("IKOU_OLD_PASSWORD", "x"), ("IKOU_NEW_PASSWORD", "y")],
     );
     assert!(elapsed < Duration::from_millis(5500), "took {elapsed:?}");
+    // Sign-in attempts against the hung and the closed port fail within the bound too.
+    let login: Vec<(String, String)> = findings(&report, "login")
+        .into_iter()
+        .map(|(id, _, subject)| (id, subject))
+        .collect();
+    assert_eq!(
+        login,
+        vec![
+            (
+                "login-failed".to_string(),
+                format!("IMAP 127.0.0.1:{closed_port} (taro@example-univ.test)")
+            ),
+            (
+                "login-failed".to_string(),
+                format!("IMAP 127.0.0.1:{hung_port} (taro@example-univ.test)")
+            ),
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>(),
+        "{report:#}"
+    );
     assert_eq!(
         findings(&report, "dns"),
         want(&[("dns-no-answer", "error", &dns_addr.to_string())]),

@@ -208,52 +208,70 @@ async fn login_tests(options: &DoctorOptions, limit: Duration) -> Vec<LoginFact>
     else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    type Attempt<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = LoginFact> + Send + 'a>>;
+    let mut attempts: Vec<Attempt> = Vec::new();
     for (role, side) in [(Role::Old, Side::Old), (Role::New, Side::New)] {
         let server = profile.server(side);
         let user = server.username_for(&account.address);
         if let Some(ep) = server.imap_endpoint() {
-            let attempt =
-                tokio::time::timeout(limit, super::open_read_session(profile, side, &account))
-                    .await;
-            let outcome = match attempt {
-                Err(_) => LoginOutcome::Failed("timeout".into()),
-                Ok(Ok(session)) => {
+            let (account, user) = (account.clone(), user.clone());
+            attempts.push(Box::pin(async move {
+                // Sign-out is inside the limit too: a server that hangs after login must not
+                // hold the run.
+                let attempt = tokio::time::timeout(limit, async {
+                    let session = super::open_read_session(profile, side, &account).await?;
                     session.logout().await;
-                    LoginOutcome::Ok
+                    Ok::<(), ServiceError>(())
+                })
+                .await;
+                LoginFact {
+                    role,
+                    service: Service::Imap,
+                    server: format!("{}:{}", ep.host, ep.port),
+                    user,
+                    outcome: login_outcome(attempt),
                 }
-                Ok(Err(e)) => classify_login(&e),
-            };
-            out.push(LoginFact {
-                role,
-                service: Service::Imap,
-                server: format!("{}:{}", ep.host, ep.port),
-                user: user.clone(),
-                outcome,
-            });
+            }));
         }
         if let Some(ep) = server.pop3_endpoint() {
-            let attempt =
-                tokio::time::timeout(limit, super::open_pop3_session(profile, side, &account))
-                    .await;
-            let outcome = match attempt {
-                Err(_) => LoginOutcome::Failed("timeout".into()),
-                Ok(Ok(session)) => {
+            let account = account.clone();
+            attempts.push(Box::pin(async move {
+                let attempt = tokio::time::timeout(limit, async {
+                    let session = super::open_pop3_session(profile, side, &account).await?;
                     let _ = session.quit().await;
-                    LoginOutcome::Ok
+                    Ok::<(), ServiceError>(())
+                })
+                .await;
+                LoginFact {
+                    role,
+                    service: Service::Pop3,
+                    server: format!("{}:{}", ep.host, ep.port),
+                    user,
+                    outcome: login_outcome(attempt),
                 }
-                Ok(Err(e)) => classify_login(&e),
-            };
-            out.push(LoginFact {
-                role,
-                service: Service::Pop3,
-                server: format!("{}:{}", ep.host, ep.port),
-                user: user.clone(),
-                outcome,
-            });
+            }));
         }
     }
-    out
+    if options.interactive {
+        // Password prompts must not interleave: one server after the other.
+        let mut out = Vec::new();
+        for attempt in attempts {
+            out.push(attempt.await);
+        }
+        out
+    } else {
+        futures::future::join_all(attempts).await
+    }
+}
+
+fn login_outcome(
+    attempt: Result<Result<(), ServiceError>, tokio::time::error::Elapsed>,
+) -> LoginOutcome {
+    match attempt {
+        Err(_) => LoginOutcome::Failed("timeout".into()),
+        Ok(Ok(())) => LoginOutcome::Ok,
+        Ok(Err(e)) => classify_login(&e),
+    }
 }
 
 fn classify_login(error: &ServiceError) -> LoginOutcome {
