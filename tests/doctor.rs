@@ -557,6 +557,11 @@ fn silent_dns_and_hung_hosts_end_within_the_bound() {
                 "login-failed".to_string(),
                 format!("IMAP 127.0.0.1:{hung_port} (taro@example-univ.test)")
             ),
+            // The SMTP server offers no STARTTLS, so the password is never sent.
+            (
+                "login-failed".to_string(),
+                format!("SMTP 127.0.0.1:{plain_smtp} (taro@example-univ.test)")
+            ),
         ]
         .into_iter()
         .collect::<std::collections::BTreeSet<_>>()
@@ -605,9 +610,10 @@ fn login_test_with_the_users_credentials() {
     let dir = tempfile::tempdir().expect("tmp");
     let profile = dir.path().join("p.toml");
     // The old side over implicit TLS, the new side over STARTTLS on the plain ports.
+    let submission = smtp_starttls(pki().identity("web"), true);
     let server = |imap: u16, pop3: u16, security: &str| {
         format!(
-            "host = \"localhost\"\nusername = \"{{local}}\"\nimap = {{ port = {imap}, security = \"{security}\" }}\npop3 = {{ port = {pop3}, security = \"{security}\" }}\nca_file = \"{}\"\n",
+            "host = \"localhost\"\nusername = \"{{local}}\"\nimap = {{ port = {imap}, security = \"{security}\" }}\npop3 = {{ port = {pop3}, security = \"{security}\" }}\nsmtp = {{ port = {submission}, security = \"starttls\" }}\nca_file = \"{}\"\n",
             d.ca_file().display()
         )
     };
@@ -631,6 +637,8 @@ fn login_test_with_the_users_credentials() {
             &dns.addr(),
             "--no-client",
             "--login",
+            "--ca-file",
+            &pki().ca.display().to_string(),
         ],
         &[
             ("IKOU_OLD_PASSWORD", "taro-pass"),
@@ -647,7 +655,17 @@ fn login_test_with_the_users_credentials() {
             ("login-ok", "ok", &old_imap),
             ("login-ok", "ok", &old_pop),
             ("login-rejected", "error", &new_imap),
-            ("login-rejected", "error", &new_pop)
+            ("login-rejected", "error", &new_pop),
+            (
+                "login-ok",
+                "ok",
+                &format!("SMTP localhost:{submission} (taro)")
+            ),
+            (
+                "login-rejected",
+                "error",
+                &format!("SMTP localhost:{submission} (taro)")
+            ),
         ]),
         "{report:#}"
     );
@@ -659,6 +677,8 @@ fn login_test_with_the_users_credentials() {
             ("tls-ok", "ok", &tls(d.pop3s_port(), "POP3")),
             ("tls-ok", "ok", &tls(d.imap_port(), "IMAP")),
             ("tls-ok", "ok", &tls(d.pop3_port(), "POP3")),
+            ("tls-ok", "ok", &tls(submission, "SMTP")),
+            ("tls-ok", "ok", &tls(submission, "SMTP")),
         ]),
         "{report:#}"
     );

@@ -38,7 +38,7 @@ pub struct DoctorArgs {
     /// Do not look at the local mail client.
     #[arg(long, conflicts_with = "thunderbird_profile")]
     pub no_client: bool,
-    /// Also sign in to every IMAP/POP3 server with your credentials.
+    /// Also sign in to every IMAP, POP3 and SMTP server with your credentials (nothing is sent).
     #[arg(long)]
     pub login: bool,
 }

@@ -200,7 +200,7 @@ pub fn tls_targets(options: &DoctorOptions) -> Vec<TlsTarget> {
     out
 }
 
-async fn login_tests(options: &DoctorOptions, limit: Duration) -> Vec<LoginFact> {
+async fn login_tests(options: &DoctorOptions, dns: &Dns, limit: Duration) -> Vec<LoginFact> {
     let Some(profile) = &options.profile else {
         return Vec::new();
     };
@@ -251,6 +251,52 @@ async fn login_tests(options: &DoctorOptions, limit: Duration) -> Vec<LoginFact>
                 }
             }));
         }
+    }
+    for (role, side) in [(Role::Old, Side::Old), (Role::New, Side::New)] {
+        let server = profile.server(side);
+        let Some(smtp) = server.smtp else { continue };
+        let host = smtp_host(server);
+        let user = server.username_for(&account.address);
+        let mut ca_files = options.ca_files.clone();
+        ca_files.extend(profile.tls_policy(side).ca_file);
+        let account = account.clone();
+        attempts.push(Box::pin(async move {
+            let attempt = tokio::time::timeout(limit, async {
+                let credentials = if crate::oauth::manages_token(profile, side) {
+                    super::signin::oauth_credentials(profile, side, &account).await?
+                } else {
+                    crate::profile::resolve_credentials(
+                        profile,
+                        side,
+                        &account.address,
+                        account.interactive,
+                    )?
+                };
+                Ok::<_, ServiceError>(
+                    probe::smtp::login(
+                        dns,
+                        &host,
+                        smtp.port,
+                        smtp.security,
+                        &ca_files,
+                        &credentials,
+                    )
+                    .await,
+                )
+            })
+            .await;
+            LoginFact {
+                role,
+                service: Service::Smtp,
+                server: format!("{host}:{}", smtp.port),
+                user,
+                outcome: match attempt {
+                    Err(_) => LoginOutcome::Failed("timeout".into()),
+                    Ok(Ok(outcome)) => outcome,
+                    Ok(Err(e)) => classify_login(&e),
+                },
+            }
+        }));
     }
     if options.interactive {
         // Password prompts must not interleave: one server after the other.
@@ -394,7 +440,7 @@ pub async fn run(options: &DoctorOptions) -> Result<DoctorReport, ServiceError> 
     };
     let login = async {
         if options.login {
-            login_tests(options, probe_limit).await
+            login_tests(options, &dns, probe_limit).await
         } else {
             Vec::new()
         }

@@ -397,9 +397,8 @@ pub fn smtp_starttls(identity: native_tls::Identity, offer_starttls: bool) -> u1
                         );
                     } else if command == "STARTTLS" && offer_starttls {
                         let _ = stream.write_all(b"220 go ahead\r\n");
-                        if let Ok(mut tls) = acceptor.accept(stream) {
-                            let mut buf = [0u8; 64];
-                            let _ = tls.read(&mut buf);
+                        if let Ok(tls) = acceptor.accept(stream) {
+                            serve_tls_smtp(tls);
                         }
                         return;
                     } else if command == "QUIT" {
@@ -412,4 +411,36 @@ pub fn smtp_starttls(identity: native_tls::Identity, offer_starttls: bool) -> u1
         }
     });
     port
+}
+
+/// After STARTTLS: EHLO, AUTH PLAIN (user `taro`, password `taro-pass`), QUIT.
+fn serve_tls_smtp(tls: native_tls::TlsStream<TcpStream>) {
+    use base64::Engine as _;
+    let mut reader = BufReader::new(tls);
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+        let command = line.trim().to_string();
+        line.clear();
+        let upper = command.to_ascii_uppercase();
+        let answer = if upper.starts_with("EHLO") {
+            "250-smtp.test\r\n250 AUTH PLAIN XOAUTH2\r\n".to_string()
+        } else if let Some(b64) = command.strip_prefix("AUTH PLAIN ") {
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .unwrap_or_default();
+            if decoded == b"\0taro\0taro-pass" {
+                "235 2.7.0 accepted\r\n".to_string()
+            } else {
+                "535 5.7.8 authentication failed\r\n".to_string()
+            }
+        } else if upper == "QUIT" {
+            let _ = reader.get_mut().write_all(b"221 bye\r\n");
+            return;
+        } else {
+            "502 no\r\n".to_string()
+        };
+        if reader.get_mut().write_all(answer.as_bytes()).is_err() {
+            return;
+        }
+    }
 }

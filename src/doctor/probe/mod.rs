@@ -6,4 +6,5 @@
 pub mod client;
 pub mod dns;
 pub mod http;
+pub mod smtp;
 pub mod tls;

@@ -26,12 +26,12 @@ pub struct TlsTarget {
     pub ca_files: Vec<PathBuf>,
 }
 
-enum Failure {
+pub(super) enum Failure {
     NoStarttls,
     Unreachable(String),
 }
 
-async fn connect(dns: &Dns, host: &str, port: u16) -> Result<TcpStream, Failure> {
+pub(super) async fn connect(dns: &Dns, host: &str, port: u16) -> Result<TcpStream, Failure> {
     let ips = dns.addresses(host).await.map_err(Failure::Unreachable)?;
     let mut last = String::new();
     for ip in ips {
@@ -76,7 +76,7 @@ async fn smtp_reply(reader: &mut BufReader<TcpStream>) -> Result<Vec<String>, Fa
 }
 
 /// The protocol's STARTTLS exchange on a fresh connection.
-async fn starttls(tcp: TcpStream, service: Service) -> Result<TcpStream, Failure> {
+pub(super) async fn starttls(tcp: TcpStream, service: Service) -> Result<TcpStream, Failure> {
     let mut r = BufReader::new(tcp);
     let ok = match service {
         Service::Imap => {
@@ -119,7 +119,10 @@ async fn starttls(tcp: TcpStream, service: Service) -> Result<TcpStream, Failure
     }
 }
 
-fn connector(ca_files: &[PathBuf], verify: bool) -> Result<async_native_tls::TlsConnector, String> {
+pub(super) fn connector(
+    ca_files: &[PathBuf],
+    verify: bool,
+) -> Result<async_native_tls::TlsConnector, String> {
     let mut c = async_native_tls::TlsConnector::new();
     for path in ca_files {
         let pem = std::fs::read(path).map_err(|e| format!("CA file {}: {e}", path.display()))?;
