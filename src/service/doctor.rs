@@ -3,7 +3,7 @@
 //! [`run`] is what the CLI and the TUI call: it takes [`DoctorOptions`], builds what to
 //! expect from the profile (or Exchange Online defaults), runs the DNS, HTTP, TLS, client and
 //! optional login probes at the same time, each bounded, and returns a
-//! [`DoctorReport`](crate::doctor::DoctorReport). The whole run ends within
+//! [`DoctorReport`]. The whole run ends within
 //! `DoctorOptions::timeout` plus a small margin even when nothing answers.
 //!
 //! For a screen (the TUI runs this as a `Cmd` and feeds the report back as a `Msg`):
