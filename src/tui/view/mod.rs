@@ -129,6 +129,10 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
         .min(area.width);
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(tabs_width)]).areas(area);
+    // The organisation's name is shown whole or not at all.
+    if left.len() > 2 && Line::from(left.clone()).width() > usize::from(left_area.width) {
+        left.truncate(2);
+    }
     frame.render_widget(Paragraph::new(Line::from(left)), left_area);
     frame.render_widget(Paragraph::new(tabs), right_area);
 }
