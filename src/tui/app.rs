@@ -1016,6 +1016,18 @@ impl App {
         };
         self.profile = Some(profile);
         self.screen = Screen::Overview;
+        // Another account or profile: what was verified before no longer applies, and a
+        // late report from before is ignored (the generation moves on).
+        self.verify = VerifyState {
+            generation: self.verify.generation + 1,
+            ..VerifyState::default()
+        };
+        if !self.backup.running() {
+            self.backup = BackupState {
+                generation: self.backup.generation + 1,
+                ..BackupState::default()
+            };
+        }
         let mut effects = vec![Effect::Remember(Remembered {
             profile: Some(std::fs::canonicalize(&path).unwrap_or(path)),
             address: Some(self.address.clone()),

@@ -417,11 +417,12 @@ fn backup_chooses_folders_and_destination_then_shows_gauges_rate_and_eta() {
     let text = screen(&draw(&app, 80, 24));
     assert!(text.contains("Cancelled after 30 messages"), "{text}");
     assert!(text.contains("s resumes"), "{text}");
+    let before = app.backup.generation;
     let effects = press(&mut app, KeyCode::Char('s'));
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::Backup { generation: 3, .. }]
-    ));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Backup { generation, .. }] if *generation == before + 1),
+        "a new run: {effects:?}"
+    );
     backup_ended(&mut app, Ok(Box::new(fixtures::backup_result())), false);
     let text = screen(&draw(&app, 80, 24));
     assert!(text.contains("Done: 1,555 added"), "{text}");
@@ -441,4 +442,22 @@ fn quitting_during_a_backup_cancels_it_first() {
     assert!(!app.quit, "waits for the backup to stop");
     backup_ended(&mut app, Err(String::new()), true);
     assert!(app.quit);
+}
+
+#[test]
+fn signing_in_again_forgets_the_last_verification() {
+    let mut app = verified(Lang::En, (80, 24));
+    let generation = app.verify.generation;
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Overview);
+    assert!(app.verify.outcome().is_none());
+    // A report from the run before the new sign-in is ignored.
+    app.update(Msg::Task(TaskEvent::Verify {
+        generation,
+        event: VerifyEvent::Finished(Ok(fixtures::verify_outcome(Lang::En))),
+    }));
+    assert!(app.verify.outcome().is_none());
 }
