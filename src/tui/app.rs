@@ -16,7 +16,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::backup::{BackupAction, BackupState};
 use super::config::{ProfileChoice, Remembered, discover};
@@ -263,6 +265,8 @@ pub enum TaskEvent {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Only with `--mouse`: the wheel moves like Up/Down, a click on a tab opens it.
+    Mouse(MouseEvent),
     Resize(u16, u16),
     Task(TaskEvent),
 }
@@ -416,6 +420,31 @@ pub fn help_rows(mode: KeyMode, lang: Lang, columns: u16) -> u16 {
     u16::try_from(help_lines(mode, lang, columns).len())
         .unwrap_or(3)
         .min(3)
+}
+
+/// The menu's tabs as the title bar shows them: label and screen, right-aligned.
+pub fn tabs(lang: Lang) -> Vec<(String, Screen)> {
+    Screen::MENU
+        .iter()
+        .enumerate()
+        .map(|(i, screen)| (format!(" {} {} ", i + 1, screen.title(lang)), *screen))
+        .collect()
+}
+
+/// The tab under `column` of the title bar, for a terminal `width` columns wide.
+pub fn tab_at(app: &App, column: u16, width: u16) -> Option<Screen> {
+    use unicode_width::UnicodeWidthStr;
+    let tabs = tabs(app.lang);
+    let total: usize = tabs.iter().map(|(label, _)| label.width()).sum();
+    let mut x = usize::from(width).checked_sub(total)?;
+    for (label, screen) in tabs {
+        let end = x + label.width();
+        if (x..end).contains(&usize::from(column)) {
+            return Some(screen);
+        }
+        x = end;
+    }
+    None
 }
 
 /// Rows of the folder table that fit on screen (title, help, borders, header, totals).
@@ -590,6 +619,23 @@ impl App {
             Msg::Task(event) => {
                 self.on_task(event);
                 vec![]
+            }
+            Msg::Mouse(mouse) => {
+                let code = match mouse.kind {
+                    MouseEventKind::ScrollUp => KeyCode::Up,
+                    MouseEventKind::ScrollDown => KeyCode::Down,
+                    MouseEventKind::Down(MouseButton::Left) if mouse.row == 0 => {
+                        match tab_at(self, mouse.column, self.size.0) {
+                            Some(screen) if self.screen != Screen::Setup => {
+                                self.screen = screen;
+                            }
+                            _ => {}
+                        }
+                        return vec![];
+                    }
+                    _ => return vec![],
+                };
+                self.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
             }
             Msg::Key(key) => {
                 if key.kind != KeyEventKind::Press {

@@ -150,15 +150,32 @@ struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
+        // Harmless when mouse reporting was never switched on.
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableMouseCapture
+        );
         ratatui::restore();
     }
 }
 
 /// Opens the full-screen application and runs it until the person quits.
-pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> anyhow::Result<()> {
+/// `mouse`: report the wheel and clicks (it takes text selection away from the terminal,
+/// so it is off unless asked for).
+pub async fn run(
+    mut options: AppOptions,
+    remember_path: Option<PathBuf>,
+    mouse: bool,
+) -> anyhow::Result<()> {
     // try_init also installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::try_init()?;
     let _restore = Restore;
+    if mouse {
+        ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::EnableMouseCapture
+        )?;
+    }
     if let Ok(size) = ratatui::crossterm::terminal::size() {
         options.size = size;
     }
@@ -178,6 +195,7 @@ pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> any
             let msg = match event::read() {
                 Ok(Event::Key(key)) => Msg::Key(key),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
                 Ok(_) => continue,
                 Err(_) => break,
             };

@@ -17,7 +17,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Screen, help_lines, help_rows};
+use super::app::{self, App, Screen, help_lines, help_rows};
 use crate::i18n::Lang;
 
 /// Smallest terminal the screens are laid out for; below it a short note is shown.
@@ -108,9 +108,8 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut tabs = Vec::new();
     if app.screen != Screen::Setup {
-        for (i, screen) in Screen::MENU.iter().enumerate() {
-            let label = format!(" {} {} ", i + 1, screen.title(app.lang));
-            let style = if *screen == app.screen {
+        for (label, screen) in app::tabs(app.lang) {
+            let style = if screen == app.screen {
                 theme.selected()
             } else {
                 Style::default()

@@ -461,3 +461,42 @@ fn signing_in_again_forgets_the_last_verification() {
     }));
     assert!(app.verify.outcome().is_none());
 }
+
+#[test]
+fn with_the_mouse_a_click_opens_a_tab_and_the_wheel_scrolls() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, column, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut app = signed_in(Lang::En, (80, 24));
+    report(&mut app, Side::Old, Ok(inventory(10)));
+    // The title bar as drawn: find the columns of "4 Verify" and "2 Folders".
+    let title = super::tests::row(&draw(&app, 80, 24), 0);
+    let column = |label: &str| {
+        let at = title.find(label).expect("tab");
+        u16::try_from(title[..at].width()).expect("column")
+    };
+    app.update(mouse(
+        MouseEventKind::Down(MouseButton::Left),
+        column("4 Verify"),
+        0,
+    ));
+    assert_eq!(app.screen, Screen::Verify);
+    app.update(mouse(
+        MouseEventKind::Down(MouseButton::Left),
+        column("2 Folders") + 3,
+        0,
+    ));
+    assert_eq!(app.screen, Screen::Folders);
+    app.update(mouse(MouseEventKind::ScrollDown, 10, 10));
+    app.update(mouse(MouseEventKind::ScrollDown, 10, 10));
+    assert_eq!(app.folders.selected, 2);
+    // A click elsewhere does nothing.
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 2, 0));
+    assert_eq!(app.screen, Screen::Folders);
+}
