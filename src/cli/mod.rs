@@ -5,9 +5,11 @@
 //! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
 
 mod backup;
+mod batch;
 mod folders;
 mod login;
 mod profile_cmd;
+mod settings;
 mod tui;
 mod verify;
 
@@ -129,6 +131,10 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Back up a mailbox to an eml-in-zip archive; verify or extract a backup.
     Backup(backup::BackupArgs),
+    /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
+    Settings(settings::SettingsArgs),
+    /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
+    Batch(batch::BatchArgs),
     /// Organisation profiles.
     Profile {
         #[command(subcommand)]
@@ -212,6 +218,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Verify(args) => verify::run_verify(&args, output).await,
         Command::Restore(args) => verify::run_restore(&args, output).await,
         Command::Backup(args) => backup::run(args, output).await,
+        Command::Settings(args) => settings::run(&args, output),
+        Command::Batch(args) => batch::run(args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

@@ -26,12 +26,18 @@ pub struct Credentials {
     pub secret: Secret,
 }
 
-struct PlainAuthenticator<'a>(&'a Credentials);
+/// RFC 4616: `authzid NUL authcid NUL password`. The authorization identity is empty for a
+/// normal sign-in; an admin (Dovecot master user, Cyrus admin) signs in with its own name
+/// and password and names the mailbox owner as authzid.
+struct PlainAuthenticator<'a>(&'a Credentials, Option<&'a str>);
 
 impl async_imap::Authenticator for PlainAuthenticator<'_> {
     type Response = Vec<u8>;
     fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
         let mut response = Vec::new();
+        if let Some(authzid) = self.1 {
+            response.extend_from_slice(authzid.as_bytes());
+        }
         response.push(0);
         response.extend_from_slice(self.0.username.as_bytes());
         response.push(0);
@@ -117,6 +123,7 @@ pub(super) async fn sign_in(
     credentials: &Credentials,
     server: &str,
     offered: &[String],
+    authzid: Option<&str>,
 ) -> Result<Session, ImapError> {
     let result = match credentials.method {
         AuthMethod::Login => {
@@ -126,7 +133,7 @@ pub(super) async fn sign_in(
         }
         AuthMethod::Plain => {
             client
-                .authenticate("PLAIN", PlainAuthenticator(credentials))
+                .authenticate("PLAIN", PlainAuthenticator(credentials, authzid))
                 .await
         }
         AuthMethod::Xoauth2 => {
@@ -153,7 +160,10 @@ pub(super) async fn sign_in(
         match error {
             E::No(detail) | E::Bad(detail) => ImapError::AuthRejected {
                 server: server.to_string(),
-                user: credentials.username.clone(),
+                user: match authzid {
+                    Some(owner) => format!("{owner} (as {})", credentials.username),
+                    None => credentials.username.clone(),
+                },
                 detail: super::server_text(&detail),
             },
             other => ImapError::from_imap(server, "login", other),

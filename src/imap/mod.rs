@@ -141,7 +141,18 @@ pub async fn connect_read_only(
     options: &ConnectOptions,
     credentials: &Credentials,
 ) -> Result<ReadSession, ImapError> {
-    let (session, capabilities) = connect(options, credentials).await?;
+    connect_read_only_as(options, credentials, None).await
+}
+
+/// Like [`connect_read_only`], signing in with AUTHENTICATE PLAIN and an authorization
+/// identity when `authzid` is given: the credentials are an admin's (Dovecot master user,
+/// Cyrus admin) and `authzid` is the mailbox to open. `credentials.method` must be Plain.
+pub async fn connect_read_only_as(
+    options: &ConnectOptions,
+    credentials: &Credentials,
+    authzid: Option<&str>,
+) -> Result<ReadSession, ImapError> {
+    let (session, capabilities) = connect_as(options, credentials, authzid).await?;
     Ok(ReadSession::new(
         session,
         options.endpoint.to_string(),
@@ -154,6 +165,14 @@ pub async fn connect_read_only(
 pub(crate) async fn connect(
     options: &ConnectOptions,
     credentials: &Credentials,
+) -> Result<(Session, Vec<String>), ImapError> {
+    connect_as(options, credentials, None).await
+}
+
+async fn connect_as(
+    options: &ConnectOptions,
+    credentials: &Credentials,
+    authzid: Option<&str>,
 ) -> Result<(Session, Vec<String>), ImapError> {
     let server = options.endpoint.to_string();
     if options.endpoint.security == Security::Plain && !options.allow_plaintext {
@@ -186,7 +205,7 @@ pub(crate) async fn connect(
         return Err(ImapError::LoginDisabled { server });
     }
 
-    let mut session = auth::sign_in(client, credentials, &server, &greeting_caps).await?;
+    let mut session = auth::sign_in(client, credentials, &server, &greeting_caps, authzid).await?;
     // Capabilities can change after login (QUOTA, SPECIAL-USE appear only then on some
     // servers), so ask again rather than trusting the greeting.
     let capabilities = session

@@ -199,3 +199,30 @@ fn chain(error: &dyn std::error::Error) -> String {
     }
     text
 }
+
+/// The client-credentials grant (RFC 6749 section 4.4) of a confidential app: the token an
+/// IT centre's application uses for every mailbox (Exchange Online `IMAP.AccessAsApp`,
+/// scope `https://outlook.office365.com/.default`). Used by `ikou batch` only.
+pub async fn client_credentials(
+    token_url: &str,
+    client_id: &str,
+    client_secret: &Secret,
+    scope: &str,
+) -> Result<Grant, OAuthError> {
+    let url = TokenUrl::new(token_url.to_string())
+        .map_err(|e| settings_error(token_url, &e.to_string()))?;
+    let client = oauth2::basic::BasicClient::new(ClientId::new(client_id.trim().into()))
+        .set_client_secret(oauth2::ClientSecret::new(
+            client_secret.expose().to_string(),
+        ))
+        .set_auth_type(AuthType::RequestBody)
+        .set_token_uri(url);
+    let http = http_client()?;
+    client
+        .exchange_client_credentials()
+        .add_scope(Scope::new(scope.to_string()))
+        .request_async(&http)
+        .await
+        .map(|r| Grant::from_response(&r))
+        .map_err(|e| map_error(token_url, e, |t| t.to_string()))
+}

@@ -112,6 +112,22 @@ pub fn resolve_credentials(
     })
 }
 
+/// A secret from the environment variable `env`, else from `command` (first output line);
+/// `None` when neither gives one. For admin secrets (`ikou batch`), which are never prompted.
+pub fn secret_from(
+    env: &str,
+    command: Option<&str>,
+    side: Side,
+    what: &'static str,
+) -> Result<Option<Secret>, CredentialError> {
+    if let Some(value) = non_empty_env(env) {
+        return Ok(Some(value));
+    }
+    command
+        .map(|c| run_secret_command(c, side, what))
+        .transpose()
+}
+
 fn non_empty_env(name: &str) -> Option<Secret> {
     std::env::var(name)
         .ok()

@@ -5,11 +5,13 @@
 //! Loading validates everything up front and explains each problem with the file, the key and
 //! what to write instead, because the people reading the error are not the ones who wrote it.
 
+mod admin;
 mod check;
 mod credentials;
 
+pub use admin::{APP_SCOPE, AdminAccess, AdminMethod};
 pub use check::{Problem, ProfileError};
-pub use credentials::{CredentialError, Side, resolve_credentials};
+pub use credentials::{CredentialError, Side, resolve_credentials, secret_from};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,6 +82,10 @@ pub struct ServerProfile {
     pub imap: Option<PortSecurity>,
     pub pop3: Option<PortSecurity>,
     pub smtp: Option<PortSecurity>,
+    /// SMTP submission host when it differs from `host` (Exchange Online:
+    /// `smtp.office365.com`); used by `settings` and `doctor`.
+    #[serde(default)]
+    pub smtp_host: Option<String>,
     /// Extra CA certificate (PEM) for a server whose certificate the system does not trust.
     pub ca_file: Option<PathBuf>,
     /// SHA-256 of the server's certificate, for self-signed legacy servers.
@@ -101,6 +107,8 @@ pub struct ServerProfile {
     /// Seconds to wait for a connection / for each reply.
     pub connect_timeout_secs: Option<u64>,
     pub io_timeout_secs: Option<u64>,
+    /// Admin access to every mailbox, for `ikou batch` only (see docs/batch.en.md).
+    pub admin: Option<AdminAccess>,
 }
 
 fn default_username() -> String {

@@ -5,6 +5,7 @@
 //! the TUI call these functions and only differ in how they show the result.
 
 pub mod backup;
+pub mod batch;
 pub mod inventory;
 pub mod pop3_inventory;
 pub mod signin;

@@ -85,6 +85,137 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// For `ikou batch`: a legacy and an Exchange-like server with the same `accounts`
+    /// small mailboxes (u0001 ... , `min`-`max` messages each), a master user on both,
+    /// an ikou profile using it and the accounts CSV.
+    BenchBatch {
+        #[arg(long, default_value_t = 1000)]
+        accounts: usize,
+        #[arg(long, default_value_t = 50)]
+        min: usize,
+        #[arg(long, default_value_t = 200)]
+        max: usize,
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// Directory for profile.toml and accounts.csv.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// JSON written by `bench-batch`.
+#[derive(Serialize)]
+struct BatchState {
+    old: ServerInfo,
+    new: ServerInfo,
+    master_user: &'static str,
+    master_password: &'static str,
+    accounts: usize,
+    messages: usize,
+    bytes: u64,
+    profile: PathBuf,
+    accounts_csv: PathBuf,
+    pid: u32,
+}
+
+const BENCH_MASTER: &str = "helpdesk";
+const BENCH_MASTER_PASSWORD: &str = "helpdesk-pass";
+
+fn bench_batch(
+    accounts: usize,
+    min: usize,
+    max: usize,
+    seed: u64,
+    out: &Path,
+    state: Option<&Path>,
+    ignore_stdin: bool,
+) -> Result<()> {
+    let t = Instant::now();
+    let mut r = ikou_testbed::prng::SplitMix64::derive(seed, 0xBA7C, 0);
+    let mut users = Vec::with_capacity(accounts);
+    let (mut messages, mut bytes) = (0usize, 0u64);
+    for i in 0..accounts {
+        let n = r.range(min as u64, max.max(min) as u64) as usize;
+        let corpus = Corpus::sized(seed * 100_003 + i as u64, n, n as u64 * 3_000);
+        messages += corpus.total_messages();
+        bytes += corpus.total_bytes();
+        users.push(User::new(
+            &format!("u{:04}", i + 1),
+            "user-pass-not-used",
+            corpus,
+        ));
+    }
+    eprintln!(
+        "ikou-testbed: generated {accounts} mailboxes, {messages} messages, {bytes} bytes in {:.1?}",
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let master = Some((BENCH_MASTER.to_string(), BENCH_MASTER_PASSWORD.to_string()));
+    let mut new_opts = ServerOptions::new(Layout::ExchangeLike, users.clone());
+    new_opts.master_user = master.clone();
+    let mut old_opts = ServerOptions::new(Layout::Legacy, users);
+    old_opts.master_user = master;
+    let (old, new) = std::thread::scope(|s| {
+        let o = s.spawn(move || Dovecot::start(old_opts));
+        let n = s.spawn(move || Dovecot::start(new_opts));
+        (o.join(), n.join())
+    });
+    let mut old = old.map_err(|_| anyhow::anyhow!("old server thread panicked"))??;
+    let mut new = new.map_err(|_| anyhow::anyhow!("new server thread panicked"))??;
+    eprintln!(
+        "ikou-testbed: wrote maildirs and started both servers in {:.1?}",
+        t.elapsed()
+    );
+
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let server = |i: &ServerInfo| {
+        format!(
+            "host = \"{}\"\nusername = \"{{local}}\"\nimap = {{ port = {}, security = \"tls\" }}\nca_file = \"{}\"\n",
+            i.host,
+            i.imaps_port,
+            i.ca_file.display()
+        )
+    };
+    let admin = format!(
+        "method = \"master-user\"\nuser = \"{BENCH_MASTER}\"\npassword_command = \"echo {BENCH_MASTER_PASSWORD}\"\n"
+    );
+    let profile = out.join("profile.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            "[old]\n{}\n[old.admin]\n{admin}\n[new]\n{}\n[new.admin]\n{admin}",
+            server(&old.info()),
+            server(&new.info())
+        ),
+    )?;
+    let csv = out.join("accounts.csv");
+    let mut text = String::from("address\n");
+    for i in 0..accounts {
+        text.push_str(&format!("u{:04}@example-univ.test\n", i + 1));
+    }
+    std::fs::write(&csv, text)?;
+    let s = BatchState {
+        old: old.info(),
+        new: new.info(),
+        master_user: BENCH_MASTER,
+        master_password: BENCH_MASTER_PASSWORD,
+        accounts,
+        messages,
+        bytes,
+        profile,
+        accounts_csv: csv,
+        pid: std::process::id(),
+    };
+    publish(&s, state)?;
+    let result = wait_for_stop(ignore_stdin);
+    old.stop();
+    new.stop();
+    if let Some(p) = state {
+        let _ = std::fs::remove_file(p);
+    }
+    result
 }
 
 /// JSON written by `up` and `bench-corpus`.
@@ -230,6 +361,22 @@ fn main() -> Result<()> {
             }
             r
         }
+        Cmd::BenchBatch {
+            accounts,
+            min,
+            max,
+            state,
+            out,
+            seed,
+        } => bench_batch(
+            accounts,
+            min,
+            max,
+            seed,
+            &out,
+            state.as_deref(),
+            cli.ignore_stdin,
+        ),
         Cmd::BenchCorpus {
             messages,
             bytes,

@@ -1,0 +1,67 @@
+//! # Admin access for `ikou batch`: every mailbox without the users' passwords
+//!
+//! The `[old.admin]` / `[new.admin]` tables of an IT centre's own profile: a master user on
+//! the legacy server (Dovecot `user*master`, or SASL PLAIN with an authorization identity as
+//! Dovecot and Cyrus take it), and for Exchange Online an application token
+//! (`IMAP.AccessAsApp`, client-credentials grant) or a delegated helpdesk account with a
+//! master-user style login. Secrets come from the environment or a command, never the file.
+
+use serde::{Deserialize, Serialize};
+
+/// How the admin signs in on behalf of a mailbox owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdminMethod {
+    /// LOGIN as `<owner><separator><user>` with the admin's password (Dovecot master users).
+    MasterUser,
+    /// AUTHENTICATE PLAIN with authzid = owner, authcid = `user` (Dovecot master users,
+    /// Cyrus `admins`/`proxyservers`).
+    SaslPlain,
+    /// One application access token for every mailbox, sent with XOAUTH2 as the owner
+    /// (Exchange Online `IMAP.AccessAsApp`); from `token_env` or `token_command`.
+    AppToken,
+    /// Like `app-token`, with ikou fetching the token itself by the OAuth 2.0
+    /// client-credentials grant (`tenant`, `client_id`, client secret from env or command).
+    ClientCredentials,
+}
+
+/// The `[old.admin]` / `[new.admin]` table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AdminAccess {
+    pub method: AdminMethod,
+    /// The admin's own login name (master user / admin / helpdesk account).
+    pub user: Option<String>,
+    /// Between owner and master user for `master-user`; Dovecot's default is `*`.
+    pub separator: Option<String>,
+    /// Environment variable with the admin password (default `IKOU_OLD_ADMIN_PASSWORD` /
+    /// `IKOU_NEW_ADMIN_PASSWORD`).
+    pub password_env: Option<String>,
+    /// Command printing the admin password.
+    pub password_command: Option<String>,
+    /// Environment variable with an application token (default `IKOU_NEW_ADMIN_TOKEN`).
+    pub token_env: Option<String>,
+    /// Command printing an application token.
+    pub token_command: Option<String>,
+    /// Directory (tenant) id or domain, for `client-credentials`.
+    pub tenant: Option<String>,
+    /// Application (client) id of the confidential app, for `client-credentials`.
+    pub client_id: Option<String>,
+    /// Environment variable with the client secret (default `IKOU_NEW_CLIENT_SECRET`).
+    pub client_secret_env: Option<String>,
+    /// Command printing the client secret.
+    pub client_secret_command: Option<String>,
+    /// Identity platform base URL (default `https://login.microsoftonline.com`).
+    pub authority: Option<String>,
+    /// Scope to ask for (default `https://outlook.office365.com/.default`).
+    pub scope: Option<String>,
+}
+
+/// The scope an app asks for to use its `IMAP.AccessAsApp` permission on Exchange Online.
+pub const APP_SCOPE: &str = "https://outlook.office365.com/.default";
+
+impl AdminAccess {
+    pub fn separator(&self) -> &str {
+        self.separator.as_deref().unwrap_or("*")
+    }
+}

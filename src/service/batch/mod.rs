@@ -1,0 +1,481 @@
+//! # Helpdesk batch: snapshot or verify many mailboxes with admin credentials
+//!
+//! `ikou batch snapshot|verify ACCOUNTS.csv` checks every listed account exactly as
+//! `ikou verify` checks one (the same gathering, mapping, identity and findings through
+//! [`crate::service::verify::build_report`]), signed in with the IT centre's admin access
+//! ([`admin`]). Accounts run concurrently under one semaphore per server, with back-off on
+//! throttling; each finished account is appended to a journal ([`journal`]) so a rerun or a
+//! Ctrl-C leaves a consistent, resumable state. Nothing here prints: progress goes out as
+//! [`BatchEvent`]s and the result is a [`report::BatchReport`].
+
+pub mod accounts;
+pub mod admin;
+pub mod journal;
+pub mod report;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt as _;
+use thiserror::Error;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use super::ServiceError;
+use super::verify::snapshot::{Snapshot, SnapshotError};
+use super::verify::{OldMailbox, SourceInfo, VerifyReport, build_report, gather};
+use crate::compare::verdict::ExitStatus;
+use crate::i18n::Lang;
+use crate::model::FolderMessages;
+use crate::profile::{CredentialError, Profile, Side};
+pub use accounts::{BatchAccount, LineProblem, parse_accounts};
+pub use admin::AdminAuth;
+pub use report::{AccountCounts, AccountResult, BatchKind, BatchReport, Outcome};
+
+#[derive(Debug, Error)]
+pub enum BatchError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error("{file}: {} problem(s) in the accounts list:\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Accounts {
+        file: String,
+        problems: Vec<LineProblem>,
+    },
+    #[error("admin access to the {side} server: {detail}")]
+    Admin { side: Side, detail: String },
+    #[error("{path}: cannot {action}: {detail}")]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        detail: String,
+    },
+    #[error("no snapshot for {address} in {dir} (run `ikou batch snapshot` before the migration)")]
+    NoSnapshot { address: String, dir: PathBuf },
+}
+
+impl From<CredentialError> for BatchError {
+    fn from(e: CredentialError) -> Self {
+        BatchError::Service(ServiceError::Credential(e))
+    }
+}
+
+impl From<crate::imap::ImapError> for BatchError {
+    fn from(e: crate::imap::ImapError) -> Self {
+        BatchError::Service(ServiceError::Imap(e))
+    }
+}
+
+/// Reads and checks the accounts file.
+pub fn load_accounts(path: &Path) -> Result<Vec<BatchAccount>, BatchError> {
+    let text = std::fs::read_to_string(path).map_err(|e| BatchError::Io {
+        path: path.to_path_buf(),
+        action: "read the accounts list",
+        detail: e.to_string(),
+    })?;
+    parse_accounts(&text).map_err(|problems| BatchError::Accounts {
+        file: path.display().to_string(),
+        problems,
+    })
+}
+
+/// Connections per server when not configured: below the usual per-IP limits (Dovecot's
+/// `mail_max_userip_connections` is per user, but legacy servers often cap connections per
+/// client IP at 10-20; Exchange Online throttles an app well before 20 at once).
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// How to run a batch.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub kind: BatchKind,
+    pub accounts_file: PathBuf,
+    /// Where the journal (and, for `snapshot`, the snapshots) go.
+    pub state_dir: PathBuf,
+    /// `verify` only: read the old side from these snapshots instead of the old server.
+    pub snapshots: Option<PathBuf>,
+    pub concurrency_old: usize,
+    pub concurrency_new: usize,
+    /// Extra attempts after a transient failure (throttling, network).
+    pub retries: u32,
+    /// First back-off delay; doubled on each retry.
+    pub backoff: Duration,
+    /// Check every account again, ignoring the journal.
+    pub again: bool,
+    pub lang: Lang,
+}
+
+impl BatchOptions {
+    pub fn journal_path(&self) -> PathBuf {
+        self.state_dir.join(match self.kind {
+            BatchKind::Snapshot => "snapshot-journal.jsonl",
+            BatchKind::Verify => "verify-journal.jsonl",
+        })
+    }
+
+    /// Where `batch snapshot` writes, and `batch verify --snapshots` reads by default.
+    pub fn snapshot_dir(state_dir: &Path) -> PathBuf {
+        state_dir.join("snapshots")
+    }
+}
+
+/// What the batch tells its face while it runs.
+#[derive(Debug)]
+pub enum BatchEvent<'a> {
+    /// Before the first account: how many there are and how many an earlier run finished.
+    Planned { total: usize, earlier: usize },
+    /// An account is finished (already in the journal); `report` is the full verify
+    /// report, for `--details`.
+    Finished {
+        result: &'a AccountResult,
+        report: Option<&'a VerifyReport>,
+    },
+}
+
+/// Everything a job needs, shared by all of them.
+struct Context<'a> {
+    profile: &'a Profile,
+    options: &'a BatchOptions,
+    old_auth: Option<&'a AdminAuth>,
+    new_auth: Option<&'a AdminAuth>,
+    old_permits: Arc<Semaphore>,
+    new_permits: Arc<Semaphore>,
+}
+
+fn old_login(profile: &Profile, account: &BatchAccount) -> String {
+    account
+        .old_login
+        .clone()
+        .unwrap_or_else(|| profile.old.username_for(&account.address))
+}
+
+fn new_login(profile: &Profile, account: &BatchAccount) -> String {
+    account
+        .new_login
+        .clone()
+        .unwrap_or_else(|| profile.new.username_for(&account.address))
+}
+
+async fn read_live(
+    ctx: &Context<'_>,
+    side: Side,
+    account: &BatchAccount,
+) -> Result<(String, Vec<FolderMessages>), BatchError> {
+    let (auth, permits, login) = match side {
+        Side::Old => (
+            ctx.old_auth.ok_or_else(|| BatchError::Admin {
+                side,
+                detail: "not configured".into(),
+            })?,
+            &ctx.old_permits,
+            old_login(ctx.profile, account),
+        ),
+        Side::New => (
+            ctx.new_auth.ok_or_else(|| BatchError::Admin {
+                side,
+                detail: "not configured".into(),
+            })?,
+            &ctx.new_permits,
+            new_login(ctx.profile, account),
+        ),
+    };
+    let _permit = permits.acquire().await.map_err(|_| BatchError::Admin {
+        side,
+        detail: "the batch is stopping".into(),
+    })?;
+    let mut session = auth.open(ctx.profile, &account.address, &login).await?;
+    let folders = gather::live_mailbox(&mut session).await;
+    let server = session.server().to_string();
+    session.logout().await;
+    Ok((server, folders?))
+}
+
+async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbox, BatchError> {
+    if let Some(dir) = &ctx.options.snapshots {
+        let path = dir.join(format!("{}.json", report::file_stem(&account.address)));
+        if !path.is_file() {
+            return Err(BatchError::NoSnapshot {
+                address: account.address.clone(),
+                dir: dir.clone(),
+            });
+        }
+        let snap = Snapshot::load(&path)?;
+        return Ok(OldMailbox {
+            source: SourceInfo {
+                kind: "snapshot",
+                server: snap.server,
+                file: Some(path.display().to_string()),
+                taken: Some(snap.taken),
+            },
+            folders: snap.folders,
+            manifest: None,
+        });
+    }
+    let (server, folders) = read_live(ctx, Side::Old, account).await?;
+    Ok(OldMailbox {
+        source: SourceInfo {
+            kind: "live",
+            server,
+            file: None,
+            taken: None,
+        },
+        folders,
+        manifest: None,
+    })
+}
+
+/// What one successful attempt produced.
+enum Done {
+    Snapshot {
+        file: PathBuf,
+        folders: usize,
+        messages: u64,
+    },
+    Verify(Box<VerifyReport>),
+}
+
+async fn attempt(ctx: &Context<'_>, account: &BatchAccount) -> Result<Done, BatchError> {
+    match ctx.options.kind {
+        BatchKind::Snapshot => {
+            let old = old_side(ctx, account).await?;
+            let snap = Snapshot::new(&old.source.server, &account.address, old.folders);
+            let dir = BatchOptions::snapshot_dir(&ctx.options.state_dir);
+            let file = dir.join(format!("{}.json", report::file_stem(&account.address)));
+            let (folders, messages) = (snap.folders.len(), snap.messages());
+            // Encoding and writing a large snapshot is blocking work; keep it off the
+            // reactor so other accounts' connections keep flowing.
+            let path = file.clone();
+            tokio::task::spawn_blocking(move || snap.save(&path))
+                .await
+                .map_err(|e| BatchError::Io {
+                    path: file.clone(),
+                    action: "write the snapshot",
+                    detail: e.to_string(),
+                })??;
+            Ok(Done::Snapshot {
+                file,
+                folders,
+                messages,
+            })
+        }
+        BatchKind::Verify => {
+            let (old, new) =
+                tokio::join!(old_side(ctx, account), read_live(ctx, Side::New, account));
+            let old = old?;
+            let (new_server, new) = new?;
+            let report = build_report(ctx.profile, &old, &new_server, &new, ctx.options.lang);
+            Ok(Done::Verify(Box::new(report)))
+        }
+    }
+}
+
+/// Runs one account with retries; never fails (a failure is a result).
+async fn check(
+    ctx: &Context<'_>,
+    account: &BatchAccount,
+) -> (AccountResult, Option<Box<VerifyReport>>) {
+    let started = Instant::now();
+    let mut attempts = 0u32;
+    let outcome = loop {
+        attempts += 1;
+        match attempt(ctx, account).await {
+            Err(e) if attempts <= ctx.options.retries && admin::is_transient(&e) => {
+                let delay = ctx.options.backoff * 2u32.saturating_pow(attempts - 1);
+                tracing::info!(address = %account.address, attempts, ?delay, "transient failure, backing off: {e}");
+                tokio::time::sleep(delay).await;
+            }
+            other => break other,
+        }
+    };
+    let finished = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut result = AccountResult {
+        address: account.address.clone(),
+        outcome: Outcome::Failed,
+        verdict: String::new(),
+        counts: None,
+        error: None,
+        finished,
+        seconds: started.elapsed().as_secs_f64(),
+        attempts,
+        file: None,
+        earlier_run: false,
+    };
+    let lang = ctx.options.lang;
+    match outcome {
+        Ok(Done::Snapshot {
+            file,
+            folders,
+            messages,
+        }) => {
+            result.outcome = Outcome::Ok;
+            result.verdict = match lang {
+                Lang::Ja => format!("スナップショット: {folders} フォルダ、{messages} 通"),
+                Lang::En => format!("snapshot: {folders} folders, {messages} messages"),
+            };
+            result.file = Some(file.display().to_string());
+            (result, None)
+        }
+        Ok(Done::Verify(report)) => {
+            result.outcome = match report.status {
+                ExitStatus::Match => Outcome::Ok,
+                ExitStatus::Differences => Outcome::Differences,
+            };
+            result.verdict = report.verdict.clone();
+            result.counts = Some(AccountCounts::of(&report));
+            (result, Some(report))
+        }
+        Err(e) => {
+            let mut text = e.to_string();
+            // Dovecot (and Exchange: "User is authenticated but not connected") accept the
+            // sign-in and then drop the connection when the login has no mailbox.
+            if matches!(
+                e,
+                BatchError::Service(ServiceError::Imap(crate::imap::ImapError::Closed { .. }))
+            ) {
+                text.push_str(lang.pick(
+                    "（このログイン名のメールボックスが無い可能性があります。アカウント一覧を確認してください）",
+                    " (the mailbox may not exist for this login: check the accounts list)",
+                ));
+            }
+            result.verdict = text.lines().next().unwrap_or_default().to_string();
+            result.error = Some(text);
+            (result, None)
+        }
+    }
+}
+
+/// Runs the batch until every account is done or `cancel` fires; `on_event` sees each
+/// finished account after it is safely in the journal.
+pub async fn run(
+    profile: &Profile,
+    options: &BatchOptions,
+    accounts: &[BatchAccount],
+    cancel: &CancellationToken,
+    on_event: &mut dyn FnMut(BatchEvent<'_>),
+) -> Result<BatchReport, BatchError> {
+    let started = Instant::now();
+    let live_old = options.kind == BatchKind::Snapshot || options.snapshots.is_none();
+    // Secrets only for the servers this batch talks to.
+    let old_auth = match live_old {
+        true => Some(AdminAuth::resolve(profile, Side::Old).await?),
+        false => None,
+    };
+    let new_auth = match options.kind {
+        BatchKind::Verify => Some(AdminAuth::resolve(profile, Side::New).await?),
+        BatchKind::Snapshot => None,
+    };
+    if options.kind == BatchKind::Snapshot {
+        let dir = BatchOptions::snapshot_dir(&options.state_dir);
+        std::fs::create_dir_all(&dir).map_err(|e| BatchError::Io {
+            path: dir.clone(),
+            action: "create the snapshot directory",
+            detail: e.to_string(),
+        })?;
+    }
+    let journal_path = options.journal_path();
+    let (mut journal, earlier) = journal::Journal::open(&journal_path, options.again)?;
+    let is_done = |a: &BatchAccount| {
+        earlier
+            .iter()
+            .any(|d| d.address.eq_ignore_ascii_case(&a.address))
+    };
+    let todo: Vec<&BatchAccount> = accounts.iter().filter(|a| !is_done(a)).collect();
+    on_event(BatchEvent::Planned {
+        total: accounts.len(),
+        earlier: accounts.len() - todo.len(),
+    });
+
+    let ctx = Context {
+        profile,
+        options,
+        old_auth: old_auth.as_ref(),
+        new_auth: new_auth.as_ref(),
+        old_permits: Arc::new(Semaphore::new(options.concurrency_old.max(1))),
+        new_permits: Arc::new(Semaphore::new(options.concurrency_new.max(1))),
+    };
+    // Enough accounts in flight to keep both servers' permits busy, no more: each one
+    // holds its mailbox's metadata in memory until it is compared.
+    let in_flight = match options.kind {
+        BatchKind::Snapshot => options.concurrency_old.max(1),
+        BatchKind::Verify => options.concurrency_old.max(1) + options.concurrency_new.max(1),
+    };
+    let mut results: Vec<AccountResult> = Vec::with_capacity(accounts.len());
+    let mut jobs = futures::stream::iter(todo.iter().copied())
+        .map(|account| check(&ctx, account))
+        .buffer_unordered(in_flight);
+    let mut interrupted = false;
+    loop {
+        let next = tokio::select! {
+            biased;
+            () = cancel.cancelled() => { interrupted = true; break; }
+            next = jobs.next() => next,
+        };
+        let Some((result, report)) = next else { break };
+        journal.append(&result)?;
+        on_event(BatchEvent::Finished {
+            result: &result,
+            report: report.as_deref(),
+        });
+        results.push(result);
+    }
+    // Dropping the stream closes the connections of accounts still in progress; they are
+    // not in the journal and are reported as not checked.
+    drop(jobs);
+    let checked_now = results.len();
+
+    let mut ordered = Vec::with_capacity(accounts.len());
+    let mut not_checked = Vec::new();
+    for account in accounts {
+        let same = |r: &&AccountResult| r.address.eq_ignore_ascii_case(&account.address);
+        if let Some(r) = results.iter().find(same) {
+            ordered.push(r.clone());
+        } else if let Some(r) = earlier.iter().find(same) {
+            let mut r = r.clone();
+            r.earlier_run = true;
+            ordered.push(r);
+        } else {
+            not_checked.push(account.address.clone());
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let old_server = profile
+        .old
+        .imap_endpoint()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| profile.old.host.clone());
+    let mut report = BatchReport {
+        kind: options.kind,
+        accounts_file: options.accounts_file.display().to_string(),
+        journal: journal.path().display().to_string(),
+        old: match (&options.snapshots, live_old) {
+            (Some(dir), false) => format!("snapshots {}", dir.display()),
+            _ => old_server,
+        },
+        new: (options.kind == BatchKind::Verify).then(|| {
+            profile
+                .new
+                .imap_endpoint()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| profile.new.host.clone())
+        }),
+        old_access: old_auth
+            .as_ref()
+            .map_or_else(|| "-".to_string(), AdminAuth::describe),
+        new_access: new_auth.as_ref().map(AdminAuth::describe),
+        concurrency_old: options.concurrency_old.max(1),
+        concurrency_new: options.concurrency_new.max(1),
+        accounts: ordered,
+        not_checked,
+        totals: report::BatchTotals::default(),
+        interrupted,
+        elapsed_secs: elapsed,
+        accounts_per_sec: if elapsed > 0.0 {
+            checked_now as f64 / elapsed
+        } else {
+            0.0
+        },
+    };
+    report.compute_totals();
+    Ok(report)
+}

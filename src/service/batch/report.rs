@@ -1,0 +1,371 @@
+//! # What a batch found: one result per account, totals, and the helpdesk CSV
+//!
+//! Pure data and rendering: [`AccountResult`] is also the journal's line format, so a
+//! resumed batch reports accounts from earlier runs exactly as they were recorded.
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::csv::csv_field;
+use crate::i18n::Lang;
+use crate::report::exit;
+use crate::service::verify::VerifyReport;
+
+/// How one account ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Verified without differences, or snapshot saved.
+    Ok,
+    /// Verified, with differences (see the counts and the detail file).
+    Differences,
+    /// Could not be checked (sign-in, network, missing snapshot...).
+    Failed,
+}
+
+impl Outcome {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Outcome::Ok => "OK",
+            Outcome::Differences => lang.pick("差異", "DIFF"),
+            Outcome::Failed => lang.pick("失敗", "FAIL"),
+        }
+    }
+}
+
+/// The numbers a helpdesk filters on (from `ikou verify`'s summary and totals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AccountCounts {
+    pub folders: u64,
+    pub old_messages: u64,
+    pub new_messages: u64,
+    pub missing: u64,
+    pub sent_missing: u64,
+    pub duplicates: u64,
+    pub garbled: u64,
+    pub oversize: u64,
+    pub extras: u64,
+    pub unmapped_old: u64,
+}
+
+impl AccountCounts {
+    pub fn of(report: &VerifyReport) -> AccountCounts {
+        let t = &report.comparison.totals;
+        let s = &report.summary;
+        AccountCounts {
+            folders: t.folders,
+            old_messages: t.old_messages,
+            new_messages: t.new_messages,
+            missing: s.missing,
+            sent_missing: s.sent_missing,
+            duplicates: s.duplicates,
+            garbled: s.garbled,
+            oversize: s.oversize,
+            extras: s.extras,
+            unmapped_old: s.unmapped_old.len() as u64,
+        }
+    }
+}
+
+/// One account's result; also one line of the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountResult {
+    pub address: String,
+    pub outcome: Outcome,
+    /// `ikou verify`'s verdict line, the snapshot summary, or the error in one line.
+    pub verdict: String,
+    pub counts: Option<AccountCounts>,
+    pub error: Option<String>,
+    /// When it finished (RFC 3339, UTC).
+    pub finished: String,
+    pub seconds: f64,
+    /// Sign-in attempts (more than one after throttling or network trouble).
+    pub attempts: u32,
+    /// The snapshot written, or the detail file.
+    pub file: Option<String>,
+    /// Taken from the journal of an earlier run, not checked again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub earlier_run: bool,
+}
+
+/// Which batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchKind {
+    Snapshot,
+    Verify,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct BatchTotals {
+    pub accounts: usize,
+    pub ok: usize,
+    pub differences: usize,
+    pub failed: usize,
+    /// Not reached because the batch was interrupted.
+    pub not_checked: usize,
+    /// Done in an earlier run (from the journal).
+    pub from_earlier_runs: usize,
+}
+
+/// Everything `ikou batch` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchReport {
+    pub kind: BatchKind,
+    pub accounts_file: String,
+    pub journal: String,
+    /// `live <server>` or the snapshot directory.
+    pub old: String,
+    pub new: Option<String>,
+    pub old_access: String,
+    pub new_access: Option<String>,
+    pub concurrency_old: usize,
+    pub concurrency_new: usize,
+    /// In the accounts file's order.
+    pub accounts: Vec<AccountResult>,
+    /// Addresses not reached (Ctrl-C).
+    pub not_checked: Vec<String>,
+    pub totals: BatchTotals,
+    pub interrupted: bool,
+    pub elapsed_secs: f64,
+    /// Accounts checked in this run per second of wall time.
+    pub accounts_per_sec: f64,
+}
+
+impl BatchReport {
+    pub fn compute_totals(&mut self) {
+        let count = |o: Outcome| self.accounts.iter().filter(|a| a.outcome == o).count();
+        self.totals = BatchTotals {
+            accounts: self.accounts.len() + self.not_checked.len(),
+            ok: count(Outcome::Ok),
+            differences: count(Outcome::Differences),
+            failed: count(Outcome::Failed),
+            not_checked: self.not_checked.len(),
+            from_earlier_runs: self.accounts.iter().filter(|a| a.earlier_run).count(),
+        };
+    }
+
+    /// 0 all OK, 1 differences, 2 failures (or an interrupted batch).
+    pub fn exit_code(&self) -> i32 {
+        if self.totals.failed > 0 || self.interrupted {
+            exit::ERROR
+        } else if self.totals.differences > 0 {
+            exit::DIFFERENCES
+        } else {
+            exit::OK
+        }
+    }
+
+    /// One row per account for spreadsheets (CRLF, formula-guarded fields; the CLI adds
+    /// the BOM), headers in the chosen language.
+    pub fn to_csv(&self, lang: Lang) -> String {
+        let header: [&str; 16] = match lang {
+            Lang::Ja => [
+                "アドレス",
+                "結果",
+                "判定",
+                "フォルダ数",
+                "旧件数",
+                "新件数",
+                "欠落",
+                "送信済み欠落",
+                "重複",
+                "文字化け",
+                "サイズ超過",
+                "新のみ",
+                "対応なしフォルダ",
+                "エラー",
+                "完了時刻",
+                "秒",
+            ],
+            Lang::En => [
+                "address",
+                "status",
+                "verdict",
+                "folders",
+                "old_messages",
+                "new_messages",
+                "missing",
+                "sent_missing",
+                "duplicates",
+                "garbled",
+                "oversize",
+                "extras",
+                "unmapped_old_folders",
+                "error",
+                "finished",
+                "seconds",
+            ],
+        };
+        let mut out = header.join(",");
+        out.push_str("\r\n");
+        for a in &self.accounts {
+            let c = a.counts.clone().unwrap_or_default();
+            let n = |v: u64| {
+                if a.counts.is_some() {
+                    v.to_string()
+                } else {
+                    String::new()
+                }
+            };
+            let status = match a.outcome {
+                Outcome::Ok => "ok",
+                Outcome::Differences => "differences",
+                Outcome::Failed => "failed",
+            };
+            let cells = [
+                csv_field(&a.address),
+                status.to_string(),
+                csv_field(&a.verdict),
+                n(c.folders),
+                n(c.old_messages),
+                n(c.new_messages),
+                n(c.missing),
+                n(c.sent_missing),
+                n(c.duplicates),
+                n(c.garbled),
+                n(c.oversize),
+                n(c.extras),
+                n(c.unmapped_old),
+                csv_field(a.error.as_deref().unwrap_or("")),
+                a.finished.clone(),
+                format!("{:.1}", a.seconds),
+            ];
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+        for address in &self.not_checked {
+            out.push_str(&format!(
+                "{},not_checked{}\r\n",
+                csv_field(address),
+                ",".repeat(14)
+            ));
+        }
+        out
+    }
+}
+
+/// A file name for an address (`taro@example.ac.jp` stays; anything unusual becomes `_`).
+pub fn file_stem(address: &str) -> String {
+    address
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '+' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(address: &str, outcome: Outcome, counts: Option<AccountCounts>) -> AccountResult {
+        AccountResult {
+            address: address.into(),
+            outcome,
+            verdict: format!("verdict, with comma for {address}"),
+            counts,
+            error: (outcome == Outcome::Failed).then(|| "=sign-in rejected".to_string()),
+            finished: "2026-12-05T00:00:00Z".into(),
+            seconds: 1.25,
+            attempts: 1,
+            file: None,
+            earlier_run: false,
+        }
+    }
+
+    fn report(
+        accounts: Vec<AccountResult>,
+        not_checked: Vec<String>,
+        interrupted: bool,
+    ) -> BatchReport {
+        let mut r = BatchReport {
+            kind: BatchKind::Verify,
+            accounts_file: "a.csv".into(),
+            journal: "j".into(),
+            old: "live".into(),
+            new: Some("new".into()),
+            old_access: "master".into(),
+            new_access: None,
+            concurrency_old: 4,
+            concurrency_new: 4,
+            accounts,
+            not_checked,
+            totals: BatchTotals::default(),
+            interrupted,
+            elapsed_secs: 1.0,
+            accounts_per_sec: 1.0,
+        };
+        r.compute_totals();
+        r
+    }
+
+    #[test]
+    fn totals_exit_codes_and_csv() {
+        let diff = AccountCounts {
+            missing: 3,
+            sent_missing: 3,
+            ..AccountCounts::default()
+        };
+        let r = report(
+            vec![account(
+                "a@x.jp",
+                Outcome::Ok,
+                Some(AccountCounts::default()),
+            )],
+            vec![],
+            false,
+        );
+        assert_eq!(r.exit_code(), 0);
+        let r = report(
+            vec![
+                account("a@x.jp", Outcome::Ok, Some(AccountCounts::default())),
+                account("b@x.jp", Outcome::Differences, Some(diff)),
+            ],
+            vec![],
+            false,
+        );
+        assert_eq!(
+            (r.totals.ok, r.totals.differences, r.exit_code()),
+            (1, 1, 1)
+        );
+        let r = report(
+            vec![
+                account("b@x.jp", Outcome::Differences, None),
+                account("c@x.jp", Outcome::Failed, None),
+            ],
+            vec!["d@x.jp".into()],
+            true,
+        );
+        assert_eq!(
+            (r.totals.failed, r.totals.not_checked, r.totals.accounts),
+            (1, 1, 3)
+        );
+        assert_eq!(r.exit_code(), 2);
+        let csv = r.to_csv(Lang::En);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines.len(), 5, "{csv}");
+        assert!(lines[0].starts_with("address,status,verdict,"));
+        assert!(lines[1].starts_with("b@x.jp,differences,\"verdict, with comma for b@x.jp\","));
+        assert!(lines[2].contains(",failed,"), "{}", lines[2]);
+        assert!(
+            lines[2].contains(",'=sign-in rejected,"),
+            "formula guarded: {}",
+            lines[2]
+        );
+        assert_eq!(lines[3].split(',').count(), 16, "{}", lines[3]);
+        assert!(r.to_csv(Lang::Ja).starts_with("アドレス,結果"));
+    }
+
+    #[test]
+    fn file_stems() {
+        assert_eq!(file_stem("Taro@Example.ac.jp"), "taro@example.ac.jp");
+        assert_eq!(file_stem("../a b/c@x.jp"), "_a_b_c@x.jp");
+    }
+}
