@@ -22,7 +22,9 @@ use ratatui::crossterm::event::{
 
 use super::backup::{BackupAction, BackupState};
 use super::config::{ProfileChoice, Remembered, discover};
+use super::doctor::DoctorState;
 use super::input::Input;
+use super::settings::{SettingsAction, SettingsState};
 use super::verify::{HeaderTarget, VerifyAction, VerifyEvent, VerifyMode, VerifyState};
 use crate::compare::mapping::{Mapping, map_folders};
 use crate::i18n::Lang;
@@ -46,15 +48,19 @@ pub enum Screen {
     Folders,
     Backup,
     Verify,
+    Doctor,
+    Settings,
 }
 
 impl Screen {
     /// The menu, in order; number keys 1.. pick from it.
-    pub const MENU: [Screen; 4] = [
+    pub const MENU: [Screen; 6] = [
         Screen::Overview,
         Screen::Folders,
         Screen::Backup,
         Screen::Verify,
+        Screen::Doctor,
+        Screen::Settings,
     ];
 
     pub fn title(self, lang: Lang) -> &'static str {
@@ -64,6 +70,8 @@ impl Screen {
             Screen::Folders => lang.pick("フォルダ", "Folders"),
             Screen::Backup => lang.pick("バックアップ", "Backup"),
             Screen::Verify => lang.pick("検証", "Verify"),
+            Screen::Doctor => lang.pick("診断", "Doctor"),
+            Screen::Settings => lang.pick("設定", "Settings"),
         }
     }
 }
@@ -89,6 +97,10 @@ pub enum KeyMode {
     VerifyPlan,
     VerifyApplying,
     VerifyRestored,
+    Doctor {
+        running: bool,
+    },
+    Settings,
 }
 
 /// One entry of the help bar: the key(s) and what they do.
@@ -106,7 +118,7 @@ const fn key(keys: &'static str, ja: &'static str, en: &'static str) -> KeyHelp 
 /// The keymap shown in the help bar; `update` implements exactly these.
 pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
     let global = [
-        key("1-4/Tab", "画面", "screen"),
+        key("1-6/Tab", "画面", "screen"),
         key("r", "再読込", "reload"),
         key("a", "サインイン", "sign in"),
         key("l", "English", "日本語"),
@@ -172,6 +184,17 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
             ];
         }
         KeyMode::VerifyApplying => return vec![],
+        KeyMode::Doctor { running: true } => vec![],
+        KeyMode::Doctor { running: false } => vec![
+            key("d/Enter", "診断", "diagnose"),
+            key("Up/Dn", "選択", "choose"),
+        ],
+        KeyMode::Settings => vec![
+            key("p", "プロトコル", "protocol"),
+            key("c", "メールソフト", "mail program"),
+            key("y", "コピー", "copy"),
+            key("x", "ファイルに書き出し", "export files"),
+        ],
         KeyMode::VerifyRestored => {
             return vec![
                 key("v", "再検証", "verify again"),
@@ -249,6 +272,12 @@ pub enum TaskEvent {
         result: Result<Box<BackupResult>, String>,
         cancelled: bool,
     },
+    Doctor {
+        generation: u64,
+        result: Result<Box<crate::doctor::DoctorReport>, String>,
+    },
+    /// A copy or export finished: the line for the status bar.
+    Notice(String),
     Stage {
         side: Side,
         generation: u64,
@@ -323,6 +352,17 @@ pub enum Effect {
         output: PathBuf,
     },
     CancelBackup,
+    /// Diagnose the organisation's domain (DNS and what the probes can see).
+    Doctor {
+        generation: u64,
+        profile: Option<Arc<Profile>>,
+        address: String,
+        today: NaiveDate,
+    },
+    /// Text for the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// Files to write (the settings export).
+    Export(Vec<(PathBuf, String)>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -378,6 +418,8 @@ pub struct App {
     pub mapping: Option<Mapping>,
     pub verify: VerifyState,
     pub backup: BackupState,
+    pub doctor: DoctorState,
+    pub settings: SettingsState,
 }
 
 pub fn side_index(side: Side) -> usize {
@@ -560,6 +602,8 @@ impl App {
             mapping: None,
             verify: VerifyState::default(),
             backup: BackupState::default(),
+            doctor: DoctorState::default(),
+            settings: SettingsState::default(),
         };
         // An explicit --profile skips the list when it loads.
         if options.profile.is_some() {
@@ -596,6 +640,10 @@ impl App {
                     super::verify::RestoreStep::Done(_) => KeyMode::VerifyRestored,
                 },
             },
+            Screen::Doctor => KeyMode::Doctor {
+                running: self.doctor.running(),
+            },
+            Screen::Settings => KeyMode::Settings,
         }
     }
 
@@ -679,6 +727,10 @@ impl App {
                     .unwrap_or(0);
                 self.verify.clamp(len, list_page(self.size, self.lang));
             }
+            TaskEvent::Doctor { generation, result } if generation == self.doctor.generation => {
+                self.doctor.finished(result);
+            }
+            TaskEvent::Notice(line) => self.settings.notice = Some(line),
             TaskEvent::Backup {
                 generation,
                 event,
@@ -751,6 +803,34 @@ impl App {
                 if let Some(action) = self.verify.key(key, page) {
                     return match action {
                         Some(action) => self.verify_action(action),
+                        None => vec![],
+                    };
+                }
+            }
+            Screen::Doctor => {
+                let page = list_page(self.size, self.lang);
+                if let Some(run) = self.doctor.key(key, page) {
+                    if !run {
+                        return vec![];
+                    }
+                    let generation = self.doctor.start();
+                    return vec![Effect::Doctor {
+                        generation,
+                        profile: self.profile.clone(),
+                        address: self.address.clone(),
+                        today: self.today,
+                    }];
+                }
+            }
+            Screen::Settings => {
+                let profile = self.profile.clone();
+                if let Some(action) =
+                    self.settings
+                        .key(key, profile.as_deref(), &self.address, self.lang)
+                {
+                    return match action {
+                        Some(SettingsAction::Copy(text)) => vec![Effect::Copy(text)],
+                        Some(SettingsAction::Export(files)) => vec![Effect::Export(files)],
                         None => vec![],
                     };
                 }
@@ -1120,6 +1200,7 @@ impl App {
                 }
             )
             || self.backup.running()
+            || self.doctor.running()
     }
 }
 

@@ -9,7 +9,9 @@
 pub mod app;
 pub mod backup;
 pub mod config;
+pub mod doctor;
 pub mod input;
+pub mod settings;
 pub mod tasks;
 pub mod verify;
 pub mod view;
@@ -88,6 +90,33 @@ impl Driver {
                         self.tx.clone(),
                     );
                 }
+                Effect::Doctor {
+                    generation,
+                    profile,
+                    address,
+                    today,
+                } => tasks::spawn_doctor(generation, profile, address, today, self.tx.clone()),
+                Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::Export(files) => {
+                    let lang = self.app.lang;
+                    let mut written = Vec::new();
+                    let mut failed = None;
+                    for (path, text) in files {
+                        match std::fs::write(&path, text) {
+                            Ok(()) => written.push(path.display().to_string()),
+                            Err(e) => failed = Some(format!("{}: {e}", path.display())),
+                        }
+                    }
+                    let line = match failed {
+                        Some(e) => format!("{} {e}", lang.pick("書き出せません:", "cannot write:")),
+                        None => format!(
+                            "{} {}",
+                            lang.pick("書き出しました:", "written:"),
+                            written.join(", ")
+                        ),
+                    };
+                    self.app.settings.notice = Some(line);
+                }
                 Effect::CancelBackup => {
                     if let Some(cancel) = &self.backup_cancel {
                         cancel.cancel();
@@ -143,6 +172,17 @@ impl Driver {
         }
         true
     }
+}
+
+/// Puts text on the terminal's clipboard with OSC 52 (xterm, iTerm2, Windows Terminal, tmux
+/// with `set-clipboard on`; also over SSH). Terminals without it ignore the sequence.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\u{1b}]52;c;{encoded}\u{7}");
+    let _ = out.flush();
 }
 
 /// Restores the terminal when dropped, whatever the way out of `run`.

@@ -6,8 +6,10 @@
 //! and would break the alignment that unicode-width promises.
 
 mod backup;
+mod doctor;
 mod folders;
 mod overview;
+mod settings;
 mod setup;
 mod verify;
 
@@ -48,6 +50,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Folders => folders::render(app, frame, body),
         Screen::Backup => backup::render(app, frame, body),
         Screen::Verify => verify::render(app, frame, body),
+        Screen::Doctor => doctor::render(app, frame, body),
+        Screen::Settings => settings::render(app, frame, body),
     }
     render_help(app, frame, help);
 }
@@ -128,9 +132,9 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
         .min(area.width);
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(tabs_width)]).areas(area);
-    // The organisation's name is shown whole or not at all.
-    if left.len() > 2 && Line::from(left.clone()).width() > usize::from(left_area.width) {
-        left.truncate(2);
+    // The organisation's name, then the address, are shown whole or not at all.
+    while left.len() > 1 && Line::from(left.clone()).width() > usize::from(left_area.width) {
+        left.pop();
     }
     frame.render_widget(Paragraph::new(Line::from(left)), left_area);
     frame.render_widget(Paragraph::new(tabs), right_area);

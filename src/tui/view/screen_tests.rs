@@ -500,3 +500,104 @@ fn with_the_mouse_a_click_opens_a_tab_and_the_wheel_scrolls() {
     app.update(mouse(MouseEventKind::Down(MouseButton::Left), 2, 0));
     assert_eq!(app.screen, Screen::Folders);
 }
+
+#[test]
+fn doctor_runs_as_a_task_and_shows_marks_meaning_and_fix() {
+    let mut app = signed_in(Lang::En, (80, 24));
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.screen, Screen::Doctor);
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("diagnose example-univ.ac.jp"), "{text}");
+    let effects = press(&mut app, KeyCode::Char('d'));
+    let [Effect::Doctor { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let generation = *generation;
+    assert!(app.doctor.running());
+    assert!(screen(&draw(&app, 80, 24)).contains("Diagnosing"));
+    app.update(Msg::Task(TaskEvent::Doctor {
+        generation,
+        result: Ok(Box::new(fixtures::doctor_report())),
+    }));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("1 OK, 1 warnings, 1 errors"), "{text}");
+    assert!(
+        text.contains("[OK]") && text.contains("[WARN]") && text.contains("[ERROR]"),
+        "{text}"
+    );
+    assert_fits(&text, 80);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("Fix: Add include:spf.protection.outlook.com"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char('l'));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("[エラー]") && text.contains("対処:"),
+        "{text}"
+    );
+    assert_fits(&text, 80);
+    // A failure is a panel, and d tries again.
+    press(&mut app, KeyCode::Char('d'));
+    let generation = app.doctor.generation;
+    app.update(Msg::Task(TaskEvent::Doctor {
+        generation,
+        result: Err("cannot read the system DNS settings".into()),
+    }));
+    assert!(screen(&draw(&app, 80, 24)).contains("診断できませんでした"));
+}
+
+#[test]
+fn settings_show_the_tables_and_copy_or_export_them() {
+    let mut app = signed_in(Lang::En, (80, 24));
+    press(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.screen, Screen::Settings);
+    let text = screen(&draw(&app, 80, 24));
+    let built = app.settings.build(app.profile.as_deref(), &app.address);
+    let imap = built
+        .server(crate::settings::Protocol::Imap)
+        .expect("IMAP settings");
+    assert!(text.contains(&imap.host), "{text}");
+    assert!(text.contains("Protocol: all"), "{text}");
+    assert_fits(&text, 80);
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Char('c'));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("Protocol: IMAP  Mail program: Thunderbird"),
+        "{text}"
+    );
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let [Effect::Copy(copied)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        copied,
+        &crate::settings::render_text(
+            &app.settings.build(app.profile.as_deref(), &app.address),
+            Lang::En
+        )
+    );
+    assert!(screen(&draw(&app, 80, 24)).contains("Copied"));
+    let effects = press(&mut app, KeyCode::Char('x'));
+    let [Effect::Export(files)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    assert!(
+        names.iter().any(|n| n.ends_with(".config-v1.1.xml")),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.ends_with(".ja.txt")), "{names:?}");
+    let xml = &files
+        .iter()
+        .find(|(p, _)| p.display().to_string().ends_with(".xml"))
+        .expect("xml")
+        .1;
+    assert!(crate::settings::parse_autoconfig(xml).is_ok(), "{xml}");
+    app.update(Msg::Task(TaskEvent::Notice("written: a, b".into())));
+    assert!(screen(&draw(&app, 80, 24)).contains("written: a, b"));
+}
