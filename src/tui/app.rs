@@ -662,6 +662,21 @@ impl App {
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.clamp_folders();
+                // The lists keep their selection on screen at the new size.
+                let page = list_page(self.size, self.lang);
+                let len = self
+                    .verify
+                    .outcome()
+                    .map(|o| {
+                        super::verify::findings_of(
+                            &o.report,
+                            super::verify::KINDS[self.verify.kind],
+                        )
+                        .len()
+                    })
+                    .unwrap_or(0);
+                self.verify.clamp(len, page);
+                self.backup.clamp(page);
                 vec![]
             }
             Msg::Task(event) => {

@@ -141,6 +141,14 @@ fn every_screen_in_both_languages_at_two_sizes() {
         for size in SIZES {
             for (name, app) in screens(lang, size) {
                 let text = screen(&draw(&app, size.0, size.1));
+                // Nothing is pushed past the edge, whatever the width of the text.
+                for line in text.lines() {
+                    assert_eq!(
+                        unicode_width::UnicodeWidthStr::width(line),
+                        usize::from(size.0),
+                        "{name} {code}: {line}"
+                    );
+                }
                 let snapshot = format!("{name}_{code}_{}x{}", size.0, size.1);
                 insta::assert_snapshot!(snapshot, text);
             }
