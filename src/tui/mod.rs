@@ -115,7 +115,8 @@ impl Driver {
                             written.join(", ")
                         ),
                     };
-                    self.app.settings.notice = Some(line);
+                    // Through `update`, like every other report.
+                    self.handle(Msg::Task(TaskEvent::Notice(line)));
                 }
                 Effect::CancelBackup => {
                     if let Some(cancel) = &self.backup_cancel {
