@@ -6,6 +6,17 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::doctor::DoctorReport;
+use crate::profile::Profile;
+
+/// The domain the doctor checks: the profile's, else the address's.
+pub fn domain(profile: Option<&Profile>, address: &str) -> String {
+    profile
+        .map(|p| p.organisation.domain.clone())
+        .filter(|d| !d.is_empty())
+        .or_else(|| address.split_once('@').map(|(_, d)| d.to_string()))
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
 
 #[derive(Debug, Clone)]
 pub enum DoctorRun {

@@ -36,6 +36,8 @@ pub struct Driver {
     remember_path: Option<PathBuf>,
     /// Cancels the running backup (between two messages).
     backup_cancel: Option<CancellationToken>,
+    /// The DNS server the doctor asks (`None`: the system's); tests point it at their own.
+    pub doctor_dns: Option<std::net::SocketAddr>,
 }
 
 impl Driver {
@@ -47,6 +49,7 @@ impl Driver {
             rx,
             remember_path,
             backup_cancel: None,
+            doctor_dns: None,
         }
     }
 
@@ -95,7 +98,14 @@ impl Driver {
                     profile,
                     address,
                     today,
-                } => tasks::spawn_doctor(generation, profile, address, today, self.tx.clone()),
+                } => tasks::spawn_doctor(
+                    generation,
+                    profile,
+                    address,
+                    today,
+                    self.doctor_dns,
+                    self.tx.clone(),
+                ),
                 Effect::Copy(text) => copy_to_clipboard(&text),
                 Effect::Export(files) => {
                     let lang = self.app.lang;

@@ -323,83 +323,30 @@ pub fn spawn_backup(
     );
 }
 
-/// Diagnoses the organisation's domain: what `ikou doctor` checks, from the rules in
-/// `crate::doctor`. The DNS probe runs here; the HTTP, TLS and login probes join when
-/// `service::doctor` is on main (one call replaces `probe` below).
+/// Diagnoses the organisation's domain with `service::doctor::run`, exactly as `ikou
+/// doctor` does (DNS, autoconfig/autodiscover, TLS, the local mail client; no login test).
 pub fn spawn_doctor(
     generation: u64,
     profile: Option<Arc<crate::profile::Profile>>,
     address: String,
     today: chrono::NaiveDate,
+    dns_server: Option<std::net::SocketAddr>,
     tx: UnboundedSender<TaskEvent>,
 ) {
     spawn_reporting(
         async move {
-            let started = Instant::now();
-            let expect = doctor_expect(profile.as_deref(), &address, today);
-            if expect.domain.is_empty() {
-                return Err("no domain: sign in with an address, or name the domain in the profile ([organisation] domain)".into());
-            }
-            let dns = crate::doctor::probe::dns::Dns::new(None, std::time::Duration::from_secs(5))?;
-            let dns_facts = crate::doctor::probe::dns::probe(&dns, &expect.domain).await;
-            let facts = crate::doctor::Facts {
-                expect,
-                dns: Some(dns_facts),
-                ..crate::doctor::Facts::default()
-            };
-            let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            Ok(Box::new(crate::doctor::DoctorReport::new(facts, elapsed)))
+            let mut options = service::doctor::DoctorOptions::new(today);
+            options.profile = profile.map(|p| (*p).clone());
+            options.address = (!address.is_empty()).then_some(address);
+            options.dns_server = dns_server;
+            options.interactive = false;
+            service::doctor::run(&options)
+                .await
+                .map(Box::new)
+                .map_err(|e| one_line(&e.to_string()))
         },
         move |result| {
             let _ = tx.send(TaskEvent::Doctor { generation, result });
         },
     );
-}
-
-/// What the findings are judged against: the domain, the address and both servers' hosts.
-pub fn doctor_expect(
-    profile: Option<&crate::profile::Profile>,
-    address: &str,
-    today: chrono::NaiveDate,
-) -> crate::doctor::facts::Expect {
-    let domain = profile
-        .map(|p| p.organisation.domain.clone())
-        .filter(|d| !d.is_empty())
-        .or_else(|| address.split_once('@').map(|(_, d)| d.to_string()))
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let hosts = |side: Side| -> Vec<String> {
-        profile
-            .map(|p| {
-                let server = p.server(side);
-                let mut hosts = vec![server.host.to_ascii_lowercase()];
-                let smtp = crate::settings::smtp_host(server).to_ascii_lowercase();
-                if !hosts.contains(&smtp) {
-                    hosts.push(smtp);
-                }
-                hosts
-            })
-            .unwrap_or_default()
-    };
-    let new_hosts = hosts(Side::New);
-    let cutover_passed = profile.and_then(|p| {
-        let date = p.dates.cutover.as_ref()?.date?;
-        let day = chrono::NaiveDate::from_ymd_opt(
-            i32::from(date.year),
-            u32::from(date.month),
-            u32::from(date.day),
-        )?;
-        Some(today >= day)
-    });
-    crate::doctor::facts::Expect {
-        domain,
-        address: (!address.is_empty()).then(|| address.to_string()),
-        new_exchange_online: new_hosts.is_empty()
-            || new_hosts
-                .iter()
-                .any(|h| crate::settings::exchange_online::is_exchange_online_host(h)),
-        new_hosts,
-        old_hosts: hosts(Side::Old),
-        cutover_passed,
-    }
 }

@@ -15,8 +15,7 @@ use crate::tui::doctor::DoctorRun;
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
-    let domain =
-        crate::tui::tasks::doctor_expect(app.profile.as_deref(), &app.address, app.today).domain;
+    let domain = crate::tui::doctor::domain(app.profile.as_deref(), &app.address);
     let title = format!(" {} ", lang.pick("診断", "Doctor"));
     let lines = match &app.doctor.run {
         DoctorRun::Done(report) => return findings(app, report, frame, area),
