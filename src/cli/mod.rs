@@ -6,6 +6,7 @@
 
 mod backup;
 mod batch;
+mod doctor;
 mod folders;
 mod login;
 mod profile_cmd;
@@ -131,6 +132,9 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Back up a mailbox to an eml-in-zip archive; verify or extract a backup.
     Backup(backup::BackupArgs),
+    /// Diagnose autoconfiguration: DNS, autoconfig/autodiscover, TLS, login, Thunderbird.
+    /// Exit code 0 all ok, 1 warnings, 2 errors.
+    Doctor(doctor::DoctorArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
     /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
@@ -218,6 +222,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Verify(args) => verify::run_verify(&args, output).await,
         Command::Restore(args) => verify::run_restore(&args, output).await,
         Command::Backup(args) => backup::run(args, output).await,
+        Command::Doctor(args) => doctor::run(&args, output).await,
         Command::Settings(args) => settings::run(&args, output),
         Command::Batch(args) => batch::run(args, output).await,
         Command::Profile {

@@ -61,11 +61,18 @@ pub const SRV_NAMES: [&str; 5] = [
 /// DKIM selectors Exchange Online uses.
 pub const DKIM_SELECTORS: [&str; 2] = ["selector1", "selector2"];
 
+fn yes() -> bool {
+    true
+}
+
 /// DNS answers for the mail domain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DnsFacts {
     /// `system` or the `--dns-server` address.
     pub server: String,
+    /// False when the server says the domain itself does not exist (NXDOMAIN).
+    #[serde(default = "yes")]
+    pub domain_exists: bool,
     pub mx: Lookup<Vec<Mx>>,
     /// Target of `autodiscover.<domain>` CNAME.
     pub autodiscover_cname: Lookup<String>,

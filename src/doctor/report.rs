@@ -88,7 +88,13 @@ impl DoctorReport {
             let label = f.severity.label(lang);
             let pad = " ".repeat(width - label.width());
             let text = f.text(lang);
-            out.push_str(&format!("  {label}{pad}  {}\n", sanitise(&text.summary)));
+            // The subject (URL, host:port, record) leads unless the summary already names it.
+            let line = if text.summary.contains(&f.subject) {
+                text.summary.clone()
+            } else {
+                format!("{}: {}", f.subject, text.summary)
+            };
+            out.push_str(&format!("  {label}{pad}  {}\n", sanitise(&line)));
             let indent = " ".repeat(width + 4);
             if !text.meaning.is_empty() {
                 out.push_str(&format!(

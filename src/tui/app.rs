@@ -16,11 +16,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::backup::{BackupAction, BackupState};
 use super::config::{ProfileChoice, Remembered, discover};
+use super::doctor::DoctorState;
 use super::input::Input;
+use super::settings::{SettingsAction, SettingsState};
 use super::verify::{HeaderTarget, VerifyAction, VerifyEvent, VerifyMode, VerifyState};
 use crate::compare::mapping::{Mapping, map_folders};
 use crate::i18n::Lang;
@@ -44,15 +48,19 @@ pub enum Screen {
     Folders,
     Backup,
     Verify,
+    Doctor,
+    Settings,
 }
 
 impl Screen {
     /// The menu, in order; number keys 1.. pick from it.
-    pub const MENU: [Screen; 4] = [
+    pub const MENU: [Screen; 6] = [
         Screen::Overview,
         Screen::Folders,
         Screen::Backup,
         Screen::Verify,
+        Screen::Doctor,
+        Screen::Settings,
     ];
 
     pub fn title(self, lang: Lang) -> &'static str {
@@ -62,6 +70,8 @@ impl Screen {
             Screen::Folders => lang.pick("フォルダ", "Folders"),
             Screen::Backup => lang.pick("バックアップ", "Backup"),
             Screen::Verify => lang.pick("検証", "Verify"),
+            Screen::Doctor => lang.pick("診断", "Doctor"),
+            Screen::Settings => lang.pick("設定", "Settings"),
         }
     }
 }
@@ -87,6 +97,10 @@ pub enum KeyMode {
     VerifyPlan,
     VerifyApplying,
     VerifyRestored,
+    Doctor {
+        running: bool,
+    },
+    Settings,
 }
 
 /// One entry of the help bar: the key(s) and what they do.
@@ -104,7 +118,7 @@ const fn key(keys: &'static str, ja: &'static str, en: &'static str) -> KeyHelp 
 /// The keymap shown in the help bar; `update` implements exactly these.
 pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
     let global = [
-        key("1-4/Tab", "画面", "screen"),
+        key("1-6/Tab", "画面", "screen"),
         key("r", "再読込", "reload"),
         key("a", "サインイン", "sign in"),
         key("l", "English", "日本語"),
@@ -170,6 +184,17 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
             ];
         }
         KeyMode::VerifyApplying => return vec![],
+        KeyMode::Doctor { running: true } => vec![],
+        KeyMode::Doctor { running: false } => vec![
+            key("d/Enter", "診断", "diagnose"),
+            key("Up/Dn", "選択", "choose"),
+        ],
+        KeyMode::Settings => vec![
+            key("p", "プロトコル", "protocol"),
+            key("c", "メールソフト", "mail program"),
+            key("y", "コピー", "copy"),
+            key("x", "ファイルに書き出し", "export files"),
+        ],
         KeyMode::VerifyRestored => {
             return vec![
                 key("v", "再検証", "verify again"),
@@ -247,6 +272,12 @@ pub enum TaskEvent {
         result: Result<Box<BackupResult>, String>,
         cancelled: bool,
     },
+    Doctor {
+        generation: u64,
+        result: Result<Box<crate::doctor::DoctorReport>, String>,
+    },
+    /// A copy or export finished: the line for the status bar.
+    Notice(String),
     Stage {
         side: Side,
         generation: u64,
@@ -263,6 +294,8 @@ pub enum TaskEvent {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Only with `--mouse`: the wheel moves like Up/Down, a click on a tab opens it.
+    Mouse(MouseEvent),
     Resize(u16, u16),
     Task(TaskEvent),
 }
@@ -319,6 +352,17 @@ pub enum Effect {
         output: PathBuf,
     },
     CancelBackup,
+    /// Diagnose the organisation's domain (DNS and what the probes can see).
+    Doctor {
+        generation: u64,
+        profile: Option<Arc<Profile>>,
+        address: String,
+        today: NaiveDate,
+    },
+    /// Text for the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// Files to write (the settings export).
+    Export(Vec<(PathBuf, String)>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,6 +418,8 @@ pub struct App {
     pub mapping: Option<Mapping>,
     pub verify: VerifyState,
     pub backup: BackupState,
+    pub doctor: DoctorState,
+    pub settings: SettingsState,
 }
 
 pub fn side_index(side: Side) -> usize {
@@ -416,6 +462,31 @@ pub fn help_rows(mode: KeyMode, lang: Lang, columns: u16) -> u16 {
     u16::try_from(help_lines(mode, lang, columns).len())
         .unwrap_or(3)
         .min(3)
+}
+
+/// The menu's tabs as the title bar shows them: label and screen, right-aligned.
+pub fn tabs(lang: Lang) -> Vec<(String, Screen)> {
+    Screen::MENU
+        .iter()
+        .enumerate()
+        .map(|(i, screen)| (format!(" {} {} ", i + 1, screen.title(lang)), *screen))
+        .collect()
+}
+
+/// The tab under `column` of the title bar, for a terminal `width` columns wide.
+pub fn tab_at(app: &App, column: u16, width: u16) -> Option<Screen> {
+    use unicode_width::UnicodeWidthStr;
+    let tabs = tabs(app.lang);
+    let total: usize = tabs.iter().map(|(label, _)| label.width()).sum();
+    let mut x = usize::from(width).checked_sub(total)?;
+    for (label, screen) in tabs {
+        let end = x + label.width();
+        if (x..end).contains(&usize::from(column)) {
+            return Some(screen);
+        }
+        x = end;
+    }
+    None
 }
 
 /// Rows of the folder table that fit on screen (title, help, borders, header, totals).
@@ -531,6 +602,8 @@ impl App {
             mapping: None,
             verify: VerifyState::default(),
             backup: BackupState::default(),
+            doctor: DoctorState::default(),
+            settings: SettingsState::default(),
         };
         // An explicit --profile skips the list when it loads.
         if options.profile.is_some() {
@@ -567,6 +640,10 @@ impl App {
                     super::verify::RestoreStep::Done(_) => KeyMode::VerifyRestored,
                 },
             },
+            Screen::Doctor => KeyMode::Doctor {
+                running: self.doctor.running(),
+            },
+            Screen::Settings => KeyMode::Settings,
         }
     }
 
@@ -585,11 +662,43 @@ impl App {
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.clamp_folders();
+                // The lists keep their selection on screen at the new size.
+                let page = list_page(self.size, self.lang);
+                let len = self
+                    .verify
+                    .outcome()
+                    .map(|o| {
+                        super::verify::findings_of(
+                            &o.report,
+                            super::verify::KINDS[self.verify.kind],
+                        )
+                        .len()
+                    })
+                    .unwrap_or(0);
+                self.verify.clamp(len, page);
+                self.backup.clamp(page);
                 vec![]
             }
             Msg::Task(event) => {
                 self.on_task(event);
                 vec![]
+            }
+            Msg::Mouse(mouse) => {
+                let code = match mouse.kind {
+                    MouseEventKind::ScrollUp => KeyCode::Up,
+                    MouseEventKind::ScrollDown => KeyCode::Down,
+                    MouseEventKind::Down(MouseButton::Left) if mouse.row == 0 => {
+                        match tab_at(self, mouse.column, self.size.0) {
+                            Some(screen) if self.screen != Screen::Setup => {
+                                self.screen = screen;
+                            }
+                            _ => {}
+                        }
+                        return vec![];
+                    }
+                    _ => return vec![],
+                };
+                self.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
             }
             Msg::Key(key) => {
                 if key.kind != KeyEventKind::Press {
@@ -633,6 +742,10 @@ impl App {
                     .unwrap_or(0);
                 self.verify.clamp(len, list_page(self.size, self.lang));
             }
+            TaskEvent::Doctor { generation, result } if generation == self.doctor.generation => {
+                self.doctor.finished(result);
+            }
+            TaskEvent::Notice(line) => self.settings.notice = Some(line),
             TaskEvent::Backup {
                 generation,
                 event,
@@ -705,6 +818,34 @@ impl App {
                 if let Some(action) = self.verify.key(key, page) {
                     return match action {
                         Some(action) => self.verify_action(action),
+                        None => vec![],
+                    };
+                }
+            }
+            Screen::Doctor => {
+                let page = list_page(self.size, self.lang);
+                if let Some(run) = self.doctor.key(key, page) {
+                    if !run {
+                        return vec![];
+                    }
+                    let generation = self.doctor.start();
+                    return vec![Effect::Doctor {
+                        generation,
+                        profile: self.profile.clone(),
+                        address: self.address.clone(),
+                        today: self.today,
+                    }];
+                }
+            }
+            Screen::Settings => {
+                let profile = self.profile.clone();
+                if let Some(action) =
+                    self.settings
+                        .key(key, profile.as_deref(), &self.address, self.lang)
+                {
+                    return match action {
+                        Some(SettingsAction::Copy(text)) => vec![Effect::Copy(text)],
+                        Some(SettingsAction::Export(files)) => vec![Effect::Export(files)],
                         None => vec![],
                     };
                 }
@@ -1016,6 +1157,18 @@ impl App {
         };
         self.profile = Some(profile);
         self.screen = Screen::Overview;
+        // Another account or profile: what was verified before no longer applies, and a
+        // late report from before is ignored (the generation moves on).
+        self.verify = VerifyState {
+            generation: self.verify.generation + 1,
+            ..VerifyState::default()
+        };
+        if !self.backup.running() {
+            self.backup = BackupState {
+                generation: self.backup.generation + 1,
+                ..BackupState::default()
+            };
+        }
         let mut effects = vec![Effect::Remember(Remembered {
             profile: Some(std::fs::canonicalize(&path).unwrap_or(path)),
             address: Some(self.address.clone()),
@@ -1062,6 +1215,7 @@ impl App {
                 }
             )
             || self.backup.running()
+            || self.doctor.running()
     }
 }
 

@@ -246,7 +246,6 @@ impl BackupState {
                 _ => None,
             };
         }
-        let len = self.folders.len();
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => self.selected += 1,
@@ -277,12 +276,19 @@ impl BackupState {
             }
             _ => return None,
         }
+        self.clamp(page);
+        Some(None)
+    }
+
+    /// Keeps the checklist's cursor inside the list and on screen.
+    pub fn clamp(&mut self, page: usize) {
+        let len = self.folders.len();
         self.selected = self.selected.min(len.saturating_sub(1));
         if self.selected < self.offset {
             self.offset = self.selected;
         } else if self.selected >= self.offset + page {
             self.offset = self.selected + 1 - page;
         }
-        Some(None)
+        self.offset = self.offset.min(len.saturating_sub(page));
     }
 }

@@ -9,7 +9,9 @@
 pub mod app;
 pub mod backup;
 pub mod config;
+pub mod doctor;
 pub mod input;
+pub mod settings;
 pub mod tasks;
 pub mod verify;
 pub mod view;
@@ -34,6 +36,8 @@ pub struct Driver {
     remember_path: Option<PathBuf>,
     /// Cancels the running backup (between two messages).
     backup_cancel: Option<CancellationToken>,
+    /// The DNS server the doctor asks (`None`: the system's); tests point it at their own.
+    pub doctor_dns: Option<std::net::SocketAddr>,
 }
 
 impl Driver {
@@ -45,6 +49,7 @@ impl Driver {
             rx,
             remember_path,
             backup_cancel: None,
+            doctor_dns: None,
         }
     }
 
@@ -87,6 +92,41 @@ impl Driver {
                         cancel,
                         self.tx.clone(),
                     );
+                }
+                Effect::Doctor {
+                    generation,
+                    profile,
+                    address,
+                    today,
+                } => tasks::spawn_doctor(
+                    generation,
+                    profile,
+                    address,
+                    today,
+                    self.doctor_dns,
+                    self.tx.clone(),
+                ),
+                Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::Export(files) => {
+                    let lang = self.app.lang;
+                    let mut written = Vec::new();
+                    let mut failed = None;
+                    for (path, text) in files {
+                        match std::fs::write(&path, text) {
+                            Ok(()) => written.push(path.display().to_string()),
+                            Err(e) => failed = Some(format!("{}: {e}", path.display())),
+                        }
+                    }
+                    let line = match failed {
+                        Some(e) => format!("{} {e}", lang.pick("書き出せません:", "cannot write:")),
+                        None => format!(
+                            "{} {}",
+                            lang.pick("書き出しました:", "written:"),
+                            written.join(", ")
+                        ),
+                    };
+                    // Through `update`, like every other report.
+                    self.handle(Msg::Task(TaskEvent::Notice(line)));
                 }
                 Effect::CancelBackup => {
                     if let Some(cancel) = &self.backup_cancel {
@@ -145,20 +185,48 @@ impl Driver {
     }
 }
 
+/// Puts text on the terminal's clipboard with OSC 52 (xterm, iTerm2, Windows Terminal, tmux
+/// with `set-clipboard on`; also over SSH). Terminals without it ignore the sequence.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\u{1b}]52;c;{encoded}\u{7}");
+    let _ = out.flush();
+}
+
 /// Restores the terminal when dropped, whatever the way out of `run`.
 struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
+        // Harmless when mouse reporting was never switched on.
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableMouseCapture
+        );
         ratatui::restore();
     }
 }
 
 /// Opens the full-screen application and runs it until the person quits.
-pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> anyhow::Result<()> {
+/// `mouse`: report the wheel and clicks (it takes text selection away from the terminal,
+/// so it is off unless asked for).
+pub async fn run(
+    mut options: AppOptions,
+    remember_path: Option<PathBuf>,
+    mouse: bool,
+) -> anyhow::Result<()> {
     // try_init also installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::try_init()?;
     let _restore = Restore;
+    if mouse {
+        ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::EnableMouseCapture
+        )?;
+    }
     if let Ok(size) = ratatui::crossterm::terminal::size() {
         options.size = size;
     }
@@ -178,6 +246,7 @@ pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> any
             let msg = match event::read() {
                 Ok(Event::Key(key)) => Msg::Key(key),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
                 Ok(_) => continue,
                 Err(_) => break,
             };

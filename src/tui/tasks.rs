@@ -322,3 +322,31 @@ pub fn spawn_backup(
         },
     );
 }
+
+/// Diagnoses the organisation's domain with `service::doctor::run`, exactly as `ikou
+/// doctor` does (DNS, autoconfig/autodiscover, TLS, the local mail client; no login test).
+pub fn spawn_doctor(
+    generation: u64,
+    profile: Option<Arc<crate::profile::Profile>>,
+    address: String,
+    today: chrono::NaiveDate,
+    dns_server: Option<std::net::SocketAddr>,
+    tx: UnboundedSender<TaskEvent>,
+) {
+    spawn_reporting(
+        async move {
+            let mut options = service::doctor::DoctorOptions::new(today);
+            options.profile = profile.map(|p| (*p).clone());
+            options.address = (!address.is_empty()).then_some(address);
+            options.dns_server = dns_server;
+            options.interactive = false;
+            service::doctor::run(&options)
+                .await
+                .map(Box::new)
+                .map_err(|e| one_line(&e.to_string()))
+        },
+        move |result| {
+            let _ = tx.send(TaskEvent::Doctor { generation, result });
+        },
+    );
+}

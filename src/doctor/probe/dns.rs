@@ -81,9 +81,14 @@ impl Dns {
     }
 
     async fn records(&self, name: &str, kind: RecordType) -> Lookup<Vec<RData>> {
+        self.records_nx(name, kind).await.0
+    }
+
+    /// The records, and whether the answer was NXDOMAIN (the name does not exist at all).
+    async fn records_nx(&self, name: &str, kind: RecordType) -> (Lookup<Vec<RData>>, bool) {
         let query = self.resolver.lookup(fqdn(name), kind);
         match tokio::time::timeout(self.timeout + Duration::from_millis(500), query).await {
-            Err(_) => Lookup::Timeout,
+            Err(_) => (Lookup::Timeout, false),
             Ok(Ok(lookup)) => {
                 let data: Vec<RData> = lookup
                     .record_iter()
@@ -91,14 +96,15 @@ impl Dns {
                     .map(|r| r.data().clone())
                     .collect();
                 if data.is_empty() {
-                    Lookup::None
+                    (Lookup::None, false)
                 } else {
-                    Lookup::Found(data)
+                    (Lookup::Found(data), false)
                 }
             }
-            Ok(Err(e)) if e.is_no_records_found() || e.is_nx_domain() => Lookup::None,
-            Ok(Err(e)) if is_timeout(&e) => Lookup::Timeout,
-            Ok(Err(e)) => Lookup::Failed(e.to_string()),
+            Ok(Err(e)) if e.is_nx_domain() => (Lookup::None, true),
+            Ok(Err(e)) if e.is_no_records_found() => (Lookup::None, false),
+            Ok(Err(e)) if is_timeout(&e) => (Lookup::Timeout, false),
+            Ok(Err(e)) => (Lookup::Failed(e.to_string()), false),
         }
     }
 
@@ -118,8 +124,10 @@ impl Dns {
         }
     }
 
-    pub async fn mx(&self, name: &str) -> Lookup<Vec<Mx>> {
-        let mut out = Self::map(self.records(name, RecordType::MX).await, |d| match d {
+    /// MX records, and whether the name does not exist at all.
+    pub async fn mx(&self, name: &str) -> (Lookup<Vec<Mx>>, bool) {
+        let (records, nx) = self.records_nx(name, RecordType::MX).await;
+        let mut out = Self::map(records, |d| match d {
             RData::MX(mx) => Some(Mx {
                 preference: mx.preference(),
                 exchange: name_text(mx.exchange()),
@@ -129,7 +137,7 @@ impl Dns {
         if let Lookup::Found(mx) = &mut out {
             mx.sort_by(|a, b| (a.preference, &a.exchange).cmp(&(b.preference, &b.exchange)));
         }
-        out
+        (out, nx)
     }
 
     pub async fn cname(&self, name: &str) -> Lookup<String> {
@@ -215,7 +223,7 @@ pub async fn probe(dns: &Dns, domain: &str) -> DnsFacts {
         .collect();
     let autodiscover_name = format!("autodiscover.{domain}");
     let dmarc_name = format!("_dmarc.{domain}");
-    let (mx, autodiscover, txt, dmarc, srv, dkim) = tokio::join!(
+    let ((mx, nx), autodiscover, txt, dmarc, srv, dkim) = tokio::join!(
         dns.mx(&domain),
         dns.cname(&autodiscover_name),
         dns.txt(&domain),
@@ -251,6 +259,7 @@ pub async fn probe(dns: &Dns, domain: &str) -> DnsFacts {
     }
     DnsFacts {
         server: dns.label().to_string(),
+        domain_exists: !nx,
         mx,
         autodiscover_cname: autodiscover,
         srv: SRV_NAMES.iter().map(|s| s.to_string()).zip(srv).collect(),

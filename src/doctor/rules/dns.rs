@@ -76,6 +76,25 @@ pub fn findings(dns: &DnsFacts, expect: &Expect) -> Vec<Finding> {
         ));
         return out;
     }
+    if !dns.domain_exists {
+        out.push(finding(
+            "dns-no-domain",
+            Severity::Error,
+            Area::Dns,
+            domain.clone(),
+            (
+                format!("DNS サーバ {} によると {domain} というドメインは存在しません", dns.server),
+                "アドレスの綴りが違うか、この DNS サーバからは見えないドメインです（学内と学外で DNS が違う場合など）。",
+                "アドレスのドメインを確かめてください。学内の DNS でだけ引ける場合は --dns-server で学内の DNS サーバを指定してください。",
+            ),
+            (
+                format!("{domain} does not exist according to DNS server {}", dns.server),
+                "The address is misspelt, or this DNS server does not see the domain (split DNS on and off campus).",
+                "Check the domain of the address; if only the campus DNS knows it, give that server with --dns-server.",
+            ),
+        ));
+        return out;
+    }
     mx_findings(dns, expect, &domain, &mut out);
     autodiscover_findings(dns, expect, &domain, &mut out);
     srv_findings(dns, expect, &domain, &mut out);

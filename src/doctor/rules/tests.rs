@@ -56,6 +56,7 @@ fn good_dns() -> DnsFacts {
     }
     DnsFacts {
         server: "127.0.0.1:32053".into(),
+        domain_exists: true,
         mx: Lookup::Found(vec![Mx {
             preference: 0,
             exchange: "example-univ-test.mail.protection.outlook.com".into(),
@@ -320,6 +321,16 @@ fn dns_rules() {
                 d.autodiscover_cname = Lookup::Timeout;
             }),
             rows(&[("dns-no-answer", Error, "127.0.0.1:32053")]),
+        ),
+        (
+            "the domain does not exist",
+            Box::new(|d, _| {
+                d.domain_exists = false;
+                d.mx = Lookup::None;
+                d.txt = Lookup::None;
+                d.autodiscover_cname = Lookup::None;
+            }),
+            rows(&[("dns-no-domain", Error, "example-univ.test")]),
         ),
         (
             "not Exchange Online: no autodiscover or DKIM needed",

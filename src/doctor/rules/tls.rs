@@ -198,7 +198,7 @@ pub fn login_findings(facts: &[LoginFact]) -> Vec<Finding> {
                     Severity::Ok,
                     Area::Login,
                     subject,
-                    (format!("{rja} にログインできました（{} {}）", fact.service.label(), fact.user), "", ""),
+                    (format!("{rja}にログインできました（{} {}）", fact.service.label(), fact.user), "", ""),
                     (format!("signed in to the {ren} ({} {})", fact.service.label(), fact.user), "", ""),
                 ),
                 LoginOutcome::Rejected(detail) => finding(
@@ -207,7 +207,7 @@ pub fn login_findings(facts: &[LoginFact]) -> Vec<Finding> {
                     Area::Login,
                     subject,
                     (
-                        format!("{rja} がログインを拒否しました（{detail}）"),
+                        format!("{rja}がログインを拒否しました（{detail}）"),
                         "ユーザ名・パスワード（またはトークン）が違うか、このプロトコルが無効です。",
                         "ユーザ名の形式（アドレス全体か @ より前か）とパスワードを確かめてください。Exchange Online では OAuth2 が必要で、IMAP/POP がメールボックスで有効になっている必要があります。",
                     ),
@@ -223,7 +223,7 @@ pub fn login_findings(facts: &[LoginFact]) -> Vec<Finding> {
                     Area::Login,
                     subject,
                     (
-                        format!("{rja} へのログインを試せませんでした（{detail}）"),
+                        format!("{rja}へのログインを試せませんでした（{detail}）"),
                         "接続か証明書の問題で、ログインまで進めませんでした。",
                         "上の TLS の項目を先に直してください。",
                     ),

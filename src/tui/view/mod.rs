@@ -6,8 +6,10 @@
 //! and would break the alignment that unicode-width promises.
 
 mod backup;
+mod doctor;
 mod folders;
 mod overview;
+mod settings;
 mod setup;
 mod verify;
 
@@ -17,7 +19,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Screen, help_lines, help_rows};
+use super::app::{self, App, Screen, help_lines, help_rows};
 use crate::i18n::Lang;
 
 /// Smallest terminal the screens are laid out for; below it a short note is shown.
@@ -48,6 +50,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Folders => folders::render(app, frame, body),
         Screen::Backup => backup::render(app, frame, body),
         Screen::Verify => verify::render(app, frame, body),
+        Screen::Doctor => doctor::render(app, frame, body),
+        Screen::Settings => settings::render(app, frame, body),
     }
     render_help(app, frame, help);
 }
@@ -108,9 +112,8 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut tabs = Vec::new();
     if app.screen != Screen::Setup {
-        for (i, screen) in Screen::MENU.iter().enumerate() {
-            let label = format!(" {} {} ", i + 1, screen.title(app.lang));
-            let style = if *screen == app.screen {
+        for (label, screen) in app::tabs(app.lang) {
+            let style = if screen == app.screen {
                 theme.selected()
             } else {
                 Style::default()
@@ -129,6 +132,10 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
         .min(area.width);
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(tabs_width)]).areas(area);
+    // The organisation's name, then the address, are shown whole or not at all.
+    while left.len() > 1 && Line::from(left.clone()).width() > usize::from(left_area.width) {
+        left.pop();
+    }
     frame.render_widget(Paragraph::new(Line::from(left)), left_area);
     frame.render_widget(Paragraph::new(tabs), right_area);
 }

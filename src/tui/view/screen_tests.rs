@@ -417,11 +417,12 @@ fn backup_chooses_folders_and_destination_then_shows_gauges_rate_and_eta() {
     let text = screen(&draw(&app, 80, 24));
     assert!(text.contains("Cancelled after 30 messages"), "{text}");
     assert!(text.contains("s resumes"), "{text}");
+    let before = app.backup.generation;
     let effects = press(&mut app, KeyCode::Char('s'));
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::Backup { generation: 3, .. }]
-    ));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Backup { generation, .. }] if *generation == before + 1),
+        "a new run: {effects:?}"
+    );
     backup_ended(&mut app, Ok(Box::new(fixtures::backup_result())), false);
     let text = screen(&draw(&app, 80, 24));
     assert!(text.contains("Done: 1,555 added"), "{text}");
@@ -441,4 +442,162 @@ fn quitting_during_a_backup_cancels_it_first() {
     assert!(!app.quit, "waits for the backup to stop");
     backup_ended(&mut app, Err(String::new()), true);
     assert!(app.quit);
+}
+
+#[test]
+fn signing_in_again_forgets_the_last_verification() {
+    let mut app = verified(Lang::En, (80, 24));
+    let generation = app.verify.generation;
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Overview);
+    assert!(app.verify.outcome().is_none());
+    // A report from the run before the new sign-in is ignored.
+    app.update(Msg::Task(TaskEvent::Verify {
+        generation,
+        event: VerifyEvent::Finished(Ok(fixtures::verify_outcome(Lang::En))),
+    }));
+    assert!(app.verify.outcome().is_none());
+}
+
+#[test]
+fn with_the_mouse_a_click_opens_a_tab_and_the_wheel_scrolls() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, column, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut app = signed_in(Lang::En, (80, 24));
+    report(&mut app, Side::Old, Ok(inventory(10)));
+    // The title bar as drawn: find the columns of "4 Verify" and "2 Folders".
+    let title = super::tests::row(&draw(&app, 80, 24), 0);
+    let column = |label: &str| {
+        let at = title.find(label).expect("tab");
+        u16::try_from(title[..at].width()).expect("column")
+    };
+    app.update(mouse(
+        MouseEventKind::Down(MouseButton::Left),
+        column("4 Verify"),
+        0,
+    ));
+    assert_eq!(app.screen, Screen::Verify);
+    app.update(mouse(
+        MouseEventKind::Down(MouseButton::Left),
+        column("2 Folders") + 3,
+        0,
+    ));
+    assert_eq!(app.screen, Screen::Folders);
+    app.update(mouse(MouseEventKind::ScrollDown, 10, 10));
+    app.update(mouse(MouseEventKind::ScrollDown, 10, 10));
+    assert_eq!(app.folders.selected, 2);
+    // A click elsewhere does nothing.
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 2, 0));
+    assert_eq!(app.screen, Screen::Folders);
+}
+
+#[test]
+fn doctor_runs_as_a_task_and_shows_marks_meaning_and_fix() {
+    let mut app = signed_in(Lang::En, (80, 24));
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.screen, Screen::Doctor);
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("diagnose example-univ.ac.jp"), "{text}");
+    let effects = press(&mut app, KeyCode::Char('d'));
+    let [Effect::Doctor { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let generation = *generation;
+    assert!(app.doctor.running());
+    assert!(screen(&draw(&app, 80, 24)).contains("Diagnosing"));
+    app.update(Msg::Task(TaskEvent::Doctor {
+        generation,
+        result: Ok(Box::new(fixtures::doctor_report())),
+    }));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("1 OK, 1 warnings, 1 errors"), "{text}");
+    assert!(
+        text.contains("[OK]") && text.contains("[WARN]") && text.contains("[ERROR]"),
+        "{text}"
+    );
+    assert_fits(&text, 80);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("Fix: Add include:spf.protection.outlook.com"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char('l'));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("[エラー]") && text.contains("対処:"),
+        "{text}"
+    );
+    assert_fits(&text, 80);
+    // A failure is a panel, and d tries again.
+    press(&mut app, KeyCode::Char('d'));
+    let generation = app.doctor.generation;
+    app.update(Msg::Task(TaskEvent::Doctor {
+        generation,
+        result: Err("cannot read the system DNS settings".into()),
+    }));
+    assert!(screen(&draw(&app, 80, 24)).contains("診断できませんでした"));
+}
+
+#[test]
+fn settings_show_the_tables_and_copy_or_export_them() {
+    let mut app = signed_in(Lang::En, (80, 24));
+    press(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.screen, Screen::Settings);
+    let text = screen(&draw(&app, 80, 24));
+    let built = app.settings.build(app.profile.as_deref(), &app.address);
+    let imap = built
+        .server(crate::settings::Protocol::Imap)
+        .expect("IMAP settings");
+    assert!(text.contains(&imap.host), "{text}");
+    assert!(text.contains("Protocol: all"), "{text}");
+    assert_fits(&text, 80);
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Char('c'));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("Protocol: IMAP  Mail program: Thunderbird"),
+        "{text}"
+    );
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let [Effect::Copy(copied)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        copied,
+        &crate::settings::render_text(
+            &app.settings.build(app.profile.as_deref(), &app.address),
+            Lang::En
+        )
+    );
+    assert!(screen(&draw(&app, 80, 24)).contains("Copied"));
+    let effects = press(&mut app, KeyCode::Char('x'));
+    let [Effect::Export(files)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    assert!(
+        names.iter().any(|n| n.ends_with(".config-v1.1.xml")),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.ends_with(".ja.txt")), "{names:?}");
+    let xml = &files
+        .iter()
+        .find(|(p, _)| p.display().to_string().ends_with(".xml"))
+        .expect("xml")
+        .1;
+    assert!(crate::settings::parse_autoconfig(xml).is_ok(), "{xml}");
+    app.update(Msg::Task(TaskEvent::Notice("written: a, b".into())));
+    assert!(screen(&draw(&app, 80, 24)).contains("written: a, b"));
 }

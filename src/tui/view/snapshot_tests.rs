@@ -110,6 +110,25 @@ fn screens(lang: Lang, size: (u16, u16)) -> Vec<(&'static str, App)> {
     press(&mut app, KeyCode::Char('p'));
     out.push(("verify_plan", app));
 
+    let mut app = signed_in(lang, size);
+    press(&mut app, KeyCode::Char('5'));
+    out.push(("doctor_idle", app));
+
+    let mut app = signed_in(lang, size);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Char('d'));
+    let generation = app.doctor.generation;
+    app.update(Msg::Task(crate::tui::app::TaskEvent::Doctor {
+        generation,
+        result: Ok(Box::new(super::fixtures::doctor_report())),
+    }));
+    press(&mut app, KeyCode::Down);
+    out.push(("doctor_findings", app));
+
+    let mut app = signed_in(lang, size);
+    press(&mut app, KeyCode::Char('6'));
+    out.push(("settings", app));
+
     for (_, app) in &mut out {
         app.update(Msg::Resize(size.0, size.1));
     }
@@ -122,6 +141,14 @@ fn every_screen_in_both_languages_at_two_sizes() {
         for size in SIZES {
             for (name, app) in screens(lang, size) {
                 let text = screen(&draw(&app, size.0, size.1));
+                // Nothing is pushed past the edge, whatever the width of the text.
+                for line in text.lines() {
+                    assert_eq!(
+                        unicode_width::UnicodeWidthStr::width(line),
+                        usize::from(size.0),
+                        "{name} {code}: {line}"
+                    );
+                }
                 let snapshot = format!("{name}_{code}_{}x{}", size.0, size.1);
                 insta::assert_snapshot!(snapshot, text);
             }

@@ -248,7 +248,10 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         Cell::from(lang.pick("状態", "Status")),
     ])
     .style(theme.key());
-    let rows = report.comparison.folders.iter().map(|f| {
+    // Folders that differ first: on a small terminal they are the ones that must show.
+    let mut folders: Vec<_> = report.comparison.folders.iter().collect();
+    folders.sort_by_key(|f| f.status != FolderStatus::Differs);
+    let rows = folders.into_iter().map(|f| {
         let differs = f.status == FolderStatus::Differs;
         Row::new(vec![
             Cell::from(clean(&f.new_folder)),
