@@ -93,3 +93,96 @@ pub struct QuotaInfo {
     pub messages_used: Option<u64>,
     pub messages_limit: Option<u64>,
 }
+
+/// One message's bytes, exactly as received: either owned, or still inside the buffer the
+/// network layer read them into. Sharing that buffer means a 30 MB message is held once on
+/// its way from the socket to the archive instead of being copied out of it first.
+pub struct MessageBytes(BytesRepr);
+
+enum BytesRepr {
+    Owned(Vec<u8>),
+    Shared(Box<dyn AsRef<[u8]> + Send>),
+}
+
+impl MessageBytes {
+    /// Wraps a buffer owned elsewhere (e.g. an IMAP FETCH reply) without copying it.
+    pub fn shared(buffer: impl AsRef<[u8]> + Send + 'static) -> Self {
+        Self(BytesRepr::Shared(Box::new(buffer)))
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        match &self.0 {
+            BytesRepr::Owned(v) => v,
+            BytesRepr::Shared(b) => (**b).as_ref(),
+        }
+    }
+
+    /// The bytes as a `Vec`: moved when owned, copied (once) when shared.
+    pub fn into_vec(self) -> Vec<u8> {
+        match self.0 {
+            BytesRepr::Owned(v) => v,
+            BytesRepr::Shared(b) => (*b).as_ref().to_vec(),
+        }
+    }
+}
+
+impl From<Vec<u8>> for MessageBytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(BytesRepr::Owned(bytes))
+    }
+}
+
+impl std::ops::Deref for MessageBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl AsRef<[u8]> for MessageBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl std::fmt::Debug for MessageBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.0 {
+            BytesRepr::Owned(_) => "owned",
+            BytesRepr::Shared(_) => "shared",
+        };
+        write!(f, "MessageBytes({} bytes, {kind})", self.len())
+    }
+}
+
+impl PartialEq for MessageBytes {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for MessageBytes {}
+
+#[cfg(test)]
+mod message_bytes_tests {
+    use super::MessageBytes;
+
+    #[test]
+    fn owned_and_shared_bytes_read_and_convert_alike() {
+        let raw = b"Subject: x\r\n\r\nbody\r\n".to_vec();
+        let owned = MessageBytes::from(raw.clone());
+        let shared = MessageBytes::shared(raw.clone());
+        assert_eq!(owned, shared);
+        assert_eq!(&*shared, raw.as_slice());
+        assert_eq!(shared.len(), raw.len());
+        // Debug never prints message content (it may be private mail).
+        let debug = format!("{shared:?} {owned:?}");
+        assert!(!debug.contains("Subject"), "{debug}");
+        assert!(
+            debug.contains("shared") && debug.contains("owned"),
+            "{debug}"
+        );
+        assert_eq!(shared.into_vec(), raw);
+        assert_eq!(owned.into_vec(), raw);
+    }
+}

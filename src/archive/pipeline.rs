@@ -20,6 +20,7 @@ use super::error::{ArchiveError, Result};
 use super::journal::{Journal, JournalLine, WrittenEntry};
 use super::manifest::{FolderRecord, MessageRecord};
 use super::zipwrite::{CentralRecord, Compression, EncodedEntry, EntryTime, ZipSink, encode_entry};
+use crate::model::MessageBytes;
 
 /// One unit of work, in archive order.
 #[derive(Debug)]
@@ -27,7 +28,7 @@ pub(crate) enum Job {
     /// A message; the worker fills in `record.sha256`.
     Message {
         record: MessageRecord,
-        bytes: Vec<u8>,
+        bytes: MessageBytes,
         time: EntryTime,
     },
     /// A directory entry, optionally introducing a folder.
@@ -63,7 +64,7 @@ struct Done {
 /// [`ZipSink::write_entry_streaming`]).
 struct StreamedEntry {
     name: String,
-    content: Vec<u8>,
+    content: MessageBytes,
     time: EntryTime,
     level: u32,
 }
@@ -387,7 +388,13 @@ fn process(job: Job, encoding: Encoding) -> Done {
                     weight,
                 };
             }
-            let encoded = encode_entry(&record.entry, bytes, time, compression, force_zip64);
+            let encoded = encode_entry(
+                &record.entry,
+                bytes.into_vec(),
+                time,
+                compression,
+                force_zip64,
+            );
             Done {
                 encoded: Some(encoded),
                 streamed: None,
@@ -618,7 +625,7 @@ mod tests {
         };
         Job::Message {
             record,
-            bytes: pseudo_random(i as u64, len),
+            bytes: pseudo_random(i as u64, len).into(),
             time: EntryTime::UNKNOWN,
         }
     }
@@ -689,7 +696,12 @@ mod tests {
             };
             p.submit(Job::Message {
                 record,
-                bytes: bytes.clone(),
+                // Large ones as the IMAP layer hands them over: still in a shared buffer.
+                bytes: if bytes.len() > 1000 {
+                    MessageBytes::shared(bytes.clone())
+                } else {
+                    bytes.clone().into()
+                },
                 time: EntryTime::UNKNOWN,
             })
             .expect("submit");

@@ -27,7 +27,7 @@ use super::names::{Layout, message_file_name, message_time};
 use super::pipeline::{Counters, Job, Pipeline, PipelineConfig};
 use super::resume::{Mailbox, Recovered, recover};
 use super::zipwrite::{CentralRecord, Compression, EntryTime, ZipSink, encode_streamed_entry};
-use crate::model::{FolderInfo, MessageInfo};
+use crate::model::{FolderInfo, MessageBytes, MessageInfo};
 
 /// How to write; [`UpdateOptions::new`] gives good defaults.
 #[derive(Debug, Clone)]
@@ -398,8 +398,9 @@ impl ArchiveUpdate {
         folder: &str,
         key: MessageKey,
         info: &MessageInfo,
-        bytes: Vec<u8>,
+        bytes: impl Into<MessageBytes>,
     ) -> Result<Added> {
+        let bytes = bytes.into();
         self.check_usable()?;
         self.check_key(&key)?;
         let f = self

@@ -9,7 +9,7 @@
 use futures::{Stream, StreamExt, TryStreamExt};
 
 use super::{ImapError, Session, utf7};
-use crate::model::{QuotaInfo, SpecialUse};
+use crate::model::{MessageBytes, QuotaInfo, SpecialUse};
 
 /// A mailbox as returned by LIST.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +42,23 @@ pub struct FetchedMeta {
 }
 
 /// One whole message, its bytes exactly as the server sent them for `BODY.PEEK[]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct FetchedBody {
     pub meta: FetchedMeta,
-    pub bytes: Vec<u8>,
+    pub bytes: MessageBytes,
+}
+
+/// Messages larger than this stay in async-imap's read buffer (no copy); smaller ones are
+/// copied out, so a held small reply can never pin a large shared buffer.
+const SHARE_ABOVE: usize = 1 << 20;
+
+/// A FETCH reply that is known to carry `BODY[]`, lending out those bytes.
+struct FetchReply(async_imap::types::Fetch);
+
+impl AsRef<[u8]> for FetchReply {
+    fn as_ref(&self) -> &[u8] {
+        self.0.body().unwrap_or_default()
+    }
 }
 
 /// A stream of whole messages from one pipelined `UID FETCH`.
@@ -272,18 +285,21 @@ impl ReadSession {
             .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
         Ok(Box::pin(stream.map(move |r| {
             let fetch = r.map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
-            let bytes = fetch
+            let len = fetch
                 .body()
-                .map(<[u8]>::to_vec)
+                .map(<[u8]>::len)
                 .ok_or_else(|| ImapError::Protocol {
                     server: server.clone(),
                     command: "FETCH".into(),
                     detail: format!("no BODY[] in the reply for message {}", fetch.message),
                 })?;
-            Ok(FetchedBody {
-                meta: meta_of(&fetch),
-                bytes,
-            })
+            let meta = meta_of(&fetch);
+            let bytes = if len > SHARE_ABOVE {
+                MessageBytes::shared(FetchReply(fetch))
+            } else {
+                MessageBytes::from(fetch.body().unwrap_or_default().to_vec())
+            };
+            Ok(FetchedBody { meta, bytes })
         })))
     }
 

@@ -277,7 +277,7 @@ impl Run<'_> {
                         folder: POP3_FOLDER.into(),
                         key: MessageKey::Uidl(uidl),
                         info: Box::new(info),
-                        bytes,
+                        bytes: bytes.into(),
                     },
                     &path,
                 )

@@ -14,7 +14,7 @@ use crate::archive::{
     Added, ArchiveError, ArchiveUpdate, CommitReport, Manifest, MessageKey, MessageRecord,
     UpdateOptions,
 };
-use crate::model::{FolderInfo, MessageInfo};
+use crate::model::{FolderInfo, MessageBytes, MessageInfo};
 
 /// Messages waiting between the network and the archive. Small on purpose: the pipeline
 /// behind it has its own window, so a deeper queue would only hold more memory.
@@ -27,7 +27,7 @@ pub(super) enum WriteCmd {
         folder: String,
         key: MessageKey,
         info: Box<MessageInfo>,
-        bytes: Vec<u8>,
+        bytes: MessageBytes,
     },
     Rekey {
         entry: String,

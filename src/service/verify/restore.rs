@@ -430,7 +430,7 @@ async fn read_bytes(
             while let Some(body) = stream.next().await {
                 let body = body?;
                 if body.meta.uid == item.uid {
-                    found = Some(body.bytes);
+                    found = Some(body.bytes.into_vec());
                 }
             }
             found.ok_or_else(|| {
