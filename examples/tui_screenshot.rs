@@ -1,8 +1,9 @@
 //! Regenerates the README's screenshot of the TUI: starts the demo servers (old legacy +
 //! new Exchange-like, real Dovecot on loopback), signs in through the TUI's own state
 //! machine, renders the overview at 80x24 and writes `assets/screenshot.txt`,
-//! `assets/screenshot.ja.txt`, `assets/screenshot.svg` and the folders screen to
-//! `assets/screenshot-folders.txt`.
+//! `assets/screenshot.ja.txt`, `assets/screenshot.svg`, the folders screen to
+//! `assets/screenshot-folders.txt`, and the Verify screen (verdict and missing list) to
+//! `assets/screenshot-verify.txt`, `.svg` and `assets/screenshot-verify-missing.txt`.
 //!
 //!     cargo run --example tui_screenshot        (or scripts/screenshot)
 
@@ -190,6 +191,20 @@ async fn main() -> Result<()> {
     press(&mut driver, KeyCode::Char('2'));
     std::fs::write(
         assets.join("screenshot-folders.txt"),
+        text(&render(&driver.app)?),
+    )?;
+    // Verify: the verdict over the scenario's known differences, then the missing list.
+    press(&mut driver, KeyCode::Char('4'));
+    press(&mut driver, KeyCode::Char('v'));
+    if !driver.settle(Duration::from_secs(120)).await {
+        bail!("the verification did not finish within two minutes");
+    }
+    let verify = render(&driver.app)?;
+    std::fs::write(assets.join("screenshot-verify.txt"), text(&verify))?;
+    std::fs::write(assets.join("screenshot-verify.svg"), svg(&verify))?;
+    press(&mut driver, KeyCode::Enter);
+    std::fs::write(
+        assets.join("screenshot-verify-missing.txt"),
         text(&render(&driver.app)?),
     )?;
     print!("{}", text(&english));

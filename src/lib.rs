@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod cli;
 pub mod compare;
+pub mod doctor;
 pub mod i18n;
 pub mod imap;
 pub mod mail;
@@ -19,4 +20,5 @@ pub mod profile;
 pub mod report;
 pub mod secret;
 pub mod service;
+pub mod settings;
 pub mod tui;

@@ -81,6 +81,29 @@ impl Pty {
         panic!("{needle:?} never appeared; output:\n{}", self.text());
     }
 
+    /// The terminal as a person sees it now: everything written, replayed through a VT100
+    /// emulator (80x24).
+    fn screen(&self) -> (String, bool) {
+        let size = |n: u16| std::num::NonZeroU16::new(n).expect("non-zero");
+        let mut parser = vt100::Parser::new(size(24), size(80), 0);
+        parser.process(&self.output.lock().expect("lock"));
+        let screen = parser.screen();
+        (screen.contents(), screen.alternate_screen())
+    }
+
+    /// Waits until the visible screen satisfies `check`; returns it.
+    fn wait_for_screen(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            let (text, _) = self.screen();
+            if check(&text) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{what} never appeared; screen:\n{}", self.screen().0);
+    }
+
     fn send(&mut self, bytes: &str) {
         self.stdin
             .write_all(bytes.as_bytes())
@@ -161,6 +184,143 @@ fn binary_signs_in_shows_both_servers_and_quits_cleanly() {
         "the password never reaches the screen"
     );
     assert_eq!(server_state(&account.server), before);
+}
+
+/// Old = legacy, new = Exchange-like (the migration scenario); passwords come from the
+/// environment.
+fn migration_profile(
+    m: &ikou_testbed::scenario::Migration,
+    dir: &std::path::Path,
+) -> std::path::PathBuf {
+    let text = format!(
+        r#"[account]
+address = "{user}@example-univ.test"
+
+[old]
+host = "{oh}"
+username = "{user}"
+imap = {{ port = {op}, security = "tls" }}
+ca_file = "{oca}"
+
+[new]
+host = "{nh}"
+username = "{user}"
+imap = {{ port = {np}, security = "tls" }}
+ca_file = "{nca}"
+
+[limits]
+max_message_mb = 35
+"#,
+        user = m.user,
+        oh = m.old.host(),
+        op = m.old.imaps_port(),
+        oca = m.old.ca_file().display(),
+        nh = m.new.host(),
+        np = m.new.imaps_port(),
+        nca = m.new.ca_file().display(),
+    );
+    let path = dir.join("migration.toml");
+    std::fs::write(&path, text).expect("write profile");
+    path
+}
+
+/// The first run of non-blank characters of a subject, at most `n` characters: the screen is
+/// drawn as a diff, so only text without blanks is sure to appear in one piece.
+fn word(subject: &str, n: usize) -> String {
+    let mut words = subject.split_whitespace();
+    let first = words.clone().next().unwrap_or("");
+    words
+        .find(|w| w.chars().count() >= 3 && !w.ends_with(':'))
+        .unwrap_or(first)
+        .chars()
+        .take(n)
+        .collect()
+}
+
+#[test]
+fn binary_verifies_the_migration_and_shows_the_known_differences() {
+    let m = ikou_testbed::scenario::Migration::start(41).unwrap_or_else(|e| {
+        panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = migration_profile(&m, dir.path());
+    let mut pty = Pty::start(&[
+        ("IKOU_PROFILE", path_str(&profile)),
+        ("IKOU_OLD_PASSWORD", m.password.as_str()),
+        ("IKOU_NEW_PASSWORD", m.password.as_str()),
+    ]);
+    pty.wait_for("address:");
+    pty.send("\r");
+    pty.wait_for("IKOU_OLD_PASSWORD");
+    pty.send("\r");
+    pty.send("\r");
+    pty.wait_for_screen("the overview", |s| s.contains("messages in"));
+    // Screen 4: Verify; run it.
+    pty.send("4");
+    pty.wait_for_screen("the Verify screen", |s| {
+        s.contains("Press v or Enter to verify.")
+    });
+    pty.send("v");
+    let text = pty.wait_for_screen("the verdict", |s| s.contains("Differences (Enter"));
+    // The known differences, with the numbers the scenario injected.
+    let e = &m.expected;
+    let missing = e.missing_on_new.len();
+    assert!(text.contains(&format!("{missing} missing from")), "{text}");
+    let count = |title: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.contains(title))
+            .unwrap_or_else(|| panic!("no {title} row:\n{text}"));
+        line.split(title)
+            .nth(1)
+            .unwrap_or("")
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(
+        count("Missing on the new server"),
+        missing.to_string(),
+        "{text}"
+    );
+    assert!(text.contains(&format!("({missing} sent)")), "{text}");
+    assert_eq!(
+        count("Duplicates on the new server"),
+        e.pop_duplicates.len().to_string()
+    );
+    assert_eq!(
+        count("Garbled subjects"),
+        e.garbled_subjects.len().to_string()
+    );
+    assert_eq!(count("Too large to migrate"), e.oversize.len().to_string());
+    // Drill into the missing list: the injected messages by subject.
+    pty.send("\r");
+    let text = pty.wait_for_screen("the missing list", |s| {
+        s.contains(&format!("Missing on the new server ({missing})"))
+    });
+    for r in &e.missing_on_new {
+        let subject = r.subject.as_deref().expect("subject");
+        assert!(text.contains(&word(subject, 5)), "{subject}\n{text}");
+    }
+    // And the oversize list, three kinds further.
+    pty.send("\u{1b}[C\u{1b}[C\u{1b}[C");
+    let text = pty.wait_for_screen("the oversize list", |s| {
+        s.contains("Too large to migrate (")
+    });
+    for r in &e.oversize {
+        let subject = r.subject.as_deref().expect("subject");
+        assert!(text.contains(&word(subject, 5)), "{subject}\n{text}");
+    }
+    pty.send("q");
+    let output = pty.finish();
+    assert_restored(&output);
+    let (_, alternate) = pty.screen();
+    assert!(!alternate, "back on the normal screen");
+    assert!(
+        !output.contains(&m.password),
+        "the password never reaches the screen"
+    );
 }
 
 #[test]

@@ -351,11 +351,16 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
                 human_size(r.limit_bytes),
                 r.oversize.len()
             ),
-            Lang::En => format!(
-                "\n{} messages are larger than {} and will not be migrated; this backup is their copy:\n",
-                r.oversize.len(),
-                human_size(r.limit_bytes)
-            ),
+            Lang::En => match r.oversize.len() {
+                1 => format!(
+                    "\n1 message is larger than {} and will not be migrated; this backup is its copy:\n",
+                    human_size(r.limit_bytes)
+                ),
+                n => format!(
+                    "\n{n} messages are larger than {} and will not be migrated; this backup is their copy:\n",
+                    human_size(r.limit_bytes)
+                ),
+            },
         });
         let mut t = Table::new(&[
             (lang.pick("フォルダ", "Folder"), Align::Left),

@@ -6,9 +6,11 @@
 
 mod backup;
 mod batch;
+mod doctor;
 mod folders;
 mod login;
 mod profile_cmd;
+mod settings;
 mod tui;
 mod verify;
 
@@ -130,6 +132,11 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Back up a mailbox to an eml-in-zip archive; verify or extract a backup.
     Backup(backup::BackupArgs),
+    /// Diagnose autoconfiguration: DNS, autoconfig/autodiscover, TLS, login, Thunderbird.
+    /// Exit code 0 all ok, 1 warnings, 2 errors.
+    Doctor(doctor::DoctorArgs),
+    /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
+    Settings(settings::SettingsArgs),
     /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
     Batch(batch::BatchArgs),
     /// Organisation profiles.
@@ -215,6 +222,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Verify(args) => verify::run_verify(&args, output).await,
         Command::Restore(args) => verify::run_restore(&args, output).await,
         Command::Backup(args) => backup::run(args, output).await,
+        Command::Doctor(args) => doctor::run(&args, output).await,
+        Command::Settings(args) => settings::run(&args, output),
         Command::Batch(args) => batch::run(args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },

@@ -19,6 +19,10 @@ pub struct TuiArgs {
     /// Your mail address. Default: $IKOU_ADDRESS, else the last one.
     #[arg(long, short = 'a', env = "IKOU_ADDRESS")]
     pub address: Option<String>,
+    /// Use the mouse too: the wheel scrolls, a click on a tab opens it (the terminal's own
+    /// text selection then needs Shift). Default: $IKOU_MOUSE.
+    #[arg(long, env = "IKOU_MOUSE")]
+    pub mouse: bool,
 }
 
 impl TuiArgs {
@@ -28,6 +32,7 @@ impl TuiArgs {
         TuiArgs {
             profile: var("IKOU_PROFILE").map(PathBuf::from),
             address: var("IKOU_ADDRESS"),
+            mouse: var("IKOU_MOUSE").is_some_and(|v| v != "0" && v != "false"),
         }
     }
 }
@@ -58,6 +63,6 @@ pub async fn run(args: TuiArgs, output: Output) -> Result<i32> {
         today: chrono::Local::now().date_naive(),
         colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    tui::run(options, remember_path).await?;
+    tui::run(options, remember_path, args.mouse).await?;
     Ok(exit::OK)
 }

@@ -242,6 +242,25 @@ impl ReadSession {
             .await
     }
 
+    /// The whole header block of one message of the examined mailbox (`BODY.PEEK[HEADER]`,
+    /// so `\Seen` is never set); `None` when the server has no such UID.
+    pub async fn fetch_header(&mut self, uid: u32) -> Result<Option<Vec<u8>>, ImapError> {
+        let server = self.server.clone();
+        let stream = self
+            .session
+            .uid_fetch(uid.to_string(), "(UID BODY.PEEK[HEADER])")
+            .await
+            .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
+        let fetches: Vec<_> = stream
+            .try_collect()
+            .await
+            .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
+        Ok(fetches
+            .iter()
+            .find(|f| f.uid == Some(uid))
+            .and_then(|f| f.header().map(<[u8]>::to_vec)))
+    }
+
     /// Streams whole messages (`BODY.PEEK[]`, so `\Seen` is never set) of the examined mailbox.
     /// Only one message at a time is held by the stream; the caller decides how many to keep.
     pub async fn fetch_bodies(&mut self, uid_set: &str) -> Result<BodyStream<'_>, ImapError> {

@@ -82,6 +82,10 @@ pub struct ServerProfile {
     pub imap: Option<PortSecurity>,
     pub pop3: Option<PortSecurity>,
     pub smtp: Option<PortSecurity>,
+    /// SMTP submission host when it differs from `host` (Exchange Online:
+    /// `smtp.office365.com`); used by `settings` and `doctor`.
+    #[serde(default)]
+    pub smtp_host: Option<String>,
     /// Extra CA certificate (PEM) for a server whose certificate the system does not trust.
     pub ca_file: Option<PathBuf>,
     /// SHA-256 of the server's certificate, for self-signed legacy servers.

@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod batch;
+pub mod doctor;
 pub mod inventory;
 pub mod pop3_inventory;
 pub mod signin;

@@ -7,25 +7,34 @@
 //! behaviour is testable by feeding messages in and looking at the state and the rendered
 //! buffer.
 //!
-//! Adding a screen (backup, verify, doctor, settings) means: a [`Screen`] variant and its
-//! entry in [`Screen::MENU`], its key handling in `update`, its view in `view/`, and, for
-//! long work, a task in `tasks.rs` that reports progress with a new [`TaskEvent`] variant.
+//! Adding a screen (doctor, settings) means: a [`Screen`] variant and its entry in
+//! [`Screen::MENU`], its state and key handling in its own file (as `verify.rs` and
+//! `backup.rs`), its view in `view/`, its keys in [`keymap`], and, for long work, a task in
+//! `tasks.rs` that reports progress with a new [`TaskEvent`] variant.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
+use super::backup::{BackupAction, BackupState};
 use super::config::{ProfileChoice, Remembered, discover};
+use super::doctor::DoctorState;
 use super::input::Input;
+use super::settings::{SettingsAction, SettingsState};
+use super::verify::{HeaderTarget, VerifyAction, VerifyEvent, VerifyMode, VerifyState};
 use crate::compare::mapping::{Mapping, map_folders};
 use crate::i18n::Lang;
 use crate::imap::AuthMethod;
 use crate::model::FolderInfo;
 use crate::profile::{Dates, Profile, Side};
 use crate::secret::Secret;
+use crate::service::backup::{BackupEvent, BackupResult};
 use crate::service::inventory::Inventory;
+use crate::service::verify::restore::PlanItem;
 
 /// How many of the largest old-server messages the overview lists.
 pub const LARGEST: usize = 10;
@@ -37,19 +46,61 @@ pub enum Screen {
     Setup,
     Overview,
     Folders,
+    Backup,
+    Verify,
+    Doctor,
+    Settings,
 }
 
 impl Screen {
     /// The menu, in order; number keys 1.. pick from it.
-    pub const MENU: [Screen; 2] = [Screen::Overview, Screen::Folders];
+    pub const MENU: [Screen; 6] = [
+        Screen::Overview,
+        Screen::Folders,
+        Screen::Backup,
+        Screen::Verify,
+        Screen::Doctor,
+        Screen::Settings,
+    ];
 
     pub fn title(self, lang: Lang) -> &'static str {
         match self {
             Screen::Setup => lang.pick("サインイン", "Sign in"),
             Screen::Overview => lang.pick("概要", "Overview"),
             Screen::Folders => lang.pick("フォルダ", "Folders"),
+            Screen::Backup => lang.pick("バックアップ", "Backup"),
+            Screen::Verify => lang.pick("検証", "Verify"),
+            Screen::Doctor => lang.pick("診断", "Doctor"),
+            Screen::Settings => lang.pick("設定", "Settings"),
         }
     }
+}
+
+/// Which keys are live: the screen and, within it, what it is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMode {
+    Setup(SetupStep),
+    Overview,
+    Folders,
+    /// The backup checklist; `editing` while the destination is being typed.
+    Backup {
+        editing: bool,
+        running: bool,
+    },
+    VerifySummary {
+        done: bool,
+    },
+    VerifyList {
+        missing: bool,
+    },
+    VerifyHeaders,
+    VerifyPlan,
+    VerifyApplying,
+    VerifyRestored,
+    Doctor {
+        running: bool,
+    },
+    Settings,
 }
 
 /// One entry of the help bar: the key(s) and what they do.
@@ -65,32 +116,97 @@ const fn key(keys: &'static str, ja: &'static str, en: &'static str) -> KeyHelp 
 }
 
 /// The keymap shown in the help bar; `update` implements exactly these.
-pub fn keymap(screen: Screen, step: SetupStep) -> Vec<KeyHelp> {
-    let mut keys = match screen {
-        Screen::Setup => match step {
-            SetupStep::Profile => vec![
-                key("Up/Down", "選択", "choose"),
-                key("Enter", "決定", "select"),
-            ],
-            _ => vec![key("Enter", "次へ", "next"), key("Esc", "戻る", "back")],
-        },
-        Screen::Overview => vec![],
-        Screen::Folders => vec![
+pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
+    let global = [
+        key("1-6/Tab", "画面", "screen"),
+        key("r", "再読込", "reload"),
+        key("a", "サインイン", "sign in"),
+        key("l", "English", "日本語"),
+        key("q", "終了", "quit"),
+    ];
+    // Inside a drill-down only the language and quit stay listed (all still work).
+    let short = [key("l", "English", "日本語"), key("q", "終了", "quit")];
+    let mut keys = match mode {
+        KeyMode::Setup(SetupStep::Profile) => vec![
+            key("Up/Down", "選択", "choose"),
+            key("Enter", "決定", "select"),
+        ],
+        KeyMode::Setup(_) => vec![key("Enter", "次へ", "next"), key("Esc", "戻る", "back")],
+        KeyMode::Overview => vec![],
+        KeyMode::Folders => vec![
             key("Up/Dn/PgUp/PgDn", "移動", "move"),
             key("s", "並べ替え", "sort"),
             key("o", "旧/新", "old/new"),
         ],
+        KeyMode::Backup { editing: true, .. } => {
+            return vec![key("Enter", "入力終了", "done")];
+        }
+        KeyMode::Backup { running: true, .. } => vec![key("c", "中止", "cancel")],
+        KeyMode::Backup { .. } => vec![
+            key("Up/Dn", "移動", "move"),
+            key("Space", "選択", "tick"),
+            key("*", "全部", "all"),
+            key("e", "保存先", "destination"),
+            key("s", "開始/再開", "start/resume"),
+        ],
+        KeyMode::VerifySummary { done: true } => vec![
+            key("Up/Dn", "種類", "kind"),
+            key("Enter", "一覧", "list"),
+            key("v", "再検証", "verify again"),
+        ],
+        KeyMode::VerifySummary { done: false } => vec![key("v/Enter", "検証", "verify")],
+        KeyMode::VerifyList { missing } => {
+            let mut k = vec![
+                key("Up/Dn", "移動", "move"),
+                key("Left/Right", "種類", "kind"),
+                key("Enter", "ヘッダー", "headers"),
+            ];
+            if missing {
+                k.push(key("Space", "選択", "mark"));
+                k.push(key("p", "復元計画", "restore plan"));
+            }
+            k.push(key("Esc", "戻る", "back"));
+            k.extend(short);
+            return k;
+        }
+        KeyMode::VerifyHeaders => {
+            let mut k = vec![
+                key("Up/Dn/PgUp/PgDn", "スクロール", "scroll"),
+                key("Esc", "戻る", "back"),
+            ];
+            k.extend(short);
+            return k;
+        }
+        KeyMode::VerifyPlan => {
+            return vec![
+                key("y", "新サーバーへ復元", "restore to the new server"),
+                key("Esc", "やめる", "back"),
+            ];
+        }
+        KeyMode::VerifyApplying => return vec![],
+        KeyMode::Doctor { running: true } => vec![],
+        KeyMode::Doctor { running: false } => vec![
+            key("d/Enter", "診断", "diagnose"),
+            key("Up/Dn", "選択", "choose"),
+        ],
+        KeyMode::Settings => vec![
+            key("p", "プロトコル", "protocol"),
+            key("c", "メールソフト", "mail program"),
+            key("y", "コピー", "copy"),
+            key("x", "ファイルに書き出し", "export files"),
+        ],
+        KeyMode::VerifyRestored => {
+            return vec![
+                key("v", "再検証", "verify again"),
+                key("Esc", "一覧へ", "back to the list"),
+                key("q", "終了", "quit"),
+            ];
+        }
     };
-    if screen == Screen::Setup {
+    if matches!(mode, KeyMode::Setup(_)) {
         keys.push(key("Ctrl-C", "終了", "quit"));
     } else {
-        keys.extend([
-            key("1-2/Tab", "画面", "screen"),
-            key("r", "再読込", "reload"),
-            key("a", "サインイン", "sign in"),
-            key("l", "English", "日本語"),
-            key("q", "終了", "quit"),
-        ]);
+        keys.extend(global);
     }
     keys
 }
@@ -141,6 +257,27 @@ pub enum ServerStatus {
 /// What background tasks report back.
 #[derive(Debug, Clone)]
 pub enum TaskEvent {
+    Verify {
+        generation: u64,
+        event: VerifyEvent,
+    },
+    Backup {
+        generation: u64,
+        event: BackupEvent,
+        /// Milliseconds since the backup started, measured by the task.
+        elapsed_ms: u64,
+    },
+    BackupEnded {
+        generation: u64,
+        result: Result<Box<BackupResult>, String>,
+        cancelled: bool,
+    },
+    Doctor {
+        generation: u64,
+        result: Result<Box<crate::doctor::DoctorReport>, String>,
+    },
+    /// A copy or export finished: the line for the status bar.
+    Notice(String),
     Stage {
         side: Side,
         generation: u64,
@@ -157,6 +294,8 @@ pub enum TaskEvent {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Only with `--mouse`: the wheel moves like Up/Down, a click on a tab opens it.
+    Mouse(MouseEvent),
     Resize(u16, u16),
     Task(TaskEvent),
 }
@@ -173,11 +312,57 @@ pub struct GatherRequest {
     pub largest: usize,
 }
 
+/// Who signs in where: the profile, the address and the passwords typed on screen.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub profile: Arc<Profile>,
+    pub address: String,
+    /// Old and new; `None` falls back to the profile's env variable or command.
+    pub secrets: [Option<Secret>; 2],
+}
+
 /// Work for the runtime: the only way `update` reaches the world.
 #[derive(Debug, Clone)]
 pub enum Effect {
     Gather(GatherRequest),
     Remember(Remembered),
+    /// Compare both mailboxes (read-only on both servers).
+    Verify {
+        generation: u64,
+        sign_in: SignIn,
+        lang: Lang,
+    },
+    /// One message's header block, read-only.
+    Headers {
+        generation: u64,
+        sign_in: SignIn,
+        target: HeaderTarget,
+    },
+    /// Append the planned messages to the new server.
+    Restore {
+        generation: u64,
+        sign_in: SignIn,
+        plan: Vec<PlanItem>,
+        outcome: Arc<super::verify::VerifyOutcome>,
+    },
+    Backup {
+        generation: u64,
+        sign_in: SignIn,
+        folders: Vec<String>,
+        output: PathBuf,
+    },
+    CancelBackup,
+    /// Diagnose the organisation's domain (DNS and what the probes can see).
+    Doctor {
+        generation: u64,
+        profile: Option<Arc<Profile>>,
+        address: String,
+        today: NaiveDate,
+    },
+    /// Text for the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// Files to write (the settings export).
+    Export(Vec<(PathBuf, String)>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,6 +416,10 @@ pub struct App {
     pub colour: bool,
     /// Old folder -> new folder, once both servers are ready (the compare module's rules).
     pub mapping: Option<Mapping>,
+    pub verify: VerifyState,
+    pub backup: BackupState,
+    pub doctor: DoctorState,
+    pub settings: SettingsState,
 }
 
 pub fn side_index(side: Side) -> usize {
@@ -241,27 +430,76 @@ pub fn side_index(side: Side) -> usize {
 }
 
 /// The help bar's text width in `lang` (entries joined as `key label  `).
-pub fn help_width(screen: Screen, step: SetupStep, lang: Lang) -> usize {
+pub fn help_width(mode: KeyMode, lang: Lang) -> usize {
     use unicode_width::UnicodeWidthStr;
-    1 + keymap(screen, step)
+    1 + keymap(mode)
         .iter()
         .map(|k| k.keys.width() + 1 + lang.pick(k.ja, k.en).width() + 2)
         .sum::<usize>()
 }
 
-/// The help bar takes a second row when one is not wide enough.
-pub fn help_rows(screen: Screen, step: SetupStep, lang: Lang, columns: u16) -> u16 {
-    if help_width(screen, step, lang) > usize::from(columns) {
-        2
-    } else {
-        1
+/// The help bar's rows: entries (`key label`) never split, each row filled greedily.
+pub fn help_lines(mode: KeyMode, lang: Lang, columns: u16) -> Vec<Vec<KeyHelp>> {
+    use unicode_width::UnicodeWidthStr;
+    let mut lines: Vec<Vec<KeyHelp>> = vec![Vec::new()];
+    let mut used = 1;
+    for entry in keymap(mode) {
+        let width = entry.keys.width() + 1 + lang.pick(entry.ja, entry.en).width();
+        let last = lines.len() - 1;
+        if used + width > usize::from(columns) && !lines[last].is_empty() {
+            lines.push(Vec::new());
+            used = 1;
+        }
+        used += width + 2;
+        let last = lines.len() - 1;
+        lines[last].push(entry);
     }
+    lines
+}
+
+/// How many rows the help bar takes (at most three).
+pub fn help_rows(mode: KeyMode, lang: Lang, columns: u16) -> u16 {
+    u16::try_from(help_lines(mode, lang, columns).len())
+        .unwrap_or(3)
+        .min(3)
+}
+
+/// The menu's tabs as the title bar shows them: label and screen, right-aligned.
+pub fn tabs(lang: Lang) -> Vec<(String, Screen)> {
+    Screen::MENU
+        .iter()
+        .enumerate()
+        .map(|(i, screen)| (format!(" {} {} ", i + 1, screen.title(lang)), *screen))
+        .collect()
+}
+
+/// The tab under `column` of the title bar, for a terminal `width` columns wide.
+pub fn tab_at(app: &App, column: u16, width: u16) -> Option<Screen> {
+    use unicode_width::UnicodeWidthStr;
+    let tabs = tabs(app.lang);
+    let total: usize = tabs.iter().map(|(label, _)| label.width()).sum();
+    let mut x = usize::from(width).checked_sub(total)?;
+    for (label, screen) in tabs {
+        let end = x + label.width();
+        if (x..end).contains(&usize::from(column)) {
+            return Some(screen);
+        }
+        x = end;
+    }
+    None
 }
 
 /// Rows of the folder table that fit on screen (title, help, borders, header, totals).
 pub fn folder_page(size: (u16, u16), lang: Lang) -> usize {
-    let help = help_rows(Screen::Folders, SetupStep::Profile, lang, size.0);
+    let help = help_rows(KeyMode::Folders, lang, size.0);
     usize::from(size.1.saturating_sub(5 + help)).max(1)
+}
+
+/// Rows of the verify lists and the backup checklist that fit on screen (title, help,
+/// borders, header, the two lines under the table).
+pub fn list_page(size: (u16, u16), lang: Lang) -> usize {
+    let help = help_rows(KeyMode::VerifyList { missing: true }, lang, size.0);
+    usize::from(size.1.saturating_sub(6 + help)).max(1)
 }
 
 /// Folders in display order.
@@ -362,6 +600,10 @@ impl App {
             today: options.today,
             colour: options.colour,
             mapping: None,
+            verify: VerifyState::default(),
+            backup: BackupState::default(),
+            doctor: DoctorState::default(),
+            settings: SettingsState::default(),
         };
         // An explicit --profile skips the list when it loads.
         if options.profile.is_some() {
@@ -374,17 +616,89 @@ impl App {
         &self.servers[side_index(side)]
     }
 
+    /// Which keys are live now (the help bar shows exactly these).
+    pub fn key_mode(&self) -> KeyMode {
+        match self.screen {
+            Screen::Setup => KeyMode::Setup(self.setup.step),
+            Screen::Overview => KeyMode::Overview,
+            Screen::Folders => KeyMode::Folders,
+            Screen::Backup => KeyMode::Backup {
+                editing: self.backup.editing,
+                running: self.backup.running(),
+            },
+            Screen::Verify => match &self.verify.mode {
+                VerifyMode::Summary => KeyMode::VerifySummary {
+                    done: self.verify.outcome().is_some(),
+                },
+                VerifyMode::List => KeyMode::VerifyList {
+                    missing: super::verify::KINDS[self.verify.kind] == "missing",
+                },
+                VerifyMode::Headers { .. } => KeyMode::VerifyHeaders,
+                VerifyMode::Restore { step, .. } => match step {
+                    super::verify::RestoreStep::Plan => KeyMode::VerifyPlan,
+                    super::verify::RestoreStep::Applying => KeyMode::VerifyApplying,
+                    super::verify::RestoreStep::Done(_) => KeyMode::VerifyRestored,
+                },
+            },
+            Screen::Doctor => KeyMode::Doctor {
+                running: self.doctor.running(),
+            },
+            Screen::Settings => KeyMode::Settings,
+        }
+    }
+
+    /// The profile, address and typed passwords, once signed in.
+    fn sign_in_data(&self) -> Option<SignIn> {
+        Some(SignIn {
+            profile: self.profile.clone()?,
+            address: self.address.clone(),
+            secrets: self.secrets.clone(),
+        })
+    }
+
     /// The one transition function.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.clamp_folders();
+                // The lists keep their selection on screen at the new size.
+                let page = list_page(self.size, self.lang);
+                let len = self
+                    .verify
+                    .outcome()
+                    .map(|o| {
+                        super::verify::findings_of(
+                            &o.report,
+                            super::verify::KINDS[self.verify.kind],
+                        )
+                        .len()
+                    })
+                    .unwrap_or(0);
+                self.verify.clamp(len, page);
+                self.backup.clamp(page);
                 vec![]
             }
             Msg::Task(event) => {
                 self.on_task(event);
                 vec![]
+            }
+            Msg::Mouse(mouse) => {
+                let code = match mouse.kind {
+                    MouseEventKind::ScrollUp => KeyCode::Up,
+                    MouseEventKind::ScrollDown => KeyCode::Down,
+                    MouseEventKind::Down(MouseButton::Left) if mouse.row == 0 => {
+                        match tab_at(self, mouse.column, self.size.0) {
+                            Some(screen) if self.screen != Screen::Setup => {
+                                self.screen = screen;
+                            }
+                            _ => {}
+                        }
+                        return vec![];
+                    }
+                    _ => return vec![],
+                };
+                self.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
             }
             Msg::Key(key) => {
                 if key.kind != KeyEventKind::Press {
@@ -393,6 +707,12 @@ impl App {
                 if key.modifiers.contains(KeyModifiers::CONTROL)
                     && matches!(key.code, KeyCode::Char('c' | 'C'))
                 {
+                    // A running backup is stopped between messages first; a second Ctrl-C
+                    // leaves at once (the archive is crash-safe either way).
+                    if self.backup.running() && !self.backup.quit_when_stopped {
+                        self.backup.quit_when_stopped = true;
+                        return vec![Effect::CancelBackup];
+                    }
                     self.quit = true;
                     return vec![];
                 }
@@ -407,6 +727,42 @@ impl App {
 
     fn on_task(&mut self, event: TaskEvent) {
         match event {
+            TaskEvent::Verify { generation, event } if generation == self.verify.generation => {
+                self.verify.on_event(event);
+                let len = self
+                    .verify
+                    .outcome()
+                    .map(|o| {
+                        super::verify::findings_of(
+                            &o.report,
+                            super::verify::KINDS[self.verify.kind],
+                        )
+                        .len()
+                    })
+                    .unwrap_or(0);
+                self.verify.clamp(len, list_page(self.size, self.lang));
+            }
+            TaskEvent::Doctor { generation, result } if generation == self.doctor.generation => {
+                self.doctor.finished(result);
+            }
+            TaskEvent::Notice(line) => self.settings.notice = Some(line),
+            TaskEvent::Backup {
+                generation,
+                event,
+                elapsed_ms,
+            } if generation == self.backup.generation => {
+                self.backup.on_event(event, elapsed_ms);
+            }
+            TaskEvent::BackupEnded {
+                generation,
+                result,
+                cancelled,
+            } if generation == self.backup.generation => {
+                self.backup.finished(result, cancelled);
+                if self.backup.quit_when_stopped {
+                    self.quit = true;
+                }
+            }
             TaskEvent::Stage {
                 side,
                 generation,
@@ -419,6 +775,19 @@ impl App {
                 generation,
                 result,
             } if generation == self.generation => {
+                if side == Side::Old
+                    && let Ok(inventory) = &result
+                {
+                    self.backup.set_folders(inventory);
+                    if self.backup.path.is_empty() {
+                        let path = crate::service::backup::default_output_on(
+                            &self.address,
+                            crate::service::backup::Protocol::Imap,
+                            self.today,
+                        );
+                        self.backup.path.set(&path.display().to_string());
+                    }
+                }
                 self.servers[side_index(side)] = match result {
                     Ok(inventory) => ServerStatus::Ready(inventory),
                     Err(reason) => ServerStatus::Failed(reason),
@@ -442,7 +811,66 @@ impl App {
     }
 
     fn screen_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // The screen's own keys first (a typed path, a drill-down's Esc), then the global ones.
+        match self.screen {
+            Screen::Verify => {
+                let page = list_page(self.size, self.lang);
+                if let Some(action) = self.verify.key(key, page) {
+                    return match action {
+                        Some(action) => self.verify_action(action),
+                        None => vec![],
+                    };
+                }
+            }
+            Screen::Doctor => {
+                let page = list_page(self.size, self.lang);
+                if let Some(run) = self.doctor.key(key, page) {
+                    if !run {
+                        return vec![];
+                    }
+                    let generation = self.doctor.start();
+                    return vec![Effect::Doctor {
+                        generation,
+                        profile: self.profile.clone(),
+                        address: self.address.clone(),
+                        today: self.today,
+                    }];
+                }
+            }
+            Screen::Settings => {
+                let profile = self.profile.clone();
+                if let Some(action) =
+                    self.settings
+                        .key(key, profile.as_deref(), &self.address, self.lang)
+                {
+                    return match action {
+                        Some(SettingsAction::Copy(text)) => vec![Effect::Copy(text)],
+                        Some(SettingsAction::Export(files)) => vec![Effect::Export(files)],
+                        None => vec![],
+                    };
+                }
+            }
+            Screen::Backup => {
+                let page = list_page(self.size, self.lang);
+                if let Some(action) = self.backup.key(key, page) {
+                    return match action {
+                        Some(BackupAction::Start) => self.start_backup(),
+                        Some(BackupAction::Cancel) => vec![Effect::CancelBackup],
+                        None => vec![],
+                    };
+                }
+            }
+            _ => {}
+        }
         match key.code {
+            KeyCode::Char('q') | KeyCode::Esc if self.backup.running() => {
+                // Stop the backup between two messages first, then quit.
+                self.backup.quit_when_stopped = true;
+                if let super::backup::BackupRun::Running(p) = &self.backup.run {
+                    self.backup.run = super::backup::BackupRun::Cancelling(p.clone());
+                }
+                return vec![Effect::CancelBackup];
+            }
             KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
             KeyCode::Char('l' | 'L') => {
                 self.lang = match self.lang {
@@ -480,6 +908,55 @@ impl App {
             _ => {}
         }
         vec![]
+    }
+
+    fn verify_action(&mut self, action: VerifyAction) -> Vec<Effect> {
+        let Some(sign_in) = self.sign_in_data() else {
+            return vec![];
+        };
+        match action {
+            VerifyAction::Run => {
+                let generation = self.verify.start();
+                vec![Effect::Verify {
+                    generation,
+                    sign_in,
+                    lang: self.lang,
+                }]
+            }
+            VerifyAction::FetchHeaders(target) => vec![Effect::Headers {
+                generation: self.verify.generation,
+                sign_in,
+                target,
+            }],
+            VerifyAction::Apply => {
+                let (VerifyMode::Restore { plan, .. }, Some(outcome)) =
+                    (&self.verify.mode, self.verify.outcome())
+                else {
+                    return vec![];
+                };
+                vec![Effect::Restore {
+                    generation: self.verify.generation,
+                    sign_in,
+                    plan: plan.clone(),
+                    outcome: outcome.clone(),
+                }]
+            }
+        }
+    }
+
+    fn start_backup(&mut self) -> Vec<Effect> {
+        let Some(sign_in) = self.sign_in_data() else {
+            return vec![];
+        };
+        let folders = self.backup.chosen();
+        let output = PathBuf::from(self.backup.path.value().trim());
+        let generation = self.backup.start();
+        vec![Effect::Backup {
+            generation,
+            sign_in,
+            folders,
+            output,
+        }]
     }
 
     fn folders_key(&mut self, key: KeyEvent) {
@@ -680,6 +1157,18 @@ impl App {
         };
         self.profile = Some(profile);
         self.screen = Screen::Overview;
+        // Another account or profile: what was verified before no longer applies, and a
+        // late report from before is ignored (the generation moves on).
+        self.verify = VerifyState {
+            generation: self.verify.generation + 1,
+            ..VerifyState::default()
+        };
+        if !self.backup.running() {
+            self.backup = BackupState {
+                generation: self.backup.generation + 1,
+                ..BackupState::default()
+            };
+        }
         let mut effects = vec![Effect::Remember(Remembered {
             profile: Some(std::fs::canonicalize(&path).unwrap_or(path)),
             address: Some(self.address.clone()),
@@ -712,16 +1201,26 @@ impl App {
         effects
     }
 
-    /// True while any server's work is still running.
+    /// True while any background work is still running (servers, verify, restore, backup).
     pub fn busy(&self) -> bool {
         self.servers
             .iter()
             .any(|s| matches!(s, ServerStatus::Working(_)))
+            || self.verify.running()
+            || matches!(
+                self.verify.mode,
+                VerifyMode::Headers {
+                    headers: super::verify::Headers::Loading,
+                    ..
+                }
+            )
+            || self.backup.running()
+            || self.doctor.running()
     }
 }
 
 /// Applies an editing key to a text field.
-fn edit(input: &mut Input, key: KeyEvent) {
+pub(crate) fn edit(input: &mut Input, key: KeyEvent) {
     match key.code {
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => input.insert(c),
         KeyCode::Backspace => input.backspace(),

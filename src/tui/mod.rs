@@ -7,9 +7,13 @@
 //! restored on every way out: normal quit, error, Ctrl-C, SIGINT/SIGTERM and panic.
 
 pub mod app;
+pub mod backup;
 pub mod config;
+pub mod doctor;
 pub mod input;
+pub mod settings;
 pub mod tasks;
+pub mod verify;
 pub mod view;
 
 use std::path::PathBuf;
@@ -19,6 +23,7 @@ use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event, KeyEvent};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio_util::sync::CancellationToken;
 
 use app::{App, AppOptions, Effect, Msg, TaskEvent};
 
@@ -29,6 +34,10 @@ pub struct Driver {
     rx: UnboundedReceiver<TaskEvent>,
     /// Where remembered choices are written (`None`: nowhere).
     remember_path: Option<PathBuf>,
+    /// Cancels the running backup (between two messages).
+    backup_cancel: Option<CancellationToken>,
+    /// The DNS server the doctor asks (`None`: the system's); tests point it at their own.
+    pub doctor_dns: Option<std::net::SocketAddr>,
 }
 
 impl Driver {
@@ -39,6 +48,8 @@ impl Driver {
             tx,
             rx,
             remember_path,
+            backup_cancel: None,
+            doctor_dns: None,
         }
     }
 
@@ -49,6 +60,79 @@ impl Driver {
         for effect in effects {
             match effect {
                 Effect::Gather(request) => tasks::spawn_gather(request, self.tx.clone()),
+                Effect::Verify {
+                    generation,
+                    sign_in,
+                    lang,
+                } => tasks::spawn_verify(generation, sign_in, lang, self.tx.clone()),
+                Effect::Headers {
+                    generation,
+                    sign_in,
+                    target,
+                } => tasks::spawn_headers(generation, sign_in, target, self.tx.clone()),
+                Effect::Restore {
+                    generation,
+                    sign_in,
+                    plan,
+                    outcome,
+                } => tasks::spawn_restore(generation, sign_in, plan, outcome, self.tx.clone()),
+                Effect::Backup {
+                    generation,
+                    sign_in,
+                    folders,
+                    output,
+                } => {
+                    let cancel = CancellationToken::new();
+                    self.backup_cancel = Some(cancel.clone());
+                    tasks::spawn_backup(
+                        generation,
+                        sign_in,
+                        folders,
+                        output,
+                        cancel,
+                        self.tx.clone(),
+                    );
+                }
+                Effect::Doctor {
+                    generation,
+                    profile,
+                    address,
+                    today,
+                } => tasks::spawn_doctor(
+                    generation,
+                    profile,
+                    address,
+                    today,
+                    self.doctor_dns,
+                    self.tx.clone(),
+                ),
+                Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::Export(files) => {
+                    let lang = self.app.lang;
+                    let mut written = Vec::new();
+                    let mut failed = None;
+                    for (path, text) in files {
+                        match std::fs::write(&path, text) {
+                            Ok(()) => written.push(path.display().to_string()),
+                            Err(e) => failed = Some(format!("{}: {e}", path.display())),
+                        }
+                    }
+                    let line = match failed {
+                        Some(e) => format!("{} {e}", lang.pick("書き出せません:", "cannot write:")),
+                        None => format!(
+                            "{} {}",
+                            lang.pick("書き出しました:", "written:"),
+                            written.join(", ")
+                        ),
+                    };
+                    // Through `update`, like every other report.
+                    self.handle(Msg::Task(TaskEvent::Notice(line)));
+                }
+                Effect::CancelBackup => {
+                    if let Some(cancel) = &self.backup_cancel {
+                        cancel.cancel();
+                    }
+                }
                 Effect::Remember(remembered) => {
                     if let Some(path) = &self.remember_path
                         && let Err(e) = remembered.save(path)
@@ -69,7 +153,26 @@ impl Driver {
         self.handle(Msg::Key(key));
     }
 
-    /// Applies background reports until no server is busy, or until `limit` passes.
+    /// Applies the reports that are already waiting, without blocking (the event loop calls
+    /// this before drawing, so a burst of progress events costs one frame).
+    pub fn drain(&mut self) {
+        while let Ok(event) = self.rx.try_recv() {
+            self.handle(Msg::Task(event));
+        }
+    }
+
+    /// Waits for one background report (at most `limit`) and applies it; false on timeout.
+    pub async fn step(&mut self, limit: Duration) -> bool {
+        match tokio::time::timeout(limit, self.rx.recv()).await {
+            Ok(Some(event)) => {
+                self.handle(Msg::Task(event));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Applies background reports until nothing is busy, or until `limit` passes.
     pub async fn settle(&mut self, limit: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + limit;
         while self.app.busy() {
@@ -82,20 +185,48 @@ impl Driver {
     }
 }
 
+/// Puts text on the terminal's clipboard with OSC 52 (xterm, iTerm2, Windows Terminal, tmux
+/// with `set-clipboard on`; also over SSH). Terminals without it ignore the sequence.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\u{1b}]52;c;{encoded}\u{7}");
+    let _ = out.flush();
+}
+
 /// Restores the terminal when dropped, whatever the way out of `run`.
 struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
+        // Harmless when mouse reporting was never switched on.
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableMouseCapture
+        );
         ratatui::restore();
     }
 }
 
 /// Opens the full-screen application and runs it until the person quits.
-pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> anyhow::Result<()> {
+/// `mouse`: report the wheel and clicks (it takes text selection away from the terminal,
+/// so it is off unless asked for).
+pub async fn run(
+    mut options: AppOptions,
+    remember_path: Option<PathBuf>,
+    mouse: bool,
+) -> anyhow::Result<()> {
     // try_init also installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::try_init()?;
     let _restore = Restore;
+    if mouse {
+        ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::EnableMouseCapture
+        )?;
+    }
     if let Ok(size) = ratatui::crossterm::terminal::size() {
         options.size = size;
     }
@@ -115,6 +246,7 @@ pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> any
             let msg = match event::read() {
                 Ok(Event::Key(key)) => Msg::Key(key),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
                 Ok(_) => continue,
                 Err(_) => break,
             };
@@ -137,6 +269,7 @@ pub async fn run(mut options: AppOptions, remember_path: Option<PathBuf>) -> any
                 _ = terminate() => break,
             };
             driver.handle(next);
+            driver.drain();
         }
         Ok::<(), anyhow::Error>(())
     }

@@ -1,35 +1,67 @@
 //! # Background work: the network never runs on the UI's thread of control
 //!
-//! Each [`Effect`] that needs the network becomes a tokio task that reports back over a
-//! channel as [`TaskEvent`]s; the event loop folds those into the state. A task that fails
-//! reports its error as one line; a task that panics is reported too, so a server panel
-//! never stays "connecting" forever.
+//! Each [`Effect`](super::app::Effect) that needs the network becomes a tokio task that
+//! reports back over a channel as [`TaskEvent`]s; the event loop folds those into the state.
+//! A task that fails reports its error as one line; a task that panics is reported too, so
+//! a panel never stays "connecting" forever.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
 
-use super::app::{GatherRequest, Stage, TaskEvent};
+use super::app::{GatherRequest, SignIn, Stage, TaskEvent, side_index};
 use super::config::one_line;
-use crate::imap::{self, Credentials};
-use crate::profile::resolve_credentials;
-use crate::service::{self, ServiceError, inventory};
+use super::verify::{HeaderTarget, VerifyEvent, VerifyOutcome};
+use crate::i18n::Lang;
+use crate::imap::{self, Credentials, ReadSession, WriteSession};
+use crate::model::FolderMessages;
+use crate::profile::{Side, resolve_credentials};
+use crate::service::backup::{self, BackupError, BackupOptions, ProgressSink};
+use crate::service::verify::restore::{self, PlanItem};
+use crate::service::verify::{OldMailbox, SourceInfo, build_report, gather};
+use crate::service::{self, AccountRef, ServiceError, inventory};
+
+/// Runs `work` as a task and hands its result (or its panic, as an error line) to `report`.
+fn spawn_reporting<T, F, R>(work: F, report: R)
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, String>> + Send + 'static,
+    R: FnOnce(Result<T, String>) + Send + 'static,
+{
+    let handle = tokio::spawn(work);
+    tokio::spawn(async move {
+        let result = match handle.await {
+            Ok(result) => result,
+            Err(join) => Err(format!("internal error in the background task: {join}")),
+        };
+        report(result);
+    });
+}
 
 /// Starts signing in and gathering one server's inventory; returns at once.
 pub fn spawn_gather(request: GatherRequest, tx: UnboundedSender<TaskEvent>) {
     let (side, generation) = (request.side, request.generation);
-    let work = tokio::spawn(gather(request, tx.clone()));
-    tokio::spawn(async move {
-        let result = match work.await {
-            Ok(Ok(inventory)) => Ok(Box::new(inventory)),
-            Ok(Err(error)) => Err(one_line(&error.to_string())),
-            Err(join) => Err(format!("internal error in the background task: {join}")),
-        };
-        // The receiver is gone only when the app has quit.
-        let _ = tx.send(TaskEvent::Inventory {
-            side,
-            generation,
-            result,
-        });
-    });
+    let work_tx = tx.clone();
+    spawn_reporting(
+        async move {
+            gather(request, work_tx)
+                .await
+                .map(Box::new)
+                .map_err(|e| one_line(&e.to_string()))
+        },
+        move |result| {
+            // The receiver is gone only when the app has quit.
+            let _ = tx.send(TaskEvent::Inventory {
+                side,
+                generation,
+                result,
+            });
+        },
+    );
 }
 
 async fn gather(
@@ -70,4 +102,251 @@ async fn gather(
     let result = inventory::gather(&mut session, inventory::InventoryOptions { largest }).await;
     session.logout().await;
     result
+}
+
+/// The password typed on screen for `side`, as credentials for that server.
+fn typed_credentials(sign_in: &SignIn, side: Side) -> Option<Credentials> {
+    let secret = sign_in.secrets[side_index(side)].clone()?;
+    let server = sign_in.profile.server(side);
+    Some(Credentials {
+        username: server.username_for(&sign_in.address),
+        method: server.auth,
+        secret,
+    })
+}
+
+fn account(sign_in: &SignIn) -> AccountRef {
+    AccountRef {
+        address: sign_in.address.clone(),
+        // Never a terminal prompt: the screen owns the terminal.
+        interactive: false,
+    }
+}
+
+/// A read-only session with the typed password, else the profile's credential sources.
+async fn read_session(sign_in: &SignIn, side: Side) -> Result<ReadSession, ServiceError> {
+    match typed_credentials(sign_in, side) {
+        Some(credentials) => {
+            let options = service::imap_options(&sign_in.profile, side)?;
+            Ok(imap::connect_read_only(&options, &credentials).await?)
+        }
+        None => service::open_read_session(&sign_in.profile, side, &account(sign_in)).await,
+    }
+}
+
+/// The write session (always the new server) with the typed password, else the profile's.
+async fn write_session(sign_in: &SignIn) -> Result<WriteSession, ServiceError> {
+    match typed_credentials(sign_in, Side::New) {
+        Some(credentials) => {
+            let options = service::imap_options(&sign_in.profile, Side::New)?;
+            Ok(imap::connect_for_writing(&options, &credentials).await?)
+        }
+        None => restore::open_write_session(&sign_in.profile, &account(sign_in)).await,
+    }
+}
+
+fn verify_sender(
+    tx: &UnboundedSender<TaskEvent>,
+    generation: u64,
+) -> impl Fn(VerifyEvent) + Send + Sync + Clone + 'static {
+    let tx = tx.clone();
+    move |event| {
+        let _ = tx.send(TaskEvent::Verify { generation, event });
+    }
+}
+
+/// Reads one mailbox with per-folder progress.
+async fn read_mailbox(
+    sign_in: &SignIn,
+    side: Side,
+    send: impl Fn(VerifyEvent) + Send + Sync,
+) -> Result<(String, Vec<FolderMessages>), String> {
+    let mut session = read_session(sign_in, side)
+        .await
+        .map_err(|e| one_line(&e.to_string()))?;
+    send(VerifyEvent::Connected(side));
+    let mut progress = |done: usize, total: usize, folder: &str| {
+        send(VerifyEvent::Progress {
+            side,
+            done,
+            total,
+            folder: folder.to_string(),
+        });
+    };
+    let result = gather::live_mailbox_with(&mut session, &mut progress).await;
+    let server = session.server().to_string();
+    session.logout().await;
+    result
+        .map(|folders| (server, folders))
+        .map_err(|e| one_line(&e.to_string()))
+}
+
+/// Compares both mailboxes, both read live and concurrently.
+pub fn spawn_verify(generation: u64, sign_in: SignIn, lang: Lang, tx: UnboundedSender<TaskEvent>) {
+    let send = verify_sender(&tx, generation);
+    let done = send.clone();
+    spawn_reporting(
+        async move {
+            let (old, new) = tokio::join!(
+                read_mailbox(&sign_in, Side::Old, send.clone()),
+                read_mailbox(&sign_in, Side::New, send.clone())
+            );
+            let (old_server, old_folders) = old?;
+            let (new_server, new) = new?;
+            let old = OldMailbox {
+                source: SourceInfo {
+                    kind: "live",
+                    server: old_server,
+                    file: None,
+                    taken: None,
+                },
+                folders: old_folders,
+                manifest: None,
+            };
+            let report = build_report(&sign_in.profile, &old, &new_server, &new, lang);
+            Ok(Arc::new(VerifyOutcome { report, old, new }))
+        },
+        move |result| done(VerifyEvent::Finished(result)),
+    );
+}
+
+/// Fetches one message's header block (EXAMINE + `BODY.PEEK[HEADER]`).
+pub fn spawn_headers(
+    generation: u64,
+    sign_in: SignIn,
+    target: HeaderTarget,
+    tx: UnboundedSender<TaskEvent>,
+) {
+    let send = verify_sender(&tx, generation);
+    let uid = target.uid;
+    spawn_reporting(
+        async move {
+            let mut session = read_session(&sign_in, target.side)
+                .await
+                .map_err(|e| one_line(&e.to_string()))?;
+            let fetched = async {
+                session.examine(&target.raw_folder).await?;
+                session.fetch_header(target.uid).await
+            }
+            .await;
+            session.logout().await;
+            match fetched.map_err(|e| one_line(&e.to_string()))? {
+                Some(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+                None => Err(format!(
+                    "UID {} is no longer in {}",
+                    target.uid, target.folder
+                )),
+            }
+        },
+        move |result| send(VerifyEvent::Headers { uid, result }),
+    );
+}
+
+/// Appends the planned messages to the new server (bytes read from the old one).
+pub fn spawn_restore(
+    generation: u64,
+    sign_in: SignIn,
+    plan: Vec<PlanItem>,
+    outcome: Arc<VerifyOutcome>,
+    tx: UnboundedSender<TaskEvent>,
+) {
+    let send = verify_sender(&tx, generation);
+    spawn_reporting(
+        async move {
+            let text = |e: &dyn std::fmt::Display| one_line(&e.to_string());
+            restore::refuse_same_server(&sign_in.profile).map_err(|e| text(&e))?;
+            let reader = read_session(&sign_in, Side::Old)
+                .await
+                .map_err(|e| text(&e))?;
+            let writer = match write_session(&sign_in).await {
+                Ok(w) => w,
+                Err(e) => {
+                    reader.logout().await;
+                    return Err(text(&e));
+                }
+            };
+            restore::apply_with_sessions(
+                reader,
+                writer,
+                &plan,
+                &outcome.old,
+                &outcome.new,
+                outcome.report.limits.max_message_bytes,
+            )
+            .await
+            .map_err(|e| text(&e))
+        },
+        move |result| send(VerifyEvent::Restored(result)),
+    );
+}
+
+/// Runs a backup of the old server over IMAP; `cancel` stops it between messages.
+pub fn spawn_backup(
+    generation: u64,
+    sign_in: SignIn,
+    folders: Vec<String>,
+    output: PathBuf,
+    cancel: CancellationToken,
+    tx: UnboundedSender<TaskEvent>,
+) {
+    let started = Instant::now();
+    let progress_tx = tx.clone();
+    let sink: ProgressSink = Arc::new(move |event| {
+        let _ = progress_tx.send(TaskEvent::Backup {
+            generation,
+            event,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        });
+    });
+    let was_cancelled = cancel.clone();
+    spawn_reporting(
+        async move {
+            let mut options = BackupOptions::new(output);
+            options.side = Side::Old;
+            options.folders = folders;
+            options.credentials = typed_credentials(&sign_in, Side::Old);
+            options.cancel = Some(cancel);
+            match backup::run(&sign_in.profile, &account(&sign_in), &options, sink).await {
+                Ok(result) => Ok(Box::new(result)),
+                Err(BackupError::Cancelled) => Err(String::new()),
+                Err(e) => Err(one_line(&e.to_string())),
+            }
+        },
+        move |result| {
+            let cancelled = result.is_err() && was_cancelled.is_cancelled();
+            let _ = tx.send(TaskEvent::BackupEnded {
+                generation,
+                result,
+                cancelled,
+            });
+        },
+    );
+}
+
+/// Diagnoses the organisation's domain with `service::doctor::run`, exactly as `ikou
+/// doctor` does (DNS, autoconfig/autodiscover, TLS, the local mail client; no login test).
+pub fn spawn_doctor(
+    generation: u64,
+    profile: Option<Arc<crate::profile::Profile>>,
+    address: String,
+    today: chrono::NaiveDate,
+    dns_server: Option<std::net::SocketAddr>,
+    tx: UnboundedSender<TaskEvent>,
+) {
+    spawn_reporting(
+        async move {
+            let mut options = service::doctor::DoctorOptions::new(today);
+            options.profile = profile.map(|p| (*p).clone());
+            options.address = (!address.is_empty()).then_some(address);
+            options.dns_server = dns_server;
+            options.interactive = false;
+            service::doctor::run(&options)
+                .await
+                .map(Box::new)
+                .map_err(|e| one_line(&e.to_string()))
+        },
+        move |result| {
+            let _ = tx.send(TaskEvent::Doctor { generation, result });
+        },
+    );
 }

@@ -56,13 +56,16 @@ pub(super) async fn run(
     progress: ProgressSink,
 ) -> Result<BackupResult, BackupError> {
     let connect = crate::service::imap_options(profile, options.side)?;
-    let credentials = crate::profile::resolve_credentials(
-        profile,
-        options.side,
-        &account.address,
-        account.interactive,
-    )
-    .map_err(crate::service::ServiceError::from)?;
+    let credentials = match &options.credentials {
+        Some(given) => given.clone(),
+        None => crate::profile::resolve_credentials(
+            profile,
+            options.side,
+            &account.address,
+            account.interactive,
+        )
+        .map_err(crate::service::ServiceError::from)?,
+    };
     let server = archive_server(&connect.endpoint);
     progress(BackupEvent::Preparing {
         path: options.output.clone(),
@@ -170,6 +173,13 @@ impl Run<'_> {
         }
         self.writer.abandon().await;
         e
+    }
+
+    fn cancelled(&self) -> bool {
+        self.options
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.is_cancelled())
     }
 
     async fn session(&mut self) -> Result<&mut ReadSession, Failure> {
@@ -386,6 +396,9 @@ impl Run<'_> {
             bytes: plan.pending.iter().map(|p| p.1).sum(),
         });
         while !plan.pending.is_empty() {
+            if self.cancelled() {
+                return Err(BackupError::Cancelled);
+            }
             if let Err(f) = self.fetch_some(plan).await {
                 self.recover(f).await?;
             }
@@ -426,12 +439,25 @@ impl Run<'_> {
                 let writer = &mut self.writer;
                 let patience = &mut self.patience;
                 let bytes_fetched = &mut self.bytes_fetched;
+                let cancel = self.options.cancel.clone();
                 async {
                     let mut stream = session
                         .fetch_bodies(&retry::uid_set(&uids))
                         .await
                         .map_err(Failure::from_imap)?;
-                    while let Some(item) = stream.next().await {
+                    loop {
+                        // A cancel drops the half-read FETCH: the session is not reused.
+                        let next = match &cancel {
+                            Some(token) => tokio::select! {
+                                biased;
+                                _ = token.cancelled() => {
+                                    return Err(Failure::Fatal(BackupError::Cancelled));
+                                }
+                                next = stream.next() => next,
+                            },
+                            None => stream.next().await,
+                        };
+                        let Some(item) = next else { break };
                         let body = item.map_err(Failure::from_imap)?;
                         let uid = body.meta.uid;
                         if uids.binary_search(&uid).is_err() || done.contains(&uid) {

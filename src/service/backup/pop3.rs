@@ -59,13 +59,16 @@ pub(super) async fn run(
     progress: ProgressSink,
 ) -> Result<BackupResult, BackupError> {
     let connect = connect_options(profile, options.side)?;
-    let credentials = crate::profile::resolve_credentials(
-        profile,
-        options.side,
-        &account.address,
-        account.interactive,
-    )
-    .map_err(crate::service::ServiceError::from)?;
+    let credentials = match &options.credentials {
+        Some(given) => given.clone(),
+        None => crate::profile::resolve_credentials(
+            profile,
+            options.side,
+            &account.address,
+            account.interactive,
+        )
+        .map_err(crate::service::ServiceError::from)?,
+    };
     let server = archive_server(&connect.endpoint);
     progress(BackupEvent::Preparing {
         path: options.output.clone(),

@@ -17,9 +17,20 @@ pub const HEADER_FIELDS: [&str; 5] = ["MESSAGE-ID", "DATE", "FROM", "TO", "SUBJE
 /// Every selectable folder with the metadata of every message. `\Noselect` containers are
 /// kept (without messages) so the mapping sees the whole tree.
 pub async fn live_mailbox(session: &mut ReadSession) -> Result<Vec<FolderMessages>, ServiceError> {
+    live_mailbox_with(session, &mut |_, _, _| {}).await
+}
+
+/// [`live_mailbox`], calling `progress(done, total, folder)` before each folder is read
+/// (and once more with `done == total` at the end), for a gauge.
+pub async fn live_mailbox_with(
+    session: &mut ReadSession,
+    progress: &mut (dyn FnMut(usize, usize, &str) + Send),
+) -> Result<Vec<FolderMessages>, ServiceError> {
     let listed = session.list_folders().await?;
+    let total = listed.len();
     let mut folders = Vec::with_capacity(listed.len());
     for entry in listed {
+        progress(folders.len(), total, &entry.name);
         let mut info = FolderInfo {
             name: entry.name,
             raw_name: entry.raw_name,
@@ -51,6 +62,7 @@ pub async fn live_mailbox(session: &mut ReadSession) -> Result<Vec<FolderMessage
             messages,
         });
     }
+    progress(total, total, "");
     Ok(folders)
 }
 

@@ -194,7 +194,7 @@ pub async fn restore(
 }
 
 /// The profile must not point "new" at the old server: restore would then write there.
-fn refuse_same_server(profile: &Profile) -> Result<(), VerifyError> {
+pub fn refuse_same_server(profile: &Profile) -> Result<(), VerifyError> {
     let old = imap_options(profile, Side::Old)?.endpoint;
     let new = imap_options(profile, Side::New)?.endpoint;
     if old.host.eq_ignore_ascii_case(&new.host) && old.port == new.port {
@@ -205,7 +205,9 @@ fn refuse_same_server(profile: &Profile) -> Result<(), VerifyError> {
     Ok(())
 }
 
-fn plan_item(finding: &Finding, old: &OldMailbox) -> Option<PlanItem> {
+/// The plan line for one missing (or oversize) finding; `None` when the finding names no
+/// message or the old mailbox no longer lists it.
+pub fn plan_item(finding: &Finding, old: &OldMailbox) -> Option<PlanItem> {
     let message = finding.message.as_ref()?;
     let old_folder = finding.old_folder.clone()?;
     let new_folder = finding.new_folder.clone()?;
@@ -276,6 +278,26 @@ pub async fn apply_plan(
         None => Bytes::Live(open_read_session(profile, Side::Old, account).await?),
     };
     let mut writer = open_write_session(profile, account).await?;
+    let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
+    writer.logout().await;
+    if let Bytes::Live(session) = source {
+        session.logout().await;
+    }
+    outcome
+}
+
+/// Carries out a plan over sessions the caller opened (the TUI signs in with the passwords
+/// typed on screen): bytes from the old server (read-only session), appended to the new one.
+/// The caller checks [`refuse_same_server`] first. Both sessions are logged out.
+pub async fn apply_with_sessions(
+    reader: crate::imap::ReadSession,
+    mut writer: WriteSession,
+    plan: &[PlanItem],
+    old: &OldMailbox,
+    new: &[FolderMessages],
+    max_bytes: u64,
+) -> Result<Vec<ItemResult>, VerifyError> {
+    let mut source = Bytes::Live(reader);
     let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
     writer.logout().await;
     if let Bytes::Live(session) = source {

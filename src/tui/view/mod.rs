@@ -5,9 +5,13 @@
 //! "ambiguous" East Asian width (•, █, ✓, …) take two columns in many Japanese terminals
 //! and would break the alignment that unicode-width promises.
 
+mod backup;
+mod doctor;
 mod folders;
 mod overview;
+mod settings;
 mod setup;
+mod verify;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -15,7 +19,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Screen, help_rows, keymap};
+use super::app::{self, App, Screen, help_lines, help_rows};
 use crate::i18n::Lang;
 
 /// Smallest terminal the screens are laid out for; below it a short note is shown.
@@ -32,7 +36,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(note), area);
         return;
     }
-    let help_rows = help_rows(app.screen, app.setup.step, app.lang, area.width);
+    let help_rows = help_rows(app.key_mode(), app.lang, area.width);
     let [title, body, help] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -44,6 +48,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Setup => setup::render(app, frame, body),
         Screen::Overview => overview::render(app, frame, body),
         Screen::Folders => folders::render(app, frame, body),
+        Screen::Backup => backup::render(app, frame, body),
+        Screen::Verify => verify::render(app, frame, body),
+        Screen::Doctor => doctor::render(app, frame, body),
+        Screen::Settings => settings::render(app, frame, body),
     }
     render_help(app, frame, help);
 }
@@ -104,9 +112,8 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut tabs = Vec::new();
     if app.screen != Screen::Setup {
-        for (i, screen) in Screen::MENU.iter().enumerate() {
-            let label = format!(" {} {} ", i + 1, screen.title(app.lang));
-            let style = if *screen == app.screen {
+        for (label, screen) in app::tabs(app.lang) {
+            let style = if screen == app.screen {
                 theme.selected()
             } else {
                 Style::default()
@@ -125,6 +132,10 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
         .min(area.width);
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(tabs_width)]).areas(area);
+    // The organisation's name, then the address, are shown whole or not at all.
+    while left.len() > 1 && Line::from(left.clone()).width() > usize::from(left_area.width) {
+        left.pop();
+    }
     frame.render_widget(Paragraph::new(Line::from(left)), left_area);
     frame.render_widget(Paragraph::new(tabs), right_area);
 }
@@ -132,18 +143,21 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
 /// The help bar, generated from the same keymap `update` implements.
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
-    let mut spans = vec![Span::raw(" ")];
-    for entry in keymap(app.screen, app.setup.step) {
-        spans.push(Span::styled(entry.keys, theme.key()));
-        spans.push(Span::raw(format!(
-            " {}  ",
-            app.lang.pick(entry.ja, entry.en)
-        )));
-    }
-    frame.render_widget(
-        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: true }),
-        area,
-    );
+    let lines: Vec<Line> = help_lines(app.key_mode(), app.lang, area.width)
+        .into_iter()
+        .map(|entries| {
+            let mut spans = vec![Span::raw(" ")];
+            for entry in entries {
+                spans.push(Span::styled(entry.keys, theme.key()));
+                spans.push(Span::raw(format!(
+                    " {}  ",
+                    app.lang.pick(entry.ja, entry.en)
+                )));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// Server-supplied text with control characters made inert (no escape sequences reach
@@ -165,6 +179,33 @@ pub(crate) fn bar(ratio: f64, width: usize) -> (String, String) {
     let filled = ((inner as f64) * ratio).round() as usize;
     let filled = if ratio > 0.0 { filled.max(1) } else { 0 }.min(inner);
     ("#".repeat(filled), ".".repeat(inner - filled))
+}
+
+/// A date header cut to `YYYY-MM-DD` when it parses, else its first 16 characters.
+pub(crate) fn short_date(date: Option<&str>) -> String {
+    let Some(date) = date else {
+        return String::new();
+    };
+    let date = date.trim();
+    // A wrong day of the week is common in real mail; the date itself is still good.
+    let without_weekday = date.split_once(", ").map_or(date, |(_, rest)| rest);
+    match chrono::DateTime::parse_from_rfc2822(date)
+        .or_else(|_| chrono::DateTime::parse_from_rfc2822(without_weekday))
+    {
+        Ok(d) => d.format("%Y-%m-%d").to_string(),
+        Err(_) => clean(date).chars().take(16).collect(),
+    }
+}
+
+/// "12 s", "4 min 05 s", "1 h 02 min": a duration for rate and ETA lines.
+pub(crate) fn duration(seconds: u64) -> String {
+    if seconds < 60 {
+        format!("{seconds} s")
+    } else if seconds < 3600 {
+        format!("{} min {:02} s", seconds / 60, seconds % 60)
+    } else {
+        format!("{} h {:02} min", seconds / 3600, (seconds % 3600) / 60)
+    }
 }
 
 /// "used / limit (n%)".
@@ -189,5 +230,11 @@ pub(crate) fn side_title(side: crate::profile::Side, lang: Lang) -> &'static str
     }
 }
 
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod screen_tests;
+#[cfg(test)]
+mod snapshot_tests;
 #[cfg(test)]
 mod tests;

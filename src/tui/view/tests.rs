@@ -16,11 +16,11 @@ use crate::service::inventory::{Inventory, LargeMessage, QuotaReport};
 use crate::tui::app::{App, AppOptions, Effect, Msg, Screen, SetupStep, TaskEvent};
 use crate::tui::config::Remembered;
 
-fn shipped_profile() -> PathBuf {
+pub(super) fn shipped_profile() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/profiles/exchange-online.toml")
 }
 
-fn options(lang: Lang, size: (u16, u16)) -> AppOptions {
+pub(super) fn options(lang: Lang, size: (u16, u16)) -> AppOptions {
     AppOptions {
         lang,
         profile: Some(shipped_profile()),
@@ -33,17 +33,22 @@ fn options(lang: Lang, size: (u16, u16)) -> AppOptions {
     }
 }
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+pub(super) fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
-fn type_text(app: &mut App, text: &str) {
+pub(super) fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         press(app, KeyCode::Char(c));
     }
 }
 
-fn folder(name: &str, special_use: Option<SpecialUse>, messages: u32, size: u64) -> FolderInfo {
+pub(super) fn folder(
+    name: &str,
+    special_use: Option<SpecialUse>,
+    messages: u32,
+    size: u64,
+) -> FolderInfo {
     FolderInfo {
         name: name.into(),
         raw_name: name.into(),
@@ -59,7 +64,7 @@ fn folder(name: &str, special_use: Option<SpecialUse>, messages: u32, size: u64)
 }
 
 /// A legacy mailbox with Japanese folder names and a quota.
-fn inventory(folder_count: usize) -> Inventory {
+pub(super) fn inventory(folder_count: usize) -> Inventory {
     let mut folders = vec![
         folder("INBOX", Some(SpecialUse::Inbox), 1200, 734_003_200),
         folder(
@@ -112,7 +117,7 @@ fn inventory(folder_count: usize) -> Inventory {
 
 /// Profile and address are given; Enter at the address, a password for the old server,
 /// and the new server signs in by OAuth2 (no field). Returns the app after sign-in.
-fn signed_in(lang: Lang, size: (u16, u16)) -> App {
+pub(super) fn signed_in(lang: Lang, size: (u16, u16)) -> App {
     let mut app = App::new(options(lang, size));
     assert_eq!(
         app.setup.step,
@@ -134,7 +139,7 @@ fn signed_in(lang: Lang, size: (u16, u16)) -> App {
     app
 }
 
-fn report(app: &mut App, side: Side, result: Result<Inventory, String>) {
+pub(super) fn report(app: &mut App, side: Side, result: Result<Inventory, String>) {
     app.update(Msg::Task(TaskEvent::Inventory {
         side,
         generation: 1,
@@ -142,7 +147,7 @@ fn report(app: &mut App, side: Side, result: Result<Inventory, String>) {
     }));
 }
 
-fn draw(app: &App, width: u16, height: u16) -> Buffer {
+pub(super) fn draw(app: &App, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
         .draw(|frame| super::render(app, frame))
@@ -151,7 +156,7 @@ fn draw(app: &App, width: u16, height: u16) -> Buffer {
 }
 
 /// One screen row as text, wide characters counted once (the cell they hide is skipped).
-fn row(buffer: &Buffer, y: u16) -> String {
+pub(super) fn row(buffer: &Buffer, y: u16) -> String {
     let mut out = String::new();
     let mut x = 0;
     while x < buffer.area.width {
@@ -162,7 +167,7 @@ fn row(buffer: &Buffer, y: u16) -> String {
     out
 }
 
-fn screen(buffer: &Buffer) -> String {
+pub(super) fn screen(buffer: &Buffer) -> String {
     (0..buffer.area.height)
         .map(|y| row(buffer, y))
         .collect::<Vec<_>>()

@@ -1,0 +1,133 @@
+//! # The doctor's result: facts, findings, counts; text for people, JSON for programs
+
+use serde::{Deserialize, Serialize};
+
+use super::facts::Facts;
+use super::finding::{Finding, Severity};
+use crate::i18n::Lang;
+use crate::report::exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Counts {
+    pub ok: usize,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+/// Everything one `ikou doctor` run found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorReport {
+    pub domain: String,
+    pub address: Option<String>,
+    /// Wall-clock time of the run.
+    pub elapsed_ms: u64,
+    pub counts: Counts,
+    pub findings: Vec<Finding>,
+    pub facts: Facts,
+}
+
+impl DoctorReport {
+    pub fn new(facts: Facts, elapsed_ms: u64) -> DoctorReport {
+        let findings = super::rules::findings(&facts);
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
+        DoctorReport {
+            domain: facts.expect.domain.clone(),
+            address: facts.expect.address.clone(),
+            elapsed_ms,
+            counts: Counts {
+                ok: count(Severity::Ok),
+                warnings: count(Severity::Warning),
+                errors: count(Severity::Error),
+            },
+            findings,
+            facts,
+        }
+    }
+
+    /// The worst severity found.
+    pub fn worst(&self) -> Severity {
+        self.findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Ok)
+    }
+
+    /// 0 all ok, 1 warnings, 2 errors.
+    pub fn exit_code(&self) -> i32 {
+        match self.worst() {
+            Severity::Ok => exit::OK,
+            Severity::Warning => exit::DIFFERENCES,
+            Severity::Error => exit::ERROR,
+        }
+    }
+
+    /// Findings grouped by area; problems with their meaning and fix indented below.
+    pub fn render_text(&self, lang: Lang) -> String {
+        use unicode_width::UnicodeWidthStr;
+        let mut out = format!(
+            "ikou doctor — {}{}  ({:.1} s)\n",
+            self.domain,
+            self.address
+                .as_ref()
+                .map(|a| format!(" <{a}>"))
+                .unwrap_or_default(),
+            self.elapsed_ms as f64 / 1000.0
+        );
+        let width = [Severity::Ok, Severity::Warning, Severity::Error]
+            .iter()
+            .map(|s| s.label(lang).width())
+            .max()
+            .unwrap_or(5);
+        let mut area = None;
+        for f in &self.findings {
+            if area != Some(f.area) {
+                area = Some(f.area);
+                out.push_str(&format!("\n{}\n", f.area.label(lang)));
+            }
+            let label = f.severity.label(lang);
+            let pad = " ".repeat(width - label.width());
+            let text = f.text(lang);
+            // The subject (URL, host:port, record) leads unless the summary already names it.
+            let line = if text.summary.contains(&f.subject) {
+                text.summary.clone()
+            } else {
+                format!("{}: {}", f.subject, text.summary)
+            };
+            out.push_str(&format!("  {label}{pad}  {}\n", sanitise(&line)));
+            let indent = " ".repeat(width + 4);
+            if !text.meaning.is_empty() {
+                out.push_str(&format!(
+                    "{indent}{} {}\n",
+                    lang.pick("意味:", "Meaning:"),
+                    sanitise(&text.meaning)
+                ));
+            }
+            if !text.fix.is_empty() {
+                out.push_str(&format!(
+                    "{indent}{} {}\n",
+                    lang.pick("対処:", "Fix:"),
+                    sanitise(&text.fix)
+                ));
+            }
+        }
+        out.push_str(&match lang {
+            Lang::Ja => format!(
+                "\n結果: OK {} 件、警告 {} 件、エラー {} 件\n",
+                self.counts.ok, self.counts.warnings, self.counts.errors
+            ),
+            Lang::En => format!(
+                "\nSummary: {} OK, {} warnings, {} errors\n",
+                self.counts.ok, self.counts.warnings, self.counts.errors
+            ),
+        });
+        out
+    }
+}
+
+/// Control characters from DNS or HTTP answers must not reach the terminal.
+fn sanitise(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}

@@ -1,0 +1,165 @@
+//! # The Settings screen's state: which protocol and mail program, and what to copy or export
+//!
+//! The table itself is `settings::build` + `settings::render_text`, the same as `ikou
+//! settings`; this file only holds the person's choices and turns `y` (copy) and `x`
+//! (export) into the text and files the runtime writes.
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::i18n::Lang;
+use crate::profile::Profile;
+use crate::settings::{self, Client, ClientSettings, Protocol};
+
+/// The protocol filter, in the order `p` cycles through it.
+pub const PROTOCOLS: [Option<Protocol>; 5] = [
+    None,
+    Some(Protocol::Imap),
+    Some(Protocol::Pop),
+    Some(Protocol::Smtp),
+    Some(Protocol::Exchange),
+];
+
+/// The mail program, in the order `c` cycles through it.
+pub const CLIENTS: [Option<Client>; 6] = [
+    None,
+    Some(Client::Thunderbird),
+    Some(Client::Outlook),
+    Some(Client::Apple),
+    Some(Client::Ios),
+    Some(Client::Android),
+];
+
+pub fn client_label(client: Option<Client>, lang: Lang) -> &'static str {
+    match client {
+        None => lang.pick("指定なし", "any"),
+        Some(Client::Thunderbird) => "Thunderbird",
+        Some(Client::Outlook) => "Outlook",
+        Some(Client::Apple) => "Apple Mail",
+        Some(Client::Ios) => "iPhone/iPad",
+        Some(Client::Android) => "Android",
+    }
+}
+
+pub fn protocol_label(protocol: Option<Protocol>, lang: Lang) -> &'static str {
+    match protocol {
+        None => lang.pick("すべて", "all"),
+        Some(p) => p.label(),
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SettingsState {
+    /// Index into [`PROTOCOLS`].
+    pub protocol: usize,
+    /// Index into [`CLIENTS`].
+    pub client: usize,
+    pub scroll: u16,
+    /// The last copy or export, for the status line.
+    pub notice: Option<String>,
+}
+
+/// What the Settings screen asks the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsAction {
+    /// Put this text on the clipboard (OSC 52: works over SSH, no clipboard tool needed).
+    Copy(String),
+    /// Write these files.
+    Export(Vec<(PathBuf, String)>),
+}
+
+impl SettingsState {
+    pub fn build(&self, profile: Option<&Profile>, address: &str) -> ClientSettings {
+        let address = (!address.is_empty()).then_some(address);
+        settings::build(
+            profile,
+            address,
+            PROTOCOLS[self.protocol],
+            CLIENTS[self.client],
+        )
+    }
+
+    /// Handles a key; `None` when it is not the screen's.
+    pub fn key(
+        &mut self,
+        key: KeyEvent,
+        profile: Option<&Profile>,
+        address: &str,
+        lang: Lang,
+    ) -> Option<Option<SettingsAction>> {
+        match key.code {
+            KeyCode::Char('p') => {
+                self.protocol = (self.protocol + 1) % PROTOCOLS.len();
+                self.scroll = 0;
+            }
+            KeyCode::Char('c') => {
+                self.client = (self.client + 1) % CLIENTS.len();
+                self.scroll = 0;
+            }
+            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
+            KeyCode::Home => self.scroll = 0,
+            KeyCode::Char('y') => {
+                let text = settings::render_text(&self.build(profile, address), lang);
+                self.notice = Some(
+                    lang.pick(
+                        "設定の表をクリップボードにコピーしました (端末が OSC 52 に対応していれば)。",
+                        "Copied the settings to the clipboard (if the terminal supports OSC 52).",
+                    )
+                    .into(),
+                );
+                return Some(Some(SettingsAction::Copy(text)));
+            }
+            KeyCode::Char('x') => {
+                return Some(Some(SettingsAction::Export(self.files(profile, address))));
+            }
+            _ => return None,
+        }
+        Some(None)
+    }
+
+    /// The export: the tables in both languages, Thunderbird's autoconfig and, when it can
+    /// be made, an Apple configuration profile; named after the domain.
+    pub fn files(&self, profile: Option<&Profile>, address: &str) -> Vec<(PathBuf, String)> {
+        let built = self.build(profile, address);
+        let stem = if built.domain.is_empty() {
+            "ikou-settings".to_string()
+        } else {
+            format!("{}-settings", safe(&built.domain))
+        };
+        let mut files = vec![
+            (
+                PathBuf::from(format!("{stem}.ja.txt")),
+                settings::render_text(&built, Lang::Ja),
+            ),
+            (
+                PathBuf::from(format!("{stem}.en.txt")),
+                settings::render_text(&built, Lang::En),
+            ),
+            (
+                PathBuf::from(format!("{stem}.config-v1.1.xml")),
+                settings::render_autoconfig(&built),
+            ),
+        ];
+        if let Ok(plist) = settings::render_mobileconfig(&built) {
+            files.push((PathBuf::from(format!("{stem}.mobileconfig")), plist));
+        }
+        files
+    }
+}
+
+/// A file-name-safe form of a domain.
+fn safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

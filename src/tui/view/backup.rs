@@ -1,0 +1,312 @@
+//! # Backup: folder checklist and destination, then per-folder and overall gauges
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+
+use super::{Theme, bar, clean, duration};
+use crate::i18n::Lang;
+use crate::report::{grouped, human_size};
+use crate::tui::app::{App, list_page};
+use crate::tui::backup::{BackupProgress, BackupRun};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let state = &app.backup;
+    match &state.run {
+        BackupRun::Running(p) => progress(app, p, false, frame, area),
+        BackupRun::Cancelling(p) => progress(app, p, true, frame, area),
+        _ => checklist(app, frame, area),
+    }
+}
+
+fn checklist(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let state = &app.backup;
+    let [table_area, bottom] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
+    let chosen: Vec<_> = state.folders.iter().filter(|f| f.chosen).collect();
+    let title = match lang {
+        Lang::Ja => format!(
+            " 旧サーバーのバックアップ: {} / {} フォルダ、{} 通、{} ",
+            chosen.len(),
+            state.folders.len(),
+            grouped(chosen.iter().map(|f| f.messages).sum()),
+            human_size(chosen.iter().map(|f| f.size).sum())
+        ),
+        Lang::En => format!(
+            " Back up the old server: {} of {} folders, {} messages, {} ",
+            chosen.len(),
+            state.folders.len(),
+            grouped(chosen.iter().map(|f| f.messages).sum()),
+            human_size(chosen.iter().map(|f| f.size).sum())
+        ),
+    };
+    let block = Block::bordered().title(title);
+    if state.folders.is_empty() {
+        frame.render_widget(
+            Paragraph::new(lang.pick(
+                "旧サーバーのフォルダをまだ読み込んでいません (概要画面で接続を待つか r)。",
+                "The old server's folders are not loaded yet (wait for the overview, or r).",
+            ))
+            .wrap(Wrap { trim: true })
+            .block(block),
+            table_area,
+        );
+    } else {
+        let page = list_page(app.size, lang);
+        let right = |t: String| Cell::from(Line::from(t).right_aligned());
+        let rows = state
+            .folders
+            .iter()
+            .enumerate()
+            .skip(state.offset)
+            .take(page)
+            .map(|(i, f)| {
+                let row = Row::new(vec![
+                    Cell::from(if f.chosen { "[x]" } else { "[ ]" }),
+                    Cell::from(clean(&f.name)),
+                    right(grouped(f.messages)),
+                    right(human_size(f.size)),
+                ]);
+                if i == state.selected {
+                    row.style(theme.selected())
+                } else {
+                    row
+                }
+            });
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(3),
+                Constraint::Fill(1),
+                Constraint::Length(8),
+                Constraint::Length(10),
+            ],
+        )
+        .header(
+            Row::new(vec![
+                Cell::from(""),
+                Cell::from(lang.pick("フォルダ", "Folder")),
+                right(lang.pick("件数", "Messages").into()),
+                right(lang.pick("サイズ", "Size").into()),
+            ])
+            .style(theme.key()),
+        )
+        .block(block);
+        frame.render_widget(table, table_area);
+    }
+    let destination = Line::from(vec![
+        Span::styled(
+            format!(" {}: ", lang.pick("保存先", "Destination")),
+            theme.key(),
+        ),
+        Span::styled(
+            format!("{} ", state.path.display()),
+            if state.editing {
+                theme.selected()
+            } else {
+                Style::default()
+            },
+        ),
+    ]);
+    if state.editing {
+        let prefix = unicode_width::UnicodeWidthStr::width(
+            format!(" {}: ", lang.pick("保存先", "Destination")).as_str(),
+        );
+        let x = bottom
+            .x
+            .saturating_add(u16::try_from(prefix + state.path.cursor_column()).unwrap_or(0));
+        if x < bottom.right() {
+            frame.set_cursor_position(ratatui::layout::Position::new(x, bottom.y));
+        }
+    }
+    let status = status_line(app);
+    frame.render_widget(Paragraph::new(vec![destination, status]), bottom);
+}
+
+/// The last run's outcome, or what `s` will do.
+fn status_line(app: &App) -> Line<'static> {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    match &app.backup.run {
+        BackupRun::Done(result) => Line::styled(
+            match lang {
+                Lang::Ja => format!(
+                    " 完了: {} 通を追加 (計 {} 通、{})。もう一度 s で新着分だけ追加します。",
+                    grouped(result.added),
+                    grouped(result.messages),
+                    human_size(result.archive_bytes)
+                ),
+                Lang::En => format!(
+                    " Done: {} added ({} in the archive, {}). s again adds only what is new.",
+                    grouped(result.added),
+                    grouped(result.messages),
+                    human_size(result.archive_bytes)
+                ),
+            },
+            theme.ok(),
+        ),
+        BackupRun::Cancelled(p) => Line::styled(
+            match lang {
+                Lang::Ja => format!(
+                    " 中止しました ({} 通取得済み)。以前のバックアップはそのままです。s で続きから再開します。",
+                    grouped(p.done_messages)
+                ),
+                Lang::En => format!(
+                    " Cancelled after {} messages; the previous archive is intact. s resumes.",
+                    grouped(p.done_messages)
+                ),
+            },
+            theme.bad(),
+        ),
+        BackupRun::Failed(reason) => Line::styled(
+            format!(
+                " {} {} {}",
+                lang.pick("失敗:", "Failed:"),
+                clean(reason),
+                lang.pick("(s で再開)", "(s resumes)")
+            ),
+            theme.bad(),
+        ),
+        _ => Line::styled(
+            lang.pick(
+                " Space で選択、e で保存先を変更、s で開始。旧サーバーは読み取るだけです。",
+                " Space ticks, e edits the destination, s starts. The old server is only read.",
+            ),
+            theme.dim(),
+        ),
+    }
+}
+
+fn progress(app: &App, p: &BackupProgress, cancelling: bool, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let [overall, folders] =
+        Layout::vertical([Constraint::Length(6), Constraint::Min(0)]).areas(area);
+    let title = if cancelling {
+        lang.pick(" 中止しています... ", " Cancelling... ")
+    } else {
+        lang.pick(" バックアップ中 ", " Backing up ")
+    };
+    let outer = Block::bordered().title(title);
+    let inner = outer.inner(overall);
+    frame.render_widget(outer, overall);
+    let width = usize::from(inner.width);
+    let (planned_messages, planned_bytes) = p.planned.unwrap_or((0, 0));
+    let mut lines = vec![Line::raw(clean(&app.backup.path.display()))];
+    if p.preparing && p.planned.is_none() {
+        lines.push(Line::styled(
+            lang.pick(
+                "準備中 (既存のバックアップを確認しています)...",
+                "Preparing (checking what the archive already holds)...",
+            ),
+            theme.busy(),
+        ));
+    } else {
+        lines.push(Line::raw(match lang {
+            Lang::Ja => format!(
+                "全体 {} / {} 通  {} / {}",
+                grouped(p.done_messages),
+                grouped(planned_messages),
+                human_size(p.done_bytes),
+                human_size(planned_bytes)
+            ),
+            Lang::En => format!(
+                "Overall {} / {} messages  {} / {}",
+                grouped(p.done_messages),
+                grouped(planned_messages),
+                human_size(p.done_bytes),
+                human_size(planned_bytes)
+            ),
+        }));
+        let ratio = if planned_bytes == 0 {
+            if p.committing { 1.0 } else { 0.0 }
+        } else {
+            p.done_bytes as f64 / planned_bytes as f64
+        };
+        let (filled, empty) = bar(ratio, width);
+        lines.push(Line::from(vec![
+            Span::raw("["),
+            Span::styled(filled, theme.ok()),
+            Span::raw(format!("{empty}]")),
+        ]));
+        let rate = p
+            .rate()
+            .map(|r| format!("{}/s", human_size(r as u64)))
+            .unwrap_or_else(|| "-".into());
+        let eta = p.eta_seconds().map(duration).unwrap_or_else(|| "-".into());
+        let mut text = match lang {
+            Lang::Ja => format!(
+                "速度 {rate}  残り {eta}  経過 {}",
+                duration(p.elapsed_ms / 1000)
+            ),
+            Lang::En => format!(
+                "Rate {rate}  ETA {eta}  elapsed {}",
+                duration(p.elapsed_ms / 1000)
+            ),
+        };
+        if p.committing {
+            text.push_str(lang.pick("  書き込みを確定中...", "  committing the archive..."));
+        }
+        lines.push(Line::raw(text));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+
+    let block = Block::bordered().title(lang.pick(" フォルダごと ", " Per folder "));
+    let rows_fit = usize::from(folders.height.saturating_sub(2));
+    // The newest folders stay in view.
+    let skip = p.folders.len().saturating_sub(rows_fit);
+    let inner_width = usize::from(folders.width.saturating_sub(2));
+    let name_width = (inner_width / 3).max(8);
+    let gauge_width = inner_width.saturating_sub(name_width + 22).max(4);
+    let mut lines: Vec<Line> = p
+        .folders
+        .iter()
+        .skip(skip)
+        .map(|g| {
+            let ratio = if g.bytes == 0 {
+                if g.finished { 1.0 } else { 0.0 }
+            } else {
+                g.done_bytes as f64 / g.bytes as f64
+            };
+            let (filled, empty) = bar(ratio, gauge_width);
+            let name = fit(&clean(&g.name), name_width);
+            let mark = if g.finished { "ok" } else { ".." };
+            Line::from(vec![
+                Span::raw(format!("{name} ")),
+                Span::raw("["),
+                Span::styled(filled, theme.ok()),
+                Span::raw(format!("{empty}]")),
+                Span::raw(format!(
+                    " {:>6}/{:<6} {mark}",
+                    grouped(g.done_messages),
+                    grouped(g.messages)
+                )),
+            ])
+        })
+        .collect();
+    if let Some(note) = &p.note {
+        lines.push(Line::styled(clean(note), theme.bad()));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), folders);
+}
+
+/// `text` cut or padded to exactly `width` display columns (CJK counted as two).
+fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width - used));
+    out
+}

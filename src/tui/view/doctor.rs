@@ -1,0 +1,149 @@
+//! # Doctor: each finding with its status mark; the selected one's meaning and fix
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+
+use super::{Theme, clean};
+use crate::doctor::{DoctorReport, Severity};
+use crate::i18n::Lang;
+use crate::tui::app::App;
+use crate::tui::doctor::DoctorRun;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let domain = crate::tui::doctor::domain(app.profile.as_deref(), &app.address);
+    let title = format!(" {} ", lang.pick("診断", "Doctor"));
+    let lines = match &app.doctor.run {
+        DoctorRun::Done(report) => return findings(app, report, frame, area),
+        DoctorRun::Idle => vec![
+            Line::raw(lang.pick(
+                "メールソフトの自動設定がうまくいかない理由を調べます: MX、SRV、autodiscover、SPF、DKIM など。",
+                "Finds out why mail programs cannot set themselves up: MX, SRV, autodiscover, SPF, DKIM and more.",
+            )),
+            Line::default(),
+            Line::styled(
+                match lang {
+                    Lang::Ja => format!("d または Enter で {} を診断します。", clean(&domain)),
+                    Lang::En => format!("Press d or Enter to diagnose {}.", clean(&domain)),
+                },
+                theme.key(),
+            ),
+        ],
+        DoctorRun::Running => vec![Line::styled(
+            match lang {
+                Lang::Ja => format!("{} を診断中...", clean(&domain)),
+                Lang::En => format!("Diagnosing {}...", clean(&domain)),
+            },
+            theme.busy(),
+        )],
+        DoctorRun::Failed(reason) => vec![
+            Line::styled(lang.pick("診断できませんでした:", "The diagnosis failed:"), theme.bad()),
+            Line::raw(clean(reason)),
+            Line::default(),
+            Line::styled(lang.pick("d: もう一度", "d: try again"), theme.dim()),
+        ],
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(title)),
+        area,
+    );
+}
+
+/// `[OK]`, `[WARN]`, `[ERROR]` (ASCII brackets keep their width in every terminal).
+fn mark(severity: Severity, lang: Lang) -> String {
+    format!("[{}]", severity.label(lang))
+}
+
+fn findings(app: &App, report: &DoctorReport, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(6)]).areas(area);
+    let rows_fit = usize::from(table_area.height.saturating_sub(2));
+    let selected = app
+        .doctor
+        .selected
+        .min(report.findings.len().saturating_sub(1));
+    // The view keeps the selection on screen by itself.
+    let offset = (selected + 1).saturating_sub(rows_fit);
+    let rows = report
+        .findings
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows_fit)
+        .map(|(i, f)| {
+            let style = match f.severity {
+                Severity::Ok => theme.ok(),
+                Severity::Warning | Severity::Error => theme.bad(),
+            };
+            let row = Row::new(vec![
+                Cell::from(mark(f.severity, lang)).style(style),
+                Cell::from(f.area.label(lang)),
+                Cell::from(clean(&f.text(lang).summary)),
+            ]);
+            if i == selected {
+                row.style(theme.selected())
+            } else {
+                row
+            }
+        });
+    let c = &report.counts;
+    let title = match lang {
+        Lang::Ja => format!(
+            " 診断: {} — OK {} / 警告 {} / エラー {} ",
+            clean(&report.domain),
+            c.ok,
+            c.warnings,
+            c.errors
+        ),
+        Lang::En => format!(
+            " Doctor: {} — {} OK, {} warnings, {} errors ",
+            clean(&report.domain),
+            c.ok,
+            c.warnings,
+            c.errors
+        ),
+    };
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(9),
+            Constraint::Length(13),
+            Constraint::Fill(1),
+        ],
+    )
+    .block(Block::bordered().title(title));
+    frame.render_widget(table, table_area);
+    let Some(f) = report.findings.get(selected) else {
+        return;
+    };
+    let text = f.text(lang);
+    let mut lines = vec![Line::raw(clean(&f.subject))];
+    if !text.meaning.is_empty() {
+        lines.push(Line::raw(format!(
+            "{} {}",
+            lang.pick("意味:", "Meaning:"),
+            clean(&text.meaning)
+        )));
+    }
+    if !text.fix.is_empty() {
+        lines.push(Line::styled(
+            format!("{} {}", lang.pick("対処:", "Fix:"), clean(&text.fix)),
+            theme.key(),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .style(Style::default())
+            .block(Block::bordered().title(format!(" {} ", f.id))),
+        detail_area,
+    );
+}

@@ -1,0 +1,231 @@
+//! Fixed model data for view tests and snapshots: no network, no clock.
+
+use std::sync::Arc;
+
+use crate::i18n::Lang;
+use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
+use crate::profile::Profile;
+use crate::service::backup::{BackupResult, FolderOutcome, Protocol};
+use crate::service::verify::{OldMailbox, SourceInfo, build_report};
+use crate::tui::verify::VerifyOutcome;
+
+fn folder(name: &str, delimiter: char, special_use: Option<SpecialUse>) -> FolderInfo {
+    FolderInfo {
+        name: name.into(),
+        raw_name: name.into(),
+        delimiter: Some(delimiter),
+        special_use,
+        selectable: true,
+        messages: 0,
+        unseen: None,
+        uid_next: None,
+        uid_validity: Some(1),
+        size: 0,
+    }
+}
+
+fn message(uid: u32, id: &str, day: u32, subject: &str, size: u64) -> MessageInfo {
+    MessageInfo {
+        uid,
+        size,
+        internal_date: Some(format!("2025-01-{day:02}T09:00:00+09:00")),
+        flags: vec!["\\Seen".into()],
+        message_id: Some(format!("{id}@example-univ.ac.jp")),
+        date: Some(format!("{day} Jan 2025 09:00:00 +0900")),
+        from: Some("山田 太郎 <taro@example-univ.ac.jp>".into()),
+        to: Some("佐藤 花子 <hanako@example-univ.ac.jp>".into()),
+        subject_raw: None,
+        subject: Some(subject.into()),
+    }
+}
+
+fn holding(mut info: FolderInfo, messages: Vec<MessageInfo>) -> FolderMessages {
+    info.messages = u32::try_from(messages.len()).unwrap_or(u32::MAX);
+    info.size = messages.iter().map(|m| m.size).sum();
+    FolderMessages {
+        folder: info,
+        messages,
+    }
+}
+
+pub fn profile() -> Profile {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/profiles/exchange-online.toml");
+    Profile::load(&path).expect("shipped profile")
+}
+
+/// Old: INBOX (one 40 MiB message), Sent (two sent after the copy), a lab folder.
+/// New: the copy, with one duplicate in INBOX and one garbled subject.
+pub fn verify_outcome(lang: Lang) -> Arc<VerifyOutcome> {
+    let inbox = vec![
+        message(1, "a1", 6, "研究室ミーティングの議事録", 12_000),
+        message(2, "a2", 7, "Re: 共同研究の打ち合わせ", 8_200),
+        message(3, "a3", 8, "学会発表資料 (最終版)", 40 * 1024 * 1024),
+        message(4, "a4", 9, "Lunch on Friday?", 3_100),
+    ];
+    let sent = vec![
+        message(1, "s1", 10, "出張報告書の提出", 25_000),
+        message(2, "s2", 20, "Draft paper for review", 310_000),
+        message(3, "s3", 21, "請求書送付のご案内", 48_000),
+    ];
+    let lab = vec![
+        message(1, "l1", 11, "会議の件", 5_000),
+        message(2, "l2", 12, "Call for papers", 7_000),
+    ];
+    let old = OldMailbox {
+        source: SourceInfo {
+            kind: "live",
+            server: "mail.example-univ.ac.jp:993 (SSL/TLS)".into(),
+            file: None,
+            taken: None,
+        },
+        folders: vec![
+            holding(folder("INBOX", '.', Some(SpecialUse::Inbox)), inbox.clone()),
+            holding(
+                folder("INBOX.送信済みトレイ", '.', Some(SpecialUse::Sent)),
+                sent.clone(),
+            ),
+            holding(folder("INBOX.研究室.学会", '.', None), lab.clone()),
+        ],
+        manifest: None,
+    };
+    let mut new_inbox: Vec<MessageInfo> = inbox
+        .iter()
+        .filter(|m| m.size < 1024 * 1024)
+        .cloned()
+        .collect();
+    let mut dup = new_inbox[0].clone();
+    dup.uid = 10;
+    new_inbox.push(dup);
+    let mut new_lab = lab.clone();
+    new_lab[0].subject = Some("会議の\u{FFFD}\u{FFFD}".into());
+    let new = vec![
+        holding(folder("INBOX", '/', Some(SpecialUse::Inbox)), new_inbox),
+        holding(folder("Sent Items", '/', None), vec![sent[0].clone()]),
+        holding(folder("研究室/学会", '/', None), new_lab),
+    ];
+    let report = build_report(
+        &profile(),
+        &old,
+        "outlook.office365.com:993 (SSL/TLS)",
+        &new,
+        lang,
+    );
+    Arc::new(VerifyOutcome { report, old, new })
+}
+
+/// The header block a fetch returns for the first missing message.
+pub const HEADERS: &str = "Return-Path: <taro@example-univ.ac.jp>\r\nMessage-ID: <s2@example-univ.ac.jp>\r\nDate: Mon, 20 Jan 2025 09:00:00 +0900\r\nFrom: =?UTF-8?B?5bGx55SwIOWkqumDjg==?= <taro@example-univ.ac.jp>\r\nTo: hanako@example-univ.ac.jp\r\nSubject: Draft paper for review\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed;\r\n\tboundary=\"b1\"\r\n";
+
+pub fn backup_result() -> BackupResult {
+    BackupResult {
+        archive: "taro@example-univ.ac.jp-20261125.zip".into(),
+        server: "mail.example-univ.ac.jp:993".into(),
+        account: "taro@example-univ.ac.jp".into(),
+        protocol: Protocol::Imap,
+        folders: vec![FolderOutcome {
+            folder: "INBOX".into(),
+            uid_validity: Some(1),
+            server_messages: 1200,
+            added: 1200,
+            already: 0,
+            rekeyed: 0,
+            vanished: 0,
+        }],
+        added: 1555,
+        already: 0,
+        rekeyed: 0,
+        recovered: 0,
+        messages: 1555,
+        bytes_fetched: 795_000_000,
+        archive_bytes: 612_000_000,
+        rewritten: true,
+        reconnects: 0,
+        throttled: 0,
+        limit_bytes: 32 * 1024 * 1024,
+        oversize: vec![],
+        elapsed_ms: 95_000,
+    }
+}
+
+fn doctor_finding(
+    id: &str,
+    severity: crate::doctor::Severity,
+    area: crate::doctor::Area,
+    subject: &str,
+    ja: (&str, &str, &str),
+    en: (&str, &str, &str),
+) -> crate::doctor::Finding {
+    let text = |t: (&str, &str, &str)| crate::doctor::Text {
+        summary: t.0.into(),
+        meaning: t.1.into(),
+        fix: t.2.into(),
+    };
+    crate::doctor::Finding {
+        id: id.into(),
+        severity,
+        area,
+        subject: subject.into(),
+        ja: text(ja),
+        en: text(en),
+    }
+}
+
+/// A diagnosis with one finding of each severity.
+pub fn doctor_report() -> crate::doctor::DoctorReport {
+    use crate::doctor::{Area, Counts, DoctorReport, Facts, Severity};
+    let findings = vec![
+        doctor_finding(
+            "mx-exchange-online",
+            Severity::Ok,
+            Area::Dns,
+            "example-univ.ac.jp MX",
+            ("MX は Exchange Online を指しています", "", ""),
+            ("MX points to Exchange Online", "", ""),
+        ),
+        doctor_finding(
+            "autodiscover-missing",
+            Severity::Warning,
+            Area::Autodiscover,
+            "autodiscover.example-univ.ac.jp",
+            (
+                "autodiscover の CNAME がありません",
+                "Outlook やスマートフォンが設定を自動で見つけられません。",
+                "autodiscover.example-univ.ac.jp CNAME autodiscover.outlook.com を登録してください。",
+            ),
+            (
+                "no autodiscover CNAME",
+                "Outlook and phones cannot find the settings by themselves.",
+                "Add autodiscover.example-univ.ac.jp CNAME autodiscover.outlook.com.",
+            ),
+        ),
+        doctor_finding(
+            "spf-missing-exo",
+            Severity::Error,
+            Area::Dns,
+            "example-univ.ac.jp TXT",
+            (
+                "SPF に spf.protection.outlook.com が含まれていません",
+                "新サーバーから送ったメールが迷惑メール扱いされます。",
+                "SPF に include:spf.protection.outlook.com を加えてください。",
+            ),
+            (
+                "SPF does not include spf.protection.outlook.com",
+                "Mail sent through the new server is marked as spam.",
+                "Add include:spf.protection.outlook.com to the SPF record.",
+            ),
+        ),
+    ];
+    DoctorReport {
+        domain: "example-univ.ac.jp".into(),
+        address: Some("taro@example-univ.ac.jp".into()),
+        elapsed_ms: 1_200,
+        counts: Counts {
+            ok: 1,
+            warnings: 1,
+            errors: 1,
+        },
+        findings,
+        facts: Facts::default(),
+    }
+}

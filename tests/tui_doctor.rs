@@ -1,0 +1,125 @@
+//! The Doctor and Settings screens driven by key events: the diagnosis runs as a task against
+//! a real dnsmasq serving a test zone on loopback, and its findings appear with their marks.
+
+mod doctor_support;
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use doctor_support::Dnsmasq;
+use ikou::i18n::Lang;
+use ikou::tui::Driver;
+use ikou::tui::app::{App, AppOptions, Screen};
+use ikou::tui::config::Remembered;
+use ikou::tui::doctor::DoctorRun;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn screen(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|frame| ikou::tui::view::render(app, frame))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut lines = Vec::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buffer.area.width {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol).max(1)).unwrap_or(1);
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+fn press(driver: &mut Driver, code: KeyCode) {
+    driver.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_screen_shows_the_findings_for_a_real_zone() {
+    // MX already at Exchange Online, SPF without it: one ok, one error, both from DNS.
+    let dns = Dnsmasq::start(&[
+        "mx-host=example-univ.test,example-univ-test.mail.protection.outlook.com,0".into(),
+        "txt-record=example-univ.test,\"v=spf1 ip4:192.0.2.1 -all\"".into(),
+    ]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let profile = dir.path().join("profile.toml");
+    std::fs::write(
+        &profile,
+        r#"[organisation]
+name = "Example University"
+domain = "example-univ.test"
+[account]
+address = "taro@example-univ.test"
+[old]
+host = "mail.example-univ.test"
+imap = { port = 143, security = "plain" }
+allow_plaintext = true
+[new]
+host = "outlook.office365.com"
+imap = { port = 143, security = "plain" }
+allow_plaintext = true
+"#,
+    )
+    .expect("profile");
+    let app = App::new(AppOptions {
+        lang: Lang::En,
+        profile: Some(profile),
+        address: None,
+        remembered: Remembered::default(),
+        profile_dirs: vec![],
+        size: (120, 40),
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"),
+        colour: false,
+    });
+    let mut driver = Driver::new(app, None);
+    driver.doctor_dns = Some(dns.addr().parse().expect("dns address"));
+    // Sign in with no passwords: the servers fail, the doctor does not need them.
+    for _ in 0..3 {
+        press(&mut driver, KeyCode::Enter);
+    }
+    assert!(driver.settle(Duration::from_secs(60)).await);
+    press(&mut driver, KeyCode::Char('5'));
+    assert_eq!(driver.app.screen, Screen::Doctor);
+    press(&mut driver, KeyCode::Char('d'));
+    assert!(driver.app.doctor.running());
+    assert!(
+        driver.settle(Duration::from_secs(60)).await,
+        "the diagnosis ends within its time bound"
+    );
+    let DoctorRun::Done(report) = &driver.app.doctor.run else {
+        panic!("{:?}", driver.app.doctor.run);
+    };
+    let has = |id: &str, severity: &str| {
+        report
+            .findings
+            .iter()
+            .any(|f| f.id == id && format!("{:?}", f.severity).eq_ignore_ascii_case(severity))
+    };
+    assert!(has("mx-exchange-online", "ok"), "{:#?}", report.findings);
+    let spf = report
+        .findings
+        .iter()
+        .find(|f| f.id.starts_with("spf") && f.severity != ikou::doctor::Severity::Ok)
+        .unwrap_or_else(|| panic!("an SPF problem: {:#?}", report.findings));
+    let text = screen(&driver.app);
+    assert!(text.contains("[OK]"), "{text}");
+    assert!(
+        text.contains(&spf.en.summary.chars().take(30).collect::<String>()),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{} errors", report.counts.errors)),
+        "{text}"
+    );
+    // Settings: the new server's tables, from the same profile.
+    press(&mut driver, KeyCode::Char('6'));
+    let text = screen(&driver.app);
+    assert!(text.contains("outlook.office365.com"), "{text}");
+    assert!(text.contains("taro@example-univ.test"), "{text}");
+}

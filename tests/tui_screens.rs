@@ -1,0 +1,323 @@
+//! The Verify and Backup screens driven by key events against the migration scenario's two
+//! real Dovecot servers: the known differences appear, one message's headers are read, the
+//! missing Sent items are restored after the plan, and a backup is cancelled and resumed
+//! into a valid archive. The old server is unchanged throughout.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use ikou::i18n::Lang;
+use ikou::service::verify::restore::ItemOutcome;
+use ikou::tui::Driver;
+use ikou::tui::app::{App, AppOptions, Screen};
+use ikou::tui::backup::BackupRun;
+use ikou::tui::config::Remembered;
+use ikou::tui::verify::{Headers, RestoreStep, VerifyMode, findings_of};
+use ikou_testbed::Dovecot;
+use ikou_testbed::scenario::Migration;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const WAIT: Duration = Duration::from_secs(120);
+
+fn migration(seed: u64) -> Migration {
+    Migration::start(seed).unwrap_or_else(|e| {
+        panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
+    })
+}
+
+/// Old = legacy, new = Exchange-like; no password source: they are typed on screen.
+fn profile(m: &Migration, dir: &Path) -> PathBuf {
+    let text = format!(
+        r#"[account]
+address = "{user}@example-univ.test"
+
+[old]
+host = "{oh}"
+username = "{user}"
+imap = {{ port = {op}, security = "tls" }}
+ca_file = "{oca}"
+
+[new]
+host = "{nh}"
+username = "{user}"
+imap = {{ port = {np}, security = "tls" }}
+ca_file = "{nca}"
+
+[limits]
+max_message_mb = 35
+"#,
+        user = m.user,
+        oh = m.old.host(),
+        op = m.old.imaps_port(),
+        oca = m.old.ca_file().display(),
+        nh = m.new.host(),
+        np = m.new.imaps_port(),
+        nca = m.new.ca_file().display(),
+    );
+    let path = dir.join("migration.toml");
+    std::fs::write(&path, text).expect("write profile");
+    path
+}
+
+fn old_state(server: &Dovecot, user: &str) -> String {
+    let status = server
+        .doveadm(&[
+            "mailbox",
+            "status",
+            "-u",
+            user,
+            "messages uidnext uidvalidity unseen highestmodseq",
+            "INBOX",
+            "INBOX.*",
+        ])
+        .expect("doveadm mailbox status");
+    let flags = server
+        .doveadm(&["fetch", "-u", user, "mailbox uid flags", "all"])
+        .expect("doveadm fetch flags");
+    format!("{status}\n---\n{flags}")
+}
+
+fn press(driver: &mut Driver, code: KeyCode) {
+    driver.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn type_text(driver: &mut Driver, text: &str) {
+    for c in text.chars() {
+        press(driver, KeyCode::Char(c));
+    }
+}
+
+fn screen(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|frame| ikou::tui::view::render(app, frame))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut lines = Vec::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buffer.area.width {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol).max(1)).unwrap_or(1);
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+fn bare(id: &str) -> &str {
+    id.trim_start_matches('<').trim_end_matches('>')
+}
+
+async fn signed_in(m: &Migration, dir: &Path) -> Driver {
+    let app = App::new(AppOptions {
+        lang: Lang::En,
+        profile: Some(profile(m, dir)),
+        address: None,
+        remembered: Remembered::default(),
+        profile_dirs: vec![],
+        size: (120, 40),
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"),
+        colour: false,
+    });
+    let mut driver = Driver::new(app, None);
+    press(&mut driver, KeyCode::Enter);
+    type_text(&mut driver, &m.password);
+    press(&mut driver, KeyCode::Enter);
+    type_text(&mut driver, &m.password);
+    press(&mut driver, KeyCode::Enter);
+    assert!(driver.settle(WAIT).await, "both servers report");
+    driver
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the_plan() {
+    let m = migration(31);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before = old_state(&m.old, &m.user);
+    let mut driver = signed_in(&m, dir.path()).await;
+    press(&mut driver, KeyCode::Char('4'));
+    assert_eq!(driver.app.screen, Screen::Verify);
+    press(&mut driver, KeyCode::Char('v'));
+    assert!(driver.app.busy());
+    assert!(driver.settle(WAIT).await, "verification finishes");
+    let outcome = driver.app.verify.outcome().expect("verified").clone();
+    let report = &outcome.report;
+
+    // The differences the scenario injected, kind by kind.
+    let ids = |kind: &str| -> Vec<String> {
+        let mut ids: Vec<String> = findings_of(report, kind)
+            .iter()
+            .filter_map(|(_, f)| f.message.as_ref()?.message_id.clone())
+            .map(|id| bare(&id).to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let expected = |refs: &[ikou_testbed::scenario::MessageRef]| -> Vec<String> {
+        let mut ids: Vec<String> = refs
+            .iter()
+            .filter_map(|r| r.message_id.as_deref())
+            .map(|id| bare(id).to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids("missing"), expected(&m.expected.missing_on_new));
+    assert_eq!(ids("oversize"), expected(&m.expected.oversize));
+    assert_eq!(ids("duplicate"), expected(&m.expected.pop_duplicates));
+    let mut garbled: Vec<String> = m
+        .expected
+        .garbled_subjects
+        .iter()
+        .map(|g| bare(&g.message_id).to_string())
+        .collect();
+    garbled.sort();
+    assert_eq!(ids("garbled"), garbled);
+
+    let text = screen(&driver.app);
+    let missing = m.expected.missing_on_new.len();
+    let row = text
+        .lines()
+        .find(|l| l.contains("Missing on the new server"))
+        .expect("missing row");
+    assert!(
+        row.contains(&format!(" {missing}  ({missing} sent)")),
+        "{row}"
+    );
+
+    // The missing list names the messages; Enter reads one message's header.
+    press(&mut driver, KeyCode::Enter);
+    let text = screen(&driver.app);
+    for r in &m.expected.missing_on_new {
+        let subject = r.subject.as_deref().expect("subject");
+        let shown: String = subject.chars().take(12).collect();
+        assert!(text.contains(&shown), "{shown}\n{text}");
+    }
+    press(&mut driver, KeyCode::Enter);
+    assert!(driver.settle(WAIT).await);
+    let VerifyMode::Headers {
+        target, headers, ..
+    } = &driver.app.verify.mode
+    else {
+        panic!("headers: {:?}", driver.app.verify.mode);
+    };
+    let Headers::Loaded(text) = headers else {
+        panic!("{headers:?}");
+    };
+    let first = findings_of(report, "missing")[0].1;
+    let id = first
+        .message
+        .as_ref()
+        .and_then(|m| m.message_id.clone())
+        .expect("id");
+    assert!(text.contains(bare(&id)), "{text}");
+    assert!(text.contains("Subject:"), "{text}");
+    assert_eq!(target.folder, first.old_folder.clone().expect("old folder"));
+    assert!(screen(&driver.app).contains("Message-ID:"));
+    press(&mut driver, KeyCode::Esc);
+
+    // Mark every missing message, see the plan, apply it.
+    for _ in 0..missing {
+        press(&mut driver, KeyCode::Char(' '));
+    }
+    press(&mut driver, KeyCode::Char('p'));
+    let text = screen(&driver.app);
+    assert!(
+        text.contains(&format!("Restore plan: {missing} messages")),
+        "{text}"
+    );
+    press(&mut driver, KeyCode::Char('y'));
+    assert!(driver.settle(WAIT).await, "restore finishes");
+    let VerifyMode::Restore {
+        step: RestoreStep::Done(Ok(results)),
+        ..
+    } = &driver.app.verify.mode
+    else {
+        panic!("restored: {:?}", driver.app.verify.mode);
+    };
+    assert_eq!(results.len(), missing);
+    assert!(
+        results.iter().all(|r| r.outcome == ItemOutcome::Appended),
+        "{results:?}"
+    );
+    assert!(screen(&driver.app).contains(&format!("{missing} appended")));
+
+    // Verify again: nothing is missing any more; the old server never changed.
+    press(&mut driver, KeyCode::Char('v'));
+    assert!(driver.settle(WAIT).await);
+    let again = driver.app.verify.outcome().expect("verified again");
+    assert_eq!(findings_of(&again.report, "missing").len(), 0);
+    assert_eq!(
+        old_state(&m.old, &m.user),
+        before,
+        "the old server must not change"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn backup_cancelled_keeps_no_broken_archive_and_resumes_to_a_valid_one() {
+    let m = migration(32);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before = old_state(&m.old, &m.user);
+    let mut driver = signed_in(&m, dir.path()).await;
+    press(&mut driver, KeyCode::Char('3'));
+    assert_eq!(driver.app.screen, Screen::Backup);
+    let total: u64 = m.expected.old_counts.values().sum();
+    let listed: u64 = driver.app.backup.folders.iter().map(|f| f.messages).sum();
+    assert_eq!(listed, total, "the checklist is the old server's folders");
+    let archive = dir.path().join("backup.zip");
+    driver.app.backup.path.set(&archive.display().to_string());
+
+    press(&mut driver, KeyCode::Char('s'));
+    // Let a few messages through, then cancel.
+    loop {
+        assert!(driver.step(WAIT).await, "progress events arrive");
+        match &driver.app.backup.run {
+            BackupRun::Running(p) if p.done_messages >= 5 => break,
+            BackupRun::Running(_) => {}
+            other => panic!("still running expected: {other:?}"),
+        }
+    }
+    let text = screen(&driver.app);
+    assert!(text.contains("Overall"), "{text}");
+    assert!(text.contains("Rate"), "{text}");
+    press(&mut driver, KeyCode::Char('c'));
+    assert!(driver.settle(WAIT).await, "the backup stops");
+    let BackupRun::Cancelled(progress) = &driver.app.backup.run else {
+        panic!("cancelled: {:?}", driver.app.backup.run);
+    };
+    assert!(progress.done_messages < total, "stopped early");
+    assert!(screen(&driver.app).contains("s resumes"));
+    // No half-written archive under the chosen name.
+    assert!(
+        !archive.exists() || ikou::archive::verify::verify_archive(&archive).is_ok(),
+        "whatever is at the destination is a valid archive"
+    );
+
+    // Resume: the messages the cancelled run fetched are kept, the rest is added.
+    press(&mut driver, KeyCode::Char('s'));
+    assert!(driver.settle(WAIT).await, "the backup finishes");
+    let BackupRun::Done(result) = &driver.app.backup.run else {
+        panic!("done: {:?}", driver.app.backup.run);
+    };
+    assert_eq!(result.messages, total);
+    assert!(result.recovered > 0, "resumed, not restarted: {result:?}");
+    assert!(result.added < total, "{result:?}");
+    let checked = ikou::archive::verify::verify_archive(&archive).expect("readable archive");
+    assert!(checked.is_ok(), "{checked:?}");
+    assert_eq!(checked.messages, total);
+    assert!(screen(&driver.app).contains("Done:"));
+    assert_eq!(
+        old_state(&m.old, &m.user),
+        before,
+        "the old server must not change"
+    );
+}
