@@ -800,10 +800,11 @@ fn batch_verify_with_admin_access_reports_each_account() {
 fn interrupted_batch_resumes_without_rechecking() {
     let bed = start();
     let csv = bed.dir.path().join("many.csv");
-    // The same three mailboxes under several addresses (logins from the CSV), so the batch
-    // runs long enough to be interrupted.
+    // The same three mailboxes under many addresses (logins from the CSV), so the batch
+    // runs long enough to be interrupted after two accounts.
+    const ACCOUNTS: usize = 24;
     let mut text = String::from("address,old_login,new_login\n");
-    for i in 0..8 {
+    for i in 0..ACCOUNTS {
         let user = ["taro", "jiro", "hana"][i % 3];
         text.push_str(&format!("u{i}@{DOMAIN},{user},{user}@{DOMAIN}\n"));
     }
@@ -856,7 +857,7 @@ fn interrupted_batch_resumes_without_rechecking() {
         .collect();
     let not_checked = partial["not_checked"].as_array().expect("n").len();
     assert!(done.len() >= 2 && not_checked >= 1, "{partial}");
-    assert_eq!(done.len() + not_checked, 8);
+    assert_eq!(done.len() + not_checked, ACCOUNTS);
     // The journal holds exactly the finished accounts: consistent with the report.
     let journaled: Vec<String> = journal_lines(&journal)
         .iter()
@@ -875,14 +876,14 @@ fn interrupted_batch_resumes_without_rechecking() {
         report["totals"]["from_earlier_runs"].as_u64(),
         Some(done.len() as u64)
     );
-    assert_eq!(report["totals"]["accounts"], 8);
+    assert_eq!(report["totals"]["accounts"], ACCOUNTS);
     let lines = journal_lines(&journal);
-    assert_eq!(lines.len(), 8, "every account checked exactly once");
+    assert_eq!(lines.len(), ACCOUNTS, "every account checked exactly once");
     let unique: BTreeSet<&str> = lines
         .iter()
         .map(|l| l["address"].as_str().expect("s"))
         .collect();
-    assert_eq!(unique.len(), 8);
+    assert_eq!(unique.len(), ACCOUNTS);
     for (i, a) in report["accounts"].as_array().expect("a").iter().enumerate() {
         let expected = if i % 3 == 1 { "ok" } else { "differences" };
         assert_eq!(a["outcome"], expected, "{a}");

@@ -5,7 +5,9 @@
 //! certificate, which is how a legacy server with a self-signed certificate is reached
 //! safely. There is deliberately no option to skip verification without a pin.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -33,29 +35,46 @@ fn normalise_pin(pin: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Built connectors by (CA file, pinned). Building one makes OpenSSL read and decode the
+/// whole system CA bundle (tens of milliseconds of CPU); `ikou batch` opens two connections
+/// per account, so each policy is built once per process and then shared (a native-tls
+/// connector is a cheap, reference-counted clone).
+type ConnectorCache = HashMap<(Option<PathBuf>, bool), native_tls::TlsConnector>;
+static CONNECTORS: OnceLock<Mutex<ConnectorCache>> = OnceLock::new();
+
 impl TlsPolicy {
-    fn connector(&self) -> Result<async_native_tls::TlsConnector, NetError> {
-        let mut connector = async_native_tls::TlsConnector::new();
+    fn connector(&self, host: &str, port: u16) -> Result<tokio_native_tls::TlsConnector, NetError> {
+        let key = (self.ca_file.clone(), self.pin_sha256.is_some());
+        let cache = CONNECTORS.get_or_init(|| Mutex::new(HashMap::new()));
+        if let Some(built) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(built.into());
+        }
+        let mut builder = native_tls::TlsConnector::builder();
         if let Some(path) = &self.ca_file {
             let pem = std::fs::read(path).map_err(|e| NetError::CaFile {
                 path: path.display().to_string(),
                 detail: e.to_string(),
             })?;
-            let cert =
-                async_native_tls::Certificate::from_pem(&pem).map_err(|e| NetError::CaFile {
-                    path: path.display().to_string(),
-                    detail: format!("not a PEM certificate: {e}"),
-                })?;
-            connector = connector.add_root_certificate(cert);
+            let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| NetError::CaFile {
+                path: path.display().to_string(),
+                detail: format!("not a PEM certificate: {e}"),
+            })?;
+            builder.add_root_certificate(cert);
         }
         if self.pin_sha256.is_some() {
             // The pin is checked after the handshake against the exact leaf certificate,
             // which is a stronger statement than any chain or host-name check.
-            connector = connector
+            builder
                 .danger_accept_invalid_certs(true)
                 .danger_accept_invalid_hostnames(true);
         }
-        Ok(connector)
+        let built = builder
+            .build()
+            .map_err(|e| classify_tls_error(host, port, &e))?;
+        if let Ok(mut c) = cache.lock() {
+            c.insert(key, built.clone());
+        }
+        Ok(built.into())
     }
 
     /// Runs the TLS handshake over an established TCP stream (implicit TLS or after STARTTLS).
@@ -66,7 +85,7 @@ impl TlsPolicy {
         port: u16,
         timeouts: Timeouts,
     ) -> Result<MailStream, NetError> {
-        let connector = self.connector()?;
+        let connector = self.connector(host, port)?;
         let tls = match tokio::time::timeout(timeouts.connect, connector.connect(host, tcp)).await {
             Ok(Ok(tls)) => tls,
             Ok(Err(e)) => return Err(classify_tls_error(host, port, &e)),
@@ -81,6 +100,7 @@ impl TlsPolicy {
         if let Some(expected) = &self.pin_sha256 {
             let expected = normalise_pin(expected);
             let actual = tls
+                .get_ref()
                 .peer_certificate()
                 .ok()
                 .flatten()

@@ -65,3 +65,93 @@ impl AdminAccess {
         self.separator.as_deref().unwrap_or("*")
     }
 }
+
+/// What `profile check` says about an `[old.admin]` / `[new.admin]` table.
+pub(super) fn problems(side: &str, admin: &AdminAccess) -> Vec<super::Problem> {
+    let mut out = Vec::new();
+    let mut problem = |key: &str, problem: &str, fix: &str| {
+        out.push(super::Problem {
+            key: format!("{side}.admin.{key}"),
+            problem: problem.into(),
+            fix: fix.into(),
+        });
+    };
+    match admin.method {
+        AdminMethod::MasterUser | AdminMethod::SaslPlain => {
+            if admin.user.as_deref().is_none_or(|u| u.trim().is_empty()) {
+                problem(
+                    "user",
+                    "no admin login name",
+                    "write user = \"...\" (the Dovecot master user or Cyrus proxy user)",
+                );
+            }
+            if admin.method == AdminMethod::MasterUser && admin.separator().is_empty() {
+                problem(
+                    "separator",
+                    "the separator is empty",
+                    "leave it out for Dovecot's default \"*\" or write auth_master_user_separator's value",
+                );
+            }
+        }
+        AdminMethod::AppToken => {}
+        AdminMethod::ClientCredentials => {
+            let settings = crate::oauth::OAuthSettings {
+                tenant: admin.tenant.clone().unwrap_or_default(),
+                client_id: admin.client_id.clone().unwrap_or_default(),
+                authority: admin.authority.clone(),
+                scopes: None,
+            };
+            for (key, p, fix) in settings.problems() {
+                problem(&key, &p, &fix);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Profile;
+
+    fn parse(old_admin: &str, new_admin: &str) -> Result<Profile, Vec<String>> {
+        let text = format!(
+            "[old]\nhost = \"old.example.ac.jp\"\nimap = {{ port = 993, security = \"tls\" }}\n[old.admin]\n{old_admin}\n[new]\nhost = \"outlook.office365.com\"\nimap = {{ port = 993, security = \"tls\" }}\n[new.admin]\n{new_admin}\n"
+        );
+        Profile::parse(&text, std::path::Path::new("it.toml"))
+            .map_err(|e| e.problems().iter().map(|p| p.key.clone()).collect())
+    }
+
+    #[test]
+    fn admin_tables_are_checked() {
+        let p = parse(
+            "method = \"master-user\"\nuser = \"helpdesk\"",
+            "method = \"client-credentials\"\ntenant = \"example.ac.jp\"\nclient_id = \"1b2c3d4e-0000-1111-2222-333344445555\"",
+        )
+        .expect("valid");
+        let admin = p.old.admin.as_ref().expect("old admin");
+        assert_eq!(
+            (admin.separator(), admin.user.as_deref()),
+            ("*", Some("helpdesk"))
+        );
+        assert_eq!(
+            parse(
+                "method = \"sasl-plain\"",
+                "method = \"client-credentials\"\ntenant = \"a b\"\nclient_id = \"x\""
+            ),
+            Err(vec![
+                "old.admin.user".to_string(),
+                "new.admin.tenant".to_string(),
+                "new.admin.client_id".to_string()
+            ])
+        );
+        assert!(
+            parse(
+                "method = \"app-token\"",
+                "method = \"master-user\"\nuser = \"h\"\nseparator = \"\""
+            )
+            .is_err()
+        );
+        let err = parse("method = \"root\"", "method = \"app-token\"").expect_err("unknown method");
+        assert_eq!(err.len(), 1);
+    }
+}

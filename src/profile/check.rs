@@ -139,6 +139,9 @@ pub(super) fn validate(profile: &Profile) -> Vec<Problem> {
 }
 
 fn check_server(profile: &Profile, side: &str, server: &ServerProfile, out: &mut Vec<Problem>) {
+    if let Some(admin) = &server.admin {
+        out.extend(super::admin::problems(side, admin));
+    }
     let mut push = |key: &str, problem: String, fix: String| {
         out.push(Problem {
             key: format!("{side}.{key}"),

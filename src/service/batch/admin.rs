@@ -154,17 +154,41 @@ impl AdminAuth {
         Ok(auth)
     }
 
-    /// `master user` / `app token` / `profile credentials`, for the report (no secret).
-    pub fn describe(&self) -> String {
-        match &self.kind {
-            Kind::Profile => "profile credentials".into(),
-            Kind::Master {
-                user, separator, ..
-            } => format!("master user {user} (owner{separator}{user})"),
-            Kind::SaslPlain { user, .. } => format!("SASL PLAIN as {user} with authzid"),
-            Kind::AppToken { .. } => "application token".into(),
-            Kind::ClientCredentials { client_id, .. } => {
+    /// How this server is reached, for the report (never a secret).
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match (&self.kind, lang) {
+            (Kind::Profile, Lang::En) => "profile credentials".into(),
+            (Kind::Profile, Lang::Ja) => "プロファイルの認証情報".into(),
+            (
+                Kind::Master {
+                    user, separator, ..
+                },
+                Lang::En,
+            ) => {
+                format!("master user {user} (owner{separator}{user})")
+            }
+            (
+                Kind::Master {
+                    user, separator, ..
+                },
+                Lang::Ja,
+            ) => {
+                format!("マスターユーザ {user} (所有者{separator}{user})")
+            }
+            (Kind::SaslPlain { user, .. }, Lang::En) => {
+                format!("SASL PLAIN as {user} with authzid")
+            }
+            (Kind::SaslPlain { user, .. }, Lang::Ja) => {
+                format!("SASL PLAIN ({user}、authzid 付き)")
+            }
+            (Kind::AppToken { .. }, Lang::En) => "application token".into(),
+            (Kind::AppToken { .. }, Lang::Ja) => "アプリケーショントークン".into(),
+            (Kind::ClientCredentials { client_id, .. }, Lang::En) => {
                 format!("application {client_id} (client credentials)")
+            }
+            (Kind::ClientCredentials { client_id, .. }, Lang::Ja) => {
+                format!("アプリケーション {client_id} (クライアント資格情報)")
             }
         }
     }

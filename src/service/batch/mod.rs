@@ -461,8 +461,8 @@ pub async fn run(
         }),
         old_access: old_auth
             .as_ref()
-            .map_or_else(|| "-".to_string(), AdminAuth::describe),
-        new_access: new_auth.as_ref().map(AdminAuth::describe),
+            .map_or_else(|| "-".to_string(), |a| a.describe(options.lang)),
+        new_access: new_auth.as_ref().map(|a| a.describe(options.lang)),
         concurrency_old: options.concurrency_old.max(1),
         concurrency_new: options.concurrency_new.max(1),
         accounts: ordered,
