@@ -186,44 +186,6 @@ fn binary_signs_in_shows_both_servers_and_quits_cleanly() {
     assert_eq!(server_state(&account.server), before);
 }
 
-/// Old = legacy, new = Exchange-like (the migration scenario); passwords come from the
-/// environment.
-fn migration_profile(
-    m: &ikou_testbed::scenario::Migration,
-    dir: &std::path::Path,
-) -> std::path::PathBuf {
-    let text = format!(
-        r#"[account]
-address = "{user}@example-univ.test"
-
-[old]
-host = "{oh}"
-username = "{user}"
-imap = {{ port = {op}, security = "tls" }}
-ca_file = "{oca}"
-
-[new]
-host = "{nh}"
-username = "{user}"
-imap = {{ port = {np}, security = "tls" }}
-ca_file = "{nca}"
-
-[limits]
-max_message_mb = 35
-"#,
-        user = m.user,
-        oh = m.old.host(),
-        op = m.old.imaps_port(),
-        oca = m.old.ca_file().display(),
-        nh = m.new.host(),
-        np = m.new.imaps_port(),
-        nca = m.new.ca_file().display(),
-    );
-    let path = dir.join("migration.toml");
-    std::fs::write(&path, text).expect("write profile");
-    path
-}
-
 /// The first run of non-blank characters of a subject, at most `n` characters: the screen is
 /// drawn as a diff, so only text without blanks is sure to appear in one piece.
 fn word(subject: &str, n: usize) -> String {
@@ -239,11 +201,9 @@ fn word(subject: &str, n: usize) -> String {
 
 #[test]
 fn binary_verifies_the_migration_and_shows_the_known_differences() {
-    let m = ikou_testbed::scenario::Migration::start(41).unwrap_or_else(|e| {
-        panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
-    });
+    let m = common::migration(41);
     let dir = tempfile::tempdir().expect("temp dir");
-    let profile = migration_profile(&m, dir.path());
+    let profile = common::migration_profile(&m, dir.path(), false);
     let mut pty = Pty::start(&[
         ("IKOU_PROFILE", path_str(&profile)),
         ("IKOU_OLD_PASSWORD", m.password.as_str()),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -23,46 +23,6 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const WAIT: Duration = Duration::from_secs(120);
-
-fn migration(seed: u64) -> Migration {
-    Migration::start(seed).unwrap_or_else(|e| {
-        panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
-    })
-}
-
-/// Old = legacy, new = Exchange-like; no password source: they are typed on screen.
-fn profile(m: &Migration, dir: &Path) -> PathBuf {
-    let text = format!(
-        r#"[account]
-address = "{user}@example-univ.test"
-
-[old]
-host = "{oh}"
-username = "{user}"
-imap = {{ port = {op}, security = "tls" }}
-ca_file = "{oca}"
-
-[new]
-host = "{nh}"
-username = "{user}"
-imap = {{ port = {np}, security = "tls" }}
-ca_file = "{nca}"
-
-[limits]
-max_message_mb = 35
-"#,
-        user = m.user,
-        oh = m.old.host(),
-        op = m.old.imaps_port(),
-        oca = m.old.ca_file().display(),
-        nh = m.new.host(),
-        np = m.new.imaps_port(),
-        nca = m.new.ca_file().display(),
-    );
-    let path = dir.join("migration.toml");
-    std::fs::write(&path, text).expect("write profile");
-    path
-}
 
 fn old_state(server: &Dovecot, user: &str) -> String {
     let status = server
@@ -119,7 +79,7 @@ fn bare(id: &str) -> &str {
 async fn signed_in(m: &Migration, dir: &Path) -> Driver {
     let app = App::new(AppOptions {
         lang: Lang::En,
-        profile: Some(profile(m, dir)),
+        profile: Some(common::migration_profile(m, dir, false)),
         address: None,
         remembered: Remembered::default(),
         profile_dirs: vec![],
@@ -139,7 +99,7 @@ async fn signed_in(m: &Migration, dir: &Path) -> Driver {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the_plan() {
-    let m = migration(31);
+    let m = common::migration(31);
     let dir = tempfile::tempdir().expect("temp dir");
     let before = old_state(&m.old, &m.user);
     let mut driver = signed_in(&m, dir.path()).await;
@@ -264,7 +224,7 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
 
 #[tokio::test(flavor = "multi_thread")]
 async fn backup_cancelled_keeps_no_broken_archive_and_resumes_to_a_valid_one() {
-    let m = migration(32);
+    let m = common::migration(32);
     let dir = tempfile::tempdir().expect("temp dir");
     let before = old_state(&m.old, &m.user);
     let mut driver = signed_in(&m, dir.path()).await;

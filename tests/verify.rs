@@ -5,7 +5,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{ikou, path_str, server_state};
 use futures::StreamExt;
@@ -19,49 +19,6 @@ use ikou_testbed::Dovecot;
 use ikou_testbed::scenario::{Expected, Migration};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-fn start(seed: u64) -> Migration {
-    Migration::start(seed).unwrap_or_else(|e| {
-        panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
-    })
-}
-
-/// Old = the legacy server, new = the Exchange-like one; limit as Exchange Online (35 MB).
-fn profile(m: &Migration, dir: &Path) -> PathBuf {
-    let text = format!(
-        r#"[account]
-address = "{user}@example-univ.test"
-
-[old]
-host = "{oh}"
-username = "{user}"
-imap = {{ port = {op}, security = "tls" }}
-ca_file = "{oca}"
-password_command = "echo {pw}"
-
-[new]
-host = "{nh}"
-username = "{user}"
-imap = {{ port = {np}, security = "tls" }}
-ca_file = "{nca}"
-password_command = "echo {pw}"
-
-[limits]
-max_message_mb = 35
-"#,
-        user = m.user,
-        pw = m.password,
-        oh = m.old.host(),
-        op = m.old.imaps_port(),
-        oca = m.old.ca_file().display(),
-        nh = m.new.host(),
-        np = m.new.imaps_port(),
-        nca = m.new.ca_file().display(),
-    );
-    let path = dir.join("migration.toml");
-    std::fs::write(&path, text).expect("write profile");
-    path
-}
 
 /// Like `common::server_state`, for the legacy namespace where `*` matches nothing.
 fn old_state(server: &Dovecot) -> String {
@@ -374,9 +331,9 @@ fn assert_restored(profile: &Path, address: &str, m: &Migration) {
 
 #[test]
 fn verify_live_snapshot_and_backup_report_exactly_the_injected_differences() {
-    let m = start(11);
+    let m = common::migration(11);
     let dir = tempfile::tempdir().expect("temp dir");
-    let profile = profile(&m, dir.path());
+    let profile = common::migration_profile(&m, dir.path(), true);
     let p = path_str(&profile);
     let address = format!("{}@example-univ.test", m.user);
     let old_before = old_state(&m.old);
@@ -521,9 +478,9 @@ fn verify_live_snapshot_and_backup_report_exactly_the_injected_differences() {
 
 #[test]
 fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() {
-    let m = start(12);
+    let m = common::migration(12);
     let dir = tempfile::tempdir().expect("temp dir");
-    let profile = profile(&m, dir.path());
+    let profile = common::migration_profile(&m, dir.path(), true);
     let p = path_str(&profile);
     let address = format!("{}@example-univ.test", m.user);
     let old_before = old_state(&m.old);

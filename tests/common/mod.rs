@@ -157,3 +157,56 @@ pub fn server_state(server: &Dovecot) -> String {
     status_lines.sort_unstable();
     format!("{}\n---\n{flags}", status_lines.join("\n"))
 }
+
+/// The migration scenario's two servers (old = legacy, new = Exchange-like, with the known
+/// differences in `expected`). A missing Dovecot fails the test loudly.
+pub fn migration(seed: u64) -> ikou_testbed::scenario::Migration {
+    ikou_testbed::scenario::Migration::start(seed).unwrap_or_else(|e| {
+        panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
+    })
+}
+
+/// A profile for the migration scenario, limit as Exchange Online (35 MB). With
+/// `password_command`, both sides read the scenario's password from it; without, the
+/// password comes from the environment or is typed on screen.
+pub fn migration_profile(
+    m: &ikou_testbed::scenario::Migration,
+    dir: &Path,
+    password_command: bool,
+) -> PathBuf {
+    let password = if password_command {
+        format!("password_command = \"echo {}\"\n", m.password)
+    } else {
+        String::new()
+    };
+    let text = format!(
+        r#"[account]
+address = "{user}@example-univ.test"
+
+[old]
+host = "{oh}"
+username = "{user}"
+imap = {{ port = {op}, security = "tls" }}
+ca_file = "{oca}"
+{password}
+[new]
+host = "{nh}"
+username = "{user}"
+imap = {{ port = {np}, security = "tls" }}
+ca_file = "{nca}"
+{password}
+[limits]
+max_message_mb = 35
+"#,
+        user = m.user,
+        oh = m.old.host(),
+        op = m.old.imaps_port(),
+        oca = m.old.ca_file().display(),
+        nh = m.new.host(),
+        np = m.new.imaps_port(),
+        nca = m.new.ca_file().display(),
+    );
+    let path = dir.join("migration.toml");
+    std::fs::write(&path, text).expect("write profile");
+    path
+}
