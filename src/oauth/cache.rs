@@ -1,15 +1,21 @@
-//! # Token cache: one file per account, readable only by the user
+//! # Token cache: the OS keyring, or one file per account readable only by the user
 //!
-//! `$IKOU_CACHE_DIR`, else `$XDG_CACHE_HOME/ikou`, else `~/.cache/ikou`; tokens live in
-//! `tokens/<sha256 of authority, tenant, client id, user>.json`, the directory 0700 and
-//! each file 0600 from the moment it is created (written to a temporary name with that
-//! mode, then renamed). A file that has become readable by others is put back to 0600
-//! before use.
+//! Each account's tokens are one JSON value under the key
+//! `<sha256 of authority, tenant, client id, user>`.
 //!
-//! Why a file and not the OS keyring: ikou runs mostly over SSH and on lab machines
-//! without a desktop session, where no Secret Service is running and a keyring call
-//! would fail or block; a 0600 file in the home directory is the same trust the user
-//! already gives `~/.ssh`. `ikou logout` deletes it.
+//! - **OS keyring** (service `ikou`): the default on macOS (Keychain) and Windows
+//!   (Credential Manager), where the store is persistent and always there. On Linux only when
+//!   asked (`IKOU_TOKEN_STORE=keyring`, the kernel keyring): ikou runs mostly over SSH and on
+//!   lab machines without a desktop session, where no Secret Service runs and the kernel
+//!   keyring is emptied when the user's last session ends. A keyring that refuses (locked,
+//!   absent) falls back to the file, with a warning that names no secret.
+//! - **File**: `$IKOU_CACHE_DIR`, else `$XDG_CACHE_HOME/ikou`, else `~/.cache/ikou`, then
+//!   `tokens/<key>.json`, the directory 0700 and each file 0600 from the moment it is created
+//!   (written to a temporary name with that mode, then renamed). A file that has become
+//!   readable by others is put back to 0600 before use. `IKOU_TOKEN_STORE=file` forces it.
+//!
+//! `ikou logout` deletes both; keys put in the keyring are listed (keys only, no tokens) in
+//! `tokens/keyring-keys` so that `ikou logout --all` can find them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -85,10 +91,53 @@ pub fn key(authority: &str, tenant: &str, client_id: &str, username: &str) -> St
     hex::encode(&hash.finalize()[..16])
 }
 
-/// The directory holding token files.
+/// Where the token files live, and whether the OS keyring is tried first.
 #[derive(Debug, Clone)]
 pub struct TokenCache {
     dir: PathBuf,
+    keyring: bool,
+}
+
+/// Where one account's tokens were put.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredIn {
+    Keyring,
+    File(PathBuf),
+}
+
+impl std::fmt::Display for StoredIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Keyring => write!(f, "the OS keyring (service \"{KEYRING_SERVICE}\")"),
+            Self::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+const KEYRING_SERVICE: &str = "ikou";
+const KEYRING_INDEX: &str = "keyring-keys";
+
+/// The OS keyring is the default where it is persistent and always present.
+fn keyring_by_default() -> bool {
+    match std::env::var("IKOU_TOKEN_STORE").as_deref() {
+        Ok("keyring") => true,
+        Ok("file") => false,
+        _ => cfg!(any(target_os = "macos", target_os = "windows")),
+    }
+}
+
+/// A keyring error in words that can never quote a token (`BadEncoding` carries bytes).
+fn keyring_problem(e: &keyring::Error) -> &'static str {
+    match e {
+        keyring::Error::PlatformFailure(_) => "the keyring service failed",
+        keyring::Error::NoStorageAccess(_) => "the keyring is locked or not available",
+        keyring::Error::NoEntry => "no entry",
+        keyring::Error::BadEncoding(_) => "the entry is not text",
+        keyring::Error::TooLong(..) => "the entry is too long for this keyring",
+        keyring::Error::Invalid(..) => "invalid keyring attribute",
+        keyring::Error::Ambiguous(_) => "several matching keyring entries",
+        _ => "unknown keyring error",
+    }
 }
 
 impl TokenCache {
@@ -111,13 +160,34 @@ impl TokenCache {
                 path: "~/.cache/ikou".into(),
                 detail: "neither IKOU_CACHE_DIR, XDG_CACHE_HOME nor HOME is set".into(),
             })?;
-        Ok(TokenCache::at(base))
+        Ok(TokenCache::at(base).with_keyring(keyring_by_default()))
     }
 
+    /// Files under `base/tokens` only; see [`TokenCache::with_keyring`].
     pub fn at(base: impl Into<PathBuf>) -> TokenCache {
         TokenCache {
             dir: base.into().join("tokens"),
+            keyring: false,
         }
+    }
+
+    /// Try the OS keyring first (files stay the fallback).
+    pub fn with_keyring(mut self, keyring: bool) -> TokenCache {
+        self.keyring = keyring;
+        self
+    }
+
+    /// Where a token stored now would go first.
+    pub fn location(&self, key: &str) -> StoredIn {
+        if self.keyring {
+            StoredIn::Keyring
+        } else {
+            StoredIn::File(self.path(key))
+        }
+    }
+
+    fn keyring_entry(key: &str) -> Result<keyring::Entry, keyring::Error> {
+        keyring::Entry::new(KEYRING_SERVICE, key)
     }
 
     pub fn dir(&self) -> &Path {
@@ -129,6 +199,16 @@ impl TokenCache {
     }
 
     pub fn load(&self, key: &str) -> Result<Option<CachedToken>, OAuthError> {
+        if self.keyring {
+            match Self::keyring_entry(key).and_then(|e| e.get_password()) {
+                Ok(text) => return Ok(decode(&text, "keyring")),
+                Err(keyring::Error::NoEntry) => {}
+                Err(e) => tracing::warn!(
+                    "OS keyring not readable ({}); looking for a token file",
+                    keyring_problem(&e)
+                ),
+            }
+        }
         let path = self.path(key);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -136,22 +216,10 @@ impl TokenCache {
             Err(e) => return Err(cache_error(&path, &e.to_string())),
         };
         restrict(&path)?;
-        // A damaged file is treated as "not signed in" rather than an error: signing in
-        // again is the fix either way. The parse error is not shown (it may quote a token).
-        let Ok(stored) = serde_json::from_str::<Stored>(&text) else {
-            tracing::warn!(file = %path.display(), "unreadable token cache file ignored");
-            return Ok(None);
-        };
-        Ok(Some(CachedToken {
-            access_token: Secret::new(stored.access_token),
-            refresh_token: stored.refresh_token.map(Secret::new),
-            expires_at: stored.expires_at,
-            username: stored.username,
-            scope: stored.scope,
-        }))
+        Ok(decode(&text, &path.display().to_string()))
     }
 
-    pub fn store(&self, key: &str, token: &CachedToken) -> Result<PathBuf, OAuthError> {
+    pub fn store(&self, key: &str, token: &CachedToken) -> Result<StoredIn, OAuthError> {
         create_private_dir(&self.dir)?;
         let stored = Stored {
             version: 1,
@@ -164,6 +232,25 @@ impl TokenCache {
         let text = serde_json::to_string(&stored).map_err(|e| {
             cache_error(&self.dir, &format!("cannot encode: {}", e.classify_name()))
         })?;
+        if self.keyring {
+            match Self::keyring_entry(key).and_then(|e| e.set_password(&text)) {
+                Ok(()) => {
+                    self.remember_keyring_key(key)?;
+                    // An older file copy would otherwise outlive a refresh or a logout.
+                    let _ = std::fs::remove_file(self.path(key));
+                    return Ok(StoredIn::Keyring);
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        "OS keyring not writable ({}); keeping the token in a private file",
+                        keyring_problem(&e)
+                    );
+                    // A half-made entry (Linux: added to the session keyring, then refused
+                    // by the persistent one) must not linger with a token in it.
+                    let _ = Self::keyring_entry(key).and_then(|e| e.delete_credential());
+                }
+            }
+        }
         let path = self.path(key);
         let tmp = self.dir.join(format!(".{key}.{}.tmp", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
@@ -182,27 +269,78 @@ impl TokenCache {
             let _ = std::fs::remove_file(&tmp);
             return Err(cache_error(&path, &e.to_string()));
         }
-        Ok(path)
+        Ok(StoredIn::File(path))
     }
 
-    /// Forgets one account; true when there was something to forget.
+    /// Adds `key` to the list of keyring keys (keys only; no token is written here).
+    fn remember_keyring_key(&self, key: &str) -> Result<(), OAuthError> {
+        let index = self.dir.join(KEYRING_INDEX);
+        if self.keyring_keys().iter().any(|k| k == key) {
+            return Ok(());
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options
+            .open(&index)
+            .and_then(|mut f| writeln!(f, "{key}"))
+            .map_err(|e| cache_error(&index, &e.to_string()))
+    }
+
+    fn keyring_keys(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.join(KEYRING_INDEX))
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    /// Deletes the keyring entry (whatever the current setting: it may have been made
+    /// under another); true when there was one.
+    fn forget_in_keyring(key: &str) -> bool {
+        match Self::keyring_entry(key).and_then(|e| e.delete_credential()) {
+            Ok(()) => true,
+            Err(keyring::Error::NoEntry) => false,
+            Err(e) => {
+                tracing::warn!("OS keyring entry not removed ({})", keyring_problem(&e));
+                false
+            }
+        }
+    }
+
+    /// Forgets one account (keyring and file); true when there was something to forget.
     pub fn remove(&self, key: &str) -> Result<bool, OAuthError> {
+        let in_keyring = (self.keyring || self.keyring_keys().iter().any(|k| k == key))
+            && Self::forget_in_keyring(key);
         let path = self.path(key);
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(in_keyring),
             Err(e) => Err(cache_error(&path, &e.to_string())),
         }
     }
 
-    /// Forgets every account; returns how many files were removed.
+    /// Forgets every account; returns how many tokens (keyring entries and files) were
+    /// removed.
     pub fn remove_all(&self) -> Result<usize, OAuthError> {
+        let mut removed = self
+            .keyring_keys()
+            .iter()
+            .filter(|key| Self::forget_in_keyring(key))
+            .count();
+        let index = self.dir.join(KEYRING_INDEX);
+        if let Err(e) = std::fs::remove_file(&index)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(cache_error(&index, &e.to_string()));
+        }
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
             Err(e) => return Err(cache_error(&self.dir, &e.to_string())),
         };
-        let mut removed = 0;
         for entry in entries.flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "json") {
@@ -227,6 +365,22 @@ impl ClassifyName for serde_json::Error {
             serde_json::error::Category::Eof => "truncated",
         }
     }
+}
+
+/// A damaged entry is treated as "not signed in" rather than an error: signing in again is
+/// the fix either way. The parse error is not shown (it may quote a token).
+fn decode(text: &str, origin: &str) -> Option<CachedToken> {
+    let Ok(stored) = serde_json::from_str::<Stored>(text) else {
+        tracing::warn!(origin, "unreadable cached token ignored");
+        return None;
+    };
+    Some(CachedToken {
+        access_token: Secret::new(stored.access_token),
+        refresh_token: stored.refresh_token.map(Secret::new),
+        expires_at: stored.expires_at,
+        username: stored.username,
+        scope: stored.scope,
+    })
 }
 
 fn cache_error(path: &Path, detail: &str) -> OAuthError {
@@ -285,7 +439,10 @@ mod tests {
         let cache = TokenCache::at(dir.path());
         let key = key("https://a", "t", "c", "Taro@Example.test");
         assert_eq!(key, super::key("https://a", "t", "c", "taro@example.test"));
-        let path = cache.store(&key, &token()).expect("store");
+        let stored = cache.store(&key, &token()).expect("store");
+        let StoredIn::File(path) = stored else {
+            panic!("a file-only cache wrote elsewhere: {stored}")
+        };
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -306,6 +463,64 @@ mod tests {
         assert!(cache.remove(&key).expect("remove"));
         assert!(cache.load(&key).expect("load").is_none());
         assert!(!cache.remove(&key).expect("remove again"));
+    }
+
+    /// The OS keyring path, on this machine's real keyring (the kernel keyring on Linux).
+    /// When the machine refuses keyring calls, the same calls must end in the private file
+    /// instead; either way the token round-trips and logout forgets it.
+    #[test]
+    fn keyring_first_with_file_fallback() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cache = TokenCache::at(dir.path()).with_keyring(true);
+        // A key of its own, so parallel or earlier runs cannot interfere.
+        let key = super::key(
+            "https://a",
+            "t",
+            "c",
+            &format!("{}@k.test", std::process::id()),
+        );
+        let stored = cache.store(&key, &token()).expect("store");
+        eprintln!("token stored in {stored}");
+        let in_keyring = TokenCache::keyring_entry(&key)
+            .and_then(|e| e.get_password())
+            .is_ok();
+        match &stored {
+            StoredIn::Keyring => {
+                assert!(in_keyring, "reported keyring but no entry");
+                assert!(
+                    !cache.path(&key).exists(),
+                    "no file copy next to the keyring"
+                );
+                let index = std::fs::read_to_string(cache.dir().join(KEYRING_INDEX))
+                    .expect("keyring index");
+                assert_eq!(index.trim(), key, "index lists the key");
+                assert!(!index.contains("secret-value"));
+            }
+            StoredIn::File(path) => {
+                assert!(!in_keyring, "a refused keyring keeps no half-made entry");
+                assert!(path.exists());
+            }
+        }
+        let loaded = cache.load(&key).expect("load").expect("present");
+        assert_eq!(loaded.access_token.expose(), "at-secret-value");
+        // A file-only view of the same cache does not see a keyring token, and the
+        // keyring view forgets it completely with --all.
+        if stored == StoredIn::Keyring {
+            assert!(
+                TokenCache::at(dir.path())
+                    .load(&key)
+                    .expect("load")
+                    .is_none()
+            );
+        }
+        assert_eq!(cache.remove_all().expect("all"), 1);
+        assert!(cache.load(&key).expect("load").is_none());
+        assert!(
+            TokenCache::keyring_entry(&key)
+                .and_then(|e| e.get_password())
+                .is_err(),
+            "keyring entry removed"
+        );
     }
 
     #[test]
