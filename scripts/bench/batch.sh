@@ -11,6 +11,9 @@
 # Goal (issue 8): near-linear speed-up up to the concurrency limit, peak RSS under 200 MB.
 #
 # Usage: scripts/bench/batch.sh [ACCOUNTS] [MIN] [MAX] [LEVELS]  (default 1000 50 200 "1 2 4 8")
+# RTT_MS=10 scripts/bench/batch.sh 200   puts a relay with 10 ms round-trip time in front of
+# each server (scripts/bench/delay_proxy.py), as a campus network would: on loopback an
+# account never waits for the network, so the run is bound by the CPU both servers share.
 # Needs GNU time (/usr/bin/time; apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -44,7 +47,18 @@ done
 [ -f "$WORK/state.json" ] || { cat "$WORK/testbed.log"; exit 2; }
 cat "$WORK/testbed.log" >&2
 MESSAGES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["messages"])' "$WORK/state.json")
-echo "$ACCOUNTS mailboxes, $MESSAGES messages on each server (nproc $(nproc))"
+NETWORK="loopback"
+if [ -n "${RTT_MS:-}" ]; then
+  for side in old new; do
+    port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]["imaps_port"])' "$WORK/state.json" "$side")
+    relay=$((port + 1500))
+    python3 scripts/bench/delay_proxy.py "$relay" "$port" "$(awk -v r="$RTT_MS" 'BEGIN { print r / 2 }')" &
+    sed -i "s/port = $port,/port = $relay,/" "$WORK/profile.toml"
+  done
+  sleep 1
+  NETWORK="${RTT_MS} ms round trip (relay)"
+fi
+echo "$ACCOUNTS mailboxes, $MESSAGES messages on each server (nproc $(nproc)), network: $NETWORK"
 
 run() { # concurrency -> "secs rss_kb"
   /usr/bin/time -f "%e %M" -o "$WORK/t" "$IKOU" batch verify "$WORK/accounts.csv" \
