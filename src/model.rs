@@ -163,6 +163,28 @@ impl PartialEq for MessageBytes {
 
 impl Eq for MessageBytes {}
 
+/// How the connection to a server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte (IMAPS 993, POP3S 995).
+    Tls,
+    /// Plain TCP upgraded with STARTTLS / STLS before any credential is sent.
+    Starttls,
+    /// No encryption at all; login is refused unless the profile allows it explicitly.
+    Plain,
+}
+
+impl std::fmt::Display for Security {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Security::Tls => "SSL/TLS",
+            Security::Starttls => "STARTTLS",
+            Security::Plain => "no encryption",
+        })
+    }
+}
+
 #[cfg(test)]
 mod message_bytes_tests {
     use super::MessageBytes;

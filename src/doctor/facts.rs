@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::net::Security;
+use crate::model::Security;
 use crate::settings::AutoconfigDoc;
 
 /// The outcome of one look-up or request.

@@ -17,27 +17,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tokio::net::TcpStream;
 
-/// How the connection to a server is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Security {
-    /// TLS from the first byte (IMAPS 993, POP3S 995).
-    Tls,
-    /// Plain TCP upgraded with STARTTLS / STLS before any credential is sent.
-    Starttls,
-    /// No encryption at all; login is refused unless the profile allows it explicitly.
-    Plain,
-}
-
-impl std::fmt::Display for Security {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Security::Tls => "SSL/TLS",
-            Security::Starttls => "STARTTLS",
-            Security::Plain => "no encryption",
-        })
-    }
-}
+// Plain data, so that pure modules (settings, doctor rules) can name it without `net`.
+pub use crate::model::Security;
 
 /// Connect and I/O time limits. Every read and write on a [`MailStream`] is bounded by
 /// `io`, so a server that stops answering produces an error instead of a hang.

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{Auth, ClientSettings, Protocol, ServerSetting};
-use crate::net::Security;
+use crate::model::Security;
 
 /// One `incomingServer` or `outgoingServer` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

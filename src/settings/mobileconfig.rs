@@ -10,7 +10,7 @@ use plist::{Dictionary, Value};
 use sha2::{Digest, Sha256};
 
 use super::{Auth, ClientSettings, Protocol, ServerSetting};
-use crate::net::Security;
+use crate::model::Security;
 
 fn uuid(seed: &str) -> String {
     let h = hex::encode_upper(Sha256::digest(seed.as_bytes()));

@@ -23,7 +23,7 @@ pub use text::render_text;
 use serde::{Deserialize, Serialize};
 
 use crate::imap::AuthMethod;
-use crate::net::Security;
+use crate::model::Security;
 use crate::profile::{Profile, ServerProfile};
 
 /// Exchange Online's published client endpoints (the seed briefing's table).

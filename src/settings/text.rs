@@ -2,7 +2,7 @@
 
 use super::{Auth, ClientSettings, Protocol, ServerSetting, SettingsSource};
 use crate::i18n::Lang;
-use crate::net::Security;
+use crate::model::Security;
 use crate::report::{Align, Table};
 
 pub(super) fn security_label(security: Security, lang: Lang) -> &'static str {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::findings;
 use crate::doctor::facts::*;
 use crate::doctor::finding::Severity::{self, Error, Ok as Good, Warning};
-use crate::net::Security;
+use crate::model::Security;
 use crate::settings::{AutoconfigDoc, AutoconfigServer};
 
 const D: &str = "example-univ.test";
