@@ -185,6 +185,16 @@ impl std::fmt::Display for Security {
     }
 }
 
+/// The SASL mechanism (or plain LOGIN) used to sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMethod {
+    #[default]
+    Login,
+    Plain,
+    Xoauth2,
+}
+
 #[cfg(test)]
 mod message_bytes_tests {
     use super::MessageBytes;

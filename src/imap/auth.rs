@@ -3,20 +3,11 @@
 //! Exchange Online refuses LOGIN, so XOAUTH2 with a bearer token is a first-class method;
 //! legacy servers usually take LOGIN or PLAIN.
 
-use serde::{Deserialize, Serialize};
-
 use super::{Client, ImapError, Session};
 use crate::secret::Secret;
 
-/// The SASL mechanism (or plain LOGIN) used to sign in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum AuthMethod {
-    #[default]
-    Login,
-    Plain,
-    Xoauth2,
-}
+// Plain data, so that the profile, settings and the TUI can name it without `imap`.
+pub use crate::model::AuthMethod;
 
 /// A user name and the secret for the chosen method (password, or access token for XOAUTH2).
 #[derive(Debug, Clone)]

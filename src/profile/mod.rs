@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::imap::AuthMethod;
+use crate::model::AuthMethod;
 use crate::net::{Endpoint, Security, Timeouts, TlsPolicy};
 
 /// The whole profile file.

@@ -22,7 +22,7 @@ pub use text::render_text;
 
 use serde::{Deserialize, Serialize};
 
-use crate::imap::AuthMethod;
+use crate::model::AuthMethod;
 use crate::model::Security;
 use crate::profile::{Profile, ServerProfile};
 

@@ -28,7 +28,7 @@ use super::settings::{SettingsAction, SettingsState};
 use super::verify::{HeaderTarget, VerifyAction, VerifyEvent, VerifyMode, VerifyState};
 use crate::compare::mapping::{Mapping, map_folders};
 use crate::i18n::Lang;
-use crate::imap::AuthMethod;
+use crate::model::AuthMethod;
 use crate::model::FolderInfo;
 use crate::profile::{Dates, Profile, Side};
 use crate::secret::Secret;

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, clean, side_title};
-use crate::imap::AuthMethod;
+use crate::model::AuthMethod;
 use crate::profile::Side;
 use crate::tui::app::{App, SetupStep, side_index};
 use crate::tui::input::Input;
