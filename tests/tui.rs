@@ -3,9 +3,11 @@
 //! on the old server.
 
 mod common;
+mod tui_support;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use tui_support::{press, type_text};
 
 use chrono::NaiveDate;
 use common::*;
@@ -15,9 +17,7 @@ use ikou::report::human_size;
 use ikou::tui::Driver;
 use ikou::tui::app::{App, AppOptions, Screen, ServerStatus};
 use ikou::tui::config::Remembered;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 fn driver(profile: &Path, remember: PathBuf) -> Driver {
     let app = App::new(AppOptions {
@@ -33,35 +33,8 @@ fn driver(profile: &Path, remember: PathBuf) -> Driver {
     Driver::new(app, Some(remember))
 }
 
-fn press(driver: &mut Driver, code: KeyCode) {
-    driver.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn type_text(driver: &mut Driver, text: &str) {
-    for c in text.chars() {
-        press(driver, KeyCode::Char(c));
-    }
-}
-
-/// The screen as text, one line per row, wide characters counted once.
 fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    terminal
-        .draw(|frame| ikou::tui::view::render(app, frame))
-        .expect("draw");
-    let buffer = terminal.backend().buffer();
-    let mut lines = Vec::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < buffer.area.width {
-            let symbol = buffer[(x, y)].symbol();
-            line.push_str(symbol);
-            x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol).max(1)).unwrap_or(1);
-        }
-        lines.push(line);
-    }
-    lines.join("\n")
+    tui_support::screen_at(app, 80, 24)
 }
 
 /// Address from the profile (Enter), then the two passwords.

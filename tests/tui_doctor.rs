@@ -2,8 +2,10 @@
 //! a real dnsmasq serving a test zone on loopback, and its findings appear with their marks.
 
 mod doctor_support;
+mod tui_support;
 
 use std::time::Duration;
+use tui_support::press;
 
 use chrono::NaiveDate;
 use doctor_support::Dnsmasq;
@@ -12,32 +14,10 @@ use ikou::tui::Driver;
 use ikou::tui::app::{App, AppOptions, Screen};
 use ikou::tui::config::Remembered;
 use ikou::tui::doctor::DoctorRun;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    terminal
-        .draw(|frame| ikou::tui::view::render(app, frame))
-        .expect("draw");
-    let buffer = terminal.backend().buffer();
-    let mut lines = Vec::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < buffer.area.width {
-            let symbol = buffer[(x, y)].symbol();
-            line.push_str(symbol);
-            x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol).max(1)).unwrap_or(1);
-        }
-        lines.push(line);
-    }
-    lines.join("\n")
-}
-
-fn press(driver: &mut Driver, code: KeyCode) {
-    driver.key(KeyEvent::new(code, KeyModifiers::NONE));
+    tui_support::screen_at(app, 120, 40)
 }
 
 #[tokio::test(flavor = "multi_thread")]

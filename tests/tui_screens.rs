@@ -4,9 +4,11 @@
 //! into a valid archive. The old server is unchanged throughout.
 
 mod common;
+mod tui_support;
 
 use std::path::Path;
 use std::time::Duration;
+use tui_support::{press, type_text};
 
 use chrono::NaiveDate;
 use ikou::i18n::Lang;
@@ -18,9 +20,7 @@ use ikou::tui::config::Remembered;
 use ikou::tui::verify::{Headers, RestoreStep, VerifyMode, findings_of};
 use ikou_testbed::Dovecot;
 use ikou_testbed::scenario::Migration;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 const WAIT: Duration = Duration::from_secs(120);
 
@@ -42,34 +42,8 @@ fn old_state(server: &Dovecot, user: &str) -> String {
     format!("{status}\n---\n{flags}")
 }
 
-fn press(driver: &mut Driver, code: KeyCode) {
-    driver.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn type_text(driver: &mut Driver, text: &str) {
-    for c in text.chars() {
-        press(driver, KeyCode::Char(c));
-    }
-}
-
 fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    terminal
-        .draw(|frame| ikou::tui::view::render(app, frame))
-        .expect("draw");
-    let buffer = terminal.backend().buffer();
-    let mut lines = Vec::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < buffer.area.width {
-            let symbol = buffer[(x, y)].symbol();
-            line.push_str(symbol);
-            x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol).max(1)).unwrap_or(1);
-        }
-        lines.push(line);
-    }
-    lines.join("\n")
+    tui_support::screen_at(app, 120, 40)
 }
 
 fn bare(id: &str) -> &str {
