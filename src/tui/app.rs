@@ -473,10 +473,34 @@ pub fn tabs(lang: Lang) -> Vec<(String, Screen)> {
         .collect()
 }
 
+/// The tabs as the title bar of a `width`-column terminal shows them: whole labels when they
+/// leave room for the address, else numbers only with the current screen named, so that at
+/// 80 columns the user still sees whose mailbox this is.
+pub fn title_tabs(app: &App, width: u16) -> Vec<(String, Screen)> {
+    use unicode_width::UnicodeWidthStr;
+    let full = tabs(app.lang);
+    let full_width: usize = full.iter().map(|(label, _)| label.width()).sum();
+    // " ikou 移行 | address " must fit beside them.
+    let left = 12 + app.address.width() + 2;
+    if full_width + left <= usize::from(width) {
+        return full;
+    }
+    full.into_iter()
+        .enumerate()
+        .map(|(i, (label, screen))| {
+            if screen == app.screen {
+                (label, screen)
+            } else {
+                (format!(" {} ", i + 1), screen)
+            }
+        })
+        .collect()
+}
+
 /// The tab under `column` of the title bar, for a terminal `width` columns wide.
 pub fn tab_at(app: &App, column: u16, width: u16) -> Option<Screen> {
     use unicode_width::UnicodeWidthStr;
-    let tabs = tabs(app.lang);
+    let tabs = title_tabs(app, width);
     let total: usize = tabs.iter().map(|(label, _)| label.width()).sum();
     let mut x = usize::from(width).checked_sub(total)?;
     for (label, screen) in tabs {

@@ -112,7 +112,7 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut tabs = Vec::new();
     if app.screen != Screen::Setup {
-        for (label, screen) in app::tabs(app.lang) {
+        for (label, screen) in app::title_tabs(app, area.width) {
             let style = if screen == app.screen {
                 theme.selected()
             } else {

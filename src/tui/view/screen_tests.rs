@@ -473,10 +473,10 @@ fn with_the_mouse_a_click_opens_a_tab_and_the_wheel_scrolls() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    let mut app = signed_in(Lang::En, (80, 24));
+    let mut app = signed_in(Lang::En, (120, 40));
     report(&mut app, Side::Old, Ok(inventory(10)));
     // The title bar as drawn: find the columns of "4 Verify" and "2 Folders".
-    let title = super::tests::row(&draw(&app, 80, 24), 0);
+    let title = super::tests::row(&draw(&app, 120, 40), 0);
     let column = |label: &str| {
         let at = title.find(label).expect("tab");
         u16::try_from(title[..at].width()).expect("column")
@@ -600,4 +600,36 @@ fn settings_show_the_tables_and_copy_or_export_them() {
     assert!(crate::settings::parse_autoconfig(xml).is_ok(), "{xml}");
     app.update(Msg::Task(TaskEvent::Notice("written: a, b".into())));
     assert!(screen(&draw(&app, 80, 24)).contains("written: a, b"));
+}
+
+#[test]
+fn at_80_columns_the_title_keeps_the_address_and_numbers_the_other_tabs() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut app = signed_in(Lang::En, (80, 24));
+    report(&mut app, Side::Old, Ok(inventory(10)));
+    let title = super::tests::row(&draw(&app, 80, 24), 0);
+    assert!(title.contains(&app.address), "{title}");
+    assert!(
+        title.contains("1 Overview"),
+        "the current screen is named: {title}"
+    );
+    assert!(
+        !title.contains("Folders"),
+        "the others are numbers: {title}"
+    );
+    // A click on a number opens that screen, as on the whole label.
+    let at = title.find(" 4 ").expect("tab 4");
+    let column = u16::try_from(title[..at].width()).expect("column") + 1;
+    app.update(Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row: 0,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.screen, Screen::Verify);
+    let title = super::tests::row(&draw(&app, 80, 24), 0);
+    assert!(
+        title.contains("4 Verify") && title.contains(&app.address),
+        "{title}"
+    );
 }
