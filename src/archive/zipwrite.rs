@@ -188,17 +188,30 @@ pub fn encode_entry(
         },
         _ => (Method::Stored, content),
     };
+    assemble(name, method, crc, size, data, time, force_zip64)
+}
+
+/// The entry around already encoded `data`: central record, local header, and the CRC of
+/// both as they will lie in the file.
+fn assemble(
+    name: &str,
+    method: Method,
+    crc32: u32,
+    size: u64,
+    data: Vec<u8>,
+    time: EntryTime,
+    force_zip64: bool,
+) -> EncodedEntry {
     let compressed_size = data.len() as u64;
-    let zip64_local = force_zip64 || size >= U32_LIMIT || compressed_size >= U32_LIMIT;
     let record = CentralRecord {
         name: name.to_string(),
         method,
-        crc32: crc,
+        crc32,
         compressed_size,
         size,
         offset: 0,
         time,
-        zip64_local,
+        zip64_local: force_zip64 || size >= U32_LIMIT || compressed_size >= U32_LIMIT,
     };
     let header = local_header(&record);
     let mut hasher = crc32fast::Hasher::new();
@@ -212,6 +225,35 @@ pub fn encode_entry(
     }
 }
 
+/// Passes bytes on to `inner` while counting and checksumming them.
+struct Tap<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W> Tap<W> {
+    fn new(inner: W) -> Self {
+        Tap {
+            inner,
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<W: Write> Write for Tap<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Like [`encode_entry`] with deflate, but the content is produced by `produce` straight into
 /// the compressor, so only the compressed bytes are held: the manifest of a mailbox with
 /// 100,000 messages is tens of megabytes as JSON and a few once deflated.
@@ -222,55 +264,23 @@ pub fn encode_streamed_entry<E: From<std::io::Error>>(
     level: u32,
     force_zip64: bool,
 ) -> std::result::Result<EncodedEntry, E> {
-    /// Counts and checksums what passes through on its way to the compressor.
-    struct Tap<W> {
-        inner: W,
-        crc: crc32fast::Hasher,
-        size: u64,
-    }
-    impl<W: Write> Write for Tap<W> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let n = self.inner.write(buf)?;
-            self.crc.update(&buf[..n]);
-            self.size += n as u64;
-            Ok(n)
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            self.inner.flush()
-        }
-    }
-    let mut tap = Tap {
-        inner: flate2::write::DeflateEncoder::new(
-            Vec::new(),
-            flate2::Compression::new(level.clamp(1, 9)),
-        ),
-        crc: crc32fast::Hasher::new(),
-        size: 0,
-    };
+    // The tap sits before the compressor: it counts and checksums the content.
+    let mut tap = Tap::new(flate2::write::DeflateEncoder::new(
+        Vec::new(),
+        flate2::Compression::new(level.clamp(1, 9)),
+    ));
     produce(&mut tap)?;
     let data = tap.inner.finish()?;
-    let (crc, size) = (tap.crc.finalize(), tap.size);
-    let compressed_size = data.len() as u64;
-    let record = CentralRecord {
-        name: name.to_string(),
-        method: Method::Deflated,
-        crc32: crc,
-        compressed_size,
+    let (crc, size) = (tap.crc.finalize(), tap.len);
+    Ok(assemble(
+        name,
+        Method::Deflated,
+        crc,
         size,
-        offset: 0,
-        time,
-        zip64_local: force_zip64 || size >= U32_LIMIT || compressed_size >= U32_LIMIT,
-    };
-    let header = local_header(&record);
-    let mut hasher = crc32fast::Hasher::new();
-    hasher.update(&header);
-    hasher.update(&data);
-    Ok(EncodedEntry {
-        header,
         data,
-        record,
-        raw_crc: hasher.finalize(),
-    })
+        time,
+        force_zip64,
+    ))
 }
 
 /// True when `content` is mostly base64 (an attachment), judged from three 4 KiB samples:
@@ -337,19 +347,22 @@ fn deflate_huffman_only(content: &[u8], out: &mut dyn Write) -> std::io::Result<
     }
 }
 
+/// Raw deflate of `content` into `out`: Huffman coding only for base64, else `level`.
+fn deflate_into(content: &[u8], level: u32, out: &mut dyn Write) -> std::io::Result<()> {
+    if mostly_base64(content) {
+        return deflate_huffman_only(content, out);
+    }
+    let mut enc =
+        flate2::write::DeflateEncoder::new(out, flate2::Compression::new(level.clamp(1, 9)));
+    enc.write_all(content)?;
+    enc.finish().map(drop)
+}
+
 /// Raw deflate of `content`; `None` only if the in-memory encoder fails (it cannot on a Vec).
 fn deflate(content: &[u8], level: u32) -> Option<Vec<u8>> {
-    if mostly_base64(content) {
-        let mut packed = Vec::with_capacity(content.len() / 4 * 3 + 64);
-        deflate_huffman_only(content, &mut packed).ok()?;
-        return Some(packed);
-    }
-    let mut enc = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(content.len() / 2 + 64),
-        flate2::Compression::new(level.clamp(1, 9)),
-    );
-    enc.write_all(content).ok()?;
-    enc.finish().ok()
+    let mut packed = Vec::with_capacity(content.len() / 2 + 64);
+    deflate_into(content, level, &mut packed).ok()?;
+    Some(packed)
 }
 
 fn put16(buf: &mut Vec<u8>, v: u16) {
@@ -559,24 +572,6 @@ impl ZipSink {
         level: u32,
         force_zip64: bool,
     ) -> Result<(CentralRecord, u64, u32)> {
-        /// Passes bytes on to the file while counting and checksumming them.
-        struct Tap<'a, W> {
-            inner: &'a mut W,
-            crc: crc32fast::Hasher,
-            len: u64,
-        }
-        impl<W: Write> Write for Tap<'_, W> {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                let n = self.inner.write(buf)?;
-                self.crc.update(&buf[..n]);
-                self.len += n as u64;
-                Ok(n)
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                self.inner.flush()
-            }
-        }
-
         let size = content.len() as u64;
         let start = self.offset;
         let mut record = CentralRecord {
@@ -591,25 +586,12 @@ impl ZipSink {
             // with that margin, since the header's shape must not change after the fact.
             zip64_local: force_zip64 || size >= U32_LIMIT - (1 << 24),
         };
-        let header_len = local_header(&record).len() as u64;
-        self.file
-            .write_all(&local_header(&record))
-            .ctx(&self.path, "write")?;
-        let mut tap = Tap {
-            inner: &mut self.file,
-            crc: crc32fast::Hasher::new(),
-            len: 0,
-        };
-        if mostly_base64(content) {
-            deflate_huffman_only(content, &mut tap).ctx(&self.path, "write")?;
-        } else {
-            let mut enc = flate2::write::DeflateEncoder::new(
-                &mut tap,
-                flate2::Compression::new(level.clamp(1, 9)),
-            );
-            enc.write_all(content).ctx(&self.path, "write")?;
-            enc.finish().ctx(&self.path, "write")?;
-        }
+        let placeholder = local_header(&record);
+        let header_len = placeholder.len() as u64;
+        self.file.write_all(&placeholder).ctx(&self.path, "write")?;
+        // The tap sits after the compressor: it counts and checksums the compressed bytes.
+        let mut tap = Tap::new(&mut self.file);
+        deflate_into(content, level, &mut tap).ctx(&self.path, "write")?;
         let (data_crc, compressed) = (tap.crc, tap.len);
 
         // Hand the bytes to the OS first, so a full or vanished disk is reported as the
