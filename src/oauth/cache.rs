@@ -480,7 +480,6 @@ mod tests {
             &format!("{}@k.test", std::process::id()),
         );
         let stored = cache.store(&key, &token()).expect("store");
-        eprintln!("token stored in {stored}");
         let in_keyring = TokenCache::keyring_entry(&key)
             .and_then(|e| e.get_password())
             .is_ok();

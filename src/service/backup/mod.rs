@@ -481,7 +481,13 @@ fn find_header_end(bytes: &[u8]) -> usize {
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .map(|p| p + 4);
-    let lf = bytes.windows(2).position(|w| w == b"\n\n").map(|p| p + 2);
+    // Only up to the CRLF end can a bare-LF end be the earlier one; scanning past it would
+    // read every attachment of a CRLF message twice.
+    let lf_scope = crlf.unwrap_or(bytes.len());
+    let lf = bytes[..lf_scope]
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|p| p + 2);
     match (crlf, lf) {
         (Some(a), Some(b)) => a.min(b),
         (Some(a), None) | (None, Some(a)) => a,
