@@ -24,18 +24,8 @@ LEVELS=${4:-"1 2 4 8"}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-# IKOU_BENCH_PROFILE=debug only to try the script quickly; figures need release.
-PROFILE=${IKOU_BENCH_PROFILE:-release}
-if [ "$PROFILE" = release ]; then
-  cargo build --release --bin ikou -q
-  cargo build --release -p ikou-testbed -q
-else
-  cargo build --bin ikou -q
-  cargo build -p ikou-testbed -q
-fi
-IKOU=target/$PROFILE/ikou
-TESTBED=target/$PROFILE/ikou-testbed
-command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)"; exit 2; }
+. scripts/lib/bench.sh
+ikou_bench_build
 
 "$TESTBED" bench-batch --accounts "$ACCOUNTS" --min "$MIN" --max "$MAX" --out "$WORK" \
   --state "$WORK/state.json" </dev/null >/dev/null 2>"$WORK/testbed.log" &
