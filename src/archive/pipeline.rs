@@ -50,14 +50,22 @@ impl Job {
     }
 }
 
-/// A job after the worker: the encoded entry (if any) and what to journal with it.
+/// A job after the worker: the entry to write (if any) and what to journal with it.
 struct Done {
-    encoded: Option<EncodedEntry>,
-    /// A large message left for the writer to deflate straight into the file.
-    streamed: Option<StreamedEntry>,
+    entry: Entry,
     folder: Option<FolderRecord>,
     message: Option<MessageRecord>,
     weight: u64,
+}
+
+/// What the writer appends for one job.
+enum Entry {
+    /// Encoded by the worker, ready to append.
+    Encoded(EncodedEntry),
+    /// A large message left for the writer to deflate straight into the file.
+    Streamed(StreamedEntry),
+    /// Nothing to append (a folder note only goes to the journal).
+    None,
 }
 
 /// A message entry whose compression happens while it is written (see
@@ -376,8 +384,7 @@ fn process(job: Job, encoding: Encoding) -> Done {
                 && weight > stream_above
             {
                 return Done {
-                    encoded: None,
-                    streamed: Some(StreamedEntry {
+                    entry: Entry::Streamed(StreamedEntry {
                         name: record.entry.clone(),
                         content: bytes,
                         time,
@@ -396,29 +403,26 @@ fn process(job: Job, encoding: Encoding) -> Done {
                 force_zip64,
             );
             Done {
-                encoded: Some(encoded),
-                streamed: None,
+                entry: Entry::Encoded(encoded),
                 folder: None,
                 message: Some(record),
                 weight,
             }
         }
         Job::Dir { name, folder, time } => Done {
-            encoded: Some(encode_entry(
+            entry: Entry::Encoded(encode_entry(
                 &name,
                 Vec::new(),
                 time,
                 Compression::Store,
                 force_zip64,
             )),
-            streamed: None,
             folder,
             message: None,
             weight: 0,
         },
         Job::FolderNote(folder) => Done {
-            encoded: None,
-            streamed: None,
+            entry: Entry::None,
             folder: Some(folder),
             message: None,
             weight: 0,
@@ -516,19 +520,19 @@ impl WriterState<'_> {
         counters: &Counters,
     ) -> Result<JournalLine> {
         weights.push(done.weight);
-        let (record, span, raw_crc) = match (done.encoded, done.streamed) {
-            (Some(encoded), _) => {
+        let (record, span, raw_crc) = match done.entry {
+            Entry::Encoded(encoded) => {
                 let record = self.sink.write_entry(&encoded)?;
                 (record, encoded.span_len(), encoded.raw_crc)
             }
-            (None, Some(big)) => self.sink.write_entry_streaming(
+            Entry::Streamed(big) => self.sink.write_entry_streaming(
                 &big.name,
                 &big.content,
                 big.time,
                 big.level,
                 self.cfg.force_zip64,
             )?,
-            (None, None) => {
+            Entry::None => {
                 let folder = done.folder.ok_or_else(|| ArchiveError::Thread {
                     path: self.sink.path().to_path_buf(),
                     thread: "writer",
