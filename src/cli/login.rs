@@ -72,15 +72,7 @@ pub async fn login(args: &LoginArgs, output: Output) -> Result<i32> {
     let result = LoginResult {
         signed_in: true,
         user: oauth_account.username.clone(),
-        // Where `store` put it: the file when it exists, else the OS keyring.
-        token_file: {
-            let file = cache.path(&oauth_account.cache_key());
-            if file.exists() {
-                file.display().to_string()
-            } else {
-                crate::oauth::cache::StoredIn::Keyring.to_string()
-            }
-        },
+        token_file: cache.location(&oauth_account.cache_key()).to_string(),
         expires_at: chrono::DateTime::from_timestamp(token.expires_at, 0)
             .map(|t| t.to_rfc3339())
             .unwrap_or_default(),

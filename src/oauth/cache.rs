@@ -177,12 +177,14 @@ impl TokenCache {
         self
     }
 
-    /// Where a token stored now would go first.
+    /// Where this account's token is kept: its file when there is one (a keyring that
+    /// refused leaves the token there), else the keyring when that is in use.
     pub fn location(&self, key: &str) -> StoredIn {
-        if self.keyring {
+        let file = self.path(key);
+        if self.keyring && !file.exists() {
             StoredIn::Keyring
         } else {
-            StoredIn::File(self.path(key))
+            StoredIn::File(file)
         }
     }
 
