@@ -63,33 +63,10 @@ fn lines(zone: &BTreeMap<&'static str, Vec<String>>) -> Vec<String> {
     zone.values().flatten().cloned().collect()
 }
 
-/// Old server `mail.example-univ.test`, new server Exchange Online; plaintext ports so the
-/// DNS and HTTP scenarios have no TLS endpoints to probe.
-fn dns_profile(dir: &std::path::Path) -> String {
-    let path = dir.join("profile.toml");
-    std::fs::write(
-        &path,
-        r#"[organisation]
-name = "Example University"
-domain = "example-univ.test"
-[old]
-host = "mail.example-univ.test"
-imap = { port = 143, security = "plain" }
-allow_plaintext = true
-[new]
-host = "outlook.office365.com"
-imap = { port = 143, security = "plain" }
-allow_plaintext = true
-"#,
-    )
-    .expect("profile");
-    path.display().to_string()
-}
-
 #[test]
 fn dns_findings_for_good_and_broken_zones() {
     let dir = tempfile::tempdir().expect("tmp");
-    let profile = dns_profile(dir.path());
+    let profile = dns_profile(dir.path(), None);
     let good = [
         ("mx-exchange-online", "ok", "example-univ.test MX"),
         (
@@ -317,7 +294,7 @@ fn web_server(old: bool) -> HttpsServer {
 #[test]
 fn autoconfig_and_autodiscover_documents_old_and_new() {
     let dir = tempfile::tempdir().expect("tmp");
-    let profile = dns_profile(dir.path());
+    let profile = dns_profile(dir.path(), None);
     let ca = pki().ca.display().to_string();
     for old in [false, true] {
         let web = web_server(old);
@@ -717,7 +694,7 @@ user_pref("mail.smtpserver.smtp2.hostname", "smtp.office365.com");
 #[test]
 fn thunderbird_profile_found_through_profiles_ini() {
     let dir = tempfile::tempdir().expect("tmp");
-    let profile = dns_profile(dir.path());
+    let profile = dns_profile(dir.path(), None);
     let tb = dir.path().join("thunderbird");
     std::fs::create_dir_all(tb.join("abcd.default-release")).expect("dir");
     std::fs::write(

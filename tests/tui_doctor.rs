@@ -8,13 +8,14 @@ use std::time::Duration;
 use tui_support::press;
 
 use chrono::NaiveDate;
-use doctor_support::Dnsmasq;
+use doctor_support::{Dnsmasq, dns_profile};
 use ikou::i18n::Lang;
 use ikou::tui::Driver;
 use ikou::tui::app::{App, AppOptions, Screen};
 use ikou::tui::config::Remembered;
 use ikou::tui::doctor::DoctorRun;
 use ratatui::crossterm::event::KeyCode;
+use std::path::PathBuf;
 
 fn screen(app: &App) -> String {
     tui_support::screen_at(app, 120, 40)
@@ -28,25 +29,7 @@ async fn doctor_screen_shows_the_findings_for_a_real_zone() {
         "txt-record=example-univ.test,\"v=spf1 ip4:192.0.2.1 -all\"".into(),
     ]);
     let dir = tempfile::tempdir().expect("tmp");
-    let profile = dir.path().join("profile.toml");
-    std::fs::write(
-        &profile,
-        r#"[organisation]
-name = "Example University"
-domain = "example-univ.test"
-[account]
-address = "taro@example-univ.test"
-[old]
-host = "mail.example-univ.test"
-imap = { port = 143, security = "plain" }
-allow_plaintext = true
-[new]
-host = "outlook.office365.com"
-imap = { port = 143, security = "plain" }
-allow_plaintext = true
-"#,
-    )
-    .expect("profile");
+    let profile = PathBuf::from(dns_profile(dir.path(), Some("taro@example-univ.test")));
     let app = App::new(AppOptions {
         lang: Lang::En,
         profile: Some(profile),

@@ -1,7 +1,8 @@
 //! Real servers for the doctor's tests: dnsmasq serving a test zone on loopback, an HTTPS
 //! server (native-tls, certificates from a private CA made with the openssl CLI) serving
 //! autoconfig/autodiscover documents, bare TLS listeners with expired, wrong-host and
-//! self-signed certificates, and "silent" servers that accept and never answer.
+//! self-signed certificates, "silent" servers that accept and never answer, and the profile
+//! the DNS scenarios use.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -443,4 +444,32 @@ fn serve_tls_smtp(tls: native_tls::TlsStream<TcpStream>) {
             return;
         }
     }
+}
+
+/// Old server `mail.example-univ.test`, new server Exchange Online; plaintext ports so the
+/// DNS and HTTP scenarios have no TLS endpoints to probe. With `address`, an `[account]`.
+pub fn dns_profile(dir: &Path, address: Option<&str>) -> String {
+    let account = address
+        .map(|a| format!("[account]\naddress = \"{a}\"\n"))
+        .unwrap_or_default();
+    let path = dir.join("profile.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"[organisation]
+name = "Example University"
+domain = "example-univ.test"
+{account}[old]
+host = "mail.example-univ.test"
+imap = {{ port = 143, security = "plain" }}
+allow_plaintext = true
+[new]
+host = "outlook.office365.com"
+imap = {{ port = 143, security = "plain" }}
+allow_plaintext = true
+"#
+        ),
+    )
+    .expect("profile");
+    path.display().to_string()
 }
