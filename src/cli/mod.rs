@@ -8,6 +8,7 @@ mod backup;
 mod batch;
 mod doctor;
 mod folders;
+mod generate;
 mod login;
 mod profile_cmd;
 mod settings;
@@ -23,10 +24,20 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::i18n::Lang;
 use crate::profile::{Profile, Side};
 
+/// What `ikou --version` says: the version, the commit and the build date.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("IKOU_COMMIT"),
+    ", built ",
+    env!("IKOU_BUILD_DATE"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ikou",
-    version,
+    version = VERSION,
     about = "移行 — carry your mail safely from a legacy IMAP/POP server to Microsoft 365"
 )]
 pub struct Cli {
@@ -144,12 +155,23 @@ pub enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages into a folder (used when packaging).
+    #[command(hide = true)]
+    Manpages { dir: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
     /// Check a profile and explain every problem.
     Check { file: PathBuf },
+    /// Find your organisation's profile from your address alone (built in, the
+    /// organisation's web server, a saved copy, files here) and save it for next time.
+    Find(profile_cmd::FindArgs),
 }
 
 /// What every command needs to know about how to talk to the person.
@@ -228,6 +250,11 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),
+        Command::Profile {
+            command: ProfileCommand::Find(args),
+        } => profile_cmd::find(&args, output).await,
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Manpages { dir } => generate::manpages(&dir),
     }
 }
 

@@ -8,6 +8,8 @@
 mod admin;
 mod check;
 mod credentials;
+pub mod discovery;
+pub mod embedded;
 
 pub use admin::{APP_SCOPE, AdminAccess, AdminMethod};
 pub use check::{Problem, ProfileError};

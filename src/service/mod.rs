@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod batch;
 pub mod doctor;
+pub mod find_profile;
 pub mod inventory;
 pub mod pop3_inventory;
 pub mod signin;

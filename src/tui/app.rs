@@ -127,6 +127,10 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
     // Inside a drill-down only the language and quit stay listed (all still work).
     let short = [key("l", "English", "日本語"), key("q", "終了", "quit")];
     let mut keys = match mode {
+        KeyMode::Setup(SetupStep::Find) => vec![
+            key("Enter", "プロファイルを探す", "find the profile"),
+            key("Down", "ファイルから選ぶ", "choose a file"),
+        ],
         KeyMode::Setup(SetupStep::Profile) => vec![
             key("Up/Down", "選択", "choose"),
             key("Enter", "決定", "select"),
@@ -214,6 +218,8 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
 /// Where the first-run form is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetupStep {
+    /// The mail address, from which the organisation's profile is found.
+    Find,
     Profile,
     Address,
     Password(Side),
@@ -235,6 +241,8 @@ pub struct SetupState {
     /// The profile picked in the first step, and its file.
     pub chosen: Option<(PathBuf, Arc<Profile>)>,
     pub error: Option<String>,
+    /// The address line: the search and where the profile came from.
+    pub find: super::find::FindState,
 }
 
 /// What the background work for one server is doing.
@@ -278,6 +286,11 @@ pub enum TaskEvent {
     },
     /// A copy or export finished: the line for the status bar.
     Notice(String),
+    /// The profile search's answer.
+    ProfileFound {
+        generation: u64,
+        result: Result<Box<crate::service::find_profile::FindReport>, String>,
+    },
     Stage {
         side: Side,
         generation: u64,
@@ -363,6 +376,8 @@ pub enum Effect {
     Copy(String),
     /// Files to write (the settings export).
     Export(Vec<(PathBuf, String)>),
+    /// Find the organisation's profile from the address (built in, web, saved, files).
+    FindProfile { generation: u64, address: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -597,7 +612,12 @@ impl App {
             lang: options.lang,
             screen: Screen::Setup,
             setup: SetupState {
-                step: SetupStep::Profile,
+                // Without a profile given or remembered, the address comes first.
+                step: if wanted.is_some() {
+                    SetupStep::Profile
+                } else {
+                    SetupStep::Find
+                },
                 choices,
                 selected,
                 path: Input::default(),
@@ -606,6 +626,7 @@ impl App {
                 env_password: [None, None],
                 chosen: None,
                 error: None,
+                find: Default::default(),
             },
             profile: None,
             address: String::new(),
@@ -770,6 +791,7 @@ impl App {
                 self.doctor.finished(result);
             }
             TaskEvent::Notice(line) => self.settings.notice = Some(line),
+            TaskEvent::ProfileFound { generation, result } => self.on_found(generation, result),
             TaskEvent::Backup {
                 generation,
                 event,
@@ -1033,9 +1055,11 @@ impl App {
     fn setup_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         self.setup.error = None;
         match self.setup.step {
+            SetupStep::Find => self.find_key(key),
             SetupStep::Profile => {
                 let typing = self.setup.selected == self.setup.choices.len();
                 match key.code {
+                    KeyCode::Up if self.setup.selected == 0 => self.setup.step = SetupStep::Find,
                     KeyCode::Up => self.setup.selected = self.setup.selected.saturating_sub(1),
                     KeyCode::Down => {
                         self.setup.selected =
@@ -1066,6 +1090,9 @@ impl App {
                             return self.next_password(None);
                         }
                     }
+                    KeyCode::Esc if self.setup.find.origin.is_some() => {
+                        self.setup.step = SetupStep::Find;
+                    }
                     KeyCode::Esc => self.setup.step = SetupStep::Profile,
                     _ => edit(&mut self.setup.address, key),
                 }
@@ -1095,7 +1122,7 @@ impl App {
     }
 
     /// Back to the screens if signed in before, else quit.
-    fn leave_setup(&mut self) {
+    pub(super) fn leave_setup(&mut self) {
         if self.profile.is_some() {
             self.screen = Screen::Overview;
         } else {
@@ -1124,28 +1151,34 @@ impl App {
         };
         match &choice.loaded {
             Ok(profile) => {
-                if self.setup.address.is_empty()
-                    && let Some(address) = &profile.account.address
-                {
-                    self.setup.address.set(address);
-                }
-                // Which passwords are already in the environment (the hint on the form).
-                for side in [Side::Old, Side::New] {
-                    let server = profile.server(side);
-                    let env = server
-                        .password_env
-                        .clone()
-                        .unwrap_or_else(|| format!("{}_PASSWORD", side.env_prefix()));
-                    self.setup.env_password[side_index(side)] = std::env::var(&env)
-                        .ok()
-                        .filter(|v| !v.is_empty())
-                        .map(|_| env);
-                }
-                self.setup.chosen = Some((choice.path.clone(), Arc::new(profile.clone())));
-                self.setup.step = SetupStep::Address;
+                self.use_profile(choice.path.clone(), Arc::new(profile.clone()));
+                self.setup.find.origin = None;
             }
             Err(reason) => self.setup.error = Some(reason.clone()),
         }
+    }
+
+    /// Takes `profile` (from `path`) for the sign-in form, which comes next.
+    pub(super) fn use_profile(&mut self, path: PathBuf, profile: Arc<Profile>) {
+        if self.setup.address.is_empty()
+            && let Some(address) = &profile.account.address
+        {
+            self.setup.address.set(address);
+        }
+        // Which passwords are already in the environment (the hint on the form).
+        for side in [Side::Old, Side::New] {
+            let server = profile.server(side);
+            let env = server
+                .password_env
+                .clone()
+                .unwrap_or_else(|| format!("{}_PASSWORD", side.env_prefix()));
+            self.setup.env_password[side_index(side)] = std::env::var(&env)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|_| env);
+        }
+        self.setup.chosen = Some((path, profile));
+        self.setup.step = SetupStep::Address;
     }
 
     /// A password field is shown for servers that sign in with a password (not OAuth2).
@@ -1194,7 +1227,10 @@ impl App {
             };
         }
         let mut effects = vec![Effect::Remember(Remembered {
-            profile: Some(std::fs::canonicalize(&path).unwrap_or(path)),
+            // A built-in profile has no file to remember; it is found again next time.
+            profile: path
+                .is_file()
+                .then(|| std::fs::canonicalize(&path).unwrap_or(path)),
             address: Some(self.address.clone()),
         })];
         effects.extend(self.start_gather());

@@ -89,20 +89,9 @@ pub fn one_line(text: &str) -> String {
         .join(" / ")
 }
 
-/// Folders searched for shipped profiles, in order: `$IKOU_PROFILE_DIR`, `./assets/profiles`,
-/// `<dir of the executable>/../share/ikou/profiles`.
+/// Folders searched for shipped profiles (see `profile::discovery::local_dirs`).
 pub fn profile_dirs() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(dir) = std::env::var_os("IKOU_PROFILE_DIR").filter(|v| !v.is_empty()) {
-        dirs.push(PathBuf::from(dir));
-    }
-    dirs.push(PathBuf::from("assets/profiles"));
-    if let Ok(exe) = std::env::current_exe()
-        && let Some(bin) = exe.parent()
-    {
-        dirs.push(bin.join("../share/ikou/profiles"));
-    }
-    dirs
+    crate::profile::discovery::local_dirs()
 }
 
 /// Every `*.toml` in `dirs` plus the `extra` paths (remembered, --profile), without duplicates.

@@ -10,6 +10,7 @@ pub mod app;
 pub mod backup;
 pub mod config;
 pub mod doctor;
+pub mod find;
 pub mod input;
 pub mod settings;
 pub mod tasks;
@@ -106,6 +107,10 @@ impl Driver {
                     self.doctor_dns,
                     self.tx.clone(),
                 ),
+                Effect::FindProfile {
+                    generation,
+                    address,
+                } => find::spawn_find(generation, address, self.tx.clone()),
                 Effect::Copy(text) => copy_to_clipboard(&text),
                 Effect::Export(files) => {
                     let lang = self.app.lang;

@@ -42,17 +42,44 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
 
     match setup.step {
-        SetupStep::Profile => {
+        SetupStep::Find | SetupStep::Profile => {
+            let finding = setup.step == SetupStep::Find;
             lines.push(Line::raw(lang.pick(
-                "組織のプロファイルを選んでください (情報センターが配布したファイル):",
-                "Choose your organisation's profile (the file your IT centre gave you):",
+                "メールアドレスを入力すると、組織のプロファイルを探します:",
+                "Type your mail address; ikou finds your organisation's profile:",
             )));
+            field(
+                &mut lines,
+                &format!(
+                    "{}{}",
+                    if finding { "> " } else { "  " },
+                    lang.pick("メールアドレス", "Mail address")
+                ),
+                &setup.address,
+                finding,
+            );
+            if let Some(domain) = &setup.find.looking {
+                lines.push(Line::styled(
+                    match lang {
+                        crate::i18n::Lang::Ja => format!("  {domain} のプロファイルを探しています…"),
+                        crate::i18n::Lang::En => {
+                            format!("  Looking for the profile of {domain}…")
+                        }
+                    },
+                    theme.dim(),
+                ));
+            }
             lines.push(Line::default());
+            lines.push(Line::raw(lang.pick(
+                "または組織のプロファイルを選んでください (情報センターが配布したファイル):",
+                "Or choose your organisation's profile (the file your IT centre gave you):",
+            )));
             for (i, choice) in setup.choices.iter().enumerate() {
-                let mark = if i == setup.selected { "> " } else { "  " };
+                let here = !finding && i == setup.selected;
+                let mark = if here { "> " } else { "  " };
                 let mut spans = vec![Span::styled(
                     format!("{mark}{}", clean(&choice.title())),
-                    if i == setup.selected {
+                    if here {
                         theme.selected()
                     } else {
                         Default::default()
@@ -66,7 +93,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 }
                 lines.push(Line::from(spans));
             }
-            let typing = setup.selected == setup.choices.len();
+            let typing = !finding && setup.selected == setup.choices.len();
             let mark = if typing { "> " } else { "  " };
             field(
                 &mut lines,
@@ -75,6 +102,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 typing,
             );
             if let Some(choice) = setup.choices.get(setup.selected)
+                && !finding
                 && let Err(reason) = &choice.loaded
             {
                 lines.push(Line::default());
@@ -93,6 +121,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     lang.pick("プロファイル", "Profile"),
                     clean(&name)
                 )));
+                if let Some(origin) = &setup.find.origin {
+                    lines.push(Line::styled(
+                        format!("  {}", clean(&origin.describe(lang))),
+                        theme.dim(),
+                    ));
+                }
                 lines.push(Line::default());
                 field(
                     &mut lines,
