@@ -3,6 +3,7 @@
 //! both servers, switches screens, and leaves the terminal restored on `q` and on Ctrl-C.
 
 mod common;
+mod doctor_support;
 
 use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -309,4 +310,80 @@ fn without_a_terminal_it_says_what_to_run_instead() {
         stderr(&output)
     );
     assert!(output.stdout.is_empty(), "--json prints data only");
+}
+
+/// The first screen with only an address: the profile comes from the organisation's
+/// autoconfig host (a real HTTPS server and DNS zone on loopback), its origin is shown, and
+/// signing in with it reaches the real Dovecot (pinned certificate: a fetched profile may
+/// not name a local CA file).
+#[test]
+fn first_screen_finds_the_profile_from_the_address() {
+    use doctor_support::{Dnsmasq, HttpsServer, Reply, pki};
+    let account = Account::start(Layout::Legacy, 21);
+    let server = &account.server;
+    let side = |name: &str| {
+        format!(
+            "[{name}]\nhost = \"{}\"\nusername = \"{{local}}\"\nimap = {{ port = {}, security = \"tls\" }}\npin_sha256 = \"{}\"\n",
+            server.host(),
+            server.imaps_port(),
+            server.cert_sha256()
+        )
+    };
+    let profile = format!(
+        "[organisation]\nname = \"Autoconfig University\"\ndomain = \"example-univ.test\"\n{}{}",
+        side("old"),
+        side("new")
+    );
+    let web = HttpsServer::start(pki().identity("web"), move |_, path, host| {
+        if host.starts_with("autoconfig.example-univ.test") && path == "/ikou/profile.toml" {
+            Reply {
+                status: 200,
+                content_type: "application/toml",
+                body: profile.clone(),
+            }
+        } else {
+            Reply {
+                status: 404,
+                content_type: "text/plain",
+                body: String::new(),
+            }
+        }
+    });
+    let dns = Dnsmasq::start(&[
+        "host-record=autoconfig.example-univ.test,127.0.0.1".to_string(),
+        "host-record=example-univ.test,127.0.0.1".to_string(),
+    ]);
+    let port = web.port.to_string();
+    let ca = pki().ca.display().to_string();
+    let no_profiles = tempfile::tempdir().expect("tmp");
+    let before = server_state(server);
+    let mut pty = Pty::start(&[
+        ("IKOU_DNS_SERVER", &dns.addr()),
+        ("IKOU_HTTPS_PORT", &port),
+        ("IKOU_CA_FILE", &ca),
+        ("IKOU_PROFILE_DIR", path_str(no_profiles.path())),
+        ("IKOU_OLD_PASSWORD", PASSWORD),
+        ("IKOU_NEW_PASSWORD", PASSWORD),
+    ]);
+    pty.wait_for_screen("the address line", |s| s.contains("> Mail address:"));
+    pty.send(ADDRESS);
+    pty.send("\r");
+    let url = format!("https://autoconfig.example-univ.test:{port}/ikou/profile.toml");
+    let screen = pty.wait_for_screen("the profile found", |s| {
+        s.contains("Profile: Autoconfig University") && s.contains("fetched from")
+    });
+    assert!(
+        screen.replace(char::is_whitespace, "").contains(&url),
+        "the origin is named: {screen}"
+    );
+    // The address is already there; both passwords from the environment.
+    pty.send("\r");
+    pty.wait_for("IKOU_OLD_PASSWORD");
+    pty.send("\r");
+    pty.send("\r");
+    pty.wait_for("messages");
+    pty.send("q");
+    let output = pty.finish();
+    assert_restored(&output);
+    assert_eq!(server_state(server), before);
 }

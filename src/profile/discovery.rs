@@ -198,15 +198,15 @@ pub fn parse_remote(text: &str, url: &str) -> Result<Profile, ProfileError> {
     }
 }
 
-/// The built-in profile, if this binary has one: parsed and checked (it may use commands
-/// and local files: the IT centre built it in on purpose).
-pub fn embedded() -> Option<(String, Result<Profile, ProfileError>)> {
-    let (file, text) = super::embedded::EMBEDDED?;
+/// Parses the built-in profile (see `profile::embedded`). It is checked like a local file
+/// and may use commands and local files: the IT centre built it in on purpose. Relative
+/// paths in it have no folder to be relative to.
+pub fn parse_embedded(file: &str, text: &str) -> Result<Profile, ProfileError> {
     let mut parsed = Profile::parse(text, Path::new(&format!("(built in) {file}")));
     if let Ok(profile) = &mut parsed {
         profile.source = None;
     }
-    Some((file.to_string(), parsed))
+    parsed
 }
 
 /// True when a profile is meant for `domain`: its `[organisation] domain` is the same, a

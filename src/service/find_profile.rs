@@ -36,6 +36,8 @@ pub struct FindOptions {
     pub cache_dir: Option<PathBuf>,
     /// Folders with profile files, searched last.
     pub local_dirs: Vec<PathBuf>,
+    /// The built-in profile (file name, text): this binary's own, from build time.
+    pub embedded: Option<(String, String)>,
 }
 
 impl FindOptions {
@@ -54,6 +56,8 @@ impl FindOptions {
             timeout: Duration::from_secs(8),
             cache_dir: discovery::cache_dir(),
             local_dirs: discovery::local_dirs(),
+            embedded: crate::profile::embedded::EMBEDDED
+                .map(|(file, text)| (file.to_string(), text.to_string())),
         }
     }
 }
@@ -285,7 +289,8 @@ pub async fn find(address: &str, options: &FindOptions) -> Result<FindReport, St
         attempts: Vec::new(),
         local: Vec::new(),
     };
-    if let Some((file, parsed)) = discovery::embedded() {
+    if let Some((file, text)) = &options.embedded {
+        let (file, parsed) = (file.clone(), discovery::parse_embedded(file, text));
         let place = format!("built-in {file}");
         match parsed {
             Ok(profile) if discovery::serves_domain(&profile, &domain) => {

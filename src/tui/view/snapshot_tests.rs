@@ -43,6 +43,14 @@ fn screens(lang: Lang, size: (u16, u16)) -> Vec<(&'static str, App)> {
     opts.remembered.profile = Some(shipped_profile());
     out.push(("setup_profile", App::new(opts)));
 
+    // The first run: the address typed, the organisation's profile being looked up.
+    let mut opts = options(lang, size);
+    opts.profile = None;
+    opts.address = Some("taro@example-univ.test".into());
+    let mut app = App::new(opts);
+    press(&mut app, KeyCode::Enter);
+    out.push(("setup_find", app));
+
     let mut app = App::new(options(lang, size));
     press(&mut app, KeyCode::Enter);
     out.push(("setup_password", app));
