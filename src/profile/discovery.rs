@@ -41,33 +41,6 @@ impl ProfileOrigin {
                 | ProfileOrigin::Cache { .. }
         )
     }
-
-    /// One line for people: where the profile came from.
-    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
-        use crate::i18n::Lang::{En, Ja};
-        match (self, lang) {
-            (ProfileOrigin::Embedded { file }, Ja) => {
-                format!("このパッケージに組み込まれたプロファイル ({file})")
-            }
-            (ProfileOrigin::Embedded { file }, En) => {
-                format!("the profile built into this package ({file})")
-            }
-            (ProfileOrigin::Autoconfig { url } | ProfileOrigin::WellKnown { url }, Ja) => {
-                format!("{url} から取得 (検証済み)")
-            }
-            (ProfileOrigin::Autoconfig { url } | ProfileOrigin::WellKnown { url }, En) => {
-                format!("fetched from {url} (checked)")
-            }
-            (ProfileOrigin::Cache { url, fetched, .. }, Ja) => {
-                format!("{fetched} に {url} から取得して保存したもの")
-            }
-            (ProfileOrigin::Cache { url, fetched, .. }, En) => {
-                format!("the copy fetched from {url} on {fetched}")
-            }
-            (ProfileOrigin::File { path }, Ja) => format!("ファイル {}", path.display()),
-            (ProfileOrigin::File { path }, En) => format!("the file {}", path.display()),
-        }
-    }
 }
 
 /// The domain of a mail address, lower-cased, if it is a plain DNS name that can go into a
@@ -141,10 +114,12 @@ impl RemoteKind {
 /// What a profile fetched over the network may not contain: commands and local files.
 pub fn remote_problems(profile: &Profile) -> Vec<Problem> {
     let mut out = Vec::new();
-    let command = |key: String| Problem {
+    let command = |key: String| {
+        Problem {
         key,
         problem: "a profile fetched over the network may not run commands on your computer".into(),
         fix: "remove it from the published profile; password_env/token_env or ikou's own sign-in work instead (an IT centre's own package may build it in: docs/rollout.en.md)".into(),
+    }
     };
     for (side, server) in [("old", &profile.old), ("new", &profile.new)] {
         if server.password_command.is_some() {
@@ -315,7 +290,11 @@ mod tests {
                 ),
             ]
         );
-        assert!(profile_urls("x.test", 8443)[1].1.starts_with("https://x.test:8443/"));
+        assert!(
+            profile_urls("x.test", 8443)[1]
+                .1
+                .starts_with("https://x.test:8443/")
+        );
     }
 
     #[test]
@@ -338,10 +317,16 @@ mod tests {
         );
         assert!(err.to_string().contains("may not run commands"), "{err}");
         // The same text is fine for a local file (apart from the missing CA file).
-        let local = Profile::parse(&bad.replace("ca_file = \"/etc/ssl/campus.pem\"\n", ""), Path::new("l.toml"));
+        let local = Profile::parse(
+            &bad.replace("ca_file = \"/etc/ssl/campus.pem\"\n", ""),
+            Path::new("l.toml"),
+        );
         assert!(local.is_ok(), "{local:?}");
         // Ordinary check failures refuse it too.
-        let invalid = GOOD.replace("port = 993, security = \"tls\" }\n[new]", "port = 0, security = \"tls\" }\n[new]");
+        let invalid = GOOD.replace(
+            "port = 993, security = \"tls\" }\n[new]",
+            "port = 0, security = \"tls\" }\n[new]",
+        );
         let err = parse_remote(&invalid, "https://x/").expect_err("invalid");
         assert_eq!(err.problems()[0].key, "old.imap.port");
         assert!(parse_remote("not toml [", "https://x/").is_err());

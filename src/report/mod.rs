@@ -4,6 +4,7 @@
 //! so folder names such as 送信済みトレイ line up. Exit codes are part of the interface:
 //! 0 all good, 1 differences found (verify), 2 error.
 
+pub mod find;
 pub mod inventory;
 mod table;
 

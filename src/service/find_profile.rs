@@ -124,84 +124,6 @@ impl FindReport {
                 .iter()
                 .all(|a| matches!(a.outcome, Outcome::Unreachable { .. }))
     }
-
-    /// The text for people, in `lang`.
-    pub fn render_text(&self, lang: crate::i18n::Lang) -> String {
-        let mut text = String::new();
-        for attempt in &self.attempts {
-            let what = match (&attempt.outcome, lang) {
-                (Outcome::Used, l) => l.pick("使用", "used").to_string(),
-                (Outcome::OtherDomain { domain }, crate::i18n::Lang::Ja) => {
-                    format!("{domain} 用のため使いません")
-                }
-                (Outcome::OtherDomain { domain }, crate::i18n::Lang::En) => {
-                    format!("for {domain}, not used")
-                }
-                (Outcome::NotFound { status }, l) => {
-                    format!("{} (HTTP {status})", l.pick("ありません", "not there"))
-                }
-                (Outcome::NoSuchHost { detail }, l) => {
-                    format!("{}: {detail}", l.pick("ありません", "not there"))
-                }
-                (Outcome::Unreachable { detail }, l) => {
-                    format!("{}: {detail}", l.pick("接続できません", "unreachable"))
-                }
-                (Outcome::Refused { problems }, l) => {
-                    let mut s = l.pick("使いません", "refused").to_string();
-                    for p in problems {
-                        s.push_str(&format!("\n      {}: {} — {}", p.key, p.problem, p.fix));
-                    }
-                    s
-                }
-            };
-            text.push_str(&format!("  {}: {what}\n", attempt.place));
-        }
-        match &self.found {
-            Some(found) => {
-                let name = &found.profile.organisation.name;
-                text.push_str(&format!(
-                    "{}: {}{}\n",
-                    lang.pick("プロファイル", "Profile"),
-                    if name.is_empty() { "" } else { name },
-                    format_args!(" — {}", found.origin.describe(lang))
-                ));
-                if let Some(path) = &found.cached {
-                    text.push_str(&format!(
-                        "{}: {}\n",
-                        lang.pick("保存先", "Saved to"),
-                        path.display()
-                    ));
-                }
-            }
-            None => {
-                text.push_str(&not_found_message(self, lang));
-                text.push('\n');
-                for path in &self.local {
-                    text.push_str(&format!("  {}\n", path.display()));
-                }
-            }
-        }
-        text
-    }
-}
-
-/// Why nothing was found, and what to do.
-pub fn not_found_message(report: &FindReport, lang: crate::i18n::Lang) -> String {
-    let domain = &report.domain;
-    match (report.network_unreachable(), report.local.is_empty(), lang) {
-        (true, _, crate::i18n::Lang::Ja) => format!(
-            "ネットワークに接続できないため {domain} のプロファイルを取得できません。ネットワークを確認するか、情報センターから配布されたファイルを選んでください。"
-        ),
-        (true, _, crate::i18n::Lang::En) => format!(
-            "No network: the profile for {domain} cannot be fetched. Check the network, or choose the file your IT centre gave you."
-        ),
-        (false, _, crate::i18n::Lang::Ja) => format!(
-            "{domain} のプロファイルは公開されていません。情報センターから配布されたファイルを選んでください。"
-        ),
-        (false, _, crate::i18n::Lang::En) => format!(
-            "{domain} publishes no ikou profile. Choose the file your IT centre gave you."
-        ),
-    }
 }
 
 /// The HTTPS client: verification on, HTTPS only (redirects too), the given DNS server.
@@ -453,11 +375,7 @@ fn from_cache(options: &FindOptions, domain: &str, attempts: &mut Vec<Attempt>) 
                 outcome: Outcome::Used,
             });
             Some(Found {
-                origin: ProfileOrigin::Cache {
-                    path,
-                    url,
-                    fetched,
-                },
+                origin: ProfileOrigin::Cache { path, url, fetched },
                 cached: None,
                 profile,
             })

@@ -377,7 +377,10 @@ pub enum Effect {
     /// Files to write (the settings export).
     Export(Vec<(PathBuf, String)>),
     /// Find the organisation's profile from the address (built in, web, saved, files).
-    FindProfile { generation: u64, address: String },
+    FindProfile {
+        generation: u64,
+        address: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

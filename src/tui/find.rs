@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::app::{App, Effect, SetupStep, TaskEvent, edit};
 use crate::profile::discovery::{self, ProfileOrigin};
-use crate::service::find_profile::{FindReport, not_found_message};
+use crate::service::find_profile::FindReport;
 
 /// The address line's state.
 #[derive(Debug, Clone, Default)]
@@ -32,14 +32,7 @@ impl App {
             KeyCode::Enter if self.setup.find.looking.is_none() => {
                 let address = self.setup.address.value().trim().to_string();
                 if address.is_empty() {
-                    self.setup.error = Some(
-                        self.lang
-                            .pick(
-                                "メールアドレスを入力してください。",
-                                "Enter your mail address.",
-                            )
-                            .into(),
-                    );
+                    self.setup.error = Some(tr!(self.lang, "package-find-enter-address"));
                     return vec![];
                 }
                 match discovery::domain_of(&address) {
@@ -68,11 +61,7 @@ impl App {
     }
 
     /// The search's answer.
-    pub(super) fn on_found(
-        &mut self,
-        generation: u64,
-        result: Result<Box<FindReport>, String>,
-    ) {
+    pub(super) fn on_found(&mut self, generation: u64, result: Result<Box<FindReport>, String>) {
         if generation != self.setup.find.generation {
             return;
         }
@@ -89,7 +78,9 @@ impl App {
                     self.use_profile(path, Arc::new(found.profile));
                     self.setup.find.origin = Some(found.origin);
                 }
-                None => self.setup.error = Some(not_found_message(&report, self.lang)),
+                None => {
+                    self.setup.error = Some(crate::report::find::not_found(&report, self.lang));
+                }
             },
             Err(reason) => self.setup.error = Some(reason),
         }

@@ -44,36 +44,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     match setup.step {
         SetupStep::Find | SetupStep::Profile => {
             let finding = setup.step == SetupStep::Find;
-            lines.push(Line::raw(lang.pick(
-                "メールアドレスを入力すると、組織のプロファイルを探します:",
-                "Type your mail address; ikou finds your organisation's profile:",
-            )));
+            lines.push(Line::raw(tr!(lang, "package-find-prompt")));
             field(
                 &mut lines,
                 &format!(
                     "{}{}",
                     if finding { "> " } else { "  " },
-                    lang.pick("メールアドレス", "Mail address")
+                    tr!(lang, "package-find-address")
                 ),
                 &setup.address,
                 finding,
             );
             if let Some(domain) = &setup.find.looking {
                 lines.push(Line::styled(
-                    match lang {
-                        crate::i18n::Lang::Ja => format!("  {domain} のプロファイルを探しています…"),
-                        crate::i18n::Lang::En => {
-                            format!("  Looking for the profile of {domain}…")
-                        }
-                    },
+                    format!(
+                        "  {}",
+                        tr!(lang, "package-find-looking", domain = domain.as_str())
+                    ),
                     theme.dim(),
                 ));
             }
             lines.push(Line::default());
-            lines.push(Line::raw(lang.pick(
-                "または組織のプロファイルを選んでください (情報センターが配布したファイル):",
-                "Or choose your organisation's profile (the file your IT centre gave you):",
-            )));
+            lines.push(Line::raw(tr!(lang, "package-find-or-choose")));
             for (i, choice) in setup.choices.iter().enumerate() {
                 let here = !finding && i == setup.selected;
                 let mark = if here { "> " } else { "  " };
@@ -123,7 +115,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 )));
                 if let Some(origin) = &setup.find.origin {
                     lines.push(Line::styled(
-                        format!("  {}", clean(&origin.describe(lang))),
+                        format!("  {}", clean(&crate::report::find::origin(origin, lang))),
                         theme.dim(),
                     ));
                 }
