@@ -145,14 +145,23 @@ async fn backup(args: RunArgs, output: Output) -> Result<i32> {
 
     let bars = Bars::new(!output.json && std::io::stderr().is_terminal(), output.lang);
     let sink = bars.sink();
+    // Ctrl-C cancels between messages, so the archive writer saves what it has (an existing
+    // backup gets it committed; a new one keeps its resumable partial file) before exiting.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    options.cancel = Some(cancel.clone());
     let work = backup::run(&profile, &account, &options, sink);
+    tokio::pin!(work);
     let result = tokio::select! {
-        r = work => r,
+        r = &mut work => r,
         _ = tokio::signal::ctrl_c() => {
+            cancel.cancel();
             bars.clear();
+            // A run stuck in a network call is not waited for long: the journal makes a hard
+            // stop safe too, it only costs the next run a little more work.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(15), &mut work).await;
             eprintln!("{}", output.lang.pick(
-                "ikou: 中断しました。以前のバックアップはそのままです。同じコマンドをもう一度実行すると続きから再開します。",
-                "ikou: interrupted. The previous backup is intact; run the same command again to continue.",
+                "ikou: 中断しました。バックアップの内容は失われていません。同じコマンドをもう一度実行すると続きから再開します。",
+                "ikou: interrupted. Nothing in the backup was lost; run the same command again to continue.",
             ));
             return Ok(exit::ERROR);
         }

@@ -53,7 +53,7 @@ pub struct BackupOptions {
     /// password typed on screen; it is never stored).
     pub credentials: Option<crate::imap::Credentials>,
     /// Stops the run between messages when cancelled: the partial work is kept for the next
-    /// run and the previous archive stays as it was ([`BackupError::Cancelled`]).
+    /// run, and nothing the archive held before is lost ([`BackupError::Cancelled`]).
     pub cancel: Option<tokio_util::sync::CancellationToken>,
 }
 
