@@ -11,7 +11,10 @@ mod credentials;
 
 pub use admin::{APP_SCOPE, AdminAccess, AdminMethod};
 pub use check::{Problem, ProfileError};
-pub use credentials::{CredentialError, Side, resolve_credentials, secret_from};
+pub use credentials::{
+    CredentialError, Side, given_password, given_token, password_env, prompt_password, secret_from,
+    token_env,
+};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
