@@ -16,10 +16,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
     let setup = &app.setup;
-    let block = Block::bordered().title(format!(
-        " {} ",
-        lang.pick("移行の準備: サインイン", "Getting ready: sign in")
-    ));
+    let block = Block::bordered().title(format!(" {} ", tr!(lang, "setup-getting-ready-sign-in")));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
@@ -78,10 +75,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     },
                 )];
                 if choice.loaded.is_err() {
-                    spans.push(Span::styled(
-                        lang.pick("  (読めません)", "  (unusable)"),
-                        theme.bad(),
-                    ));
+                    spans.push(Span::styled(tr!(lang, "setup-unusable"), theme.bad()));
                 }
                 lines.push(Line::from(spans));
             }
@@ -89,7 +83,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let mark = if typing { "> " } else { "  " };
             field(
                 &mut lines,
-                &format!("{mark}{}", lang.pick("ファイルのパス", "Path to a file")),
+                &format!("{mark}{}", tr!(lang, "setup-path-to-a-file")),
                 &setup.path,
                 typing,
             );
@@ -110,7 +104,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 lines.push(Line::raw(format!(
                     "{}: {}",
-                    lang.pick("プロファイル", "Profile"),
+                    tr!(lang, "setup-profile"),
                     clean(&name)
                 )));
                 if let Some(origin) = &setup.find.origin {
@@ -122,7 +116,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 lines.push(Line::default());
                 field(
                     &mut lines,
-                    lang.pick("メールアドレス", "Mail address"),
+                    &tr!(lang, "setup-mail-address"),
                     &setup.address,
                     setup.step == SetupStep::Address,
                 );
@@ -134,7 +128,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                         "{} {} ({} {})",
                         side_title(side, lang),
                         clean(&server.host),
-                        lang.pick("ユーザー名", "user"),
+                        tr!(lang, "setup-user"),
                         clean(&user)
                     )));
                     if server.auth == AuthMethod::Xoauth2 {
@@ -143,14 +137,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             .clone()
                             .unwrap_or_else(|| format!("{}_TOKEN", side.env_prefix()));
                         lines.push(Line::styled(
-                            match lang {
-                                crate::i18n::Lang::Ja => format!(
-                                    "  OAuth2: トークンは {env} または token_command から取得します"
-                                ),
-                                crate::i18n::Lang::En => {
-                                    format!("  OAuth2: the token comes from {env} or token_command")
-                                }
-                            },
+                            format!(
+                                "  {}",
+                                tr!(lang, "setup-oauth2-token-from", env = env.as_str())
+                            ),
                             theme.dim(),
                         ));
                         continue;
@@ -158,7 +148,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     let active = setup.step == SetupStep::Password(side);
                     field(
                         &mut lines,
-                        &format!("  {}", lang.pick("パスワード", "Password")),
+                        &format!("  {}", tr!(lang, "setup-password")),
                         &setup.passwords[side_index(side)],
                         active,
                     );
@@ -170,12 +160,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             (Some(env), crate::i18n::Lang::En) => {
                                 format!("  Leave empty to use the password in {env}")
                             }
-                            (None, _) => lang
-                                .pick(
-                                    "  パスワードはメモリ上だけに置き、保存しません",
-                                    "  Kept in memory only, never saved",
-                                )
-                                .to_string(),
+                            (None, _) => tr!(lang, "setup-kept-in-memory-only-never"),
                         };
                         lines.push(Line::styled(hint, theme.dim()));
                     }
