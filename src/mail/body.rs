@@ -64,7 +64,7 @@ mod tests {
     fn same_body_same_hash_whatever_the_line_ends() {
         let crlf = body_hash(b"Subject: a\r\n\r\nline 1\r\nline 2\r\n");
         assert_eq!(crlf, body_hash(b"Subject: b\n\nline 1\nline 2\n"));
-        assert_eq!(crlf, body_hash(b"\r\n\r\nline 1\r\nline 2\r\n\r\n"));
+        assert_eq!(crlf, body_hash(b"\r\nline 1\r\nline 2\r\n\r\n"));
         assert_eq!(crlf, text_hash(b"line 1\r\nline 2"));
         assert_eq!(crlf.len(), HASH_HEX_LEN);
     }
