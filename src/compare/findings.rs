@@ -91,8 +91,7 @@ pub fn compare(
                         })
                 })
                 .collect();
-            let old_identities: Vec<Identity> =
-                items.iter().map(|i| i.identity.clone()).collect();
+            let old_identities: Vec<Identity> = items.iter().map(|i| i.identity.clone()).collect();
             let matched = match new_index {
                 Some(i) => match_messages(&old_identities, &new_ids[i]),
                 None => match_messages(&old_identities, &[]),
@@ -326,7 +325,10 @@ impl Pool {
                 None => Located::Nowhere,
             };
         }
-        let candidates = self.by_loose.get(&identity.loose).map_or(&[][..], Vec::as_slice);
+        let candidates = self
+            .by_loose
+            .get(&identity.loose)
+            .map_or(&[][..], Vec::as_slice);
         let mut unknown = 0;
         // The same fingerprint first, so a garbled twin does not take an exact copy's place.
         let mut ordered: Vec<&(NewSlot, Identity)> = candidates

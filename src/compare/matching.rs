@@ -133,11 +133,11 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
         let undecided = identity.weak
             && new.iter().enumerate().any(|(n, candidate)| {
                 !new_used[n]
-                && !(identity.message_id.is_some() && candidate.message_id.is_some())
-                && (candidate.fingerprint == identity.fingerprint
-                    || candidate.loose == identity.loose)
-                && identity.proof(candidate).is_none()
-        });
+                    && !(identity.message_id.is_some() && candidate.message_id.is_some())
+                    && (candidate.fingerprint == identity.fingerprint
+                        || candidate.loose == identity.loose)
+                    && identity.proof(candidate).is_none()
+            });
         if undecided {
             result.unproven.push(index);
             continue;

@@ -147,7 +147,13 @@ fn folder_of(finding: &Finding, kind: &str) -> String {
 fn phrase(kind: Option<&str>, folder: &str, n: u64, lang: Lang) -> String {
     let count = thousands(n);
     // English nouns by number; Japanese counts need no plural.
-    let en = |one: &str, many: &str| if n == 1 { one.to_string() } else { many.to_string() };
+    let en = |one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
     match (lang, kind) {
         (Lang::Ja, Some("missing")) => format!("「{folder}」の {count} 通が新サーバにありません"),
         (Lang::En, Some("missing")) => format!("{count} missing from {folder}"),
@@ -171,10 +177,9 @@ fn phrase(kind: Option<&str>, folder: &str, n: u64, lang: Lang) -> String {
             format!("{count} {} in {folder}", en("duplicate", "duplicates"))
         }
         (Lang::Ja, Some("unmapped_old")) => format!("対応先のない旧フォルダ {count} 個"),
-        (Lang::En, Some("unmapped_old")) => format!(
-            "{count} {} not mapped",
-            en("old folder", "old folders")
-        ),
+        (Lang::En, Some("unmapped_old")) => {
+            format!("{count} {} not mapped", en("old folder", "old folders"))
+        }
         (Lang::Ja, Some("name_refused")) => format!("移行できないフォルダ名 {count} 個"),
         (Lang::En, Some("name_refused")) => format!(
             "{count} {} Exchange refuses",

@@ -3,8 +3,8 @@ use chrono::TimeZone;
 use super::*;
 use crate::compare::mapping::map_folders;
 use crate::compare::testkit::{folder, holding, simple};
-use crate::mail::garble::{Defect, GarbleKind};
 use crate::i18n::Lang;
+use crate::mail::garble::{Defect, GarbleKind};
 use crate::model::FolderInfo;
 
 fn now() -> DateTime<Utc> {
@@ -353,7 +353,10 @@ fn header_less_messages_are_never_proven_by_headers() {
     ];
     let c = run(&old, &new);
     assert_eq!(kinds(&c), ["missing", "extra"], "{:#?}", c.findings);
-    assert_eq!(c.exit_status(), crate::compare::verdict::ExitStatus::Differences);
+    assert_eq!(
+        c.exit_status(),
+        crate::compare::verdict::ExitStatus::Differences
+    );
     assert_eq!(c.folders[0].status, FolderStatus::Differs);
 
     // The same message really moved to the other folder: proven by its body.
@@ -377,11 +380,20 @@ fn header_less_messages_are_never_proven_by_headers() {
     let c = run(&old, &new);
     assert_eq!(
         kinds(&c),
-        ["unproven", "unproven", "unproven", "extra", "extra", "extra"]
+        [
+            "unproven", "unproven", "unproven", "extra", "extra", "extra"
+        ]
     );
     assert_eq!(c.totals.unproven, 3);
-    assert_eq!(c.exit_status(), crate::compare::verdict::ExitStatus::Differences);
-    assert!(c.verdict(Lang::En).contains("not proven"), "{}", c.verdict(Lang::En));
+    assert_eq!(
+        c.exit_status(),
+        crate::compare::verdict::ExitStatus::Differences
+    );
+    assert!(
+        c.verdict(Lang::En).contains("not proven"),
+        "{}",
+        c.verdict(Lang::En)
+    );
     assert!(c.verdict(Lang::Ja).contains("確認できません"));
 }
 

@@ -152,7 +152,11 @@ fn weak_identities_pair_only_by_body() {
     let cases: Vec<(&str, Vec<Identity>, Vec<Identity>, FolderMatch)> = vec![
         (
             "header-less messages pair by body, the deleted one is missing",
-            vec![bare("", Some("1")), bare("", Some("2")), bare("", Some("3"))],
+            vec![
+                bare("", Some("1")),
+                bare("", Some("2")),
+                bare("", Some("3")),
+            ],
             vec![bare("", Some("3")), bare("", Some("1"))],
             outcome(&[(0, 1), (2, 0)], &[1], &[], &[], &[]),
         ),
@@ -184,14 +188,22 @@ fn weak_identities_pair_only_by_body() {
         ),
         (
             "identical copies count as a multiset",
-            vec![bare("", Some("1")), bare("", Some("1")), bare("", Some("1"))],
+            vec![
+                bare("", Some("1")),
+                bare("", Some("1")),
+                bare("", Some("1")),
+            ],
             vec![bare("", Some("1"))],
             outcome(&[(0, 0)], &[], &[(1, 0), (2, 0)], &[], &[]),
         ),
         (
             "a weak duplicate on new is one only with the same body",
             vec![bare("", Some("1"))],
-            vec![bare("", Some("1")), bare("", Some("1")), bare("", Some("2"))],
+            vec![
+                bare("", Some("1")),
+                bare("", Some("1")),
+                bare("", Some("2")),
+            ],
             outcome(&[(0, 0)], &[], &[], &[(1, 0)], &[2]),
         ),
     ];
