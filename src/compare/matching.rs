@@ -132,11 +132,12 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
         // fingerprint, so only a weak old message can have an undecided candidate.
         let undecided = identity.weak
             && new.iter().enumerate().any(|(n, candidate)| {
-                !new_used[n]
-                    && !(identity.message_id.is_some() && candidate.message_id.is_some())
-                    && (candidate.fingerprint == identity.fingerprint
-                        || candidate.loose == identity.loose)
-                    && identity.proof(candidate).is_none()
+                let both_have_ids =
+                    identity.message_id.is_some() && candidate.message_id.is_some();
+                let same_headers = candidate.fingerprint == identity.fingerprint
+                    || candidate.loose == identity.loose;
+                let free = !new_used[n];
+                free && !both_have_ids && same_headers && identity.proof(candidate).is_none()
             });
         if undecided {
             result.unproven.push(index);
