@@ -132,8 +132,7 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
         // fingerprint, so only a weak old message can have an undecided candidate.
         let undecided = identity.weak
             && new.iter().enumerate().any(|(n, candidate)| {
-                let both_have_ids =
-                    identity.message_id.is_some() && candidate.message_id.is_some();
+                let both_have_ids = identity.message_id.is_some() && candidate.message_id.is_some();
                 let same_headers = candidate.fingerprint == identity.fingerprint
                     || candidate.loose == identity.loose;
                 let free = !new_used[n];
