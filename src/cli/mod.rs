@@ -7,6 +7,7 @@
 mod backup;
 mod batch;
 mod doctor;
+mod explain;
 mod folders;
 mod login;
 mod profile_cmd;
@@ -137,6 +138,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
+    /// Helpdesk: turn a state code read out by a user back into sentences.
+    Explain(explain::ExplainArgs),
     /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
     Batch(batch::BatchArgs),
     /// Organisation profiles.
@@ -246,6 +249,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Doctor(args) => doctor::run(&args, output).await,
         Command::Settings(args) => settings::run(&args, output),
         Command::Batch(args) => batch::run(args, output).await,
+        Command::Explain(args) => explain::run(&args, output),
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),
