@@ -35,6 +35,7 @@ impl Account {
             }],
             quota,
             master_user: None,
+            auth: Default::default(),
         })
         .unwrap_or_else(|e| {
             panic!("Dovecot must start for this test (scripts/test installs it): {e:#}")
@@ -171,7 +172,7 @@ pub fn migration_with(
     seed: u64,
     variant: ikou_testbed::scenario::Variant,
 ) -> ikou_testbed::scenario::Migration {
-    ikou_testbed::scenario::Migration::start_with(seed, variant).unwrap_or_else(|e| {
+    ikou_testbed::scenario::Migration::start_variant(seed, variant).unwrap_or_else(|e| {
         panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
     })
 }
