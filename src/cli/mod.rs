@@ -8,6 +8,7 @@ mod backup;
 mod batch;
 mod doctor;
 mod folders;
+pub mod help;
 mod login;
 mod profile_cmd;
 mod settings;
