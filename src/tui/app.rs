@@ -310,6 +310,8 @@ pub struct GatherRequest {
     /// Typed in the TUI; `None` falls back to the profile's env variable or command.
     pub secret: Option<Secret>,
     pub largest: usize,
+    /// For sign-in errors and the device code.
+    pub lang: Lang,
 }
 
 /// Who signs in where: the profile, the address and the passwords typed on screen.
@@ -535,44 +537,11 @@ pub fn sorted_folders(inventory: &Inventory, sort: FolderSort) -> Vec<&FolderInf
     folders
 }
 
-/// Where the migration stands today, from the profile's dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Unknown,
-    Before { copy_start: NaiveDate },
-    Copying { cutover: Option<NaiveDate> },
-    AfterCutover { shutdown: Option<NaiveDate> },
-    OldShutDown,
-}
+pub use crate::profile::Phase;
 
-fn to_date(value: &Option<toml::value::Datetime>) -> Option<NaiveDate> {
-    let date = value.as_ref()?.date?;
-    NaiveDate::from_ymd_opt(
-        i32::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-    )
-}
-
+/// Where the migration stands on `today` (the one rule lives with the profile's dates).
 pub fn phase(dates: &Dates, today: NaiveDate) -> Phase {
-    let copy_start = to_date(&dates.copy_start);
-    let cutover = to_date(&dates.cutover);
-    let shutdown = to_date(&dates.old_shutdown);
-    if shutdown.is_some_and(|d| today >= d) {
-        Phase::OldShutDown
-    } else if cutover.is_some_and(|d| today >= d) {
-        Phase::AfterCutover { shutdown }
-    } else if let Some(start) = copy_start {
-        if today >= start {
-            Phase::Copying { cutover }
-        } else {
-            Phase::Before { copy_start: start }
-        }
-    } else if cutover.is_some() {
-        Phase::Copying { cutover }
-    } else {
-        Phase::Unknown
-    }
+    dates.phase(today)
 }
 
 impl App {
@@ -1204,6 +1173,7 @@ impl App {
                 address: self.address.clone(),
                 secret: self.secrets[side_index(side)].clone(),
                 largest: if side == Side::Old { LARGEST } else { 0 },
+                lang: self.lang,
             }));
         }
         self.folders.selected = 0;
