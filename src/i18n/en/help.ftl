@@ -99,3 +99,5 @@ help-default = default: { $value }
 help-values = possible values: { $values }
 help-env = env: { $name }
 help-ikou-logout--server = Which server's sign-in to forget
+help-ikou-explain = Helpdesk: turn a state code read out by a user back into sentences
+help-ikou-explain--code = The code as the user read it, e.g. V2-6-0-4-2-0-1-37 (spaces and full-width characters are fine)

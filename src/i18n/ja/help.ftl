@@ -99,3 +99,5 @@ help-default = 既定: { $value }
 help-values = 指定できる値: { $values }
 help-env = 環境変数: { $name }
 help-ikou-logout--server = サインインを消すサーバー
+help-ikou-explain = ヘルプデスク向け: 利用者が読み上げた状態コードを文章に戻します
+help-ikou-explain--code = 利用者が読み上げたコード。例: V2-6-0-4-2-0-1-37（空白や全角文字があってもかまいません）
