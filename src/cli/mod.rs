@@ -10,6 +10,7 @@ mod doctor;
 mod explain;
 mod folders;
 mod generate;
+pub mod help;
 mod login;
 mod profile_cmd;
 mod settings;
