@@ -8,6 +8,7 @@ mod backup;
 mod batch;
 mod doctor;
 mod folders;
+mod local;
 mod login;
 mod profile_cmd;
 mod settings;
@@ -137,6 +138,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
+    /// Mail kept only on this PC (Thunderbird Local Folders, POP accounts): list, back up, upload.
+    Local(local::LocalArgs),
     /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
     Batch(batch::BatchArgs),
     /// Organisation profiles.
@@ -225,6 +228,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Doctor(args) => doctor::run(&args, output).await,
         Command::Settings(args) => settings::run(&args, output),
         Command::Batch(args) => batch::run(args, output).await,
+        Command::Local(args) => local::run(args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

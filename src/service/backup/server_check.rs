@@ -60,6 +60,7 @@ pub async fn compare_counts(
             session.logout().await;
             (server, live)
         }
+        SourceKind::Local => return Err(BackupError::LocalBackup),
         SourceKind::Pop3 => {
             let options = super::pop3::connect_options(profile, side)?;
             let credentials = crate::profile::resolve_credentials(
