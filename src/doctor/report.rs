@@ -99,28 +99,28 @@ impl DoctorReport {
             if !text.meaning.is_empty() {
                 out.push_str(&format!(
                     "{indent}{} {}\n",
-                    lang.pick("意味:", "Meaning:"),
+                    tr!(lang, "doctor-meaning"),
                     sanitise(&text.meaning)
                 ));
             }
             if !text.fix.is_empty() {
                 out.push_str(&format!(
                     "{indent}{} {}\n",
-                    lang.pick("対処:", "Fix:"),
+                    tr!(lang, "doctor-fix"),
                     sanitise(&text.fix)
                 ));
             }
         }
-        out.push_str(&match lang {
-            Lang::Ja => format!(
-                "\n結果: OK {} 件、警告 {} 件、エラー {} 件\n",
-                self.counts.ok, self.counts.warnings, self.counts.errors
-            ),
-            Lang::En => format!(
-                "\nSummary: {} OK, {} warnings, {} errors\n",
-                self.counts.ok, self.counts.warnings, self.counts.errors
-            ),
-        });
+        out.push_str(&format!(
+            "\n{}\n",
+            tr!(
+                lang,
+                "doctor-summary",
+                ok = self.counts.ok,
+                warnings = self.counts.warnings,
+                errors = self.counts.errors,
+            )
+        ));
         out
     }
 }

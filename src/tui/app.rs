@@ -63,15 +63,15 @@ impl Screen {
         Screen::Settings,
     ];
 
-    pub fn title(self, lang: Lang) -> &'static str {
+    pub fn title(self, lang: Lang) -> String {
         match self {
-            Screen::Setup => lang.pick("サインイン", "Sign in"),
-            Screen::Overview => lang.pick("概要", "Overview"),
-            Screen::Folders => lang.pick("フォルダ", "Folders"),
-            Screen::Backup => lang.pick("バックアップ", "Backup"),
-            Screen::Verify => lang.pick("検証", "Verify"),
-            Screen::Doctor => lang.pick("診断", "Doctor"),
-            Screen::Settings => lang.pick("設定", "Settings"),
+            Screen::Setup => tr!(lang, "tui-sign-in"),
+            Screen::Overview => tr!(lang, "tui-overview"),
+            Screen::Folders => tr!(lang, "tui-folders"),
+            Screen::Backup => tr!(lang, "tui-backup"),
+            Screen::Verify => tr!(lang, "tui-verify"),
+            Screen::Doctor => tr!(lang, "tui-doctor"),
+            Screen::Settings => tr!(lang, "tui-settings"),
         }
     }
 }
@@ -1053,14 +1053,7 @@ impl App {
                     KeyCode::Enter => {
                         let address = self.setup.address.value().trim().to_string();
                         if address.is_empty() {
-                            self.setup.error = Some(
-                                self.lang
-                                    .pick(
-                                        "メールアドレスを入力してください。",
-                                        "Enter your mail address.",
-                                    )
-                                    .into(),
-                            );
+                            self.setup.error = Some(tr!(self.lang, "tui-enter-your-mail-address"));
                         } else {
                             self.address = address;
                             return self.next_password(None);
@@ -1109,14 +1102,7 @@ impl App {
             None => {
                 let typed = self.setup.path.value().trim();
                 if typed.is_empty() {
-                    self.setup.error = Some(
-                        self.lang
-                            .pick(
-                                "プロファイルのパスを入力してください。",
-                                "Type the path of a profile.",
-                            )
-                            .into(),
-                    );
+                    self.setup.error = Some(tr!(self.lang, "tui-type-the-path-of-a"));
                     return;
                 }
                 ProfileChoice::load(std::path::Path::new(typed))
