@@ -7,6 +7,7 @@
 mod backup;
 mod batch;
 mod doctor;
+mod explain;
 mod folders;
 mod local;
 mod login;
@@ -140,6 +141,8 @@ pub enum Command {
     Settings(settings::SettingsArgs),
     /// Mail kept only on this PC (Thunderbird Local Folders, POP accounts): list, back up, upload.
     Local(local::LocalArgs),
+    /// Helpdesk: turn a state code read out by a user back into sentences.
+    Explain(explain::ExplainArgs),
     /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
     Batch(batch::BatchArgs),
     /// Organisation profiles.
@@ -250,6 +253,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Settings(args) => settings::run(&args, output),
         Command::Batch(args) => batch::run(args, output).await,
         Command::Local(args) => local::run(args, output).await,
+        Command::Explain(args) => explain::run(&args, output),
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

@@ -24,6 +24,9 @@ pub struct DoctorReport {
     pub counts: Counts,
     pub findings: Vec<Finding>,
     pub facts: Facts,
+    /// The helpdesk's state code (`D<phase>-<errors>-<warnings>-<check>`), for `ikou explain`.
+    #[serde(default)]
+    pub state_code: String,
 }
 
 impl DoctorReport {
@@ -41,7 +44,20 @@ impl DoctorReport {
             },
             findings,
             facts,
+            state_code: String::new(),
         }
+        .with_phase(crate::profile::Phase::Unknown)
+    }
+
+    /// Sets the migration phase the state code carries.
+    pub fn with_phase(mut self, phase: crate::profile::Phase) -> DoctorReport {
+        self.state_code = crate::helpdesk::StateCode::Doctor {
+            phase: phase.digit(),
+            errors: self.counts.errors as u64,
+            warnings: self.counts.warnings as u64,
+        }
+        .to_string();
+        self
     }
 
     /// The worst severity found.
@@ -121,6 +137,12 @@ impl DoctorReport {
                 errors = self.counts.errors,
             )
         ));
+        out.push_str(&tr!(
+            lang,
+            "helpdesk-state-code-line",
+            code = self.state_code.as_str()
+        ));
+        out.push('\n');
         out
     }
 }

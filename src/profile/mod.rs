@@ -8,10 +8,12 @@
 mod admin;
 mod check;
 mod credentials;
+mod phase;
 
 pub use admin::{APP_SCOPE, AdminAccess, AdminMethod};
 pub use check::{Problem, ProfileError};
 pub use credentials::{CredentialError, Side, resolve_credentials, secret_from};
+pub use phase::{Phase, to_date};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

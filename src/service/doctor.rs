@@ -87,15 +87,6 @@ impl DoctorOptions {
     }
 }
 
-fn to_date(value: &Option<toml::value::Datetime>) -> Option<NaiveDate> {
-    let date = value.as_ref()?.date?;
-    NaiveDate::from_ymd_opt(
-        i32::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-    )
-}
-
 fn lower(host: &str) -> String {
     host.trim_end_matches('.').to_ascii_lowercase()
 }
@@ -142,7 +133,8 @@ pub fn expectations(options: &DoctorOptions) -> Result<Expect, ServiceError> {
             expect.new_exchange_online = exchange_online::is_exchange_online_host(&p.new.host);
             expect.new_hosts = vec![lower(&p.new.host), lower(&smtp_host(&p.new))];
             expect.old_hosts = vec![lower(&p.old.host), lower(&smtp_host(&p.old))];
-            expect.cutover_passed = to_date(&p.dates.cutover).map(|d| options.today >= d);
+            expect.cutover_passed = crate::profile::to_date(&p.dates.cutover)
+                .map(|_| p.dates.phase(options.today).cutover_passed());
         }
     }
     expect.new_hosts.dedup();
@@ -335,6 +327,18 @@ fn classify_login(error: &ServiceError) -> LoginOutcome {
 
 /// Runs the doctor. Fails only when there is no domain to check.
 pub async fn run(options: &DoctorOptions) -> Result<DoctorReport, ServiceError> {
+    let phase = options
+        .profile
+        .as_ref()
+        .map_or(crate::profile::Phase::Unknown, |p| {
+            p.dates.phase(options.today)
+        });
+    run_checks(options)
+        .await
+        .map(|report| report.with_phase(phase))
+}
+
+async fn run_checks(options: &DoctorOptions) -> Result<DoctorReport, ServiceError> {
     let started = Instant::now();
     let expect = expectations(options)?;
     let budget = options.timeout.max(Duration::from_secs(2));

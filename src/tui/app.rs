@@ -535,44 +535,11 @@ pub fn sorted_folders(inventory: &Inventory, sort: FolderSort) -> Vec<&FolderInf
     folders
 }
 
-/// Where the migration stands today, from the profile's dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Unknown,
-    Before { copy_start: NaiveDate },
-    Copying { cutover: Option<NaiveDate> },
-    AfterCutover { shutdown: Option<NaiveDate> },
-    OldShutDown,
-}
+pub use crate::profile::Phase;
 
-fn to_date(value: &Option<toml::value::Datetime>) -> Option<NaiveDate> {
-    let date = value.as_ref()?.date?;
-    NaiveDate::from_ymd_opt(
-        i32::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-    )
-}
-
+/// Where the migration stands on `today` (the one rule lives with the profile's dates).
 pub fn phase(dates: &Dates, today: NaiveDate) -> Phase {
-    let copy_start = to_date(&dates.copy_start);
-    let cutover = to_date(&dates.cutover);
-    let shutdown = to_date(&dates.old_shutdown);
-    if shutdown.is_some_and(|d| today >= d) {
-        Phase::OldShutDown
-    } else if cutover.is_some_and(|d| today >= d) {
-        Phase::AfterCutover { shutdown }
-    } else if let Some(start) = copy_start {
-        if today >= start {
-            Phase::Copying { cutover }
-        } else {
-            Phase::Before { copy_start: start }
-        }
-    } else if cutover.is_some() {
-        Phase::Copying { cutover }
-    } else {
-        Phase::Unknown
-    }
+    dates.phase(today)
 }
 
 impl App {
