@@ -11,7 +11,6 @@ use clap::{Args, Subcommand};
 use super::{AccountArgs, Output, load_profile};
 use crate::i18n::Lang;
 use crate::report::{Align, Table, grouped, human_size};
-use crate::service::AccountRef;
 use crate::service::local::{
     self, LocalBackupReport, LocalInventory, Skipped, UploadOptions, UploadOutcome, UploadReport,
 };
@@ -79,8 +78,10 @@ pub async fn run(args: LocalArgs, output: Output) -> Result<i32> {
             apply,
         } => {
             let profile = load_profile(&account.profile)?;
-            let who =
-                AccountRef::resolve(&profile, account.address.as_deref(), output.interactive)?;
+            let mut who = output.account(&profile, account.address.as_deref())?;
+            // One sign-in for the comparison and the upload, asked before any work starts.
+            who.sign_in_ahead(&profile, crate::profile::Side::New)
+                .await?;
             let options = UploadOptions {
                 thunderbird,
                 folders: folder,

@@ -15,9 +15,9 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::verify::gather::HEADER_FIELDS;
-use super::verify::restore::{open_write_session, refuse_same_server};
+use super::verify::restore::refuse_same_server;
 use super::verify::{VerifyError, limits_of, new_mailbox};
-use super::{AccountRef, ServiceError};
+use super::{AccountRef, ServiceError, open_write_session};
 use crate::archive::{Added, ArchiveError, ArchiveUpdate, MessageKey, SourceKind, UpdateOptions};
 use crate::compare::findings::compare;
 use crate::compare::identity::Identity;
