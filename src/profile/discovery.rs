@@ -115,11 +115,11 @@ impl RemoteKind {
 pub fn remote_problems(profile: &Profile) -> Vec<Problem> {
     let mut out = Vec::new();
     let command = |key: String| {
-        Problem {
-        key,
-        problem: "a profile fetched over the network may not run commands on your computer".into(),
-        fix: "remove it from the published profile; password_env/token_env or ikou's own sign-in work instead (an IT centre's own package may build it in: docs/rollout.en.md)".into(),
-    }
+        Problem::new(
+            key,
+            |lang| tr!(lang, "package-remote-command"),
+            |lang| tr!(lang, "package-remote-command-fix"),
+        )
     };
     for (side, server) in [("old", &profile.old), ("new", &profile.new)] {
         if server.password_command.is_some() {
@@ -140,11 +140,11 @@ pub fn remote_problems(profile: &Profile) -> Vec<Problem> {
             }
         }
         if server.ca_file.is_some() {
-            out.push(Problem {
-                key: format!("{side}.ca_file"),
-                problem: "a profile fetched over the network may not read files on your computer".into(),
-                fix: "remove it: use pin_sha256, or install the CA in the system's trust store (or build the profile into your own package)".into(),
-            });
+            out.push(Problem::new(
+                format!("{side}.ca_file"),
+                |lang| tr!(lang, "package-remote-file"),
+                |lang| tr!(lang, "package-remote-file-fix"),
+            ));
         }
     }
     out

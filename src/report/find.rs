@@ -68,7 +68,12 @@ pub fn render_text(report: &FindReport, lang: Lang) -> String {
             Outcome::Refused { problems } => {
                 let mut s = tr!(lang, "package-attempt-refused");
                 for p in problems {
-                    s.push_str(&format!("\n      {}: {} — {}", p.key, p.problem, p.fix));
+                    s.push_str(&format!(
+                        "\n      {}: {} — {}",
+                        p.key_in(lang),
+                        p.problem_in(lang),
+                        p.fix_in(lang)
+                    ));
                 }
                 s
             }

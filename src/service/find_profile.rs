@@ -181,22 +181,21 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<String, Outcome> {
         .content_length()
         .is_some_and(|n| n > MAX_BYTES as u64)
     {
-        return Err(refused("the file is larger than 256 KiB"));
+        return Err(refused(|lang| tr!(lang, "package-fetch-too-large")));
     }
     let bytes = response.bytes().await.map_err(|e| unreachable(&e))?;
     if bytes.len() > MAX_BYTES {
-        return Err(refused("the file is larger than 256 KiB"));
+        return Err(refused(|lang| tr!(lang, "package-fetch-too-large")));
     }
-    String::from_utf8(bytes.to_vec()).map_err(|_| refused("the file is not UTF-8 text"))
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| refused(|lang| tr!(lang, "package-fetch-not-text")))
 }
 
-fn refused(problem: &str) -> Outcome {
+fn refused(problem: impl Fn(crate::i18n::Lang) -> String) -> Outcome {
     Outcome::Refused {
-        problems: vec![Problem {
-            key: "file".into(),
-            problem: problem.into(),
-            fix: "publish the profile TOML itself (UTF-8)".into(),
-        }],
+        problems: vec![Problem::new("file", problem, |lang| {
+            tr!(lang, "package-fetch-fix")
+        })],
     }
 }
 
@@ -364,7 +363,7 @@ fn from_cache(options: &FindOptions, domain: &str, attempts: &mut Vec<Attempt>) 
     let Some((url, fetched)) = discovery::cache_header(&text) else {
         attempts.push(Attempt {
             place,
-            outcome: refused("not a copy ikou saved"),
+            outcome: refused(|lang| tr!(lang, "package-fetch-not-ours")),
         });
         return None;
     };

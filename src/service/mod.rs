@@ -10,6 +10,7 @@ pub mod batch;
 pub mod doctor;
 pub mod find_profile;
 pub mod inventory;
+pub mod local;
 pub mod pop3_inventory;
 pub mod verify;
 

@@ -25,3 +25,13 @@ package-find-address = メールアドレス
 package-find-looking = { $domain } のプロファイルを探しています…
 package-find-or-choose = または組織のプロファイルを選んでください (情報センターが配布したファイル):
 package-find-enter-address = メールアドレスを入力してください。
+
+## A fetched profile refused
+package-remote-command = ネットワークから取得したプロファイルは、このコンピューターでコマンドを実行できません
+package-remote-command-fix = 公開するプロファイルから削除してください。password_env/token_env か ikou のサインインが使えます (情報センター独自のパッケージには組み込めます: docs/rollout.ja.md)
+package-remote-file = ネットワークから取得したプロファイルは、このコンピューターのファイルを読めません
+package-remote-file-fix = 削除してください。pin_sha256 を使うか、CA をシステムの信頼ストアに入れてください (または独自のパッケージにプロファイルを組み込みます)
+package-fetch-too-large = ファイルが 256 KiB を超えています
+package-fetch-not-text = ファイルが UTF-8 のテキストではありません
+package-fetch-not-ours = ikou が保存した写しではありません
+package-fetch-fix = プロファイルの TOML そのもの (UTF-8) を公開してください
