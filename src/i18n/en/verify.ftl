@@ -10,3 +10,4 @@ verify-verdict-folder-missing = { $count ->
     [one] folder { $folder } not on the new server ({ $count } message)
    *[other] folder { $folder } not on the new server ({ $count } messages)
 }
+verify-folder-not-on-new-cell = (not on new)

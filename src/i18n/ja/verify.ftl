@@ -6,3 +6,4 @@ verify-folder-missing = { $count ->
    *[other] 新サーバにないフォルダです。中の { $count } 通は「ありません」として一覧にあります
 }
 verify-verdict-folder-missing = フォルダ「{ $folder }」が新サーバにありません ({ $count } 通)
+verify-folder-not-on-new-cell = (新サーバになし)
