@@ -886,10 +886,10 @@ fn kill_group(child: &mut Child) {
 impl Drop for Peer {
     fn drop(&mut self) {
         self.stop();
-        if let Some(tmp) = self.tmp.take() {
-            if self.keep {
-                eprintln!("ikou-testbed: kept {}", tmp.keep().display());
-            }
+        if let Some(tmp) = self.tmp.take()
+            && self.keep
+        {
+            eprintln!("ikou-testbed: kept {}", tmp.keep().display());
         }
     }
 }

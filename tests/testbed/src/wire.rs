@@ -32,6 +32,9 @@ pub fn imap_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// `(uid, sorted flags, BODY[] bytes)` from [`Imap::fetch_all`].
+pub type FetchedMessage = (u32, Vec<String>, Vec<u8>);
+
 /// A logged-out-or-in IMAP connection over plain TCP.
 pub struct Imap {
     r: BufReader<TcpStream>,
@@ -205,7 +208,7 @@ impl Imap {
 
     /// `UID FETCH 1:* (UID FLAGS BODY.PEEK[])` of the examined mailbox in one command:
     /// `(uid, flags, bytes)` in UID order.
-    pub fn fetch_all(&mut self) -> Result<Vec<(u32, Vec<String>, Vec<u8>)>> {
+    pub fn fetch_all(&mut self) -> Result<Vec<FetchedMessage>> {
         let tag = self.next_tag();
         self.r
             .get_mut()
@@ -219,7 +222,7 @@ impl Imap {
             let text = String::from_utf8_lossy(&line).into_owned();
             if let Some(rest) = text.strip_prefix(&format!("{tag} ")) {
                 if rest.starts_with("OK") {
-                    out.sort_by_key(|m: &(u32, Vec<String>, Vec<u8>)| m.0);
+                    out.sort_by_key(|m: &FetchedMessage| m.0);
                     return Ok(out);
                 }
                 // An empty mailbox: some servers answer NO/BAD to 1:*.
