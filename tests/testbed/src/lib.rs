@@ -22,7 +22,7 @@ pub mod wire;
 mod words;
 
 pub use corpus::{Corpus, CorpusFolder, CorpusMessage, Flag};
-pub use dovecot::{Dovecot, Layout, ServerInfo, ServerOptions, User};
+pub use dovecot::{Auth, Dovecot, Layout, ServerInfo, ServerOptions, User};
 pub use peers::{Peer, PeerKind};
 
 /// The demo / CLI user name.
