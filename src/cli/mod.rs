@@ -227,12 +227,13 @@ pub async fn run(cli: Cli) -> Result<i32> {
 /// A sign-in error (wherever a use case wrapped it) as one line in `lang`; other errors as
 /// they are.
 fn localized(error: anyhow::Error, lang: Lang) -> anyhow::Error {
+    use crate::report::signin;
     use crate::service::{ServiceError, access, backup::BackupError, verify::VerifyError};
     if lang == Lang::En {
         return error;
     }
     if let Some(e) = error.downcast_ref::<crate::oauth::OAuthError>() {
-        return anyhow::anyhow!(access::explain_oauth(e, lang));
+        return anyhow::anyhow!(signin::oauth(e, lang));
     }
     let service = error
         .downcast_ref::<ServiceError>()
@@ -245,7 +246,7 @@ fn localized(error: anyhow::Error, lang: Lang) -> anyhow::Error {
             _ => None,
         });
     match service {
-        Some(s) if access::is_sign_in_error(s) => anyhow::anyhow!(access::explain(s, lang)),
+        Some(s) if access::is_sign_in_error(s) => anyhow::anyhow!(signin::explain(s, lang)),
         _ => error,
     }
 }

@@ -5,6 +5,7 @@
 //! 0 all good, 1 differences found (verify), 2 error.
 
 pub mod inventory;
+pub mod signin;
 mod table;
 
 pub use table::{Align, Table};
