@@ -25,7 +25,7 @@ use crate::report::signin;
 use crate::service::backup::{self, BackupError, BackupOptions, ProgressSink};
 use crate::service::verify::restore::{self, PlanItem};
 use crate::service::verify::{OldMailbox, SourceInfo, build_report, gather};
-use crate::service::{self, AccountRef, ServiceError, access, inventory};
+use crate::service::{self, AccountRef, ServiceError, inventory};
 
 /// Runs `work` as a task and hands its result (or its panic, as an error line) to `report`.
 fn spawn_reporting<T, F, R>(work: F, report: R)
@@ -66,17 +66,17 @@ pub fn spawn_gather(request: GatherRequest, tx: UnboundedSender<TaskEvent>) {
     );
 }
 
-/// An error as the screen shows it: sign-in errors in the person's language, with the key
-/// that tries again.
+/// An error as the screen shows it: sign-in errors in the person's language; a Microsoft
+/// 365 sign-in that failed also names the key that starts it again.
 fn error_line(error: &ServiceError, lang: Lang) -> String {
-    if access::is_sign_in_error(error) {
-        format!(
-            "{} {}",
-            one_line(&signin::explain(error, lang)),
-            tr!(lang, "signin-retry-hint")
-        )
+    let line = one_line(&signin::explain(error, lang));
+    if matches!(
+        error,
+        ServiceError::OAuth(_) | ServiceError::TokenRejected { .. }
+    ) {
+        format!("{line} {}", tr!(lang, "signin-retry-hint"))
     } else {
-        one_line(&error.to_string())
+        line
     }
 }
 
