@@ -139,10 +139,7 @@ fn service_run(
         .enable_all()
         .build()
         .expect("runtime");
-    let account = AccountRef {
-        address: ADDRESS.into(),
-        interactive: false,
-    };
+    let account = AccountRef::new(ADDRESS, false);
     runtime.block_on(backup::run(profile, &account, options, sink))
 }
 

@@ -506,11 +506,23 @@ fn device_flow_then_imap_with_refresh_and_revocation() {
     );
     outputs.push(out);
 
-    // A token given through IKOU_NEW_TOKEN is used as is; a wrong one is reported in one
-    // line that names where it came from, and is not echoed.
+    // ikou's own saved sign-in comes before a token given through IKOU_NEW_TOKEN.
     let wrong = "given-token-that-is-wrong-0123456789";
     let out = ikou_env(
         cache,
+        &["folders", "--server", "new", "-p", p],
+        &[("IKOU_NEW_TOKEN", wrong)],
+    );
+    assert!(
+        out.status.success(),
+        "the cached token is used first: {}",
+        text(&out)
+    );
+    // Without a saved sign-in the given token is used as is; a wrong one is reported in one
+    // line that names where it came from, and is not echoed.
+    let empty_cache = tempfile::tempdir().expect("empty cache");
+    let out = ikou_env(
+        empty_cache.path(),
         &["folders", "--server", "new", "-p", p],
         &[("IKOU_NEW_TOKEN", wrong)],
     );

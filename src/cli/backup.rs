@@ -19,7 +19,6 @@ use super::{Output, ServerArg, load_profile};
 use crate::archive::{self, ExtractReport, VerifyReport};
 use crate::i18n::Lang;
 use crate::report::{Align, Table, exit, grouped, human_size};
-use crate::service::AccountRef;
 use crate::service::backup::{
     self, BackupEvent, BackupOptions, BackupResult, Protocol, server_check,
 };
@@ -123,7 +122,7 @@ async fn backup(args: RunArgs, output: Output) -> Result<i32> {
         anyhow::bail!("{}", tr!(output.lang, "backup-no-profile-given-use-p"));
     };
     let profile = load_profile(&profile_path)?;
-    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    let mut account = output.account(&profile, args.address.as_deref())?;
     let protocol = match args.protocol {
         ProtocolArg::Imap => Protocol::Imap,
         ProtocolArg::Pop3 => Protocol::Pop3,
@@ -137,6 +136,8 @@ async fn backup(args: RunArgs, output: Output) -> Result<i32> {
     options.folders = args.folders;
     options.batch_messages = usize::try_from(args.batch).unwrap_or(200);
 
+    // A password prompt or a device code comes now, before any bar is drawn.
+    account.sign_in_ahead(&profile, options.side).await?;
     let bars = Bars::new(!output.json && std::io::stderr().is_terminal(), output.lang);
     let sink = bars.sink();
     let work = backup::run(&profile, &account, &options, sink);
@@ -365,7 +366,7 @@ async fn verify(
     let server = match profile {
         Some(p) => {
             let profile = load_profile(p)?;
-            let account = AccountRef::resolve(&profile, address, output.interactive)?;
+            let account = output.account(&profile, address)?;
             let manifest = archive::Manifest::read_from_zip(file)?;
             Some(server_check::compare_counts(&profile, &account, side.into(), &manifest).await?)
         }

@@ -65,6 +65,8 @@ pub struct DoctorOptions {
     pub login: bool,
     /// A password prompt is allowed for the login test.
     pub interactive: bool,
+    /// The language prompts and sign-in errors are in.
+    pub lang: crate::i18n::Lang,
     /// Today, for the cut-over date.
     pub today: NaiveDate,
 }
@@ -82,6 +84,7 @@ impl DoctorOptions {
             client: ClientCheck::Auto,
             login: false,
             interactive: false,
+            lang: crate::i18n::Lang::from_env(),
             today,
         }
     }
@@ -200,6 +203,7 @@ async fn login_tests(options: &DoctorOptions, dns: &Dns, limit: Duration) -> Vec
     else {
         return Vec::new();
     };
+    let account = account.with_lang(options.lang);
     type Attempt<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = LoginFact> + Send + 'a>>;
     let mut attempts: Vec<Attempt> = Vec::new();
     for (role, side) in [(Role::Old, Side::Old), (Role::New, Side::New)] {
@@ -254,16 +258,7 @@ async fn login_tests(options: &DoctorOptions, dns: &Dns, limit: Duration) -> Vec
         let account = account.clone();
         attempts.push(Box::pin(async move {
             let attempt = tokio::time::timeout(limit, async {
-                let credentials = if crate::oauth::manages_token(profile, side) {
-                    super::signin::oauth_credentials(profile, side, &account).await?
-                } else {
-                    crate::profile::resolve_credentials(
-                        profile,
-                        side,
-                        &account.address,
-                        account.interactive,
-                    )?
-                };
+                let (credentials, _) = super::access::credentials(profile, side, &account).await?;
                 Ok::<_, ServiceError>(
                     probe::smtp::login(
                         dns,

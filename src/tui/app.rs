@@ -310,6 +310,8 @@ pub struct GatherRequest {
     /// Typed in the TUI; `None` falls back to the profile's env variable or command.
     pub secret: Option<Secret>,
     pub largest: usize,
+    /// For sign-in errors and the device code.
+    pub lang: Lang,
 }
 
 /// Who signs in where: the profile, the address and the passwords typed on screen.
@@ -1171,6 +1173,7 @@ impl App {
                 address: self.address.clone(),
                 secret: self.secrets[side_index(side)].clone(),
                 largest: if side == Side::Old { LARGEST } else { 0 },
+                lang: self.lang,
             }));
         }
         self.folders.selected = 0;
