@@ -11,6 +11,7 @@ mod explain;
 mod folders;
 mod login;
 mod profile_cmd;
+mod report;
 mod settings;
 mod tui;
 mod verify;
@@ -138,6 +139,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
+    /// Write a support report for the helpdesk (no passwords, no message text; subjects hidden).
+    Report(report::ReportArgs),
     /// Helpdesk: turn a state code read out by a user back into sentences.
     Explain(explain::ExplainArgs),
     /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
@@ -293,6 +296,7 @@ async fn run_in(cli: Cli, lang: Lang) -> Result<i32> {
         Command::Settings(args) => settings::run(&args, output),
         Command::Batch(args) => batch::run(args, output).await,
         Command::Explain(args) => explain::run(&args, output),
+        Command::Report(args) => report::run(&args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

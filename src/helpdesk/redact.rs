@@ -22,7 +22,16 @@ fn is_personal_key(key: &str) -> bool {
         || key.contains("message_id")
         || matches!(
             key.as_str(),
-            "from" | "to" | "cc" | "bcc" | "sender" | "reply_to" | "user" | "username" | "login" | "key"
+            "from"
+                | "to"
+                | "cc"
+                | "bcc"
+                | "sender"
+                | "reply_to"
+                | "user"
+                | "username"
+                | "login"
+                | "key"
         )
 }
 
@@ -139,7 +148,14 @@ mod tests {
         });
         redact(&mut report);
         let text = report.to_string();
-        for secret in ["共同研究", "hanako", "taro@", "abc@", "a@x.jp", "example.org"] {
+        for secret in [
+            "共同研究",
+            "hanako",
+            "taro@",
+            "abc@",
+            "a@x.jp",
+            "example.org",
+        ] {
             assert!(!text.contains(secret), "{secret} left in {text}");
         }
         // Counts, folder names and sizes stay: they are what the helpdesk needs.

@@ -10,6 +10,7 @@ pub mod batch;
 pub mod doctor;
 pub mod inventory;
 pub mod pop3_inventory;
+pub mod support;
 pub mod verify;
 
 use thiserror::Error;
