@@ -140,11 +140,20 @@ async fn backup(args: RunArgs, output: Output) -> Result<i32> {
     account.sign_in_ahead(&profile, options.side).await?;
     let bars = Bars::new(!output.json && std::io::stderr().is_terminal(), output.lang);
     let sink = bars.sink();
+    // Ctrl-C cancels between messages, so the archive writer saves what it has (an existing
+    // backup gets it committed; a new one keeps its resumable partial file) before exiting.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    options.cancel = Some(cancel.clone());
     let work = backup::run(&profile, &account, &options, sink);
+    tokio::pin!(work);
     let result = tokio::select! {
-        r = work => r,
+        r = &mut work => r,
         _ = tokio::signal::ctrl_c() => {
+            cancel.cancel();
             bars.clear();
+            // A run stuck in a network call is not waited for long: the journal makes a hard
+            // stop safe too, it only costs the next run a little more work.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(15), &mut work).await;
             eprintln!("{}", tr!(output.lang, "backup-ikou-interrupted-the-previous-backup"));
             return Ok(exit::ERROR);
         }

@@ -50,7 +50,7 @@ pub struct BackupOptions {
     /// Message bytes queued or compressing at once in the archive writer.
     pub in_flight_bytes: u64,
     /// Stops the run between messages when cancelled: the partial work is kept for the next
-    /// run and the previous archive stays as it was ([`BackupError::Cancelled`]).
+    /// run, and nothing the archive held before is lost ([`BackupError::Cancelled`]).
     pub cancel: Option<tokio_util::sync::CancellationToken>,
 }
 
