@@ -1,11 +1,10 @@
 //! The `ikou` binary: parse arguments, set up logging, run, map errors to exit codes.
 
-use clap::Parser;
-use ikou::cli::{Cli, Command, run};
+use ikou::cli::{Command, run};
 use ikou::report::exit;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = ikou::cli::help::parse();
     // Only a backup holds many large message buffers; other commands start as they are.
     if matches!(cli.command, Some(Command::Backup(_))) {
         fixed_mmap_threshold();

@@ -9,6 +9,7 @@ mod batch;
 mod doctor;
 mod explain;
 mod folders;
+pub mod help;
 mod login;
 mod profile_cmd;
 mod report;
