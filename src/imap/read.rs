@@ -28,6 +28,9 @@ pub struct FolderStatus {
     pub unseen: Option<u32>,
     pub uid_next: Option<u32>,
     pub uid_validity: Option<u32>,
+    /// CONDSTORE's HIGHESTMODSEQ (RFC 7162), from [`ReadSession::status_for_changes`] on a
+    /// server that offers it.
+    pub highest_modseq: Option<u64>,
 }
 
 /// Per-message metadata from `UID FETCH ... (UID RFC822.SIZE INTERNALDATE FLAGS)`, with the
@@ -207,6 +210,30 @@ impl ReadSession {
             unseen: mailbox.unseen,
             uid_next: mailbox.uid_next,
             uid_validity: mailbox.uid_validity,
+            highest_modseq: None,
+        })
+    }
+
+    /// STATUS with what tells whether a folder changed since a backup: MESSAGES, UIDNEXT,
+    /// UIDVALIDITY, and HIGHESTMODSEQ where the server offers CONDSTORE. No UNSEEN, which
+    /// costs the server a scan of the folder.
+    pub async fn status_for_changes(&mut self, raw_name: &str) -> Result<FolderStatus, ImapError> {
+        let items = if self.has_capability("CONDSTORE") {
+            "(MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)"
+        } else {
+            "(MESSAGES UIDNEXT UIDVALIDITY)"
+        };
+        let mailbox = self
+            .session
+            .status(raw_name, items)
+            .await
+            .map_err(|e| self.error("STATUS", e))?;
+        Ok(FolderStatus {
+            messages: mailbox.exists,
+            unseen: None,
+            uid_next: mailbox.uid_next,
+            uid_validity: mailbox.uid_validity,
+            highest_modseq: mailbox.highest_modseq,
         })
     }
 
@@ -223,6 +250,7 @@ impl ReadSession {
             unseen: None,
             uid_next: mailbox.uid_next,
             uid_validity: mailbox.uid_validity,
+            highest_modseq: None,
         })
     }
 

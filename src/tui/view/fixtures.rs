@@ -132,6 +132,7 @@ pub fn backup_result() -> BackupResult {
             already: 0,
             rekeyed: 0,
             vanished: 0,
+            unchanged: false,
         }],
         added: 1555,
         already: 0,
