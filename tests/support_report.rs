@@ -102,6 +102,17 @@ fn support_report_states_the_account_and_hides_secrets_subjects_and_addresses() 
     assert_eq!(explained["state"]["missing"], summary["missing"]);
     assert_eq!(explained["state"]["duplicates"], summary["duplicates"]);
     assert!(summary["missing"].as_u64().is_some_and(|n| n > 0));
+    // `ikou verify` shows the same code, in its JSON and in its text.
+    let out = ikou(&["--json", "verify", "-p", profile]);
+    let verified: Value = serde_json::from_slice(&out.stdout).expect("verify json");
+    assert_eq!(verified["state_code"], code);
+    let out = ikou(&["verify", "-p", profile]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(&format!("State code for the helpdesk: {code}")),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     // Nothing personal: no password (raw or base64), no subject, sender or address.
     let b64 = base64::engine::general_purpose::STANDARD.encode(m.password.as_bytes());

@@ -19,7 +19,6 @@ use super::doctor::DoctorOptions;
 use super::inventory::{self, InventoryOptions};
 use super::verify::{OldSource, verify};
 use super::{AccountRef, open_read_session};
-use crate::helpdesk::StateCode;
 use crate::i18n::Lang;
 use crate::profile::{Phase, Profile, Side};
 
@@ -76,20 +75,6 @@ fn to_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or_else(|e| Value::String(format!("unserialisable: {e}")))
 }
 
-/// The state code of a verify run.
-pub fn verify_state_code(report: &super::verify::VerifyReport, phase: Phase) -> StateCode {
-    let summary = &report.summary;
-    StateCode::Verify {
-        phase: phase.digit(),
-        missing: summary.missing,
-        unproven: 0,
-        duplicates: summary.duplicates,
-        garbled: summary.garbled,
-        oversize: summary.oversize,
-        unmapped: summary.unmapped_old.len() as u64,
-    }
-}
-
 /// Runs every part and assembles the report (already redacted unless `with_subjects`).
 pub async fn support_report(
     profile: &Profile,
@@ -131,7 +116,7 @@ pub async fn support_report(
     let verify = match compared {
         Ok((report, _, _)) => Part::Done {
             verdict_text: report.verdict.clone(),
-            state_code: Some(verify_state_code(&report, phase).to_string()),
+            state_code: Some(report.state_code.clone()),
             result: to_value(&report),
         },
         Err(error) => Part::Failed {
