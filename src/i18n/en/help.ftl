@@ -109,3 +109,12 @@ help-ikou-report--dns-server = For the doctor: ask this DNS server (IP:PORT) ins
 help-ikou-report--ca-file = For the doctor: extra CA certificate (PEM) to trust (repeatable)
 help-ikou-report--https-port = For the doctor: port of the autoconfig/autodiscover web servers
 help-ikou-report--timeout = For the doctor: seconds each check may take
+
+help-ikou-local = Mail kept only on this PC (Thunderbird Local Folders, POP accounts): list, back up, upload
+help-ikou-local--thunderbird = Thunderbird profile folder (or the folder with profiles.ini). Default: search the usual places
+help-ikou-local-list = List the local folders with counts and sizes (the default)
+help-ikou-local-backup = Back the local folders up into an eml-in-zip archive (under Local/)
+help-ikou-local-backup--output = Archive to create or extend
+help-ikou-local-upload = Compare with the new server and upload what exists only on this PC (plan unless --apply)
+help-ikou-local-upload--folder = Upload only this local folder (`folder` or `account/folder`); repeatable. Default: all but Trash, Junk and the outbox
+help-ikou-local-upload--apply = Append the messages to the new server. Without it, only the plan is shown

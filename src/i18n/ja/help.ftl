@@ -109,3 +109,12 @@ help-ikou-report--dns-server = doctor 用: システムの代わりにこの DNS
 help-ikou-report--ca-file = doctor 用: 追加で信頼する CA 証明書（PEM、複数指定可）
 help-ikou-report--https-port = doctor 用: autoconfig/autodiscover の Web サーバのポート
 help-ikou-report--timeout = doctor 用: 各確認にかけてよい秒数
+
+help-ikou-local = この PC にだけあるメール (Thunderbird のローカルフォルダ・POP アカウント): 一覧、バックアップ、アップロード
+help-ikou-local--thunderbird = Thunderbird のプロファイルのフォルダ (または profiles.ini のあるフォルダ)。省略時は通常の場所を探します
+help-ikou-local-list = ローカルフォルダを通数・サイズ付きで一覧表示します (既定)
+help-ikou-local-backup = ローカルフォルダを eml-in-zip 形式でバックアップします (Local/ の下)
+help-ikou-local-backup--output = 作成または追記するバックアップファイル
+help-ikou-local-upload = 新サーバーと比べ、この PC にだけあるメールをアップロードします (--apply なしは計画のみ)
+help-ikou-local-upload--folder = このローカルフォルダだけを対象にします (`フォルダ` または `アカウント/フォルダ`)。複数指定可。既定: ごみ箱・迷惑メール・送信トレイ以外すべて
+help-ikou-local-upload--apply = 新サーバーにメールを追加します。付けなければ計画だけを表示します
