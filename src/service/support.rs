@@ -110,7 +110,7 @@ pub async fn support_report(
             result: to_value(&inventory),
         },
         Err(error) => Part::Failed {
-            error_text: super::access::explain(&error, lang),
+            error_text: crate::report::signin::explain(&error, lang),
         },
     };
     let verify = match compared {
@@ -137,7 +137,7 @@ pub async fn support_report(
             result: to_value(&report),
         },
         Some(Err(error)) => Part::Failed {
-            error_text: super::access::explain(&error, lang),
+            error_text: crate::report::signin::explain(&error, lang),
         },
     };
     let mut report = SupportReport {
