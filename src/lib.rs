@@ -11,6 +11,7 @@ pub mod compare;
 pub mod doctor;
 pub mod i18n;
 pub mod imap;
+pub mod logging;
 pub mod mail;
 pub mod model;
 pub mod net;

@@ -332,6 +332,26 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
             ),
         });
     }
+    let vanished: Vec<&backup::FolderOutcome> =
+        r.folders.iter().filter(|f| f.vanished > 0).collect();
+    if !vanished.is_empty() {
+        let list = vanished
+            .iter()
+            .map(|f| format!("{} ({})", f.folder, grouped(f.vanished)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let total: u64 = vanished.iter().map(|f| f.vanished).sum();
+        s.push_str(&match lang {
+            Lang::Ja => format!(
+                "バックアップ中にサーバーから削除されたメール {} 件は保存されていません (フォルダを開き直して、もう無いことを確認済み): {list}\n",
+                grouped(total)
+            ),
+            Lang::En => format!(
+                "{} messages were deleted on the server during the backup and are not in it (the folder, opened again, no longer lists them): {list}\n",
+                grouped(total)
+            ),
+        });
+    }
     if r.reconnects > 0 || r.throttled > 0 {
         s.push_str(&match lang {
             Lang::Ja => format!(

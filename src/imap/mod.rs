@@ -7,6 +7,7 @@
 
 mod auth;
 mod read;
+mod reply;
 pub mod utf7;
 mod write;
 

@@ -145,7 +145,8 @@ pub struct FolderOutcome {
     pub already: u64,
     /// Already in the backup under an older UIDVALIDITY, re-identified without download.
     pub rekeyed: u64,
-    /// Listed by the plan but gone from the server before they could be fetched.
+    /// Listed by the plan but gone from the server before they could be fetched: a fresh
+    /// EXAMINE no longer lists them.
     pub vanished: u64,
 }
 
@@ -222,6 +223,18 @@ pub enum BackupError {
         "{server}: the UIDVALIDITY of folder {folder:?} changed during the backup; run the backup again to continue"
     )]
     UidValidityChanged { server: String, folder: String },
+    #[error(
+        "{server}: {messages} messages that the server lists were not delivered after {tries} tries (folders: {folders}); everything fetched is kept in {archive}; run the backup again to fetch the rest",
+        tries = imap::MAX_UNDELIVERED,
+        folders = folders.join(", "),
+        archive = archive.display()
+    )]
+    Incomplete {
+        server: String,
+        archive: PathBuf,
+        messages: u64,
+        folders: Vec<String>,
+    },
     #[error(
         "the backup was cancelled; the previous archive is intact and the next run continues where this one stopped"
     )]

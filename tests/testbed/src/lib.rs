@@ -10,6 +10,7 @@
 
 pub mod corpus;
 pub mod dovecot;
+pub mod fake_imap;
 mod maildir;
 pub mod mime;
 pub mod mutf7;
