@@ -5,11 +5,14 @@
 //! `service` composes them into use cases; `cli` and `tui` are two thin faces over `service`.
 //! The old server is only ever reached through `imap::ReadSession`, which cannot write.
 
+// First, so that `tr!` is in scope in every module.
+#[macro_use]
+pub mod i18n;
+
 pub mod archive;
 pub mod cli;
 pub mod compare;
 pub mod doctor;
-pub mod i18n;
 pub mod imap;
 pub mod logging;
 pub mod mail;

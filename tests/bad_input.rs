@@ -267,3 +267,42 @@ fn silent_and_malformed_servers() {
         assert!(err.contains(cause), "{security}: {err}");
     }
 }
+
+/// Runs ikou with the reading end of its stdout already closed, as `ikou … | head -c 0` does
+/// once `head` has gone: the write fails with EPIPE (Rust ignores SIGPIPE).
+fn with_closed_stdout(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ikou"));
+    command
+        .args(args)
+        .env("LANG", "C")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("spawn ikou");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_exit_0() {
+    let account = Account::start(Layout::Legacy, 3);
+    let profile = account.default_profile();
+    let env = [("IKOU_OLD_PASSWORD", PASSWORD)];
+    for args in [
+        vec!["settings"],
+        vec!["folders", "-p", path_str(&profile)],
+        vec!["--json", "folders", "-p", path_str(&profile)],
+    ] {
+        let (code, err) = with_closed_stdout(&args, &env);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("error"), "{args:?}: nothing to report: {err}");
+    }
+}

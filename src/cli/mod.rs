@@ -169,12 +169,33 @@ impl Output {
         text: impl FnOnce() -> String,
     ) -> Result<()> {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value)?);
+            let mut json = serde_json::to_string_pretty(value)?;
+            json.push('\n');
+            write_stdout(&json)
         } else {
-            print!("{}", text());
+            write_stdout(&text())
         }
-        Ok(())
     }
+}
+
+/// Writes to stdout and flushes. A reader that went away (`ikou folders | head -1`) gives an
+/// `io::ErrorKind::BrokenPipe` error, which `main` ends quietly with exit code 0, as ripgrep
+/// does, instead of the panic `print!` would raise.
+pub fn write_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Whether an error is only the reader of stdout having gone away.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Runs the parsed command and returns the process exit code.

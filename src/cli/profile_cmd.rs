@@ -39,12 +39,11 @@ pub fn check(file: &Path, output: Output) -> Result<i32> {
             let mut text = String::new();
             for problem in &result.problems {
                 text.push_str(&format!(
-                    "{}: {}: {}\n    {} {}\n",
+                    "{}: {}: {}\n    {}\n",
                     result.file,
                     problem.key,
                     problem.problem,
-                    output.lang.pick("修正:", "fix:"),
-                    problem.fix
+                    tr!(output.lang, "profile-check-fix", fix = problem.fix.as_str())
                 ));
             }
             text

@@ -82,13 +82,14 @@ pub fn run(args: &SettingsArgs, output: Output) -> Result<i32> {
         args.format
     };
     match format {
-        FormatChoice::Json => println!("{}", serde_json::to_string_pretty(&built)?),
-        FormatChoice::Text => print!("{}", settings::render_text(&built, output.lang)),
-        FormatChoice::Autoconfig => print!("{}", settings::render_autoconfig(&built)),
-        FormatChoice::Mobileconfig => print!(
-            "{}",
-            settings::render_mobileconfig(&built).context("cannot write the .mobileconfig")?
-        ),
+        FormatChoice::Json => {
+            super::write_stdout(&(serde_json::to_string_pretty(&built)? + "\n"))?;
+        }
+        FormatChoice::Text => super::write_stdout(&settings::render_text(&built, output.lang))?,
+        FormatChoice::Autoconfig => super::write_stdout(&settings::render_autoconfig(&built))?,
+        FormatChoice::Mobileconfig => super::write_stdout(
+            &settings::render_mobileconfig(&built).context("cannot write the .mobileconfig")?,
+        )?,
     }
     Ok(exit::OK)
 }

@@ -54,40 +54,6 @@ fn column(name: &str) -> Option<Column> {
     }
 }
 
-/// Splits one CSV line (RFC 4180 quoting: `"a,b"`, `""` inside quotes); fields are trimmed.
-pub fn split_csv_line(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.trim().is_empty() && !was_quoted => {
-                field.clear();
-                quoted = true;
-                was_quoted = true;
-            }
-            (false, ',') => {
-                fields.push(std::mem::take(&mut field).trim().to_string());
-                was_quoted = false;
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed (missing \")".into());
-    }
-    fields.push(field.trim().to_string());
-    Ok(fields)
-}
-
 fn address_problem(address: &str) -> Option<String> {
     if address.is_empty() {
         return Some("the address is empty".into());
@@ -101,26 +67,81 @@ fn address_problem(address: &str) -> Option<String> {
     }
 }
 
-/// Parses the whole file; all problems at once, or the accounts in file order.
+/// The file's bytes as text: UTF-8 (with or without a BOM), else Shift_JIS as Excel's
+/// "CSV" writes on Japanese Windows. Bytes that are neither are named by line.
+pub fn decode_accounts(bytes: &[u8]) -> Result<String, Vec<LineProblem>> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(utf8_error) => {
+            let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
+            if had_errors {
+                let line = 1 + bytes[..utf8_error.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                Err(vec![LineProblem {
+                    line,
+                    problem:
+                        "the file is neither UTF-8 nor Shift_JIS text (save it as \"CSV UTF-8\")"
+                            .into(),
+                }])
+            } else {
+                Ok(text.into_owned())
+            }
+        }
+    }
+}
+
+/// Parses the whole file (RFC 4180 through the `csv` crate: quoted commas, doubled quotes and
+/// newlines inside quotes); all problems at once, or the accounts in file order.
 pub fn parse_accounts(text: &str) -> Result<Vec<BatchAccount>, Vec<LineProblem>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let mut columns: Option<Vec<Option<Column>>> = None;
     let mut seen_data = false;
     let mut accounts: Vec<BatchAccount> = Vec::new();
     let mut problems = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = usize::try_from(reader.position().line()).unwrap_or(usize::MAX);
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(error) => {
+                let line = error
+                    .position()
+                    .and_then(|p| usize::try_from(p.line()).ok())
+                    .unwrap_or(line);
+                problems.push(LineProblem {
+                    line,
+                    problem: format!("cannot read this CSV row: {error}"),
+                });
+                break;
+            }
+        }
+        let line = record
+            .position()
+            .and_then(|p| usize::try_from(p.line()).ok())
+            .unwrap_or(line);
+        let fields: Vec<String> = record.iter().map(str::to_string).collect();
+        // Blank lines and `#` comments (the csv crate's own comment option miscounts lines).
+        if fields.iter().all(String::is_empty) || fields[0].starts_with('#') {
             continue;
         }
-        let fields = match split_csv_line(raw) {
-            Ok(f) => f,
-            Err(problem) => {
-                problems.push(LineProblem { line, problem });
-                continue;
-            }
-        };
+        // The csv crate takes an unclosed quote to the end of the file as one field.
+        let at_end = usize::try_from(reader.position().byte()).is_ok_and(|b| b >= text.len());
+        if at_end && text.matches('"').count() % 2 == 1 {
+            problems.push(LineProblem {
+                line,
+                problem: "a quoted field is not closed (missing \")".into(),
+            });
+            break;
+        }
         if !seen_data
             && columns.is_none()
             && fields.iter().any(|f| column(f) == Some(Column::Address))
@@ -257,12 +278,26 @@ mod tests {
     }
 
     #[test]
-    fn quoting_rules() {
+    fn quoted_newline_doubled_quotes_and_shift_jis() {
+        // A quoted field may hold a newline; the next record's line number stays right.
+        let text = "address,old_login\n\"a@x.jp\",\"o\"\"1\"\n\"b@x.jp\",\"two\nlines\"\nc@x.jp\n";
+        let got = parse_accounts(text).expect("valid");
+        assert_eq!(got[0].old_login.as_deref(), Some("o\"1"));
+        assert_eq!(got[1].old_login.as_deref(), Some("two\nlines"));
+        assert_eq!((got[1].line, got[2].line), (3, 5));
+        // Excel's Japanese "CSV" is Shift_JIS: a header of Japanese comments and a login.
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("# 利用者一覧\nhana@x.jp,花子\n");
+        let text = decode_accounts(&sjis).expect("Shift_JIS decodes");
         assert_eq!(
-            split_csv_line(r#"a,"b ""q"" c", d "#).expect("ok"),
-            vec!["a", "b \"q\" c", "d"]
+            parse_accounts(&text).expect("valid")[0]
+                .old_login
+                .as_deref(),
+            Some("花子")
         );
-        assert_eq!(split_csv_line("").expect("ok"), vec![""]);
-        assert!(split_csv_line("\"open").is_err());
+        // With a BOM, UTF-8 wins; bytes that are neither are named by line.
+        let text = decode_accounts(b"\xef\xbb\xbfa@x.jp\n").expect("utf-8");
+        assert_eq!(parse_accounts(&text).expect("valid")[0].address, "a@x.jp");
+        let bad = decode_accounts(b"a@x.jp\nb@x.jp,\x81\xff\n").expect_err("not text");
+        assert_eq!(bad[0].line, 2, "{bad:?}");
     }
 }

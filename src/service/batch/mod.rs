@@ -70,15 +70,17 @@ impl From<crate::imap::ImapError> for BatchError {
 
 /// Reads and checks the accounts file.
 pub fn load_accounts(path: &Path) -> Result<Vec<BatchAccount>, BatchError> {
-    let text = std::fs::read_to_string(path).map_err(|e| BatchError::Io {
+    let bytes = std::fs::read(path).map_err(|e| BatchError::Io {
         path: path.to_path_buf(),
         action: "read the accounts list",
         detail: e.to_string(),
     })?;
-    parse_accounts(&text).map_err(|problems| BatchError::Accounts {
-        file: path.display().to_string(),
+    let file = path.display().to_string();
+    let text = accounts::decode_accounts(&bytes).map_err(|problems| BatchError::Accounts {
+        file: file.clone(),
         problems,
-    })
+    })?;
+    parse_accounts(&text).map_err(|problems| BatchError::Accounts { file, problems })
 }
 
 /// Connections per server when not configured: below the usual per-IP limits (Dovecot's

@@ -1,7 +1,5 @@
-//! # Language choice for everything a person reads
-//!
-//! ikou speaks Japanese and English. The language comes from `--lang`, else from
-//! `LC_ALL` / `LC_MESSAGES` / `LANG` (a value starting with `ja` means Japanese).
+//! The language a person reads: from `--lang`, else from `LC_ALL` / `LC_MESSAGES` / `LANG`
+//! (a value starting with `ja` means Japanese).
 
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +32,18 @@ impl Lang {
         }
     }
 
+    /// The BCP 47 code of this language (`ja`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
     /// Picks the string for this language.
+    ///
+    /// Old style, being replaced: new text goes into the catalogs and is read with
+    /// [`tr!`](crate::tr) (see the module documentation of [`crate::i18n`]).
     pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Ja => ja,

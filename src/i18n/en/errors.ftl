@@ -1,0 +1,2 @@
+### errors — English. Ids start with "errors-"; the same ids live in ../ja/errors.ftl.
+

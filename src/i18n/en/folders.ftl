@@ -1,0 +1,2 @@
+### folders — English. Ids start with "folders-"; the same ids live in ../ja/folders.ftl.
+

@@ -1,0 +1,2 @@
+### help — English. Ids start with "help-"; the same ids live in ../ja/help.ftl.
+

@@ -1,0 +1,2 @@
+### inventory — English. Ids start with "inventory-"; the same ids live in ../ja/inventory.ftl.
+

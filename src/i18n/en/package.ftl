@@ -1,0 +1,2 @@
+### package — English. Ids start with "package-"; the same ids live in ../ja/package.ftl.
+

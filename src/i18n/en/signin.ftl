@@ -1,0 +1,2 @@
+### signin — English. Ids start with "signin-"; the same ids live in ../ja/signin.ftl.
+

@@ -1,0 +1,2 @@
+### tui — English. Ids start with "tui-"; the same ids live in ../ja/tui.ftl.
+

@@ -1,0 +1,2 @@
+### backup — Japanese. Ids start with "backup-"; the same ids live in ../en/backup.ftl.
+

@@ -1,0 +1,2 @@
+### errors — Japanese. Ids start with "errors-"; the same ids live in ../en/errors.ftl.
+

@@ -1,0 +1,2 @@
+### help — Japanese. Ids start with "help-"; the same ids live in ../en/help.ftl.
+

@@ -1,0 +1,2 @@
+### overview — Japanese. Ids start with "overview-"; the same ids live in ../en/overview.ftl.
+

@@ -1,0 +1,2 @@
+### pop — Japanese. Ids start with "pop-"; the same ids live in ../en/pop.ftl.
+

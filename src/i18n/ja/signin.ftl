@@ -1,0 +1,2 @@
+### signin — Japanese. Ids start with "signin-"; the same ids live in ../en/signin.ftl.
+

@@ -1,0 +1,2 @@
+### tui — Japanese. Ids start with "tui-"; the same ids live in ../en/tui.ftl.
+
