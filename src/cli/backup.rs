@@ -341,16 +341,8 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         let total: u64 = vanished.iter().map(|f| f.vanished).sum();
-        s.push_str(&match lang {
-            Lang::Ja => format!(
-                "バックアップ中にサーバーから削除されたメール {} 件は保存されていません (フォルダを開き直して、もう無いことを確認済み): {list}\n",
-                grouped(total)
-            ),
-            Lang::En => format!(
-                "{} messages were deleted on the server during the backup and are not in it (the folder, opened again, no longer lists them): {list}\n",
-                grouped(total)
-            ),
-        });
+        s.push_str(&tr!(lang, "backup-vanished", count = total, folders = list));
+        s.push('\n');
     }
     if r.reconnects > 0 || r.throttled > 0 {
         s.push_str(&match lang {
