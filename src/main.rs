@@ -29,9 +29,19 @@ fn main() {
         // The reader of stdout went away (`| head`): nothing is wrong, nothing to say.
         Err(error) if ikou::cli::is_broken_pipe(&error) => exit::OK,
         Err(error) => {
-            // One line that names the cause: the chain joined, outermost first.
-            let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-            eprintln!("ikou: error: {}", chain.join(": "));
+            // One line that names the cause: the chain joined, outermost first, without
+            // a cause that an outer message already quotes.
+            let mut line = String::new();
+            for cause in error.chain().map(ToString::to_string) {
+                if line.contains(cause.as_str()) {
+                    continue;
+                }
+                if !line.is_empty() {
+                    line.push_str(": ");
+                }
+                line.push_str(&cause);
+            }
+            eprintln!("ikou: error: {line}");
             exit::ERROR
         }
     };

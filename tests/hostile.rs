@@ -145,3 +145,172 @@ fn messages_deleted_during_the_backup_are_vanished_and_the_text_says_so() {
     );
     assert_eq!(archived_entries(&case.archive()), 4);
 }
+
+#[test]
+fn pop3_messages_sharing_one_uidl_are_all_kept_and_a_rerun_adds_nothing() {
+    use ikou_testbed::fake_pop3::FakePop3;
+    let message = |n: u32| {
+        format!("Message-ID: <pop-{n}@hostile.test>\r\nSubject: pop {n}\r\n\r\nbody {n}\r\n")
+            .into_bytes()
+    };
+    // Three messages share the UIDL "dup"; one has its own.
+    let server = FakePop3::start(vec![
+        ("dup".into(), message(1)),
+        ("dup".into(), message(2)),
+        ("solo".into(), message(3)),
+        ("dup".into(), message(4)),
+    ])
+    .expect("fake POP3");
+    let case = Case::start(0, Trick::Honest);
+    let profile = std::fs::read_to_string(&case.profile)
+        .expect("profile")
+        .replace(
+            "allow_plaintext = true\nio_timeout_secs",
+            &format!(
+                "pop3 = {{ port = {}, security = \"plain\" }}\nallow_plaintext = true\nio_timeout_secs",
+                server.port()
+            ),
+        );
+    std::fs::write(&case.profile, profile).expect("profile");
+    let archive = case.archive();
+    let args = [
+        "backup",
+        "--protocol",
+        "pop3",
+        "-p",
+        path(&case.profile),
+        "-o",
+        path(&archive),
+    ];
+    let out = case.command(&args).output().expect("run ikou");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(text.contains("Added 4 messages"), "{text}");
+    assert!(text.contains("now holds 4 messages"), "{text}");
+    assert_eq!(archived_entries(&archive), 4);
+    let again = case.command(&args).output().expect("run ikou");
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(again.status.success(), "{}", common::stderr(&again));
+    assert!(text.contains("Added 0 messages"), "{text}");
+    assert!(text.contains("now holds 4 messages"), "{text}");
+}
+
+/// Runs `ikou args` and returns its output, how long it took and the highest peak memory
+/// (VmHWM, KiB) seen while it ran.
+fn run_measured(case: &Case, args: &[&str]) -> (Output, Duration, u64) {
+    let started = Instant::now();
+    let child = case
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ikou");
+    let pid = child.id();
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let watcher = {
+        let peak = peak.clone();
+        std::thread::spawn(move || {
+            let status = format!("/proc/{pid}/status");
+            while let Ok(text) = std::fs::read_to_string(&status) {
+                let Some(line) = text.lines().find(|l| l.starts_with("VmHWM:")) else {
+                    break;
+                };
+                let kib: u64 = line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                peak.fetch_max(kib, std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let out = child.wait_with_output().expect("wait");
+    let _ = watcher.join();
+    (
+        out,
+        started.elapsed(),
+        peak.load(std::sync::atomic::Ordering::Relaxed),
+    )
+}
+
+#[test]
+fn a_line_without_end_is_cut_off_at_the_cap_quickly() {
+    let case = Case::start(1, Trick::EndlessLine(64 << 20));
+    let (out, took, peak_kib) = run_measured(&case, &["folders", "-p", path(&case.profile)]);
+    let err = common::stderr(&out);
+    eprintln!("endless line: {took:?}, peak {peak_kib} KiB");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("line longer than 1 MiB"), "{err}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(peak_kib < 100 << 10, "peak {peak_kib} KiB");
+}
+
+#[test]
+fn a_slow_loris_greeting_times_out() {
+    let case = Case::start(1, Trick::SlowLoris);
+    let (out, took, _) = run_measured(&case, &["folders", "-p", path(&case.profile)]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("did not finish its reply in time"), "{err}");
+    // io_timeout_secs = 3 in the profile.
+    assert!(took < Duration::from_secs(12), "took {took:?}");
+}
+
+#[test]
+fn a_huge_literal_announcement_reserves_nothing() {
+    let case = Case::start(1, Trick::HugeLiteral(400_000_000));
+    let (out, took, peak_kib) = run_measured(&case, &["folders", "-p", path(&case.profile)]);
+    let err = common::stderr(&out);
+    eprintln!("huge literal: {took:?}, peak {peak_kib} KiB");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(took < Duration::from_secs(12), "took {took:?}");
+    // async-imap alone would reserve 400 MB for the announced literal.
+    assert!(peak_kib < 100 << 10, "peak {peak_kib} KiB: {err}");
+}
+
+#[test]
+fn a_hundred_thousand_folders_fit_in_little_memory() {
+    let case = Case::start(2, Trick::ManyFolders(100_000));
+    let (out, _, peak_kib) = run_measured(&case, &["--json", "folders", "-p", path(&case.profile)]);
+    eprintln!("100,000 folders: peak {peak_kib} KiB");
+    let v = common::json(&out);
+    let text = v.to_string();
+    assert!(text.contains("folder-99999"), "last folder missing");
+    // Each LIST line used to keep a 4 KiB read buffer: 100,000 folders took 465 MB.
+    assert!(peak_kib < 200 << 10, "peak {peak_kib} KiB");
+}
+
+#[test]
+fn timeouts_out_of_range_are_refused_by_the_profile_check() {
+    let case = Case::start(0, Trick::Honest);
+    for (value, words) in [
+        ("18446744073709551615", "longer than ikou waits"),
+        ("0", "0 seconds"),
+    ] {
+        let text = std::fs::read_to_string(&case.profile)
+            .expect("profile")
+            .replace("io_timeout_secs = 3", &format!("io_timeout_secs = {value}"));
+        let p = case.dir.path().join(format!("timeout-{value}.toml"));
+        std::fs::write(&p, text).expect("profile");
+        for args in [
+            vec!["profile", "check", path(&p)],
+            vec!["folders", "-p", path(&p)],
+        ] {
+            let out = case.command(&args).output().expect("run ikou");
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                common::stderr(&out)
+            );
+            assert_ne!(
+                out.status.code(),
+                Some(0),
+                "{args:?} accepted {value}: {all}"
+            );
+            assert!(!all.contains("panicked"), "{all}");
+            assert!(all.contains("io_timeout_secs"), "{all}");
+            assert!(all.contains(words), "{all}");
+        }
+    }
+}

@@ -18,10 +18,13 @@ pub use write::{NamedFolder, PresentMessage, WriteSession, connect_for_writing, 
 
 use thiserror::Error;
 
-use crate::net::{self, Endpoint, MailStream, NetError, Security, Timeouts, TlsPolicy};
+use crate::net::{self, Endpoint, MailStream, NetError, ReplyGuard, Security, Timeouts, TlsPolicy};
 
-pub(crate) type Session = async_imap::Session<MailStream>;
-type Client = async_imap::Client<MailStream>;
+/// What async-imap reads from: the connection, with bounds on line length, literal
+/// reservations and time per reply (see [`ReplyGuard`]).
+type Wire = ReplyGuard<MailStream>;
+pub(crate) type Session = async_imap::Session<Wire>;
+type Client = async_imap::Client<Wire>;
 
 /// How to reach one IMAP server.
 #[derive(Debug, Clone)]
@@ -124,10 +127,7 @@ impl ImapError {
                 server,
                 detail: "connection lost".into(),
             },
-            E::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => ImapError::Closed {
-                server,
-                detail: "no answer within the I/O timeout".into(),
-            },
+            E::Io(e) => reply::io_error(&server, &command, &e),
             other => ImapError::Protocol {
                 server,
                 command,
@@ -180,7 +180,7 @@ async fn connect_as(
         return Err(ImapError::PlaintextRefused { server });
     }
     let stream = net::open(&options.endpoint, &options.tls, options.timeouts).await?;
-    let mut client = Client::new(stream);
+    let mut client = Client::new(ReplyGuard::new(stream, options.timeouts.io));
     let greeting_caps = read_greeting(&mut client, &server).await?;
     let offers = |cap: &str| greeting_caps.iter().any(|c| c.eq_ignore_ascii_case(cap));
 
@@ -196,9 +196,9 @@ async fn connect_as(
             .map_err(|_| ImapError::StartTlsUnsupported {
                 server: server.clone(),
             })?;
-        let plain = client.into_inner();
+        let plain = client.into_inner().into_inner();
         let tls = net::upgrade(plain, &options.endpoint, &options.tls, options.timeouts).await?;
-        client = Client::new(tls);
+        client = Client::new(ReplyGuard::new(tls, options.timeouts.io));
     } else if options.endpoint.security == Security::Plain
         && offers("LOGINDISABLED")
         && credentials.method == AuthMethod::Login

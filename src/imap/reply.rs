@@ -67,6 +67,8 @@ pub(super) fn io_error(server: &str, command: &str, e: &std::io::Error) -> ImapE
         };
     }
     match e.kind() {
+        // The reply guard says what was too slow; the socket's own timeout says nothing.
+        std::io::ErrorKind::TimedOut if text.starts_with("the server") => closed(text),
         std::io::ErrorKind::TimedOut => closed("no answer within the I/O timeout".into()),
         std::io::ErrorKind::UnexpectedEof => closed(format!(
             "the connection ended in the middle of the reply to {command}"

@@ -138,6 +138,9 @@ pub(super) fn validate(profile: &Profile) -> Vec<Problem> {
     problems
 }
 
+/// Longest connect or I/O timeout a profile may ask for.
+pub const MAX_TIMEOUT_SECS: u64 = 3600;
+
 fn check_server(profile: &Profile, side: &str, server: &ServerProfile, out: &mut Vec<Problem>) {
     if let Some(admin) = &server.admin {
         out.extend(super::admin::problems(side, admin));
@@ -241,6 +244,24 @@ fn check_server(profile: &Profile, side: &str, server: &ServerProfile, out: &mut
                 "the [oauth] table is used only with auth = \"xoauth2\"".into(),
                 "write auth = \"xoauth2\" for Microsoft 365, or remove the [oauth] table".into(),
             );
+        }
+    }
+    for (key, value) in [
+        ("connect_timeout_secs", server.connect_timeout_secs),
+        ("io_timeout_secs", server.io_timeout_secs),
+    ] {
+        match value {
+            Some(0) => push(
+                key,
+                "0 seconds would give up before the server can answer".into(),
+                format!("write a number of seconds from 1 to {MAX_TIMEOUT_SECS}, e.g. {key} = 60"),
+            ),
+            Some(n) if n > MAX_TIMEOUT_SECS => push(
+                key,
+                format!("{n} seconds is longer than ikou waits ({MAX_TIMEOUT_SECS} s, one hour)"),
+                format!("write a number of seconds from 1 to {MAX_TIMEOUT_SECS}, e.g. {key} = 60"),
+            ),
+            _ => {}
         }
     }
     if server.password_env.is_some() && server.password_command.is_some() {

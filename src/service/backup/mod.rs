@@ -253,10 +253,27 @@ pub(super) enum Failure {
 
 fn net_transient(e: &crate::net::NetError) -> bool {
     use crate::net::NetError as N;
-    matches!(
-        e,
-        N::Refused { .. } | N::ConnectTimeout { .. } | N::Connect { .. } | N::Resolve { .. }
-    )
+    match e {
+        N::Refused { .. } | N::ConnectTimeout { .. } | N::Connect { .. } | N::Resolve { .. } => {
+            true
+        }
+        // A server that is stopping accepts the connection and drops it during the
+        // handshake; a certificate or protocol problem is not worth retrying.
+        N::Tls { detail, .. } => {
+            let d = detail.to_ascii_lowercase();
+            [
+                "reset",
+                "unexpected eof",
+                "closed",
+                "broken pipe",
+                "timed out",
+                "eof",
+            ]
+            .iter()
+            .any(|w| d.contains(w))
+        }
+        _ => false,
+    }
 }
 
 impl Failure {
