@@ -13,6 +13,7 @@ pub mod archive;
 pub mod cli;
 pub mod compare;
 pub mod doctor;
+pub mod helpdesk;
 pub mod imap;
 pub mod input;
 pub mod logging;

@@ -197,6 +197,7 @@ fn dns_findings_for_good_and_broken_zones() {
             assert_eq!(code, 2, "scenario: {name}");
         }
         assert_eq!(report["facts"]["dns"]["server"], dns.addr().as_str());
+        state_code_round_trips(&report);
     }
     // A misspelt address: the zone answers NXDOMAIN, and that is the one DNS finding.
     let dns = Dnsmasq::start(&lines(&good_zone()));
@@ -220,6 +221,22 @@ fn dns_findings_for_good_and_broken_zones() {
         "{report:#}"
     );
     assert_eq!(code, 2);
+}
+
+/// The helpdesk's state code of a doctor run reads back, through `ikou explain`, as the
+/// run's own error and warning counts.
+fn state_code_round_trips(report: &serde_json::Value) {
+    let code = report["state_code"].as_str().expect("state_code");
+    assert!(code.starts_with('D'), "{code}");
+    let (exit, explained, _) = ikou_json(&["explain", code], &[]);
+    assert_eq!(exit, 0, "{explained:#}");
+    assert_eq!(explained["code"], code);
+    assert_eq!(explained["state"]["errors"], report["counts"]["errors"]);
+    assert_eq!(explained["state"]["warnings"], report["counts"]["warnings"]);
+    assert!(
+        explained["lines"].as_array().is_some_and(|l| l.len() >= 2),
+        "{explained:#}"
+    );
 }
 
 fn autoconfig_doc(host: &str, smtp: &str) -> String {

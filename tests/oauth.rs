@@ -6,107 +6,13 @@
 //! reports denial, expiry and revocation; no token ever shows in its output.
 
 mod common;
+mod oauth_support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::{ADDRESS, Account, Layout, USER};
-
-const PYTHON: &str = "/usr/bin/python3";
-const CLIENT_ID: &str = "ikou-test-client";
-
-/// The Authlib authorization server, killed on drop.
-struct Idp {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Idp {
-    fn start(extra: &[&str]) -> Idp {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oauth/idp.py");
-        let check = Command::new(PYTHON)
-            .args(["-c", "import authlib, flask"])
-            .output()
-            .unwrap_or_else(|e| panic!("{PYTHON} must exist for this test: {e}"));
-        assert!(
-            check.status.success(),
-            "the OAuth tests need Authlib and Flask for {PYTHON} (scripts/test installs python3-authlib python3-flask): {}",
-            String::from_utf8_lossy(&check.stderr)
-        );
-        let dir = tempfile::tempdir().expect("tmp");
-        let port_file = dir.path().join("port");
-        let child = Command::new(PYTHON)
-            .arg(&script)
-            .arg(&port_file)
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start idp.py");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut idp = Idp {
-            child,
-            port: 0,
-            _dir: dir,
-        };
-        loop {
-            if let Ok(text) = std::fs::read_to_string(&port_file) {
-                idp.port = text.trim().parse().expect("port");
-                return idp;
-            }
-            if let Ok(Some(status)) = idp.child.try_wait() {
-                panic!("idp.py exited during start-up: {status}");
-            }
-            assert!(Instant::now() < deadline, "idp.py did not start in 20 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn authority(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// A minimal HTTP/1.0 request; returns the body.
-    fn call(&self, method: &str, path: &str, form: &str) -> String {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect idp");
-        write!(
-            stream,
-            "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-            form.len()
-        )
-        .expect("write");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read");
-        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        assert!(head.contains(" 200 "), "{method} {path}: {head}");
-        body.to_string()
-    }
-
-    fn stats(&self) -> serde_json::Value {
-        serde_json::from_str(&self.call("GET", "/test/stats", "")).expect("stats json")
-    }
-
-    fn decide(&self, user_code: &str, decision: &str) {
-        self.call(
-            "POST",
-            "/test/device",
-            &format!("user_code={user_code}&decision={decision}&user={USER}"),
-        );
-    }
-}
-
-impl Drop for Idp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use oauth_support::*;
 
 /// Adds Dovecot's oauth2 passdb, validating tokens by introspection at the IdP.
 fn enable_oauth2(account: &mut Account, idp: &Idp) {
@@ -165,204 +71,6 @@ authority = "{authority}"
     let path = account.dir.path().join("oauth.toml");
     std::fs::write(&path, text).expect("write profile");
     path
-}
-
-/// Runs ikou with its own token cache, no terminal, LANG=C.
-fn ikou(cache: &Path, args: &[&str]) -> Output {
-    command(cache, args).output().expect("run ikou")
-}
-
-fn ikou_env(cache: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = command(cache, args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run ikou")
-}
-
-/// Runs ikou on a pseudo-terminal (util-linux `script`), so it may ask the person; plays
-/// the person by approving the code it shows. Terminal output (stdout and stderr) is in
-/// `stdout`.
-fn at_terminal(cache: &Path, args: &[&str], idp: &Idp) -> Output {
-    let line = std::iter::once(env!("CARGO_BIN_EXE_ikou"))
-        .chain(args.iter().copied())
-        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    // Same environment as `command` (cache dir, LANG=C, no given token).
-    let c = command(cache, &[]);
-    let mut child = Command::new("script")
-        .args(["-qefc", &line, "/dev/null"])
-        .envs(
-            c.get_envs()
-                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-        )
-        .env_remove("IKOU_NEW_TOKEN")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("util-linux `script` runs ikou on a terminal");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = Vec::new();
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let _ = tx.send(line.clone());
-            all.push(line);
-        }
-        all.join("\n")
-    });
-    let mut seen = Vec::new();
-    let code = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no user code on the terminal within 30 s: {seen:?}"));
-        seen.push(line.clone());
-        if let Some(code) = line.split_whitespace().find(|w| is_user_code(w)) {
-            break code.to_string();
-        }
-    };
-    idp.decide(&code, "approve");
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read stderr");
-    let status = child.wait().expect("wait");
-    let stdout = reader.join().expect("reader");
-    Output {
-        status,
-        stdout: stdout.into_bytes(),
-        stderr: stderr.into_bytes(),
-    }
-}
-
-fn command(cache: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ikou"));
-    c.args(args)
-        .env("IKOU_CACHE_DIR", cache)
-        .env("LANG", "C")
-        .env_remove("IKOU_NEW_TOKEN")
-        .env_remove("IKOU_PROFILE")
-        .env_remove("IKOU_LOG")
-        .env("NO_PROXY", "127.0.0.1")
-        .stdin(Stdio::null());
-    c
-}
-
-/// `ikou login`, acting as the person: read the code from stderr, then approve or deny it
-/// at the IdP. Returns the finished output (stderr includes everything printed).
-fn login(cache: &Path, profile: &Path, idp: &Idp, decision: Option<&str>) -> Output {
-    login_after_polls(cache, profile, idp, decision, 0)
-}
-
-/// Like [`login`], but the person takes their time: the decision comes only after ikou
-/// has polled `polls` times (so the IdP's pending / slow_down answers are exercised).
-fn login_after_polls(
-    cache: &Path,
-    profile: &Path,
-    idp: &Idp,
-    decision: Option<&str>,
-    polls: u64,
-) -> Output {
-    let mut child = command(cache, &["login", "-p", profile.to_str().expect("utf-8")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn ikou login");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = Vec::new();
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            let _ = tx.send(line.clone());
-            all.push(line);
-        }
-        all.join("\n")
-    });
-    let mut seen = Vec::new();
-    let code = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no user code on stderr within 30 s: {seen:?}"));
-        seen.push(line.clone());
-        if let Some(code) = line.split_whitespace().find(|w| is_user_code(w)) {
-            break code.to_string();
-        }
-    };
-    assert!(
-        seen.iter()
-            .any(|l| l.contains(&format!("{}/test/device", idp.authority()))),
-        "the verification URL is shown: {seen:?}"
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while idp.stats()["device_poll"].as_u64().unwrap_or(0) < polls {
-        assert!(Instant::now() < deadline, "ikou did not poll {polls} times");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    if let Some(decision) = decision {
-        idp.decide(&code, decision);
-    }
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut stdout)
-        .expect("read stdout");
-    let status = child.wait().expect("wait");
-    let stderr = reader.join().expect("reader");
-    Output {
-        status,
-        stdout: stdout.into_bytes(),
-        stderr: stderr.into_bytes(),
-    }
-}
-
-/// Authlib's user codes: two groups of four consonants, e.g. BCDF-GHJK.
-fn is_user_code(word: &str) -> bool {
-    let bytes = word.as_bytes();
-    bytes.len() == 9
-        && bytes[4] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || b.is_ascii_uppercase())
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn token_files(cache: &Path) -> Vec<PathBuf> {
-    let dir = cache.join("tokens");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    files
-}
-
-/// The cached (access, refresh) tokens, for checking they never appear in any output.
-fn cached_tokens(cache: &Path) -> (String, String) {
-    let files = token_files(cache);
-    assert_eq!(files.len(), 1, "one token file: {files:?}");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&files[0]).expect("read")).expect("json");
-    (
-        v["access_token"].as_str().expect("access").to_string(),
-        v["refresh_token"].as_str().expect("refresh").to_string(),
-    )
 }
 
 #[cfg(unix)]
@@ -506,11 +214,23 @@ fn device_flow_then_imap_with_refresh_and_revocation() {
     );
     outputs.push(out);
 
-    // A token given through IKOU_NEW_TOKEN is used as is; a wrong one is reported in one
-    // line that names where it came from, and is not echoed.
+    // ikou's own saved sign-in comes before a token given through IKOU_NEW_TOKEN.
     let wrong = "given-token-that-is-wrong-0123456789";
     let out = ikou_env(
         cache,
+        &["folders", "--server", "new", "-p", p],
+        &[("IKOU_NEW_TOKEN", wrong)],
+    );
+    assert!(
+        out.status.success(),
+        "the cached token is used first: {}",
+        text(&out)
+    );
+    // Without a saved sign-in the given token is used as is; a wrong one is reported in one
+    // line that names where it came from, and is not echoed.
+    let empty_cache = tempfile::tempdir().expect("empty cache");
+    let out = ikou_env(
+        empty_cache.path(),
         &["folders", "--server", "new", "-p", p],
         &[("IKOU_NEW_TOKEN", wrong)],
     );
@@ -696,13 +416,6 @@ authority = "{}"
     )
     .expect("write");
     path
-}
-
-fn chrono_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 #[test]

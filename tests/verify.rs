@@ -216,10 +216,7 @@ fn backup_old_server(profile_path: &Path, address: &str, zip: &Path) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let profile = Profile::load(profile_path).expect("profile");
-        let account = AccountRef {
-            address: address.to_string(),
-            interactive: false,
-        };
+        let account = AccountRef::new(address, false);
         let mut session = open_read_session(&profile, Side::Old, &account)
             .await
             .expect("old session");
@@ -271,10 +268,7 @@ fn folder_bodies(
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let profile = Profile::load(profile_path).expect("profile");
-        let account = AccountRef {
-            address: address.to_string(),
-            interactive: false,
-        };
+        let account = AccountRef::new(address, false);
         let mut session = open_read_session(&profile, side, &account)
             .await
             .expect("session");
@@ -524,10 +518,7 @@ fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() 
     // The same plan through the library, kept for a stale replay below.
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let loaded = Profile::load(&profile).expect("profile");
-    let account = AccountRef {
-        address: address.clone(),
-        interactive: false,
-    };
+    let account = AccountRef::new(address.clone(), false);
     let (stale_plan, old, new) = runtime.block_on(async {
         let report = restore(&loaded, &account, &RestoreOptions::default(), Lang::En)
             .await

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 use zip::CompressionMethod;
@@ -15,13 +15,12 @@ use zip::CompressionMethod;
 use super::error::{ArchiveError, IoContext, Result};
 use super::journal::BaseId;
 use super::manifest::{MANIFEST_NAME, Manifest};
-use super::reader::{open_zip, zip_entry_error};
+use super::reader::{open_zip_view, zip_entry_error};
 use super::zipwrite::{CentralRecord, EntryTime, LOCAL_HEADER_LEN, Method};
 
 /// A validated existing backup.
 #[derive(Debug, Clone)]
 pub(crate) struct BaseArchive {
-    pub path: PathBuf,
     pub manifest: Manifest,
     /// Every entry except the manifest, in central-directory order.
     pub records: Vec<CentralRecord>,
@@ -39,8 +38,10 @@ struct LocalInfo {
 }
 
 impl BaseArchive {
-    pub(crate) fn open(path: &Path) -> Result<Self> {
-        let mut zip = open_zip(path)?;
+    /// Opens the first `file_len` bytes of `path` (the committed archive; the file may be
+    /// longer while an in-place append is unfinished).
+    pub(crate) fn open(path: &Path, file_len: u64) -> Result<Self> {
+        let mut zip = open_zip_view(path, File::open(path).ctx(path, "open")?, file_len)?;
         let manifest = Manifest::read_from(&mut zip, path)?;
         if zip.offset() != 0 {
             return Err(ArchiveError::corrupt(
@@ -49,7 +50,6 @@ impl BaseArchive {
             ));
         }
         let mut raw = File::open(path).ctx(path, "open")?;
-        let file_len = raw.metadata().ctx(path, "stat")?.len();
         let manifest_index =
             zip.index_for_name(MANIFEST_NAME)
                 .ok_or_else(|| ArchiveError::NotIkouArchive {
@@ -118,7 +118,6 @@ impl BaseArchive {
         }
         let id = base_id(&mut raw, path, prefix_len, file_len)?;
         Ok(Self {
-            path: path.to_path_buf(),
             manifest,
             records,
             prefix_len,
@@ -179,7 +178,10 @@ fn read_local(file: &mut File, path: &Path, name: &str, offset: u64) -> Result<L
 fn base_id(file: &mut File, path: &Path, prefix_len: u64, file_len: u64) -> Result<BaseId> {
     file.seek(SeekFrom::Start(prefix_len)).ctx(path, "seek")?;
     let mut hasher = Sha256::new();
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut reader = BufReader::with_capacity(
+        1 << 16,
+        Read::take(&mut *file, file_len.saturating_sub(prefix_len)),
+    );
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = reader.read(&mut buf).ctx(path, "read")?;

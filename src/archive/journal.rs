@@ -1,9 +1,13 @@
 //! # Resume journal (`<archive>.journal`)
 //!
-//! JSON lines describing every entry appended to `<archive>.partial`: where it lies, the
-//! CRC-32 of its on-disk bytes and the manifest record it carries. After a crash the next
-//! run checks each journalled entry against the partial file and keeps exactly the intact
-//! prefix, so fetched mail is not fetched again and nothing half-written is trusted.
+//! JSON lines describing every entry appended to the file being written (`<archive>.partial`
+//! for a new backup, the archive itself when an existing one is extended in place): where it
+//! lies, the CRC-32 of its on-disk bytes and the manifest record it carries. The header
+//! records the length the file had before the first appended byte (for an in-place append,
+//! the archive's last committed length); after a crash the next run checks each journalled
+//! entry against the file and keeps exactly the intact prefix, so fetched mail is not
+//! fetched again and nothing half-written is trusted. An in-place append ends with a
+//! `committed` line once its new central directory is durable.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
@@ -34,8 +38,13 @@ pub(crate) struct BaseId {
 pub(crate) struct JournalHeader {
     pub version: u32,
     pub base: Option<BaseId>,
-    /// Bytes copied from the base archive before the first appended entry.
+    /// Length of the file before the first appended entry (bytes copied from the base
+    /// archive into a partial file, or the archive's committed length when appending in place).
     pub prefix_len: u64,
+    /// Entries are appended to the archive itself, after its last committed byte; the
+    /// archive's first `prefix_len` bytes stay the previous version until the commit.
+    #[serde(default)]
+    pub in_place: bool,
     pub server: String,
     pub account: String,
     pub source: SourceKind,
@@ -65,6 +74,11 @@ pub(crate) enum JournalLine {
     /// A new folder whose directory already existed in the archive.
     Folder {
         folder: FolderRecord,
+    },
+    /// An in-place append finished: the archive, `len` bytes long, ends with its new
+    /// manifest and central directory, durably. Only the journal's removal was left to do.
+    Committed {
+        len: u64,
     },
 }
 
@@ -124,6 +138,46 @@ impl Journal {
         self.flush()?;
         self.file.get_ref().sync_data().ctx(&self.path, "fsync")
     }
+}
+
+/// What a reader needs from the journal of an in-place append: the header, and the
+/// committed length if the append finished. Reads the first and the last line only, so it
+/// stays cheap however many entries the journal lists.
+pub(crate) fn read_journal_ends(path: &Path) -> Result<Option<(JournalHeader, Option<u64>)>> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(super::error::ArchiveError::io(path, "open", e)),
+    };
+    let len = file.metadata().ctx(path, "stat")?.len();
+    // The header names server and account; a few KiB always hold it.
+    let mut head = Vec::new();
+    (&mut file)
+        .take(16 << 10)
+        .read_to_end(&mut head)
+        .ctx(path, "read")?;
+    let Some(nl) = head.iter().position(|&b| b == b'\n') else {
+        return Ok(None);
+    };
+    let Ok(JournalLine::Header(header)) = serde_json::from_slice(&head[..nl]) else {
+        return Ok(None);
+    };
+    let tail_len = len.min(256);
+    let mut tail = vec![0u8; tail_len as usize];
+    file.seek(SeekFrom::Start(len - tail_len))
+        .ctx(path, "seek")?;
+    file.read_exact(&mut tail).ctx(path, "read")?;
+    let committed = tail
+        .strip_suffix(b"\n")
+        .and_then(|t| {
+            let start = t.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            serde_json::from_slice::<JournalLine>(&t[start..]).ok()
+        })
+        .and_then(|line| match line {
+            JournalLine::Committed { len } => Some(len),
+            _ => None,
+        });
+    Ok(Some((header, committed)))
 }
 
 /// A journal as found on disk: its header and the complete lines after it, each with the
@@ -214,6 +268,7 @@ mod tests {
             version: JOURNAL_VERSION,
             base: None,
             prefix_len: 0,
+            in_place: false,
             server: "h:1".into(),
             account: "a".into(),
             source: SourceKind::Imap,

@@ -612,6 +612,7 @@ mod tests {
             version: 1,
             base: None,
             prefix_len: 0,
+            in_place: false,
             server: "h:1".into(),
             account: "a".into(),
             source: SourceKind::Imap,

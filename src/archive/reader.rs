@@ -5,7 +5,7 @@
 //! the service checked access to single messages (for example to upload from a backup).
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -14,12 +14,75 @@ use zip::result::ZipError;
 use super::error::{ArchiveError, IoContext, Result};
 use super::manifest::{Manifest, MessageRecord};
 
-pub(crate) type ZipFileReader = zip::ZipArchive<BufReader<File>>;
+pub(crate) type ZipFileReader = zip::ZipArchive<BufReader<FileView>>;
 
-/// Opens `path` as a zip, mapping failures to typed errors.
+/// A file seen only up to `len` bytes: the committed version of an archive while (or after)
+/// an in-place append wrote past it. Bytes before `len` never change during an append.
+#[derive(Debug)]
+pub(crate) struct FileView {
+    file: File,
+    len: u64,
+    pos: u64,
+}
+
+impl FileView {
+    pub(crate) fn new(file: File, len: u64) -> Self {
+        Self { file, len, pos: 0 }
+    }
+}
+
+impl Read for FileView {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.len.saturating_sub(self.pos);
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read(&mut buf[..want])?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for FileView {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        }
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before 0"))?;
+        self.pos = self.file.seek(SeekFrom::Start(target))?;
+        Ok(self.pos)
+    }
+}
+
+/// How much of the file at `path` is the committed archive: all of it, unless an in-place
+/// append was interrupted (or is running), in which case the length its journal recorded.
+pub(crate) fn committed_len(path: &Path, file_len: u64) -> Result<u64> {
+    let journal = super::fsutil::sibling(path, ".journal");
+    Ok(match super::journal::read_journal_ends(&journal)? {
+        Some((h, committed)) if h.in_place && committed != Some(file_len) => {
+            h.base.map_or(file_len, |b| b.size.min(file_len))
+        }
+        _ => file_len,
+    })
+}
+
+/// Opens `path` as a zip (its committed part, see [`committed_len`]), mapping failures to
+/// typed errors.
 pub(crate) fn open_zip(path: &Path) -> Result<ZipFileReader> {
     let file = File::open(path).ctx(path, "open")?;
-    zip::ZipArchive::new(BufReader::new(file)).map_err(|e| classify_open_error(path, e))
+    // Length first, journal second: an append starts only after its journal exists.
+    let file_len = file.metadata().ctx(path, "stat")?.len();
+    let len = committed_len(path, file_len)?;
+    open_zip_view(path, file, len)
+}
+
+/// Opens the first `len` bytes of `file` as a zip.
+pub(crate) fn open_zip_view(path: &Path, file: File, len: u64) -> Result<ZipFileReader> {
+    zip::ZipArchive::new(BufReader::new(FileView::new(file, len)))
+        .map_err(|e| classify_open_error(path, e))
 }
 
 /// A zip crate error while opening: a file that does not even start like a zip is "not a

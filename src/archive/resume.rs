@@ -1,9 +1,10 @@
 //! # Recovering an interrupted update
 //!
-//! Decides whether `<archive>.partial` left by a dead run can be continued, and if so keeps
-//! exactly the entries that the journal lists and the partial holds intact. Anything not
-//! provably intact is cut off; a partial that cannot be tied to the current archive is
-//! rejected, with the reason, so the caller discards it.
+//! Decides whether the file a dead run appended to (`<archive>.partial` for a new backup,
+//! the archive itself for an in-place append) can be continued, and if so keeps exactly the
+//! entries that the journal lists and the file holds intact. Anything not provably intact is
+//! cut off; a journal that cannot be tied to the current archive is rejected, with the
+//! reason, so the caller discards it (for an in-place append: truncates back).
 
 use std::fs::OpenOptions;
 use std::io::{Seek, SeekFrom};
@@ -42,12 +43,14 @@ pub(crate) struct Recovered {
     pub dropped: usize,
 }
 
-/// `Ok(Err(reason))` means the partial must be discarded; `Err` is an I/O failure.
+/// `Ok(Err(reason))` means the appended part must be discarded; `Err` is an I/O failure.
+/// `partial` is the file appended to: the archive itself when `in_place`.
 pub(crate) fn recover(
     partial: &Path,
     journal_path: &Path,
     base: Option<&BaseArchive>,
     mailbox: &Mailbox,
+    in_place: bool,
 ) -> Result<Result<Recovered, String>> {
     if !journal_path.exists() {
         return Ok(Err("it has no journal".into()));
@@ -62,7 +65,15 @@ pub(crate) fn recover(
     if !mailbox.is(&h.server, &h.account, h.source) {
         return Ok(Err(format!("it belongs to {} on {}", h.account, h.server)));
     }
-    if h.base.as_ref() != base.map(|b| &b.id) || h.prefix_len != base.map_or(0, |b| b.prefix_len) {
+    let expected_prefix = match base {
+        Some(b) if in_place => b.id.size,
+        Some(b) => b.prefix_len,
+        None => 0,
+    };
+    if h.in_place != in_place
+        || h.base.as_ref() != base.map(|b| &b.id)
+        || h.prefix_len != expected_prefix
+    {
         return Ok(Err("the archive changed since it was started".into()));
     }
     let mut file = OpenOptions::new()
@@ -99,7 +110,7 @@ pub(crate) fn recover(
                 messages.extend(message.as_deref().cloned());
             }
             JournalLine::Folder { folder } => folders.push(folder.clone()),
-            JournalLine::Header(_) => break,
+            JournalLine::Header(_) | JournalLine::Committed { .. } => break,
         }
         kept += 1;
         journal_end = *line_end;

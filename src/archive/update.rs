@@ -1,14 +1,30 @@
 //! # Crash-safe backup updates
 //!
-//! `ArchiveUpdate` creates or extends a backup without ever modifying the existing file:
-//! the new version is built in `<archive>.partial` (old entries copied as raw bytes, new
-//! ones appended through the parallel pipeline, every entry journalled) and renamed over
-//! the archive only on `commit`. A run that dies anywhere leaves the old archive valid; the
-//! next `open` continues the partial from its journal so fetched mail is not fetched again.
+//! `ArchiveUpdate` creates or extends a backup. A new backup is built in `<archive>.partial`
+//! and renamed into place on `commit`. An existing backup is extended in place, so a rerun
+//! costs what is new, not a copy of the whole archive: new entries are appended after the
+//! archive's last byte, then a new manifest and central directory; no byte of the previous
+//! version is ever rewritten. Before the first appended byte, `<archive>.journal` records
+//! the archive's committed length (and a hash of its manifest and directory), durably; every
+//! appended entry is journalled with its CRC. Whatever point a run dies at:
+//!
+//! - the previous version is the file's first `committed length` bytes, intact; ikou's
+//!   readers (verify, extract, upload) read exactly that part while the journal exists;
+//! - the next `open` keeps the journalled entries that are intact, cuts what follows them
+//!   (torn bytes, a half-written directory) and continues, so fetched mail is not fetched
+//!   again; if the journal cannot be tied to the archive, it truncates back to the
+//!   committed length, which restores the previous version byte for byte;
+//! - a commit is complete once the new end record is durable; a `committed` journal line
+//!   then tells the next `open` that only the journal's removal was left.
+//!
+//! A run that stops without dying (network failure, cancel) commits what it appended, so
+//! the file is a valid zip for every tool again and nothing fetched is lost. The previous
+//! manifest and directory stay in the file as unreferenced bytes (a few per cent of the
+//! archive per changed run; see [`CommitReport::archive_bytes`]).
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{self, File};
-use std::io;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -19,7 +35,7 @@ use serde::Serialize;
 use super::base::BaseArchive;
 use super::error::{ArchiveError, IoContext, Result};
 use super::fsutil::{LockFile, private_options, remove_if_exists, sibling, sync_dir};
-use super::journal::{JOURNAL_VERSION, Journal, JournalHeader};
+use super::journal::{JOURNAL_VERSION, Journal, JournalHeader, JournalLine, read_journal_ends};
 use super::manifest::{
     MANIFEST_NAME, Manifest, MessageKey, MessageRecord, SourceKind, now_rfc3339,
 };
@@ -180,10 +196,37 @@ impl ArchiveUpdate {
         let partial_path = sibling(path, ".partial");
         let journal_path = sibling(path, ".journal");
         let mailbox = options.mailbox();
-        let base = if path.exists() {
-            Some(BaseArchive::open(path)?)
-        } else {
-            None
+        let file_len = match fs::metadata(path) {
+            Ok(m) => Some(m.len()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(ArchiveError::io(path, "stat", e)),
+        };
+        // An in-place append that did not finish: the archive's committed version is the
+        // file's first `size` bytes; the rest is resumed (or cut off) below.
+        let mut in_place_journal = None;
+        if let Some(len) = file_len
+            && let Some((header, committed)) = read_journal_ends(&journal_path)?
+            && header.in_place
+        {
+            match header.base {
+                _ if committed == Some(len) => {
+                    // The commit finished; only the journal's removal was left.
+                    remove_if_exists(&journal_path)?;
+                }
+                Some(b) if b.size <= len => in_place_journal = Some(b),
+                _ => {
+                    tracing::warn!(
+                        "discarding {}: the archive is shorter than it recorded",
+                        journal_path.display()
+                    );
+                    remove_if_exists(&journal_path)?;
+                }
+            }
+        }
+        let base = match (file_len, &in_place_journal) {
+            (_, Some(b)) => Some(BaseArchive::open(path, b.size)?),
+            (Some(len), None) => Some(BaseArchive::open(path, len)?),
+            (None, None) => None,
         };
         let mut manifest = match &base {
             Some(b) => {
@@ -204,8 +247,18 @@ impl ArchiveUpdate {
         };
 
         let mut recovered = None;
-        if partial_path.exists() {
-            match recover(&partial_path, &journal_path, base.as_ref(), &mailbox) {
+        if let (Some(b), Some(_)) = (&base, &in_place_journal) {
+            match recover(path, &journal_path, Some(b), &mailbox, true) {
+                Ok(Ok(r)) => recovered = Some(r),
+                Ok(Err(reason)) => tracing::warn!("not resuming {}: {reason}", path.display()),
+                Err(e) => tracing::warn!("not resuming {}: {e}", path.display()),
+            }
+            if recovered.is_none() {
+                truncate_to(path, b.id.size)?;
+                remove_if_exists(&journal_path)?;
+            }
+        } else if partial_path.exists() && base.is_none() {
+            match recover(&partial_path, &journal_path, None, &mailbox, false) {
                 Ok(Ok(r)) => recovered = Some(r),
                 Ok(Err(reason)) => {
                     tracing::warn!("discarding {}: {reason}", partial_path.display())
@@ -217,8 +270,10 @@ impl ArchiveUpdate {
                 remove_if_exists(&partial_path)?;
             }
         } else {
-            // A journal without its partial is left over from a commit that finished.
+            // A journal without its partial is left over from a commit that finished; a
+            // partial next to an existing archive is from a version that copied archives.
             remove_if_exists(&journal_path)?;
+            remove_if_exists(&partial_path)?;
         }
 
         let mut layout = Layout::new();
@@ -341,15 +396,24 @@ impl ArchiveUpdate {
         self.manifest.messages.iter().find(|m| &m.entry == entry)
     }
 
-    /// Creates the partial file now (copying the existing archive's entries, which takes a
-    /// while for a large backup) instead of on the first `folder`/`add` that needs it, so
-    /// the service can show "preparing backup file" before fetching starts.
+    /// Creates the file to write (the partial file of a new backup, or the journal of an
+    /// in-place append) now instead of on the first `folder`/`add` that needs it, so a
+    /// problem with the directory is reported before fetching starts. Cheap either way.
     pub fn prepare(&mut self) -> Result<()> {
         self.check_usable()?;
         if self.pipeline.is_none() && self.partial.is_none() {
-            self.partial = Some(self.start_partial()?);
+            self.partial = Some(self.start_writing()?);
         }
         Ok(())
+    }
+
+    /// The file entries are appended to: the archive itself, or the partial file.
+    fn target(&self) -> &Path {
+        if self.base.is_some() {
+            &self.path
+        } else {
+            &self.partial_path
+        }
     }
 
     /// Registers a folder (or refreshes its special use, raw name and UIDVALIDITY) before
@@ -538,7 +602,7 @@ impl ArchiveUpdate {
         if self.pipeline.is_none() {
             let (sink, journal) = match self.partial.take() {
                 Some(p) => p,
-                None => self.start_partial()?,
+                None => self.start_writing()?,
             };
             self.pipeline = Some(Pipeline::start(
                 sink,
@@ -558,55 +622,68 @@ impl ArchiveUpdate {
         result
     }
 
-    /// Creates `<archive>.partial` with a raw copy of the old entries, and its journal.
-    fn start_partial(&self) -> Result<(ZipSink, Journal)> {
-        let p = &self.partial_path;
-        let mut file = private_options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(p)
-            .ctx(p, "create")?;
-        let prefix_len = self.base.as_ref().map_or(0, |b| b.prefix_len);
-        if let Some(base) = &self.base {
-            // std uses copy_file_range here: in-kernel, and a reflink on XFS/Btrfs.
-            let src = File::open(&base.path).ctx(&base.path, "open")?;
-            let copied =
-                io::copy(&mut io::Read::take(src, prefix_len), &mut file).ctx(p, "copy archive")?;
-            if copied != prefix_len {
-                return Err(ArchiveError::corrupt(
-                    &base.path,
-                    format!("shrank while copying ({copied} of {prefix_len} bytes)"),
-                ));
-            }
+    /// Starts appending: for an existing archive, journals its committed length (durably,
+    /// before any byte is appended) and positions after its last byte; for a new backup,
+    /// creates `<archive>.partial`. Returns the sink and the journal.
+    fn start_writing(&self) -> Result<(ZipSink, Journal)> {
+        let p = self.target().to_path_buf();
+        let mut file = match &self.base {
+            Some(_) => OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&p)
+                .ctx(&p, "open")?,
+            None => private_options()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&p)
+                .ctx(&p, "create")?,
+        };
+        let prefix_len = self.base.as_ref().map_or(0, |b| b.id.size);
+        let len = file.metadata().ctx(&p, "stat")?.len();
+        if len != prefix_len {
+            return Err(ArchiveError::corrupt(
+                &p,
+                format!("changed while open ({len} bytes, expected {prefix_len})"),
+            ));
         }
-        // The copied prefix must be durable before a journal vouches for it.
-        file.sync_all().ctx(p, "fsync")?;
         let header = JournalHeader {
             version: JOURNAL_VERSION,
             base: self.base.as_ref().map(|b| b.id.clone()),
             prefix_len,
+            in_place: self.base.is_some(),
             server: self.options.server.clone(),
             account: self.options.account.clone(),
             source: self.options.source,
         };
+        // The journal (synced by `create`) and its directory entry are durable before the
+        // first byte is appended, so a crash can always be traced back to `prefix_len`.
         let journal = Journal::create(&self.journal_path, header)?;
-        sync_dir(p)?;
-        Ok((ZipSink::new(file, p, prefix_len), journal))
+        sync_dir(&p)?;
+        file.seek(SeekFrom::Start(prefix_len)).ctx(&p, "seek")?;
+        Ok((ZipSink::new(file, &p, prefix_len), journal))
     }
 
-    /// Waits for queued messages, then leaves the partial file and journal for a later
-    /// `open` to resume (what dropping does, but reporting errors).
+    /// Waits for queued messages. A new backup's partial file and journal are left for a
+    /// later `open` to resume; an in-place append is committed with what it holds, so the
+    /// archive is a valid zip for every tool again and nothing written is lost.
     pub fn suspend(mut self) -> Result<Progress> {
+        if self.base.is_some() && !self.broken {
+            let progress = self.progress();
+            self.commit()?;
+            return Ok(progress);
+        }
         if let Some(p) = self.pipeline.take() {
             p.finish()?;
         }
         Ok(self.progress())
     }
 
-    /// Writes the manifest and central directory and atomically replaces the archive.
-    /// When nothing changed, the archive is not rewritten.
+    /// Writes the manifest and central directory: appended to the archive (in place), or
+    /// to the partial file, which then atomically replaces the archive path. When nothing
+    /// changed, the archive is not touched.
     pub fn commit(mut self) -> Result<CommitReport> {
         self.check_usable()?;
         let (partial, new_records, written) = match self.pipeline.take() {
@@ -643,6 +720,10 @@ impl ArchiveUpdate {
             .is_some_and(|b| self.appended == 0 && self.manifest.same_content(&b.manifest));
         if unchanged {
             drop(partial);
+            if let Some(b) = &self.base {
+                // Nothing was appended; make sure of it before the journal goes.
+                truncate_to(&self.path, b.id.size)?;
+            }
             remove_if_exists(&self.journal_path)?;
             remove_if_exists(&self.partial_path)?;
             let archive_bytes = self.base.as_ref().map_or(0, |b| b.id.size);
@@ -650,15 +731,16 @@ impl ArchiveUpdate {
             return Ok(self.report(false, unreferenced, archive_bytes));
         }
 
-        let (mut sink, journal) = match partial {
+        let (mut sink, mut journal) = match partial {
             Some(p) => p,
-            None => self.start_partial()?,
+            None => self.start_writing()?,
         };
         self.manifest.updated = now_rfc3339();
         self.manifest.tool = "ikou".into();
         self.manifest.tool_version = env!("CARGO_PKG_VERSION").into();
         let force_zip64 = self.options.force_zip64;
         let manifest = &self.manifest;
+        let target = sink.path().to_path_buf();
         let json = encode_streamed_entry(
             MANIFEST_NAME,
             |out| manifest.write_json(out).map_err(io::Error::other),
@@ -666,7 +748,7 @@ impl ArchiveUpdate {
             6,
             force_zip64,
         )
-        .map_err(|e| ArchiveError::io(&self.partial_path, "encode manifest", e))?;
+        .map_err(|e| ArchiveError::io(&target, "encode manifest", e))?;
         let manifest_record = sink.write_entry(&json)?;
         let mut records: Vec<CentralRecord> = self
             .base
@@ -681,8 +763,16 @@ impl ArchiveUpdate {
         sink.sync()?;
         let archive_bytes = sink.offset();
         drop(sink.into_file()?);
-        fs::rename(&self.partial_path, &self.path).ctx(&self.path, "rename partial file over")?;
-        sync_dir(&self.path)?;
+        if self.base.is_some() {
+            // The new end record is durable: this is the new version. Say so before the
+            // journal goes, so a crash in between is not mistaken for an unfinished append.
+            journal.append(&JournalLine::Committed { len: archive_bytes })?;
+            journal.sync()?;
+        } else {
+            fs::rename(&self.partial_path, &self.path)
+                .ctx(&self.path, "rename partial file over")?;
+            sync_dir(&self.path)?;
+        }
         drop(journal);
         remove_if_exists(&self.journal_path)?;
         Ok(self.report(true, unreferenced, archive_bytes))
@@ -717,9 +807,22 @@ impl ArchiveUpdate {
     }
 }
 
+/// Cuts `path` back to `len` bytes (if longer) and makes that durable.
+fn truncate_to(path: &Path, len: u64) -> Result<()> {
+    let file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .ctx(path, "open")?;
+    if file.metadata().ctx(path, "stat")?.len() > len {
+        file.set_len(len).ctx(path, "truncate")?;
+        file.sync_all().ctx(path, "fsync")?;
+    }
+    Ok(())
+}
+
 impl Drop for ArchiveUpdate {
-    /// Without `commit`: let queued entries reach the partial file and journal (so the next
-    /// run resumes them), then release the lock. The archive itself is untouched.
+    /// Without `commit` or `suspend`: let queued entries reach the file and journal (so the
+    /// next run resumes them), then release the lock. The committed archive is untouched.
     fn drop(&mut self) {
         drop(self.pipeline.take());
         drop(self.partial.take());

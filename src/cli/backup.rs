@@ -19,7 +19,6 @@ use super::{Output, ServerArg, load_profile};
 use crate::archive::{self, ExtractReport, VerifyReport};
 use crate::i18n::Lang;
 use crate::report::{Align, Table, exit, grouped, human_size};
-use crate::service::AccountRef;
 use crate::service::backup::{
     self, BackupEvent, BackupOptions, BackupResult, Protocol, server_check,
 };
@@ -120,16 +119,10 @@ async fn backup(args: RunArgs, output: Output) -> Result<i32> {
     // Required here but not for `verify`/`extract`, which clap cannot express with a
     // flattened required argument next to subcommands.
     let Some(profile_path) = args.profile else {
-        anyhow::bail!(
-            "{}",
-            output.lang.pick(
-                "プロファイルを -p FILE で指定してください (または IKOU_PROFILE)",
-                "no profile given: use -p FILE (or set IKOU_PROFILE)"
-            )
-        );
+        anyhow::bail!("{}", tr!(output.lang, "backup-no-profile-given-use-p"));
     };
     let profile = load_profile(&profile_path)?;
-    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    let mut account = output.account(&profile, args.address.as_deref())?;
     let protocol = match args.protocol {
         ProtocolArg::Imap => Protocol::Imap,
         ProtocolArg::Pop3 => Protocol::Pop3,
@@ -143,17 +136,25 @@ async fn backup(args: RunArgs, output: Output) -> Result<i32> {
     options.folders = args.folders;
     options.batch_messages = usize::try_from(args.batch).unwrap_or(200);
 
+    // A password prompt or a device code comes now, before any bar is drawn.
+    account.sign_in_ahead(&profile, options.side).await?;
     let bars = Bars::new(!output.json && std::io::stderr().is_terminal(), output.lang);
     let sink = bars.sink();
+    // Ctrl-C cancels between messages, so the archive writer saves what it has (an existing
+    // backup gets it committed; a new one keeps its resumable partial file) before exiting.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    options.cancel = Some(cancel.clone());
     let work = backup::run(&profile, &account, &options, sink);
+    tokio::pin!(work);
     let result = tokio::select! {
-        r = work => r,
+        r = &mut work => r,
         _ = tokio::signal::ctrl_c() => {
+            cancel.cancel();
             bars.clear();
-            eprintln!("{}", output.lang.pick(
-                "ikou: 中断しました。以前のバックアップはそのままです。同じコマンドをもう一度実行すると続きから再開します。",
-                "ikou: interrupted. The previous backup is intact; run the same command again to continue.",
-            ));
+            // A run stuck in a network call is not waited for long: the journal makes a hard
+            // stop safe too, it only costs the next run a little more work.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(15), &mut work).await;
+            eprintln!("{}", tr!(output.lang, "backup-ikou-interrupted-the-previous-backup"));
             return Ok(exit::ERROR);
         }
     };
@@ -184,12 +185,12 @@ impl Bars {
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         total.set_style(total_style);
-        total.set_prefix(lang.pick("全体", "total"));
+        total.set_prefix(tr!(lang, "backup-total"));
         folder.set_style(
             ProgressStyle::with_template("{prefix:>8} {pos}/{len} {wide_msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        folder.set_prefix(lang.pick("フォルダ", "folder"));
+        folder.set_prefix(tr!(lang, "backup-folder"));
         if multi.is_some() {
             total.enable_steady_tick(Duration::from_millis(200));
         }
@@ -208,7 +209,7 @@ impl Bars {
             BackupEvent::Preparing { path } => {
                 folder.set_message(format!(
                     "{} {}",
-                    lang.pick("バックアップファイルを準備中:", "preparing backup file"),
+                    tr!(lang, "backup-preparing-backup-file"),
                     path.display()
                 ));
             }
@@ -235,7 +236,7 @@ impl Bars {
                     "{}/{} {}",
                     grouped(n),
                     grouped(planned.load(Ordering::Relaxed)),
-                    lang.pick("通", "msgs")
+                    tr!(lang, "backup-msgs")
                 ));
                 folder.inc(1);
             }
@@ -247,21 +248,15 @@ impl Bars {
                 reason,
             } => folder.set_message(format!(
                 "{} {attempt}/{max} ({:.1} s): {reason}",
-                lang.pick("再接続", "reconnecting"),
+                tr!(lang, "backup-reconnecting"),
                 delay_ms as f64 / 1000.0
             )),
             BackupEvent::Throttled { delay_ms, detail } => folder.set_message(format!(
                 "{} {:.1} s: {detail}",
-                lang.pick(
-                    "サーバーの要求で待機中",
-                    "server asked to slow down; waiting"
-                ),
+                tr!(lang, "backup-server-asked-to-slow-down"),
                 delay_ms as f64 / 1000.0
             )),
-            BackupEvent::Committing => folder.set_message(
-                lang.pick("目録を書き込み中", "writing the manifest")
-                    .to_string(),
-            ),
+            BackupEvent::Committing => folder.set_message(tr!(lang, "backup-writing-the-manifest")),
             BackupEvent::Finished { .. } => {}
         })
     }
@@ -277,10 +272,10 @@ impl Bars {
 
 fn backup_text(r: &BackupResult, lang: Lang) -> String {
     let mut table = Table::new(&[
-        (lang.pick("フォルダ", "Folder"), Align::Left),
-        (lang.pick("サーバー", "Server"), Align::Right),
-        (lang.pick("追加", "Added"), Align::Right),
-        (lang.pick("既存", "Already"), Align::Right),
+        (&tr!(lang, "backup-folder-2"), Align::Left),
+        (&tr!(lang, "backup-server"), Align::Right),
+        (&tr!(lang, "backup-added"), Align::Right),
+        (&tr!(lang, "backup-already"), Align::Right),
     ]);
     for f in &r.folders {
         table.row(vec![
@@ -292,7 +287,7 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
     }
     let mut s = format!(
         "{} {} ({} {}) -> {}\n\n{}\n",
-        lang.pick("バックアップ:", "Backup:"),
+        tr!(lang, "backup-backup"),
         r.account,
         r.server,
         match r.protocol {
@@ -302,35 +297,23 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
         r.archive.display(),
         table.render()
     );
-    s.push_str(&match lang {
-        Lang::Ja => format!(
-            "{} 件 ({}) を追加しました ({:.1} 秒)。バックアップには合計 {} 件、ファイルサイズ {}。\n",
-            grouped(r.added),
-            human_size(r.bytes_fetched),
-            r.elapsed_ms as f64 / 1000.0,
-            grouped(r.messages),
-            human_size(r.archive_bytes)
-        ),
-        Lang::En => format!(
-            "Added {} messages ({}) in {:.1} s. The backup now holds {} messages, {} on disk.\n",
-            grouped(r.added),
-            human_size(r.bytes_fetched),
-            r.elapsed_ms as f64 / 1000.0,
-            grouped(r.messages),
-            human_size(r.archive_bytes)
-        ),
-    });
+    s.push_str(&format!(
+        "{}\n",
+        tr!(
+            lang,
+            "backup-summary",
+            added = grouped(r.added),
+            fetched = human_size(r.bytes_fetched),
+            seconds = format!("{:.1}", r.elapsed_ms as f64 / 1000.0),
+            messages = grouped(r.messages),
+            archive = human_size(r.archive_bytes),
+        )
+    ));
     if r.rekeyed > 0 {
-        s.push_str(&match lang {
-            Lang::Ja => format!(
-                "UIDVALIDITY が変わったフォルダの {} 件は、再取得せずに既存の保存分と対応付けました。\n",
-                r.rekeyed
-            ),
-            Lang::En => format!(
-                "{} messages in folders whose UIDVALIDITY changed were matched to stored copies without downloading them again.\n",
-                r.rekeyed
-            ),
-        });
+        s.push_str(&format!(
+            "{}\n",
+            tr!(lang, "backup-rekeyed", count = r.rekeyed)
+        ));
     }
     let vanished: Vec<&backup::FolderOutcome> =
         r.folders.iter().filter(|f| f.vanished > 0).collect();
@@ -345,40 +328,31 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
         s.push('\n');
     }
     if r.reconnects > 0 || r.throttled > 0 {
-        s.push_str(&match lang {
-            Lang::Ja => format!(
-                "接続の切断から {} 回再接続し、サーバーの要求で {} 回待機しました。\n",
-                r.reconnects, r.throttled
-            ),
-            Lang::En => format!(
-                "Reconnected {} times after dropped connections; waited {} times when the server asked.\n",
-                r.reconnects, r.throttled
-            ),
-        });
+        s.push_str(&format!(
+            "{}\n",
+            tr!(
+                lang,
+                "backup-reconnects",
+                reconnects = r.reconnects,
+                throttled = r.throttled
+            )
+        ));
     }
     if !r.oversize.is_empty() {
-        s.push_str(&match lang {
-            Lang::Ja => format!(
-                "\n{} を超えるメール {} 件は移行されません。このバックアップが唯一の控えになります:\n",
-                human_size(r.limit_bytes),
-                r.oversize.len()
-            ),
-            Lang::En => match r.oversize.len() {
-                1 => format!(
-                    "\n1 message is larger than {} and will not be migrated; this backup is its copy:\n",
-                    human_size(r.limit_bytes)
-                ),
-                n => format!(
-                    "\n{n} messages are larger than {} and will not be migrated; this backup is their copy:\n",
-                    human_size(r.limit_bytes)
-                ),
-            },
-        });
+        s.push_str(&format!(
+            "\n{}\n",
+            tr!(
+                lang,
+                "backup-oversize",
+                count = r.oversize.len(),
+                limit = human_size(r.limit_bytes)
+            )
+        ));
         let mut t = Table::new(&[
-            (lang.pick("フォルダ", "Folder"), Align::Left),
-            (lang.pick("サイズ", "Size"), Align::Right),
-            (lang.pick("日付", "Date"), Align::Left),
-            (lang.pick("件名", "Subject"), Align::Left),
+            (&tr!(lang, "backup-folder-2"), Align::Left),
+            (&tr!(lang, "backup-size"), Align::Right),
+            (&tr!(lang, "backup-date"), Align::Left),
+            (&tr!(lang, "backup-subject"), Align::Left),
         ]);
         for o in &r.oversize {
             t.row(vec![
@@ -413,7 +387,7 @@ async fn verify(
     let server = match profile {
         Some(p) => {
             let profile = load_profile(p)?;
-            let account = AccountRef::resolve(&profile, address, output.interactive)?;
+            let account = output.account(&profile, address)?;
             let manifest = archive::Manifest::read_from_zip(file)?;
             Some(server_check::compare_counts(&profile, &account, side.into(), &manifest).await?)
         }
@@ -431,29 +405,33 @@ async fn verify(
 
 fn verify_text(v: &VerifyOutput, lang: Lang) -> String {
     let r = &v.archive;
-    let mut s = match lang {
-        Lang::Ja => format!(
-            "{}: {} — {} 件中 {} 件が無傷 ({} を確認)\n",
-            r.path.display(),
-            if r.is_ok() { "正常" } else { "問題あり" },
-            grouped(r.messages),
-            grouped(r.ok),
-            human_size(r.bytes)
-        ),
-        Lang::En => format!(
-            "{}: {} — {} of {} messages intact ({} checked)\n",
-            r.path.display(),
-            if r.is_ok() { "OK" } else { "PROBLEMS FOUND" },
-            grouped(r.ok),
-            grouped(r.messages),
-            human_size(r.bytes)
-        ),
-    };
+    let mut s = format!(
+        "{}\n",
+        if r.is_ok() {
+            tr!(
+                lang,
+                "backup-check-ok",
+                path = r.path.display().to_string(),
+                ok = grouped(r.ok),
+                messages = grouped(r.messages),
+                bytes = human_size(r.bytes),
+            )
+        } else {
+            tr!(
+                lang,
+                "backup-check-problems",
+                path = r.path.display().to_string(),
+                ok = grouped(r.ok),
+                messages = grouped(r.messages),
+                bytes = human_size(r.bytes),
+            )
+        }
+    );
     let mut t = Table::new(&[
-        (lang.pick("フォルダ", "Folder"), Align::Left),
-        (lang.pick("無傷", "Intact"), Align::Right),
-        (lang.pick("目録", "Manifest"), Align::Right),
-        (lang.pick("サーバー", "Server"), Align::Right),
+        (&tr!(lang, "backup-folder-2"), Align::Left),
+        (&tr!(lang, "backup-intact"), Align::Right),
+        (&tr!(lang, "backup-manifest"), Align::Right),
+        (&tr!(lang, "backup-server"), Align::Right),
         ("", Align::Left),
     ]);
     for f in &r.folders {
@@ -524,26 +502,20 @@ fn extract(file: &Path, dir: &Path, mbox: bool, output: Output) -> Result<i32> {
 
 fn extract_text(r: &ExtractReport, dir: &Path, mbox: bool, lang: Lang) -> String {
     let kind = if mbox { "mbox" } else { ".eml" };
-    let mut s = match lang {
-        Lang::Ja => format!(
-            "{} に {} ファイル ({}, {}) とフォルダ {} 個を書き出しました。\n",
-            dir.display(),
-            grouped(r.files),
-            kind,
-            human_size(r.bytes),
-            grouped(r.dirs)
-        ),
-        Lang::En => format!(
-            "Wrote {} files ({}, {}) and {} folders to {}.\n",
-            grouped(r.files),
-            kind,
-            human_size(r.bytes),
-            grouped(r.dirs),
-            dir.display()
-        ),
-    };
+    let mut s = format!(
+        "{}\n",
+        tr!(
+            lang,
+            "backup-extracted",
+            dir = dir.display().to_string(),
+            files = grouped(r.files),
+            kind = kind,
+            bytes = human_size(r.bytes),
+            dirs = grouped(r.dirs),
+        )
+    );
     for e in r.mismatches.iter().chain(&r.unreadable) {
-        s.push_str(&format!("  ! {}: {e}\n", lang.pick("破損", "damaged")));
+        s.push_str(&format!("  ! {}: {e}\n", tr!(lang, "backup-damaged")));
     }
     s
 }

@@ -146,12 +146,7 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
             bar.set_position(earlier as u64);
             bar.reset_eta();
             if earlier > 0 {
-                bar.println(match lang {
-                    Lang::Ja => format!("前回までに {earlier} 件完了済み (--again で全件やり直し)"),
-                    Lang::En => format!(
-                        "{earlier} accounts done in an earlier run (--again checks them again)"
-                    ),
-                });
+                bar.println(tr!(lang, "batch-earlier", earlier = earlier));
             }
         }
         BatchEvent::Finished { result, report } => {
@@ -161,10 +156,13 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
                 Outcome::Failed => failed += 1,
             }
             bar.inc(1);
-            bar.set_message(match lang {
-                Lang::Ja => format!("OK {ok} 差異 {diff} 失敗 {failed}"),
-                Lang::En => format!("ok {ok} diff {diff} failed {failed}"),
-            });
+            bar.set_message(tr!(
+                lang,
+                "batch-progress",
+                ok = ok,
+                diff = diff,
+                failed = failed
+            ));
             if let (Some(dir), Some(report)) = (&details, report)
                 && detail_error.is_none()
                 && let Err(e) = write_details(dir, &result.address, report, lang)
@@ -190,16 +188,7 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
     if report.interrupted {
         eprintln!(
             "{}",
-            match lang {
-                Lang::Ja => format!(
-                    "ikou: 中断しました。{} 件は未確認です。同じコマンドをもう一度実行すると続きから再開します。",
-                    report.totals.not_checked
-                ),
-                Lang::En => format!(
-                    "ikou: interrupted; {} accounts not checked. Run the same command again to continue.",
-                    report.totals.not_checked
-                ),
-            }
+            tr!(lang, "batch-interrupted", count = report.totals.not_checked)
         );
     }
     Ok(report.exit_code())
@@ -238,14 +227,14 @@ fn write_details(
 /// One verdict line per account (the accounts file's order), then the summary.
 pub fn batch_text(report: &BatchReport, lang: Lang) -> String {
     let mut table = Table::new(&[
-        (lang.pick("結果", "status"), Align::Left),
-        (lang.pick("アカウント", "account"), Align::Left),
-        (lang.pick("判定", "verdict"), Align::Left),
+        (&tr!(lang, "batch-status"), Align::Left),
+        (&tr!(lang, "batch-account"), Align::Left),
+        (&tr!(lang, "batch-verdict"), Align::Left),
     ]);
     for a in &report.accounts {
         let mut verdict = a.verdict.clone();
         if a.earlier_run {
-            verdict.push_str(lang.pick(" (前回)", " (earlier run)"));
+            verdict.push_str(&tr!(lang, "batch-earlier-run"));
         }
         table.row(vec![
             a.outcome.label(lang).into(),
@@ -257,70 +246,51 @@ pub fn batch_text(report: &BatchReport, lang: Lang) -> String {
         table.row(vec![
             "-".into(),
             address.clone(),
-            lang.pick("未確認 (中断)", "not checked (interrupted)")
-                .into(),
+            tr!(lang, "batch-not-checked-interrupted"),
         ]);
     }
     let mut out = table.render();
     out.push('\n');
     let t = &report.totals;
     let what = match report.kind {
-        BatchKind::Snapshot => lang.pick("スナップショット", "Snapshot"),
-        BatchKind::Verify => lang.pick("検証", "Verify"),
+        BatchKind::Snapshot => tr!(lang, "batch-snapshot"),
+        BatchKind::Verify => tr!(lang, "batch-verify"),
     };
-    out.push_str(&match lang {
-        Lang::Ja => format!(
-            "{what}: {} アカウント — 一致 {}、差異あり {}、失敗 {}{}\n",
-            t.accounts,
-            t.ok,
-            t.differences,
-            t.failed,
-            if t.not_checked > 0 {
-                format!("、未確認 {}", t.not_checked)
-            } else {
-                String::new()
-            }
-        ),
-        Lang::En => format!(
-            "{what}: {} accounts — {} OK, {} with differences, {} failed{}\n",
-            t.accounts,
-            t.ok,
-            t.differences,
-            t.failed,
-            if t.not_checked > 0 {
-                format!(", {} not checked", t.not_checked)
-            } else {
-                String::new()
-            }
-        ),
+    out.push_str(&{
+        let line = tr!(
+            lang,
+            "batch-totals",
+            what = what.as_str(),
+            accounts = t.accounts,
+            ok = t.ok,
+            differences = t.differences,
+            failed = t.failed,
+        );
+        if t.not_checked > 0 {
+            format!(
+                "{line}{}\n",
+                tr!(lang, "batch-totals-not-checked", count = t.not_checked)
+            )
+        } else {
+            format!("{line}\n")
+        }
     });
-    out.push_str(&match lang {
-        Lang::Ja => format!(
-            "旧: {} ({})  新: {} ({})  同時接続 旧 {} / 新 {}\n{:.1} 秒、{:.2} アカウント/秒、前回分 {} 件。記録: {}\n",
-            report.old,
-            report.old_access,
-            report.new.as_deref().unwrap_or("-"),
-            report.new_access.as_deref().unwrap_or("-"),
-            report.concurrency_old,
-            report.concurrency_new,
-            report.elapsed_secs,
-            report.accounts_per_sec,
-            t.from_earlier_runs,
-            report.journal,
-        ),
-        Lang::En => format!(
-            "Old: {} ({})  New: {} ({})  connections old {} / new {}\n{:.1} s, {:.2} accounts/s, {} from earlier runs. Journal: {}\n",
-            report.old,
-            report.old_access,
-            report.new.as_deref().unwrap_or("-"),
-            report.new_access.as_deref().unwrap_or("-"),
-            report.concurrency_old,
-            report.concurrency_new,
-            report.elapsed_secs,
-            report.accounts_per_sec,
-            t.from_earlier_runs,
-            report.journal,
-        ),
-    });
+    out.push_str(&format!(
+        "{}\n",
+        tr!(
+            lang,
+            "batch-footer",
+            old = report.old.as_str(),
+            old_access = report.old_access.to_string(),
+            new = report.new.as_deref().unwrap_or("-"),
+            new_access = report.new_access.as_deref().unwrap_or("-"),
+            concurrency_old = report.concurrency_old,
+            concurrency_new = report.concurrency_new,
+            seconds = format!("{:.1}", report.elapsed_secs),
+            rate = format!("{:.2}", report.accounts_per_sec),
+            earlier = t.from_earlier_runs,
+            journal = report.journal.to_string(),
+        )
+    ));
     out
 }

@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::{AccountArgs, Output, load_profile};
 use crate::profile::Side;
 use crate::report::{exit, inventory as text};
-use crate::service::{self, AccountRef, inventory, pop3_inventory};
+use crate::service::{self, inventory, pop3_inventory};
 
 pub async fn folders(args: &AccountArgs, side: Side, output: Output) -> Result<i32> {
     let inventory = gather(args, side, 0, output).await?;
@@ -33,7 +33,7 @@ async fn gather(
     output: Output,
 ) -> Result<inventory::Inventory> {
     let profile = load_profile(&args.profile)?;
-    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    let account = output.account(&profile, args.address.as_deref())?;
     let mut session = service::open_read_session(&profile, side, &account).await?;
     let result = inventory::gather(&mut session, inventory::InventoryOptions { largest }).await;
     session.logout().await;
@@ -43,7 +43,7 @@ async fn gather(
 /// `--protocol pop3`: the maildrop's STAT/LIST/UIDL figures and the largest messages.
 pub async fn pop3(args: &AccountArgs, side: Side, largest: usize, output: Output) -> Result<i32> {
     let profile = load_profile(&args.profile)?;
-    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    let account = output.account(&profile, args.address.as_deref())?;
     let mut session = service::open_pop3_session(&profile, side, &account).await?;
     let result = pop3_inventory::gather(&mut session, largest).await;
     if let Err(error) = session.quit().await {

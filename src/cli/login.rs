@@ -81,12 +81,9 @@ pub async fn login(args: &LoginArgs, output: Output) -> Result<i32> {
         let lang = output.lang;
         format!(
             "{} {}\n{} {}\n",
-            lang.pick("サインインしました:", "Signed in as"),
+            tr!(lang, "login-signed-in-as"),
             result.user,
-            lang.pick(
-                "トークンの保存先（本人のみ読み取り可）:",
-                "Token saved (readable only by you) in"
-            ),
+            tr!(lang, "login-token-saved-readable-only-by"),
             result.token_file
         )
     })?;
@@ -124,10 +121,7 @@ pub fn logout(args: &LogoutArgs, output: Output) -> Result<i32> {
         } else {
             format!(
                 "{} ({forgotten})\n",
-                output.lang.pick(
-                    "保存されたサインインを削除しました",
-                    "Saved sign-in removed"
-                )
+                tr!(output.lang, "login-saved-sign-in-removed")
             )
         }
     })?;

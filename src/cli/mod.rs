@@ -7,6 +7,7 @@
 mod backup;
 mod batch;
 mod doctor;
+mod explain;
 mod folders;
 mod login;
 mod profile_cmd;
@@ -137,6 +138,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
+    /// Helpdesk: turn a state code read out by a user back into sentences.
+    Explain(explain::ExplainArgs),
     /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
     Batch(batch::BatchArgs),
     /// Organisation profiles.
@@ -162,6 +165,18 @@ pub struct Output {
 }
 
 impl Output {
+    /// The account the command acts for, asking in this output's language.
+    pub fn account(
+        &self,
+        profile: &Profile,
+        address: Option<&str>,
+    ) -> Result<crate::service::AccountRef, crate::service::ServiceError> {
+        Ok(
+            crate::service::AccountRef::resolve(profile, address, self.interactive)?
+                .with_lang(self.lang),
+        )
+    }
+
     /// Prints a result: JSON on stdout, or the text for people.
     pub fn emit<T: serde::Serialize>(
         &self,
@@ -198,13 +213,44 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-/// Runs the parsed command and returns the process exit code.
+/// Runs the parsed command and returns the process exit code. A sign-in error comes back
+/// in the person's language.
 pub async fn run(cli: Cli) -> Result<i32> {
     let lang = match cli.lang {
         Some(LangArg::Ja) => Lang::Ja,
         Some(LangArg::En) => Lang::En,
         None => Lang::from_env(),
     };
+    run_in(cli, lang).await.map_err(|e| localized(e, lang))
+}
+
+/// A sign-in error (wherever a use case wrapped it) as one line in `lang`; other errors as
+/// they are.
+fn localized(error: anyhow::Error, lang: Lang) -> anyhow::Error {
+    use crate::service::{ServiceError, access, backup::BackupError, verify::VerifyError};
+    if lang == Lang::En {
+        return error;
+    }
+    if let Some(e) = error.downcast_ref::<crate::oauth::OAuthError>() {
+        return anyhow::anyhow!(access::explain_oauth(e, lang));
+    }
+    let service = error
+        .downcast_ref::<ServiceError>()
+        .or_else(|| match error.downcast_ref::<VerifyError>() {
+            Some(VerifyError::Service(s)) => Some(s),
+            _ => None,
+        })
+        .or_else(|| match error.downcast_ref::<BackupError>() {
+            Some(BackupError::Service(s)) => Some(s),
+            _ => None,
+        });
+    match service {
+        Some(s) if access::is_sign_in_error(s) => anyhow::anyhow!(access::explain(s, lang)),
+        _ => error,
+    }
+}
+
+async fn run_in(cli: Cli, lang: Lang) -> Result<i32> {
     let output = Output {
         lang,
         json: cli.json,
@@ -246,6 +292,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         Command::Doctor(args) => doctor::run(&args, output).await,
         Command::Settings(args) => settings::run(&args, output),
         Command::Batch(args) => batch::run(args, output).await,
+        Command::Explain(args) => explain::run(&args, output),
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

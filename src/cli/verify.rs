@@ -8,6 +8,7 @@ use clap::Args;
 use super::{AccountArgs, Output, load_profile};
 use crate::compare::result::{Finding, Severity};
 use crate::i18n::Lang;
+use crate::profile::Side;
 use crate::report::{Align, Table, exit, grouped, human_size};
 use crate::service::AccountRef;
 use crate::service::verify::restore::{ItemOutcome, PlanItem, RestoreOptions, RestoreReport};
@@ -52,8 +53,22 @@ pub struct RestoreArgs {
 
 fn account(args: &AccountArgs, output: Output) -> Result<(crate::profile::Profile, AccountRef)> {
     let profile = load_profile(&args.profile)?;
-    let account = AccountRef::resolve(&profile, args.address.as_deref(), output.interactive)?;
+    let account = output.account(&profile, args.address.as_deref())?;
     Ok((profile, account))
+}
+
+/// Both servers are read at once; their prompts (a password, a device code) come first,
+/// one after the other, so they never interleave.
+async fn sign_in_ahead(
+    profile: &crate::profile::Profile,
+    account: &mut AccountRef,
+    source: &OldSource,
+) -> Result<()> {
+    if *source == OldSource::Live {
+        account.sign_in_ahead(profile, Side::Old).await?;
+    }
+    account.sign_in_ahead(profile, Side::New).await?;
+    Ok(())
 }
 
 pub async fn snapshot(args: &SnapshotArgs, output: Output) -> Result<i32> {
@@ -91,11 +106,12 @@ pub async fn snapshot(args: &SnapshotArgs, output: Output) -> Result<i32> {
 }
 
 pub async fn run_verify(args: &VerifyArgs, output: Output) -> Result<i32> {
-    let (profile, account) = account(&args.account, output)?;
+    let (profile, mut account) = account(&args.account, output)?;
     let source = match &args.old_from {
         Some(path) => OldSource::from_file(path)?,
         None => OldSource::Live,
     };
+    sign_in_ahead(&profile, &mut account, &source).await?;
     let (report, _old, _new) = verify::verify(&profile, &account, &source, output.lang).await?;
     if let Some(path) = &args.csv {
         let mut text = String::from("\u{feff}");
@@ -108,7 +124,12 @@ pub async fn run_verify(args: &VerifyArgs, output: Output) -> Result<i32> {
 }
 
 pub async fn run_restore(args: &RestoreArgs, output: Output) -> Result<i32> {
-    let (profile, account) = account(&args.account, output)?;
+    let (profile, mut account) = account(&args.account, output)?;
+    let source = match &args.from_backup {
+        Some(path) => OldSource::Backup(path.clone()),
+        None => OldSource::Live,
+    };
+    sign_in_ahead(&profile, &mut account, &source).await?;
     let options = RestoreOptions {
         folders: args.folder.clone(),
         from_backup: args.from_backup.clone(),

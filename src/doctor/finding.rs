@@ -13,11 +13,11 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn label(self, lang: Lang) -> &'static str {
+    pub fn label(self, lang: Lang) -> String {
         match self {
-            Severity::Ok => "OK",
-            Severity::Warning => lang.pick("警告", "WARN"),
-            Severity::Error => lang.pick("エラー", "ERROR"),
+            Severity::Ok => "OK".into(),
+            Severity::Warning => tr!(lang, "doctor-warn"),
+            Severity::Error => tr!(lang, "doctor-error"),
         }
     }
 }
@@ -35,14 +35,14 @@ pub enum Area {
 }
 
 impl Area {
-    pub fn label(self, lang: Lang) -> &'static str {
+    pub fn label(self, lang: Lang) -> String {
         match self {
-            Area::Dns => "DNS",
-            Area::Autoconfig => lang.pick("自動設定", "Autoconfig"),
-            Area::Autodiscover => "Autodiscover",
-            Area::Tls => "TLS",
-            Area::Login => lang.pick("ログイン", "Login"),
-            Area::Client => lang.pick("メールソフト", "Mail client"),
+            Area::Dns => "DNS".into(),
+            Area::Autoconfig => tr!(lang, "doctor-autoconfig"),
+            Area::Autodiscover => "Autodiscover".into(),
+            Area::Tls => "TLS".into(),
+            Area::Login => tr!(lang, "doctor-login"),
+            Area::Client => tr!(lang, "doctor-mail-client"),
         }
     }
 }

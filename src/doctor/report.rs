@@ -24,6 +24,9 @@ pub struct DoctorReport {
     pub counts: Counts,
     pub findings: Vec<Finding>,
     pub facts: Facts,
+    /// The helpdesk's state code (`D<phase>-<errors>-<warnings>-<check>`), for `ikou explain`.
+    #[serde(default)]
+    pub state_code: String,
 }
 
 impl DoctorReport {
@@ -41,7 +44,20 @@ impl DoctorReport {
             },
             findings,
             facts,
+            state_code: String::new(),
         }
+        .with_phase(crate::profile::Phase::Unknown)
+    }
+
+    /// Sets the migration phase the state code carries.
+    pub fn with_phase(mut self, phase: crate::profile::Phase) -> DoctorReport {
+        self.state_code = crate::helpdesk::StateCode::Doctor {
+            phase: phase.digit(),
+            errors: self.counts.errors as u64,
+            warnings: self.counts.warnings as u64,
+        }
+        .to_string();
+        self
     }
 
     /// The worst severity found.
@@ -99,28 +115,34 @@ impl DoctorReport {
             if !text.meaning.is_empty() {
                 out.push_str(&format!(
                     "{indent}{} {}\n",
-                    lang.pick("意味:", "Meaning:"),
+                    tr!(lang, "doctor-meaning"),
                     sanitise(&text.meaning)
                 ));
             }
             if !text.fix.is_empty() {
                 out.push_str(&format!(
                     "{indent}{} {}\n",
-                    lang.pick("対処:", "Fix:"),
+                    tr!(lang, "doctor-fix"),
                     sanitise(&text.fix)
                 ));
             }
         }
-        out.push_str(&match lang {
-            Lang::Ja => format!(
-                "\n結果: OK {} 件、警告 {} 件、エラー {} 件\n",
-                self.counts.ok, self.counts.warnings, self.counts.errors
-            ),
-            Lang::En => format!(
-                "\nSummary: {} OK, {} warnings, {} errors\n",
-                self.counts.ok, self.counts.warnings, self.counts.errors
-            ),
-        });
+        out.push_str(&format!(
+            "\n{}\n",
+            tr!(
+                lang,
+                "doctor-summary",
+                ok = self.counts.ok,
+                warnings = self.counts.warnings,
+                errors = self.counts.errors,
+            )
+        ));
+        out.push_str(&tr!(
+            lang,
+            "helpdesk-state-code-line",
+            code = self.state_code.as_str()
+        ));
+        out.push('\n');
         out
     }
 }

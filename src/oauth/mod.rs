@@ -85,24 +85,6 @@ pub enum Origin {
     SignedIn,
 }
 
-/// True when ikou should sign in by itself for this server: `auth = "xoauth2"`, an
-/// `[oauth]` table, and no token given through the environment or a helper command
-/// (those stay the way for people with their own OAuth helper).
-pub fn manages_token(profile: &Profile, side: Side) -> bool {
-    let server = profile.server(side);
-    if server.auth != crate::imap::AuthMethod::Xoauth2
-        || server.oauth.is_none()
-        || server.token_command.is_some()
-    {
-        return false;
-    }
-    let env = server
-        .token_env
-        .clone()
-        .unwrap_or_else(|| format!("{}_TOKEN", side.env_prefix()));
-    std::env::var(&env).map_or(true, |v| v.is_empty())
-}
-
 /// Everything needed to get a token for one account on one server.
 pub struct Account<'a> {
     pub endpoints: Endpoints,
@@ -179,34 +161,36 @@ pub async fn refresh(
     }
 }
 
-/// An access token for the account: the cached one while it is valid, else a refreshed
-/// one, else (only when `interactive`) a new device code sign-in.
-pub async fn access_token(
+/// What ikou's own token cache holds for an account.
+pub enum Cached {
+    /// A usable access token: still valid, or just refreshed.
+    Token(Secret, Origin),
+    /// Nothing saved.
+    Nothing,
+    /// A saved sign-in whose refresh token the service refused (now forgotten).
+    Expired,
+}
+
+/// The cached access token while it is valid, else a refreshed one (no prompt, no sign-in).
+pub async fn cached_access_token(
     account: &Account<'_>,
     cache: &TokenCache,
-    interactive: bool,
-    prompt: &dyn DevicePrompt,
-) -> Result<(Secret, Origin), OAuthError> {
+) -> Result<Cached, OAuthError> {
     let now = chrono::Utc::now().timestamp();
-    if let Some(token) = cache.load(&account.cache_key())? {
-        if token.expires_at - EXPIRY_MARGIN_SECS > now {
-            return Ok((token.access_token, Origin::Cache));
-        }
-        if let Some(refresh_token) = &token.refresh_token {
-            match refresh(account, cache, refresh_token).await {
-                Ok(token) => return Ok((token.access_token, Origin::Refreshed)),
-                Err(OAuthError::SignInExpired { .. }) if interactive => {}
-                Err(e) => return Err(e),
-            }
-        }
+    let Some(token) = cache.load(&account.cache_key())? else {
+        return Ok(Cached::Nothing);
+    };
+    if token.expires_at - EXPIRY_MARGIN_SECS > now {
+        return Ok(Cached::Token(token.access_token, Origin::Cache));
     }
-    if !interactive {
-        return Err(OAuthError::NotSignedIn {
-            address: account.username.clone(),
-        });
+    let Some(refresh_token) = &token.refresh_token else {
+        return Ok(Cached::Expired);
+    };
+    match refresh(account, cache, refresh_token).await {
+        Ok(token) => Ok(Cached::Token(token.access_token, Origin::Refreshed)),
+        Err(OAuthError::SignInExpired { .. }) => Ok(Cached::Expired),
+        Err(e) => Err(e),
     }
-    let token = sign_in(account, cache, prompt).await?;
-    Ok((token.access_token, Origin::SignedIn))
 }
 
 /// After the server rejected a cached token: refresh once (no prompt) and hand back the new

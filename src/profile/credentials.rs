@@ -1,8 +1,9 @@
 //! # Where passwords and tokens come from
 //!
-//! In order: the environment variable named in the profile (or `IKOU_OLD_PASSWORD` /
-//! `IKOU_NEW_PASSWORD` / `IKOU_NEW_TOKEN`), a command the profile names, and, only when a
-//! person is at a terminal, a hidden prompt. The value goes straight into a [`Secret`].
+//! The profile's own sources: the environment variable it names (or `IKOU_OLD_PASSWORD` /
+//! `IKOU_NEW_PASSWORD` / `IKOU_NEW_TOKEN`), a command it names, and a hidden prompt. The
+//! value goes straight into a [`Secret`]. The one order in which these, a password typed on
+//! screen and ikou's own token cache are tried is `service::access`'s.
 
 use std::process::Command;
 
@@ -10,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::Profile;
-use crate::imap::{AuthMethod, Credentials};
 use crate::secret::Secret;
 
 /// Which of the two servers.
@@ -59,57 +59,56 @@ pub enum CredentialError {
     Prompt(String),
 }
 
-/// Finds the secret for `side` and returns complete credentials for `address`.
-/// `interactive` allows a hidden prompt (never when stdin is not a terminal or with `--json`).
-pub fn resolve_credentials(
-    profile: &Profile,
-    side: Side,
-    address: &str,
-    interactive: bool,
-) -> Result<Credentials, CredentialError> {
+/// The token the profile gives for `side` (its `token_env`, default `IKOU_OLD_TOKEN` /
+/// `IKOU_NEW_TOKEN`, else its `token_command`); `None` when neither gives one. The order in
+/// which this and the other sources are tried lives in `service::access`.
+pub fn given_token(profile: &Profile, side: Side) -> Result<Option<Secret>, CredentialError> {
     let server = profile.server(side);
-    let username = server.username_for(address);
-    let secret = match server.auth {
-        AuthMethod::Xoauth2 => {
-            let env = server
-                .token_env
-                .clone()
-                .unwrap_or_else(|| format!("{}_TOKEN", side.env_prefix()));
-            if let Some(value) = non_empty_env(&env) {
-                value
-            } else if let Some(command) = &server.token_command {
-                run_secret_command(command, side, "token_command")?
-            } else {
-                return Err(CredentialError::NoToken { side, env });
-            }
-        }
-        AuthMethod::Login | AuthMethod::Plain => {
-            let env = server
-                .password_env
-                .clone()
-                .unwrap_or_else(|| format!("{}_PASSWORD", side.env_prefix()));
-            if let Some(value) = non_empty_env(&env) {
-                value
-            } else if let Some(command) = &server.password_command {
-                run_secret_command(command, side, "password_command")?
-            } else if interactive {
-                let prompt = format!("Password for {username} on {} ({side} server)", server.host);
-                Secret::new(
-                    dialoguer::Password::new()
-                        .with_prompt(prompt)
-                        .interact()
-                        .map_err(|e| CredentialError::Prompt(e.to_string()))?,
-                )
-            } else {
-                return Err(CredentialError::NoPassword { side, env });
-            }
-        }
-    };
-    Ok(Credentials {
-        username,
-        method: server.auth,
-        secret,
-    })
+    secret_from(
+        &token_env(profile, side),
+        server.token_command.as_deref(),
+        side,
+        "token_command",
+    )
+}
+
+/// The password the profile gives for `side` (its `password_env`, default
+/// `IKOU_OLD_PASSWORD` / `IKOU_NEW_PASSWORD`, else its `password_command`).
+pub fn given_password(profile: &Profile, side: Side) -> Result<Option<Secret>, CredentialError> {
+    let server = profile.server(side);
+    secret_from(
+        &password_env(profile, side),
+        server.password_command.as_deref(),
+        side,
+        "password_command",
+    )
+}
+
+/// The variable that holds `side`'s token.
+pub fn token_env(profile: &Profile, side: Side) -> String {
+    profile
+        .server(side)
+        .token_env
+        .clone()
+        .unwrap_or_else(|| format!("{}_TOKEN", side.env_prefix()))
+}
+
+/// The variable that holds `side`'s password.
+pub fn password_env(profile: &Profile, side: Side) -> String {
+    profile
+        .server(side)
+        .password_env
+        .clone()
+        .unwrap_or_else(|| format!("{}_PASSWORD", side.env_prefix()))
+}
+
+/// Asks for a password on the terminal, hidden, with `prompt` as the question.
+pub fn prompt_password(prompt: &str) -> Result<Secret, CredentialError> {
+    dialoguer::Password::new()
+        .with_prompt(prompt)
+        .interact()
+        .map(Secret::new)
+        .map_err(|e| CredentialError::Prompt(e.to_string()))
 }
 
 /// A secret from the environment variable `env`, else from `command` (first output line);

@@ -8,10 +8,15 @@
 mod admin;
 mod check;
 mod credentials;
+mod phase;
 
 pub use admin::{APP_SCOPE, AdminAccess, AdminMethod};
 pub use check::{Problem, ProfileError};
-pub use credentials::{CredentialError, Side, resolve_credentials, secret_from};
+pub use credentials::{
+    CredentialError, Side, given_password, given_token, password_env, prompt_password, secret_from,
+    token_env,
+};
+pub use phase::{Phase, to_date};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -6,34 +6,34 @@ use crate::model::SpecialUse;
 use crate::service::inventory::Inventory;
 use crate::service::pop3_inventory::Pop3Inventory;
 
-fn role(special_use: Option<SpecialUse>, lang: Lang) -> &'static str {
+fn role(special_use: Option<SpecialUse>, lang: Lang) -> String {
     match special_use {
-        None => "",
-        Some(SpecialUse::Inbox) => lang.pick("受信", "inbox"),
-        Some(SpecialUse::Sent) => lang.pick("送信済み", "sent"),
-        Some(SpecialUse::Drafts) => lang.pick("下書き", "drafts"),
-        Some(SpecialUse::Trash) => lang.pick("ごみ箱", "trash"),
-        Some(SpecialUse::Junk) => lang.pick("迷惑メール", "junk"),
-        Some(SpecialUse::Archive) => lang.pick("アーカイブ", "archive"),
-        Some(SpecialUse::All) => lang.pick("すべて", "all"),
-        Some(SpecialUse::Flagged) => lang.pick("フラグ付き", "flagged"),
+        None => String::new(),
+        Some(SpecialUse::Inbox) => tr!(lang, "inventory-role-inbox"),
+        Some(SpecialUse::Sent) => tr!(lang, "inventory-role-sent"),
+        Some(SpecialUse::Drafts) => tr!(lang, "inventory-role-drafts"),
+        Some(SpecialUse::Trash) => tr!(lang, "inventory-role-trash"),
+        Some(SpecialUse::Junk) => tr!(lang, "inventory-role-junk"),
+        Some(SpecialUse::Archive) => tr!(lang, "inventory-role-archive"),
+        Some(SpecialUse::All) => tr!(lang, "inventory-role-all"),
+        Some(SpecialUse::Flagged) => tr!(lang, "inventory-role-flagged"),
     }
 }
 
 /// The folder table with totals.
 pub fn folders_text(inventory: &Inventory, lang: Lang) -> String {
     let mut table = Table::new(&[
-        (lang.pick("フォルダ", "Folder"), Align::Left),
-        (lang.pick("用途", "Role"), Align::Left),
-        (lang.pick("件数", "Messages"), Align::Right),
-        (lang.pick("未読", "Unseen"), Align::Right),
-        (lang.pick("サイズ", "Size"), Align::Right),
+        (&tr!(lang, "inventory-col-folder"), Align::Left),
+        (&tr!(lang, "inventory-col-role"), Align::Left),
+        (&tr!(lang, "inventory-col-messages"), Align::Right),
+        (&tr!(lang, "inventory-col-unseen"), Align::Right),
+        (&tr!(lang, "inventory-col-size"), Align::Right),
     ]);
     for folder in &inventory.folders {
         if !folder.selectable {
             table.row(vec![
                 folder.name.clone(),
-                lang.pick("(入れ物のみ)", "(container)").into(),
+                tr!(lang, "inventory-container"),
                 String::new(),
                 String::new(),
                 String::new(),
@@ -42,7 +42,7 @@ pub fn folders_text(inventory: &Inventory, lang: Lang) -> String {
         }
         table.row(vec![
             folder.name.clone(),
-            role(folder.special_use, lang).into(),
+            role(folder.special_use, lang),
             grouped(u64::from(folder.messages)),
             folder
                 .unseen
@@ -52,42 +52,40 @@ pub fn folders_text(inventory: &Inventory, lang: Lang) -> String {
         ]);
     }
     table.row(vec![
-        lang.pick("合計", "Total").into(),
+        tr!(lang, "inventory-total"),
         String::new(),
         grouped(inventory.total_messages),
         String::new(),
         human_size(inventory.total_size),
     ]);
-    let mut out = format!(
-        "{}: {}  ({}: {})\n\n",
-        lang.pick("サーバー", "Server"),
-        inventory.server,
-        lang.pick("区切り文字", "delimiter"),
-        inventory
-            .delimiter
-            .map(|d| format!("'{d}'"))
-            .unwrap_or_else(|| "-".into())
+    let delimiter = inventory
+        .delimiter
+        .map(|d| format!("'{d}'"))
+        .unwrap_or_else(|| "-".into());
+    let mut out = tr!(
+        lang,
+        "inventory-server-delimiter",
+        server = inventory.server.as_str(),
+        delimiter = delimiter
     );
+    out.push_str("\n\n");
     out.push_str(&table.render());
     out
 }
 
 /// Quota, usage against the migration target, and the largest messages.
 pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> String {
-    let mut out = format!(
-        "{}: {}\n\n",
-        lang.pick("サーバー", "Server"),
-        inventory.server
-    );
+    let mut out = tr!(lang, "inventory-server", server = inventory.server.as_str());
+    out.push_str("\n\n");
     let quota = &inventory.quota;
     if quota.reported_by_server {
         let mut table = Table::new(&[
-            (lang.pick("クォータ", "Quota root"), Align::Left),
-            (lang.pick("使用量", "Used"), Align::Right),
-            (lang.pick("上限", "Limit"), Align::Right),
+            (&tr!(lang, "inventory-col-quota-root"), Align::Left),
+            (&tr!(lang, "inventory-col-used"), Align::Right),
+            (&tr!(lang, "inventory-col-limit"), Align::Right),
             ("%", Align::Right),
-            (lang.pick("件数", "Messages"), Align::Right),
-            (lang.pick("件数上限", "Msg limit"), Align::Right),
+            (&tr!(lang, "inventory-col-messages"), Align::Right),
+            (&tr!(lang, "inventory-col-msg-limit"), Align::Right),
         ]);
         for root in &quota.roots {
             let percent = match (root.storage_used, root.storage_limit) {
@@ -105,47 +103,46 @@ pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> Strin
         }
         out.push_str(&table.render());
     } else {
-        out.push_str(lang.pick(
-            "このサーバーはクォータを報告しません (QUOTA 非対応)。使用量はメッセージのサイズから計算しました。\n",
-            "This server reports no quota (no QUOTA capability); usage below is computed from message sizes.\n",
-        ));
+        out.push_str(&tr!(lang, "inventory-no-quota"));
+        out.push('\n');
     }
     out.push('\n');
-    out.push_str(&format!(
-        "{}: {} / {} {}\n",
-        lang.pick("メッセージの合計", "Sum of message sizes"),
-        human_size(quota.usage_from_sizes),
-        grouped(quota.messages_from_counts),
-        lang.pick("通", "messages"),
+    out.push_str(&tr!(
+        lang,
+        "inventory-sum-of-sizes",
+        size = human_size(quota.usage_from_sizes),
+        count = grouped(quota.messages_from_counts),
     ));
+    out.push('\n');
     if target_bytes > 0 {
         let over = quota.usage_from_sizes.saturating_sub(target_bytes);
         if over > 0 {
-            out.push_str(&format!(
-                "{} {} ({} {})\n",
-                lang.pick("移行前の目標", "Migration target"),
-                human_size(target_bytes),
-                lang.pick("を超えています: 削減が必要な量", "exceeded; reduce by"),
-                human_size(over),
+            out.push_str(&tr!(
+                lang,
+                "inventory-target-exceeded",
+                target = human_size(target_bytes),
+                over = human_size(over),
             ));
+            out.push('\n');
         } else {
-            out.push_str(&format!(
-                "{} {} {}\n",
-                lang.pick("移行前の目標", "Migration target"),
-                human_size(target_bytes),
-                lang.pick("以内です。", "— within the target."),
+            out.push_str(&tr!(
+                lang,
+                "inventory-target-within",
+                target = human_size(target_bytes)
             ));
+            out.push('\n');
         }
     }
     if !inventory.largest.is_empty() {
         out.push('\n');
-        out.push_str(lang.pick("大きいメッセージ:\n", "Largest messages:\n"));
+        out.push_str(&tr!(lang, "inventory-largest"));
+        out.push('\n');
         let mut table = Table::new(&[
-            (lang.pick("サイズ", "Size"), Align::Right),
-            (lang.pick("フォルダ", "Folder"), Align::Left),
-            (lang.pick("日付", "Date"), Align::Left),
-            (lang.pick("差出人", "From"), Align::Left),
-            (lang.pick("件名", "Subject"), Align::Left),
+            (&tr!(lang, "inventory-col-size"), Align::Right),
+            (&tr!(lang, "inventory-col-folder"), Align::Left),
+            (&tr!(lang, "inventory-col-date"), Align::Left),
+            (&tr!(lang, "inventory-col-from"), Align::Left),
+            (&tr!(lang, "inventory-col-subject"), Align::Left),
         ]);
         for message in &inventory.largest {
             table.row(vec![
@@ -187,46 +184,44 @@ pub fn truncate(text: &str, columns: usize) -> String {
 
 /// A POP3 maildrop: STAT/LIST/UIDL figures and, when asked, the largest messages.
 pub fn pop3_text(inventory: &Pop3Inventory, lang: Lang) -> String {
-    let mut out = format!(
-        "{}: {} (POP3)\n\n",
-        lang.pick("サーバー", "Server"),
-        inventory.server
+    let mut out = tr!(
+        lang,
+        "inventory-server-pop3",
+        server = inventory.server.as_str()
     );
+    out.push_str("\n\n");
     let mut table = Table::new(&[
-        (lang.pick("項目", "Item"), Align::Left),
-        (lang.pick("値", "Value"), Align::Right),
+        (&tr!(lang, "inventory-col-item"), Align::Left),
+        (&tr!(lang, "inventory-col-value"), Align::Right),
     ]);
     table.row(vec![
-        lang.pick("メッセージ数 (STAT)", "Messages (STAT)")
-            .to_string(),
+        tr!(lang, "inventory-pop3-messages"),
         grouped(u64::from(inventory.messages)),
     ]);
     table.row(vec![
-        lang.pick("サイズ (STAT)", "Size (STAT)").to_string(),
+        tr!(lang, "inventory-pop3-size"),
         human_size(inventory.size),
     ]);
     table.row(vec![
-        lang.pick("サイズ合計 (LIST)", "Size (sum of LIST)")
-            .to_string(),
+        tr!(lang, "inventory-pop3-listed-size"),
         human_size(inventory.listed_size),
     ]);
     table.row(vec![
-        lang.pick("固有 ID (UIDL)", "Unique ids (UIDL)").to_string(),
+        tr!(lang, "inventory-pop3-unique-ids"),
         grouped(inventory.unique_ids as u64),
     ]);
     out.push_str(&table.render());
-    out.push_str(lang.pick(
-        "POP3 にはフォルダがありません。ここにあるのはサーバーの受信箱 (INBOX) です。\n",
-        "POP3 has no folders: this is the server's INBOX.\n",
-    ));
+    out.push_str(&tr!(lang, "inventory-pop3-no-folders"));
+    out.push('\n');
     if !inventory.largest.is_empty() {
         out.push('\n');
-        out.push_str(lang.pick("大きいメッセージ:\n", "Largest messages:\n"));
+        out.push_str(&tr!(lang, "inventory-largest"));
+        out.push('\n');
         let mut table = Table::new(&[
-            (lang.pick("サイズ", "Size"), Align::Right),
-            (lang.pick("日付", "Date"), Align::Left),
-            (lang.pick("差出人", "From"), Align::Left),
-            (lang.pick("件名", "Subject"), Align::Left),
+            (&tr!(lang, "inventory-col-size"), Align::Right),
+            (&tr!(lang, "inventory-col-date"), Align::Left),
+            (&tr!(lang, "inventory-col-from"), Align::Left),
+            (&tr!(lang, "inventory-col-subject"), Align::Left),
         ]);
         for message in &inventory.largest {
             table.row(vec![

@@ -65,6 +65,8 @@ pub struct DoctorOptions {
     pub login: bool,
     /// A password prompt is allowed for the login test.
     pub interactive: bool,
+    /// The language prompts and sign-in errors are in.
+    pub lang: crate::i18n::Lang,
     /// Today, for the cut-over date.
     pub today: NaiveDate,
 }
@@ -82,18 +84,10 @@ impl DoctorOptions {
             client: ClientCheck::Auto,
             login: false,
             interactive: false,
+            lang: crate::i18n::Lang::from_env(),
             today,
         }
     }
-}
-
-fn to_date(value: &Option<toml::value::Datetime>) -> Option<NaiveDate> {
-    let date = value.as_ref()?.date?;
-    NaiveDate::from_ymd_opt(
-        i32::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-    )
 }
 
 fn lower(host: &str) -> String {
@@ -142,7 +136,8 @@ pub fn expectations(options: &DoctorOptions) -> Result<Expect, ServiceError> {
             expect.new_exchange_online = exchange_online::is_exchange_online_host(&p.new.host);
             expect.new_hosts = vec![lower(&p.new.host), lower(&smtp_host(&p.new))];
             expect.old_hosts = vec![lower(&p.old.host), lower(&smtp_host(&p.old))];
-            expect.cutover_passed = to_date(&p.dates.cutover).map(|d| options.today >= d);
+            expect.cutover_passed = crate::profile::to_date(&p.dates.cutover)
+                .map(|_| p.dates.phase(options.today).cutover_passed());
         }
     }
     expect.new_hosts.dedup();
@@ -208,6 +203,7 @@ async fn login_tests(options: &DoctorOptions, dns: &Dns, limit: Duration) -> Vec
     else {
         return Vec::new();
     };
+    let account = account.with_lang(options.lang);
     type Attempt<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = LoginFact> + Send + 'a>>;
     let mut attempts: Vec<Attempt> = Vec::new();
     for (role, side) in [(Role::Old, Side::Old), (Role::New, Side::New)] {
@@ -262,16 +258,7 @@ async fn login_tests(options: &DoctorOptions, dns: &Dns, limit: Duration) -> Vec
         let account = account.clone();
         attempts.push(Box::pin(async move {
             let attempt = tokio::time::timeout(limit, async {
-                let credentials = if crate::oauth::manages_token(profile, side) {
-                    super::signin::oauth_credentials(profile, side, &account).await?
-                } else {
-                    crate::profile::resolve_credentials(
-                        profile,
-                        side,
-                        &account.address,
-                        account.interactive,
-                    )?
-                };
+                let (credentials, _) = super::access::credentials(profile, side, &account).await?;
                 Ok::<_, ServiceError>(
                     probe::smtp::login(
                         dns,
@@ -335,6 +322,18 @@ fn classify_login(error: &ServiceError) -> LoginOutcome {
 
 /// Runs the doctor. Fails only when there is no domain to check.
 pub async fn run(options: &DoctorOptions) -> Result<DoctorReport, ServiceError> {
+    let phase = options
+        .profile
+        .as_ref()
+        .map_or(crate::profile::Phase::Unknown, |p| {
+            p.dates.phase(options.today)
+        });
+    run_checks(options)
+        .await
+        .map(|report| report.with_phase(phase))
+}
+
+async fn run_checks(options: &DoctorOptions) -> Result<DoctorReport, ServiceError> {
     let started = Instant::now();
     let expect = expectations(options)?;
     let budget = options.timeout.max(Duration::from_secs(2));

@@ -5,18 +5,18 @@ use crate::i18n::Lang;
 use crate::model::Security;
 use crate::report::{Align, Table};
 
-pub(super) fn security_label(security: Security, lang: Lang) -> &'static str {
+pub(super) fn security_label(security: Security, lang: Lang) -> String {
     match security {
-        Security::Tls => "SSL/TLS",
-        Security::Starttls => "STARTTLS",
-        Security::Plain => lang.pick("なし（暗号化しない）", "None (unencrypted)"),
+        Security::Tls => "SSL/TLS".into(),
+        Security::Starttls => "STARTTLS".into(),
+        Security::Plain => tr!(lang, "settings-none-unencrypted"),
     }
 }
 
-pub(super) fn auth_label(auth: Auth, lang: Lang) -> &'static str {
+pub(super) fn auth_label(auth: Auth, lang: Lang) -> String {
     match auth {
-        Auth::Oauth2 => lang.pick("OAuth2（先進認証）", "OAuth2 (modern authentication)"),
-        Auth::Password => lang.pick("通常のパスワード", "Normal password"),
+        Auth::Oauth2 => tr!(lang, "settings-oauth2-modern-authentication"),
+        Auth::Password => tr!(lang, "settings-normal-password"),
     }
 }
 
@@ -25,77 +25,60 @@ fn username_cell(server: &ServerSetting, lang: Lang) -> String {
         return name.clone();
     }
     match server.username_template.as_str() {
-        "{address}" => lang
-            .pick("メールアドレス（UPN）", "your mail address (UPN)")
-            .into(),
-        "{local}" => lang
-            .pick("アドレスの @ より前", "the part of your address before @")
-            .into(),
+        "{address}" => tr!(lang, "settings-your-mail-address-upn"),
+        "{local}" => tr!(lang, "settings-the-part-of-your-address"),
         other => other.to_string(),
     }
 }
 
-fn title(protocol: Protocol, lang: Lang) -> &'static str {
+fn title(protocol: Protocol, lang: Lang) -> String {
     match protocol {
-        Protocol::Imap => lang.pick("IMAP（受信）", "IMAP (incoming)"),
-        Protocol::Pop => lang.pick("POP（受信）", "POP (incoming)"),
-        Protocol::Smtp => lang.pick("SMTP（送信）", "SMTP (outgoing)"),
-        Protocol::Exchange => lang.pick("Exchange", "Exchange"),
+        Protocol::Imap => tr!(lang, "settings-imap-incoming"),
+        Protocol::Pop => tr!(lang, "settings-pop-incoming"),
+        Protocol::Smtp => tr!(lang, "settings-smtp-outgoing"),
+        Protocol::Exchange => tr!(lang, "settings-exchange"),
     }
 }
 
 fn server_table(server: &ServerSetting, lang: Lang) -> String {
     let mut table = Table::new(&[
-        (lang.pick("項目", "Item"), Align::Left),
-        (lang.pick("内容", "Value"), Align::Left),
+        (&tr!(lang, "settings-item"), Align::Left),
+        (&tr!(lang, "settings-value"), Align::Left),
     ]);
     let user = username_cell(server, lang);
     let auth = auth_label(server.auth, lang).to_string();
     match server.protocol {
         Protocol::Exchange => {
+            table.row(vec![tr!(lang, "settings-email-address"), user]);
             table.row(vec![
-                lang.pick("メールアドレス", "Email address").into(),
-                user,
-            ]);
-            table.row(vec![
-                lang.pick(
-                    "接続先サーバのホスト名（必要な場合のみ）",
-                    "Server (only if asked)",
-                )
-                .into(),
+                tr!(lang, "settings-server-only-if-asked"),
                 server.host.clone(),
             ]);
-            table.row(vec![lang.pick("認証方式", "Authentication").into(), auth]);
+            table.row(vec![tr!(lang, "settings-authentication"), auth]);
         }
         protocol => {
             let outgoing = protocol == Protocol::Smtp;
             let (host, port, secure) = if outgoing {
                 (
-                    lang.pick("送信サーバのホスト名", "Outgoing server"),
-                    lang.pick("送信サーバのポート番号", "Port"),
-                    lang.pick("送信接続の保護（暗号化）", "Encryption"),
+                    tr!(lang, "settings-outgoing-server"),
+                    tr!(lang, "settings-port"),
+                    tr!(lang, "settings-encryption"),
                 )
             } else {
                 (
-                    lang.pick("受信サーバのホスト名", "Incoming server"),
-                    lang.pick("受信サーバのポート番号", "Port"),
-                    lang.pick("受信接続の保護（暗号化）", "Encryption"),
+                    tr!(lang, "settings-incoming-server"),
+                    tr!(lang, "settings-port-2"),
+                    tr!(lang, "settings-encryption-2"),
                 )
             };
-            table.row(vec![host.into(), server.host.clone()]);
+            table.row(vec![host, server.host.clone()]);
             table.row(vec![
-                port.into(),
+                port,
                 server.port.map(|p| p.to_string()).unwrap_or_default(),
             ]);
-            table.row(vec![
-                secure.into(),
-                security_label(server.security, lang).into(),
-            ]);
-            table.row(vec![
-                lang.pick("認証するための ID", "User name").into(),
-                user,
-            ]);
-            table.row(vec![lang.pick("認証方式", "Authentication").into(), auth]);
+            table.row(vec![secure, security_label(server.security, lang)]);
+            table.row(vec![tr!(lang, "settings-user-name"), user]);
+            table.row(vec![tr!(lang, "settings-authentication"), auth]);
         }
     }
     table.render()
@@ -105,13 +88,13 @@ fn server_table(server: &ServerSetting, lang: Lang) -> String {
 pub fn render_text(settings: &ClientSettings, lang: Lang) -> String {
     let mut out = String::new();
     let name = if settings.organisation.is_empty() {
-        lang.pick("新サーバ", "New server").to_string()
+        tr!(lang, "settings-new-server")
     } else {
         settings.organisation.clone()
     };
     out.push_str(&format!(
         "{} — {}{}\n",
-        lang.pick("新サーバの設定", "Settings for the new server"),
+        tr!(lang, "settings-settings-for-the-new-server"),
         name,
         if settings.domain.is_empty() {
             String::new()
@@ -120,20 +103,19 @@ pub fn render_text(settings: &ClientSettings, lang: Lang) -> String {
         }
     ));
     if settings.source == SettingsSource::ExchangeOnlineDefaults {
-        out.push_str(lang.pick(
-            "（プロファイルなし: Exchange Online の標準値）\n",
-            "(no profile: Exchange Online defaults)\n",
-        ));
+        out.push_str(&tr!(lang, "settings-no-profile-defaults"));
+        out.push('\n');
     }
     for server in &settings.servers {
         out.push('\n');
-        out.push_str(title(server.protocol, lang));
+        out.push_str(&title(server.protocol, lang));
         out.push('\n');
         out.push_str(&server_table(server, lang));
     }
     if !settings.caveats.is_empty() {
         out.push('\n');
-        out.push_str(lang.pick("注意事項:\n", "Notes:\n"));
+        out.push_str(&tr!(lang, "settings-notes"));
+        out.push('\n');
         for caveat in &settings.caveats {
             out.push_str(&format!("- {}\n", caveat.text(lang)));
         }

@@ -63,15 +63,15 @@ impl Screen {
         Screen::Settings,
     ];
 
-    pub fn title(self, lang: Lang) -> &'static str {
+    pub fn title(self, lang: Lang) -> String {
         match self {
-            Screen::Setup => lang.pick("サインイン", "Sign in"),
-            Screen::Overview => lang.pick("概要", "Overview"),
-            Screen::Folders => lang.pick("フォルダ", "Folders"),
-            Screen::Backup => lang.pick("バックアップ", "Backup"),
-            Screen::Verify => lang.pick("検証", "Verify"),
-            Screen::Doctor => lang.pick("診断", "Doctor"),
-            Screen::Settings => lang.pick("設定", "Settings"),
+            Screen::Setup => tr!(lang, "tui-sign-in"),
+            Screen::Overview => tr!(lang, "tui-overview"),
+            Screen::Folders => tr!(lang, "tui-folders"),
+            Screen::Backup => tr!(lang, "tui-backup"),
+            Screen::Verify => tr!(lang, "tui-verify"),
+            Screen::Doctor => tr!(lang, "tui-doctor"),
+            Screen::Settings => tr!(lang, "tui-settings"),
         }
     }
 }
@@ -310,6 +310,8 @@ pub struct GatherRequest {
     /// Typed in the TUI; `None` falls back to the profile's env variable or command.
     pub secret: Option<Secret>,
     pub largest: usize,
+    /// For sign-in errors and the device code.
+    pub lang: Lang,
 }
 
 /// Who signs in where: the profile, the address and the passwords typed on screen.
@@ -535,44 +537,11 @@ pub fn sorted_folders(inventory: &Inventory, sort: FolderSort) -> Vec<&FolderInf
     folders
 }
 
-/// Where the migration stands today, from the profile's dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Unknown,
-    Before { copy_start: NaiveDate },
-    Copying { cutover: Option<NaiveDate> },
-    AfterCutover { shutdown: Option<NaiveDate> },
-    OldShutDown,
-}
+pub use crate::profile::Phase;
 
-fn to_date(value: &Option<toml::value::Datetime>) -> Option<NaiveDate> {
-    let date = value.as_ref()?.date?;
-    NaiveDate::from_ymd_opt(
-        i32::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-    )
-}
-
+/// Where the migration stands on `today` (the one rule lives with the profile's dates).
 pub fn phase(dates: &Dates, today: NaiveDate) -> Phase {
-    let copy_start = to_date(&dates.copy_start);
-    let cutover = to_date(&dates.cutover);
-    let shutdown = to_date(&dates.old_shutdown);
-    if shutdown.is_some_and(|d| today >= d) {
-        Phase::OldShutDown
-    } else if cutover.is_some_and(|d| today >= d) {
-        Phase::AfterCutover { shutdown }
-    } else if let Some(start) = copy_start {
-        if today >= start {
-            Phase::Copying { cutover }
-        } else {
-            Phase::Before { copy_start: start }
-        }
-    } else if cutover.is_some() {
-        Phase::Copying { cutover }
-    } else {
-        Phase::Unknown
-    }
+    dates.phase(today)
 }
 
 impl App {
@@ -1053,14 +1022,7 @@ impl App {
                     KeyCode::Enter => {
                         let address = self.setup.address.value().trim().to_string();
                         if address.is_empty() {
-                            self.setup.error = Some(
-                                self.lang
-                                    .pick(
-                                        "メールアドレスを入力してください。",
-                                        "Enter your mail address.",
-                                    )
-                                    .into(),
-                            );
+                            self.setup.error = Some(tr!(self.lang, "tui-enter-your-mail-address"));
                         } else {
                             self.address = address;
                             return self.next_password(None);
@@ -1109,14 +1071,7 @@ impl App {
             None => {
                 let typed = self.setup.path.value().trim();
                 if typed.is_empty() {
-                    self.setup.error = Some(
-                        self.lang
-                            .pick(
-                                "プロファイルのパスを入力してください。",
-                                "Type the path of a profile.",
-                            )
-                            .into(),
-                    );
+                    self.setup.error = Some(tr!(self.lang, "tui-type-the-path-of-a"));
                     return;
                 }
                 ProfileChoice::load(std::path::Path::new(typed))
@@ -1218,6 +1173,7 @@ impl App {
                 address: self.address.clone(),
                 secret: self.secrets[side_index(side)].clone(),
                 largest: if side == Side::Old { LARGEST } else { 0 },
+                lang: self.lang,
             }));
         }
         self.folders.selected = 0;

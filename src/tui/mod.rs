@@ -118,12 +118,8 @@ impl Driver {
                         }
                     }
                     let line = match failed {
-                        Some(e) => format!("{} {e}", lang.pick("書き出せません:", "cannot write:")),
-                        None => format!(
-                            "{} {}",
-                            lang.pick("書き出しました:", "written:"),
-                            written.join(", ")
-                        ),
+                        Some(e) => format!("{} {e}", tr!(lang, "tui-cannot-write")),
+                        None => format!("{} {}", tr!(lang, "tui-written"), written.join(", ")),
                     };
                     // Through `update`, like every other report.
                     self.handle(Msg::Task(TaskEvent::Notice(line)));
@@ -139,9 +135,7 @@ impl Driver {
                     {
                         self.app.notice = Some(format!(
                             "{}: {e}",
-                            self.app
-                                .lang
-                                .pick("設定を保存できません", "cannot save settings")
+                            tr!(self.app.lang, "tui-cannot-save-settings")
                         ));
                     }
                 }

@@ -31,21 +31,21 @@ pub const CLIENTS: [Option<Client>; 6] = [
     Some(Client::Android),
 ];
 
-pub fn client_label(client: Option<Client>, lang: Lang) -> &'static str {
+pub fn client_label(client: Option<Client>, lang: Lang) -> String {
     match client {
-        None => lang.pick("指定なし", "any"),
-        Some(Client::Thunderbird) => "Thunderbird",
-        Some(Client::Outlook) => "Outlook",
-        Some(Client::Apple) => "Apple Mail",
-        Some(Client::Ios) => "iPhone/iPad",
-        Some(Client::Android) => "Android",
+        None => tr!(lang, "settings-any"),
+        Some(Client::Thunderbird) => "Thunderbird".into(),
+        Some(Client::Outlook) => "Outlook".into(),
+        Some(Client::Apple) => "Apple Mail".into(),
+        Some(Client::Ios) => "iPhone/iPad".into(),
+        Some(Client::Android) => "Android".into(),
     }
 }
 
-pub fn protocol_label(protocol: Option<Protocol>, lang: Lang) -> &'static str {
+pub fn protocol_label(protocol: Option<Protocol>, lang: Lang) -> String {
     match protocol {
-        None => lang.pick("すべて", "all"),
-        Some(p) => p.label(),
+        None => tr!(lang, "settings-all"),
+        Some(p) => p.label().to_string(),
     }
 }
 
@@ -104,13 +104,7 @@ impl SettingsState {
             KeyCode::Home => self.scroll = 0,
             KeyCode::Char('y') => {
                 let text = settings::render_text(&self.build(profile, address), lang);
-                self.notice = Some(
-                    lang.pick(
-                        "設定の表をクリップボードにコピーしました (端末が OSC 52 に対応していれば)。",
-                        "Copied the settings to the clipboard (if the terminal supports OSC 52).",
-                    )
-                    .into(),
-                );
+                self.notice = Some(tr!(lang, "settings-copied-the-settings-to-the"));
                 return Some(Some(SettingsAction::Copy(text)));
             }
             KeyCode::Char('x') => {

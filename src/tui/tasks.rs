@@ -17,9 +17,9 @@ use super::app::{GatherRequest, SignIn, Stage, TaskEvent, side_index};
 use super::config::one_line;
 use super::verify::{HeaderTarget, VerifyEvent, VerifyOutcome};
 use crate::i18n::Lang;
-use crate::imap::{self, Credentials, ReadSession, WriteSession};
+use crate::imap::{ReadSession, WriteSession};
 use crate::model::FolderMessages;
-use crate::profile::{Side, resolve_credentials};
+use crate::profile::Side;
 use crate::service::backup::{self, BackupError, BackupOptions, ProgressSink};
 use crate::service::verify::restore::{self, PlanItem};
 use crate::service::verify::{OldMailbox, SourceInfo, build_report, gather};
@@ -75,25 +75,19 @@ async fn gather(
         address,
         secret,
         largest,
+        lang,
     } = request;
     let _ = tx.send(TaskEvent::Stage {
         side,
         generation,
         stage: Stage::Connecting,
     });
-    let options = service::imap_options(&profile, side)?;
-    let server = profile.server(side);
-    let credentials = match secret {
-        // Typed into the TUI: used as is, never stored.
-        Some(secret) => Credentials {
-            username: server.username_for(&address),
-            method: server.auth,
-            secret,
-        },
-        // Not typed: the profile's variable or command; never a terminal prompt here.
-        None => resolve_credentials(&profile, side, &address, false)?,
-    };
-    let mut session = imap::connect_read_only(&options, &credentials).await?;
+    // Typed into the TUI: used as is, never stored; else the seam's order (never a
+    // terminal prompt here: the screen owns the terminal).
+    let account = AccountRef::new(address, false)
+        .with_lang(lang)
+        .with_typed(side, secret);
+    let mut session = service::open_read_session(&profile, side, &account).await?;
     let _ = tx.send(TaskEvent::Stage {
         side,
         generation,
@@ -104,45 +98,19 @@ async fn gather(
     result
 }
 
-/// The password typed on screen for `side`, as credentials for that server.
-fn typed_credentials(sign_in: &SignIn, side: Side) -> Option<Credentials> {
-    let secret = sign_in.secrets[side_index(side)].clone()?;
-    let server = sign_in.profile.server(side);
-    Some(Credentials {
-        username: server.username_for(&sign_in.address),
-        method: server.auth,
-        secret,
-    })
-}
-
+/// The seam's view of who signs in: the passwords typed on screen, never a terminal prompt.
 fn account(sign_in: &SignIn) -> AccountRef {
-    AccountRef {
-        address: sign_in.address.clone(),
-        // Never a terminal prompt: the screen owns the terminal.
-        interactive: false,
-    }
+    AccountRef::new(sign_in.address.clone(), false)
+        .with_typed(Side::Old, sign_in.secrets[side_index(Side::Old)].clone())
+        .with_typed(Side::New, sign_in.secrets[side_index(Side::New)].clone())
 }
 
-/// A read-only session with the typed password, else the profile's credential sources.
 async fn read_session(sign_in: &SignIn, side: Side) -> Result<ReadSession, ServiceError> {
-    match typed_credentials(sign_in, side) {
-        Some(credentials) => {
-            let options = service::imap_options(&sign_in.profile, side)?;
-            Ok(imap::connect_read_only(&options, &credentials).await?)
-        }
-        None => service::open_read_session(&sign_in.profile, side, &account(sign_in)).await,
-    }
+    service::open_read_session(&sign_in.profile, side, &account(sign_in)).await
 }
 
-/// The write session (always the new server) with the typed password, else the profile's.
 async fn write_session(sign_in: &SignIn) -> Result<WriteSession, ServiceError> {
-    match typed_credentials(sign_in, Side::New) {
-        Some(credentials) => {
-            let options = service::imap_options(&sign_in.profile, Side::New)?;
-            Ok(imap::connect_for_writing(&options, &credentials).await?)
-        }
-        None => restore::open_write_session(&sign_in.profile, &account(sign_in)).await,
-    }
+    service::open_write_session(&sign_in.profile, &account(sign_in)).await
 }
 
 fn verify_sender(
@@ -304,7 +272,6 @@ pub fn spawn_backup(
             let mut options = BackupOptions::new(output);
             options.side = Side::Old;
             options.folders = folders;
-            options.credentials = typed_credentials(&sign_in, Side::Old);
             options.cancel = Some(cancel);
             match backup::run(&sign_in.profile, &account(&sign_in), &options, sink).await {
                 Ok(result) => Ok(Box::new(result)),

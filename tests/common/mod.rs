@@ -35,6 +35,7 @@ impl Account {
             }],
             quota,
             master_user: None,
+            auth: Default::default(),
         })
         .unwrap_or_else(|e| {
             panic!("Dovecot must start for this test (scripts/test installs it): {e:#}")

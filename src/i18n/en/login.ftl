@@ -1,2 +1,5 @@
 ### login — English. Ids start with "login-"; the same ids live in ../ja/login.ftl.
 
+login-signed-in-as = Signed in as
+login-token-saved-readable-only-by = Token saved (readable only by you) in
+login-saved-sign-in-removed = Saved sign-in removed

@@ -1,2 +1,14 @@
 ### tui — English. Ids start with "tui-"; the same ids live in ../ja/tui.ftl.
 
+tui-cannot-write = cannot write:
+tui-written = written:
+tui-cannot-save-settings = cannot save settings
+tui-sign-in = Sign in
+tui-overview = Overview
+tui-folders = Folders
+tui-backup = Backup
+tui-verify = Verify
+tui-doctor = Doctor
+tui-settings = Settings
+tui-enter-your-mail-address = Enter your mail address.
+tui-type-the-path-of-a = Type the path of a profile.

@@ -1,4 +1,47 @@
 ### backup — Japanese. Ids start with "backup-"; the same ids live in ../en/backup.ftl.
 
+backup-no-profile-given-use-p = プロファイルを -p FILE で指定してください (または IKOU_PROFILE)
+backup-ikou-interrupted-the-previous-backup = ikou: 中断しました。以前のバックアップはそのままです。同じコマンドをもう一度実行すると続きから再開します。
+backup-total = 全体
+backup-folder = フォルダ
+backup-preparing-backup-file = バックアップファイルを準備中:
+backup-msgs = 通
+backup-reconnecting = 再接続
+backup-server-asked-to-slow-down = サーバーの要求で待機中
+backup-writing-the-manifest = 目録を書き込み中
+backup-folder-2 = フォルダ
+backup-server = サーバー
+backup-added = 追加
+backup-already = 既存
+backup-backup = バックアップ:
+backup-size = サイズ
+backup-date = 日付
+backup-subject = 件名
+backup-intact = 無傷
+backup-manifest = 目録
+backup-damaged = 破損
+backup-the-old-server-s-folders = 旧サーバーのフォルダをまだ読み込んでいません (概要画面で接続を待つか r)。
+backup-messages = 件数
+backup-destination = 保存先
+backup-failed = 失敗:
+backup-s-resumes = (s で再開)
+backup-space-ticks-e-edits-the = {" "}Space で選択、e で保存先を変更、s で開始。旧サーバーは読み取るだけです。
+backup-cancelling = {" "}中止しています...{" "}
+backup-backing-up = {" "}バックアップ中{" "}
+backup-preparing-checking-what-the-archive = 準備中 (既存のバックアップを確認しています)...
+backup-committing-the-archive = {"  "}書き込みを確定中...
+backup-per-folder = {" "}フォルダごと{" "}
+backup-summary = { $added } 件 ({ $fetched }) を追加しました ({ $seconds } 秒)。バックアップには合計 { $messages } 件、ファイルサイズ { $archive }。
+backup-rekeyed = UIDVALIDITY が変わったフォルダの { $count } 件は、再取得せずに既存の保存分と対応付けました。
+backup-reconnects = 接続の切断から { $reconnects } 回再接続し、サーバーの要求で { $throttled } 回待機しました。
+backup-oversize = { $limit } を超えるメール { $count } 件は移行されません。このバックアップが唯一の控えになります:
+backup-check-ok = { $path }: 正常 — { $messages } 件中 { $ok } 件が無傷 ({ $bytes } を確認)
+backup-check-problems = { $path }: 問題あり — { $messages } 件中 { $ok } 件が無傷 ({ $bytes } を確認)
+backup-extracted = { $dir } に { $files } ファイル ({ $kind }, { $bytes }) とフォルダ { $dirs } 個を書き出しました。
+backup-tui-title = 旧サーバーのバックアップ: { $chosen } / { $folders } フォルダ、{ $messages } 通、{ $size }
+backup-tui-done = 完了: { $added } 通を追加 (計 { $messages } 通、{ $size })。もう一度 s で新着分だけ追加します。
+backup-tui-cancelled = 中止しました ({ $messages } 通取得済み)。以前のバックアップはそのままです。s で続きから再開します。
+backup-tui-overall = 全体 { $done } / { $planned } 通  { $done_bytes } / { $planned_bytes }
+backup-tui-rate = 速度 { $rate }  残り { $eta }  経過 { $elapsed }
 
 backup-vanished = バックアップ中にサーバーから削除されたメール { $count } 件は保存されていません (フォルダを開き直して、もう無いことを確認済み): { $folders }

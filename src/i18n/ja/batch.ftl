@@ -1,2 +1,16 @@
 ### batch — Japanese. Ids start with "batch-"; the same ids live in ../en/batch.ftl.
 
+batch-status = 結果
+batch-account = アカウント
+batch-verdict = 判定
+batch-earlier-run = {" "}(前回)
+batch-not-checked-interrupted = 未確認 (中断)
+batch-snapshot = スナップショット
+batch-verify = 検証
+batch-earlier = 前回までに { $earlier } 件完了済み (--again で全件やり直し)
+batch-progress = OK { $ok } 差異 { $diff } 失敗 { $failed }
+batch-interrupted = ikou: 中断しました。{ $count } 件は未確認です。同じコマンドをもう一度実行すると続きから再開します。
+batch-totals = { $what }: { $accounts } アカウント — 一致 { $ok }、差異あり { $differences }、失敗 { $failed }
+batch-totals-not-checked = 、未確認 { $count }
+batch-footer = 旧: { $old } ({ $old_access })  新: { $new } ({ $new_access })  同時接続 旧 { $concurrency_old } / 新 { $concurrency_new }
+    { $seconds } 秒、{ $rate } アカウント/秒、前回分 { $earlier } 件。記録: { $journal }

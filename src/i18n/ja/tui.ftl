@@ -1,2 +1,14 @@
 ### tui — Japanese. Ids start with "tui-"; the same ids live in ../en/tui.ftl.
 
+tui-cannot-write = 書き出せません:
+tui-written = 書き出しました:
+tui-cannot-save-settings = 設定を保存できません
+tui-sign-in = サインイン
+tui-overview = 概要
+tui-folders = フォルダ
+tui-backup = バックアップ
+tui-verify = 検証
+tui-doctor = 診断
+tui-settings = 設定
+tui-enter-your-mail-address = メールアドレスを入力してください。
+tui-type-the-path-of-a = プロファイルのパスを入力してください。

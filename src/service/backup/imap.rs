@@ -18,10 +18,11 @@ use super::{
     update_options,
 };
 use crate::archive::{Manifest, MessageKey, MessageRecord, SourceKind};
-use crate::imap::{self, ConnectOptions, Credentials, ReadSession};
+use crate::imap::{ConnectOptions, Credentials, ReadSession};
 use crate::mail::envelope::Envelope;
 use crate::model::{FolderInfo, SpecialUse};
 use crate::profile::Profile;
+use crate::service::access;
 
 /// What one folder needs.
 struct FolderPlan {
@@ -64,30 +65,23 @@ pub(super) async fn run(
     progress: ProgressSink,
 ) -> Result<BackupResult, BackupError> {
     let connect = crate::service::imap_options(profile, options.side)?;
-    let credentials = match &options.credentials {
-        Some(given) => given.clone(),
-        None => crate::profile::resolve_credentials(
-            profile,
-            options.side,
-            &account.address,
-            account.interactive,
-        )
-        .map_err(crate::service::ServiceError::from)?,
-    };
+    // Signed in first (a prompt or a device code comes before any progress); the first
+    // connection fails fast (wrong port or password), later ones are retried.
+    let (session, credentials) =
+        access::open_read_session_keeping(profile, options.side, account).await?;
     let server = archive_server(&connect.endpoint);
     progress(BackupEvent::Preparing {
         path: options.output.clone(),
     });
-    let (writer, prior, recovered) = writer::start(
+    let started = writer::start(
         options.output.clone(),
         update_options(server.clone(), &account.address, SourceKind::Imap, options),
     )
-    .await?;
-    // The first connection fails fast (wrong port or password); later ones are retried.
-    let session = match imap::connect_read_only(&connect, &credentials).await {
-        Ok(s) => s,
+    .await;
+    let (writer, prior, recovered) = match started {
+        Ok(started) => started,
         Err(e) => {
-            writer.abandon().await;
+            session.logout().await;
             return Err(e.into());
         }
     };
@@ -205,7 +199,7 @@ impl Run<'_> {
 
     async fn session(&mut self) -> Result<&mut ReadSession, Failure> {
         if self.session.is_none() {
-            let s = imap::connect_read_only(&self.connect, &self.credentials)
+            let s = access::reconnect_read(&self.connect, &self.credentials)
                 .await
                 .map_err(Failure::from_imap)?;
             self.session = Some(s);

@@ -49,11 +49,8 @@ pub struct BackupOptions {
     pub batch_bytes: u64,
     /// Message bytes queued or compressing at once in the archive writer.
     pub in_flight_bytes: u64,
-    /// Sign in with these instead of the profile's credential sources (the TUI passes the
-    /// password typed on screen; it is never stored).
-    pub credentials: Option<crate::imap::Credentials>,
     /// Stops the run between messages when cancelled: the partial work is kept for the next
-    /// run and the previous archive stays as it was ([`BackupError::Cancelled`]).
+    /// run, and nothing the archive held before is lost ([`BackupError::Cancelled`]).
     pub cancel: Option<tokio_util::sync::CancellationToken>,
 }
 
@@ -69,7 +66,6 @@ impl BackupOptions {
             // Measured on 2 cores: 16 MiB keeps peak RSS well under 64 MB and costs little
             // throughput against the writer's 64 MiB default.
             in_flight_bytes: 16 << 20,
-            credentials: None,
             cancel: None,
         }
     }

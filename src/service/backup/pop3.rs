@@ -16,8 +16,9 @@ use super::{
 };
 use crate::archive::{MessageKey, SourceKind};
 use crate::model::{FolderInfo, SpecialUse};
-use crate::pop3::{self, ConnectOptions, Credentials, Pop3Session};
+use crate::pop3::{ConnectOptions, Credentials, Pop3Session};
 use crate::profile::Profile;
+use crate::service::access;
 
 /// More lines than any message has, and never Dovecot's "this is RETR" value.
 pub const TOP_ALL_LINES: u32 = u32::MAX;
@@ -65,29 +66,22 @@ pub(super) async fn run(
     progress: ProgressSink,
 ) -> Result<BackupResult, BackupError> {
     let connect = connect_options(profile, options.side)?;
-    let credentials = match &options.credentials {
-        Some(given) => given.clone(),
-        None => crate::profile::resolve_credentials(
-            profile,
-            options.side,
-            &account.address,
-            account.interactive,
-        )
-        .map_err(crate::service::ServiceError::from)?,
-    };
+    // Signed in first, so a prompt comes before any progress.
+    let (session, credentials) =
+        access::open_pop3_session_keeping(profile, options.side, account).await?;
     let server = archive_server(&connect.endpoint);
     progress(BackupEvent::Preparing {
         path: options.output.clone(),
     });
-    let (writer, prior, recovered) = writer::start(
+    let started = writer::start(
         options.output.clone(),
         update_options(server.clone(), &account.address, SourceKind::Pop3, options),
     )
-    .await?;
-    let session = match pop3::connect(&connect, &credentials).await {
-        Ok(s) => s,
+    .await;
+    let (writer, prior, recovered) = match started {
+        Ok(started) => started,
         Err(e) => {
-            writer.abandon().await;
+            let _ = session.quit().await;
             return Err(e.into());
         }
     };
@@ -230,7 +224,7 @@ impl Run<'_> {
 
     async fn session(&mut self) -> Result<&mut Pop3Session, Failure> {
         if self.session.is_none() {
-            let s = pop3::connect(&self.connect, &self.credentials)
+            let s = access::reconnect_pop3(&self.connect, &self.credentials)
                 .await
                 .map_err(Failure::from_pop3)?;
             self.session = Some(s);

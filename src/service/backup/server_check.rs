@@ -61,15 +61,7 @@ pub async fn compare_counts(
             (server, live)
         }
         SourceKind::Pop3 => {
-            let options = super::pop3::connect_options(profile, side)?;
-            let credentials = crate::profile::resolve_credentials(
-                profile,
-                side,
-                &account.address,
-                account.interactive,
-            )
-            .map_err(crate::service::ServiceError::from)?;
-            let mut session = crate::pop3::connect(&options, &credentials).await?;
+            let mut session = crate::service::open_pop3_session(profile, side, account).await?;
             let (count, _) = session.stat().await?;
             let server = session.server().to_string();
             let _ = session.quit().await;

@@ -240,17 +240,9 @@ impl AdminAuth {
         };
         let result = match &self.kind {
             Kind::Profile => {
-                if crate::oauth::manages_token(profile, side) {
-                    let account = AccountRef {
-                        address: address.to_string(),
-                        interactive: false,
-                    };
-                    return Ok(open_read_session(profile, side, &account).await?);
-                }
-                let mut credentials =
-                    crate::profile::resolve_credentials(profile, side, address, false)?;
-                credentials.username = login.to_string();
-                imap::connect_read_only(&options, &credentials).await
+                // The profile's own sources, never a prompt, signed in as the listed login.
+                let account = AccountRef::new(address, false).with_login(side, login);
+                return Ok(open_read_session(profile, side, &account).await?);
             }
             Kind::Master {
                 user,

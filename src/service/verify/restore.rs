@@ -23,11 +23,11 @@ use crate::archive::ArchiveReader;
 use crate::compare::identity::Identity;
 use crate::compare::result::Finding;
 use crate::i18n::Lang;
-use crate::imap::{self, WriteSession};
+use crate::imap::WriteSession;
 use crate::mail::envelope::Envelope;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo};
 use crate::profile::{Profile, Side};
-use crate::service::{AccountRef, ServiceError, imap_options, open_read_session};
+use crate::service::{AccountRef, imap_options, open_read_session, open_write_session};
 
 /// What to restore and whether to do it.
 #[derive(Debug, Clone, Default)]
@@ -230,28 +230,6 @@ pub fn plan_item(finding: &Finding, old: &OldMailbox) -> Option<PlanItem> {
         flags: info.flags.clone(),
         internal_date: info.internal_date.clone(),
     })
-}
-
-/// Opens a session that may write — always to the NEW server; there is no way to ask for
-/// the old one.
-pub async fn open_write_session(
-    profile: &Profile,
-    account: &AccountRef,
-) -> Result<WriteSession, ServiceError> {
-    let options = imap_options(profile, Side::New)?;
-    // Exchange Online: ikou's own OAuth2 token, as for reading.
-    let credentials = if crate::oauth::manages_token(profile, Side::New) {
-        crate::service::signin::oauth_credentials(profile, Side::New, account).await?
-    } else {
-        crate::profile::resolve_credentials(
-            profile,
-            Side::New,
-            &account.address,
-            account.interactive,
-        )?
-    };
-    tracing::info!(server = %options.endpoint, "connecting for restore");
-    Ok(imap::connect_for_writing(&options, &credentials).await?)
 }
 
 /// Where the bytes come from.

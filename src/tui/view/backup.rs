@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, bar, clean, duration};
-use crate::i18n::Lang;
 use crate::report::{grouped, human_size};
 use crate::tui::app::{App, list_page};
 use crate::tui::backup::{BackupProgress, BackupRun};
@@ -28,31 +27,23 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, bottom] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
     let chosen: Vec<_> = state.folders.iter().filter(|f| f.chosen).collect();
-    let title = match lang {
-        Lang::Ja => format!(
-            " 旧サーバーのバックアップ: {} / {} フォルダ、{} 通、{} ",
-            chosen.len(),
-            state.folders.len(),
-            grouped(chosen.iter().map(|f| f.messages).sum()),
-            human_size(chosen.iter().map(|f| f.size).sum())
-        ),
-        Lang::En => format!(
-            " Back up the old server: {} of {} folders, {} messages, {} ",
-            chosen.len(),
-            state.folders.len(),
-            grouped(chosen.iter().map(|f| f.messages).sum()),
-            human_size(chosen.iter().map(|f| f.size).sum())
-        ),
-    };
+    let title = format!(
+        " {} ",
+        tr!(
+            lang,
+            "backup-tui-title",
+            chosen = chosen.len(),
+            folders = state.folders.len(),
+            messages = grouped(chosen.iter().map(|f| f.messages).sum()),
+            size = human_size(chosen.iter().map(|f| f.size).sum()),
+        )
+    );
     let block = Block::bordered().title(title);
     if state.folders.is_empty() {
         frame.render_widget(
-            Paragraph::new(lang.pick(
-                "旧サーバーのフォルダをまだ読み込んでいません (概要画面で接続を待つか r)。",
-                "The old server's folders are not loaded yet (wait for the overview, or r).",
-            ))
-            .wrap(Wrap { trim: true })
-            .block(block),
+            Paragraph::new(tr!(lang, "backup-the-old-server-s-folders"))
+                .wrap(Wrap { trim: true })
+                .block(block),
             table_area,
         );
     } else {
@@ -89,9 +80,9 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
         .header(
             Row::new(vec![
                 Cell::from(""),
-                Cell::from(lang.pick("フォルダ", "Folder")),
-                right(lang.pick("件数", "Messages").into()),
-                right(lang.pick("サイズ", "Size").into()),
+                Cell::from(tr!(lang, "backup-folder-2")),
+                right(tr!(lang, "backup-messages")),
+                right(tr!(lang, "backup-size")),
             ])
             .style(theme.key()),
         )
@@ -100,7 +91,7 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
     }
     let destination = Line::from(vec![
         Span::styled(
-            format!(" {}: ", lang.pick("保存先", "Destination")),
+            format!(" {}: ", tr!(lang, "backup-destination")),
             theme.key(),
         ),
         Span::styled(
@@ -114,7 +105,7 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
     ]);
     if state.editing {
         let prefix = unicode_width::UnicodeWidthStr::width(
-            format!(" {}: ", lang.pick("保存先", "Destination")).as_str(),
+            format!(" {}: ", tr!(lang, "backup-destination")).as_str(),
         );
         let x = bottom
             .x
@@ -133,51 +124,39 @@ fn status_line(app: &App) -> Line<'static> {
     let theme = Theme::of(app);
     match &app.backup.run {
         BackupRun::Done(result) => Line::styled(
-            match lang {
-                Lang::Ja => format!(
-                    " 完了: {} 通を追加 (計 {} 通、{})。もう一度 s で新着分だけ追加します。",
-                    grouped(result.added),
-                    grouped(result.messages),
-                    human_size(result.archive_bytes)
-                ),
-                Lang::En => format!(
-                    " Done: {} added ({} in the archive, {}). s again adds only what is new.",
-                    grouped(result.added),
-                    grouped(result.messages),
-                    human_size(result.archive_bytes)
-                ),
-            },
+            format!(
+                " {}",
+                tr!(
+                    lang,
+                    "backup-tui-done",
+                    added = grouped(result.added),
+                    messages = grouped(result.messages),
+                    size = human_size(result.archive_bytes),
+                )
+            ),
             theme.ok(),
         ),
         BackupRun::Cancelled(p) => Line::styled(
-            match lang {
-                Lang::Ja => format!(
-                    " 中止しました ({} 通取得済み)。以前のバックアップはそのままです。s で続きから再開します。",
-                    grouped(p.done_messages)
-                ),
-                Lang::En => format!(
-                    " Cancelled after {} messages; the previous archive is intact. s resumes.",
-                    grouped(p.done_messages)
-                ),
-            },
+            format!(
+                " {}",
+                tr!(
+                    lang,
+                    "backup-tui-cancelled",
+                    messages = grouped(p.done_messages)
+                )
+            ),
             theme.bad(),
         ),
         BackupRun::Failed(reason) => Line::styled(
             format!(
                 " {} {} {}",
-                lang.pick("失敗:", "Failed:"),
+                tr!(lang, "backup-failed"),
                 clean(reason),
-                lang.pick("(s で再開)", "(s resumes)")
+                tr!(lang, "backup-s-resumes")
             ),
             theme.bad(),
         ),
-        _ => Line::styled(
-            lang.pick(
-                " Space で選択、e で保存先を変更、s で開始。旧サーバーは読み取るだけです。",
-                " Space ticks, e edits the destination, s starts. The old server is only read.",
-            ),
-            theme.dim(),
-        ),
+        _ => Line::styled(tr!(lang, "backup-space-ticks-e-edits-the"), theme.dim()),
     }
 }
 
@@ -187,9 +166,9 @@ fn progress(app: &App, p: &BackupProgress, cancelling: bool, frame: &mut Frame, 
     let [overall, folders] =
         Layout::vertical([Constraint::Length(6), Constraint::Min(0)]).areas(area);
     let title = if cancelling {
-        lang.pick(" 中止しています... ", " Cancelling... ")
+        tr!(lang, "backup-cancelling")
     } else {
-        lang.pick(" バックアップ中 ", " Backing up ")
+        tr!(lang, "backup-backing-up")
     };
     let outer = Block::bordered().title(title);
     let inner = outer.inner(overall);
@@ -199,29 +178,18 @@ fn progress(app: &App, p: &BackupProgress, cancelling: bool, frame: &mut Frame, 
     let mut lines = vec![Line::raw(clean(&app.backup.path.display()))];
     if p.preparing && p.planned.is_none() {
         lines.push(Line::styled(
-            lang.pick(
-                "準備中 (既存のバックアップを確認しています)...",
-                "Preparing (checking what the archive already holds)...",
-            ),
+            tr!(lang, "backup-preparing-checking-what-the-archive"),
             theme.busy(),
         ));
     } else {
-        lines.push(Line::raw(match lang {
-            Lang::Ja => format!(
-                "全体 {} / {} 通  {} / {}",
-                grouped(p.done_messages),
-                grouped(planned_messages),
-                human_size(p.done_bytes),
-                human_size(planned_bytes)
-            ),
-            Lang::En => format!(
-                "Overall {} / {} messages  {} / {}",
-                grouped(p.done_messages),
-                grouped(planned_messages),
-                human_size(p.done_bytes),
-                human_size(planned_bytes)
-            ),
-        }));
+        lines.push(Line::raw(tr!(
+            lang,
+            "backup-tui-overall",
+            done = grouped(p.done_messages),
+            planned = grouped(planned_messages),
+            done_bytes = human_size(p.done_bytes),
+            planned_bytes = human_size(planned_bytes),
+        )));
         let ratio = if planned_bytes == 0 {
             if p.committing { 1.0 } else { 0.0 }
         } else {
@@ -238,24 +206,21 @@ fn progress(app: &App, p: &BackupProgress, cancelling: bool, frame: &mut Frame, 
             .map(|r| format!("{}/s", human_size(r as u64)))
             .unwrap_or_else(|| "-".into());
         let eta = p.eta_seconds().map(duration).unwrap_or_else(|| "-".into());
-        let mut text = match lang {
-            Lang::Ja => format!(
-                "速度 {rate}  残り {eta}  経過 {}",
-                duration(p.elapsed_ms / 1000)
-            ),
-            Lang::En => format!(
-                "Rate {rate}  ETA {eta}  elapsed {}",
-                duration(p.elapsed_ms / 1000)
-            ),
-        };
+        let mut text = tr!(
+            lang,
+            "backup-tui-rate",
+            rate = rate.as_str(),
+            eta = eta.as_str(),
+            elapsed = duration(p.elapsed_ms / 1000),
+        );
         if p.committing {
-            text.push_str(lang.pick("  書き込みを確定中...", "  committing the archive..."));
+            text.push_str(&tr!(lang, "backup-committing-the-archive"));
         }
         lines.push(Line::raw(text));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 
-    let block = Block::bordered().title(lang.pick(" フォルダごと ", " Per folder "));
+    let block = Block::bordered().title(tr!(lang, "backup-per-folder"));
     let rows_fit = usize::from(folders.height.saturating_sub(2));
     // The newest folders stay in view.
     let skip = p.folders.len().saturating_sub(rows_fit);

@@ -16,35 +16,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
     let domain = crate::tui::doctor::domain(app.profile.as_deref(), &app.address);
-    let title = format!(" {} ", lang.pick("診断", "Doctor"));
+    let title = format!(" {} ", tr!(lang, "doctor-doctor"));
     let lines = match &app.doctor.run {
         DoctorRun::Done(report) => return findings(app, report, frame, area),
         DoctorRun::Idle => vec![
-            Line::raw(lang.pick(
-                "メールソフトの自動設定がうまくいかない理由を調べます: MX、SRV、autodiscover、SPF、DKIM など。",
-                "Finds out why mail programs cannot set themselves up: MX, SRV, autodiscover, SPF, DKIM and more.",
-            )),
+            Line::raw(tr!(lang, "doctor-finds-out-why-mail-programs")),
             Line::default(),
             Line::styled(
-                match lang {
-                    Lang::Ja => format!("d または Enter で {} を診断します。", clean(&domain)),
-                    Lang::En => format!("Press d or Enter to diagnose {}.", clean(&domain)),
-                },
+                tr!(lang, "doctor-tui-press-d", domain = clean(&domain)),
                 theme.key(),
             ),
         ],
         DoctorRun::Running => vec![Line::styled(
-            match lang {
-                Lang::Ja => format!("{} を診断中...", clean(&domain)),
-                Lang::En => format!("Diagnosing {}...", clean(&domain)),
-            },
+            tr!(lang, "doctor-tui-running", domain = clean(&domain)),
             theme.busy(),
         )],
         DoctorRun::Failed(reason) => vec![
-            Line::styled(lang.pick("診断できませんでした:", "The diagnosis failed:"), theme.bad()),
+            Line::styled(tr!(lang, "doctor-the-diagnosis-failed"), theme.bad()),
             Line::raw(clean(reason)),
             Line::default(),
-            Line::styled(lang.pick("d: もう一度", "d: try again"), theme.dim()),
+            Line::styled(tr!(lang, "doctor-d-try-again"), theme.dim()),
         ],
     };
     frame.render_widget(
@@ -95,22 +86,17 @@ fn findings(app: &App, report: &DoctorReport, frame: &mut Frame, area: Rect) {
             }
         });
     let c = &report.counts;
-    let title = match lang {
-        Lang::Ja => format!(
-            " 診断: {} — OK {} / 警告 {} / エラー {} ",
-            clean(&report.domain),
-            c.ok,
-            c.warnings,
-            c.errors
-        ),
-        Lang::En => format!(
-            " Doctor: {} — {} OK, {} warnings, {} errors ",
-            clean(&report.domain),
-            c.ok,
-            c.warnings,
-            c.errors
-        ),
-    };
+    let title = format!(
+        " {} ",
+        tr!(
+            lang,
+            "doctor-tui-title",
+            domain = clean(&report.domain),
+            ok = c.ok,
+            warnings = c.warnings,
+            errors = c.errors,
+        )
+    );
     let table = Table::new(
         rows,
         [
@@ -129,13 +115,13 @@ fn findings(app: &App, report: &DoctorReport, frame: &mut Frame, area: Rect) {
     if !text.meaning.is_empty() {
         lines.push(Line::raw(format!(
             "{} {}",
-            lang.pick("意味:", "Meaning:"),
+            tr!(lang, "doctor-meaning"),
             clean(&text.meaning)
         )));
     }
     if !text.fix.is_empty() {
         lines.push(Line::styled(
-            format!("{} {}", lang.pick("対処:", "Fix:"), clean(&text.fix)),
+            format!("{} {}", tr!(lang, "doctor-fix"), clean(&text.fix)),
             theme.key(),
         ));
     }

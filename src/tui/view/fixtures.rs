@@ -227,5 +227,7 @@ pub fn doctor_report() -> crate::doctor::DoctorReport {
         },
         findings,
         facts: Facts::default(),
+        state_code: String::new(),
     }
+    .with_phase(crate::profile::Phase::Unknown)
 }

@@ -39,24 +39,13 @@ fn phase_line(app: &App) -> Line<'static> {
     };
     let days = |d: chrono::NaiveDate| (d - app.today).num_days();
     let text = match phase(&profile.dates, app.today) {
-        Phase::Unknown => lang
-            .pick(
-                "移行日程はプロファイルにありません。",
-                "The profile has no migration dates.",
-            )
-            .to_string(),
-        Phase::Before { copy_start } => match lang {
-            Lang::Ja => format!(
-                "移行前: {} からコピー開始 (あと {} 日)。それまでに容量を目標以下に。",
-                date(copy_start),
-                days(copy_start)
-            ),
-            Lang::En => format!(
-                "Before migration: copying starts {}, in {} days; get under the target.",
-                date(copy_start),
-                days(copy_start)
-            ),
-        },
+        Phase::Unknown => tr!(lang, "overview-the-profile-has-no-migration"),
+        Phase::Before { copy_start } => tr!(
+            lang,
+            "overview-before-migration",
+            date = date(copy_start),
+            days = days(copy_start)
+        ),
         Phase::Copying { cutover } => match (lang, cutover) {
             (Lang::Ja, Some(d)) => format!("移行中: {} に新サーバーへ切り替え。", date(d)),
             (Lang::En, Some(d)) => format!("Migration under way: new mail moves on {}.", date(d)),
@@ -69,12 +58,7 @@ fn phase_line(app: &App) -> Line<'static> {
             (Lang::Ja, None) => "切り替え後。".into(),
             (Lang::En, None) => "After cutover.".into(),
         },
-        Phase::OldShutDown => lang
-            .pick(
-                "旧サーバーは停止済みです。",
-                "The old server has been shut down.",
-            )
-            .into(),
+        Phase::OldShutDown => tr!(lang, "overview-the-old-server-has-been"),
     };
     let mut spans = vec![Span::raw(format!(" {text}"))];
     if let Some(notice) = &app.notice {
@@ -96,32 +80,20 @@ fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let lines: Vec<Line> = match app.server(side) {
         ServerStatus::NotSignedIn => vec![Line::styled(
-            lang.pick(
-                "未サインイン (a でサインイン)",
-                "Not signed in (a to sign in)",
-            ),
+            tr!(lang, "overview-not-signed-in-a-to"),
             theme.dim(),
         )],
         ServerStatus::Working(stage) => vec![Line::styled(
             match stage {
-                Stage::Connecting => lang.pick("接続中...", "Connecting..."),
-                Stage::Gathering => lang.pick(
-                    "接続済み。フォルダとサイズを集計中...",
-                    "Connected; counting folders and sizes...",
-                ),
+                Stage::Connecting => tr!(lang, "overview-connecting"),
+                Stage::Gathering => tr!(lang, "overview-connected-counting-folders-and-sizes"),
             },
             theme.busy(),
         )],
         ServerStatus::Failed(reason) => vec![
-            Line::styled(lang.pick("接続できません:", "Cannot connect:"), theme.bad()),
+            Line::styled(tr!(lang, "overview-cannot-connect"), theme.bad()),
             Line::raw(clean(reason)),
-            Line::styled(
-                lang.pick(
-                    "a: サインインし直す  r: 再試行",
-                    "a: sign in again  r: retry",
-                ),
-                theme.dim(),
-            ),
+            Line::styled(tr!(lang, "overview-a-sign-in-again-r"), theme.dim()),
         ],
         ServerStatus::Ready(inventory) => {
             let target = app
@@ -166,7 +138,7 @@ fn ready_lines<'a>(
     let mut lines = vec![Line::styled(
         format!(
             "{} {}",
-            lang.pick("接続済み", "Connected"),
+            tr!(lang, "overview-connected"),
             clean(&inventory.server)
         ),
         theme.ok(),
@@ -178,19 +150,22 @@ fn ready_lines<'a>(
         .find(|r| r.storage_limit.is_some_and(|l| l > 0));
     match root.and_then(|r| Some((r.storage_used?, r.storage_limit?))) {
         Some((used, limit)) => {
-            lines.extend(gauge(lang.pick("容量", "Quota"), used, limit, width, theme));
+            lines.extend(gauge(
+                &tr!(lang, "overview-quota"),
+                used,
+                limit,
+                width,
+                theme,
+            ));
         }
         None => lines.push(Line::styled(
-            lang.pick(
-                "容量: サーバーからのクォータ報告なし",
-                "Quota: no quota reported by the server",
-            ),
+            tr!(lang, "overview-quota-no-quota-reported-by"),
             theme.dim(),
         )),
     }
     if target > 0 {
         lines.extend(gauge(
-            lang.pick("移行目標", "Target"),
+            &tr!(lang, "overview-target"),
             quota.usage_from_sizes,
             target,
             width,
@@ -198,18 +173,12 @@ fn ready_lines<'a>(
         ));
     }
     let selectable = inventory.folders.iter().filter(|f| f.selectable).count() as u64;
-    lines.push(Line::raw(match lang {
-        Lang::Ja => format!(
-            "{} 通 / {} フォルダ",
-            grouped(inventory.total_messages),
-            grouped(selectable),
-        ),
-        Lang::En => format!(
-            "{} messages in {} folders",
-            grouped(inventory.total_messages),
-            grouped(selectable),
-        ),
-    }));
+    lines.push(Line::raw(tr!(
+        lang,
+        "overview-messages-in-folders",
+        messages = grouped(inventory.total_messages),
+        folders = grouped(selectable),
+    )));
     lines
 }
 
@@ -220,17 +189,17 @@ fn largest_messages(app: &App, frame: &mut Frame, area: Rect) {
         .as_ref()
         .map(|p| p.limits.max_message_mb)
         .unwrap_or(0);
-    let block = Block::bordered().title(match lang {
-        Lang::Ja => format!(" 旧サーバーの大きいメッセージ (! = {max_mb} MB 超は移行されません) "),
-        Lang::En => format!(" Largest old-server messages (! = over {max_mb} MB, not migrated) "),
-    });
+    let block = Block::bordered().title(format!(
+        " {} ",
+        tr!(lang, "overview-largest-title", max_mb = max_mb)
+    ));
     let ServerStatus::Ready(inventory) = app.server(Side::Old) else {
         frame.render_widget(block, area);
         return;
     };
     if inventory.largest.is_empty() {
         frame.render_widget(
-            Paragraph::new(lang.pick("メッセージはありません。", "No messages.")).block(block),
+            Paragraph::new(tr!(lang, "overview-no-messages")).block(block),
             area,
         );
         return;
@@ -270,10 +239,10 @@ fn largest_messages(app: &App, frame: &mut Frame, area: Rect) {
         .style(style)
     });
     let header = Row::new(vec![
-        Cell::from(Line::from(lang.pick("サイズ", "Size")).right_aligned()),
-        Cell::from(lang.pick("フォルダ", "Folder")),
-        Cell::from(lang.pick("日付", "Date")),
-        Cell::from(lang.pick("件名", "Subject")),
+        Cell::from(Line::from(tr!(lang, "overview-size")).right_aligned()),
+        Cell::from(tr!(lang, "overview-folder")),
+        Cell::from(tr!(lang, "overview-date")),
+        Cell::from(tr!(lang, "overview-subject")),
     ])
     .style(theme.key());
     let table = Table::new(

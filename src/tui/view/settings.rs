@@ -23,9 +23,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .collect();
     let title = format!(
         " {}: {}  {}: {} ",
-        lang.pick("プロトコル", "Protocol"),
+        tr!(lang, "settings-protocol"),
         protocol_label(PROTOCOLS[state.protocol], lang),
-        lang.pick("メールソフト", "Mail program"),
+        tr!(lang, "settings-mail-program"),
         client_label(CLIENTS[state.client], lang),
     );
     // Lines wider than the screen are cut, not wrapped: the tables keep their columns.
@@ -37,13 +37,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
     let line = match &state.notice {
         Some(notice) => Line::styled(format!(" {}", clean(notice)), theme.ok()),
-        None => Line::styled(
-            lang.pick(
-                " y: 表をコピー  x: テキスト・autoconfig・.mobileconfig をファイルに書き出し",
-                " y: copy the tables  x: write text, autoconfig and .mobileconfig files",
-            ),
-            theme.dim(),
-        ),
+        None => Line::styled(tr!(lang, "settings-y-copy-the-tables-x"), theme.dim()),
     };
     frame.render_widget(Paragraph::new(line), status);
 }

@@ -16,10 +16,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
     let setup = &app.setup;
-    let block = Block::bordered().title(format!(
-        " {} ",
-        lang.pick("移行の準備: サインイン", "Getting ready: sign in")
-    ));
+    let block = Block::bordered().title(format!(" {} ", tr!(lang, "setup-getting-ready-sign-in")));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
@@ -43,9 +40,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     match setup.step {
         SetupStep::Profile => {
-            lines.push(Line::raw(lang.pick(
-                "組織のプロファイルを選んでください (情報センターが配布したファイル):",
-                "Choose your organisation's profile (the file your IT centre gave you):",
+            lines.push(Line::raw(tr!(
+                lang,
+                "setup-choose-your-organisation-s-profile"
             )));
             lines.push(Line::default());
             for (i, choice) in setup.choices.iter().enumerate() {
@@ -59,10 +56,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     },
                 )];
                 if choice.loaded.is_err() {
-                    spans.push(Span::styled(
-                        lang.pick("  (読めません)", "  (unusable)"),
-                        theme.bad(),
-                    ));
+                    spans.push(Span::styled(tr!(lang, "setup-unusable"), theme.bad()));
                 }
                 lines.push(Line::from(spans));
             }
@@ -70,7 +64,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let mark = if typing { "> " } else { "  " };
             field(
                 &mut lines,
-                &format!("{mark}{}", lang.pick("ファイルのパス", "Path to a file")),
+                &format!("{mark}{}", tr!(lang, "setup-path-to-a-file")),
                 &setup.path,
                 typing,
             );
@@ -90,13 +84,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 lines.push(Line::raw(format!(
                     "{}: {}",
-                    lang.pick("プロファイル", "Profile"),
+                    tr!(lang, "setup-profile"),
                     clean(&name)
                 )));
                 lines.push(Line::default());
                 field(
                     &mut lines,
-                    lang.pick("メールアドレス", "Mail address"),
+                    &tr!(lang, "setup-mail-address"),
                     &setup.address,
                     setup.step == SetupStep::Address,
                 );
@@ -108,7 +102,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                         "{} {} ({} {})",
                         side_title(side, lang),
                         clean(&server.host),
-                        lang.pick("ユーザー名", "user"),
+                        tr!(lang, "setup-user"),
                         clean(&user)
                     )));
                     if server.auth == AuthMethod::Xoauth2 {
@@ -117,14 +111,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             .clone()
                             .unwrap_or_else(|| format!("{}_TOKEN", side.env_prefix()));
                         lines.push(Line::styled(
-                            match lang {
-                                crate::i18n::Lang::Ja => format!(
-                                    "  OAuth2: トークンは {env} または token_command から取得します"
-                                ),
-                                crate::i18n::Lang::En => {
-                                    format!("  OAuth2: the token comes from {env} or token_command")
-                                }
-                            },
+                            format!(
+                                "  {}",
+                                tr!(lang, "setup-oauth2-token-from", env = env.as_str())
+                            ),
                             theme.dim(),
                         ));
                         continue;
@@ -132,7 +122,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     let active = setup.step == SetupStep::Password(side);
                     field(
                         &mut lines,
-                        &format!("  {}", lang.pick("パスワード", "Password")),
+                        &format!("  {}", tr!(lang, "setup-password")),
                         &setup.passwords[side_index(side)],
                         active,
                     );
@@ -144,12 +134,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             (Some(env), crate::i18n::Lang::En) => {
                                 format!("  Leave empty to use the password in {env}")
                             }
-                            (None, _) => lang
-                                .pick(
-                                    "  パスワードはメモリ上だけに置き、保存しません",
-                                    "  Kept in memory only, never saved",
-                                )
-                                .to_string(),
+                            (None, _) => tr!(lang, "setup-kept-in-memory-only-never"),
                         };
                         lines.push(Line::styled(hint, theme.dim()));
                     }

@@ -94,6 +94,23 @@ pub struct ServerOptions {
     /// Optional Dovecot master user `(name, password)`: log in as `user*name` with the
     /// master password to act as any user.
     pub master_user: Option<(String, String)>,
+    /// How clients sign in: passwords (LOGIN/PLAIN), or bearer tokens only.
+    pub auth: Auth,
+}
+
+/// The sign-in mechanisms a server offers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Auth {
+    /// LOGIN and PLAIN against the passwd-file.
+    #[default]
+    Password,
+    /// As Exchange Online: only `AUTHENTICATE XOAUTH2` (no OAUTHBEARER, no password), every
+    /// token checked by RFC 7662 introspection at this URL (which carries Dovecot's client
+    /// credentials, e.g. `http://dovecot:secret@127.0.0.1:PORT/introspect`).
+    Xoauth2Only {
+        /// The authorization server's introspection endpoint.
+        introspection_url: String,
+    },
 }
 
 impl ServerOptions {
@@ -104,6 +121,7 @@ impl ServerOptions {
             users,
             quota: layout == Layout::Legacy,
             master_user: None,
+            auth: Auth::Password,
         }
     }
 }
@@ -244,6 +262,7 @@ pub struct Dovecot {
     cert_sha256: String,
     quota_mb: Option<u64>,
     master_user: bool,
+    auth: Auth,
     ident: Identity,
     keep: bool,
     // Last: removed after the server is gone.
@@ -325,6 +344,16 @@ impl Dovecot {
         }
         fs::write(dir.join("passwd"), passwd)?;
         fs::set_permissions(dir.join("passwd"), fs::Permissions::from_mode(0o644))?;
+        if let Auth::Xoauth2Only { introspection_url } = &opts.auth {
+            let ext = dir.join("oauth2-introspection.conf.ext");
+            fs::write(
+                &ext,
+                format!(
+                    "introspection_mode = post\nintrospection_url = {introspection_url}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n"
+                ),
+            )?;
+            fs::set_permissions(&ext, fs::Permissions::from_mode(0o644))?;
+        }
         if let Some((name, pass)) = &opts.master_user {
             fs::write(
                 dir.join("master-users"),
@@ -372,6 +401,7 @@ impl Dovecot {
             cert_sha256: tls.cert_sha256.clone(),
             quota_mb,
             master_user: opts.master_user.is_some(),
+            auth: opts.auth.clone(),
             ident,
             keep,
             tmp: Some(tmp),
@@ -491,7 +521,10 @@ impl Dovecot {
         }
         w("ssl_min_protocol = TLSv1.2");
         w("disable_plaintext_auth = yes");
-        w("auth_mechanisms = plain login");
+        match &self.auth {
+            Auth::Password => w("auth_mechanisms = plain login"),
+            Auth::Xoauth2Only { .. } => w("auth_mechanisms = xoauth2"),
+        }
         w("auth_failure_delay = 0");
         w("first_valid_uid = 1");
         w(&format!("mail_uid = {}", self.ident.mail_uid));
@@ -569,12 +602,23 @@ impl Dovecot {
             w(&format!("  args = scheme=PLAIN {d}/master-users"));
             w("}");
         }
-        w("passdb {");
-        w("  driver = passwd-file");
-        w(&format!(
-            "  args = scheme=PLAIN username_format=%u {d}/passwd"
-        ));
-        w("}");
+        match &self.auth {
+            Auth::Password => {
+                w("passdb {");
+                w("  driver = passwd-file");
+                w(&format!(
+                    "  args = scheme=PLAIN username_format=%u {d}/passwd"
+                ));
+                w("}");
+            }
+            Auth::Xoauth2Only { .. } => {
+                w("passdb {");
+                w("  driver = oauth2");
+                w("  mechanisms = xoauth2");
+                w(&format!("  args = {d}/oauth2-introspection.conf.ext"));
+                w("}");
+            }
+        }
         w("userdb {");
         w("  driver = passwd-file");
         w(&format!("  args = username_format=%u {d}/passwd"));

@@ -23,7 +23,7 @@ pub mod wire;
 mod words;
 
 pub use corpus::{Corpus, CorpusFolder, CorpusMessage, Flag};
-pub use dovecot::{Dovecot, Layout, ServerInfo, ServerOptions, User};
+pub use dovecot::{Auth, Dovecot, Layout, ServerInfo, ServerOptions, User};
 
 /// The demo / CLI user name.
 pub const DEMO_USER: &str = "taro";

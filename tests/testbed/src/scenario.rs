@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result, anyhow};
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{self, Corpus, CorpusFolder, CorpusMessage, Role, Spec};
-use crate::dovecot::{Dovecot, Layout, ServerOptions, User};
+use crate::dovecot::{Auth, Dovecot, Layout, ServerOptions, User};
 use crate::mime::{self, HeaderEncoding};
 use crate::prng::SplitMix64;
 
@@ -138,12 +138,48 @@ pub struct Plan {
     pub expected: Expected,
 }
 
-fn new_name(old: &str) -> Option<&str> {
+/// The language of the new server's well-known folders (Exchange names them in the
+/// mailbox's language).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FolderLanguage {
+    /// Sent Items, Deleted Items, Junk Email, Drafts, Archive, Outbox.
+    #[default]
+    English,
+    /// 送信済みアイテム, 削除済みアイテム, 迷惑メール, 下書き, アーカイブ, 送信トレイ.
+    Japanese,
+}
+
+impl FolderLanguage {
+    /// Sent, Drafts, Trash, Junk, Archive, Outbox in this language.
+    fn well_known(self) -> [&'static str; 6] {
+        match self {
+            FolderLanguage::English => [
+                "Sent Items",
+                "Drafts",
+                "Deleted Items",
+                "Junk Email",
+                "Archive",
+                "Outbox",
+            ],
+            FolderLanguage::Japanese => [
+                "送信済みアイテム",
+                "下書き",
+                "削除済みアイテム",
+                "迷惑メール",
+                "アーカイブ",
+                "送信トレイ",
+            ],
+        }
+    }
+}
+
+fn new_name(old: &str, language: FolderLanguage) -> Option<&str> {
+    let [sent, drafts, trash, junk, _, _] = language.well_known();
     match old {
-        "Sent" | "送信済みトレイ" => Some("Sent Items"),
-        "Drafts" | "下書き" => Some("Drafts"),
-        "Trash" => Some("Deleted Items"),
-        "Junk" => Some("Junk Email"),
+        "Sent" | "送信済みトレイ" => Some(sent),
+        "Drafts" | "下書き" => Some(drafts),
+        "Trash" => Some(trash),
+        "Junk" => Some(junk),
         "メールマガジン" => None,
         other => Some(other),
     }
@@ -168,6 +204,11 @@ fn replace_subject(raw: &[u8], new_value: &str) -> Vec<u8> {
 
 /// Builds the two mailboxes and the expectations for `seed` (deterministic, no servers).
 pub fn plan(seed: u64) -> Plan {
+    plan_in(seed, FolderLanguage::English)
+}
+
+/// [`plan`] with the new server's well-known folders named in `language`.
+pub fn plan_in(seed: u64, language: FolderLanguage) -> Plan {
     let mut old = Corpus::standard(seed);
     let mut r = SplitMix64::derive(seed, 0x5CE7A, 0);
 
@@ -259,12 +300,13 @@ pub fn plan(seed: u64) -> Plan {
     let dup_idx = take(&|_: &CorpusMessage| true, 4, &mut r);
 
     // The central copy.
-    let new_only_folders = vec!["Archive".to_string(), "Outbox".to_string()];
+    let well_known = language.well_known();
+    let new_only_folders = vec![well_known[4].to_string(), well_known[5].to_string()];
     let mut new_folders: Vec<CorpusFolder> = Vec::new();
     let mut folder_map = Vec::new();
     let mut unmapped = Vec::new();
     for f in &old.folders {
-        let target = new_name(&f.name);
+        let target = new_name(&f.name, language);
         folder_map.push(FolderMapping {
             old: f.name.clone(),
             new: target.map(str::to_string),
@@ -369,19 +411,12 @@ pub fn plan(seed: u64) -> Plan {
     }
 
     // Exchange's own order: well-known folders first.
+    let [sent, drafts, trash, junk, archive, outbox] = well_known;
     let rank = |n: &str| {
-        [
-            "INBOX",
-            "Drafts",
-            "Sent Items",
-            "Deleted Items",
-            "Junk Email",
-            "Archive",
-            "Outbox",
-        ]
-        .iter()
-        .position(|x| *x == n)
-        .unwrap_or(99)
+        ["INBOX", drafts, sent, trash, junk, archive, outbox]
+            .iter()
+            .position(|x| *x == n)
+            .unwrap_or(99)
     };
     new_folders.sort_by_key(|f| rank(&f.name));
     let new = Corpus {
@@ -424,14 +459,22 @@ impl Migration {
     /// Plans the scenario for `seed` and starts both servers (in parallel) for
     /// [`crate::DEMO_USER`] / [`crate::DEMO_PASSWORD`].
     pub fn start(seed: u64) -> Result<Migration> {
-        let Plan { old, new, expected } = plan(seed);
+        Migration::start_with(seed, FolderLanguage::English, Auth::Password)
+    }
+
+    /// [`Migration::start`] with the new server's folders named in `language` and signing
+    /// in with `new_auth` (e.g. [`Auth::Xoauth2Only`], as Exchange Online).
+    pub fn start_with(seed: u64, language: FolderLanguage, new_auth: Auth) -> Result<Migration> {
+        let Plan { old, new, expected } = plan_in(seed, language);
         let (user, password) = (
             crate::DEMO_USER.to_string(),
             crate::DEMO_PASSWORD.to_string(),
         );
         let old_opts = ServerOptions::new(Layout::Legacy, vec![User::new(&user, &password, old)]);
-        let new_opts =
-            ServerOptions::new(Layout::ExchangeLike, vec![User::new(&user, &password, new)]);
+        let new_opts = ServerOptions {
+            auth: new_auth,
+            ..ServerOptions::new(Layout::ExchangeLike, vec![User::new(&user, &password, new)])
+        };
         let (old, new) = std::thread::scope(|s| {
             let o = s.spawn(move || Dovecot::start(old_opts));
             let n = s.spawn(move || Dovecot::start(new_opts));
@@ -456,6 +499,22 @@ impl Migration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn japanese_plan_names_the_well_known_folders_in_japanese() {
+        let p = plan_in(7, FolderLanguage::Japanese);
+        let e = &p.expected;
+        let n = &e.new_counts;
+        let o = &e.old_counts;
+        assert_eq!(n["送信済みアイテム"], o["Sent"] + o["送信済みトレイ"] - 3);
+        assert_eq!(n["削除済みアイテム"], o["Trash"]);
+        assert_eq!(n["迷惑メール"], o["Junk"]);
+        assert_eq!(n["下書き"], o["Drafts"] + o["下書き"]);
+        assert_eq!(n["アーカイブ"], 0);
+        assert!(!n.contains_key("Sent Items"));
+        assert_eq!(e.missing_on_new.len(), 3);
+        assert_eq!(plan(7).expected.missing_on_new, e.missing_on_new);
+    }
 
     #[test]
     fn plan_differences_add_up() {

@@ -1,0 +1,296 @@
+//! Against a new server that signs in the way Exchange Online does: only XOAUTH2 (no
+//! OAUTHBEARER, no password), no QUOTA, well-known folders named in Japanese (送信済みアイテム,
+//! 削除済みアイテム, 迷惑メール, 下書き, アーカイブ). The token is the one `ikou login` saved
+//! at the Authlib authorization server (tests/oauth/idp.py); there is no token_env and no
+//! token_command, so every command below reaches the new server only through ikou's cache.
+
+mod common;
+mod oauth_support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use ikou_testbed::Auth;
+use ikou_testbed::scenario::{FolderLanguage, Migration};
+use oauth_support::*;
+
+fn exchange_like(idp: &Idp, seed: u64) -> Migration {
+    Migration::start_with(
+        seed,
+        FolderLanguage::Japanese,
+        Auth::Xoauth2Only {
+            introspection_url: format!(
+                "http://dovecot:dovecot-introspection-secret@127.0.0.1:{}/introspect",
+                idp.port
+            ),
+        },
+    )
+    .unwrap_or_else(|e| panic!("both Dovecot servers must start for this test: {e:#}"))
+}
+
+/// Old server: password from a command. New server: XOAUTH2 with ikou's own sign-in only.
+fn profile(m: &Migration, idp: &Idp, dir: &Path, old_password: bool) -> PathBuf {
+    let password = if old_password {
+        format!("password_command = \"echo {}\"\n", m.password)
+    } else {
+        String::new()
+    };
+    let text = format!(
+        r#"[account]
+address = "{user}@example-univ.test"
+
+[old]
+host = "{oh}"
+username = "{user}"
+imap = {{ port = {op}, security = "tls" }}
+pop3 = {{ port = {opp}, security = "tls" }}
+ca_file = "{oca}"
+{password}
+[new]
+host = "{nh}"
+username = "{user}"
+auth = "xoauth2"
+imap = {{ port = {np}, security = "tls" }}
+ca_file = "{nca}"
+
+[new.oauth]
+tenant = "example-univ.test"
+client_id = "{CLIENT_ID}"
+authority = "{authority}"
+
+[limits]
+max_message_mb = 35
+"#,
+        user = m.user,
+        oh = m.old.host(),
+        op = m.old.imaps_port(),
+        opp = m.old.pop3s_port(),
+        oca = m.old.ca_file().display(),
+        nh = m.new.host(),
+        np = m.new.imaps_port(),
+        nca = m.new.ca_file().display(),
+        authority = idp.authority(),
+    );
+    let path = dir.join(if old_password {
+        "exchange.toml"
+    } else {
+        "exchange-prompt.toml"
+    });
+    std::fs::write(&path, text).expect("write profile");
+    path
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(out));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(out)))
+}
+
+#[test]
+fn every_command_reaches_the_xoauth2_only_server_with_the_saved_sign_in() {
+    let idp = Idp::start(&["--interval", "1"]);
+    let m = exchange_like(&idp, 11);
+    let dir = tempfile::tempdir().expect("tmp");
+    let cache = tempfile::tempdir().expect("cache");
+    let cache = cache.path();
+    let profile = profile(&m, &idp, dir.path(), true);
+    let p = profile.to_str().expect("utf-8");
+
+    // No saved sign-in and no terminal: one line in Japanese that names `ikou login`.
+    let out = ikou(
+        cache,
+        &["--lang", "ja", "folders", "--server", "new", "-p", p],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("サインインしていません") && err.contains("ikou login"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+
+    let out = login(cache, &profile, &idp, Some("approve"));
+    assert!(out.status.success(), "{}", text(&out));
+
+    // folders and quota of the new server.
+    let folders = json_of(&ikou(
+        cache,
+        &["--json", "folders", "--server", "new", "-p", p],
+    ));
+    let names: Vec<&str> = folders["folders"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    for name in [
+        "送信済みアイテム",
+        "削除済みアイテム",
+        "迷惑メール",
+        "下書き",
+        "アーカイブ",
+    ] {
+        assert!(names.contains(&name), "{name} listed: {names:?}");
+    }
+    let quota = json_of(&ikou(
+        cache,
+        &["--json", "quota", "--server", "new", "-p", p],
+    ));
+    assert_eq!(
+        quota["quota"]["reported_by_server"], false,
+        "no QUOTA capability: {quota}"
+    );
+    let log = m.new.log();
+    assert!(log.contains("method=XOAUTH2"), "XOAUTH2 used: {log}");
+    assert!(!log.contains("method=OAUTHBEARER"), "{log}");
+
+    // verify: the known differences, with the Japanese folders mapped.
+    let out = ikou(cache, &["--json", "verify", "-p", p]);
+    assert_eq!(out.status.code(), Some(1), "differences: {}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let summary = &report["summary"];
+    assert_eq!(summary["sent_missing"], 3, "{summary}");
+    assert_eq!(
+        summary["duplicates"].as_u64(),
+        Some(m.expected.pop_duplicates.len() as u64)
+    );
+    let mapping = report["mapping"].as_array().expect("mapping");
+    assert!(
+        mapping
+            .iter()
+            .any(|l| l["old"] == "INBOX.Sent" && l["new"] == "送信済みアイテム"),
+        "{mapping:?}"
+    );
+
+    // restore: the three Sent messages appended to 送信済みアイテム, once.
+    let out = ikou(cache, &["--json", "restore", "--apply", "-p", p]);
+    let restored = json_of(&out);
+    assert_eq!(restored["appended"], 3, "{restored}");
+    let again = json_of(&ikou(cache, &["--json", "restore", "--apply", "-p", p]));
+    assert_eq!(again["appended"], 0, "idempotent: {again}");
+
+    // backup of the new server, and its check against that server.
+    let zip = dir.path().join("new.zip");
+    let z = zip.to_str().expect("utf-8");
+    let out = ikou(
+        cache,
+        &["--json", "backup", "--server", "new", "-p", p, "-o", z],
+    );
+    let backup = json_of(&out);
+    assert!(backup["messages"].as_u64() > Some(0), "{backup}");
+    let out = ikou(
+        cache,
+        &["--json", "backup", "verify", z, "-p", p, "--server", "new"],
+    );
+    let checked = json_of(&out);
+    assert_eq!(checked["server"]["differences"], 0, "{checked}");
+
+    // The saved access token has expired: refreshed before use, no prompt.
+    let file = &token_files(cache)[0];
+    let mut stored: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("read")).expect("json");
+    stored["expires_at"] = serde_json::json!(chrono_now() - 10);
+    std::fs::write(file, stored.to_string()).expect("write");
+    let before = idp.stats()["refresh"].as_u64().unwrap_or(0);
+    json_of(&ikou(
+        cache,
+        &["--json", "folders", "--server", "new", "-p", p],
+    ));
+    assert_eq!(
+        idp.stats()["refresh"].as_u64(),
+        Some(before + 1),
+        "refreshed once"
+    );
+}
+
+/// Runs ikou on a pseudo-terminal and returns what the terminal showed once `until` appears;
+/// `answer` is typed when `wait_for` shows up.
+fn on_terminal(cache: &Path, args: &[&str], wait_for: &str, answer: &str) -> (String, bool) {
+    let line = std::iter::once(env!("CARGO_BIN_EXE_ikou"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = Command::new("script")
+        .args(["-qefc", &line, "/dev/null"])
+        .env("IKOU_CACHE_DIR", cache)
+        .env("LANG", "C")
+        .env("COLUMNS", "100")
+        .env_remove("IKOU_NEW_TOKEN")
+        .env_remove("IKOU_OLD_PASSWORD")
+        .env_remove("IKOU_PROFILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("util-linux `script` runs ikou on a terminal");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match reader.read_until(b':', &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let _ = tx.send(String::from_utf8_lossy(&buf).into_owned());
+                }
+            }
+        }
+    });
+    let mut seen = String::new();
+    while !seen.contains(wait_for) {
+        let chunk = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("{wait_for:?} not shown within 30 s: {seen}"));
+        seen.push_str(&chunk);
+    }
+    let before_answer = seen.clone();
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{answer}").expect("type the answer");
+    while let Ok(chunk) = rx.recv_timeout(Duration::from_secs(60)) {
+        seen.push_str(&chunk);
+    }
+    let ok = child.wait().expect("wait").success();
+    drop(stdin);
+    (before_answer, ok)
+}
+
+#[test]
+fn japanese_password_prompt_comes_before_the_backup_progress_bar() {
+    let idp = Idp::start(&[]);
+    let m = exchange_like(&idp, 12);
+    let dir = tempfile::tempdir().expect("tmp");
+    let cache = tempfile::tempdir().expect("cache");
+    let profile = profile(&m, &idp, dir.path(), false);
+    let zip = dir.path().join("old.zip");
+    let (shown, ok) = on_terminal(
+        cache.path(),
+        &[
+            "--lang",
+            "ja",
+            "backup",
+            "-p",
+            profile.to_str().expect("utf-8"),
+            "-o",
+            zip.to_str().expect("utf-8"),
+            "--folder",
+            "Drafts",
+        ],
+        "パスワード",
+        &m.password,
+    );
+    assert!(
+        shown.contains("旧サーバー") && shown.contains(&m.user),
+        "the prompt names the server and the user in Japanese: {shown}"
+    );
+    assert!(
+        !shown.contains("全体") && !shown.contains("0 B/0 B"),
+        "no progress bar before the password is typed: {shown}"
+    );
+    assert!(ok, "the backup ran after the password was typed");
+    assert!(zip.exists(), "the archive was written");
+}
