@@ -129,6 +129,9 @@ fn swapped_uids_fail_the_run_and_ask_for_another() {
         "{err}"
     );
     assert!(err.contains("run the backup again"), "{err}");
+    // The WARN line went to a pipe, not a terminal: no colour codes.
+    assert!(err.contains("WARN"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
@@ -313,4 +316,53 @@ fn timeouts_out_of_range_are_refused_by_the_profile_check() {
             assert!(all.contains(words), "{all}");
         }
     }
+}
+
+#[test]
+fn backup_verify_reports_entries_that_extract_refuses() {
+    use std::io::Write as _;
+    let case = Case::start(2, Trick::Honest);
+    let out = case.backup(false);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    // The same backup with an entry that climbs out of the target and a symbolic link.
+    let evil = case.dir.path().join("evil.zip");
+    {
+        let mut original =
+            zip::ZipArchive::new(std::fs::File::open(case.archive()).expect("open")).expect("zip");
+        let mut writer = zip::ZipWriter::new(std::fs::File::create(&evil).expect("create"));
+        for i in 0..original.len() {
+            let entry = original.by_index_raw(i).expect("entry");
+            writer.raw_copy_file(entry).expect("copy");
+        }
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        writer.start_file("../escape.eml", options).expect("start");
+        writer
+            .write_all(b"Subject: out\r\n\r\nx\r\n")
+            .expect("write");
+        writer
+            .add_symlink("INBOX/link.eml", "/etc/passwd", options)
+            .expect("symlink");
+        writer.finish().expect("finish");
+    }
+    let out = case
+        .command(&["backup", "verify", path(&evil)])
+        .output()
+        .expect("run ikou");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", common::stderr(&out));
+    for entry in ["../escape.eml", "INBOX/link.eml"] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("\"entry\":\"{entry}\"")) && l.contains("unsafe_entry"));
+        assert!(line.is_some(), "{entry} not reported: {text}");
+    }
+    let target = case.dir.path().join("out");
+    let out = case
+        .command(&["backup", "extract", path(&evil), path(&target)])
+        .output()
+        .expect("run ikou");
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert!(!case.dir.path().join("escape.eml").exists());
+    assert!(!target.join("INBOX").join("link.eml").exists());
 }
