@@ -1,11 +1,10 @@
 //! The `ikou` binary: parse arguments, set up logging, run, map errors to exit codes.
 
-use clap::Parser;
-use ikou::cli::{Cli, Command, run};
+use ikou::cli::{Command, run};
 use ikou::report::exit;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = ikou::cli::help::parse();
     // Only a backup holds many large message buffers; other commands start as they are.
     if matches!(cli.command, Some(Command::Backup(_))) {
         fixed_mmap_threshold();
@@ -24,24 +23,14 @@ fn main() {
             std::process::exit(exit::ERROR);
         }
     };
+    let lang = cli.language();
     let code = match runtime.block_on(run(cli)) {
         Ok(code) => code,
         // The reader of stdout went away (`| head`): nothing is wrong, nothing to say.
         Err(error) if ikou::cli::is_broken_pipe(&error) => exit::OK,
         Err(error) => {
-            // One line that names the cause: the chain joined, outermost first, without
-            // a cause that an outer message already quotes.
-            let mut line = String::new();
-            for cause in error.chain().map(ToString::to_string) {
-                if line.contains(cause.as_str()) {
-                    continue;
-                }
-                if !line.is_empty() {
-                    line.push_str(": ");
-                }
-                line.push_str(&cause);
-            }
-            eprintln!("ikou: error: {line}");
+            // One line that names the cause: the chain joined, outermost first.
+            eprintln!("{}", ikou::cli::error_line(&error, lang));
             exit::ERROR
         }
     };

@@ -75,6 +75,10 @@ pub struct MessageInfo {
     pub subject_raw: Option<String>,
     /// The subject after RFC 2047 decoding.
     pub subject: Option<String>,
+    /// Hash of the message body ([`crate::mail::body::body_hash`]), read only for the few
+    /// messages whose headers do not tell them apart (see `compare::identity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_hash: Option<String>,
 }
 
 /// One folder with its messages: the unit the comparison and the backup manifest work on.

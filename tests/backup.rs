@@ -334,6 +334,106 @@ fn new_mail_is_added_incrementally_and_verify_reports_the_gap() {
     );
 }
 
+/// Per folder of a backup result: (server folder name, unchanged, added).
+fn folder_rows(r: &serde_json::Value) -> BTreeMap<String, (bool, u64)> {
+    r["folders"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .map(|f| {
+            (
+                f["folder"].as_str().expect("name").to_string(),
+                (f["unchanged"] == true, f["added"].as_u64().expect("added")),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn unchanged_folders_are_skipped_and_changed_ones_listed_from_the_saved_uidnext() {
+    let account = Account::start(Layout::Legacy, 38);
+    let profile = account.default_profile();
+    let zip = account.dir.path().join("skip.zip");
+    let total = account.corpus.total_messages() as u64;
+    let first = backup_cli(&profile, &zip, &[]);
+    assert!(
+        folder_rows(&first).values().all(|(same, _)| !same),
+        "{first}"
+    );
+
+    // Nothing changed: every folder is skipped from its STATUS, the file is not touched.
+    let bytes = std::fs::read(&zip).expect("archive");
+    let r = backup_cli(&profile, &zip, &[]);
+    assert!(folder_rows(&r).values().all(|(same, _)| *same), "{r}");
+    assert_eq!((u(&r, "added"), u(&r, "already")), (0, total), "{r}");
+    assert_eq!(r["rewritten"], false);
+    assert_eq!(std::fs::read(&zip).expect("archive"), bytes);
+
+    // One new message in one folder: only that folder is opened, and only it adds.
+    let lab = account.server.server_mailbox_name("研究室");
+    let mut message = account.corpus.folders[0].messages[2].clone();
+    message.raw = String::from_utf8_lossy(&message.raw)
+        .replacen("Message-ID: <", "Message-ID: <skip-", 1)
+        .into_bytes();
+    account
+        .server
+        .append_message(USER, "研究室", &message)
+        .expect("append");
+    let r = backup_cli(&profile, &zip, &[]);
+    let rows = folder_rows(&r);
+    assert_eq!(rows[&lab], (false, 1), "{r}");
+    assert!(
+        rows.iter()
+            .filter(|(n, _)| **n != lab)
+            .all(|(_, (same, _))| *same),
+        "{r}"
+    );
+    assert_eq!((u(&r, "added"), u(&r, "messages")), (1, total + 1));
+    assert!(
+        std::fs::read(&zip).expect("archive")[..bytes.len()] == bytes[..],
+        "appended in place"
+    );
+
+    // An expunge (counts no longer add up) and a flag change (HIGHESTMODSEQ moved) are
+    // noticed; nothing is fetched, and the archive keeps the expunged message.
+    let inbox = account.server.server_mailbox_name("INBOX");
+    account
+        .server
+        .doveadm(&["expunge", "-u", USER, "mailbox", &inbox, "uid", "1"])
+        .expect("expunge");
+    account
+        .server
+        .doveadm(&[
+            "flags",
+            "add",
+            "-u",
+            USER,
+            "$IkouTest",
+            "mailbox",
+            &lab,
+            "uid",
+            "2",
+        ])
+        .expect("flag");
+    let r = backup_cli(&profile, &zip, &[]);
+    let rows = folder_rows(&r);
+    assert_eq!((rows[&inbox], rows[&lab]), ((false, 0), (false, 0)), "{r}");
+    assert_eq!((u(&r, "added"), u(&r, "messages")), (0, total + 1), "{r}");
+    let r = backup_cli(&profile, &zip, &[]);
+    assert!(folder_rows(&r).values().all(|(same, _)| *same), "{r}");
+
+    let (manifest, digests) = archive_digests(&zip);
+    assert_no_duplicates(&manifest);
+    let want = hex::encode(Sha256::digest(&message.raw));
+    assert!(digests["INBOX.研究室"].contains(&want));
+    let t = Command::new("unzip")
+        .arg("-tq")
+        .arg(&zip)
+        .output()
+        .expect("unzip");
+    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stdout));
+}
+
 #[test]
 fn changed_uidvalidity_is_rekeyed_without_duplicates() {
     let account = Account::start(Layout::Legacy, 34);

@@ -16,7 +16,7 @@ use ikou::service::verify::restore::{ItemOutcome, RestoreOptions, apply_plan, re
 use ikou::service::verify::{OldSource, verify};
 use ikou::service::{AccountRef, open_read_session};
 use ikou_testbed::Dovecot;
-use ikou_testbed::scenario::{Expected, Migration};
+use ikou_testbed::scenario::{Expected, HEADERLESS_FOLDER, Migration, Variant};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -581,4 +581,62 @@ fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() 
         old_before,
         "old server unchanged throughout"
     );
+}
+
+/// Header-less messages: one deleted on new is reported missing (never "moved" to an unrelated
+/// header-less message, never a "missing copy"), restored, then verified; a rerun does nothing.
+#[test]
+fn header_less_message_deleted_on_new_is_missing_and_restored_once() {
+    let m = common::migration_with(14, Variant { headerless: true });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    let old_before = old_state(&m.old);
+    let folder = m.old.server_mailbox_name(HEADERLESS_FOLDER);
+    let in_folder = |report: &Value, kind: &str| -> Vec<Value> {
+        findings(report, kind)
+            .into_iter()
+            .filter(|f| f["old_folder"] == folder.as_str())
+            .cloned()
+            .collect()
+    };
+
+    let (code, report) = run_json(&["verify", "-p", p, "--json"]);
+    assert_eq!(code, 1, "differences give exit code 1");
+    let missing = in_folder(&report, "missing");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0]["message"]["message_id"].is_null());
+    assert!(missing[0]["message"]["date"].is_null());
+    for kind in ["moved", "missing_copy", "unproven"] {
+        assert!(in_folder(&report, kind).is_empty(), "{kind}: {report}");
+    }
+    let group = |report: &Value| {
+        report["comparison"]["folders"]
+            .as_array()
+            .expect("folders")
+            .iter()
+            .find(|f| f["new_folder"] == HEADERLESS_FOLDER)
+            .cloned()
+            .expect("group")
+    };
+    assert_eq!(group(&report)["status"], "differs");
+
+    let (code, done) = run_json(&["restore", "-p", p, "--folder", &folder, "--apply", "--json"]);
+    assert_eq!(code, 0, "{done}");
+    assert_eq!(done["appended"], 1, "{done}");
+    let after_first = server_state(&m.new);
+
+    let (_, report) = run_json(&["verify", "-p", p, "--json"]);
+    assert!(in_folder(&report, "missing").is_empty(), "{report}");
+    assert!(in_folder(&report, "unproven").is_empty(), "{report}");
+    assert_eq!(group(&report)["status"], "match", "{report}");
+
+    let (_, again) = run_json(&["restore", "-p", p, "--folder", &folder, "--apply", "--json"]);
+    assert_eq!(again["appended"], 0, "{again}");
+    assert_eq!(
+        server_state(&m.new),
+        after_first,
+        "second run changed nothing"
+    );
+    assert_eq!(old_state(&m.old), old_before, "old server unchanged");
 }

@@ -288,6 +288,7 @@ mod tests {
             uid_validity: Some(1),
             messages: 0,
             dir: "INBOX/".into(),
+            synced: None,
         };
         j.append(&JournalLine::Folder {
             folder: folder.clone(),

@@ -95,6 +95,23 @@ pub struct FolderRecord {
     pub messages: u64,
     /// Zip directory with trailing `/` (`INBOX/研究室/`).
     pub dir: String,
+    /// The server's state when every message of this folder below `uid_next` was in the
+    /// backup: a rerun that finds the same state has nothing to fetch here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced: Option<FolderSync>,
+}
+
+/// A folder's state on the server (STATUS) at the end of a complete backup of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderSync {
+    pub uid_validity: u32,
+    /// Every message with a smaller UID was archived (or gone from the server).
+    pub uid_next: u32,
+    /// Messages in the folder on the server then.
+    pub messages: u32,
+    /// CONDSTORE's HIGHESTMODSEQ then, where the server offers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highest_modseq: Option<u64>,
 }
 
 /// One archived message.

@@ -57,7 +57,9 @@ mod testutil;
 
 pub use error::ArchiveError;
 pub use extract::{ExtractReport, extract_tree};
-pub use manifest::{FolderRecord, MANIFEST_NAME, Manifest, MessageKey, MessageRecord, SourceKind};
+pub use manifest::{
+    FolderRecord, FolderSync, MANIFEST_NAME, Manifest, MessageKey, MessageRecord, SourceKind,
+};
 pub use mbox::extract_mbox;
 pub use reader::ArchiveReader;
 pub use update::{Added, ArchiveUpdate, CommitReport, Progress, UpdateOptions};

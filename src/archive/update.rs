@@ -440,6 +440,7 @@ impl ArchiveUpdate {
             uid_validity: info.uid_validity,
             messages: 0,
             dir: dir.clone(),
+            synced: None,
         };
         self.manifest.folders.push(record.clone());
         let time = EntryTime::now();
@@ -521,6 +522,22 @@ impl ArchiveUpdate {
             time,
         })?;
         Ok(Added::Queued { entry })
+    }
+
+    /// Records that every message of `folder` below `sync.uid_next` is in the backup (or
+    /// forgets that, with `None`), so the next run can skip the folder while the server
+    /// reports the same state.
+    pub fn set_synced(&mut self, folder: &str, sync: Option<super::FolderSync>) -> Result<()> {
+        let f = self
+            .manifest
+            .folders
+            .iter_mut()
+            .find(|f| f.name == folder)
+            .ok_or_else(|| ArchiveError::UnknownFolder {
+                folder: folder.to_string(),
+            })?;
+        f.synced = sync;
+        Ok(())
     }
 
     /// Changes the identity of an archived message without re-downloading it (after a

@@ -44,6 +44,7 @@ pub(crate) fn msg_info(uid: u32) -> MessageInfo {
         to: Some("hanako@example.jp".into()),
         subject_raw: None,
         subject: Some(format!("会議 {uid}: 資料/議事録")),
+        body_hash: None,
     }
 }
 

@@ -354,6 +354,7 @@ mod tests {
             uid_validity: None,
             messages: 6,
             dir: "INBOX/".into(),
+            synced: None,
         });
         manifest.messages = vec![
             rec(1, "INBOX/good.eml", &good),

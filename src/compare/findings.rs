@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::identity::Identity;
-use super::mapping::{MapEntry, MapReason, Mapping};
-use super::matching::match_messages;
+use super::identity::{Identity, mark_weak, weak_keys};
+use super::mapping::{FolderGroup, MapEntry, MapReason, Mapping};
+use super::matching::{FolderMatch, match_messages};
 use super::names::folder_name_problems;
 use super::result::{
     Comparison, Finding, FolderCount, FolderStatus, Limits, MessageRef, Reason, Severity, Totals,
@@ -30,10 +30,22 @@ struct Item<'a> {
 /// Where a message sits on new: folder index and message index.
 type NewSlot = (usize, usize);
 
+/// One folder group after matching, before its findings are written.
+struct GroupMatch<'a> {
+    group: FolderGroup,
+    items: Vec<Item<'a>>,
+    new_index: Option<usize>,
+    matched: FolderMatch,
+}
+
 /// Compares the old and new mailboxes folder group by folder group.
 ///
 /// Counts use the listed messages, or the folder's STATUS count when no message was listed
 /// (a count-only run). `now` dates Junk items against `limits.junk_retention_days`.
+///
+/// Every new message vouches for at most one old message: a message left over in one group
+/// is "moved" only when a new message in another folder is left over too (unpaired there)
+/// and proves to be it.
 pub fn compare(
     old: &[FolderMessages],
     new: &[FolderMessages],
@@ -41,43 +53,101 @@ pub fn compare(
     limits: &Limits,
     now: DateTime<Utc>,
 ) -> Comparison {
-    let new_ids: Vec<Vec<Identity>> = new
+    let mut new_ids: Vec<Vec<Identity>> = new
         .iter()
         .map(|f| f.messages.iter().map(Identity::of).collect())
         .collect();
-    let locator = Locator::new(&new_ids);
+    let mut old_ids: Vec<Vec<Identity>> = old
+        .iter()
+        .map(|f| f.messages.iter().map(Identity::of).collect())
+        .collect();
+    let weak = weak_keys(old_ids.iter().flatten(), new_ids.iter().flatten());
+    mark_weak(old_ids.iter_mut().flatten(), &weak);
+    mark_weak(new_ids.iter_mut().flatten(), &weak);
+
+    let groups: Vec<GroupMatch<'_>> = mapping
+        .groups()
+        .into_iter()
+        .map(|group| {
+            let new_index = new.iter().position(|f| f.folder.name == group.new);
+            let items: Vec<Item<'_>> = group
+                .old
+                .iter()
+                .filter_map(|name| old.iter().position(|f| f.folder.name == *name))
+                .flat_map(|o| {
+                    let folder = &old[o];
+                    let junk =
+                        is_junk(folder, mapping.new_for(&folder.folder.name), new_index, new);
+                    let ids = &old_ids[o];
+                    folder
+                        .messages
+                        .iter()
+                        .zip(ids)
+                        .map(move |(info, identity)| Item {
+                            folder: &folder.folder.name,
+                            info,
+                            identity: identity.clone(),
+                            junk,
+                        })
+                })
+                .collect();
+            let old_identities: Vec<Identity> = items.iter().map(|i| i.identity.clone()).collect();
+            let matched = match new_index {
+                Some(i) => match_messages(&old_identities, &new_ids[i]),
+                None => match_messages(&old_identities, &[]),
+            };
+            GroupMatch {
+                group,
+                items,
+                new_index,
+                matched,
+            }
+        })
+        .collect();
+
+    // New messages nobody in their own folder accounts for: extras, extra copies, and every
+    // message of a new folder no old folder maps to.
+    let mut pool = Pool::default();
+    let grouped: HashSet<usize> = groups.iter().filter_map(|g| g.new_index).collect();
+    for g in &groups {
+        if let Some(i) = g.new_index {
+            let slots = g.matched.extras.iter().copied();
+            let slots = slots.chain(g.matched.duplicates.iter().map(|&(n, _)| n));
+            for n in slots {
+                pool.add((i, n), &new_ids[i][n]);
+            }
+        }
+    }
+    for (i, ids) in new_ids.iter().enumerate() {
+        if !grouped.contains(&i) {
+            for (n, id) in ids.iter().enumerate() {
+                pool.add((i, n), id);
+            }
+        }
+    }
+    // Where each left-over old message went, decided before any finding is written so that a
+    // claimed extra or extra copy is not reported as well.
+    let mut located: Vec<HashMap<usize, Located>> = Vec::with_capacity(groups.len());
+    for g in &groups {
+        let mut here = HashMap::new();
+        for &o in g.matched.missing.iter().chain(&g.matched.unproven) {
+            here.insert(o, pool.locate(&g.items[o].identity, g.new_index));
+        }
+        located.push(here);
+    }
+
     let mut findings = Vec::new();
     let mut folders = Vec::new();
-    let mut pending_extras: Vec<(NewSlot, Finding)> = Vec::new();
-    let mut claimed: HashSet<NewSlot> = HashSet::new();
-
-    for group in mapping.groups() {
-        let new_index = new.iter().position(|f| f.folder.name == group.new);
-        let items: Vec<Item<'_>> = group
-            .old
-            .iter()
-            .filter_map(|name| old.iter().find(|f| f.folder.name == *name))
-            .flat_map(|folder| {
-                let junk = is_junk(folder, mapping.new_for(&folder.folder.name), new_index, new);
-                folder.messages.iter().map(move |info| Item {
-                    folder: &folder.folder.name,
-                    info,
-                    identity: Identity::of(info),
-                    junk,
-                })
-            })
-            .collect();
-        let empty = Vec::new();
-        let (new_messages, new_identities) = match new_index {
-            Some(i) => (&new[i].messages[..], &new_ids[i]),
-            None => (&[][..], &empty),
-        };
-        let old_identities: Vec<Identity> = items.iter().map(|i| i.identity.clone()).collect();
-        let matched = match_messages(&old_identities, new_identities);
+    let mut extras = Vec::new();
+    for (g, here) in groups.iter().zip(&located) {
         let first_finding = findings.len();
-        let new_name = Some(group.new.as_str());
-
-        for &(o, n) in &matched.pairs {
+        let new_name = Some(g.group.new.as_str());
+        let (new_messages, new_identities): (&[MessageInfo], &[Identity]) = match g.new_index {
+            Some(i) => (&new[i].messages, &new_ids[i]),
+            None => (&[], &[]),
+        };
+        let items = &g.items;
+        for &(o, n) in &g.matched.pairs {
             let (item, new_info) = (&items[o], &new_messages[n]);
             if item.identity.fingerprint != new_identities[n].fingerprint
                 && let Some(garble) = subject_garbling(item.info, new_info)
@@ -100,59 +170,85 @@ pub fn compare(
                 findings.push(finding(reason, item, new_name));
             }
         }
-        for &o in &matched.missing {
+        let mut left: Vec<usize> = g
+            .matched
+            .missing
+            .iter()
+            .chain(&g.matched.unproven)
+            .copied()
+            .collect();
+        left.sort_unstable();
+        for o in left {
             let item = &items[o];
-            let reason = if let Some(slot) = locator.find(&item.identity, new_index) {
-                claimed.insert(slot);
-                Reason::Moved {
+            let unproven_here = g.matched.unproven.contains(&o);
+            let reason = match here.get(&o) {
+                Some(Located::Moved(slot)) => Reason::Moved {
                     found_in: new[slot.0].folder.name.clone(),
+                },
+                Some(Located::Unproven(candidates)) => Reason::Unproven {
+                    candidates: *candidates,
+                },
+                _ if unproven_here => Reason::Unproven { candidates: 1 },
+                _ => {
+                    if let Some(age_days) = junk_age(item, limits, now) {
+                        Reason::JunkExpiring {
+                            age_days,
+                            retention_days: limits.junk_retention_days,
+                            present_on_new: false,
+                        }
+                    } else if item.info.size > limits.max_message_bytes {
+                        Reason::Oversize {
+                            size: item.info.size,
+                            limit: limits.max_message_bytes,
+                        }
+                    } else {
+                        Reason::Missing
+                    }
                 }
-            } else if let Some(age_days) = junk_age(item, limits, now) {
-                Reason::JunkExpiring {
-                    age_days,
-                    retention_days: limits.junk_retention_days,
-                    present_on_new: false,
-                }
-            } else if item.info.size > limits.max_message_bytes {
-                Reason::Oversize {
-                    size: item.info.size,
-                    limit: limits.max_message_bytes,
-                }
-            } else {
-                Reason::Missing
             };
             findings.push(finding(reason, item, new_name));
         }
-        for &(o, _) in &matched.missing_copies {
+        for &(o, _) in &g.matched.missing_copies {
             findings.push(finding(Reason::MissingCopy, &items[o], new_name));
         }
-        for &(n, original) in &matched.duplicates {
-            let reason = Reason::Duplicate {
-                original_uid: new_messages[original].uid,
-            };
-            findings.push(new_finding(
-                reason,
-                new_messages,
-                new_identities,
-                n,
-                new_name,
-            ));
-        }
-        if let Some(i) = new_index {
-            for &n in &matched.extras {
-                let extra = new_finding(Reason::Extra, new_messages, new_identities, n, new_name);
-                pending_extras.push(((i, n), extra));
+        if let Some(i) = g.new_index {
+            for &(n, original) in &g.matched.duplicates {
+                if pool.claimed.contains(&(i, n)) {
+                    continue;
+                }
+                let reason = Reason::Duplicate {
+                    original_uid: new_messages[original].uid,
+                };
+                findings.push(new_finding(
+                    reason,
+                    new_messages,
+                    new_identities,
+                    n,
+                    new_name,
+                ));
+            }
+            for &n in &g.matched.extras {
+                if !pool.claimed.contains(&(i, n)) {
+                    extras.push(new_finding(
+                        Reason::Extra,
+                        new_messages,
+                        new_identities,
+                        n,
+                        new_name,
+                    ));
+                }
             }
         }
 
         let problems = count_problems(&findings[first_finding..]);
-        let old_count: u64 = group
+        let old_count: u64 = g
+            .group
             .old
             .iter()
             .filter_map(|name| old.iter().find(|f| f.folder.name == *name))
             .map(listed_count)
             .sum();
-        let new_count = new_index.map_or(0, |i| listed_count(&new[i]));
+        let new_count = g.new_index.map_or(0, |i| listed_count(&new[i]));
         let count_only = items.is_empty() && new_messages.is_empty();
         let status = if problems > 0 || (count_only && new_count < old_count) {
             FolderStatus::Differs
@@ -160,8 +256,8 @@ pub fn compare(
             FolderStatus::Match
         };
         folders.push(FolderCount {
-            new_folder: group.new.clone(),
-            old_folders: group.old.clone(),
+            new_folder: g.group.new.clone(),
+            old_folders: g.group.old.clone(),
             old_count,
             new_count,
             difference: signed(new_count) - signed(old_count),
@@ -170,18 +266,91 @@ pub fn compare(
         });
     }
 
-    findings.extend(
-        pending_extras
-            .into_iter()
-            .filter(|(slot, _)| !claimed.contains(slot))
-            .map(|(_, f)| f),
-    );
+    findings.extend(extras);
     findings.extend(folder_findings(old, new, mapping));
     let totals = totals(&folders, &findings);
     Comparison {
         folders,
         totals,
         findings,
+    }
+}
+
+/// Where a left-over old message was found on new.
+enum Located {
+    /// Proven present in another folder (the slot is claimed).
+    Moved(NewSlot),
+    /// Only messages with the same headers and an unknown body: how many.
+    Unproven(u64),
+    Nowhere,
+}
+
+/// Unpaired new messages, indexed by Message-ID key and loose fingerprint.
+#[derive(Default)]
+struct Pool {
+    by_id: HashMap<String, Vec<NewSlot>>,
+    by_loose: HashMap<String, Vec<(NewSlot, Identity)>>,
+    claimed: HashSet<NewSlot>,
+}
+
+impl Pool {
+    fn add(&mut self, slot: NewSlot, id: &Identity) {
+        match &id.message_id {
+            Some(mid) => self.by_id.entry(mid.clone()).or_default().push(slot),
+            None => self
+                .by_loose
+                .entry(id.loose.clone())
+                .or_default()
+                .push((slot, id.clone())),
+        }
+    }
+
+    /// Claims an unpaired new message in a folder other than `own` that is this message: the
+    /// same Message-ID; or, for a message without one, the same loose fingerprint (its subject
+    /// may be garbled there too) and, when weak, the same body.
+    fn locate(&mut self, identity: &Identity, own: Option<usize>) -> Located {
+        let free = |claimed: &HashSet<NewSlot>, slot: &NewSlot| {
+            Some(slot.0) != own && !claimed.contains(slot)
+        };
+        if let Some(mid) = &identity.message_id {
+            let slot = self
+                .by_id
+                .get(mid)
+                .and_then(|slots| slots.iter().find(|s| free(&self.claimed, s)).copied());
+            return match slot {
+                Some(slot) => {
+                    self.claimed.insert(slot);
+                    Located::Moved(slot)
+                }
+                None => Located::Nowhere,
+            };
+        }
+        let candidates = self
+            .by_loose
+            .get(&identity.loose)
+            .map_or(&[][..], Vec::as_slice);
+        let mut unknown = 0;
+        // The same fingerprint first, so a garbled twin does not take an exact copy's place.
+        let mut ordered: Vec<&(NewSlot, Identity)> = candidates
+            .iter()
+            .filter(|(s, _)| free(&self.claimed, s))
+            .collect();
+        ordered.sort_by_key(|(_, c)| c.fingerprint != identity.fingerprint);
+        for (slot, candidate) in ordered {
+            match identity.proof(candidate) {
+                Some(true) => {
+                    self.claimed.insert(*slot);
+                    return Located::Moved(*slot);
+                }
+                Some(false) => {}
+                None => unknown += 1,
+            }
+        }
+        if unknown > 0 {
+            Located::Unproven(unknown)
+        } else {
+            Located::Nowhere
+        }
     }
 }
 
@@ -260,42 +429,6 @@ fn junk_age(item: &Item<'_>, limits: &Limits, now: DateTime<Utc>) -> Option<i64>
     (age_days > i64::from(limits.junk_retention_days)).then_some(age_days)
 }
 
-/// Finds a missing message in the other new folders.
-struct Locator<'a> {
-    by_key: HashMap<String, Vec<NewSlot>>,
-    by_loose: HashMap<&'a str, Vec<NewSlot>>,
-}
-
-impl<'a> Locator<'a> {
-    fn new(new_ids: &'a [Vec<Identity>]) -> Self {
-        let mut by_key: HashMap<String, Vec<NewSlot>> = HashMap::new();
-        let mut by_loose: HashMap<&str, Vec<NewSlot>> = HashMap::new();
-        for (f, ids) in new_ids.iter().enumerate() {
-            for (m, id) in ids.iter().enumerate() {
-                by_key.entry(id.key()).or_default().push((f, m));
-                if id.message_id.is_none() {
-                    by_loose.entry(id.loose.as_str()).or_default().push((f, m));
-                }
-            }
-        }
-        Self { by_key, by_loose }
-    }
-
-    /// The same identity in a new folder other than `own`: by key, and for a message without
-    /// Message-ID also by Date/From/To (its subject may be garbled there too).
-    fn find(&self, identity: &Identity, own: Option<usize>) -> Option<NewSlot> {
-        let elsewhere =
-            |slots: Option<&Vec<NewSlot>>| slots?.iter().copied().find(|(f, _)| Some(*f) != own);
-        elsewhere(self.by_key.get(&identity.key())).or_else(|| {
-            if identity.message_id.is_none() {
-                elsewhere(self.by_loose.get(identity.loose.as_str()))
-            } else {
-                None
-            }
-        })
-    }
-}
-
 /// Findings about folders: unmapped on either side, names Exchange refuses, unused overrides.
 fn folder_findings(
     old: &[FolderMessages],
@@ -353,6 +486,7 @@ fn totals(folders: &[FolderCount], findings: &[Finding]) -> Totals {
         missing: count(&kind("missing")),
         oversize: count(&kind("oversize")),
         moved: count(&kind("moved")),
+        unproven: count(&kind("unproven")),
         duplicates: count(&kind("duplicate")),
         extras: count(&kind("extra")),
         garbled: count(&|f| f.reason.kind() == "garbled" && f.severity == Severity::Problem),

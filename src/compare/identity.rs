@@ -19,6 +19,16 @@
 //! **loose fingerprint** (items 1–3, no subject) is used as a second pass; see
 //! [`super::matching`] for the order of the passes and how a Message-ID that is not unique
 //! within a folder is handled.
+//!
+//! ## Weak identities
+//! A fingerprint proves nothing when it is shared: every message without Message-ID, Date,
+//! From and To has the same one. A message without a Message-ID is **weak** when fewer than
+//! two of Date, From and To are present, or when another message without a Message-ID on the
+//! same server (any folder) has the same loose fingerprint. A weak message is recognised only
+//! by its loose fingerprint **and** an equal body hash (`mail::body`); when either body is
+//! unknown the message is *not proven* present, never assumed present.
+
+use std::collections::{HashMap, HashSet};
 
 use mail_parser::DateTime;
 use serde::{Deserialize, Serialize};
@@ -44,6 +54,12 @@ pub struct Identity {
     pub fingerprint: String,
     /// Date, From and To only: survives a garbled subject.
     pub loose: String,
+    /// Fewer than two of Date, From and To are present.
+    pub sparse: bool,
+    /// The body hash, when it was read (only for weak identities).
+    pub body: Option<String>,
+    /// Set by [`mark_weak`]: headers alone cannot tell this message apart.
+    pub weak: bool,
 }
 
 impl Identity {
@@ -56,6 +72,23 @@ impl Identity {
             message_id: info.message_id.as_deref().and_then(normalize_message_id),
             fingerprint: digest(&["v1", &date, &from, &to, &subject]),
             loose: digest(&["v1-loose", &date, &from, &to]),
+            sparse: [&date, &from, &to].iter().filter(|f| !f.is_empty()).count() < 2,
+            body: info.body_hash.clone(),
+            weak: false,
+        }
+    }
+
+    /// True when this identity may pair with `other` by fingerprint or loose fingerprint:
+    /// `Some(true)` proven, `Some(false)` disproven (bodies differ), `None` when a weak
+    /// identity's body is unknown on either side. The keys themselves are compared by the
+    /// caller.
+    pub fn proof(&self, other: &Identity) -> Option<bool> {
+        if !(self.weak || other.weak) {
+            return Some(true);
+        }
+        match (&self.body, &other.body) {
+            (Some(a), Some(b)) => Some(a == b),
+            _ => None,
         }
     }
 
@@ -65,6 +98,40 @@ impl Identity {
             Some(id) => format!("mid:{id}"),
             None => format!("fp:{}", self.fingerprint),
         }
+    }
+}
+
+/// Loose fingerprints that cannot identify a message by headers alone (see the module docs):
+/// sparse, or shared by two messages without a Message-ID on the same side.
+pub fn weak_keys<'a>(
+    old: impl IntoIterator<Item = &'a Identity>,
+    new: impl IntoIterator<Item = &'a Identity>,
+) -> HashSet<String> {
+    let mut weak = HashSet::new();
+    for side in [
+        old.into_iter().collect::<Vec<_>>(),
+        new.into_iter().collect::<Vec<_>>(),
+    ] {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for id in side.iter().filter(|i| i.message_id.is_none()) {
+            *seen.entry(id.loose.as_str()).or_default() += 1;
+            if id.sparse {
+                weak.insert(id.loose.clone());
+            }
+        }
+        weak.extend(
+            seen.into_iter()
+                .filter(|(_, n)| *n > 1)
+                .map(|(k, _)| k.to_string()),
+        );
+    }
+    weak
+}
+
+/// Marks the identities whose loose fingerprint is in `weak` (see [`weak_keys`]).
+pub fn mark_weak<'a>(ids: impl IntoIterator<Item = &'a mut Identity>, weak: &HashSet<String>) {
+    for id in ids {
+        id.weak = weak.contains(&id.loose);
     }
 }
 
@@ -198,6 +265,45 @@ mod tests {
             assert_ne!(other.fingerprint, base.fingerprint, "{m:?}");
             assert_ne!(other.loose, base.loose, "{m:?}");
         }
+    }
+
+    #[test]
+    fn weak_keys_are_sparse_or_shared() {
+        let full = |s: &str| msg(None, DATE, "a@b.jp", "c@d.jp", s);
+        let sparse = msg(None, "", "", "c@d.jp", "x");
+        let with_id = msg(Some("<i@d>"), DATE, "a@b.jp", "c@d.jp", "x");
+        let old = [Identity::of(&full("1")), Identity::of(&full("2"))];
+        let new = [
+            Identity::of(&sparse),
+            Identity::of(&with_id),
+            Identity::of(&msg(None, DATE, "z@b.jp", "c@d.jp", "x")),
+        ];
+        let weak = weak_keys(&old, &new);
+        assert!(weak.contains(&old[0].loose), "shared on old");
+        assert!(weak.contains(&new[0].loose), "sparse");
+        assert!(!weak.contains(&new[2].loose), "unique and complete");
+        assert_eq!(weak.len(), 2);
+        // A message with a Message-ID never makes a key shared.
+        let weak = weak_keys(&old[..1], &new[1..2]);
+        assert!(weak.is_empty());
+        let empty = Identity::of(&MessageInfo::default());
+        assert!(empty.sparse);
+    }
+
+    #[test]
+    fn weak_identities_need_equal_bodies() {
+        let mut a = Identity::of(&MessageInfo::default());
+        let mut b = a.clone();
+        assert_eq!(a.proof(&b), Some(true), "not marked weak");
+        a.weak = true;
+        b.weak = true;
+        assert_eq!(a.proof(&b), None, "bodies unknown");
+        a.body = Some("1".into());
+        assert_eq!(a.proof(&b), None, "one body unknown");
+        b.body = Some("2".into());
+        assert_eq!(a.proof(&b), Some(false));
+        b.body = Some("1".into());
+        assert_eq!(a.proof(&b), Some(true));
     }
 
     #[test]

@@ -17,6 +17,9 @@
 //! Passes 2 and 3 never pair two messages that both have a Message-ID (different ids, since
 //! pass 1 took all equal ones): a differing Message-ID always means a different message.
 //! A new server that added or dropped a Message-ID is therefore still matched by fingerprint.
+//! A **weak** identity (see [`super::identity`]) pairs in passes 2 and 3 only with an equal
+//! body hash; an old message left over whose only candidates have an unknown body is
+//! **unproven**: neither shown present nor shown missing.
 //!
 //! A new message left over after the passes is a **duplicate** when another new message in the
 //! folder has the same identity (same Message-ID, or both without one and the same
@@ -35,6 +38,8 @@ pub struct FolderMatch {
     pub pairs: Vec<(usize, usize)>,
     /// Old messages with no counterpart on new.
     pub missing: Vec<usize>,
+    /// Old weak messages whose candidates on new could not be compared (body unknown).
+    pub unproven: Vec<usize>,
     /// Old messages not copied although an identical message is on new: `(old, new copy)`.
     pub missing_copies: Vec<(usize, usize)>,
     /// `(extra copy, the new message it duplicates)`.
@@ -72,8 +77,17 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
         pairs,
         ..FolderMatch::default()
     };
-    // Equal keys are exactly `same_identity`, so hashing keys keeps this linear.
-    let new_keys: Vec<String> = new.iter().map(Identity::key).collect();
+    // Equal keys are exactly `same_identity`, so hashing keys keeps this linear. A weak
+    // identity is a copy only of one with the same body; with its body unknown it is nobody's.
+    let new_keys: Vec<String> = new
+        .iter()
+        .enumerate()
+        .map(|(i, id)| match (id.weak, &id.body) {
+            (false, _) => id.key(),
+            (true, Some(body)) => format!("{}|{body}", id.key()),
+            (true, None) => format!("{}|?{i}", id.key()),
+        })
+        .collect();
     let mut new_first: HashMap<&str, usize> = HashMap::new();
     for (index, key) in new_keys.iter().enumerate() {
         // A matched message is the better "original" for a duplicate than an unmatched one.
@@ -93,7 +107,14 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
     }
     // A "copy" must agree on Date/From/To as well, so a Message-ID reused for two different
     // messages never turns a real loss into a missing copy.
-    let copy_key = |i: &Identity| format!("{}|{}", i.key(), i.loose);
+    let copy_key = |i: &Identity| {
+        format!(
+            "{}|{}|{}",
+            i.key(),
+            i.loose,
+            i.body.as_deref().unwrap_or_default()
+        )
+    };
     let mut old_count: HashMap<String, usize> = HashMap::new();
     for identity in old {
         *old_count.entry(copy_key(identity)).or_default() += 1;
@@ -105,6 +126,20 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
         .collect();
     for (index, identity) in old.iter().enumerate() {
         if old_used[index] {
+            continue;
+        }
+        // Equal fingerprints imply equal loose fingerprints, and weakness belongs to the loose
+        // fingerprint, so only a weak old message can have an undecided candidate.
+        let undecided = identity.weak
+            && new.iter().enumerate().any(|(n, candidate)| {
+                let both_have_ids = identity.message_id.is_some() && candidate.message_id.is_some();
+                let same_headers = candidate.fingerprint == identity.fingerprint
+                    || candidate.loose == identity.loose;
+                let free = !new_used[n];
+                free && !both_have_ids && same_headers && identity.proof(candidate).is_none()
+            });
+        if undecided {
+            result.unproven.push(index);
             continue;
         }
         let key = copy_key(identity);
@@ -195,7 +230,7 @@ fn pair_by<'a>(
         let candidates = new_by_key.get(key(identity)).map_or(&[][..], Vec::as_slice);
         let found = candidates.iter().copied().find(|&n| {
             let both_have_ids = identity.message_id.is_some() && new[n].message_id.is_some();
-            !new_used[n] && !both_have_ids
+            !new_used[n] && !both_have_ids && identity.proof(&new[n]) == Some(true)
         });
         if let Some(n) = found {
             old_used[o] = true;

@@ -77,6 +77,9 @@ pub enum Reason {
     Oversize { size: u64, limit: u64 },
     /// Not in the mapped new folder but found in another new folder.
     Moved { found_in: String },
+    /// Messages with the same headers are on new, but the headers cannot tell messages apart
+    /// and the bodies could not be compared: present or not, it is not proven.
+    Unproven { candidates: u64 },
     /// Old held this message more than once; new holds fewer copies but at least one.
     MissingCopy,
     /// An extra copy on new of a message already in the same folder.
@@ -109,6 +112,7 @@ impl Reason {
         match self {
             Self::Missing
             | Self::Oversize { .. }
+            | Self::Unproven { .. }
             | Self::Duplicate { .. }
             | Self::NameRefused { .. }
             | Self::UnmappedOld { .. } => Severity::Problem,
@@ -129,6 +133,7 @@ impl Reason {
             Self::Missing => "missing",
             Self::Oversize { .. } => "oversize",
             Self::Moved { .. } => "moved",
+            Self::Unproven { .. } => "unproven",
             Self::MissingCopy => "missing_copy",
             Self::Duplicate { .. } => "duplicate",
             Self::Extra => "extra",
@@ -159,6 +164,13 @@ impl Reason {
             Self::Moved { found_in } => format!(
                 "{}「{found_in}」",
                 lang.pick("別のフォルダにあります: ", "found in another folder: ")
+            ),
+            Self::Unproven { candidates } => format!(
+                "{} ({candidates})",
+                lang.pick(
+                    "新サーバにあるとは確認できません: 見出しが同じメールはありますが、本文を比べられませんでした",
+                    "not proven present: messages with the same headers are on the new server, but their bodies could not be compared",
+                )
             ),
             Self::MissingCopy => lang
                 .pick(
@@ -308,6 +320,8 @@ pub struct Totals {
     pub missing: u64,
     pub oversize: u64,
     pub moved: u64,
+    /// Old messages neither shown present nor shown missing (see `Reason::Unproven`).
+    pub unproven: u64,
     pub duplicates: u64,
     pub extras: u64,
     pub garbled: u64,

@@ -29,8 +29,9 @@ impl ExitStatus {
 }
 
 /// Problem kinds in the order the verdict names them: loss first.
-const ORDER: [&str; 6] = [
+const ORDER: [&str; 7] = [
     "missing",
+    "unproven",
     "oversize",
     "garbled",
     "duplicate",
@@ -136,7 +137,7 @@ impl Comparison {
 /// folder-level kinds are counted together.
 fn folder_of(finding: &Finding, kind: &str) -> String {
     let name = match kind {
-        "missing" | "oversize" => finding.old_folder.as_deref(),
+        "missing" | "oversize" | "unproven" => finding.old_folder.as_deref(),
         "unmapped_old" | "name_refused" => None,
         _ => finding.new_folder.as_deref(),
     };
@@ -145,23 +146,47 @@ fn folder_of(finding: &Finding, kind: &str) -> String {
 
 fn phrase(kind: Option<&str>, folder: &str, n: u64, lang: Lang) -> String {
     let count = thousands(n);
+    // English nouns by number; Japanese counts need no plural.
+    let en = |one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
     match (lang, kind) {
         (Lang::Ja, Some("missing")) => format!("「{folder}」の {count} 通が新サーバにありません"),
         (Lang::En, Some("missing")) => format!("{count} missing from {folder}"),
+        (Lang::Ja, Some("unproven")) => {
+            format!("「{folder}」の {count} 通は新サーバにあるか確認できません")
+        }
+        (Lang::En, Some("unproven")) => {
+            format!("{count} in {folder} not proven present on the new server")
+        }
         (Lang::Ja, Some("oversize")) => {
             format!("「{folder}」の {count} 通がサイズ超過で未移行")
         }
         (Lang::En, Some("oversize")) => format!("{count} too large to migrate in {folder}"),
         (Lang::Ja, Some("garbled")) => format!("「{folder}」で件名の文字化け {count} 通"),
-        (Lang::En, Some("garbled")) => format!("{count} garbled subjects in {folder}"),
+        (Lang::En, Some("garbled")) => format!(
+            "{count} {} in {folder}",
+            en("garbled subject", "garbled subjects")
+        ),
         (Lang::Ja, Some("duplicate")) => format!("「{folder}」に重複 {count} 通"),
-        (Lang::En, Some("duplicate")) => format!("{count} duplicates in {folder}"),
+        (Lang::En, Some("duplicate")) => {
+            format!("{count} {} in {folder}", en("duplicate", "duplicates"))
+        }
         (Lang::Ja, Some("unmapped_old")) => format!("対応先のない旧フォルダ {count} 個"),
-        (Lang::En, Some("unmapped_old")) => format!("{count} old folders not mapped"),
+        (Lang::En, Some("unmapped_old")) => {
+            format!("{count} {} not mapped", en("old folder", "old folders"))
+        }
         (Lang::Ja, Some("name_refused")) => format!("移行できないフォルダ名 {count} 個"),
-        (Lang::En, Some("name_refused")) => format!("{count} folder names Exchange refuses"),
+        (Lang::En, Some("name_refused")) => format!(
+            "{count} {} Exchange refuses",
+            en("folder name", "folder names")
+        ),
         (Lang::Ja, _) => format!("その他の問題 {count} 件"),
-        (Lang::En, _) => format!("{count} other problems"),
+        (Lang::En, _) => format!("{count} other {}", en("problem", "problems")),
     }
 }
 

@@ -12,8 +12,8 @@ pub mod utf7;
 mod write;
 
 pub use auth::{AuthMethod, BearerMechanism, Credentials};
-pub use read::FetchedMeta;
 pub use read::{BodyStream, FetchedBody, ReadSession};
+pub use read::{FetchedMeta, FolderStatus};
 pub use write::{NamedFolder, PresentMessage, WriteSession, connect_for_writing, imap_date_time};
 
 use thiserror::Error;

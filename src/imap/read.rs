@@ -29,6 +29,9 @@ pub struct FolderStatus {
     pub unseen: Option<u32>,
     pub uid_next: Option<u32>,
     pub uid_validity: Option<u32>,
+    /// CONDSTORE's HIGHESTMODSEQ (RFC 7162), from [`ReadSession::status_for_changes`] on a
+    /// server that offers it.
+    pub highest_modseq: Option<u64>,
 }
 
 /// Per-message metadata from `UID FETCH ... (UID RFC822.SIZE INTERNALDATE FLAGS)`, with the
@@ -209,15 +212,35 @@ impl ReadSession {
 
     /// STATUS without opening the mailbox (does not touch `\Recent` or `\Seen`).
     pub async fn status(&mut self, raw_name: &str) -> Result<FolderStatus, ImapError> {
+        self.status_items(raw_name, "(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)")
+            .await
+    }
+
+    /// STATUS with what tells whether a folder changed since a backup: MESSAGES, UIDNEXT,
+    /// UIDVALIDITY, and HIGHESTMODSEQ where the server offers CONDSTORE. No UNSEEN, which
+    /// costs the server a scan of the folder.
+    pub async fn status_for_changes(&mut self, raw_name: &str) -> Result<FolderStatus, ImapError> {
+        let items = if self.has_capability("CONDSTORE") {
+            "(MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)"
+        } else {
+            "(MESSAGES UIDNEXT UIDVALIDITY)"
+        };
+        self.status_items(raw_name, items).await
+    }
+
+    /// STATUS for `items`, read to its tagged OK; a reply without the STATUS line is an
+    /// error, never "0 messages".
+    async fn status_items(
+        &mut self,
+        raw_name: &str,
+        items: &str,
+    ) -> Result<FolderStatus, ImapError> {
         use async_imap::imap_proto::{MailboxDatum, Response, StatusAttribute as S};
         let mailbox = self.mailbox_arg("STATUS", raw_name)?;
         let mut status = FolderStatus::default();
         let mut answered = false;
         let reply = self
-            .command(
-                "STATUS",
-                &format!("STATUS {mailbox} (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)"),
-            )
+            .command("STATUS", &format!("STATUS {mailbox} {items}"))
             .await?;
         reply
             .for_each(|response| {
@@ -230,6 +253,7 @@ impl ReadSession {
                             S::Unseen(n) => status.unseen = Some(*n),
                             S::UidNext(n) => status.uid_next = Some(*n),
                             S::UidValidity(n) => status.uid_validity = Some(*n),
+                            S::HighestModSeq(n) => status.highest_modseq = Some(*n),
                             _ => {}
                         }
                     }

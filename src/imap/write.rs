@@ -137,6 +137,31 @@ impl WriteSession {
             .collect())
     }
 
+    /// The body (`BODY.PEEK[TEXT]`) of the given UIDs in the folder [`Self::folder_headers`]
+    /// last examined: for the few messages whose headers do not identify them.
+    pub async fn body_texts(&mut self, uids: &[u32]) -> Result<Vec<(u32, Vec<u8>)>, ImapError> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let set: Vec<String> = uids.iter().map(u32::to_string).collect();
+        let server = self.server.clone();
+        let fetches: Vec<_> = {
+            let stream = self
+                .session
+                .uid_fetch(set.join(","), "(UID BODY.PEEK[TEXT])")
+                .await
+                .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
+            stream
+                .try_collect()
+                .await
+                .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?
+        };
+        Ok(fetches
+            .iter()
+            .filter_map(|f| Some((f.uid?, f.text().unwrap_or_default().to_vec())))
+            .collect())
+    }
+
     /// APPEND one message with its flags (`\Recent` is dropped: only the server may set it)
     /// and its INTERNALDATE (RFC 3339; converted to the IMAP form, omitted when unparsable).
     pub async fn append(

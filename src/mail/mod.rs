@@ -4,6 +4,7 @@
 //! whether a migrated subject was garbled. No I/O: the callers hand over bytes they fetched.
 
 pub mod address;
+pub mod body;
 pub mod charset;
 pub mod envelope;
 pub mod garble;

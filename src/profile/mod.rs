@@ -185,6 +185,7 @@ impl Profile {
                 ProfileError::Unreadable {
                     file: path.display().to_string(),
                     detail: e.to_string(),
+                    kind: e.kind(),
                 }
             })?;
         Profile::parse(&text, path)

@@ -199,6 +199,9 @@ pub async fn old_mailbox(
         }
         OldSource::Backup(path) => {
             let manifest = Manifest::read_from_zip(path)?;
+            let mut folders = gather::manifest_mailbox(&manifest);
+            let mut reader = crate::archive::ArchiveReader::open(path)?;
+            gather::hash_archived_bodies(&mut reader, &manifest, &mut folders)?;
             Ok(OldMailbox {
                 source: SourceInfo {
                     kind: "backup",
@@ -206,7 +209,7 @@ pub async fn old_mailbox(
                     file: Some(path.display().to_string()),
                     taken: Some(manifest.updated.clone()),
                 },
-                folders: gather::manifest_mailbox(&manifest),
+                folders,
                 manifest: Some(manifest),
             })
         }

@@ -167,6 +167,16 @@ pub fn migration(seed: u64) -> ikou_testbed::scenario::Migration {
     })
 }
 
+/// [`migration`] with extra cases (see `scenario::Variant`).
+pub fn migration_with(
+    seed: u64,
+    variant: ikou_testbed::scenario::Variant,
+) -> ikou_testbed::scenario::Migration {
+    ikou_testbed::scenario::Migration::start_variant(seed, variant).unwrap_or_else(|e| {
+        panic!("both Dovecot servers must start for this test (scripts/test installs them): {e:#}")
+    })
+}
+
 /// A profile for the migration scenario, limit as Exchange Online (35 MB). With
 /// `password_command`, both sides read the scenario's password from it; without, the
 /// password comes from the environment or is typed on screen.

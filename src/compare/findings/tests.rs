@@ -3,6 +3,7 @@ use chrono::TimeZone;
 use super::*;
 use crate::compare::mapping::map_folders;
 use crate::compare::testkit::{folder, holding, simple};
+use crate::i18n::Lang;
 use crate::mail::garble::{Defect, GarbleKind};
 use crate::model::FolderInfo;
 
@@ -143,7 +144,9 @@ fn a_missing_message_is_classified_by_where_it_went() {
 #[test]
 fn duplicates_and_extras_on_new() {
     let a = simple(Some("a@x"), 1, 9, "a");
-    let b = simple(None, 2, 9, "b");
+    let mut b = simple(None, 2, 9, "b");
+    // Stored twice on new without a Message-ID: told apart by the body the service read.
+    b.body_hash = Some("body of b".into());
     let later = simple(Some("new@x"), 20, 9, "切り替え後");
     let old = [inbox_old(vec![a.clone(), b.clone()])];
     let new = [inbox_new(vec![a.clone(), b.clone(), a, b, later])];
@@ -314,4 +317,107 @@ fn finding_json_shape() {
     assert_eq!(json["message"]["key"], "mid:m@x");
     let back: Finding = serde_json::from_value(json).expect("deserialize");
     assert_eq!(back, c.findings[0]);
+}
+
+/// A message with no Message-ID, Date, From or To; `body` as the service would read it.
+fn headerless(subject: &str, body: Option<&str>) -> MessageInfo {
+    MessageInfo {
+        uid: 1,
+        size: 100,
+        subject: (!subject.is_empty()).then(|| subject.to_string()),
+        body_hash: body.map(str::to_string),
+        ..MessageInfo::default()
+    }
+}
+
+#[test]
+fn header_less_messages_are_never_proven_by_headers() {
+    let work = |d| holding(folder(&format!("INBOX{d}work"), d, None), vec![]);
+    let with = |mut f: FolderMessages, m: Vec<MessageInfo>| {
+        f.messages = m;
+        f
+    };
+    // Old: three header-less messages in INBOX; new: two of them, and an unrelated
+    // header-less message in another folder.
+    let old = [
+        inbox_old(vec![
+            headerless("", Some("a")),
+            headerless("", Some("b")),
+            headerless("", Some("c")),
+        ]),
+        work('.'),
+    ];
+    let new = [
+        inbox_new(vec![headerless("", Some("a")), headerless("", Some("c"))]),
+        with(work('/'), vec![headerless("", Some("z"))]),
+    ];
+    let c = run(&old, &new);
+    assert_eq!(kinds(&c), ["missing", "extra"], "{:#?}", c.findings);
+    assert_eq!(
+        c.exit_status(),
+        crate::compare::verdict::ExitStatus::Differences
+    );
+    assert_eq!(c.folders[0].status, FolderStatus::Differs);
+
+    // The same message really moved to the other folder: proven by its body.
+    let new = [
+        inbox_new(vec![headerless("", Some("a")), headerless("", Some("c"))]),
+        with(work('/'), vec![headerless("", Some("b"))]),
+    ];
+    let c = run(&old, &new);
+    assert_eq!(kinds(&c), ["moved"]);
+
+    // Bodies not read (a snapshot without them): nothing is proven, nothing is called OK.
+    let strip = |f: &FolderMessages| {
+        let mut f = f.clone();
+        for m in &mut f.messages {
+            m.body_hash = None;
+        }
+        f
+    };
+    let old: Vec<FolderMessages> = old.iter().map(strip).collect();
+    let new: Vec<FolderMessages> = new.iter().map(strip).collect();
+    let c = run(&old, &new);
+    assert_eq!(
+        kinds(&c),
+        [
+            "unproven", "unproven", "unproven", "extra", "extra", "extra"
+        ]
+    );
+    assert_eq!(c.totals.unproven, 3);
+    assert_eq!(
+        c.exit_status(),
+        crate::compare::verdict::ExitStatus::Differences
+    );
+    assert!(
+        c.verdict(Lang::En).contains("not proven"),
+        "{}",
+        c.verdict(Lang::En)
+    );
+    assert!(c.verdict(Lang::Ja).contains("確認できません"));
+}
+
+#[test]
+fn one_new_message_vouches_for_one_old_message_only() {
+    let a = simple(None, 1, 9, "a");
+    let archive = |d| folder(&format!("INBOX{d}Archive"), d, None);
+    // Old holds the same message in two folders; new only in one.
+    let old = [
+        inbox_old(vec![a.clone()]),
+        holding(archive('.'), vec![a.clone()]),
+    ];
+    let mut a_new = a.clone();
+    a_new.body_hash = Some("x".into());
+    let mut a_old = a;
+    a_old.body_hash = Some("x".into());
+    let old: Vec<FolderMessages> = old
+        .into_iter()
+        .map(|mut f| {
+            f.messages = vec![a_old.clone()];
+            f
+        })
+        .collect();
+    let new = [inbox_new(vec![]), holding(archive('/'), vec![a_new])];
+    let c = run(&old, &new);
+    assert_eq!(kinds(&c), ["missing"], "{:#?}", c.findings);
 }

@@ -27,6 +27,7 @@ fn outcome(
     FolderMatch {
         pairs: pairs.to_vec(),
         missing: missing.to_vec(),
+        unproven: Vec::new(),
         missing_copies: missing_copies.to_vec(),
         duplicates: duplicates.to_vec(),
         extras: extras.to_vec(),
@@ -133,4 +134,80 @@ fn same_identity_rule() {
     assert!(!same_identity(&m(Some("x@h"), 1, "a"), &m(None, 1, "a")));
     assert!(same_identity(&m(None, 1, "a"), &m(None, 1, "a")));
     assert!(!same_identity(&m(None, 1, "a"), &m(None, 1, "b")));
+}
+
+/// A message without Message-ID, Date, From and To: weak by itself.
+fn bare(subject: &str, body: Option<&str>) -> Identity {
+    let mut id = Identity::of(&MessageInfo {
+        subject: Some(subject.into()),
+        body_hash: body.map(str::to_string),
+        ..MessageInfo::default()
+    });
+    id.weak = true;
+    id
+}
+
+#[test]
+fn weak_identities_pair_only_by_body() {
+    let cases: Vec<(&str, Vec<Identity>, Vec<Identity>, FolderMatch)> = vec![
+        (
+            "header-less messages pair by body, the deleted one is missing",
+            vec![
+                bare("", Some("1")),
+                bare("", Some("2")),
+                bare("", Some("3")),
+            ],
+            vec![bare("", Some("3")), bare("", Some("1"))],
+            outcome(&[(0, 1), (2, 0)], &[1], &[], &[], &[]),
+        ),
+        (
+            "bodies unknown: not proven, never paired",
+            vec![bare("", None)],
+            vec![bare("", None)],
+            FolderMatch {
+                unproven: vec![0],
+                extras: vec![0],
+                ..FolderMatch::default()
+            },
+        ),
+        (
+            "one body unknown: not proven either",
+            vec![bare("", Some("1"))],
+            vec![bare("", None)],
+            FolderMatch {
+                unproven: vec![0],
+                extras: vec![0],
+                ..FolderMatch::default()
+            },
+        ),
+        (
+            "different bodies under one weak key: missing and extra",
+            vec![bare("", Some("1"))],
+            vec![bare("", Some("2"))],
+            outcome(&[], &[0], &[], &[], &[0]),
+        ),
+        (
+            "identical copies count as a multiset",
+            vec![
+                bare("", Some("1")),
+                bare("", Some("1")),
+                bare("", Some("1")),
+            ],
+            vec![bare("", Some("1"))],
+            outcome(&[(0, 0)], &[], &[(1, 0), (2, 0)], &[], &[]),
+        ),
+        (
+            "a weak duplicate on new is one only with the same body",
+            vec![bare("", Some("1"))],
+            vec![
+                bare("", Some("1")),
+                bare("", Some("1")),
+                bare("", Some("2")),
+            ],
+            outcome(&[(0, 0)], &[], &[], &[(1, 0)], &[2]),
+        ),
+    ];
+    for (name, old, new, expected) in cases {
+        assert_eq!(run(&old, &new), expected, "{name}");
+    }
 }

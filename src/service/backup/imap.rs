@@ -1,7 +1,11 @@
 //! # IMAP backup: plan from the archive, fetch what is missing, reconnect when dropped
 //!
-//! Per folder: EXAMINE, `UID FETCH 1:* (UID RFC822.SIZE ...)` to learn what the server has,
-//! then `UID FETCH <batch> BODY.PEEK[]` for the UIDs the archive lacks. Messages archived
+//! Per folder: STATUS first. When UIDVALIDITY, UIDNEXT, MESSAGES (and HIGHESTMODSEQ, with
+//! CONDSTORE) are what the archive recorded after its last complete run of the folder,
+//! nothing changed and the folder is skipped without opening it. Otherwise EXAMINE and
+//! `UID FETCH <from>:* (UID RFC822.SIZE ...)` to learn what the server has: from the recorded
+//! UIDNEXT when the UIDVALIDITY still holds and the counts show nothing was expunged, else
+//! from 1. Then `UID FETCH <batch> BODY.PEEK[]` for the UIDs the archive lacks. Messages archived
 //! under an older UIDVALIDITY are re-identified (Message-ID and size, else SHA-256 and
 //! size) instead of being stored twice. Every message handed to the writer is remembered,
 //! so after a reconnect the next batch starts right after it.
@@ -17,7 +21,7 @@ use super::{
     Patience, ProgressSink, Protocol, archive_server, message_info, oversize_list, retry,
     update_options,
 };
-use crate::archive::{Manifest, MessageKey, MessageRecord, SourceKind};
+use crate::archive::{FolderSync, Manifest, MessageKey, MessageRecord, SourceKind};
 use crate::imap::{ConnectOptions, Credentials, ReadSession};
 use crate::mail::envelope::Envelope;
 use crate::model::{FolderInfo, SpecialUse};
@@ -34,12 +38,15 @@ struct FolderPlan {
     /// Unmatched entries from an older UIDVALIDITY, by `(size, sha256)`: a fetched message
     /// with the same content takes that entry's place instead of being stored again.
     by_hash: HashMap<(u64, String), String>,
-    /// Every UID the server listed (for the oversize list).
+    /// UIDs known to be on the server (for the oversize list): every UID when the whole
+    /// folder was listed, else the new ones and the archived oversize ones.
     on_server: HashSet<u32>,
     /// Fetches that ended without a message the server still lists, per UID.
     undelivered: HashMap<u32, u32>,
     /// UIDs the server lists but did not deliver in [`MAX_UNDELIVERED`] tries.
     unfetched: Vec<u32>,
+    /// The server state to record once every pending message is in the archive.
+    sync: Option<FolderSync>,
     outcome: FolderOutcome,
 }
 
@@ -56,6 +63,8 @@ struct Run<'a> {
     options: &'a BackupOptions,
     writer: Writer,
     bytes_fetched: u64,
+    /// The profile's per-message limit (archived messages above it make the oversize list).
+    limit: u64,
 }
 
 pub(super) async fn run(
@@ -94,6 +103,7 @@ pub(super) async fn run(
         options,
         writer,
         bytes_fetched: 0,
+        limit: profile.limits.max_message_bytes(),
     };
     let planned = run.plan_all(prior.as_ref()).await;
     let plans = match planned {
@@ -281,7 +291,19 @@ impl Run<'_> {
         folder: &Listed,
         prior: Option<&Manifest>,
     ) -> Result<FolderPlan, Failure> {
+        let limit = self.limit;
         let session = self.session().await?;
+        let now = session
+            .status_for_changes(&folder.raw_name)
+            .await
+            .map_err(Failure::from_imap)?;
+        let saved = prior
+            .and_then(|m| m.folder(&folder.name))
+            .and_then(|f| f.synced);
+        let now_sync = sync_state(&now);
+        if let Some(same) = saved.filter(|s| Some(*s) == now_sync) {
+            return unchanged_plan(session, folder, prior, same, limit).await;
+        }
         let status = session
             .examine(&folder.raw_name)
             .await
@@ -302,18 +324,37 @@ impl Run<'_> {
             .copied()
             .filter(|m| m.uid_validity != validity)
             .collect();
-        let metas = if status.messages > 0 {
-            let fields: &[&str] = if stale.is_empty() {
-                &[]
-            } else {
-                &["MESSAGE-ID"]
-            };
-            session
-                .fetch_meta("1:*", fields)
+        let fields: &[&str] = if stale.is_empty() {
+            &[]
+        } else {
+            &["MESSAGE-ID"]
+        };
+        // Only UIDs from the recorded UIDNEXT on can be new while the UIDVALIDITY holds;
+        // the counts then tell whether anything was expunged since (UIDs are never reused).
+        let since = saved
+            .filter(|s| Some(s.uid_validity) == validity && stale.is_empty())
+            .map(|s| (s.uid_next, s.messages));
+        let mut incremental = None;
+        if let (Some((from, then)), true) = (since, status.messages > 0) {
+            let new: Vec<_> = session
+                .fetch_meta(&format!("{from}:*"), fields)
                 .await
                 .map_err(Failure::from_imap)?
-        } else {
-            Vec::new()
+                .into_iter()
+                .filter(|m| m.uid >= from)
+                .collect();
+            if u64::from(then) + new.len() as u64 == u64::from(status.messages) {
+                incremental = Some(new);
+            }
+        }
+        let listed_all = incremental.is_none();
+        let metas = match incremental {
+            Some(new) => new,
+            None if status.messages > 0 => session
+                .fetch_meta("1:*", fields)
+                .await
+                .map_err(Failure::from_imap)?,
+            None => Vec::new(),
         };
         // Stale entries by Message-ID and size; each can be claimed once.
         let mut by_id: HashMap<(String, u64), Vec<&str>> = HashMap::new();
@@ -330,6 +371,12 @@ impl Run<'_> {
         let mut rekeys = Vec::new();
         let mut on_server = HashSet::with_capacity(metas.len());
         let mut already = 0;
+        if !listed_all {
+            // Nothing expunged since the recorded state: everything archived then is still
+            // there, and only the archived oversize messages need checking by UID.
+            already = u64::from(saved.map_or(0, |s| s.messages));
+            on_server = oversize_on_server(session, &records, validity, limit).await?;
+        }
         for meta in &metas {
             on_server.insert(meta.uid);
             if archived.contains(&meta.uid) {
@@ -378,6 +425,7 @@ impl Run<'_> {
                 already,
                 rekeyed: 0,
                 vanished: 0,
+                unchanged: false,
             },
             info,
             pending,
@@ -386,6 +434,8 @@ impl Run<'_> {
             on_server,
             undelivered: HashMap::new(),
             unfetched: Vec::new(),
+            // Recorded only if the EXAMINE saw the UIDVALIDITY the STATUS reported.
+            sync: now_sync.filter(|s| Some(s.uid_validity) == validity),
         })
     }
 
@@ -419,6 +469,19 @@ impl Run<'_> {
             if let Err(f) = self.fetch_some(plan).await {
                 self.recover(f).await?;
             }
+        }
+        // A folder with messages set aside is not recorded as in step with the server, so
+        // the next run looks at it again.
+        if let Some(sync) = plan.sync.filter(|_| plan.unfetched.is_empty()) {
+            self.writer
+                .send(
+                    WriteCmd::Synced {
+                        folder: plan.info.name.clone(),
+                        sync,
+                    },
+                    &path,
+                )
+                .await?;
         }
         (self.progress)(BackupEvent::FolderDone {
             folder: plan.info.name.clone(),
@@ -599,4 +662,101 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// The part of a STATUS that tells whether a folder changed; `None` when the server does not
+/// report UIDVALIDITY or UIDNEXT (such a folder is always listed in full).
+fn sync_state(status: &crate::imap::FolderStatus) -> Option<FolderSync> {
+    Some(FolderSync {
+        uid_validity: status.uid_validity?,
+        uid_next: status.uid_next?,
+        messages: status.messages,
+        highest_modseq: status.highest_modseq,
+    })
+}
+
+/// The plan of a folder whose STATUS matches what the archive recorded: nothing to fetch,
+/// and the folder is not even opened unless it holds archived oversize messages to look up.
+async fn unchanged_plan(
+    session: &mut ReadSession,
+    folder: &Listed,
+    prior: Option<&Manifest>,
+    sync: FolderSync,
+    limit: u64,
+) -> Result<FolderPlan, Failure> {
+    let validity = Some(sync.uid_validity);
+    let records: Vec<&MessageRecord> = prior
+        .iter()
+        .flat_map(|m| &m.messages)
+        .filter(|m| m.folder == folder.name && m.uid.is_some() && m.uid_validity == validity)
+        .collect();
+    let on_server = if records.iter().any(|m| m.size > limit) {
+        session
+            .examine(&folder.raw_name)
+            .await
+            .map_err(Failure::from_imap)?;
+        oversize_on_server(session, &records, validity, limit).await?
+    } else {
+        HashSet::new()
+    };
+    let info = FolderInfo {
+        name: folder.name.clone(),
+        raw_name: folder.raw_name.clone(),
+        delimiter: folder.delimiter,
+        special_use: folder.special_use,
+        selectable: true,
+        messages: sync.messages,
+        unseen: None,
+        uid_next: Some(sync.uid_next),
+        uid_validity: validity,
+        size: records.iter().map(|m| m.size).sum(),
+    };
+    Ok(FolderPlan {
+        outcome: FolderOutcome {
+            folder: folder.name.clone(),
+            uid_validity: validity,
+            server_messages: u64::from(sync.messages),
+            added: 0,
+            already: u64::from(sync.messages),
+            rekeyed: 0,
+            vanished: 0,
+            unchanged: true,
+        },
+        info,
+        pending: Vec::new(),
+        rekeys: Vec::new(),
+        by_hash: HashMap::new(),
+        on_server,
+        undelivered: HashMap::new(),
+        unfetched: Vec::new(),
+        sync: Some(sync),
+    })
+}
+
+/// Which of the archived messages above `limit` (under `validity`) the examined folder still
+/// has: one `UID FETCH` of just those UIDs, usually none or a handful.
+async fn oversize_on_server(
+    session: &mut ReadSession,
+    records: &[&MessageRecord],
+    validity: Option<u32>,
+    limit: u64,
+) -> Result<HashSet<u32>, Failure> {
+    let mut large: Vec<u32> = records
+        .iter()
+        .filter(|m| m.uid_validity == validity && m.size > limit)
+        .filter_map(|m| m.uid)
+        .collect();
+    if large.is_empty() {
+        return Ok(HashSet::new());
+    }
+    large.sort_unstable();
+    let metas = session
+        .fetch_meta(&retry::uid_set(&large), &[])
+        .await
+        .map_err(Failure::from_imap)?;
+    Ok(metas
+        .into_iter()
+        .map(|m| m.uid)
+        .filter(|u| large.binary_search(u).is_ok())
+        .collect())
 }

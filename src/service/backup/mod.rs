@@ -144,6 +144,9 @@ pub struct FolderOutcome {
     /// Listed by the plan but gone from the server before they could be fetched: a fresh
     /// EXAMINE no longer lists them.
     pub vanished: u64,
+    /// The server reported the state the backup recorded after its last complete run of
+    /// this folder (UIDVALIDITY, UIDNEXT, MESSAGES, HIGHESTMODSEQ): nothing was fetched.
+    pub unchanged: bool,
 }
 
 /// A message above the profile's per-message limit: it will not migrate, so this backup

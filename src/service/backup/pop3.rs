@@ -112,6 +112,7 @@ pub(super) async fn run(
         already: 0,
         rekeyed: 0,
         vanished: 0,
+        unchanged: false,
     };
     let listing = loop {
         match run.listing().await {

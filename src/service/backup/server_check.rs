@@ -142,6 +142,7 @@ mod tests {
                 uid_validity: Some(5),
                 messages: 0,
                 dir: format!("{name}/"),
+                synced: None,
             });
         }
         for (uid, v) in [(1, 5), (2, 5), (3, 4)] {

@@ -11,8 +11,8 @@ use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::archive::{
-    Added, ArchiveError, ArchiveUpdate, CommitReport, Manifest, MessageKey, MessageRecord,
-    UpdateOptions,
+    Added, ArchiveError, ArchiveUpdate, CommitReport, FolderSync, Manifest, MessageKey,
+    MessageRecord, UpdateOptions,
 };
 use crate::model::{FolderInfo, MessageBytes, MessageInfo};
 
@@ -33,6 +33,11 @@ pub(super) enum WriteCmd {
         entry: String,
         key: MessageKey,
         uid_validity: Option<u32>,
+    },
+    /// The folder is complete up to this server state (see `ArchiveUpdate::set_synced`).
+    Synced {
+        folder: String,
+        sync: FolderSync,
     },
     /// Write the manifest and replace the archive; reply with the report and the archived
     /// messages larger than the given size (for the oversize list).
@@ -103,6 +108,7 @@ pub(super) async fn start(
                         key,
                         uid_validity,
                     } => update.rekey(&entry, key, uid_validity)?,
+                    WriteCmd::Synced { folder, sync } => update.set_synced(&folder, Some(sync))?,
                     WriteCmd::Commit(limit) => {
                         let large = update
                             .manifest()

@@ -4,8 +4,11 @@
 //! (read-only: LIST, EXAMINE, `UID FETCH 1:* (… BODY.PEEK[HEADER.FIELDS (…)])`), or from a
 //! backup's manifest once the old server is switched off. Snapshots are in `snapshot`.
 
-use crate::archive::Manifest;
+use futures::StreamExt;
+
+use crate::archive::{ArchiveReader, Manifest};
 use crate::imap::{FetchedMeta, ReadSession};
+use crate::mail::body::body_hash;
 use crate::mail::envelope::Envelope;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo};
 
@@ -54,6 +57,7 @@ pub async fn live_mailbox_with(
                 // replies back to back, which is as fast as batching gets over one connection.
                 let metas = session.fetch_meta("1:*", &HEADER_FIELDS).await?;
                 messages = metas.into_iter().map(message_info).collect();
+                hash_bodies_without_id(session, &mut messages).await?;
             }
             info.size = messages.iter().map(|m: &MessageInfo| m.size).sum();
         }
@@ -64,6 +68,39 @@ pub async fn live_mailbox_with(
     }
     progress(total, total, "");
     Ok(folders)
+}
+
+/// UIDs per FETCH command when reading bodies: keeps the command line short.
+const BODY_BATCH: usize = 200;
+
+/// Reads the body hash of every message without a Message-ID (`BODY.PEEK[]`): headers alone
+/// may not tell such a message apart (see `compare::identity`), and they are few.
+pub async fn hash_bodies_without_id(
+    session: &mut ReadSession,
+    messages: &mut [MessageInfo],
+) -> Result<(), ServiceError> {
+    let wanted: Vec<u32> = messages
+        .iter()
+        .filter(|m| m.message_id.is_none())
+        .map(|m| m.uid)
+        .collect();
+    for batch in wanted.chunks(BODY_BATCH) {
+        let set: Vec<String> = batch.iter().map(u32::to_string).collect();
+        let mut hashes: Vec<(u32, String)> = Vec::with_capacity(batch.len());
+        {
+            let mut stream = session.fetch_bodies(&set.join(",")).await?;
+            while let Some(body) = stream.next().await {
+                let body = body?;
+                hashes.push((body.meta.uid, body_hash(&body.bytes)));
+            }
+        }
+        for (uid, hash) in hashes {
+            if let Some(m) = messages.iter_mut().find(|m| m.uid == uid) {
+                m.body_hash = Some(hash);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Envelope fields from the fetched header block, the rest from the FETCH items.
@@ -103,6 +140,7 @@ pub fn manifest_mailbox(manifest: &Manifest) -> Vec<FolderMessages> {
                     to: m.to.clone(),
                     subject_raw: None,
                     subject: m.subject.clone(),
+                    body_hash: None,
                 })
                 .collect();
             let folder = FolderInfo {
@@ -120,4 +158,27 @@ pub fn manifest_mailbox(manifest: &Manifest) -> Vec<FolderMessages> {
             FolderMessages { folder, messages }
         })
         .collect()
+}
+
+/// Fills the body hash of every archived message without a Message-ID from the backup's own
+/// bytes, as [`hash_bodies_without_id`] does live.
+pub fn hash_archived_bodies(
+    reader: &mut ArchiveReader,
+    manifest: &Manifest,
+    folders: &mut [FolderMessages],
+) -> Result<(), crate::archive::ArchiveError> {
+    for folder in folders.iter_mut() {
+        // `manifest_mailbox` lists a folder's records in manifest order; POP3 records have no
+        // UID, so records and messages are paired by that order.
+        let records = manifest
+            .messages
+            .iter()
+            .filter(|r| r.folder == folder.folder.name);
+        for (message, record) in folder.messages.iter_mut().zip(records) {
+            if message.message_id.is_none() {
+                message.body_hash = Some(body_hash(&reader.read_message(record)?));
+            }
+        }
+    }
+    Ok(())
 }

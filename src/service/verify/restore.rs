@@ -11,7 +11,7 @@
 //! and a message whose key (Message-ID, else fingerprint) is already there is skipped; so a
 //! second run appends nothing. Nothing is ever deleted or changed, on either server.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use futures::StreamExt;
@@ -24,6 +24,7 @@ use crate::compare::identity::Identity;
 use crate::compare::result::Finding;
 use crate::i18n::Lang;
 use crate::imap::WriteSession;
+use crate::mail::body::text_hash;
 use crate::mail::envelope::Envelope;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo};
 use crate::profile::{Profile, Side};
@@ -52,6 +53,10 @@ pub struct PlanItem {
     pub subject: Option<String>,
     /// Identity key (`mid:…` / `fp:…`) used for the presence check.
     pub key: String,
+    /// For a message without a Message-ID: its body hash, which the presence check compares
+    /// too, because headers alone may be shared by other messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_hash: Option<String>,
     pub flags: Vec<String>,
     pub internal_date: Option<String>,
 }
@@ -227,6 +232,11 @@ pub fn plan_item(finding: &Finding, old: &OldMailbox) -> Option<PlanItem> {
         from: message.from.clone(),
         subject: message.subject.clone(),
         key: message.key.clone(),
+        body_hash: info
+            .message_id
+            .is_none()
+            .then(|| info.body_hash.clone())
+            .flatten(),
         flags: info.flags.clone(),
         internal_date: info.internal_date.clone(),
     })
@@ -310,23 +320,42 @@ async fn apply_with(
         };
         // Presence re-checked now, not taken from the verification: another run (or the
         // IT centre's copy) may have put the message there in the meantime.
-        let mut present: HashSet<String> = writer
-            .folder_headers(&raw_target, &HEADER_FIELDS)
-            .await?
-            .into_iter()
-            .map(|m| {
-                let mut info = MessageInfo::default();
-                Envelope::parse(&m.header).apply_to(&mut info);
-                Identity::of(&info).key()
-            })
-            .collect();
+        let mut present: HashMap<String, Vec<u32>> = HashMap::new();
+        for m in writer.folder_headers(&raw_target, &HEADER_FIELDS).await? {
+            let mut info = MessageInfo::default();
+            Envelope::parse(&m.header).apply_to(&mut info);
+            present
+                .entry(Identity::of(&info).key())
+                .or_default()
+                .push(m.uid);
+        }
+        // Bodies of messages whose headers are shared, read once per folder when needed.
+        let mut bodies: HashMap<u32, String> = HashMap::new();
+        let mut appended_bodies: HashSet<(String, String)> = HashSet::new();
         for item in plan.iter().filter(|i| i.new_folder == target) {
             let mut result = ItemResult {
                 item: item.clone(),
                 outcome: ItemOutcome::Appended,
                 error: None,
             };
-            if present.contains(&item.key) {
+            let uids = present.get(&item.key).map_or(&[][..], Vec::as_slice);
+            let already = match &item.body_hash {
+                // Same headers are not enough: only the same body proves it is there.
+                Some(body) => {
+                    let unread: Vec<u32> = uids
+                        .iter()
+                        .copied()
+                        .filter(|u| !bodies.contains_key(u))
+                        .collect();
+                    for (uid, text) in writer.body_texts(&unread).await? {
+                        bodies.insert(uid, text_hash(&text));
+                    }
+                    uids.iter().any(|u| bodies.get(u) == Some(body))
+                        || appended_bodies.contains(&(item.key.clone(), body.clone()))
+                }
+                None => !uids.is_empty(),
+            };
+            if already {
                 result.outcome = ItemOutcome::AlreadyPresent;
                 results.push(result);
                 continue;
@@ -356,7 +385,12 @@ async fn apply_with(
             {
                 Ok(()) => {
                     tracing::info!(folder = %target, uid = item.uid, "appended");
-                    present.insert(item.key.clone());
+                    match &item.body_hash {
+                        Some(body) => {
+                            appended_bodies.insert((item.key.clone(), body.clone()));
+                        }
+                        None => present.entry(item.key.clone()).or_default().push(0),
+                    }
                 }
                 Err(e) => {
                     result.outcome = ItemOutcome::Failed;

@@ -36,6 +36,7 @@ fn message(uid: u32, id: &str, day: u32, subject: &str, size: u64) -> MessageInf
         to: Some("佐藤 花子 <hanako@example-univ.ac.jp>".into()),
         subject_raw: None,
         subject: Some(subject.into()),
+        body_hash: None,
     }
 }
 
@@ -131,6 +132,7 @@ pub fn backup_result() -> BackupResult {
             already: 0,
             rekeyed: 0,
             vanished: 0,
+            unchanged: false,
         }],
         added: 1555,
         already: 0,

@@ -125,6 +125,63 @@ pub struct Expected {
     pub without_message_id: Vec<MessageRef>,
     /// Empty folders only on new (Exchange creates them).
     pub new_only_folders: Vec<String>,
+    /// [`Variant::headerless`]: header-less messages on old that are not on new.
+    #[serde(default)]
+    pub headerless_missing: Vec<MessageRef>,
+}
+
+/// Cases added on top of the standard scenario. All are off by default, so the standard
+/// expectations (and the screens drawn from them) stay as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Variant {
+    /// Messages that headers cannot tell apart, in `研究室/学会`: three on old with no
+    /// Message-ID, Date, From or To (two alike, one with only a Subject), of which new lacks
+    /// one; and an unrelated header-less message in the new `Archive`.
+    pub headerless: bool,
+}
+
+/// The folder [`Variant::headerless`] uses (the same name on both servers).
+pub const HEADERLESS_FOLDER: &str = "研究室/学会";
+
+fn headerless_message(headers: &str, body: &str, day: i64) -> CorpusMessage {
+    CorpusMessage {
+        raw: format!("{headers}\r\n{body}\r\n").into_bytes(),
+        internal_date: CENTRAL_COPY_AT - day * 86_400,
+        flags: Vec::new(),
+    }
+}
+
+/// Adds the [`Variant`]'s cases to a planned scenario.
+fn apply_variant(plan: &mut Plan, variant: Variant) {
+    if variant.headerless {
+        let plain = "Content-Type: text/plain; charset=us-ascii\r\n";
+        let old = [
+            headerless_message(plain, "memo one: the first of two look-alikes", 40),
+            headerless_message(plain, "memo two: the second look-alike", 39),
+            headerless_message("Subject: memo\r\n", "memo three: only a subject", 38),
+        ];
+        if let Some(f) = plan.old.folder_mut(HEADERLESS_FOLDER) {
+            f.messages.extend(old.iter().cloned());
+        }
+        if let Some(f) = plan.new.folder_mut(HEADERLESS_FOLDER) {
+            f.messages.push(old[0].clone());
+            f.messages.push(old[2].clone());
+        }
+        if let Some(f) = plan.new.folder_mut("Archive") {
+            f.messages
+                .push(headerless_message(plain, "an unrelated note", 37));
+        }
+        plan.expected.headerless_missing = vec![MessageRef::of(HEADERLESS_FOLDER, &old[1])];
+    }
+    plan.expected.old_counts = counts(&plan.old);
+    plan.expected.new_counts = counts(&plan.new);
+}
+
+/// [`plan`] with the cases of `variant` added.
+pub fn plan_with(seed: u64, variant: Variant) -> Plan {
+    let mut p = plan(seed);
+    apply_variant(&mut p, variant);
+    p
 }
 
 /// Both mailboxes and the expectations, before any server runs.
@@ -436,6 +493,7 @@ pub fn plan_in(seed: u64, language: FolderLanguage) -> Plan {
         extra_on_new: extra,
         without_message_id,
         new_only_folders,
+        headerless_missing: Vec::new(),
     };
     Plan { old, new, expected }
 }
@@ -465,7 +523,16 @@ impl Migration {
     /// [`Migration::start`] with the new server's folders named in `language` and signing
     /// in with `new_auth` (e.g. [`Auth::Xoauth2Only`], as Exchange Online).
     pub fn start_with(seed: u64, language: FolderLanguage, new_auth: Auth) -> Result<Migration> {
-        let Plan { old, new, expected } = plan_in(seed, language);
+        Self::start_plan(plan_in(seed, language), new_auth)
+    }
+
+    /// [`Migration::start`] with the cases of `variant` added.
+    pub fn start_variant(seed: u64, variant: Variant) -> Result<Migration> {
+        Self::start_plan(plan_with(seed, variant), Auth::Password)
+    }
+
+    fn start_plan(plan: Plan, new_auth: Auth) -> Result<Migration> {
+        let Plan { old, new, expected } = plan;
         let (user, password) = (
             crate::DEMO_USER.to_string(),
             crate::DEMO_PASSWORD.to_string(),
@@ -555,5 +622,24 @@ mod tests {
             *e
         );
         assert_eq!(plan(7).expected, *e);
+    }
+
+    #[test]
+    fn headerless_variant_adds_its_cases_only() {
+        let base = plan(7);
+        let p = plan_with(7, Variant { headerless: true });
+        let e = &p.expected;
+        assert_eq!(e.headerless_missing.len(), 1);
+        assert_eq!(
+            e.old_counts[HEADERLESS_FOLDER],
+            base.expected.old_counts[HEADERLESS_FOLDER] + 3
+        );
+        assert_eq!(
+            e.new_counts[HEADERLESS_FOLDER],
+            base.expected.new_counts[HEADERLESS_FOLDER] + 2
+        );
+        assert_eq!(e.new_counts["Archive"], 1);
+        assert_eq!(e.missing_on_new, base.expected.missing_on_new);
+        assert_eq!(plan_with(7, Variant::default()).expected, base.expected);
     }
 }
