@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod helpdesk;
 pub mod imap;
 pub mod input;
+pub mod local;
 pub mod logging;
 pub mod mail;
 pub mod model;

@@ -6,6 +6,7 @@
 //! methods cannot change anything on the server.
 
 mod auth;
+mod mend;
 mod read;
 mod reply;
 pub mod utf7;
@@ -20,9 +21,10 @@ use thiserror::Error;
 
 use crate::net::{self, Endpoint, MailStream, NetError, ReplyGuard, Security, Timeouts, TlsPolicy};
 
-/// What async-imap reads from: the connection, with bounds on line length, literal
-/// reservations and time per reply (see [`ReplyGuard`]).
-type Wire = ReplyGuard<MailStream>;
+/// What async-imap reads from: the connection with bounds on line length, literal
+/// reservations and time per reply ([`ReplyGuard`]), then [`mend::Mended`], which repairs
+/// replies async-imap's parser rejects.
+type Wire = mend::Mended<ReplyGuard<MailStream>>;
 pub(crate) type Session = async_imap::Session<Wire>;
 type Client = async_imap::Client<Wire>;
 
@@ -180,7 +182,10 @@ async fn connect_as(
         return Err(ImapError::PlaintextRefused { server });
     }
     let stream = net::open(&options.endpoint, &options.tls, options.timeouts).await?;
-    let mut client = Client::new(ReplyGuard::new(stream, options.timeouts.io));
+    let mut client = Client::new(mend::Mended::new(ReplyGuard::new(
+        stream,
+        options.timeouts.io,
+    )));
     let greeting_caps = read_greeting(&mut client, &server).await?;
     let offers = |cap: &str| greeting_caps.iter().any(|c| c.eq_ignore_ascii_case(cap));
 
@@ -196,9 +201,9 @@ async fn connect_as(
             .map_err(|_| ImapError::StartTlsUnsupported {
                 server: server.clone(),
             })?;
-        let plain = client.into_inner().into_inner();
+        let plain = client.into_inner().into_inner().into_inner();
         let tls = net::upgrade(plain, &options.endpoint, &options.tls, options.timeouts).await?;
-        client = Client::new(ReplyGuard::new(tls, options.timeouts.io));
+        client = Client::new(mend::Mended::new(ReplyGuard::new(tls, options.timeouts.io)));
     } else if options.endpoint.security == Security::Plain
         && offers("LOGINDISABLED")
         && credentials.method == AuthMethod::Login
