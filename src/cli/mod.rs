@@ -13,6 +13,7 @@ pub mod help;
 mod local;
 mod login;
 mod profile_cmd;
+mod report;
 mod settings;
 mod tui;
 mod verify;
@@ -149,6 +150,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
+    /// Write a support report for the helpdesk (no passwords, no message text; subjects hidden).
+    Report(report::ReportArgs),
     /// Mail kept only on this PC (Thunderbird Local Folders, POP accounts): list, back up, upload.
     Local(local::LocalArgs),
     /// Helpdesk: turn a state code read out by a user back into sentences.
@@ -334,6 +337,7 @@ async fn run_in(cli: Cli, lang: Lang) -> Result<i32> {
         Command::Batch(args) => batch::run(args, output).await,
         Command::Local(args) => local::run(args, output).await,
         Command::Explain(args) => explain::run(&args, output),
+        Command::Report(args) => report::run(&args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

@@ -150,7 +150,15 @@ fn or_dash(value: Option<&str>) -> String {
 
 /// Verdict, sources, mapping, counts, then findings: problems first, notes after.
 pub fn verify_text(report: &VerifyReport, lang: Lang) -> String {
-    let mut out = format!("{}\n\n", report.verdict);
+    let mut out = format!(
+        "{}\n{}\n\n",
+        report.verdict,
+        tr!(
+            lang,
+            "helpdesk-state-code-line",
+            code = report.state_code.as_str()
+        )
+    );
     let old = &report.old;
     let source = match old.kind {
         "snapshot" => format!(

@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod inventory;
 pub mod local;
 pub mod pop3_inventory;
+pub mod support;
 pub mod verify;
 
 use thiserror::Error;
