@@ -237,7 +237,18 @@ pub fn error_line(error: &anyhow::Error, lang: Lang) -> String {
             }
         })
         .collect();
-    tr!(lang, "errors-line", detail = chain.join(": "))
+    // A cause an outer message already quotes is not repeated.
+    let mut detail = String::new();
+    for cause in chain {
+        if detail.contains(cause.as_str()) {
+            continue;
+        }
+        if !detail.is_empty() {
+            detail.push_str(": ");
+        }
+        detail.push_str(&cause);
+    }
+    tr!(lang, "errors-line", detail = detail)
 }
 
 /// Whether an error is only the reader of stdout having gone away.

@@ -116,7 +116,7 @@ pub async fn run_verify(args: &VerifyArgs, output: Output) -> Result<i32> {
     if let Some(path) = &args.csv {
         let mut text = String::from("\u{feff}");
         text.push_str(&report.comparison.to_csv_in(output.lang));
-        std::fs::write(path, text)
+        crate::private_file::write(path, text)
             .with_context(|| format!("cannot write the CSV file {}", path.display()))?;
     }
     output.emit(&report, || verify_text(&report, output.lang))?;
