@@ -62,6 +62,10 @@ fn fixed_mmap_threshold() {
 }
 
 fn init_logging(verbose: u8) {
+    use std::io::IsTerminal;
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let default = match verbose {
         0 => "warn",
         1 => "ikou=info",
@@ -69,9 +73,14 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("IKOU_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
-        .init();
+        // Colour codes only for a person at a terminal, never in a redirected log file.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_filter(filter)
+        .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+            ikou::logging::may_log(meta.target(), *meta.level())
+        }));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
 }

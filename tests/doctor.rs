@@ -454,7 +454,7 @@ smtp = {{ port = {untrusted}, security = "tls" }}
             &ca,
             "--no-client",
             "--timeout",
-            "8",
+            "20",
         ],
         &[],
     );
@@ -631,6 +631,9 @@ fn login_test_with_the_users_credentials() {
             &dns.addr(),
             "--no-client",
             "--login",
+            // Each wrong password costs Dovecot's failure delay; a busy machine needs room.
+            "--timeout",
+            "30",
             "--ca-file",
             &pki().ca.display().to_string(),
         ],

@@ -4,6 +4,7 @@
 
 mod common;
 mod doctor_support;
+mod oauth_support;
 
 use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -240,9 +241,12 @@ fn binary_verifies_the_migration_and_shows_the_known_differences() {
             .unwrap_or("")
             .to_string()
     };
+    // A folder missing on the new server is a difference: its messages count as missing too.
+    let in_missing_folders: u64 = e.unmapped_folders.iter().map(|u| u.messages).sum();
+    let all_missing = missing as u64 + in_missing_folders;
     assert_eq!(
         count("Missing on the new server"),
-        missing.to_string(),
+        all_missing.to_string(),
         "{text}"
     );
     assert!(text.contains(&format!("({missing} sent)")), "{text}");
@@ -258,7 +262,7 @@ fn binary_verifies_the_migration_and_shows_the_known_differences() {
     // Drill into the missing list: the injected messages by subject.
     pty.send("\r");
     let text = pty.wait_for_screen("the missing list", |s| {
-        s.contains(&format!("Missing on the new server ({missing})"))
+        s.contains(&format!("Missing on the new server ({all_missing})"))
     });
     for r in &e.missing_on_new {
         let subject = r.subject.as_deref().expect("subject");
@@ -282,6 +286,145 @@ fn binary_verifies_the_migration_and_shows_the_known_differences() {
         !output.contains(&m.password),
         "the password never reaches the screen"
     );
+}
+
+/// The device code on the screen: nine cells `B C D F - G H J K` (spaced for reading).
+fn device_code_on(screen: &str) -> Option<String> {
+    screen.lines().find_map(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        words.windows(9).find_map(|w| {
+            let ok = w[4] == "-"
+                && w.iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 4 || (c.len() == 1 && c.as_bytes()[0].is_ascii_uppercase()));
+            ok.then(|| w.concat())
+        })
+    })
+}
+
+/// Exchange Online as the new server: XOAUTH2 only, Japanese folder names, no token in the
+/// environment or the cache. The full-screen view shows the device code, the authorization
+/// server approves it, and the Overview, Verify and a restore all reach the new server.
+#[test]
+fn binary_signs_in_to_microsoft_365_with_a_device_code_then_verifies_and_restores() {
+    use ikou_testbed::Auth;
+    use ikou_testbed::scenario::{FolderLanguage, Migration};
+    let idp = oauth_support::Idp::start(&["--interval", "1"]);
+    let m = Migration::start_with(
+        43,
+        FolderLanguage::Japanese,
+        Auth::Xoauth2Only {
+            introspection_url: format!(
+                "http://dovecot:dovecot-introspection-secret@127.0.0.1:{}/introspect",
+                idp.port
+            ),
+        },
+    )
+    .unwrap_or_else(|e| panic!("both Dovecot servers must start for this test: {e:#}"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = tempfile::tempdir().expect("token cache");
+    let profile = dir.path().join("exchange.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            r#"[account]
+address = "{user}@example-univ.test"
+
+[old]
+host = "{oh}"
+username = "{user}"
+imap = {{ port = {op}, security = "tls" }}
+ca_file = "{oca}"
+
+[new]
+host = "{nh}"
+username = "{user}"
+auth = "xoauth2"
+imap = {{ port = {np}, security = "tls" }}
+ca_file = "{nca}"
+
+[new.oauth]
+tenant = "example-univ.test"
+client_id = "{client}"
+authority = "{authority}"
+
+[limits]
+max_message_mb = 35
+"#,
+            user = m.user,
+            oh = m.old.host(),
+            op = m.old.imaps_port(),
+            oca = m.old.ca_file().display(),
+            nh = m.new.host(),
+            np = m.new.imaps_port(),
+            nca = m.new.ca_file().display(),
+            client = oauth_support::CLIENT_ID,
+            authority = idp.authority(),
+        ),
+    )
+    .expect("write profile");
+    let mut pty = Pty::start(&[
+        ("IKOU_PROFILE", path_str(&profile)),
+        ("IKOU_OLD_PASSWORD", m.password.as_str()),
+        ("IKOU_CACHE_DIR", path_str(cache.path())),
+        ("NO_PROXY", "127.0.0.1"),
+    ]);
+    pty.wait_for("address:");
+    pty.send("\r");
+    pty.wait_for("IKOU_OLD_PASSWORD");
+    pty.send("\r");
+    // No token anywhere: the sign-in dialog with the code and the page to open.
+    let text = pty.wait_for_screen("the device code", |s| device_code_on(s).is_some());
+    let code = device_code_on(&text).expect("code");
+    assert!(text.contains("Sign in to Microsoft 365"), "{text}");
+    assert!(text.contains("/test/device"), "the page to open: {text}");
+    assert!(text.contains("Time left"), "a countdown: {text}");
+    idp.decide(&code, "approve");
+    // The Overview then shows the new server's count.
+    let total: u64 = m.expected.new_counts.values().sum();
+    let want = format!("{} messages in", ikou::report::grouped(total));
+    pty.wait_for_screen("the new server's count", |s| {
+        s.contains(&want) && device_code_on(s).is_none()
+    });
+    assert_eq!(
+        oauth_support::token_files(cache.path()).len(),
+        1,
+        "the sign-in is saved where `ikou login` saves it"
+    );
+    // Verify: the known differences.
+    pty.send("4");
+    pty.wait_for_screen("the Verify screen", |s| {
+        s.contains("Press v or Enter to verify.")
+    });
+    pty.send("v");
+    let text = pty.wait_for_screen("the verdict", |s| s.contains("Differences (Enter"));
+    let missing = m.expected.missing_on_new.len();
+    assert!(text.contains(&format!("{missing} missing from")), "{text}");
+    // Restore the missing Sent messages to 送信済みアイテム; they lead the list, before the
+    // messages of the folder missing on the new server.
+    let in_missing_folders: u64 = m.expected.unmapped_folders.iter().map(|u| u.messages).sum();
+    let all_missing = missing as u64 + in_missing_folders;
+    pty.send("\r");
+    pty.wait_for_screen("the missing list", |s| {
+        s.contains(&format!("Missing on the new server ({all_missing})"))
+    });
+    for _ in 0..missing {
+        pty.send(" ");
+    }
+    pty.send("p");
+    pty.wait_for_screen("the plan", |s| {
+        s.contains(&format!("Restore plan: {missing} messages"))
+    });
+    pty.send("y");
+    pty.wait_for_screen("the restore result", |s| {
+        s.contains(&format!("{missing} appended"))
+    });
+    let log = m.new.log();
+    assert!(log.contains("method=XOAUTH2"), "{log}");
+    assert!(!log.contains("method=OAUTHBEARER"), "{log}");
+    pty.send("q");
+    let output = pty.finish();
+    assert_restored(&output);
 }
 
 #[test]

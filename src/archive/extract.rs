@@ -5,7 +5,7 @@
 //! ImportExportTools NG ("import all messages from a directory") sort them naturally.
 
 use std::collections::HashMap;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
@@ -70,18 +70,22 @@ pub fn extract_tree(zip_path: &Path, dir: &Path) -> Result<ExtractReport> {
     // Check every name before writing anything, so a hostile archive writes nothing.
     let mut plan = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
-        let name = String::from_utf8_lossy(
-            zip.by_index_raw(i)
-                .map_err(|e| zip_entry_error(zip_path, &format!("#{i}"), e))?
-                .name_raw(),
-        )
-        .into_owned();
-        let rel = safe_relative(&name).ok_or_else(|| ArchiveError::UnsafeEntryName {
-            path: zip_path.to_path_buf(),
-            entry: name.clone(),
+        let raw = zip
+            .by_index_raw(i)
+            .map_err(|e| zip_entry_error(zip_path, &format!("#{i}"), e))?;
+        let name = String::from_utf8_lossy(raw.name_raw()).into_owned();
+        let symlink = raw.is_symlink();
+        let rel = safe_relative(&name).filter(|_| !symlink).ok_or_else(|| {
+            ArchiveError::UnsafeEntryName {
+                path: zip_path.to_path_buf(),
+                entry: name.clone(),
+            }
         })?;
         plan.push((i, name, rel));
     }
+    // Nothing is written beyond what the manifest says an entry holds (one byte more
+    // shows the difference); entries it does not list get the largest message's size.
+    let largest = manifest.messages.iter().map(|m| m.size).max().unwrap_or(0);
     fs::create_dir_all(dir).ctx(dir, "create directory")?;
     let mut report = ExtractReport::default();
     for (i, name, rel) in plan {
@@ -102,12 +106,18 @@ pub fn extract_tree(zip_path: &Path, dir: &Path) -> Result<ExtractReport> {
                 continue;
             }
         };
-        let mut out = File::create(&target).ctx(&target, "create")?;
+        let mut out = crate::private_file::create(&target).ctx(&target, "create")?;
         let mut tee = HashingWriter {
             inner: &mut out,
             hasher: Sha256::new(),
         };
-        let n = match io::copy(&mut entry, &mut tee) {
+        let limit = match by_entry.get(name.as_str()) {
+            Some(m) => m.size,
+            None if name == MANIFEST_NAME => u64::MAX - 1,
+            None => largest.max(1 << 20),
+        };
+        let mut capped = io::Read::take(&mut entry, limit.saturating_add(1));
+        let n = match io::copy(&mut capped, &mut tee) {
             Ok(n) => n,
             Err(e) => match copy_error(zip_path, &target, &name, e) {
                 e @ ArchiveError::Corrupt { .. } => {
@@ -174,6 +184,7 @@ mod tests {
     use super::*;
     use crate::archive::update_tests::{corpus, opts, write_backup};
     use crate::archive::zipwrite::{Compression, EntryTime, ZipSink, encode_entry};
+    use std::fs::File;
 
     #[test]
     fn safe_relative_rules() {

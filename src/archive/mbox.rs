@@ -13,7 +13,7 @@
 //! use the message's line ending. A message that does not end in a line break gets one.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -53,15 +53,17 @@ pub fn extract_mbox(zip_path: &Path, dir: &Path) -> Result<ExtractReport> {
     fs::create_dir_all(dir).ctx(dir, "create directory")?;
     for (components, msgs) in plan {
         let target = mbox_path(dir, &components, &mut report)?;
-        let file = File::create(&target).ctx(&target, "create")?;
+        let file = crate::private_file::create(&target).ctx(&target, "create")?;
         report.files += 1;
         let mut w = BufWriter::with_capacity(1 << 20, file);
         for m in msgs {
-            let mut bytes = Vec::with_capacity(usize::try_from(m.size).unwrap_or(0).min(1 << 30));
+            let mut bytes = Vec::with_capacity(usize::try_from(m.size).unwrap_or(0).min(1 << 24));
+            // Never more than the manifest's size (and one byte to show a difference),
+            // whatever the entry inflates to.
             let read = zip
                 .by_name(&m.entry)
                 .map_err(io::Error::other)
-                .and_then(|mut e| e.read_to_end(&mut bytes));
+                .and_then(|e| e.take(m.size.saturating_add(1)).read_to_end(&mut bytes));
             if let Err(e) = read {
                 tracing::warn!(
                     "{}: entry {:?} unreadable: {e}",
@@ -115,7 +117,7 @@ fn mbox_path(dir: &Path, components: &[String], report: &mut ExtractReport) -> R
         }
         let parent_mbox = base.join(c);
         if !parent_mbox.exists() {
-            File::create(&parent_mbox).ctx(&parent_mbox, "create")?;
+            crate::private_file::create(&parent_mbox).ctx(&parent_mbox, "create")?;
             report.files += 1;
         }
         base = base.join(format!("{c}.sbd"));

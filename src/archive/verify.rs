@@ -44,6 +44,9 @@ pub enum Problem {
         expected: String,
         actual: String,
     },
+    /// An entry `ikou backup extract` refuses: a name that would leave the target folder
+    /// (`../`, absolute, drive letter) or a symbolic link.
+    UnsafeEntry { entry: String, reason: String },
 }
 
 impl Problem {
@@ -61,6 +64,9 @@ impl Problem {
             } => format!("size differs: {entry} ({actual} bytes, manifest says {expected})"),
             Self::HashMismatch { entry, .. } => {
                 format!("content differs from manifest (SHA-256): {entry}")
+            }
+            Self::UnsafeEntry { entry, reason } => {
+                format!("extraction would refuse {entry:?}: {reason}")
             }
         }
     }
@@ -173,7 +179,10 @@ pub fn verify_archive_with_progress(
             }),
             Ok(mut file) => {
                 let mut hasher = Sha256::new();
-                match io::copy(&mut file, &mut hasher) {
+                // One byte more than the manifest says is enough to know the size differs;
+                // an entry that inflates without end is not read to its end.
+                let mut capped = io::Read::take(&mut file, m.size.saturating_add(1));
+                match io::copy(&mut capped, &mut hasher) {
                     Err(e) => problems.push(Problem::Unreadable {
                         folder,
                         entry,
@@ -209,6 +218,25 @@ pub fn verify_archive_with_progress(
             messages_total: total,
             bytes_done: bytes,
         });
+    }
+    for i in 0..zip.len() {
+        let Ok(file) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(file.name_raw()).into_owned();
+        let reason = if super::extract::safe_relative(&name).is_none() {
+            Some("the name would leave the target folder or is not portable")
+        } else if file.is_symlink() {
+            Some("it is a symbolic link")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            problems.push(Problem::UnsafeEntry {
+                entry: name,
+                reason: reason.into(),
+            });
+        }
     }
     for raw in zip.file_names_raw() {
         let name = String::from_utf8_lossy(raw);
@@ -386,6 +414,7 @@ mod tests {
                 Problem::HashMismatch { .. } => "hash",
                 Problem::DuplicateReference { .. } => "dup",
                 Problem::ExtraEntry { .. } => "extra",
+                Problem::UnsafeEntry { .. } => "unsafe",
             })
             .collect();
         assert_eq!(

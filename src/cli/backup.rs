@@ -315,6 +315,18 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
             tr!(lang, "backup-rekeyed", count = r.rekeyed)
         ));
     }
+    let vanished: Vec<&backup::FolderOutcome> =
+        r.folders.iter().filter(|f| f.vanished > 0).collect();
+    if !vanished.is_empty() {
+        let list = vanished
+            .iter()
+            .map(|f| format!("{} ({})", f.folder, grouped(f.vanished)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let total: u64 = vanished.iter().map(|f| f.vanished).sum();
+        s.push_str(&tr!(lang, "backup-vanished", count = total, folders = list));
+        s.push('\n');
+    }
     if r.reconnects > 0 || r.throttled > 0 {
         s.push_str(&format!(
             "{}\n",

@@ -181,7 +181,7 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
     if let Some(path) = &common.csv {
         let mut text = String::from("\u{feff}");
         text.push_str(&report.to_csv(lang));
-        std::fs::write(path, text)
+        crate::private_file::write(path, text)
             .with_context(|| format!("cannot write the CSV file {}", path.display()))?;
     }
     output.emit(&report, || batch_text(&report, lang))?;
@@ -216,10 +216,10 @@ fn write_details(
 ) -> Result<()> {
     let stem = file_stem(address);
     let json = dir.join(format!("{stem}.json"));
-    std::fs::write(&json, serde_json::to_vec_pretty(report)?)
+    crate::private_file::write(&json, serde_json::to_vec_pretty(report)?)
         .with_context(|| format!("cannot write {}", json.display()))?;
     let text = dir.join(format!("{stem}.txt"));
-    std::fs::write(&text, super::verify::verify_text(report, lang))
+    crate::private_file::write(&text, super::verify::verify_text(report, lang))
         .with_context(|| format!("cannot write {}", text.display()))?;
     Ok(())
 }

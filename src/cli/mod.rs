@@ -14,6 +14,7 @@ pub mod help;
 mod local;
 mod login;
 mod profile_cmd;
+mod report;
 mod settings;
 mod tui;
 mod verify;
@@ -160,6 +161,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
+    /// Write a support report for the helpdesk (no passwords, no message text; subjects hidden).
+    Report(report::ReportArgs),
     /// Mail kept only on this PC (Thunderbird Local Folders, POP accounts): list, back up, upload.
     Local(local::LocalArgs),
     /// Helpdesk: turn a state code read out by a user back into sentences.
@@ -256,7 +259,18 @@ pub fn error_line(error: &anyhow::Error, lang: Lang) -> String {
             }
         })
         .collect();
-    tr!(lang, "errors-line", detail = chain.join(": "))
+    // A cause an outer message already quotes is not repeated.
+    let mut detail = String::new();
+    for cause in chain {
+        if detail.contains(cause.as_str()) {
+            continue;
+        }
+        if !detail.is_empty() {
+            detail.push_str(": ");
+        }
+        detail.push_str(&cause);
+    }
+    tr!(lang, "errors-line", detail = detail)
 }
 
 /// Whether an error is only the reader of stdout having gone away.
@@ -278,12 +292,13 @@ pub async fn run(cli: Cli) -> Result<i32> {
 /// A sign-in error (wherever a use case wrapped it) as one line in `lang`; other errors as
 /// they are.
 fn localized(error: anyhow::Error, lang: Lang) -> anyhow::Error {
+    use crate::report::signin;
     use crate::service::{ServiceError, access, backup::BackupError, verify::VerifyError};
     if lang == Lang::En {
         return error;
     }
     if let Some(e) = error.downcast_ref::<crate::oauth::OAuthError>() {
-        return anyhow::anyhow!(access::explain_oauth(e, lang));
+        return anyhow::anyhow!(signin::oauth(e, lang));
     }
     let service = error
         .downcast_ref::<ServiceError>()
@@ -296,7 +311,7 @@ fn localized(error: anyhow::Error, lang: Lang) -> anyhow::Error {
             _ => None,
         });
     match service {
-        Some(s) if access::is_sign_in_error(s) => anyhow::anyhow!(access::explain(s, lang)),
+        Some(s) if access::is_sign_in_error(s) => anyhow::anyhow!(signin::explain(s, lang)),
         _ => error,
     }
 }
@@ -345,6 +360,7 @@ async fn run_in(cli: Cli, lang: Lang) -> Result<i32> {
         Command::Batch(args) => batch::run(args, output).await,
         Command::Local(args) => local::run(args, output).await,
         Command::Explain(args) => explain::run(&args, output),
+        Command::Report(args) => report::run(&args, output).await,
         Command::Profile {
             command: ProfileCommand::Check { file },
         } => profile_cmd::check(&file, output),

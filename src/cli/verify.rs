@@ -116,7 +116,7 @@ pub async fn run_verify(args: &VerifyArgs, output: Output) -> Result<i32> {
     if let Some(path) = &args.csv {
         let mut text = String::from("\u{feff}");
         text.push_str(&report.comparison.to_csv_in(output.lang));
-        std::fs::write(path, text)
+        crate::private_file::write(path, text)
             .with_context(|| format!("cannot write the CSV file {}", path.display()))?;
     }
     output.emit(&report, || verify_text(&report, output.lang))?;
@@ -150,7 +150,15 @@ fn or_dash(value: Option<&str>) -> String {
 
 /// Verdict, sources, mapping, counts, then findings: problems first, notes after.
 pub fn verify_text(report: &VerifyReport, lang: Lang) -> String {
-    let mut out = format!("{}\n\n", report.verdict);
+    let mut out = format!(
+        "{}\n{}\n\n",
+        report.verdict,
+        tr!(
+            lang,
+            "helpdesk-state-code-line",
+            code = report.state_code.as_str()
+        )
+    );
     let old = &report.old;
     let source = match old.kind {
         "snapshot" => format!(

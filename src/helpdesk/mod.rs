@@ -4,5 +4,6 @@
 //! (`V2-6-0-4-2-0-1-37`) and back into sentences (`ikou explain`). Pure: no I/O.
 
 pub mod code;
+pub mod redact;
 
 pub use code::{CodeError, StateCode};

@@ -8,6 +8,7 @@
 mod auth;
 mod mend;
 mod read;
+mod reply;
 pub mod utf7;
 mod write;
 
@@ -18,11 +19,14 @@ pub use write::{NamedFolder, PresentMessage, WriteSession, connect_for_writing, 
 
 use thiserror::Error;
 
-use crate::net::{self, Endpoint, MailStream, NetError, Security, Timeouts, TlsPolicy};
+use crate::net::{self, Endpoint, MailStream, NetError, ReplyGuard, Security, Timeouts, TlsPolicy};
 
-/// async-imap reads through [`mend::Mended`], which repairs replies its parser rejects.
-pub(crate) type Session = async_imap::Session<mend::Mended<MailStream>>;
-type Client = async_imap::Client<mend::Mended<MailStream>>;
+/// What async-imap reads from: the connection with bounds on line length, literal
+/// reservations and time per reply ([`ReplyGuard`]), then [`mend::Mended`], which repairs
+/// replies async-imap's parser rejects.
+type Wire = mend::Mended<ReplyGuard<MailStream>>;
+pub(crate) type Session = async_imap::Session<Wire>;
+type Client = async_imap::Client<Wire>;
 
 /// How to reach one IMAP server.
 #[derive(Debug, Clone)]
@@ -125,10 +129,7 @@ impl ImapError {
                 server,
                 detail: "connection lost".into(),
             },
-            E::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => ImapError::Closed {
-                server,
-                detail: "no answer within the I/O timeout".into(),
-            },
+            E::Io(e) => reply::io_error(&server, &command, &e),
             other => ImapError::Protocol {
                 server,
                 command,
@@ -181,7 +182,10 @@ async fn connect_as(
         return Err(ImapError::PlaintextRefused { server });
     }
     let stream = net::open(&options.endpoint, &options.tls, options.timeouts).await?;
-    let mut client = Client::new(mend::Mended::new(stream));
+    let mut client = Client::new(mend::Mended::new(ReplyGuard::new(
+        stream,
+        options.timeouts.io,
+    )));
     let greeting_caps = read_greeting(&mut client, &server).await?;
     let offers = |cap: &str| greeting_caps.iter().any(|c| c.eq_ignore_ascii_case(cap));
 
@@ -197,9 +201,9 @@ async fn connect_as(
             .map_err(|_| ImapError::StartTlsUnsupported {
                 server: server.clone(),
             })?;
-        let plain = client.into_inner().into_inner();
+        let plain = client.into_inner().into_inner().into_inner();
         let tls = net::upgrade(plain, &options.endpoint, &options.tls, options.timeouts).await?;
-        client = Client::new(mend::Mended::new(tls));
+        client = Client::new(mend::Mended::new(ReplyGuard::new(tls, options.timeouts.io)));
     } else if options.endpoint.security == Security::Plain
         && offers("LOGINDISABLED")
         && credentials.method == AuthMethod::Login

@@ -6,8 +6,9 @@
 //! APPEND, CREATE, DELETE or RENAME, and mailboxes are only ever opened with EXAMINE, so
 //! the compiler enforces the migration rule "never modify the old server".
 
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::Stream;
 
+use super::reply::{self, Parsed, Reply};
 use super::{ImapError, Session, utf7};
 use crate::model::{MessageBytes, QuotaInfo, SpecialUse};
 
@@ -56,11 +57,13 @@ pub struct FetchedBody {
 const SHARE_ABOVE: usize = 1 << 20;
 
 /// A FETCH reply that is known to carry `BODY[]`, lending out those bytes.
-struct FetchReply(async_imap::types::Fetch);
+struct FetchReply<P>(P);
 
-impl AsRef<[u8]> for FetchReply {
+impl<P: Parsed> AsRef<[u8]> for FetchReply<P> {
     fn as_ref(&self) -> &[u8] {
-        self.0.body().unwrap_or_default()
+        reply::fetch_attributes(self.0.parsed())
+            .and_then(reply::body)
+            .unwrap_or_default()
     }
 }
 
@@ -85,32 +88,32 @@ impl std::fmt::Debug for ReadSession {
     }
 }
 
-fn flag_name(flag: &async_imap::types::Flag<'_>) -> String {
-    use async_imap::types::Flag;
-    match flag {
-        Flag::Seen => "\\Seen".into(),
-        Flag::Answered => "\\Answered".into(),
-        Flag::Flagged => "\\Flagged".into(),
-        Flag::Deleted => "\\Deleted".into(),
-        Flag::Draft => "\\Draft".into(),
-        Flag::Recent => "\\Recent".into(),
-        Flag::MayCreate => "\\*".into(),
-        Flag::Custom(name) => name.to_string(),
-    }
-}
+/// Format of INTERNALDATE (RFC 3501 `date-time`).
+const DATE_TIME_FORMAT: &str = "%d-%b-%Y %H:%M:%S %z";
 
-fn meta_of(fetch: &async_imap::types::Fetch) -> FetchedMeta {
-    FetchedMeta {
-        uid: fetch.uid.unwrap_or(0),
-        size: u64::from(fetch.size.unwrap_or(0)),
-        internal_date: fetch.internal_date().map(|d| d.to_rfc3339()),
-        flags: fetch
-            .flags()
-            .filter(|f| !matches!(f, async_imap::types::Flag::Recent))
-            .map(|f| flag_name(&f))
-            .collect(),
-        header: fetch.header().map(<[u8]>::to_vec),
+fn meta_of(attributes: &[async_imap::imap_proto::AttributeValue<'_>]) -> FetchedMeta {
+    use async_imap::imap_proto::AttributeValue as A;
+    let mut meta = FetchedMeta::default();
+    for a in attributes {
+        match a {
+            A::Uid(uid) => meta.uid = *uid,
+            A::Rfc822Size(size) => meta.size = u64::from(*size),
+            A::InternalDate(date) if meta.internal_date.is_none() => {
+                meta.internal_date = chrono::DateTime::parse_from_str(date, DATE_TIME_FORMAT)
+                    .ok()
+                    .map(|d| d.to_rfc3339());
+            }
+            A::Flags(flags) => meta.flags.extend(
+                flags
+                    .iter()
+                    .filter(|f| f.as_ref() != "\\Recent")
+                    .map(ToString::to_string),
+            ),
+            _ => {}
+        }
     }
+    meta.header = reply::header(attributes).map(<[u8]>::to_vec);
+    meta
 }
 
 impl ReadSession {
@@ -142,24 +145,33 @@ impl ReadSession {
         ImapError::from_imap(&self.server, command, e)
     }
 
+    /// Sends `command` and returns its reply, read to the tagged end.
+    async fn command(&mut self, name: &'static str, command: &str) -> Result<Reply<'_>, ImapError> {
+        Reply::start(&mut self.session, &self.server, name, command).await
+    }
+
+    /// A mailbox name as a quoted string, or an error naming it when it cannot be sent.
+    fn mailbox_arg(&self, command: &str, raw_name: &str) -> Result<String, ImapError> {
+        reply::quoted(raw_name).ok_or_else(|| ImapError::Command {
+            server: self.server.clone(),
+            command: command.to_string(),
+            detail: format!("the folder name {raw_name:?} cannot be sent in a command"),
+        })
+    }
+
     /// Lists every mailbox with its delimiter, SPECIAL-USE role and `\Noselect` state.
+    /// Each LIST line is turned into a small value as it arrives, so memory follows the
+    /// number of folders, not the size of the server's read buffers.
     pub async fn list_folders(&mut self) -> Result<Vec<ListedFolder>, ImapError> {
         use async_imap::types::NameAttribute as A;
-        let names: Vec<_> = {
-            let stream = self
-                .session
-                .list(Some(""), Some("*"))
-                .await
-                .map_err(|e| ImapError::from_imap(&self.server, "LIST", e))?;
-            stream
-                .try_collect()
-                .await
-                .map_err(|e| ImapError::from_imap(&self.server, "LIST", e))?
-        };
-        let mut folders: Vec<ListedFolder> = names
-            .iter()
-            .map(|n| {
-                let attributes = n.attributes();
+        let mut folders: Vec<ListedFolder> = Vec::new();
+        let reply = self.command("LIST", "LIST \"\" \"*\"").await?;
+        reply
+            .for_each(|response| {
+                let Some(n) = reply::list_data(response) else {
+                    return;
+                };
+                let attributes = &n.name_attributes;
                 let selectable = !attributes.iter().any(|a| {
                     matches!(a, A::NoSelect)
                         || matches!(a, A::Extension(x) if x.eq_ignore_ascii_case("\\NonExistent"))
@@ -175,21 +187,21 @@ impl ReadSession {
                     A::Extension(x) => SpecialUse::from_attribute(x),
                     _ => None,
                 });
-                let raw_name = n.name().to_string();
+                let raw_name = n.name.to_string();
                 let special_use = special_use.or_else(|| {
                     raw_name
                         .eq_ignore_ascii_case("INBOX")
                         .then_some(SpecialUse::Inbox)
                 });
-                ListedFolder {
+                folders.push(ListedFolder {
                     name: utf7::decode(&raw_name),
-                    delimiter: n.delimiter().and_then(|d| d.chars().next()),
+                    delimiter: n.delimiter.as_deref().and_then(|d| d.chars().next()),
                     raw_name,
                     special_use,
                     selectable,
-                }
+                });
             })
-            .collect();
+            .await?;
         // INBOX first, then the server's order by name: stable output for people and tests.
         folders.sort_by(|a, b| {
             (a.special_use != Some(SpecialUse::Inbox), &a.name)
@@ -200,18 +212,8 @@ impl ReadSession {
 
     /// STATUS without opening the mailbox (does not touch `\Recent` or `\Seen`).
     pub async fn status(&mut self, raw_name: &str) -> Result<FolderStatus, ImapError> {
-        let mailbox = self
-            .session
-            .status(raw_name, "(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)")
+        self.status_items(raw_name, "(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)")
             .await
-            .map_err(|e| self.error("STATUS", e))?;
-        Ok(FolderStatus {
-            messages: mailbox.exists,
-            unseen: mailbox.unseen,
-            uid_next: mailbox.uid_next,
-            uid_validity: mailbox.uid_validity,
-            highest_modseq: None,
-        })
     }
 
     /// STATUS with what tells whether a folder changed since a backup: MESSAGES, UIDNEXT,
@@ -223,35 +225,88 @@ impl ReadSession {
         } else {
             "(MESSAGES UIDNEXT UIDVALIDITY)"
         };
-        let mailbox = self
-            .session
-            .status(raw_name, items)
-            .await
-            .map_err(|e| self.error("STATUS", e))?;
-        Ok(FolderStatus {
-            messages: mailbox.exists,
-            unseen: None,
-            uid_next: mailbox.uid_next,
-            uid_validity: mailbox.uid_validity,
-            highest_modseq: mailbox.highest_modseq,
-        })
+        self.status_items(raw_name, items).await
+    }
+
+    /// STATUS for `items`, read to its tagged OK; a reply without the STATUS line is an
+    /// error, never "0 messages".
+    async fn status_items(
+        &mut self,
+        raw_name: &str,
+        items: &str,
+    ) -> Result<FolderStatus, ImapError> {
+        use async_imap::imap_proto::{MailboxDatum, Response, StatusAttribute as S};
+        let mailbox = self.mailbox_arg("STATUS", raw_name)?;
+        let mut status = FolderStatus::default();
+        let mut answered = false;
+        let reply = self
+            .command("STATUS", &format!("STATUS {mailbox} {items}"))
+            .await?;
+        reply
+            .for_each(|response| {
+                if let Response::MailboxData(MailboxDatum::Status { status: items, .. }) = response
+                {
+                    answered = true;
+                    for item in items {
+                        match item {
+                            S::Messages(n) => status.messages = *n,
+                            S::Unseen(n) => status.unseen = Some(*n),
+                            S::UidNext(n) => status.uid_next = Some(*n),
+                            S::UidValidity(n) => status.uid_validity = Some(*n),
+                            S::HighestModSeq(n) => status.highest_modseq = Some(*n),
+                            _ => {}
+                        }
+                    }
+                }
+            })
+            .await?;
+        if !answered {
+            return Err(ImapError::Protocol {
+                server: self.server.clone(),
+                command: "STATUS".into(),
+                detail: format!("no STATUS line for {raw_name:?} in the reply"),
+            });
+        }
+        Ok(status)
     }
 
     /// Opens a mailbox read-only. Returns the number of messages and UIDVALIDITY.
     pub async fn examine(&mut self, raw_name: &str) -> Result<FolderStatus, ImapError> {
-        let mailbox = self
-            .session
-            .examine(raw_name)
-            .await
-            .map_err(|e| self.error("EXAMINE", e))?;
+        use async_imap::imap_proto::{MailboxDatum, Response, ResponseCode, Status};
+        let mailbox = self.mailbox_arg("EXAMINE", raw_name)?;
+        self.examined = None;
+        let mut status = FolderStatus::default();
+        let mut exists = false;
+        let reply = self
+            .command("EXAMINE", &format!("EXAMINE {mailbox}"))
+            .await?;
+        reply
+            .for_each(|response| match response {
+                Response::MailboxData(MailboxDatum::Exists(n)) => {
+                    exists = true;
+                    status.messages = *n;
+                }
+                Response::Data {
+                    status: Status::Ok,
+                    outcome,
+                } => match outcome.code {
+                    Some(ResponseCode::UidValidity(v)) => status.uid_validity = Some(v),
+                    Some(ResponseCode::UidNext(n)) => status.uid_next = Some(n),
+                    _ => {}
+                },
+                _ => {}
+            })
+            .await?;
+        if !exists {
+            // Without EXISTS the number of messages is unknown; 0 would claim an empty folder.
+            return Err(ImapError::Protocol {
+                server: self.server.clone(),
+                command: "EXAMINE".into(),
+                detail: format!("no EXISTS line for {raw_name:?} in the reply"),
+            });
+        }
         self.examined = Some(raw_name.to_string());
-        Ok(FolderStatus {
-            messages: mailbox.exists,
-            unseen: None,
-            uid_next: mailbox.uid_next,
-            uid_validity: mailbox.uid_validity,
-            highest_modseq: None,
-        })
+        Ok(status)
     }
 
     /// UID, size, INTERNALDATE and flags of every message in `uid_set` of the examined mailbox,
@@ -268,67 +323,75 @@ impl ReadSession {
             query.push_str(")]");
         }
         query.push(')');
-        let server = self.server.clone();
-        let stream = self
-            .session
-            .uid_fetch(uid_set, &query)
-            .await
-            .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
-        stream
-            .map(|r| {
-                r.map(|f| meta_of(&f))
-                    .map_err(|e| ImapError::from_imap(&server, "FETCH", e))
+        let mut metas = Vec::new();
+        let reply = self
+            .command("FETCH", &format!("UID FETCH {uid_set} {query}"))
+            .await?;
+        reply
+            .for_each(|response| {
+                // A FETCH without UID is a flag change the server reports on its own.
+                if let Some(a) = reply::fetch_attributes(response) {
+                    let meta = meta_of(a);
+                    if meta.uid != 0 {
+                        metas.push(meta);
+                    }
+                }
             })
-            .try_collect()
-            .await
+            .await?;
+        Ok(metas)
     }
 
     /// The whole header block of one message of the examined mailbox (`BODY.PEEK[HEADER]`,
     /// so `\Seen` is never set); `None` when the server has no such UID.
     pub async fn fetch_header(&mut self, uid: u32) -> Result<Option<Vec<u8>>, ImapError> {
-        let server = self.server.clone();
-        let stream = self
-            .session
-            .uid_fetch(uid.to_string(), "(UID BODY.PEEK[HEADER])")
-            .await
-            .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
-        let fetches: Vec<_> = stream
-            .try_collect()
-            .await
-            .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
-        Ok(fetches
-            .iter()
-            .find(|f| f.uid == Some(uid))
-            .and_then(|f| f.header().map(<[u8]>::to_vec)))
+        let mut header = None;
+        let reply = self
+            .command("FETCH", &format!("UID FETCH {uid} (UID BODY.PEEK[HEADER])"))
+            .await?;
+        reply
+            .for_each(|response| {
+                if let Some(a) = reply::fetch_attributes(response)
+                    && header.is_none()
+                    && meta_of(a).uid == uid
+                {
+                    header = reply::header(a).map(<[u8]>::to_vec);
+                }
+            })
+            .await?;
+        Ok(header)
     }
 
     /// Streams whole messages (`BODY.PEEK[]`, so `\Seen` is never set) of the examined mailbox.
     /// Only one message at a time is held by the stream; the caller decides how many to keep.
+    /// The stream ends only after the server's tagged OK: a BYE, a close or a NO before it
+    /// is an error, so a caller never takes part of a reply for all of it. FETCH lines
+    /// without a body (flag changes the server reports on its own) are skipped.
     pub async fn fetch_bodies(&mut self, uid_set: &str) -> Result<BodyStream<'_>, ImapError> {
-        let server = self.server.clone();
-        let stream = self
-            .session
-            .uid_fetch(uid_set, "(UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[])")
-            .await
-            .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
-        Ok(Box::pin(stream.map(move |r| {
-            let fetch = r.map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
-            let len = fetch
-                .body()
-                .map(<[u8]>::len)
-                .ok_or_else(|| ImapError::Protocol {
-                    server: server.clone(),
-                    command: "FETCH".into(),
-                    detail: format!("no BODY[] in the reply for message {}", fetch.message),
-                })?;
-            let meta = meta_of(&fetch);
-            let bytes = if len > SHARE_ABOVE {
-                MessageBytes::shared(FetchReply(fetch))
-            } else {
-                MessageBytes::from(fetch.body().unwrap_or_default().to_vec())
-            };
-            Ok(FetchedBody { meta, bytes })
-        })))
+        let reply = self
+            .command(
+                "FETCH",
+                &format!("UID FETCH {uid_set} (UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[])"),
+            )
+            .await?;
+        Ok(Box::pin(futures::stream::try_unfold(
+            reply,
+            |mut reply| async move {
+                while let Some(response) = reply.next().await? {
+                    let Some((meta, len)) = reply::fetch_attributes(response.parsed())
+                        .and_then(|a| reply::body(a).map(|b| (meta_of(a), b.len())))
+                    else {
+                        continue;
+                    };
+                    let bytes = if len > SHARE_ABOVE {
+                        MessageBytes::shared(FetchReply(response))
+                    } else {
+                        MessageBytes::from(FetchReply(response).as_ref().to_vec())
+                    };
+                    return Ok(Some((FetchedBody { meta, bytes }, reply)));
+                }
+                Ok(None)
+            },
+        )))
     }
 
     /// GETQUOTAROOT for INBOX. `Ok(None)` when the server has no QUOTA capability; roots

@@ -5,9 +5,11 @@
 //! certificates are verified by default, an extra CA file or a SHA-256 pin can be given for
 //! legacy servers with self-signed certificates, and there is no blanket "skip verification".
 
+mod guard;
 mod stream;
 mod tls;
 
+pub use guard::ReplyGuard;
 pub use stream::MailStream;
 pub use tls::{TlsPolicy, certificate_sha256};
 

@@ -51,9 +51,11 @@ impl TlsPolicy {
         }
         let mut builder = native_tls::TlsConnector::builder();
         if let Some(path) = &self.ca_file {
-            let pem = std::fs::read(path).map_err(|e| NetError::CaFile {
-                path: path.display().to_string(),
-                detail: e.to_string(),
+            let pem = crate::input::read_bounded(path, crate::input::SMALL_FILE).map_err(|e| {
+                NetError::CaFile {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                }
             })?;
             let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| NetError::CaFile {
                 path: path.display().to_string(),

@@ -233,6 +233,9 @@ pub(super) fn validate(profile: &Profile) -> Vec<Problem> {
     problems
 }
 
+/// Longest connect or I/O timeout a profile may ask for.
+pub const MAX_TIMEOUT_SECS: u64 = 3600;
+
 fn check_server(profile: &Profile, side: &str, server: &ServerProfile, out: &mut Vec<Problem>) {
     if let Some(admin) = &server.admin {
         out.extend(super::admin::problems(side, admin));
@@ -352,6 +355,30 @@ fn check_server(profile: &Profile, side: &str, server: &ServerProfile, out: &mut
                 &|lang| tr!(lang, "profile-oauth-without-xoauth2"),
                 &|lang| tr!(lang, "profile-fix-oauth-without-xoauth2"),
             );
+        }
+    }
+    for (key, value) in [
+        ("connect_timeout_secs", server.connect_timeout_secs),
+        ("io_timeout_secs", server.io_timeout_secs),
+    ] {
+        let max = MAX_TIMEOUT_SECS;
+        match value {
+            Some(0) => push(key, &|lang| tr!(lang, "profile-timeout-zero"), &|lang| {
+                tr!(lang, "profile-fix-timeout", key = key, max = max)
+            }),
+            Some(n) if n > MAX_TIMEOUT_SECS => push(
+                key,
+                &|lang| {
+                    tr!(
+                        lang,
+                        "profile-timeout-too-long",
+                        secs = n.to_string(),
+                        max = max
+                    )
+                },
+                &|lang| tr!(lang, "profile-fix-timeout", key = key, max = max),
+            ),
+            _ => {}
         }
     }
     if server.password_env.is_some() && server.password_command.is_some() {

@@ -182,11 +182,14 @@ pub struct Dates {
 impl Profile {
     /// Reads and validates a profile; every problem found is reported, not just the first.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ProfileError::Unreadable {
-            file: path.display().to_string(),
-            detail: e.to_string(),
-            kind: e.kind(),
-        })?;
+        let text =
+            crate::input::read_text_bounded(path, crate::input::SMALL_FILE).map_err(|e| {
+                ProfileError::Unreadable {
+                    file: path.display().to_string(),
+                    detail: e.to_string(),
+                    kind: e.kind(),
+                }
+            })?;
         Profile::parse(&text, path)
     }
 
@@ -235,17 +238,17 @@ impl Profile {
 }
 
 impl ServerProfile {
+    /// The connect and I/O timeouts; values the profile check refuses (0, more than an
+    /// hour) are brought into range here too, so no deadline can overflow.
     pub fn timeouts(&self) -> Timeouts {
         let default = Timeouts::default();
+        let secs = |v: Option<u64>, d: std::time::Duration| {
+            v.map(|s| std::time::Duration::from_secs(s.clamp(1, check::MAX_TIMEOUT_SECS)))
+                .unwrap_or(d)
+        };
         Timeouts {
-            connect: self
-                .connect_timeout_secs
-                .map(std::time::Duration::from_secs)
-                .unwrap_or(default.connect),
-            io: self
-                .io_timeout_secs
-                .map(std::time::Duration::from_secs)
-                .unwrap_or(default.io),
+            connect: secs(self.connect_timeout_secs, default.connect),
+            io: secs(self.io_timeout_secs, default.io),
         }
     }
 

@@ -6,6 +6,7 @@
 
 pub mod find;
 pub mod inventory;
+pub mod signin;
 mod table;
 
 pub use table::{Align, Table};

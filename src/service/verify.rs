@@ -134,6 +134,8 @@ pub struct Summary {
 pub struct VerifyReport {
     /// One line: "OK: …" or the differences that matter most.
     pub verdict: String,
+    /// The helpdesk's state code (`V<phase>-…-<check>`), for `ikou explain`.
+    pub state_code: String,
     pub status: ExitStatus,
     pub old: SourceInfo,
     pub new_server: String,
@@ -288,8 +290,9 @@ pub fn build_report(
             new_exists: new_infos.iter().any(|f| f.name == e.new),
         })
         .collect();
-    VerifyReport {
+    let mut report = VerifyReport {
         verdict: comparison.verdict(lang),
+        state_code: String::new(),
         status: comparison.exit_status(),
         old: old.source.clone(),
         new_server: new_server.to_string(),
@@ -298,6 +301,26 @@ pub fn build_report(
         summary,
         comparison,
         raw_mapping: mapping,
+    };
+    let phase = profile.dates.phase(chrono::Local::now().date_naive());
+    report.state_code = state_code(&report, phase).to_string();
+    report
+}
+
+/// The helpdesk's state code of a verify run (see [`crate::helpdesk::code`]).
+pub fn state_code(
+    report: &VerifyReport,
+    phase: crate::profile::Phase,
+) -> crate::helpdesk::StateCode {
+    let summary = &report.summary;
+    crate::helpdesk::StateCode::Verify {
+        phase: phase.digit(),
+        missing: summary.missing,
+        unproven: report.comparison.totals.unproven,
+        duplicates: summary.duplicates,
+        garbled: summary.garbled,
+        oversize: summary.oversize,
+        unmapped: summary.unmapped_old.len() as u64,
     }
 }
 

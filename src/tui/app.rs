@@ -101,6 +101,8 @@ pub enum KeyMode {
         running: bool,
     },
     Settings,
+    /// The device code sign-in dialog.
+    DeviceCode,
 }
 
 /// One entry of the help bar: the key(s) and what they do.
@@ -188,6 +190,14 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
             ];
         }
         KeyMode::VerifyApplying => return vec![],
+        KeyMode::DeviceCode => {
+            return vec![
+                key("y", "コードをコピー", "copy code"),
+                key("u", "アドレスをコピー", "copy address"),
+                key("l", "English", "日本語"),
+                key("q", "終了", "quit"),
+            ];
+        }
         KeyMode::Doctor { running: true } => vec![],
         KeyMode::Doctor { running: false } => vec![
             key("d/Enter", "診断", "diagnose"),
@@ -301,6 +311,19 @@ pub enum TaskEvent {
         generation: u64,
         result: Result<Box<Inventory>, String>,
     },
+    /// A device code sign-in is waiting for the person (sent again every second with the
+    /// time left, for the countdown).
+    DeviceCode(DeviceCode),
+}
+
+/// The device code sign-in to Microsoft 365 the screen shows while a server task waits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceCode {
+    pub side: Side,
+    pub generation: u64,
+    pub user_code: String,
+    pub verification_uri: String,
+    pub remaining_secs: u64,
 }
 
 /// Everything the app feeds on.
@@ -426,6 +449,8 @@ pub struct App {
     pub address: String,
     secrets: [Option<Secret>; 2],
     pub servers: [ServerStatus; 2],
+    /// A device code sign-in in progress (shown over every screen but the setup form).
+    pub device_code: Option<DeviceCode>,
     generation: u64,
     pub folders: FolderView,
     pub size: (u16, u16),
@@ -604,6 +629,7 @@ impl App {
             address: String::new(),
             secrets: [None, None],
             servers: [ServerStatus::NotSignedIn, ServerStatus::NotSignedIn],
+            device_code: None,
             generation: 0,
             folders: FolderView {
                 side: Side::Old,
@@ -635,6 +661,9 @@ impl App {
 
     /// Which keys are live now (the help bar shows exactly these).
     pub fn key_mode(&self) -> KeyMode {
+        if self.device_code.is_some() && self.screen != Screen::Setup {
+            return KeyMode::DeviceCode;
+        }
         match self.screen {
             Screen::Setup => KeyMode::Setup(self.setup.step),
             Screen::Overview => KeyMode::Overview,
@@ -735,6 +764,20 @@ impl App {
                 }
                 if self.screen == Screen::Setup {
                     self.setup_key(key)
+                } else if let Some(device) = &self.device_code {
+                    // While the sign-in waits, only copying, the language and quitting.
+                    match key.code {
+                        KeyCode::Char('y') => {
+                            self.notice = Some(tr!(self.lang, "signin-copied-code"));
+                            vec![Effect::Copy(device.user_code.clone())]
+                        }
+                        KeyCode::Char('u') => {
+                            self.notice = Some(tr!(self.lang, "signin-copied-url"));
+                            vec![Effect::Copy(device.verification_uri.clone())]
+                        }
+                        KeyCode::Char('l' | 'q') => self.screen_key(key),
+                        _ => vec![],
+                    }
                 } else {
                     self.screen_key(key)
                 }
@@ -788,11 +831,17 @@ impl App {
             } if generation == self.generation => {
                 self.servers[side_index(side)] = ServerStatus::Working(stage);
             }
+            TaskEvent::DeviceCode(device) if device.generation == self.generation => {
+                self.device_code = Some(device);
+            }
             TaskEvent::Inventory {
                 side,
                 generation,
                 result,
             } if generation == self.generation => {
+                if self.device_code.as_ref().is_some_and(|d| d.side == side) {
+                    self.device_code = None;
+                }
                 if side == Side::Old
                     && let Ok(inventory) = &result
                 {
@@ -1202,6 +1251,7 @@ impl App {
         };
         self.generation += 1;
         self.mapping = None;
+        self.device_code = None;
         let mut effects = Vec::new();
         for side in [Side::Old, Side::New] {
             self.servers[side_index(side)] = ServerStatus::Working(Stage::Connecting);

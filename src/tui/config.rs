@@ -33,7 +33,7 @@ impl Remembered {
 
     /// Reads the file; a missing or unreadable file means nothing is remembered.
     pub fn load(path: &Path) -> Remembered {
-        std::fs::read_to_string(path)
+        crate::input::read_text_bounded(path, crate::input::SMALL_FILE)
             .ok()
             .and_then(|text| toml::from_str(&text).ok())
             .unwrap_or_default()

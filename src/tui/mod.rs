@@ -117,7 +117,7 @@ impl Driver {
                     let mut written = Vec::new();
                     let mut failed = None;
                     for (path, text) in files {
-                        match std::fs::write(&path, text) {
+                        match crate::private_file::write(&path, text) {
                             Ok(()) => written.push(path.display().to_string()),
                             Err(e) => failed = Some(format!("{}: {e}", path.display())),
                         }

@@ -13,13 +13,15 @@ use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::app::{GatherRequest, SignIn, Stage, TaskEvent, side_index};
+use super::app::{DeviceCode, GatherRequest, SignIn, Stage, TaskEvent, side_index};
 use super::config::one_line;
 use super::verify::{HeaderTarget, VerifyEvent, VerifyOutcome};
 use crate::i18n::Lang;
 use crate::imap::{ReadSession, WriteSession};
 use crate::model::FolderMessages;
+use crate::oauth::{DeviceCodePrompt, DevicePrompt};
 use crate::profile::Side;
+use crate::report::signin;
 use crate::service::backup::{self, BackupError, BackupOptions, ProgressSink};
 use crate::service::verify::restore::{self, PlanItem};
 use crate::service::verify::{OldMailbox, SourceInfo, build_report, gather};
@@ -44,14 +46,14 @@ where
 
 /// Starts signing in and gathering one server's inventory; returns at once.
 pub fn spawn_gather(request: GatherRequest, tx: UnboundedSender<TaskEvent>) {
-    let (side, generation) = (request.side, request.generation);
+    let (side, generation, lang) = (request.side, request.generation, request.lang);
     let work_tx = tx.clone();
     spawn_reporting(
         async move {
             gather(request, work_tx)
                 .await
                 .map(Box::new)
-                .map_err(|e| one_line(&e.to_string()))
+                .map_err(|e| error_line(&e, lang))
         },
         move |result| {
             // The receiver is gone only when the app has quit.
@@ -62,6 +64,61 @@ pub fn spawn_gather(request: GatherRequest, tx: UnboundedSender<TaskEvent>) {
             });
         },
     );
+}
+
+/// An error as the screen shows it: sign-in errors in the person's language; a Microsoft
+/// 365 sign-in that failed also names the key that starts it again.
+fn error_line(error: &ServiceError, lang: Lang) -> String {
+    let line = one_line(&signin::explain(error, lang));
+    if matches!(
+        error,
+        ServiceError::OAuth(_) | ServiceError::TokenRejected { .. }
+    ) {
+        format!("{line} {}", tr!(lang, "signin-retry-hint"))
+    } else {
+        line
+    }
+}
+
+/// Shows a device code on the screen (through the task channel) and counts down each
+/// second until the sign-in ends.
+struct ScreenPrompt {
+    tx: UnboundedSender<TaskEvent>,
+    side: Side,
+    generation: u64,
+    done: CancellationToken,
+}
+
+impl DevicePrompt for ScreenPrompt {
+    fn show(&self, prompt: &DeviceCodePrompt) {
+        let (tx, side, generation, done) = (
+            self.tx.clone(),
+            self.side,
+            self.generation,
+            self.done.clone(),
+        );
+        let prompt = prompt.clone();
+        let deadline = Instant::now() + prompt.expires_in;
+        tokio::spawn(async move {
+            loop {
+                let remaining_secs = deadline.saturating_duration_since(Instant::now()).as_secs();
+                let event = TaskEvent::DeviceCode(DeviceCode {
+                    side,
+                    generation,
+                    user_code: prompt.user_code.clone(),
+                    verification_uri: prompt.verification_uri.clone(),
+                    remaining_secs,
+                });
+                if tx.send(event).is_err() || remaining_secs == 0 {
+                    return;
+                }
+                tokio::select! {
+                    () = done.cancelled() => return,
+                    () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                }
+            }
+        });
+    }
 }
 
 async fn gather(
@@ -82,12 +139,22 @@ async fn gather(
         generation,
         stage: Stage::Connecting,
     });
-    // Typed into the TUI: used as is, never stored; else the seam's order (never a
-    // terminal prompt here: the screen owns the terminal).
+    // Typed into the TUI: used as is, never stored; else the seam's order. Never a
+    // terminal prompt (the screen owns the terminal); a device code goes on the screen.
+    let done = CancellationToken::new();
+    let prompt = ScreenPrompt {
+        tx: tx.clone(),
+        side,
+        generation,
+        done: done.clone(),
+    };
     let account = AccountRef::new(address, false)
         .with_lang(lang)
-        .with_typed(side, secret);
-    let mut session = service::open_read_session(&profile, side, &account).await?;
+        .with_typed(side, secret)
+        .with_device_prompt(Arc::new(prompt));
+    let opened = service::open_read_session(&profile, side, &account).await;
+    done.cancel();
+    let mut session = opened?;
     let _ = tx.send(TaskEvent::Stage {
         side,
         generation,

@@ -32,7 +32,8 @@ pub fn client(dns: &Dns, options: &HttpOptions) -> Result<reqwest::Client, Strin
         .redirect(reqwest::redirect::Policy::limited(5))
         .user_agent(concat!("ikou-doctor/", env!("CARGO_PKG_VERSION")));
     for path in &options.ca_files {
-        let pem = std::fs::read(path).map_err(|e| format!("CA file {}: {e}", path.display()))?;
+        let pem = crate::input::read_bounded(path, crate::input::SMALL_FILE)
+            .map_err(|e| format!("CA file {}: {e}", path.display()))?;
         let cert = reqwest::Certificate::from_pem(&pem)
             .map_err(|e| format!("CA file {}: {e}", path.display()))?;
         builder = builder.add_root_certificate(cert);

@@ -125,7 +125,8 @@ pub(super) fn connector(
 ) -> Result<async_native_tls::TlsConnector, String> {
     let mut c = async_native_tls::TlsConnector::new();
     for path in ca_files {
-        let pem = std::fs::read(path).map_err(|e| format!("CA file {}: {e}", path.display()))?;
+        let pem = crate::input::read_bounded(path, crate::input::SMALL_FILE)
+            .map_err(|e| format!("CA file {}: {e}", path.display()))?;
         let cert = async_native_tls::Certificate::from_pem(&pem)
             .map_err(|e| format!("CA file {}: {e}", path.display()))?;
         c = c.add_root_certificate(cert);

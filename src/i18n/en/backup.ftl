@@ -46,3 +46,8 @@ backup-tui-done = Done: { $added } added ({ $messages } in the archive, { $size 
 backup-tui-cancelled = Cancelled after { $messages } messages; the previous archive is intact. s resumes.
 backup-tui-overall = Overall { $done } / { $planned } messages  { $done_bytes } / { $planned_bytes }
 backup-tui-rate = Rate { $rate }  ETA { $eta }  elapsed { $elapsed }
+
+backup-vanished = { $count ->
+    [one] 1 message was deleted on the server during the backup and is not in it (the folder, opened again, no longer lists it): { $folders }
+   *[other] { $count } messages were deleted on the server during the backup and are not in it (the folder, opened again, no longer lists them): { $folders }
+}

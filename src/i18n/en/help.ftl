@@ -101,6 +101,14 @@ help-env = env: { $name }
 help-ikou-logout--server = Which server's sign-in to forget
 help-ikou-explain = Helpdesk: turn a state code read out by a user back into sentences
 help-ikou-explain--code = The code as the user read it, e.g. V2-6-0-4-2-0-1-37 (spaces and full-width characters are fine)
+help-ikou-report = Write a support report for the helpdesk (no passwords, no message text; subjects hidden)
+help-ikou-report--output = Where to write the report (JSON, readable by you only)
+help-ikou-report--with-subjects = Include subjects, senders and addresses (hidden by default)
+help-ikou-report--no-doctor = Leave out the doctor's DNS, autoconfig and certificate checks
+help-ikou-report--dns-server = For the doctor: ask this DNS server (IP:PORT) instead of the system's
+help-ikou-report--ca-file = For the doctor: extra CA certificate (PEM) to trust (repeatable)
+help-ikou-report--https-port = For the doctor: port of the autoconfig/autodiscover web servers
+help-ikou-report--timeout = For the doctor: seconds each check may take
 
 ## Packages and the profile from the address
 help-ikou-profile-find = Find your organisation's profile from your address alone (built in, the organisation's web server, a saved copy, files here) and save it for next time

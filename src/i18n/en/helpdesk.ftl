@@ -48,3 +48,15 @@ helpdesk-doctor-warnings = { $count ->
 }
 helpdesk-state-code-line = State code for the helpdesk: { $code }
 helpdesk-explain-title = State code { $code }
+helpdesk-report-quota-verdict = { $messages } messages, { $size }, in { $folders } folders on the old server.
+helpdesk-report-title = ikou support report (ikou { $version }, made { $created } UTC)
+helpdesk-report-profile = Profile: { $profile } ({ $domain })
+helpdesk-report-phase = Migration phase: { $phase } (0 unknown, 1 before the copy, 2 copying, 3 after the cutover, 4 old server off)
+helpdesk-report-hidden = Subjects, senders, addresses and Message-IDs are hidden. No password, token or message text is in this file.
+helpdesk-report-with-subjects = Subjects, senders and addresses are included (--with-subjects). No password, token or message text is in this file.
+helpdesk-report-part-quota = Quota and usage (old server)
+helpdesk-report-part-verify = Old and new server compared
+helpdesk-report-part-doctor = Settings, DNS and certificates (doctor)
+helpdesk-report-failed = Could not be checked: { $error }
+helpdesk-report-skipped = Not checked.
+helpdesk-report-written = Support report written to { $path }. Read it above, then send the file to the helpdesk.

@@ -39,3 +39,7 @@ profile-oauth-without-xoauth2 = the [oauth] table is used only with auth = "xoau
 profile-fix-oauth-without-xoauth2 = write auth = "xoauth2" for Microsoft 365, or remove the [oauth] table
 profile-two-password-sources = both password_env and password_command are given
 profile-fix-keep-one = keep one of them
+
+profile-timeout-zero = 0 seconds would give up before the server can answer
+profile-timeout-too-long = { $secs } seconds is longer than ikou waits ({ $max } s, one hour)
+profile-fix-timeout = write a number of seconds from 1 to { $max }, e.g. { $key } = 60

@@ -9,4 +9,3 @@ setup-mail-address = Mail address
 setup-user = user
 setup-password = Password
 setup-kept-in-memory-only-never = {"  "}Kept in memory only, never saved
-setup-oauth2-token-from = OAuth2: the token comes from { $env } or token_command

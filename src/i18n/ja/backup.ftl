@@ -43,3 +43,5 @@ backup-tui-done = 完了: { $added } 通を追加 (計 { $messages } 通、{ $si
 backup-tui-cancelled = 中止しました ({ $messages } 通取得済み)。以前のバックアップはそのままです。s で続きから再開します。
 backup-tui-overall = 全体 { $done } / { $planned } 通  { $done_bytes } / { $planned_bytes }
 backup-tui-rate = 速度 { $rate }  残り { $eta }  経過 { $elapsed }
+
+backup-vanished = バックアップ中にサーバーから削除されたメール { $count } 件は保存されていません (フォルダを開き直して、もう無いことを確認済み): { $folders }

@@ -101,6 +101,14 @@ help-env = 環境変数: { $name }
 help-ikou-logout--server = サインインを消すサーバー
 help-ikou-explain = ヘルプデスク向け: 利用者が読み上げた状態コードを文章に戻します
 help-ikou-explain--code = 利用者が読み上げたコード。例: V2-6-0-4-2-0-1-37（空白や全角文字があってもかまいません）
+help-ikou-report = ヘルプデスクに送るサポートレポートを書き出す（パスワードやメール本文は含まず、件名は伏せる）
+help-ikou-report--output = レポートの書き出し先（JSON、自分だけが読めるファイル）
+help-ikou-report--with-subjects = 件名・差出人・アドレスも含める（既定では伏せる）
+help-ikou-report--no-doctor = doctor の DNS・自動設定・証明書の確認を省く
+help-ikou-report--dns-server = doctor 用: システムの代わりにこの DNS サーバ（IP:ポート）に問い合わせる
+help-ikou-report--ca-file = doctor 用: 追加で信頼する CA 証明書（PEM、複数指定可）
+help-ikou-report--https-port = doctor 用: autoconfig/autodiscover の Web サーバのポート
+help-ikou-report--timeout = doctor 用: 各確認にかけてよい秒数
 
 ## Packages and the profile from the address
 help-ikou-profile-find = メールアドレスだけから組織のプロファイルを探し (組み込み、組織の Web サーバー、保存した写し、このコンピューターのファイル)、次回のために保存します

@@ -39,3 +39,7 @@ profile-oauth-without-xoauth2 = [oauth] の表は auth = "xoauth2" のときだ�
 profile-fix-oauth-without-xoauth2 = Microsoft 365 なら auth = "xoauth2" と書くか、[oauth] の表を消してください
 profile-two-password-sources = password_env と password_command の両方が書かれています
 profile-fix-keep-one = どちらか一方だけにしてください
+
+profile-timeout-zero = 0 秒ではサーバーが応答する前にあきらめてしまいます
+profile-timeout-too-long = { $secs } 秒は ikou が待つ上限 ({ $max } 秒、1 時間) を超えています
+profile-fix-timeout = 1 から { $max } までの秒数を書いてください (例: { $key } = 60)

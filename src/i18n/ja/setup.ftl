@@ -9,4 +9,3 @@ setup-mail-address = メールアドレス
 setup-user = ユーザー名
 setup-password = パスワード
 setup-kept-in-memory-only-never = {"  "}パスワードはメモリ上だけに置き、保存しません
-setup-oauth2-token-from = OAuth2: トークンは { $env } または token_command から取得します

@@ -163,3 +163,41 @@ fn serializes_with_tag_and_defect() {
         r#"{"garble":"on_new","defect":"undecoded_encoded_word"}"#
     );
 }
+
+/// The definition, searched the slow way: from every `$B` to the first close after it.
+fn stripped_jis_escape_by_definition(text: &str) -> bool {
+    text.match_indices("$B").any(|(start, _)| {
+        let rest = text.get(start + 2..).unwrap_or("");
+        let end = ["(B", "(J"].iter().filter_map(|c| rest.find(c)).min();
+        end.is_some_and(|end| {
+            let inner = rest.get(..end).unwrap_or("");
+            inner.len() >= 2 && inner.bytes().all(|b| (0x21..=0x7e).contains(&b))
+        })
+    })
+}
+
+#[test]
+fn stripped_jis_escape_matches_its_definition_and_is_linear() {
+    let alphabet = [
+        "$", "B", "(", "J", "a", " ", "\u{e9}", "$B", "(B", "(J", "F|",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..20_000 {
+        let mut text = String::new();
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        for _ in 0..((seed >> 40) % 14) {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            text.push_str(alphabet[(seed >> 33) as usize % alphabet.len()]);
+        }
+        assert_eq!(
+            super::has_stripped_jis_escape(&text),
+            stripped_jis_escape_by_definition(&text),
+            "{text:?}"
+        );
+    }
+    // 128 K openings and no close: each used to be searched to the end.
+    let hostile = "$B".repeat(128 * 1024);
+    let started = std::time::Instant::now();
+    assert!(!super::has_stripped_jis_escape(&hostile));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}

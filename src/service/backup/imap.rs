@@ -53,10 +53,18 @@ struct FolderPlan {
     /// UIDs known to be on the server (for the oversize list): every UID when the whole
     /// folder was listed, else the new ones and the archived oversize ones.
     on_server: HashSet<u32>,
+    /// Fetches that ended without a message the server still lists, per UID.
+    undelivered: HashMap<u32, u32>,
+    /// UIDs the server lists but did not deliver in [`MAX_UNDELIVERED`] tries.
+    unfetched: Vec<u32>,
     /// The server state to record once every pending message is in the archive.
     sync: Option<FolderSync>,
     outcome: FolderOutcome,
 }
+
+/// Tries (each on a fresh connection) before a message the server lists but does not
+/// deliver is given up for this run, and the run fails asking for another one.
+pub(super) const MAX_UNDELIVERED: u32 = 3;
 
 struct Run<'a> {
     connect: ConnectOptions,
@@ -135,6 +143,19 @@ pub(super) async fn run(
             m.uid_validity == *v && m.uid.is_some_and(|u| uids.contains(&u))
         })
     });
+    let unfetched: Vec<(String, u64)> = plans
+        .iter()
+        .filter(|p| !p.unfetched.is_empty())
+        .map(|p| (p.info.name.clone(), p.unfetched.len() as u64))
+        .collect();
+    if !unfetched.is_empty() {
+        return Err(BackupError::Incomplete {
+            server: run.connect.endpoint.to_string(),
+            archive: committed.report.path,
+            messages: unfetched.iter().map(|f| f.1).sum(),
+            folders: unfetched.into_iter().map(|f| f.0).collect(),
+        });
+    }
     let folders: Vec<FolderOutcome> = plans.into_iter().map(|p| p.outcome).collect();
     Ok(BackupResult {
         archive: committed.report.path,
@@ -324,7 +345,9 @@ impl Run<'_> {
                 self.recover(f).await?;
             }
         }
-        if let Some(sync) = plan.sync {
+        // A folder with messages set aside is not recorded as in step with the server, so
+        // the next run looks at it again.
+        if let Some(sync) = plan.sync.filter(|_| plan.unfetched.is_empty()) {
             self.writer
                 .send(
                     WriteCmd::Synced {
@@ -492,17 +515,75 @@ impl Run<'_> {
                 }
                 .await
             };
-            match outcome {
-                Ok(()) => {
-                    // Listed by the plan, not returned now: expunged in the meantime.
-                    plan.outcome.vanished += (n - done.len()) as u64;
-                    plan.pending.drain(..n);
-                }
-                Err(f) => {
-                    plan.pending.retain(|p| !done.contains(&p.0));
-                    return Err(f);
-                }
+            plan.pending.retain(|p| !done.contains(&p.0));
+            outcome?;
+            let missing: Vec<u32> = uids.into_iter().filter(|u| !done.contains(u)).collect();
+            if !missing.is_empty() {
+                self.account_for_missing(plan, &missing).await?;
             }
+        }
+        Ok(())
+    }
+
+    /// The reply ended without some of the messages asked for. Only a fresh EXAMINE that
+    /// no longer lists them proves they were deleted; the others are fetched again on a new
+    /// connection, and after [`MAX_UNDELIVERED`] tries set aside so the run fails.
+    async fn account_for_missing(
+        &mut self,
+        plan: &mut FolderPlan,
+        missing: &[u32],
+    ) -> Result<(), Failure> {
+        let server = self.connect.endpoint.to_string();
+        let session = self.session().await?;
+        let status = session
+            .examine(&plan.info.raw_name)
+            .await
+            .map_err(Failure::from_imap)?;
+        if status.uid_validity != plan.info.uid_validity {
+            return Err(Failure::Fatal(BackupError::UidValidityChanged {
+                server,
+                folder: plan.info.name.clone(),
+            }));
+        }
+        let listed: HashSet<u32> = if status.messages == 0 {
+            HashSet::new()
+        } else {
+            session
+                .fetch_meta(&retry::uid_set(missing), &[])
+                .await
+                .map_err(Failure::from_imap)?
+                .into_iter()
+                .map(|m| m.uid)
+                .collect()
+        };
+        let mut retry_now = 0;
+        for &uid in missing {
+            if !listed.contains(&uid) {
+                plan.outcome.vanished += 1;
+                plan.pending.retain(|p| p.0 != uid);
+                continue;
+            }
+            let tries = plan.undelivered.entry(uid).or_insert(0);
+            *tries += 1;
+            if *tries >= MAX_UNDELIVERED {
+                plan.unfetched.push(uid);
+                plan.pending.retain(|p| p.0 != uid);
+            } else {
+                retry_now += 1;
+            }
+        }
+        if !plan.unfetched.is_empty() && retry_now == 0 {
+            tracing::warn!(
+                "{server}: {} messages of folder {:?} listed but not delivered in {MAX_UNDELIVERED} tries",
+                plan.unfetched.len(),
+                plan.info.name
+            );
+        }
+        if retry_now > 0 {
+            return Err(Failure::Retry(format!(
+                "{server}: the server did not deliver {retry_now} messages of folder {:?} that it lists",
+                plan.info.name
+            )));
         }
         Ok(())
     }
@@ -573,6 +654,8 @@ async fn unchanged_plan(
         rekeys: Vec::new(),
         by_hash: HashMap::new(),
         on_server,
+        undelivered: HashMap::new(),
+        unfetched: Vec::new(),
         sync: Some(sync),
     })
 }
@@ -749,6 +832,8 @@ async fn plan_examined(
         by_hash,
         on_server,
         // Recorded only if the EXAMINE saw the UIDVALIDITY the STATUS reported.
+        undelivered: HashMap::new(),
+        unfetched: Vec::new(),
         sync: now_sync.filter(|s| Some(s.uid_validity) == validity),
     })
 }

@@ -141,7 +141,8 @@ pub struct FolderOutcome {
     pub already: u64,
     /// Already in the backup under an older UIDVALIDITY, re-identified without download.
     pub rekeyed: u64,
-    /// Listed by the plan but gone from the server before they could be fetched.
+    /// Listed by the plan but gone from the server before they could be fetched: a fresh
+    /// EXAMINE no longer lists them.
     pub vanished: u64,
     /// The server reported the state the backup recorded after its last complete run of
     /// this folder (UIDVALIDITY, UIDNEXT, MESSAGES, HIGHESTMODSEQ): nothing was fetched.
@@ -222,6 +223,18 @@ pub enum BackupError {
     )]
     UidValidityChanged { server: String, folder: String },
     #[error(
+        "{server}: {messages} messages that the server lists were not delivered after {tries} tries (folders: {folders}); everything fetched is kept in {archive}; run the backup again to fetch the rest",
+        tries = imap::MAX_UNDELIVERED,
+        folders = folders.join(", "),
+        archive = archive.display()
+    )]
+    Incomplete {
+        server: String,
+        archive: PathBuf,
+        messages: u64,
+        folders: Vec<String>,
+    },
+    #[error(
         "this backup holds a mail program's local folders, not a server's; `ikou local` compares them with the PC"
     )]
     LocalBackup,
@@ -243,10 +256,27 @@ pub(super) enum Failure {
 
 fn net_transient(e: &crate::net::NetError) -> bool {
     use crate::net::NetError as N;
-    matches!(
-        e,
-        N::Refused { .. } | N::ConnectTimeout { .. } | N::Connect { .. } | N::Resolve { .. }
-    )
+    match e {
+        N::Refused { .. } | N::ConnectTimeout { .. } | N::Connect { .. } | N::Resolve { .. } => {
+            true
+        }
+        // A server that is stopping accepts the connection and drops it during the
+        // handshake; a certificate or protocol problem is not worth retrying.
+        N::Tls { detail, .. } => {
+            let d = detail.to_ascii_lowercase();
+            [
+                "reset",
+                "unexpected eof",
+                "closed",
+                "broken pipe",
+                "timed out",
+                "eof",
+            ]
+            .iter()
+            .any(|w| d.contains(w))
+        }
+        _ => false,
+    }
 }
 
 impl Failure {

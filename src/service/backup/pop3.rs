@@ -30,13 +30,19 @@ struct Run<'a> {
     connect: ConnectOptions,
     credentials: Credentials,
     session: Option<Pop3Session>,
-    /// UIDL -> message number in the current session (numbers change between sessions).
-    numbers: HashMap<String, u32>,
+    /// `(UIDL, occurrence)` -> message number in the current session (numbers change
+    /// between sessions). A broken server can list one UIDL for several messages; the
+    /// occurrence (0 for the first, in maildrop order) keeps them apart.
+    numbers: HashMap<(String, usize), u32>,
+    /// UIDLs the server lists for more than one message.
+    shared_uidls: HashSet<String>,
     patience: Patience,
     progress: ProgressSink,
     options: &'a BackupOptions,
     writer: Writer,
     bytes_fetched: u64,
+    /// Archive keys added by this run.
+    keys_added: HashSet<String>,
 }
 
 pub(super) fn connect_options(
@@ -85,10 +91,12 @@ pub(super) async fn run(
         credentials,
         session: Some(session),
         numbers: HashMap::new(),
+        shared_uidls: HashSet::new(),
         progress,
         options,
         writer,
         bytes_fetched: 0,
+        keys_added: HashSet::new(),
     };
     let archived: HashSet<String> = prior
         .iter()
@@ -117,16 +125,18 @@ pub(super) async fn run(
         }
     };
     outcome.server_messages = listing.len() as u64;
-    let on_server: HashSet<String> = listing.iter().map(|(u, _)| u.clone()).collect();
-    let mut pending: VecDeque<(String, u64)> = VecDeque::new();
-    for (uidl, size) in listing {
-        if archived.contains(&uidl) {
+    let mut on_server: HashSet<String> = listing.iter().map(|p| p.uidl.clone()).collect();
+    let mut pending: VecDeque<Pending> = VecDeque::new();
+    for p in listing {
+        // A UIDL shared by several messages says nothing about which of them is archived:
+        // those are fetched and recognised by content.
+        if archived.contains(&p.uidl) && !run.shared_uidls.contains(&p.uidl) {
             outcome.already += 1;
         } else {
-            pending.push_back((uidl, size));
+            pending.push_back(p);
         }
     }
-    let bytes: u64 = pending.iter().map(|p| p.1).sum();
+    let bytes: u64 = pending.iter().map(|p| p.size).sum();
     (run.progress)(BackupEvent::Planned {
         folders: 1,
         messages: pending.len() as u64,
@@ -154,7 +164,9 @@ pub(super) async fn run(
         bytes,
     });
     while !pending.is_empty() {
-        if let Err(f) = run.fetch_some(&mut pending, &mut outcome).await
+        if let Err(f) = run
+            .fetch_some(&mut pending, &mut outcome, &archived, &mut on_server)
+            .await
             && let Err(e) = run.recover(f).await
         {
             return Err(run.fail(e).await);
@@ -225,8 +237,8 @@ impl Run<'_> {
         }
     }
 
-    /// `(uidl, size)` of every message in maildrop order; refreshes the number map.
-    async fn listing(&mut self) -> Result<Vec<(String, u64)>, Failure> {
+    /// Every message in maildrop order; refreshes the number map.
+    async fn listing(&mut self) -> Result<Vec<Pending>, Failure> {
         let session = self.session().await?;
         let uidls = session.uidl().await.map_err(Failure::from_pop3)?;
         let sizes: HashMap<u32, u64> = session
@@ -235,24 +247,43 @@ impl Run<'_> {
             .map_err(Failure::from_pop3)?
             .into_iter()
             .collect();
-        self.numbers = uidls.iter().map(|(n, u)| (u.clone(), *n)).collect();
-        Ok(uidls
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut listing = Vec::with_capacity(uidls.len());
+        for (n, u) in &uidls {
+            let occurrence = seen.entry(u.as_str()).or_insert(0);
+            listing.push(Pending {
+                uidl: u.clone(),
+                occurrence: *occurrence,
+                size: sizes.get(n).copied().unwrap_or(0),
+            });
+            *occurrence += 1;
+        }
+        self.shared_uidls = seen
             .into_iter()
-            .map(|(n, u)| (u, sizes.get(&n).copied().unwrap_or(0)))
-            .collect())
+            .filter(|(_, count)| *count > 1)
+            .map(|(u, _)| u.to_string())
+            .collect();
+        self.numbers = uidls
+            .iter()
+            .zip(&listing)
+            .map(|((n, _), p)| ((p.uidl.clone(), p.occurrence), *n))
+            .collect();
+        Ok(listing)
     }
 
     async fn fetch_some(
         &mut self,
-        pending: &mut VecDeque<(String, u64)>,
+        pending: &mut VecDeque<Pending>,
         outcome: &mut FolderOutcome,
+        archived: &HashSet<String>,
+        on_server: &mut HashSet<String>,
     ) -> Result<(), Failure> {
         if self.session.is_none() || self.numbers.is_empty() {
             self.listing().await?;
         }
         let path = self.options.output.clone();
-        while let Some((uidl, _)) = pending.front().cloned() {
-            let Some(&msgno) = self.numbers.get(&uidl) else {
+        while let Some(p) = pending.front().cloned() {
+            let Some(&msgno) = self.numbers.get(&(p.uidl.clone(), p.occurrence)) else {
                 // Deleted by another client since the plan.
                 outcome.vanished += 1;
                 pending.pop_front();
@@ -265,19 +296,30 @@ impl Run<'_> {
                 .await
                 .map_err(Failure::from_pop3)?;
             let size = bytes.len() as u64;
+            let key = if self.shared_uidls.contains(&p.uidl) {
+                shared_uidl_key(&p.uidl, &bytes)
+            } else {
+                p.uidl.clone()
+            };
+            on_server.insert(key.clone());
+            pending.pop_front();
+            if !self.keys_added.insert(key.clone()) || (key != p.uidl && archived.contains(&key)) {
+                // The same bytes under the same UIDL are already kept.
+                outcome.already += 1;
+                continue;
+            }
             let info = message_info(&bytes);
             self.writer
                 .send(
                     WriteCmd::Add {
                         folder: POP3_FOLDER.into(),
-                        key: MessageKey::Uidl(uidl),
+                        key: MessageKey::Uidl(key),
                         info: Box::new(info),
                         bytes: bytes.into(),
                     },
                     &path,
                 )
                 .await?;
-            pending.pop_front();
             outcome.added += 1;
             self.bytes_fetched += size;
             self.patience.progressed();
@@ -287,5 +329,37 @@ impl Run<'_> {
             });
         }
         Ok(())
+    }
+}
+
+/// One message still to fetch.
+#[derive(Debug, Clone)]
+struct Pending {
+    uidl: String,
+    /// Which of the messages sharing this UIDL (0 for the first; almost always 0).
+    occurrence: usize,
+    size: u64,
+}
+
+/// The archive key of a message whose UIDL the server gives to other messages too: the
+/// UIDL and the start of the SHA-256 of its bytes, so no message overwrites another and a
+/// rerun recognises what it already has.
+fn shared_uidl_key(uidl: &str, bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = hex::encode(Sha256::digest(bytes));
+    format!("{uidl}#sha256:{}", &digest[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_uidl_keys_differ_by_content_and_keep_the_uidl() {
+        let a = shared_uidl_key("dup", b"one");
+        let b = shared_uidl_key("dup", b"two");
+        assert_ne!(a, b);
+        assert!(a.starts_with("dup#sha256:"));
+        assert_eq!(a, shared_uidl_key("dup", b"one"));
     }
 }

@@ -5,7 +5,7 @@
 //! (failed ones are tried again); `--again` starts a new journal. A torn last line from a
 //! crash is ignored. Lines are [`AccountResult`]s, which never contain a secret.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -50,13 +50,8 @@ impl Journal {
         }
         // Failed accounts are tried again, so only finished ones count as done.
         done.retain(|d| d.outcome != Outcome::Failed);
-        let file = OpenOptions::new()
-            .create(true)
-            .append(!again)
-            .write(true)
-            .truncate(again)
-            .open(path)
-            .map_err(io(path, "open the journal"))?;
+        let file =
+            crate::private_file::append(path, again).map_err(io(path, "open the journal"))?;
         let mut journal = Journal {
             path: path.to_path_buf(),
             file,
@@ -128,7 +123,10 @@ mod tests {
             .expect("append");
         drop(j);
         // A crash in the middle of a write.
-        let mut f = OpenOptions::new().append(true).open(&path).expect("open");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
         f.write_all(b"{\"address\":\"d@x").expect("torn");
         drop(f);
         let (mut j, done) = Journal::open(&path, false).expect("reopen");

@@ -70,11 +70,12 @@ impl From<crate::imap::ImapError> for BatchError {
 
 /// Reads and checks the accounts file.
 pub fn load_accounts(path: &Path) -> Result<Vec<BatchAccount>, BatchError> {
-    let bytes = std::fs::read(path).map_err(|e| BatchError::Io {
-        path: path.to_path_buf(),
-        action: "read the accounts list",
-        detail: e.to_string(),
-    })?;
+    let bytes =
+        crate::input::read_bounded(path, crate::input::LARGE_FILE).map_err(|e| BatchError::Io {
+            path: path.to_path_buf(),
+            action: "read the accounts list",
+            detail: e.to_string(),
+        })?;
     let file = path.display().to_string();
     let text = accounts::decode_accounts(&bytes).map_err(|problems| BatchError::Accounts {
         file: file.clone(),

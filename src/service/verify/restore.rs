@@ -278,7 +278,7 @@ pub fn plan_item(finding: &Finding, old: &OldMailbox) -> Option<PlanItem> {
 
 /// Where the bytes come from.
 enum Bytes {
-    Live(crate::imap::ReadSession),
+    Live(Box<crate::imap::ReadSession>),
     Backup(Box<ArchiveReader>),
 }
 
@@ -297,7 +297,9 @@ pub async fn apply_plan(
     refuse_same_server(profile)?;
     let mut source = match from_backup {
         Some(path) => Bytes::Backup(Box::new(ArchiveReader::open(path)?)),
-        None => Bytes::Live(open_read_session(profile, Side::Old, account).await?),
+        None => Bytes::Live(Box::new(
+            open_read_session(profile, Side::Old, account).await?,
+        )),
     };
     let mut writer = open_write_session(profile, account).await?;
     let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
@@ -319,7 +321,7 @@ pub async fn apply_with_sessions(
     new: &[FolderMessages],
     max_bytes: u64,
 ) -> Result<Vec<ItemResult>, VerifyError> {
-    let mut source = Bytes::Live(reader);
+    let mut source = Bytes::Live(Box::new(reader));
     let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
     writer.logout().await;
     if let Bytes::Live(session) = source {

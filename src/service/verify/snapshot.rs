@@ -88,15 +88,17 @@ impl Snapshot {
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".partial");
         let tmp = PathBuf::from(tmp);
-        std::fs::write(&tmp, json).map_err(io("write"))?;
+        crate::private_file::write(&tmp, json).map_err(io("write"))?;
         std::fs::rename(&tmp, path).map_err(io("rename into place"))
     }
 
     pub fn load(path: &Path) -> Result<Self, SnapshotError> {
-        let bytes = std::fs::read(path).map_err(|e| SnapshotError::Io {
-            path: path.to_path_buf(),
-            action: "read",
-            detail: e.to_string(),
+        let bytes = crate::input::read_bounded(path, crate::input::LARGE_FILE).map_err(|e| {
+            SnapshotError::Io {
+                path: path.to_path_buf(),
+                action: "read",
+                detail: e.to_string(),
+            }
         })?;
         Self::from_json(&bytes, path)
     }

@@ -11,6 +11,7 @@ mod folders;
 mod overview;
 mod settings;
 mod setup;
+mod signin;
 mod verify;
 
 use ratatui::Frame;
@@ -52,6 +53,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Verify => verify::render(app, frame, body),
         Screen::Doctor => doctor::render(app, frame, body),
         Screen::Settings => settings::render(app, frame, body),
+    }
+    if let Some(device) = &app.device_code
+        && app.screen != Screen::Setup
+    {
+        signin::render(app, device, frame, body);
     }
     render_help(app, frame, help);
 }

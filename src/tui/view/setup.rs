@@ -132,17 +132,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                         clean(&user)
                     )));
                     if server.auth == AuthMethod::Xoauth2 {
-                        let env = server
-                            .token_env
-                            .clone()
-                            .unwrap_or_else(|| format!("{}_TOKEN", side.env_prefix()));
-                        lines.push(Line::styled(
-                            format!(
-                                "  {}",
-                                tr!(lang, "setup-oauth2-token-from", env = env.as_str())
-                            ),
-                            theme.dim(),
-                        ));
+                        let note = if server.oauth.is_some() {
+                            tr!(lang, "signin-setup-oauth")
+                        } else {
+                            let env = crate::profile::token_env(profile, side);
+                            tr!(lang, "signin-setup-token-from", env = env.as_str())
+                        };
+                        lines.push(Line::styled(format!("  {note}"), theme.dim()));
                         continue;
                     }
                     let active = setup.step == SetupStep::Password(side);

@@ -381,7 +381,11 @@ fn setup_hides_the_password_and_lists_profiles() {
         text.contains("ユーザー名 taro"),
         "{{local}} user name: {text}"
     );
-    assert!(text.contains("OAuth2"), "{text}");
+    assert!(text.contains("Microsoft 365"), "{text}");
+    assert!(
+        !text.contains("IKOU_NEW_TOKEN"),
+        "no developer text: {text}"
+    );
     // Esc goes back a step, Ctrl-C quits from anywhere.
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.setup.step, SetupStep::Address);
@@ -467,4 +471,56 @@ fn folders_show_where_old_folders_go_and_what_is_missing() {
     let text = screen(&draw(&app, 80, 24));
     assert!(text.contains("New server folders"), "{text}");
     assert!(!text.contains("->"), "{text}");
+}
+
+#[test]
+fn device_code_dialog_counts_down_copies_and_closes_with_the_result() {
+    use crate::tui::app::DeviceCode;
+    for lang in [Lang::Ja, Lang::En] {
+        let mut app = signed_in(lang, (80, 24));
+        let device = |remaining_secs| {
+            Msg::Task(TaskEvent::DeviceCode(DeviceCode {
+                side: Side::New,
+                generation: 1,
+                user_code: "BCDF-GHJK".into(),
+                verification_uri: "https://microsoft.com/devicelogin".into(),
+                remaining_secs,
+            }))
+        };
+        app.update(device(900));
+        app.update(device(899));
+        let text = screen(&draw(&app, 80, 24));
+        assert!(text.contains("B C D F - G H J K"), "{text}");
+        assert!(text.contains("https://microsoft.com/devicelogin"), "{text}");
+        assert!(text.contains("14:59"), "countdown: {text}");
+        assert!(text.contains("Microsoft 365"), "{text}");
+        let effects = press(&mut app, KeyCode::Char('y'));
+        assert!(
+            matches!(effects.as_slice(), [Effect::Copy(c)] if c == "BCDF-GHJK"),
+            "{effects:?}"
+        );
+        let effects = press(&mut app, KeyCode::Char('u'));
+        assert!(
+            matches!(effects.as_slice(), [Effect::Copy(c)] if c.contains("devicelogin")),
+            "{effects:?}"
+        );
+        // Other keys wait: the screen does not change under the dialog.
+        press(&mut app, KeyCode::Char('2'));
+        assert_eq!(app.screen, Screen::Overview);
+        // The sign-in ended (here: declined): the dialog goes, the reason stays on screen.
+        report(&mut app, Side::New, Err("sign-in was declined".into()));
+        assert!(app.device_code.is_none());
+        let text = screen(&draw(&app, 80, 24));
+        assert!(!text.contains("B C D F"), "{text}");
+        assert!(text.contains("declined"), "{text}");
+        // r signs in again (a new device code for the new generation).
+        let effects = press(&mut app, KeyCode::Char('r'));
+        assert_eq!(
+            effects
+                .iter()
+                .filter(|e| matches!(e, Effect::Gather(_)))
+                .count(),
+            2
+        );
+    }
 }

@@ -10,6 +10,8 @@
 
 pub mod corpus;
 pub mod dovecot;
+pub mod fake_imap;
+pub mod fake_pop3;
 mod maildir;
 pub mod mime;
 pub mod mutf7;
