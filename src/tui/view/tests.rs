@@ -467,3 +467,17 @@ fn folders_show_where_old_folders_go_and_what_is_missing() {
     assert!(text.contains("New server folders"), "{text}");
     assert!(!text.contains("->"), "{text}");
 }
+
+#[test]
+fn typed_paths_expand_the_home_directory_and_relative_names() {
+    use crate::tui::app::typed_path;
+    let home = std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"));
+    assert_eq!(typed_path(" ~/univ.toml "), home.join("univ.toml"));
+    assert_eq!(typed_path("~"), home);
+    let here = std::env::current_dir().expect("cwd");
+    assert_eq!(typed_path("a/b.zip"), here.join("a/b.zip"));
+    assert_eq!(
+        typed_path("/etc/x.toml"),
+        std::path::PathBuf::from("/etc/x.toml")
+    );
+}
