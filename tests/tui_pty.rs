@@ -277,7 +277,17 @@ fn binary_verifies_the_migration_and_shows_the_known_differences() {
         let subject = r.subject.as_deref().expect("subject");
         assert!(text.contains(&word(subject, 5)), "{subject}\n{text}");
     }
+    // Esc goes back, never out; quitting with a result on screen asks first.
+    for _ in 0..3 {
+        pty.send("\u{1b}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    pty.wait_for_screen("the overview after Esc", |s| s.contains("messages in"));
     pty.send("q");
+    pty.wait_for_screen("the question before quitting", |s| {
+        s.contains("Quitting loses the verification result")
+    });
+    pty.send("y");
     let output = pty.finish();
     assert_restored(&output);
     let (_, alternate) = pty.screen();

@@ -52,6 +52,27 @@ pub enum Screen {
     Settings,
 }
 
+/// A path as a person types it: trimmed, `~` and `~/…` taken from `$HOME`, and a relative
+/// path made absolute from the current directory, so that what is saved still works later.
+pub fn typed_path(text: &str) -> PathBuf {
+    let text = text.trim();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let path = match (text.strip_prefix('~'), home) {
+        (Some(""), Some(home)) => home,
+        (Some(rest), Some(home)) if rest.starts_with('/') => {
+            home.join(rest.trim_start_matches('/'))
+        }
+        _ => PathBuf::from(text),
+    };
+    if path.is_relative() && !text.is_empty() {
+        std::env::current_dir()
+            .map(|dir| dir.join(&path))
+            .unwrap_or(path)
+    } else {
+        path
+    }
+}
+
 impl Screen {
     /// The menu, in order; number keys 1.. pick from it.
     pub const MENU: [Screen; 6] = [
@@ -455,6 +476,9 @@ pub struct App {
     pub folders: FolderView,
     pub size: (u16, u16),
     pub quit: bool,
+    /// `q` was pressed while quitting would lose results or typed passwords: the next `q`
+    /// or `y` quits, any other key stays.
+    pub confirm_quit: bool,
     /// A one-line note for the status line (e.g. the config could not be saved).
     pub notice: Option<String>,
     pub today: NaiveDate,
@@ -639,6 +663,7 @@ impl App {
             },
             size: options.size,
             quit: false,
+            confirm_quit: false,
             notice: None,
             today: options.today,
             colour: options.colour,
@@ -877,7 +902,21 @@ impl App {
         }
     }
 
+    /// Whether quitting now would throw away a verification's result or typed passwords.
+    fn quitting_loses_something(&self) -> bool {
+        matches!(self.verify.run, super::verify::VerifyRun::Done(_))
+            || self.setup.passwords.iter().any(|p| !p.value().is_empty())
+    }
+
     fn screen_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.confirm_quit {
+            self.confirm_quit = false;
+            self.notice = None;
+            if matches!(key.code, KeyCode::Char('q' | 'y' | 'Y')) {
+                self.quit = true;
+            }
+            return vec![];
+        }
         // The screen's own keys first (a typed path, a drill-down's Esc), then the global ones.
         match self.screen {
             Screen::Verify => {
@@ -930,7 +969,7 @@ impl App {
             _ => {}
         }
         match key.code {
-            KeyCode::Char('q') | KeyCode::Esc if self.backup.running() => {
+            KeyCode::Char('q') if self.backup.running() => {
                 // Stop the backup between two messages first, then quit.
                 self.backup.quit_when_stopped = true;
                 if let super::backup::BackupRun::Running(p) = &self.backup.run {
@@ -938,7 +977,16 @@ impl App {
                 }
                 return vec![Effect::CancelBackup];
             }
-            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
+            // Esc goes back, never out: from any screen to the overview.
+            KeyCode::Esc if self.screen != Screen::Overview && self.profile.is_some() => {
+                self.screen = Screen::Overview;
+            }
+            KeyCode::Esc => {}
+            KeyCode::Char('q') if self.quitting_loses_something() => {
+                self.confirm_quit = true;
+                self.notice = Some(tr!(self.lang, "tui-quit-confirm"));
+            }
+            KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('l' | 'L') => {
                 self.lang = match self.lang {
                     Lang::Ja => Lang::En,
@@ -1016,7 +1064,7 @@ impl App {
             return vec![];
         };
         let folders = self.backup.chosen();
-        let output = PathBuf::from(self.backup.path.value().trim());
+        let output = typed_path(self.backup.path.value());
         let generation = self.backup.start();
         vec![Effect::Backup {
             generation,
@@ -1153,7 +1201,7 @@ impl App {
                     self.setup.error = Some(tr!(self.lang, "tui-type-the-path-of-a"));
                     return;
                 }
-                ProfileChoice::load(std::path::Path::new(typed))
+                ProfileChoice::load(&typed_path(typed))
             }
         };
         match &choice.loaded {

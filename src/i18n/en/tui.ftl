@@ -12,3 +12,4 @@ tui-doctor = Doctor
 tui-settings = Settings
 tui-enter-your-mail-address = Enter your mail address.
 tui-type-the-path-of-a = Type the path of a profile.
+tui-quit-confirm = Quitting loses the verification result and typed passwords. q or y quits, any other key stays

@@ -12,3 +12,4 @@ tui-doctor = 診断
 tui-settings = 設定
 tui-enter-your-mail-address = メールアドレスを入力してください。
 tui-type-the-path-of-a = プロファイルのパスを入力してください。
+tui-quit-confirm = 終了すると検証結果と入力したパスワードが失われます。q または y で終了、ほかのキーで戻ります

@@ -396,9 +396,12 @@ fn backup_chooses_folders_and_destination_then_shows_gauges_rate_and_eta() {
         panic!("{effects:?}");
     };
     assert_eq!(folders.len(), 3);
+    // A typed (or proposed) relative name is made absolute from the current directory.
     assert_eq!(
-        output.display().to_string(),
-        "taro@example-univ.ac.jp-20261125-lab.zip"
+        *output,
+        std::env::current_dir()
+            .expect("cwd")
+            .join("taro@example-univ.ac.jp-20261125-lab.zip")
     );
     // Restart the run with the fixed events.
     app.backup.run = BackupRun::Idle;

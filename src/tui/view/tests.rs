@@ -524,3 +524,17 @@ fn device_code_dialog_counts_down_copies_and_closes_with_the_result() {
         );
     }
 }
+
+#[test]
+fn typed_paths_expand_the_home_directory_and_relative_names() {
+    use crate::tui::app::typed_path;
+    let home = std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"));
+    assert_eq!(typed_path(" ~/univ.toml "), home.join("univ.toml"));
+    assert_eq!(typed_path("~"), home);
+    let here = std::env::current_dir().expect("cwd");
+    assert_eq!(typed_path("a/b.zip"), here.join("a/b.zip"));
+    assert_eq!(
+        typed_path("/etc/x.toml"),
+        std::path::PathBuf::from("/etc/x.toml")
+    );
+}
