@@ -23,14 +23,14 @@ fn main() {
             std::process::exit(exit::ERROR);
         }
     };
+    let lang = cli.language();
     let code = match runtime.block_on(run(cli)) {
         Ok(code) => code,
         // The reader of stdout went away (`| head`): nothing is wrong, nothing to say.
         Err(error) if ikou::cli::is_broken_pipe(&error) => exit::OK,
         Err(error) => {
             // One line that names the cause: the chain joined, outermost first.
-            let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-            eprintln!("ikou: error: {}", chain.join(": "));
+            eprintln!("{}", ikou::cli::error_line(&error, lang));
             exit::ERROR
         }
     };

@@ -19,7 +19,7 @@ mod verify;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::i18n::Lang;
@@ -47,6 +47,15 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// The language asked for with `--lang`, else the environment's.
+    pub fn language(&self) -> Lang {
+        match self.lang {
+            Some(LangArg::Ja) => Lang::Ja,
+            Some(LangArg::En) => Lang::En,
+            None => Lang::from_env(),
+        }
+    }
+
     /// True when the full-screen view will own the terminal (logs must stay off it).
     pub fn is_tui(&self) -> bool {
         matches!(self.command, None | Some(Command::Tui(_)))
@@ -205,6 +214,26 @@ pub fn write_stdout(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// An error as one line in the reader's language: the chain joined, outermost first, with
+/// the errors the catalog knows put into its words.
+pub fn error_line(error: &anyhow::Error, lang: Lang) -> String {
+    let chain: Vec<String> = error
+        .chain()
+        .map(|cause| {
+            if cause.downcast_ref::<ProfileUnusable>().is_some() {
+                tr!(lang, "errors-profile-unusable")
+            } else if let Some(profile) = cause.downcast_ref::<crate::profile::ProfileError>() {
+                profile.text(lang)
+            } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                crate::i18n::io_reason(io.kind(), &io.to_string(), lang)
+            } else {
+                cause.to_string()
+            }
+        })
+        .collect();
+    tr!(lang, "errors-line", detail = chain.join(": "))
+}
+
 /// Whether an error is only the reader of stdout having gone away.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
@@ -217,11 +246,7 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// Runs the parsed command and returns the process exit code. A sign-in error comes back
 /// in the person's language.
 pub async fn run(cli: Cli) -> Result<i32> {
-    let lang = match cli.lang {
-        Some(LangArg::Ja) => Lang::Ja,
-        Some(LangArg::En) => Lang::En,
-        None => Lang::from_env(),
-    };
+    let lang = cli.language();
     run_in(cli, lang).await.map_err(|e| localized(e, lang))
 }
 
@@ -300,7 +325,11 @@ async fn run_in(cli: Cli, lang: Lang) -> Result<i32> {
     }
 }
 
+/// A profile that cannot be used; the cause says why.
+#[derive(Debug, thiserror::Error)]
+#[error("the profile is not usable (run `ikou profile check FILE` for details)")]
+pub struct ProfileUnusable(#[source] crate::profile::ProfileError);
+
 pub(crate) fn load_profile(path: &std::path::Path) -> Result<Profile> {
-    Profile::load(path)
-        .with_context(|| "the profile is not usable (run `ikou profile check FILE` for details)")
+    Ok(Profile::load(path).map_err(ProfileUnusable)?)
 }

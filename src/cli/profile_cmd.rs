@@ -23,8 +23,8 @@ pub fn check(file: &Path, output: Output) -> Result<i32> {
             ok: true,
             problems: Vec::new(),
         },
-        Err(ProfileError::Unreadable { file, detail }) => {
-            anyhow::bail!("cannot read profile {file}: {detail}")
+        Err(error @ ProfileError::Unreadable { .. }) => {
+            anyhow::bail!("{}", error.text(output.lang))
         }
         Err(ProfileError::Invalid { file, problems }) => CheckResult {
             file,
@@ -41,9 +41,13 @@ pub fn check(file: &Path, output: Output) -> Result<i32> {
                 text.push_str(&format!(
                     "{}: {}: {}\n    {}\n",
                     result.file,
-                    problem.key,
-                    problem.problem,
-                    tr!(output.lang, "profile-check-fix", fix = problem.fix.as_str())
+                    problem.key_in(output.lang),
+                    problem.problem_in(output.lang),
+                    tr!(
+                        output.lang,
+                        "profile-check-fix",
+                        fix = problem.fix_in(output.lang)
+                    )
                 ));
             }
             text

@@ -80,6 +80,19 @@ pub fn message(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String
     catalog::format(lang, id, args)
 }
 
+/// Why a file could not be read or written, in `lang`; `detail` (the system's English
+/// words) when the kind has no message of its own.
+pub fn io_reason(kind: std::io::ErrorKind, detail: &str, lang: Lang) -> String {
+    use std::io::ErrorKind;
+    match kind {
+        ErrorKind::NotFound => tr!(lang, "errors-io-not-found"),
+        ErrorKind::PermissionDenied => tr!(lang, "errors-io-permission-denied"),
+        ErrorKind::IsADirectory => tr!(lang, "errors-io-is-a-directory"),
+        ErrorKind::InvalidData => tr!(lang, "errors-io-invalid-data"),
+        _ => detail.to_string(),
+    }
+}
+
 /// Whether both languages have a message `id`.
 pub fn has(id: &str) -> bool {
     catalog::has(Lang::Ja, id) && catalog::has(Lang::En, id)

@@ -74,6 +74,7 @@ pub(super) fn problems(side: &str, admin: &AdminAccess) -> Vec<super::Problem> {
             key: format!("{side}.admin.{key}"),
             problem: problem.into(),
             fix: fix.into(),
+            ja: None,
         });
     };
     match admin.method {

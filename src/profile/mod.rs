@@ -183,6 +183,7 @@ impl Profile {
         let text = std::fs::read_to_string(path).map_err(|e| ProfileError::Unreadable {
             file: path.display().to_string(),
             detail: e.to_string(),
+            kind: e.kind(),
         })?;
         Profile::parse(&text, path)
     }
