@@ -15,6 +15,7 @@ pub mod compare;
 pub mod doctor;
 pub mod helpdesk;
 pub mod imap;
+pub mod local;
 pub mod mail;
 pub mod model;
 pub mod net;

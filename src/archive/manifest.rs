@@ -31,6 +31,9 @@ const MAX_MANIFEST_BYTES: u64 = 1 << 30;
 pub enum SourceKind {
     Imap,
     Pop3,
+    /// A mail program's local folders on the PC (Thunderbird mbox); messages are keyed by
+    /// their content hash in the `uidl` field.
+    Local,
 }
 
 impl fmt::Display for SourceKind {
@@ -38,6 +41,7 @@ impl fmt::Display for SourceKind {
         f.write_str(match self {
             Self::Imap => "imap",
             Self::Pop3 => "pop3",
+            Self::Local => "local",
         })
     }
 }

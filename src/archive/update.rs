@@ -592,7 +592,8 @@ impl ArchiveUpdate {
     fn check_key(&self, key: &MessageKey) -> Result<()> {
         let ok = matches!(
             (key, self.options.source),
-            (MessageKey::Uid(_), SourceKind::Imap) | (MessageKey::Uidl(_), SourceKind::Pop3)
+            (MessageKey::Uid(_), SourceKind::Imap)
+                | (MessageKey::Uidl(_), SourceKind::Pop3 | SourceKind::Local)
         );
         if ok {
             Ok(())

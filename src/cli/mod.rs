@@ -10,6 +10,7 @@ mod doctor;
 mod explain;
 mod folders;
 pub mod help;
+mod local;
 mod login;
 mod profile_cmd;
 mod settings;
@@ -148,6 +149,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// What to type into a mail program for the new server (text, JSON, autoconfig, .mobileconfig).
     Settings(settings::SettingsArgs),
+    /// Mail kept only on this PC (Thunderbird Local Folders, POP accounts): list, back up, upload.
+    Local(local::LocalArgs),
     /// Helpdesk: turn a state code read out by a user back into sentences.
     Explain(explain::ExplainArgs),
     /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
@@ -318,6 +321,7 @@ async fn run_in(cli: Cli, lang: Lang) -> Result<i32> {
         Command::Doctor(args) => doctor::run(&args, output).await,
         Command::Settings(args) => settings::run(&args, output),
         Command::Batch(args) => batch::run(args, output).await,
+        Command::Local(args) => local::run(args, output).await,
         Command::Explain(args) => explain::run(&args, output),
         Command::Profile {
             command: ProfileCommand::Check { file },

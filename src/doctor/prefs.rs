@@ -168,6 +168,46 @@ pub fn accounts(prefs: &BTreeMap<String, PrefValue>) -> Vec<TbAccount> {
         .collect()
 }
 
+/// Where one account keeps its mail on disk: Local Folders (`none`), POP and movemail
+/// accounts hold the only copy there; IMAP accounts only a cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailStore {
+    pub account: String,
+    pub server: String,
+    /// The name shown in the folder pane.
+    pub name: String,
+    /// `none` (Local Folders), `pop3`, `imap`, `movemail`, `rss`, ...
+    pub kind: String,
+    pub hostname: String,
+    pub username: String,
+    /// `directory-rel`, e.g. `[ProfD]Mail/Local Folders`.
+    pub directory_rel: Option<String>,
+    /// `directory`, an absolute native path.
+    pub directory: Option<String>,
+}
+
+/// Every account's mail directory, in `mail.accountmanager.accounts` order.
+pub fn mail_stores(prefs: &BTreeMap<String, PrefValue>) -> Vec<MailStore> {
+    let p = Prefs(prefs);
+    p.list("mail.accountmanager.accounts")
+        .into_iter()
+        .filter_map(|account| {
+            let server = p.str(&format!("mail.account.{account}.server"))?;
+            let s = |k: &str| format!("mail.server.{server}.{k}");
+            Some(MailStore {
+                name: p.str(&s("name")).unwrap_or_default(),
+                kind: p.str(&s("type")).unwrap_or_default(),
+                hostname: p.str(&s("hostname")).unwrap_or_default(),
+                username: p.str(&s("userName")).unwrap_or_default(),
+                directory_rel: p.str(&s("directory-rel")),
+                directory: p.str(&s("directory")),
+                account,
+                server,
+            })
+        })
+        .collect()
+}
+
 /// The default profile directory named by a `profiles.ini`, relative paths resolved
 /// against `base` (the folder holding profiles.ini).
 pub fn default_profile(profiles_ini: &str, base: &std::path::Path) -> Option<std::path::PathBuf> {

@@ -54,6 +54,7 @@ areas![
     "tui",
     "setup",
     "overview",
+    "local",
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod batch;
 pub mod doctor;
 pub mod inventory;
+pub mod local;
 pub mod pop3_inventory;
 pub mod verify;
 

@@ -6,7 +6,7 @@ use crate::doctor::facts::ClientFacts;
 use crate::doctor::prefs;
 
 /// Where Thunderbird keeps `profiles.ini` on Linux (deb, snap, flatpak), macOS and Windows.
-fn usual_places() -> Vec<PathBuf> {
+pub fn usual_places() -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
         for rel in [
@@ -27,7 +27,7 @@ fn usual_places() -> Vec<PathBuf> {
 
 /// prefs.js for a path that is prefs.js itself, a profile folder, or a folder holding
 /// profiles.ini.
-fn prefs_in(path: &Path) -> Option<PathBuf> {
+pub fn prefs_in(path: &Path) -> Option<PathBuf> {
     if path.is_file() {
         return Some(path.to_path_buf());
     }

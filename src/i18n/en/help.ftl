@@ -101,3 +101,12 @@ help-env = env: { $name }
 help-ikou-logout--server = Which server's sign-in to forget
 help-ikou-explain = Helpdesk: turn a state code read out by a user back into sentences
 help-ikou-explain--code = The code as the user read it, e.g. V2-6-0-4-2-0-1-37 (spaces and full-width characters are fine)
+
+help-ikou-local = Mail kept only on this PC (Thunderbird Local Folders, POP accounts): list, back up, upload
+help-ikou-local--thunderbird = Thunderbird profile folder (or the folder with profiles.ini). Default: search the usual places
+help-ikou-local-list = List the local folders with counts and sizes (the default)
+help-ikou-local-backup = Back the local folders up into an eml-in-zip archive (under Local/)
+help-ikou-local-backup--output = Archive to create or extend
+help-ikou-local-upload = Compare with the new server and upload what exists only on this PC (plan unless --apply)
+help-ikou-local-upload--folder = Upload only this local folder (`folder` or `account/folder`); repeatable. Default: all but Trash, Junk and the outbox
+help-ikou-local-upload--apply = Append the messages to the new server. Without it, only the plan is shown

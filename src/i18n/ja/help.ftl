@@ -101,3 +101,12 @@ help-env = 環境変数: { $name }
 help-ikou-logout--server = サインインを消すサーバー
 help-ikou-explain = ヘルプデスク向け: 利用者が読み上げた状態コードを文章に戻します
 help-ikou-explain--code = 利用者が読み上げたコード。例: V2-6-0-4-2-0-1-37（空白や全角文字があってもかまいません）
+
+help-ikou-local = この PC にだけあるメール (Thunderbird のローカルフォルダ・POP アカウント): 一覧、バックアップ、アップロード
+help-ikou-local--thunderbird = Thunderbird のプロファイルのフォルダ (または profiles.ini のあるフォルダ)。省略時は通常の場所を探します
+help-ikou-local-list = ローカルフォルダを通数・サイズ付きで一覧表示します (既定)
+help-ikou-local-backup = ローカルフォルダを eml-in-zip 形式でバックアップします (Local/ の下)
+help-ikou-local-backup--output = 作成または追記するバックアップファイル
+help-ikou-local-upload = 新サーバーと比べ、この PC にだけあるメールをアップロードします (--apply なしは計画のみ)
+help-ikou-local-upload--folder = このローカルフォルダだけを対象にします (`フォルダ` または `アカウント/フォルダ`)。複数指定可。既定: ごみ箱・迷惑メール・送信トレイ以外すべて
+help-ikou-local-upload--apply = 新サーバーにメールを追加します。付けなければ計画だけを表示します

@@ -222,6 +222,10 @@ pub enum BackupError {
     )]
     UidValidityChanged { server: String, folder: String },
     #[error(
+        "this backup holds a mail program's local folders, not a server's; `ikou local` compares them with the PC"
+    )]
+    LocalBackup,
+    #[error(
         "the backup was cancelled; the previous archive is intact and the next run continues where this one stopped"
     )]
     Cancelled,

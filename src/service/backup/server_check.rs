@@ -60,6 +60,7 @@ pub async fn compare_counts(
             session.logout().await;
             (server, live)
         }
+        SourceKind::Local => return Err(BackupError::LocalBackup),
         SourceKind::Pop3 => {
             let mut session = crate::service::open_pop3_session(profile, side, account).await?;
             let (count, _) = session.stat().await?;

@@ -1,0 +1,32 @@
+### local — English. Ids start with "local-"; the same ids live in ../ja/local.ftl.
+
+local-profile = Thunderbird profile: { $path }
+local-no-stores = This profile has no Local Folders and no POP account: nothing is kept only on this PC.
+local-store = { $name }: { $messages } messages, { $size } (only on this PC)
+local-col-folder = Folder
+local-col-messages = Messages
+local-col-size = Size
+local-col-deleted = Deleted, not compacted
+local-col-new-folder = New server folder
+local-col-on-new = On new server
+local-col-only-here = Only on this PC
+local-col-note = Note
+local-col-date = Date
+local-col-subject = Subject
+local-total = In all: { $messages } messages, { $size } exist only on this PC.
+local-deleted-note = Deleted messages still in the files until Thunderbird compacts them are not counted and never backed up or uploaded.
+local-changed = Changed while being read (Thunderbird was writing): { $folders }. Close Thunderbird and run again to be sure.
+local-backup-done = Backup { $path }: { $added } messages added, { $already } already there, { $total } in the backup.
+local-backup-verify-hint = Check it with: ikou backup verify { $path }
+local-upload-against = Local folders compared with the new server { $server }:
+local-skipped-default = not uploaded unless named with --folder
+local-skipped-not-chosen = not chosen
+local-new-folder = new folder, created on upload
+local-upload-nothing = Nothing to upload: every chosen message is already on the new server.
+local-upload-plan = { $count } messages ({ $size }) exist only on this PC and would be uploaded.
+local-upload-create = The folder { $folder } will be created on the new server.
+local-upload-apply-hint = This is the plan only; run again with --apply to upload. Nothing on this PC is changed.
+local-upload-oversize = { $count } messages are larger than the new server accepts ({ $limit }) and are not uploaded (they stay in Thunderbird and in the backup):
+local-upload-failed-item = Not uploaded: { $folder } / { $subject } ({ $error })
+local-upload-gone = no longer in the local folder
+local-upload-done = { $appended } uploaded, { $already } already there, { $failed } failed.

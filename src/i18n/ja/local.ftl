@@ -1,0 +1,32 @@
+### local — 日本語。ID は "local-" で始まり、同じ ID が ../en/local.ftl にあります。
+
+local-profile = Thunderbird のプロファイル: { $path }
+local-no-stores = このプロファイルにはローカルフォルダも POP アカウントもありません。この PC だけにあるメールはありません。
+local-store = { $name }: { $messages } 通、{ $size } (この PC だけにあります)
+local-col-folder = フォルダ
+local-col-messages = 通数
+local-col-size = サイズ
+local-col-deleted = 削除済み (未圧縮)
+local-col-new-folder = 新サーバのフォルダ
+local-col-on-new = 新サーバにある
+local-col-only-here = この PC だけ
+local-col-note = 備考
+local-col-date = 日付
+local-col-subject = 件名
+local-total = 合計 { $messages } 通、{ $size } がこの PC だけにあります。
+local-deleted-note = 削除済みでも Thunderbird がフォルダを圧縮するまでファイルに残っているメールは数えず、バックアップもアップロードもしません。
+local-changed = 読み取り中に変更されたフォルダがあります (Thunderbird が書き込み中): { $folders }。Thunderbird を閉じてもう一度実行してください。
+local-backup-done = バックアップ { $path }: { $added } 通を追加、{ $already } 通は保存済み、合計 { $total } 通。
+local-backup-verify-hint = 確認するには: ikou backup verify { $path }
+local-upload-against = ローカルフォルダと新サーバ { $server } の比較:
+local-skipped-default = --folder で指定したときだけアップロードします
+local-skipped-not-chosen = 対象外
+local-new-folder = 新しいフォルダ (アップロード時に作成)
+local-upload-nothing = アップロードするメールはありません。選んだメールはすべて新サーバにあります。
+local-upload-plan = この PC だけにある { $count } 通 ({ $size }) をアップロードします。
+local-upload-create = 新サーバにフォルダ「{ $folder }」を作成します。
+local-upload-apply-hint = これは計画です。アップロードするには --apply を付けてもう一度実行してください。この PC のファイルは変更しません。
+local-upload-oversize = { $count } 通は新サーバの上限 ({ $limit }) を超えるためアップロードしません (Thunderbird とバックアップには残ります):
+local-upload-failed-item = アップロードできませんでした: { $folder } / { $subject } ({ $error })
+local-upload-gone = ローカルフォルダにもうありません
+local-upload-done = { $appended } 通をアップロード、{ $already } 通は既にあり、{ $failed } 通は失敗しました。
