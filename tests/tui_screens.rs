@@ -104,7 +104,23 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
         ids.sort();
         ids
     };
-    assert_eq!(ids("missing"), expected(&m.expected.missing_on_new));
+    // Missing: the Sent items, and every message of the folder that was not copied at all.
+    let sent_missing: Vec<String> = {
+        let mut ids: Vec<String> = findings_of(report, "missing")
+            .iter()
+            .filter(|(_, f)| f.new_folder.as_deref() == Some("Sent Items"))
+            .filter_map(|(_, f)| f.message.as_ref()?.message_id.clone())
+            .map(|id| bare(&id).to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(sent_missing, expected(&m.expected.missing_on_new));
+    let in_missing_folders: u64 = m.expected.unmapped_folders.iter().map(|u| u.messages).sum();
+    assert_eq!(
+        ids("missing").len() as u64,
+        m.expected.missing_on_new.len() as u64 + in_missing_folders
+    );
     assert_eq!(ids("oversize"), expected(&m.expected.oversize));
     assert_eq!(ids("duplicate"), expected(&m.expected.pop_duplicates));
     let mut garbled: Vec<String> = m
@@ -117,15 +133,13 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
     assert_eq!(ids("garbled"), garbled);
 
     let text = screen(&driver.app);
-    let missing = m.expected.missing_on_new.len();
+    let sent = m.expected.missing_on_new.len();
+    let missing = sent + in_missing_folders as usize;
     let row = text
         .lines()
         .find(|l| l.contains("Missing on the new server"))
         .expect("missing row");
-    assert!(
-        row.contains(&format!(" {missing}  ({missing} sent)")),
-        "{row}"
-    );
+    assert!(row.contains(&format!(" {missing}  ({sent} sent)")), "{row}");
 
     // The missing list names the messages; Enter reads one message's header.
     press(&mut driver, KeyCode::Enter);

@@ -104,7 +104,12 @@ fn ids_of(refs: &[ikou_testbed::scenario::MessageRef]) -> BTreeSet<String> {
 
 /// The report must name exactly the differences the scenario injected, and nothing else.
 fn assert_expected_findings(report: &Value, e: &Expected, legacy_name: impl Fn(&str) -> String) {
-    let missing = findings(report, "missing");
+    let all_missing = findings(report, "missing");
+    let missing: Vec<&Value> = all_missing
+        .iter()
+        .copied()
+        .filter(|f| f["new_folder"] == "Sent Items")
+        .collect();
     assert_eq!(message_ids(&missing), ids_of(&e.missing_on_new), "missing");
     assert_eq!(missing.len(), 3);
     for f in &missing {
@@ -137,7 +142,23 @@ fn assert_expected_findings(report: &Value, e: &Expected, legacy_name: impl Fn(&
         assert_eq!(f["severity"], "problem", "{f}");
     }
 
-    let unmapped: Vec<(String, u64)> = findings(report, "unmapped_old")
+    // A folder missing on new is a difference, listed with its messages.
+    assert!(findings(report, "unmapped_old").is_empty());
+    let mut in_missing_folders = 0;
+    for u in &e.unmapped_folders {
+        let n = all_missing
+            .iter()
+            .filter(|f| f["old_folder"] == legacy_name(&u.name).as_str())
+            .count();
+        assert_eq!(
+            n as u64, u.messages,
+            "messages of {} listed as missing",
+            u.name
+        );
+        in_missing_folders += n;
+    }
+    assert_eq!(all_missing.len(), 3 + in_missing_folders);
+    let unmapped: Vec<(String, u64)> = findings(report, "folder_missing")
         .iter()
         .map(|f| {
             (
@@ -170,7 +191,11 @@ fn assert_expected_findings(report: &Value, e: &Expected, legacy_name: impl Fn(&
         .iter()
         .filter(|f| f["severity"] == "problem")
         .collect();
-    assert_eq!(problems.len(), 3 + 1 + 4 + 5 + 1, "problems: {problems:#?}");
+    assert_eq!(
+        problems.len(),
+        3 + 1 + 4 + 5 + e.unmapped_folders.len() + in_missing_folders,
+        "problems: {problems:#?}"
+    );
     assert!(!e.without_message_id.is_empty());
     for f in report["comparison"]["findings"]
         .as_array()
@@ -203,7 +228,10 @@ fn assert_expected_findings(report: &Value, e: &Expected, legacy_name: impl Fn(&
     assert_eq!(inbox["new_count"].as_u64(), Some(e.new_counts["INBOX"]));
     for f in folders {
         let name = f["new_folder"].as_str().expect("name");
-        if name != "INBOX" && name != "Sent Items" {
+        let missing_folder = e.unmapped_folders.iter().any(|u| u.name == name);
+        if missing_folder {
+            assert_eq!(f["status"], "differs", "{f}");
+        } else if name != "INBOX" && name != "Sent Items" {
             assert_eq!(f["status"], "match", "{f}");
         }
     }
@@ -358,8 +386,13 @@ fn verify_live_snapshot_and_backup_report_exactly_the_injected_differences() {
         csv_text
             .lines()
             .filter(|l| l.starts_with("missing,"))
-            .count(),
-        3
+            .count() as u64,
+        3 + m
+            .expected
+            .unmapped_folders
+            .iter()
+            .map(|u| u.messages)
+            .sum::<u64>()
     );
     assert_eq!(
         csv_text
@@ -564,7 +597,11 @@ fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() 
         "second run changed nothing"
     );
     let (_, report) = run_json(&["verify", "-p", p, "--json"]);
-    assert!(findings(&report, "missing").is_empty(), "{report}");
+    let sent_missing: Vec<&Value> = findings(&report, "missing")
+        .into_iter()
+        .filter(|f| f["new_folder"] == "Sent Items")
+        .collect();
+    assert!(sent_missing.is_empty(), "{report}");
     assert_eq!(report["summary"]["sent_missing"], 0);
     let sent = report["comparison"]["folders"]
         .as_array()
@@ -632,6 +669,84 @@ fn header_less_message_deleted_on_new_is_missing_and_restored_once() {
     assert_eq!(group(&report)["status"], "match", "{report}");
 
     let (_, again) = run_json(&["restore", "-p", p, "--folder", &folder, "--apply", "--json"]);
+    assert_eq!(again["appended"], 0, "{again}");
+    assert_eq!(
+        server_state(&m.new),
+        after_first,
+        "second run changed nothing"
+    );
+    assert_eq!(old_state(&m.old), old_before, "old server unchanged");
+}
+
+/// A folder missing on the new server: a difference listed with its messages; `ikou restore`
+/// plans it, `--apply` creates it and puts its messages back, verify then finds it clean, and
+/// a second run changes nothing.
+#[test]
+fn folder_missing_on_new_is_restored_then_verified_clean() {
+    let m = common::migration(15);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    let old_before = old_state(&m.old);
+    let gone = m
+        .expected
+        .unmapped_folders
+        .first()
+        .expect("a folder missing on new");
+    let old_name = m.old.server_mailbox_name(&gone.name);
+
+    let (code, report) = run_json(&["verify", "-p", p, "--json"]);
+    assert_eq!(code, 1);
+    let folder_findings = findings(&report, "folder_missing");
+    assert_eq!(folder_findings.len(), 1, "{report}");
+    assert_eq!(folder_findings[0]["old_folder"], old_name.as_str());
+    assert_eq!(folder_findings[0]["severity"], "problem");
+    let target = folder_findings[0]["new_folder"]
+        .as_str()
+        .expect("target name")
+        .to_string();
+    assert_eq!(target, gone.name);
+
+    let (code, plan) = run_json(&["restore", "-p", p, "--folder", &old_name, "--json"]);
+    assert_eq!(code, 0, "{plan}");
+    assert_eq!(
+        plan["plan"].as_array().map(Vec::len),
+        Some(gone.messages as usize)
+    );
+    assert_eq!(plan["folders_to_create"], serde_json::json!([target]));
+    let text = String::from_utf8_lossy(
+        &ikou(&["restore", "-p", p, "--folder", &old_name, "--lang", "en"]).stdout,
+    )
+    .into_owned();
+    assert!(text.contains(&target) && text.contains("--apply"), "{text}");
+
+    let (code, done) = run_json(&[
+        "restore", "-p", p, "--folder", &old_name, "--apply", "--json",
+    ]);
+    assert_eq!(code, 0, "{done}");
+    assert_eq!(done["appended"].as_u64(), Some(gone.messages), "{done}");
+    let after_first = server_state(&m.new);
+
+    let (_, report) = run_json(&["verify", "-p", p, "--json"]);
+    assert!(findings(&report, "folder_missing").is_empty(), "{report}");
+    let leftover: Vec<&Value> = findings(&report, "missing")
+        .into_iter()
+        .filter(|f| f["old_folder"] == old_name.as_str())
+        .collect();
+    assert!(leftover.is_empty(), "{leftover:?}");
+    let group = report["comparison"]["folders"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .find(|f| f["new_folder"] == target.as_str())
+        .cloned()
+        .expect("the restored folder is compared");
+    assert_eq!(group["status"], "match", "{group}");
+    assert_eq!(group["difference"], 0);
+
+    let (_, again) = run_json(&[
+        "restore", "-p", p, "--folder", &old_name, "--apply", "--json",
+    ]);
     assert_eq!(again["appended"], 0, "{again}");
     assert_eq!(
         server_state(&m.new),

@@ -442,6 +442,15 @@ fn folder_findings(
             let reason = Reason::NameRefused { detail: problem };
             findings.push(Finding::new(reason, Some(name), None, None));
         }
+        if let Some(entry) = mapping
+            .new_for(name)
+            .filter(|e| e.reason == MapReason::NotOnNew)
+        {
+            let reason = Reason::FolderMissing {
+                messages: listed_count(folder),
+            };
+            findings.push(Finding::new(reason, Some(name), Some(&entry.new), None));
+        }
         if mapping.new_for(name).is_none() {
             let reason = Reason::UnmappedOld {
                 messages: listed_count(folder),

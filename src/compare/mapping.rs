@@ -10,6 +10,7 @@
 //! | 2 | `special_use` | old and new folder carry the same SPECIAL-USE attribute |
 //! | 3 | `name_rule` | the old top-level name (or old SPECIAL-USE) is a known special folder; the new target is the folder with that attribute, else the first known new name |
 //! | 4 | `same_path` | the levels are equal after dropping the legacy `INBOX.` prefix; delimiters are ignored; exact case first, then case-insensitively (Exchange names are case-insensitive) when that is unique; then the unstripped path |
+//! | 5 | `not_on_new` | nothing above, and no new folder has that path in any case: the folder is missing on the new server; it maps to the name it would have there (its levels without the legacy prefix, joined by the new server's delimiter), which `ikou restore` creates |
 //!
 //! `\Noselect` folders take part in nothing. Several old folders may share one new folder.
 
@@ -30,6 +31,8 @@ pub enum MapReason {
     SpecialUse(SpecialUse),
     NameRule(NameRule),
     SamePath,
+    /// No folder on the new server: the target is the name restore would create.
+    NotOnNew,
 }
 
 impl MapReason {
@@ -49,6 +52,7 @@ impl MapReason {
                 name_rule_label(*rule, lang)
             ),
             Self::SamePath => lang.pick("同じフォルダ名", "same folder path").to_string(),
+            Self::NotOnNew => tr!(lang, "verify-map-not-on-new"),
         }
     }
 }
@@ -144,6 +148,7 @@ pub fn map_folders(
     overrides: &[(String, String)],
 ) -> Mapping {
     let strip = has_inbox_prefix(old);
+    let new_delimiter = new.iter().find_map(|f| f.delimiter).unwrap_or('/');
     let new_selectable: Vec<&FolderInfo> = new.iter().filter(|f| f.selectable).collect();
     let mut mapping = Mapping::default();
     let mut used = vec![false; overrides.len()];
@@ -152,7 +157,8 @@ pub fn map_folders(
         let decision = by_override(folder, strip, overrides, &new_selectable, &mut used)
             .or_else(|| by_special_use(folder, &new_selectable))
             .or_else(|| by_name_rule(folder, strip, &new_selectable))
-            .or_else(|| by_same_path(folder, strip, &new_selectable));
+            .or_else(|| by_same_path(folder, strip, &new_selectable))
+            .or_else(|| not_on_new(folder, strip, new_delimiter, &new_selectable));
         match decision {
             Some((new, reason)) => mapping.entries.push(MapEntry {
                 old: folder.name.clone(),
@@ -250,6 +256,17 @@ fn by_name_rule(folder: &FolderInfo, strip: bool, new: &[&FolderInfo]) -> Decisi
             })
         })?;
     Some((target.name.clone(), MapReason::NameRule(rule)))
+}
+
+/// The name the folder would get on new, unless a folder of that name (in any case) is
+/// there already: then the name is ambiguous and the folder stays unmapped.
+fn not_on_new(folder: &FolderInfo, strip: bool, delimiter: char, new: &[&FolderInfo]) -> Decision {
+    let wanted = normalized_levels(folder, strip);
+    let folded = fold_case(&wanted);
+    if new.iter().any(|f| fold_case(&levels(f)) == folded) {
+        return None;
+    }
+    Some((wanted.join(&delimiter.to_string()), MapReason::NotOnNew))
 }
 
 fn by_same_path(folder: &FolderInfo, strip: bool, new: &[&FolderInfo]) -> Decision {

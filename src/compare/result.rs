@@ -101,6 +101,9 @@ pub enum Reason {
     NameRefused { detail: NameProblem },
     /// An old folder no rule mapped: its messages are not verified.
     UnmappedOld { messages: u64 },
+    /// An old folder with no counterpart on the new server (its messages are listed as
+    /// missing); `ikou restore` creates it as `new_folder`. Empty: only a note.
+    FolderMissing { messages: u64 },
     /// A new folder no old folder maps to.
     UnmappedNew { messages: u64 },
     /// A profile override whose old folder does not exist.
@@ -117,12 +120,14 @@ impl Reason {
             | Self::NameRefused { .. }
             | Self::UnmappedOld { .. } => Severity::Problem,
             Self::Garbled { garble, .. } if garble.is_migration_problem() => Severity::Problem,
+            Self::FolderMissing { messages } if *messages > 0 => Severity::Problem,
             Self::Garbled { .. }
             | Self::Moved { .. }
             | Self::MissingCopy
             | Self::Extra
             | Self::JunkExpiring { .. }
             | Self::UnmappedNew { .. }
+            | Self::FolderMissing { .. }
             | Self::UnusedOverride { .. } => Severity::Note,
         }
     }
@@ -141,6 +146,7 @@ impl Reason {
             Self::JunkExpiring { .. } => "junk_expiring",
             Self::NameRefused { .. } => "name_refused",
             Self::UnmappedOld { .. } => "unmapped_old",
+            Self::FolderMissing { .. } => "folder_missing",
             Self::UnmappedNew { .. } => "unmapped_new",
             Self::UnusedOverride { .. } => "unused_override",
         }
@@ -230,6 +236,9 @@ impl Reason {
                 ),
                 lang.pick("通", "messages")
             ),
+            Self::FolderMissing { messages } => {
+                tr!(lang, "verify-folder-missing", count = *messages)
+            }
             Self::UnmappedNew { messages } => format!(
                 "{} ({messages} {})",
                 lang.pick(

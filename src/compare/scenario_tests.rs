@@ -276,6 +276,11 @@ fn scenario_mapping() {
         ),
         ("INBOX.仕事", "仕事", MapReason::SamePath),
         ("INBOX.仕事.2024", "仕事/2024", MapReason::SamePath),
+        (
+            "INBOX.旧プロジェクト",
+            "旧プロジェクト",
+            MapReason::NotOnNew,
+        ),
     ];
     let got: Vec<(&str, &str, MapReason)> = mapping
         .entries
@@ -283,7 +288,7 @@ fn scenario_mapping() {
         .map(|e| (e.old.as_str(), e.new.as_str(), e.reason))
         .collect();
     assert_eq!(got, expected);
-    assert_eq!(mapping.unmapped_old, ["INBOX.旧プロジェクト"]);
+    assert!(mapping.unmapped_old.is_empty());
     assert!(mapping.unmapped_new.is_empty());
 }
 
@@ -321,7 +326,10 @@ fn scenario_reports_exactly_the_planted_defects() {
         3
     ]);
     expected.push(("oversize", Some("INBOX"), Some("INBOX")));
-    expected.push(("unmapped_old", Some("INBOX.旧プロジェクト"), None));
+    // The folder missing on new, and its two messages.
+    let project = (Some("INBOX.旧プロジェクト"), Some("旧プロジェクト"));
+    expected.push(("folder_missing", project.0, project.1));
+    expected.extend(vec![("missing", project.0, project.1); 2]);
     expected.sort();
     assert_eq!(summary, expected, "{:#?}", c.findings);
 
@@ -389,15 +397,17 @@ fn scenario_reports_exactly_the_planted_defects() {
             ("Drafts", 1, 1, 0, FolderStatus::Match),
             ("仕事", 2, 2, 0, FolderStatus::Match),
             ("仕事/2024", 2, 2, 0, FolderStatus::Match),
+            ("旧プロジェクト", 2, 0, -2, FolderStatus::Differs),
         ]
     );
-    assert_eq!(c.totals.problems, 14);
+    assert_eq!(c.totals.problems, 16);
     assert_eq!(c.totals.notes, 2);
     assert_eq!(c.exit_status(), ExitStatus::Differences);
     assert_eq!(
         c.verdict(Lang::En),
-        "3 missing from INBOX.送信済みトレイ, 1 too large to migrate in INBOX, \
-         5 garbled subjects in INBOX, 4 duplicates in INBOX, and 1 more"
+        "3 missing from INBOX.送信済みトレイ, \
+         folder INBOX.旧プロジェクト not on the new server (2 messages), \
+         1 too large to migrate in INBOX, 5 garbled subjects in INBOX, and 1 more"
     );
     assert!(
         c.verdict(Lang::Ja)
@@ -405,7 +415,7 @@ fn scenario_reports_exactly_the_planted_defects() {
     );
 
     let csv = c.to_csv();
-    assert_eq!(csv.lines().count(), 1 + 16);
+    assert_eq!(csv.lines().count(), 1 + 18);
     let json = serde_json::to_string(&c).expect("serialize");
     let back: super::result::Comparison = serde_json::from_str(&json).expect("deserialize");
     assert_eq!(back, c);

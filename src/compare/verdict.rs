@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::result::{Comparison, Finding, FolderStatus, Severity};
+use super::result::{Comparison, Finding, FolderStatus, Reason, Severity};
 use crate::i18n::Lang;
 
 /// How many differences the verdict names before "and N more".
@@ -29,8 +29,9 @@ impl ExitStatus {
 }
 
 /// Problem kinds in the order the verdict names them: loss first.
-const ORDER: [&str; 7] = [
+const ORDER: [&str; 8] = [
     "missing",
+    "folder_missing",
     "unproven",
     "oversize",
     "garbled",
@@ -98,12 +99,34 @@ impl Comparison {
     /// One phrase per (problem kind, folder), plus folder groups that differ by count only.
     fn problem_parts(&self, lang: Lang) -> Vec<String> {
         let mut counts: BTreeMap<(usize, String), u64> = BTreeMap::new();
+        // A folder missing on new is named once, with its message count, instead of once as
+        // a folder and again for each of its messages.
+        let missing_folders: BTreeMap<&str, u64> = self
+            .findings
+            .iter()
+            .filter_map(|f| match f.reason {
+                Reason::FolderMissing { messages } if f.severity == Severity::Problem => {
+                    Some((f.old_folder.as_deref().unwrap_or_default(), messages))
+                }
+                _ => None,
+            })
+            .collect();
         for finding in self
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Problem)
         {
             let kind = finding.reason.kind();
+            if kind == "missing"
+                && missing_folders.contains_key(finding.old_folder.as_deref().unwrap_or_default())
+            {
+                continue;
+            }
+            if let Reason::FolderMissing { messages } = finding.reason {
+                let rank = ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len());
+                counts.insert((rank, folder_of(finding, kind)), messages);
+                continue;
+            }
             let rank = ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len());
             *counts.entry((rank, folder_of(finding, kind))).or_default() += 1;
         }
@@ -137,7 +160,7 @@ impl Comparison {
 /// folder-level kinds are counted together.
 fn folder_of(finding: &Finding, kind: &str) -> String {
     let name = match kind {
-        "missing" | "oversize" | "unproven" => finding.old_folder.as_deref(),
+        "missing" | "oversize" | "unproven" | "folder_missing" => finding.old_folder.as_deref(),
         "unmapped_old" | "name_refused" => None,
         _ => finding.new_folder.as_deref(),
     };
@@ -155,6 +178,14 @@ fn phrase(kind: Option<&str>, folder: &str, n: u64, lang: Lang) -> String {
         }
     };
     match (lang, kind) {
+        (_, Some("folder_missing")) => {
+            tr!(
+                lang,
+                "verify-verdict-folder-missing",
+                folder = folder,
+                count = n
+            )
+        }
         (Lang::Ja, Some("missing")) => format!("「{folder}」の {count} 通が新サーバにありません"),
         (Lang::En, Some("missing")) => format!("{count} missing from {folder}"),
         (Lang::Ja, Some("unproven")) => {

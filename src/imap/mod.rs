@@ -6,6 +6,7 @@
 //! methods cannot change anything on the server.
 
 mod auth;
+mod mend;
 mod read;
 pub mod utf7;
 mod write;
@@ -19,8 +20,9 @@ use thiserror::Error;
 
 use crate::net::{self, Endpoint, MailStream, NetError, Security, Timeouts, TlsPolicy};
 
-pub(crate) type Session = async_imap::Session<MailStream>;
-type Client = async_imap::Client<MailStream>;
+/// async-imap reads through [`mend::Mended`], which repairs replies its parser rejects.
+pub(crate) type Session = async_imap::Session<mend::Mended<MailStream>>;
+type Client = async_imap::Client<mend::Mended<MailStream>>;
 
 /// How to reach one IMAP server.
 #[derive(Debug, Clone)]
@@ -179,7 +181,7 @@ async fn connect_as(
         return Err(ImapError::PlaintextRefused { server });
     }
     let stream = net::open(&options.endpoint, &options.tls, options.timeouts).await?;
-    let mut client = Client::new(stream);
+    let mut client = Client::new(mend::Mended::new(stream));
     let greeting_caps = read_greeting(&mut client, &server).await?;
     let offers = |cap: &str| greeting_caps.iter().any(|c| c.eq_ignore_ascii_case(cap));
 
@@ -195,9 +197,9 @@ async fn connect_as(
             .map_err(|_| ImapError::StartTlsUnsupported {
                 server: server.clone(),
             })?;
-        let plain = client.into_inner();
+        let plain = client.into_inner().into_inner();
         let tls = net::upgrade(plain, &options.endpoint, &options.tls, options.timeouts).await?;
-        client = Client::new(tls);
+        client = Client::new(mend::Mended::new(tls));
     } else if options.endpoint.security == Security::Plain
         && offers("LOGINDISABLED")
         && credentials.method == AuthMethod::Login

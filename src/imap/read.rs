@@ -331,7 +331,9 @@ impl ReadSession {
         })))
     }
 
-    /// GETQUOTAROOT for INBOX. `Ok(None)` when the server has no QUOTA capability.
+    /// GETQUOTAROOT for INBOX. `Ok(None)` when the server has no QUOTA capability; roots
+    /// without a STORAGE or MESSAGE limit (Cyrus `()`, Courier's list-less `* QUOTA "ROOT"`
+    /// when no quota is set) are left out, so an empty list means "no quota set".
     pub async fn quota(&mut self) -> Result<Option<Vec<QuotaInfo>>, ImapError> {
         if !self.has_capability("QUOTA") {
             return Ok(None);
@@ -345,6 +347,11 @@ impl ReadSession {
         Ok(Some(
             quotas
                 .into_iter()
+                .filter(|q| {
+                    q.resources
+                        .iter()
+                        .any(|r| matches!(r.name, R::Storage | R::Message))
+                })
                 .map(|q| {
                     let find = |want: &R| q.resources.iter().find(|r| &r.name == want);
                     // RFC 2087 counts STORAGE in units of 1024 octets.

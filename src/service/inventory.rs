@@ -32,8 +32,11 @@ pub struct LargeMessage {
 /// Quota as the server reports it, or the usage ikou computed when it reports none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuotaReport {
-    /// False when the server has no QUOTA capability (Exchange Online, some legacy servers).
+    /// True when the server reports at least one quota limit. False when it has no QUOTA
+    /// capability (Exchange Online, some legacy servers) or sets no limit for this account.
     pub reported_by_server: bool,
+    /// The server offers QUOTA (GETQUOTAROOT), whether or not a limit is set.
+    pub capability: bool,
     pub roots: Vec<QuotaInfo>,
     /// Sum of every message's RFC822.SIZE, always computed.
     pub usage_from_sizes: u64,
@@ -126,7 +129,8 @@ pub async fn gather(
         total_messages,
         total_size,
         quota: QuotaReport {
-            reported_by_server: quota.is_some(),
+            reported_by_server: quota.as_ref().is_some_and(|roots| !roots.is_empty()),
+            capability: quota.is_some(),
             roots: quota.unwrap_or_default(),
             usage_from_sizes: total_size,
             messages_from_counts: total_messages,

@@ -331,7 +331,19 @@ fn summarise(comparison: &Comparison, mapping: &Mapping, old: &[FolderInfo]) -> 
         garbled: t.garbled,
         oversize: t.oversize,
         extras: t.extras,
-        unmapped_old: mapping.unmapped_old.clone(),
+        // Old folders with nothing on new to compare with: unmapped, or missing there.
+        unmapped_old: mapping
+            .unmapped_old
+            .iter()
+            .cloned()
+            .chain(
+                mapping
+                    .entries
+                    .iter()
+                    .filter(|e| e.reason == MapReason::NotOnNew)
+                    .map(|e| e.old.clone()),
+            )
+            .collect(),
         unmapped_new: mapping.unmapped_new.clone(),
     }
 }

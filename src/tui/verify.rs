@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use crate::compare::result::Finding;
 use crate::model::FolderMessages;
 use crate::profile::Side;
-use crate::service::verify::restore::{ItemResult, PlanItem, plan_item};
+use crate::service::verify::restore::{ItemResult, PlanItem, expand_folder_findings, plan_item};
 use crate::service::verify::{OldMailbox, VerifyReport};
 
 /// The kinds of finding one can drill into, in the order they are listed.
@@ -415,9 +415,9 @@ impl VerifyState {
             marked.sort_unstable();
             marked
         };
-        let plan: Vec<PlanItem> = chosen
-            .iter()
-            .filter_map(|i| findings.get(*i))
+        let chosen: Vec<&Finding> = chosen.iter().filter_map(|i| findings.get(*i)).collect();
+        let plan: Vec<PlanItem> = expand_folder_findings(&chosen, findings)
+            .into_iter()
             .filter_map(|f| plan_item(f, &outcome.old))
             .collect();
         let mut folders_to_create: Vec<String> = Vec::new();

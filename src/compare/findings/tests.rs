@@ -262,16 +262,30 @@ fn folder_findings() {
     assert_eq!(
         kinds(&c),
         [
-            "unmapped_old",
+            "missing",
+            "folder_missing",
             "name_refused",
             "unmapped_new",
             "unused_override"
         ]
     );
-    assert_eq!(c.findings[0].reason, Reason::UnmappedOld { messages: 1 });
-    assert_eq!(c.findings[0].severity, Severity::Problem);
-    assert_eq!(c.findings[2].new_folder.as_deref(), Some("RSS Feeds"));
-    assert_eq!(c.findings[2].severity, Severity::Note);
+    assert_eq!(c.findings[0].new_folder.as_deref(), Some("旧プロジェクト"));
+    assert_eq!(c.findings[1].reason, Reason::FolderMissing { messages: 1 });
+    assert_eq!(c.findings[1].severity, Severity::Problem);
+    assert_eq!(c.findings[3].new_folder.as_deref(), Some("RSS Feeds"));
+    assert_eq!(c.findings[3].severity, Severity::Note);
+    let group = c.folders.iter().find(|f| f.new_folder == "旧プロジェクト");
+    assert_eq!(group.map(|g| g.status), Some(FolderStatus::Differs));
+
+    // An empty folder missing on new is a note only.
+    let old = [
+        inbox_old(vec![]),
+        holding(folder("INBOX.空", '.', None), vec![]),
+    ];
+    let c = run(&old, &[inbox_new(vec![])]);
+    assert_eq!(kinds(&c), ["folder_missing"]);
+    assert_eq!(c.findings[0].severity, Severity::Note);
+    assert_eq!(c.exit_status(), crate::compare::verdict::ExitStatus::Match);
 }
 
 #[test]

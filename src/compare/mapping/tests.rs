@@ -365,7 +365,19 @@ fn unmapped_on_both_sides_are_listed() {
     let mut new = exchange_en();
     new.push(exchange("Conversation History"));
     let mapping = map_folders(&old, &new, &[]);
-    assert_eq!(mapping.unmapped_old, ["INBOX.旧プロジェクト"]);
+    assert!(mapping.unmapped_old.is_empty());
+    assert_eq!(
+        target(&mapping, "INBOX.旧プロジェクト"),
+        Some(("旧プロジェクト".to_string(), MapReason::NotOnNew)),
+        "missing on new: mapped to the name restore creates"
+    );
+    let nested = [legacy("INBOX"), legacy("INBOX.a.b")];
+    let mapping = map_folders(&nested, &exchange_en(), &[]);
+    assert_eq!(
+        target(&mapping, "INBOX.a.b"),
+        Some(("a/b".to_string(), MapReason::NotOnNew))
+    );
+    let mapping = map_folders(&old, &new, &[]);
     assert_eq!(
         mapping.unmapped_new,
         [

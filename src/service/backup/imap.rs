@@ -9,6 +9,13 @@
 //! under an older UIDVALIDITY are re-identified (Message-ID and size, else SHA-256 and
 //! size) instead of being stored twice. Every message handed to the writer is remembered,
 //! so after a reconnect the next batch starts right after it.
+//!
+//! Some servers cannot keep UIDs for a folder no client has opened read-write: Courier-IMAP
+//! answers every STATUS and EXAMINE of such a folder with a new UIDVALIDITY (the UIDs of one
+//! EXAMINE are consistent). ikou never SELECTs, so when the EXAMINE that starts a folder's
+//! fetch shows another UIDVALIDITY than planning saw, and nothing of the folder has been
+//! written yet, the folder is planned again from that EXAMINE and fetched within it. Across
+//! runs such folders are re-identified like any UIDVALIDITY change, so a rerun adds nothing.
 
 use std::collections::{HashMap, HashSet};
 
@@ -30,14 +37,19 @@ use crate::service::access;
 
 /// What one folder needs.
 struct FolderPlan {
+    listed: Listed,
     info: FolderInfo,
     /// `(uid, size)` still to fetch, ascending.
     pending: Vec<(u32, u64)>,
     /// Archived entries to re-identify with a new UID (UIDVALIDITY changed).
     rekeys: Vec<(String, u32)>,
     /// Unmatched entries from an older UIDVALIDITY, by `(size, sha256)`: a fetched message
-    /// with the same content takes that entry's place instead of being stored again.
-    by_hash: HashMap<(u64, String), String>,
+    /// with the same content takes an entry's place instead of being stored again (each
+    /// entry once, so identical copies stay as many as they were).
+    by_hash: HashMap<(u64, String), Vec<String>>,
+    /// The folder and its re-identifications were handed to the writer (under `info`'s
+    /// UIDVALIDITY): from then on that UIDVALIDITY must hold.
+    started: bool,
     /// UIDs known to be on the server (for the oversize list): every UID when the whole
     /// folder was listed, else the new ones and the archived oversize ones.
     on_server: HashSet<u32>,
@@ -104,7 +116,7 @@ pub(super) async fn run(
     };
     let mut plans = plans;
     for plan in &mut plans {
-        if let Err(e) = run.fetch_folder(plan).await {
+        if let Err(e) = run.fetch_folder(plan, prior.as_ref()).await {
             return Err(run.fail(e).await);
         }
     }
@@ -287,152 +299,17 @@ impl Run<'_> {
             .examine(&folder.raw_name)
             .await
             .map_err(Failure::from_imap)?;
-        let validity = status.uid_validity;
-        let records: Vec<&MessageRecord> = prior
-            .iter()
-            .flat_map(|m| &m.messages)
-            .filter(|m| m.folder == folder.name && m.uid.is_some())
-            .collect();
-        let archived: HashSet<u32> = records
-            .iter()
-            .filter(|m| m.uid_validity == validity)
-            .filter_map(|m| m.uid)
-            .collect();
-        let stale: Vec<&MessageRecord> = records
-            .iter()
-            .copied()
-            .filter(|m| m.uid_validity != validity)
-            .collect();
-        let fields: &[&str] = if stale.is_empty() {
-            &[]
-        } else {
-            &["MESSAGE-ID"]
-        };
-        // Only UIDs from the recorded UIDNEXT on can be new while the UIDVALIDITY holds;
-        // the counts then tell whether anything was expunged since (UIDs are never reused).
-        let since = saved
-            .filter(|s| Some(s.uid_validity) == validity && stale.is_empty())
-            .map(|s| (s.uid_next, s.messages));
-        let mut incremental = None;
-        if let (Some((from, then)), true) = (since, status.messages > 0) {
-            let new: Vec<_> = session
-                .fetch_meta(&format!("{from}:*"), fields)
-                .await
-                .map_err(Failure::from_imap)?
-                .into_iter()
-                .filter(|m| m.uid >= from)
-                .collect();
-            if u64::from(then) + new.len() as u64 == u64::from(status.messages) {
-                incremental = Some(new);
-            }
-        }
-        let listed_all = incremental.is_none();
-        let metas = match incremental {
-            Some(new) => new,
-            None if status.messages > 0 => session
-                .fetch_meta("1:*", fields)
-                .await
-                .map_err(Failure::from_imap)?,
-            None => Vec::new(),
-        };
-        // Stale entries by Message-ID and size; each can be claimed once.
-        let mut by_id: HashMap<(String, u64), Vec<&str>> = HashMap::new();
-        for m in &stale {
-            if let Some(id) = &m.message_id {
-                by_id
-                    .entry((id.clone(), m.size))
-                    .or_default()
-                    .push(m.entry.as_str());
-            }
-        }
-        let mut claimed: HashSet<&str> = HashSet::new();
-        let mut pending = Vec::new();
-        let mut rekeys = Vec::new();
-        let mut on_server = HashSet::with_capacity(metas.len());
-        let mut already = 0;
-        if !listed_all {
-            // Nothing expunged since the recorded state: everything archived then is still
-            // there, and only the archived oversize messages need checking by UID.
-            already = u64::from(saved.map_or(0, |s| s.messages));
-            on_server = oversize_on_server(session, &records, validity, limit).await?;
-        }
-        for meta in &metas {
-            on_server.insert(meta.uid);
-            if archived.contains(&meta.uid) {
-                already += 1;
-                continue;
-            }
-            let id = meta
-                .header
-                .as_deref()
-                .and_then(|h| Envelope::parse(h).message_id);
-            let matched = id
-                .and_then(|id| by_id.get_mut(&(id, meta.size)))
-                .and_then(Vec::pop);
-            match matched {
-                Some(entry) => {
-                    claimed.insert(entry);
-                    rekeys.push((entry.to_string(), meta.uid));
-                }
-                None => pending.push((meta.uid, meta.size)),
-            }
-        }
-        pending.sort_unstable();
-        let by_hash = stale
-            .iter()
-            .filter(|m| !claimed.contains(m.entry.as_str()) && !m.sha256.is_empty())
-            .map(|m| ((m.size, m.sha256.clone()), m.entry.clone()))
-            .collect();
-        let info = FolderInfo {
-            name: folder.name.clone(),
-            raw_name: folder.raw_name.clone(),
-            delimiter: folder.delimiter,
-            special_use: folder.special_use,
-            selectable: true,
-            messages: status.messages,
-            unseen: None,
-            uid_next: status.uid_next,
-            uid_validity: validity,
-            size: metas.iter().map(|m| m.size).sum(),
-        };
-        Ok(FolderPlan {
-            outcome: FolderOutcome {
-                folder: folder.name.clone(),
-                uid_validity: validity,
-                server_messages: u64::from(status.messages),
-                added: 0,
-                already,
-                rekeyed: 0,
-                vanished: 0,
-                unchanged: false,
-            },
-            info,
-            pending,
-            rekeys,
-            by_hash,
-            on_server,
-            // Recorded only if the EXAMINE saw the UIDVALIDITY the STATUS reported.
-            sync: now_sync.filter(|s| Some(s.uid_validity) == validity),
-        })
+        plan_examined(session, folder, status, prior, saved, now_sync, limit).await
     }
 
-    async fn fetch_folder(&mut self, plan: &mut FolderPlan) -> Result<(), BackupError> {
+    async fn fetch_folder(
+        &mut self,
+        plan: &mut FolderPlan,
+        prior: Option<&Manifest>,
+    ) -> Result<(), BackupError> {
         let path = self.options.output.clone();
-        self.writer
-            .send(WriteCmd::Folder(plan.info.clone()), &path)
-            .await?;
-        for (entry, uid) in std::mem::take(&mut plan.rekeys) {
-            self.writer
-                .send(
-                    WriteCmd::Rekey {
-                        entry,
-                        key: MessageKey::Uid(uid),
-                        uid_validity: plan.info.uid_validity,
-                    },
-                    &path,
-                )
-                .await?;
-            plan.outcome.rekeyed += 1;
+        if plan.pending.is_empty() {
+            self.start_folder(plan).await?;
         }
         (self.progress)(BackupEvent::FolderStarted {
             folder: plan.info.name.clone(),
@@ -443,7 +320,7 @@ impl Run<'_> {
             if self.cancelled() {
                 return Err(BackupError::Cancelled);
             }
-            if let Err(f) = self.fetch_some(plan).await {
+            if let Err(f) = self.fetch_some(plan, prior).await {
                 self.recover(f).await?;
             }
         }
@@ -465,8 +342,39 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// Hands the folder (with its UIDVALIDITY) and the planned re-identifications to the
+    /// writer, once.
+    async fn start_folder(&mut self, plan: &mut FolderPlan) -> Result<(), BackupError> {
+        if plan.started {
+            return Ok(());
+        }
+        let path = self.options.output.clone();
+        self.writer
+            .send(WriteCmd::Folder(plan.info.clone()), &path)
+            .await?;
+        for (entry, uid) in std::mem::take(&mut plan.rekeys) {
+            self.writer
+                .send(
+                    WriteCmd::Rekey {
+                        entry,
+                        key: MessageKey::Uid(uid),
+                        uid_validity: plan.info.uid_validity,
+                    },
+                    &path,
+                )
+                .await?;
+            plan.outcome.rekeyed += 1;
+        }
+        plan.started = true;
+        Ok(())
+    }
+
     /// Examines the folder and fetches batches until nothing is pending or a step fails.
-    async fn fetch_some(&mut self, plan: &mut FolderPlan) -> Result<(), Failure> {
+    async fn fetch_some(
+        &mut self,
+        plan: &mut FolderPlan,
+        prior: Option<&Manifest>,
+    ) -> Result<(), Failure> {
         let path = self.options.output.clone();
         let server = self.connect.endpoint.to_string();
         let (batch_messages, batch_bytes) = (self.options.batch_messages, self.options.batch_bytes);
@@ -478,10 +386,24 @@ impl Run<'_> {
             .await
             .map_err(Failure::from_imap)?;
         if status.uid_validity != plan.info.uid_validity {
-            return Err(Failure::Fatal(BackupError::UidValidityChanged {
-                server,
-                folder: plan.info.name.clone(),
-            }));
+            if plan.started {
+                return Err(Failure::Fatal(BackupError::UidValidityChanged {
+                    server,
+                    folder: plan.info.name.clone(),
+                }));
+            }
+            // Nothing of this folder is written yet: plan it again from this EXAMINE, whose
+            // UIDs stay consistent while the session keeps it (Courier, see the module notes).
+            // No sync state is recorded for it: its UIDVALIDITY did not hold.
+            let (listed, limit) = (plan.listed.clone(), self.limit);
+            let saved = prior
+                .and_then(|m| m.folder(&listed.name))
+                .and_then(|f| f.synced);
+            let session = self.session().await?;
+            *plan = plan_examined(session, &listed, status, prior, saved, None, limit).await?;
+        }
+        if !plan.started {
+            self.start_folder(plan).await.map_err(Failure::Fatal)?;
         }
         while !plan.pending.is_empty() {
             let n = retry::next_batch(&plan.pending, batch_messages, batch_bytes);
@@ -521,7 +443,12 @@ impl Run<'_> {
                         let size = body.bytes.len() as u64;
                         if !plan.by_hash.is_empty() {
                             let sha = hex::encode(Sha256::digest(&body.bytes));
-                            if let Some(entry) = plan.by_hash.remove(&(size, sha)) {
+                            let key = (size, sha);
+                            let entry = plan.by_hash.get_mut(&key).and_then(Vec::pop);
+                            if plan.by_hash.get(&key).is_some_and(Vec::is_empty) {
+                                plan.by_hash.remove(&key);
+                            }
+                            if let Some(entry) = entry {
                                 writer
                                     .send(
                                         WriteCmd::Rekey {
@@ -629,6 +556,8 @@ async fn unchanged_plan(
         size: records.iter().map(|m| m.size).sum(),
     };
     Ok(FolderPlan {
+        listed: folder.clone(),
+        started: false,
         outcome: FolderOutcome {
             folder: folder.name.clone(),
             uid_validity: validity,
@@ -674,4 +603,152 @@ async fn oversize_on_server(
         .map(|m| m.uid)
         .filter(|u| large.binary_search(u).is_ok())
         .collect())
+}
+
+/// The plan of one folder from the EXAMINE `status` the session holds now: what the archive
+/// already has under this UIDVALIDITY, what older entries this EXAMINE's messages re-identify
+/// (Message-ID and size now, content hash while fetching) and what is left to fetch.
+async fn plan_examined(
+    session: &mut ReadSession,
+    folder: &Listed,
+    status: crate::imap::FolderStatus,
+    prior: Option<&Manifest>,
+    saved: Option<FolderSync>,
+    now_sync: Option<FolderSync>,
+    limit: u64,
+) -> Result<FolderPlan, Failure> {
+    let validity = status.uid_validity;
+    let records: Vec<&MessageRecord> = prior
+        .iter()
+        .flat_map(|m| &m.messages)
+        .filter(|m| m.folder == folder.name && m.uid.is_some())
+        .collect();
+    let archived: HashSet<u32> = records
+        .iter()
+        .filter(|m| m.uid_validity == validity)
+        .filter_map(|m| m.uid)
+        .collect();
+    let stale: Vec<&MessageRecord> = records
+        .iter()
+        .copied()
+        .filter(|m| m.uid_validity != validity)
+        .collect();
+    let fields: &[&str] = if stale.is_empty() {
+        &[]
+    } else {
+        &["MESSAGE-ID"]
+    };
+    // Only UIDs from the recorded UIDNEXT on can be new while the UIDVALIDITY holds;
+    // the counts then tell whether anything was expunged since (UIDs are never reused).
+    let since = saved
+        .filter(|s| Some(s.uid_validity) == validity && stale.is_empty())
+        .map(|s| (s.uid_next, s.messages));
+    let mut incremental = None;
+    if let (Some((from, then)), true) = (since, status.messages > 0) {
+        let new: Vec<_> = session
+            .fetch_meta(&format!("{from}:*"), fields)
+            .await
+            .map_err(Failure::from_imap)?
+            .into_iter()
+            .filter(|m| m.uid >= from)
+            .collect();
+        if u64::from(then) + new.len() as u64 == u64::from(status.messages) {
+            incremental = Some(new);
+        }
+    }
+    let listed_all = incremental.is_none();
+    let metas = match incremental {
+        Some(new) => new,
+        None if status.messages > 0 => session
+            .fetch_meta("1:*", fields)
+            .await
+            .map_err(Failure::from_imap)?,
+        None => Vec::new(),
+    };
+    // Stale entries by Message-ID and size; each can be claimed once.
+    let mut by_id: HashMap<(String, u64), Vec<&str>> = HashMap::new();
+    for m in &stale {
+        if let Some(id) = &m.message_id {
+            by_id
+                .entry((id.clone(), m.size))
+                .or_default()
+                .push(m.entry.as_str());
+        }
+    }
+    let mut claimed: HashSet<&str> = HashSet::new();
+    let mut pending = Vec::new();
+    let mut rekeys = Vec::new();
+    let mut on_server = HashSet::with_capacity(metas.len());
+    let mut already = 0;
+    if !listed_all {
+        // Nothing expunged since the recorded state: everything archived then is still
+        // there, and only the archived oversize messages need checking by UID.
+        already = u64::from(saved.map_or(0, |s| s.messages));
+        on_server = oversize_on_server(session, &records, validity, limit).await?;
+    }
+    for meta in &metas {
+        on_server.insert(meta.uid);
+        if archived.contains(&meta.uid) {
+            already += 1;
+            continue;
+        }
+        let id = meta
+            .header
+            .as_deref()
+            .and_then(|h| Envelope::parse(h).message_id);
+        let matched = id
+            .and_then(|id| by_id.get_mut(&(id, meta.size)))
+            .and_then(Vec::pop);
+        match matched {
+            Some(entry) => {
+                claimed.insert(entry);
+                rekeys.push((entry.to_string(), meta.uid));
+            }
+            None => pending.push((meta.uid, meta.size)),
+        }
+    }
+    pending.sort_unstable();
+    let mut by_hash: HashMap<(u64, String), Vec<String>> = HashMap::new();
+    for m in stale
+        .iter()
+        .filter(|m| !claimed.contains(m.entry.as_str()) && !m.sha256.is_empty())
+    {
+        by_hash
+            .entry((m.size, m.sha256.clone()))
+            .or_default()
+            .push(m.entry.clone());
+    }
+    let info = FolderInfo {
+        name: folder.name.clone(),
+        raw_name: folder.raw_name.clone(),
+        delimiter: folder.delimiter,
+        special_use: folder.special_use,
+        selectable: true,
+        messages: status.messages,
+        unseen: None,
+        uid_next: status.uid_next,
+        uid_validity: validity,
+        size: metas.iter().map(|m| m.size).sum(),
+    };
+    Ok(FolderPlan {
+        listed: folder.clone(),
+        started: false,
+        outcome: FolderOutcome {
+            folder: folder.name.clone(),
+            uid_validity: validity,
+            server_messages: u64::from(status.messages),
+            added: 0,
+            already,
+            rekeyed: 0,
+            vanished: 0,
+            unchanged: false,
+        },
+        info,
+        pending,
+        rekeys,
+        by_hash,
+        on_server,
+        // Recorded only if the EXAMINE saw the UIDVALIDITY the STATUS reported.
+        sync: now_sync.filter(|s| Some(s.uid_validity) == validity),
+    })
 }

@@ -54,8 +54,31 @@ pub async fn compare_counts(
                     f.name.clone(),
                     u64::from(status.messages),
                     status.uid_validity,
+                    f.raw_name.clone(),
                 ));
             }
+            // A UIDVALIDITY other than the archive's: look again a second later. One that
+            // changes between two looks identifies nothing (Courier, for folders no client
+            // opened read-write); such folders are compared by count alone.
+            let differs = |name: &str, now: Option<u32>| {
+                manifest
+                    .folder(name)
+                    .is_some_and(|f| f.uid_validity.is_some() && f.uid_validity != now)
+            };
+            if live.iter().any(|(name, _, v, _)| differs(name, *v)) {
+                tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+                for (name, _, validity, raw) in &mut live {
+                    if differs(name, *validity)
+                        && session.status(raw).await?.uid_validity != *validity
+                    {
+                        *validity = None;
+                    }
+                }
+            }
+            let live = live
+                .into_iter()
+                .map(|(name, n, v, _)| (name, n, v))
+                .collect();
             let server = session.server().to_string();
             session.logout().await;
             (server, live)
@@ -78,7 +101,8 @@ pub async fn compare_counts(
     })
 }
 
-/// The pure part: `live` is `(folder, messages, uidvalidity)` as the server reports it.
+/// The pure part: `live` is `(folder, messages, uidvalidity)` as the server reports it
+/// (`None`: the server keeps no stable UIDVALIDITY for it, every archived message counts).
 pub fn counts(manifest: &Manifest, live: &[(String, u64, Option<u32>)]) -> ServerCounts {
     let validity: HashMap<&str, Option<u32>> = live
         .iter()

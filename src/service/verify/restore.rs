@@ -21,7 +21,7 @@ use super::gather::HEADER_FIELDS;
 use super::{OldMailbox, OldSource, VerifyError, VerifyReport, is_sent_finding, verify};
 use crate::archive::ArchiveReader;
 use crate::compare::identity::Identity;
-use crate::compare::result::Finding;
+use crate::compare::result::{Finding, Reason};
 use crate::i18n::Lang;
 use crate::imap::WriteSession;
 use crate::mail::body::text_hash;
@@ -150,12 +150,20 @@ pub async fn restore(
         .filter(selected)
         .filter_map(|f| plan_item(f, &old))
         .collect();
+    // Folders missing on new: the ones holding planned messages, and empty ones asked for.
     let mut folders_to_create: Vec<String> = Vec::new();
-    for item in &plan {
-        if !new.iter().any(|f| f.folder.name == item.new_folder)
-            && !folders_to_create.contains(&item.new_folder)
-        {
-            folders_to_create.push(item.new_folder.clone());
+    let empty_missing = report
+        .comparison
+        .of_kind("folder_missing")
+        .filter(|f| !options.folders.is_empty() && selected(f))
+        .filter_map(|f| f.new_folder.clone());
+    for name in plan
+        .iter()
+        .map(|i| i.new_folder.clone())
+        .chain(empty_missing)
+    {
+        if !new.iter().any(|f| f.folder.name == name) && !folders_to_create.contains(&name) {
+            folders_to_create.push(name);
         }
     }
     let mut result = RestoreReport {
@@ -193,6 +201,16 @@ pub async fn restore(
         result.appended = count(ItemOutcome::Appended);
         result.already_present = count(ItemOutcome::AlreadyPresent);
         result.failed = count(ItemOutcome::Failed) + count(ItemOutcome::TooLarge);
+    } else if options.apply && !result.folders_to_create.is_empty() {
+        // Only empty folders asked for: create them, nothing to append.
+        let mut writer = open_write_session(profile, account).await?;
+        let existing = writer.folder_names().await?;
+        for name in &result.folders_to_create {
+            if !existing.iter().any(|f| f.name == *name) {
+                writer.create_folder(name).await?;
+            }
+        }
+        writer.logout().await;
     }
     result.verification = Some(report);
     Ok(result)
@@ -208,6 +226,22 @@ pub fn refuse_same_server(profile: &Profile) -> Result<(), VerifyError> {
         });
     }
     Ok(())
+}
+
+/// The findings a person chose, with a folder missing on new standing for every message of it
+/// that is missing there (restoring the folder means creating it and putting those back).
+pub fn expand_folder_findings<'a>(chosen: &[&'a Finding], all: &'a [Finding]) -> Vec<&'a Finding> {
+    let mut out: Vec<&Finding> = Vec::new();
+    for finding in chosen {
+        if matches!(finding.reason, Reason::FolderMissing { .. }) {
+            out.extend(all.iter().filter(|f| {
+                matches!(f.reason, Reason::Missing) && f.old_folder == finding.old_folder
+            }));
+        } else {
+            out.push(finding);
+        }
+    }
+    out
 }
 
 /// The plan line for one missing (or oversize) finding; `None` when the finding names no

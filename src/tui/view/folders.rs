@@ -6,6 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::{Theme, clean, side_title};
+use crate::compare::mapping::MapReason;
 use crate::i18n::Lang;
 use crate::model::SpecialUse;
 use crate::report::{grouped, human_size};
@@ -92,6 +93,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 cells.push(right(grouped(u64::from(f.messages))));
                 cells.push(right(human_size(f.size)));
                 match mapping.new_for(&f.name) {
+                    Some(entry) if entry.reason == MapReason::NotOnNew => cells.push(
+                        Cell::from(tr!(lang, "verify-folder-not-on-new-cell")).style(theme.bad()),
+                    ),
                     Some(entry) => {
                         let new_count = new
                             .folders

@@ -94,6 +94,7 @@ pub(super) fn inventory(folder_count: usize) -> Inventory {
         total_size,
         quota: QuotaReport {
             reported_by_server: true,
+            capability: true,
             roots: vec![QuotaInfo {
                 root: "User quota".into(),
                 storage_used: Some(total_size),

@@ -13,6 +13,7 @@ pub mod dovecot;
 mod maildir;
 pub mod mime;
 pub mod mutf7;
+pub mod peers;
 pub mod prng;
 pub mod profile;
 pub mod scenario;
@@ -22,6 +23,7 @@ mod words;
 
 pub use corpus::{Corpus, CorpusFolder, CorpusMessage, Flag};
 pub use dovecot::{Auth, Dovecot, Layout, ServerInfo, ServerOptions, User};
+pub use peers::{Peer, PeerKind};
 
 /// The demo / CLI user name.
 pub const DEMO_USER: &str = "taro";
