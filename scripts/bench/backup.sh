@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: `ikou backup` (IMAP -> deflated .eml-in-zip, with SHA-256 and manifest) against
 # mbsync (IMAP -> Maildir) pulling the same generated mailbox from the test bed's Dovecot,
-# in the same run. Prints wall time, messages/s, MB/s and peak RSS for both, and the ratio.
+# in the same run: the full backup, a rerun with nothing new, and reruns after 10 and after
+# 1,000 new messages arrived in INBOX. Prints wall time, CPU time, peak RSS and the bytes each
+# run wrote, for both tools, and the wall-time ratio; the tools alternate which goes first.
 #
 #   scripts/bench/backup.sh                     # 20,000 messages, 1 GiB (a few 10-30 MB messages)
 #   scripts/bench/backup.sh 5000 268435456        # smaller corpus
@@ -10,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/install.sh
 ikou_need_rust
-ikou_need_packages dovecot-imapd dovecot-pop3d openssl isync time unzip
+ikou_need_packages dovecot-imapd dovecot-pop3d openssl isync time unzip python3
 
 MESSAGES=${1:-20000}
 BYTES=${2:-1073741824}
@@ -90,49 +92,92 @@ Sync Pull
 SyncState *
 EOF
 
-# Runs a command under /usr/bin/time -v; prints "wall_seconds peak_rss_kib".
+# Runs a command under GNU time; prints "wall_s cpu_s peak_rss_kib written_bytes", where
+# written is what the process handed to the file system (getrusage blocks x 512).
 measure() {
   local log="$work/time.log"
-  /usr/bin/time -v "$@" >"$work/cmd.out" 2>"$log" || { cat "$work/cmd.out" "$log" >&2; exit 2; }
-  local wall rss
-  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log" |
-    awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
-  echo "$wall $rss"
+  /usr/bin/time -f '%e %U %S %M %O' -o "$log" "$@" >"$work/cmd.out" 2>"$work/cmd.err" ||
+    { cat "$work/cmd.out" "$work/cmd.err" "$log" >&2; exit 2; }
+  awk '{ printf "%s %.2f %s %d\n", $1, $2 + $3, $4, $5 * 512 }' "$log"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-ikou_walls=(); ikou_rss=(); mb_walls=(); mb_rss=()
-for run in $(seq 1 "$RUNS"); do
-  rm -rf "$work/maildir" && mkdir -p "$work/maildir"
-  read -r w r < <(measure mbsync -q -c "$work/mbsyncrc" bench)
-  mb_walls+=("$w"); mb_rss+=("$r")
-  echo "run $run: mbsync ${w}s ${r} KiB" >&2
+# Appends $1 new messages (about 20 KB of text each) to INBOX over IMAP, as mail arriving
+# between two runs would.
+append_mail() {
+  python3 - "$1" "$HOST" "$(field imap_port)" "$USER_NAME" "$PASS" <<'PY'
+import imaplib, random, sys, time
+n, host, port, user, password = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+rnd = random.Random(time.time_ns())
+words = "研究室 会議 資料 予定 meeting report draft budget schedule review".split()
+m = imaplib.IMAP4(host, port)
+m.login(user, password)
+for i in range(n):
+    body = "\r\n".join(" ".join(rnd.choice(words) for _ in range(12)) for _ in range(250))
+    tag = rnd.getrandbits(64)
+    msg = (f"From: bench <bench@example.jp>\r\nTo: taro@example.jp\r\nSubject: new {tag:x}\r\n"
+           f"Message-ID: <{tag:x}@bench.example.jp>\r\nDate: Mon, 1 Dec 2026 09:00:00 +0900\r\n"
+           f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
+    m.append("INBOX", None, None, msg)
+m.logout()
+PY
+}
 
+# One step for both tools, in the given order; records "wall cpu rss written" per tool.
+declare -A res
+step() {
+  local name=$1 first=$2 tool
+  for tool in $first $([ "$first" = ikou ] && echo mbsync || echo ikou); do
+    if [ "$tool" = mbsync ]; then
+      read -r w c r o < <(measure mbsync -q -c "$work/mbsyncrc" bench)
+    else
+      read -r w c r o < <(IKOU_OLD_PASSWORD="$PASS" measure "$IKOU" --json backup \
+        -p "$work/profile.toml" -o "$work/backup.zip")
+      want=${3:-}
+      if [ -n "$want" ]; then
+        got=$(grep -o '"added": *[0-9]*' "$work/cmd.out" | tail -1 | grep -o '[0-9]*$')
+        [ "$got" = "$want" ] || { echo "ikou added $got of $want messages ($name)" >&2; exit 2; }
+      fi
+    fi
+    res[$name,$tool]+="$w $c $r $o;"
+    echo "run $run $name: $tool ${w}s cpu ${c}s ${r} KiB wrote ${o} B" >&2
+  done
+}
+
+for run in $(seq 1 "$RUNS"); do
+  # Alternate which tool goes first, so neither always meets a warmer cache.
+  first=$([ $((run % 2)) = 1 ] && echo ikou || echo mbsync)
+  rm -rf "$work/maildir" && mkdir -p "$work/maildir"
   rm -f "$work/backup.zip"
-  read -r w r < <(IKOU_OLD_PASSWORD="$PASS" measure "$IKOU" --json backup \
-    -p "$work/profile.toml" -o "$work/backup.zip")
-  ikou_walls+=("$w"); ikou_rss+=("$r")
-  echo "run $run: ikou   ${w}s ${r} KiB" >&2
-  got=$(grep -o '"added": *[0-9]*' "$work/cmd.out" | tail -1 | grep -o '[0-9]*$')
-  [ "$got" = "$TOTAL_MSGS" ] || { echo "ikou added $got of $TOTAL_MSGS messages" >&2; exit 2; }
+  total=$(( TOTAL_MSGS + (run - 1) * 1010 ))
+  step full "$first" "$total"
+  step nochange "$first" 0
+  append_mail 10
+  step new10 "$first" 10
+  append_mail 1000
+  step new1000 "$first" 1000
 done
-maildir_msgs=$(find "$work/maildir" -type f -path '*/cur/*' -o -type f -path '*/new/*' | wc -l)
-[ "$maildir_msgs" = "$TOTAL_MSGS" ] || echo "warning: mbsync wrote $maildir_msgs of $TOTAL_MSGS" >&2
 zip_bytes=$(stat -c %s "$work/backup.zip")
 
-iw=$(printf '%s\n' "${ikou_walls[@]}" | median)
-ir=$(printf '%s\n' "${ikou_rss[@]}" | median)
-mw=$(printf '%s\n' "${mb_walls[@]}" | median)
-mr=$(printf '%s\n' "${mb_rss[@]}" | median)
-
-awk -v n="$TOTAL_MSGS" -v b="$TOTAL_BYTES" -v iw="$iw" -v ir="$ir" -v mw="$mw" -v mr="$mr" \
-  -v z="$zip_bytes" -v runs="$RUNS" 'BEGIN {
-  printf "mailbox: %d messages, %.1f MB; %d run(s), median\n", n, b / 1e6, runs
-  printf "%-28s %9s %10s %8s %14s\n", "tool", "wall s", "msgs/s", "MB/s", "peak RSS MiB"
-  printf "%-28s %9.2f %10.0f %8.1f %14.1f\n", "ikou backup (zip, sha256)", iw, n / iw, b / 1e6 / iw, ir / 1024
-  printf "%-28s %9.2f %10.0f %8.1f %14.1f\n", "mbsync (Maildir)", mw, n / mw, b / 1e6 / mw, mr / 1024
-  printf "ratio ikou/mbsync: wall %.2f, peak RSS %.2f; zip %.1f MB\n", iw / mw, ir / mr, z / 1e6
-  printf "goals: wall <= mbsync: %s; peak RSS < 64 MB: %s\n", (iw <= mw ? "yes" : "NO"), (ir / 1024 < 64 ? "yes" : "NO")
-}'
+col() { # col NAME TOOL FIELD (1 wall, 2 cpu, 3 rss, 4 written): median over runs
+  tr ';' '\n' <<<"${res[$1,$2]}" | awk -v f="$3" 'NF { print $f }' | median
+}
+printf 'mailbox: %d messages, %.1f MB at the start; %d run(s), medians, tools alternating\n' \
+  "$TOTAL_MSGS" "$(awk -v b="$TOTAL_BYTES" 'BEGIN { print b / 1e6 }')" "$RUNS"
+printf '%-24s %-7s %8s %8s %13s %11s\n' step tool "wall s" "CPU s" "peak RSS MiB" "written MB"
+for name in full nochange new10 new1000; do
+  case $name in
+    full) label="full backup" ;; nochange) label="rerun, nothing new" ;;
+    new10) label="rerun, 10 new" ;; new1000) label="rerun, 1,000 new" ;;
+  esac
+  for tool in ikou mbsync; do
+    printf '%-24s %-7s %8.2f %8.2f %13.1f %11.1f\n' "$label" "$tool" \
+      "$(col $name $tool 1)" "$(col $name $tool 2)" \
+      "$(awk -v k="$(col $name $tool 3)" 'BEGIN { print k / 1024 }')" \
+      "$(awk -v b="$(col $name $tool 4)" 'BEGIN { print b / 1e6 }')"
+  done
+  iw=$(col $name ikou 1); mw=$(col $name mbsync 1)
+  printf '%-24s ratio ikou/mbsync wall %.2f\n' "" "$(awk -v a="$iw" -v b="$mw" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+done
+printf 'zip %.1f MB\n' "$(awk -v z="$zip_bytes" 'BEGIN { print z / 1e6 }')"
