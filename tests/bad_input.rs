@@ -283,7 +283,7 @@ fn with_closed_stdout(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, Stri
     }
     let mut child = command.spawn().expect("spawn ikou");
     drop(child.stdout.take());
-    let output = child.wait_with_output().expect("wait");
+    let output = ikou_testbed::bounded::finish_within(child, ikou_testbed::bounded::RUN_LIMIT);
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stderr).into_owned(),

@@ -271,7 +271,7 @@ fn ikou(args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
     for (k, v) in env {
         command.env(k, v);
     }
-    let out = command.output().expect("run ikou");
+    let out = ikou_testbed::bounded::output_within(&mut command, ikou_testbed::bounded::RUN_LIMIT);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -855,7 +855,7 @@ fn interrupted_batch_resumes_without_rechecking() {
         .status()
         .expect("kill");
     assert!(status.success());
-    let out = child.wait_with_output().expect("wait");
+    let out = ikou_testbed::bounded::finish_within(child, ikou_testbed::bounded::RUN_LIMIT);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "interrupted exits 2: {stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");

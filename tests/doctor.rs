@@ -751,12 +751,13 @@ fn thunderbird_profile_found_through_profiles_ini() {
 }
 
 fn settings(args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ikou"))
-        .args(["settings"])
-        .args(args)
-        .env_remove("IKOU_PROFILE")
-        .output()
-        .expect("run");
+    let out = ikou_testbed::bounded::output_within(
+        std::process::Command::new(env!("CARGO_BIN_EXE_ikou"))
+            .args(["settings"])
+            .args(args)
+            .env_remove("IKOU_PROFILE"),
+        ikou_testbed::bounded::RUN_LIMIT,
+    );
     assert!(
         out.status.success(),
         "{}",

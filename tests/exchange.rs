@@ -7,11 +7,11 @@
 mod common;
 mod oauth_support;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ikou_testbed::Auth;
 use ikou_testbed::scenario::{FolderLanguage, Migration};
@@ -226,37 +226,59 @@ fn on_terminal(cache: &Path, args: &[&str], wait_for: &str, answer: &str) -> (St
         .stderr(Stdio::null())
         .spawn()
         .expect("util-linux `script` runs ikou on a terminal");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            match reader.read_until(b':', &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let _ = tx.send(String::from_utf8_lossy(&buf).into_owned());
-                }
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut chunk) {
+            if n == 0 || tx.send(chunk[..n].to_vec()).is_err() {
+                break;
             }
         }
     });
-    let mut seen = String::new();
-    while !seen.contains(wait_for) {
-        let chunk = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("{wait_for:?} not shown within 30 s: {seen}"));
-        seen.push_str(&chunk);
+    let deadline = Instant::now() + ikou_testbed::bounded::RUN_LIMIT;
+    let mut seen = Vec::new();
+    let text = |seen: &[u8]| String::from_utf8_lossy(seen).into_owned();
+    while !text(&seen).contains(wait_for) {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(chunk) => seen.extend_from_slice(&chunk),
+            Err(_) => {
+                let _ = ikou_testbed::bounded::wait_within(&mut child, Duration::ZERO);
+                panic!("{wait_for:?} not shown within 60 s: {}", text(&seen));
+            }
+        }
     }
-    let before_answer = seen.clone();
+    let before_answer = text(&seen);
     let mut stdin = child.stdin.take().expect("stdin");
-    writeln!(stdin, "{answer}").expect("type the answer");
-    while let Ok(chunk) = rx.recv_timeout(Duration::from_secs(60)) {
-        seen.push_str(&chunk);
+    // The prompt is printed before the terminal's echo is turned off, and turning it off
+    // discards what was typed ahead (TCSAFLUSH). Like a person whose typing was lost, type
+    // again while nothing answers; lines typed after the password is taken are never read.
+    let mut answered = false;
+    for _ in 0..20 {
+        writeln!(stdin, "{answer}").expect("type the answer");
+        stdin.flush().expect("flush");
+        if let Ok(chunk) = rx.recv_timeout(Duration::from_secs(3)) {
+            seen.extend_from_slice(&chunk);
+            answered = true;
+            break;
+        }
     }
-    let ok = child.wait().expect("wait").success();
+    assert!(
+        answered,
+        "nothing happened after typing the answer: {}",
+        text(&seen)
+    );
+    while Instant::now() < deadline {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(chunk) => seen.extend_from_slice(&chunk),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+    }
     drop(stdin);
-    (before_answer, ok)
+    let status = ikou_testbed::bounded::wait_within(&mut child, Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("ikou did not finish in time: {}", text(&seen)));
+    (before_answer, status.success())
 }
 
 #[test]

@@ -78,7 +78,7 @@ fn find(home: &Path, dns: &str, port: u16, extra: &[&str], json: bool) -> Output
     if json {
         cmd.arg("--json");
     }
-    cmd.output().expect("run ikou")
+    ikou_testbed::bounded::output_within(&mut cmd, ikou_testbed::bounded::RUN_LIMIT)
 }
 
 fn json(out: &Output) -> serde_json::Value {

@@ -77,7 +77,10 @@ allow_plaintext = true
         if json {
             args.push("--json");
         }
-        self.command(&args).output().expect("run ikou")
+        ikou_testbed::bounded::output_within(
+            &mut self.command(&args),
+            ikou_testbed::bounded::RUN_LIMIT,
+        )
     }
 }
 
@@ -185,13 +188,19 @@ fn pop3_messages_sharing_one_uidl_are_all_kept_and_a_rerun_adds_nothing() {
         "-o",
         path(&archive),
     ];
-    let out = case.command(&args).output().expect("run ikou");
+    let out = ikou_testbed::bounded::output_within(
+        &mut case.command(&args),
+        ikou_testbed::bounded::RUN_LIMIT,
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", common::stderr(&out));
     assert!(text.contains("Added 4 messages"), "{text}");
     assert!(text.contains("now holds 4 messages"), "{text}");
     assert_eq!(archived_entries(&archive), 4);
-    let again = case.command(&args).output().expect("run ikou");
+    let again = ikou_testbed::bounded::output_within(
+        &mut case.command(&args),
+        ikou_testbed::bounded::RUN_LIMIT,
+    );
     let text = String::from_utf8_lossy(&again.stdout);
     assert!(again.status.success(), "{}", common::stderr(&again));
     assert!(text.contains("Added 0 messages"), "{text}");
@@ -228,7 +237,7 @@ fn run_measured(case: &Case, args: &[&str]) -> (Output, Duration, u64) {
             }
         })
     };
-    let out = child.wait_with_output().expect("wait");
+    let out = ikou_testbed::bounded::finish_within(child, ikou_testbed::bounded::RUN_LIMIT);
     let _ = watcher.join();
     (
         out,
@@ -300,7 +309,10 @@ fn timeouts_out_of_range_are_refused_by_the_profile_check() {
             vec!["profile", "check", path(&p)],
             vec!["folders", "-p", path(&p)],
         ] {
-            let out = case.command(&args).output().expect("run ikou");
+            let out = ikou_testbed::bounded::output_within(
+                &mut case.command(&args),
+                ikou_testbed::bounded::RUN_LIMIT,
+            );
             let all = format!(
                 "{}{}",
                 String::from_utf8_lossy(&out.stdout),
@@ -345,10 +357,10 @@ fn backup_verify_reports_entries_that_extract_refuses() {
             .expect("symlink");
         writer.finish().expect("finish");
     }
-    let out = case
-        .command(&["backup", "verify", path(&evil)])
-        .output()
-        .expect("run ikou");
+    let out = ikou_testbed::bounded::output_within(
+        &mut case.command(&["backup", "verify", path(&evil)]),
+        ikou_testbed::bounded::RUN_LIMIT,
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}{}", common::stderr(&out));
     for entry in ["../escape.eml", "INBOX/link.eml"] {
@@ -358,10 +370,10 @@ fn backup_verify_reports_entries_that_extract_refuses() {
         assert!(line.is_some(), "{entry} not reported: {text}");
     }
     let target = case.dir.path().join("out");
-    let out = case
-        .command(&["backup", "extract", path(&evil), path(&target)])
-        .output()
-        .expect("run ikou");
+    let out = ikou_testbed::bounded::output_within(
+        &mut case.command(&["backup", "extract", path(&evil), path(&target)]),
+        ikou_testbed::bounded::RUN_LIMIT,
+    );
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
     assert!(!case.dir.path().join("escape.eml").exists());
     assert!(!target.join("INBOX").join("link.eml").exists());

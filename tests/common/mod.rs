@@ -111,7 +111,7 @@ pub fn ikou_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         command.env(k, v);
     }
-    command.output().expect("run ikou")
+    ikou_testbed::bounded::output_within(&mut command, ikou_testbed::bounded::RUN_LIMIT)
 }
 
 /// Parses stdout as JSON, with the whole output in the panic message when it is not.

@@ -331,7 +331,7 @@ pub fn ikou_json(args: &[&str], env: &[(&str, &str)]) -> (i32, serde_json::Value
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run ikou");
+    let out = ikou_testbed::bounded::output_within(&mut cmd, ikou_testbed::bounded::RUN_LIMIT);
     let elapsed = started.elapsed();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {

@@ -105,7 +105,10 @@ impl Drop for Idp {
 
 /// Runs ikou with its own token cache, no terminal, LANG=C.
 pub fn ikou(cache: &Path, args: &[&str]) -> Output {
-    command(cache, args).output().expect("run ikou")
+    ikou_testbed::bounded::output_within(
+        &mut command(cache, args),
+        ikou_testbed::bounded::RUN_LIMIT,
+    )
 }
 
 pub fn ikou_env(cache: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -113,7 +116,7 @@ pub fn ikou_env(cache: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         c.env(k, v);
     }
-    c.output().expect("run ikou")
+    ikou_testbed::bounded::output_within(&mut c, ikou_testbed::bounded::RUN_LIMIT)
 }
 
 /// Runs ikou on a pseudo-terminal (util-linux `script`), so it may ask the person; plays
@@ -161,19 +164,12 @@ pub fn at_terminal(cache: &Path, args: &[&str], idp: &Idp) -> Output {
         }
     };
     idp.decide(&code, "approve");
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read stderr");
-    let status = child.wait().expect("wait");
+    let done = ikou_testbed::bounded::finish_within(child, ikou_testbed::bounded::RUN_LIMIT);
     let stdout = reader.join().expect("reader");
     Output {
-        status,
+        status: done.status,
         stdout: stdout.into_bytes(),
-        stderr: stderr.into_bytes(),
+        stderr: done.stderr,
     }
 }
 
@@ -244,18 +240,11 @@ pub fn login_after_polls(
     if let Some(decision) = decision {
         idp.decide(&code, decision);
     }
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut stdout)
-        .expect("read stdout");
-    let status = child.wait().expect("wait");
+    let done = ikou_testbed::bounded::finish_within(child, ikou_testbed::bounded::RUN_LIMIT);
     let stderr = reader.join().expect("reader");
     Output {
-        status,
-        stdout: stdout.into_bytes(),
+        status: done.status,
+        stdout: done.stdout,
         stderr: stderr.into_bytes(),
     }
 }

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bounded;
 pub mod corpus;
 pub mod dovecot;
 pub mod fake_imap;
