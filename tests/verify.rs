@@ -131,7 +131,7 @@ fn assert_expected_findings(report: &Value, e: &Expected, legacy_name: impl Fn(&
     assert_eq!(message_ids(&duplicates), ids_of(&e.pop_duplicates));
 
     let garbled = findings(report, "garbled");
-    assert_eq!(garbled.len(), 5);
+    assert_eq!(garbled.len(), 5, "{garbled:#?}");
     let want: BTreeSet<String> = e
         .garbled_subjects
         .iter()

@@ -59,6 +59,7 @@ pub enum Defect {
     /// The bytes are not text in the charset the word names.
     WrongCharset,
     /// Non-ASCII text written without RFC 2047 encoding.
+    #[serde(rename = "raw_8bit")]
     Raw8Bit,
     /// An encoded-word whose decoded text is again an encoded-word.
     DoubleEncoded,
@@ -135,14 +136,19 @@ impl Defect {
 /// 3. Different subjects: a defect or repair on old gives [`GarbleKind::BrokenOnOld`], one on
 ///    new [`GarbleKind::OnNew`], and two clean but different texts [`GarbleKind::TextChanged`].
 ///
-/// A missing subject counts as empty; a message with only `subject_raw` is decoded here. The
-/// wire form is only judged when `subject_raw` is known.
+/// A missing subject counts as empty; a message with only `subject_raw` is decoded here. Rule
+/// 1 needs the wire form (`subject_raw`) of both copies: without the old one (a backup
+/// manifest keeps only decoded subjects) a repair counts only when the texts differ.
 pub fn subject_garbling(old: &MessageInfo, new: &MessageInfo) -> Option<GarbleKind> {
     let old_text = collapse_whitespace(&effective_subject(old));
     let new_text = collapse_whitespace(&effective_subject(new));
+    // Both wire forms are needed to say the repair is new: a backup manifest keeps only the
+    // decoded subject, and the old copy may have needed the same repair.
+    let wires_known = old.subject_raw.is_some() && new.subject_raw.is_some();
     let old_flaw = wire_repair(old).or_else(|| subject_defect(&old_text));
     let new_repair = wire_repair(new);
-    if old_flaw.is_none()
+    if wires_known
+        && old_flaw.is_none()
         && let Some(repair) = new_repair
     {
         return Some(GarbleKind::OnNew(repair));

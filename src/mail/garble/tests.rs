@@ -330,3 +330,29 @@ fn every_defect_is_described_in_both_languages() {
         assert!(!en.starts_with("verify-"), "{d:?} has no catalog entry");
     }
 }
+
+/// Without the old wire form (a backup manifest keeps decoded subjects only) a repair on new
+/// cannot be shown to be new: only a changed text counts.
+#[test]
+fn old_without_wire_form_judges_by_text_only() {
+    let old = msg(Some("卒業論文 中間発表会のご案内"));
+    for wire in [
+        "卒業論文 中間発表会のご案内",
+        "=?ISO-2022-JP?B?GyRCQjQ2SE9ASjgbKEIgGyRC\r\n Q2Y0VkgvST0ycSROJDQwRkZiGyhC?=",
+    ] {
+        assert_eq!(subject_garbling(&old, &wired(wire)), None, "{wire:?}");
+    }
+    let changed = wired("=?ISO-2022-JP?B?GyRCQjQ2SE9ASjgbKEIgGyRC");
+    assert_eq!(
+        subject_garbling(&old, &changed),
+        Some(GarbleKind::OnNew(Defect::MissingEncodedWordEnd))
+    );
+}
+
+#[test]
+fn repairs_serialize_by_name() {
+    let json = serde_json::to_string(&GarbleKind::OnNew(Defect::Raw8Bit)).expect("serialize");
+    assert_eq!(json, r#"{"garble":"on_new","defect":"raw_8bit"}"#);
+    let json = serde_json::to_string(&Defect::FoldInsideEncodedWord).expect("serialize");
+    assert_eq!(json, r#""fold_inside_encoded_word""#);
+}
