@@ -324,7 +324,7 @@ async fn check(
                 ExitStatus::Match => Outcome::Ok,
                 ExitStatus::Differences => Outcome::Differences,
             };
-            result.verdict = report.verdict.clone();
+            result.verdict = report.verdict_text.clone();
             result.counts = Some(AccountCounts::of(&report));
             (result, Some(report))
         }
