@@ -123,7 +123,10 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
         m.expected.missing_on_new.len() as u64 + in_missing_folders
     );
     assert_eq!(ids(FindingKind::Oversize), expected(&m.expected.oversize));
-    assert_eq!(ids(FindingKind::Duplicate), expected(&m.expected.pop_duplicates));
+    assert_eq!(
+        ids(FindingKind::Duplicate),
+        expected(&m.expected.pop_duplicates)
+    );
     let mut garbled: Vec<String> = m
         .expected
         .garbled_subjects

@@ -62,7 +62,10 @@ impl Comparison {
         ];
         for finding in &self.findings {
             let cells = row(finding, lang);
-            push_row(&mut out, cells.iter().chain(extra.iter()).map(String::as_str));
+            push_row(
+                &mut out,
+                cells.iter().chain(extra.iter()).map(String::as_str),
+            );
         }
         out
     }

@@ -365,7 +365,10 @@ fn scenario_reports_exactly_the_planted_defects() {
         ]
     );
 
-    let oversize = c.of_kind(super::result::FindingKind::Oversize).next().map(|f| f.reason.clone());
+    let oversize = c
+        .of_kind(super::result::FindingKind::Oversize)
+        .next()
+        .map(|f| f.reason.clone());
     assert_eq!(
         oversize,
         Some(Reason::Oversize {
@@ -444,7 +447,11 @@ fn scenario_after_fixing_is_ok() {
         .single()
         .unwrap_or_default();
     let c = compare(&old, &new, &mapping, &Limits::default(), now);
-    let kinds: Vec<&str> = c.findings.iter().map(|f| f.reason.kind().as_str()).collect();
+    let kinds: Vec<&str> = c
+        .findings
+        .iter()
+        .map(|f| f.reason.kind().as_str())
+        .collect();
     assert_eq!(kinds, ["extra", "extra"]);
     assert_eq!(c.exit_status(), ExitStatus::Match);
     assert_eq!(

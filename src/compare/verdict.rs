@@ -211,10 +211,20 @@ fn phrase(kind: Option<FindingKind>, folder: &str, n: u64, lang: Lang) -> String
             shown = count
         ),
         Some(FindingKind::UnmappedOld) => {
-            tr!(lang, "verify-verdict-unmapped-old", count = n, shown = count)
+            tr!(
+                lang,
+                "verify-verdict-unmapped-old",
+                count = n,
+                shown = count
+            )
         }
         Some(FindingKind::NameRefused) => {
-            tr!(lang, "verify-verdict-name-refused", count = n, shown = count)
+            tr!(
+                lang,
+                "verify-verdict-name-refused",
+                count = n,
+                shown = count
+            )
         }
         _ => tr!(lang, "verify-verdict-other", count = n, shown = count),
     }

@@ -22,8 +22,7 @@ impl RunInfo {
         Self {
             address: address.map(str::to_string),
             profile: profile.and_then(profile_name),
-            generated_at: chrono::Local::now()
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            generated_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             ikou_version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
