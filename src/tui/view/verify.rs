@@ -178,7 +178,7 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
     let report = &outcome.report;
     let [verdict_area, kinds_area, table_area] = Layout::vertical([
-        Constraint::Length(5),
+        Constraint::Length(6),
         Constraint::Length(6),
         Constraint::Min(0),
     ])
@@ -188,6 +188,15 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         Line::styled(
             clean(&report.comparison.verdict(lang)),
             if ok { theme.ok() } else { theme.bad() },
+        ),
+        // The same code `ikou verify` prints, for the user to read out to the helpdesk.
+        Line::styled(
+            tr!(
+                lang,
+                "helpdesk-state-code-line",
+                code = report.state_code.as_str()
+            ),
+            theme.key(),
         ),
         Line::raw(format!(
             "{} {}  ->  {} {}",
