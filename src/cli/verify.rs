@@ -196,7 +196,16 @@ pub fn verify_text(report: &VerifyReport, lang: Lang) -> String {
         } else {
             format!("{} {}", line.new, lang.pick("(未作成)", "(not there)"))
         };
-        map.row(vec![line.old.clone(), new, line.reason_text.clone()]);
+        let reason = match &line.evidence_text {
+            Some(evidence) => tr!(
+                lang,
+                "verify-map-reason-evidence",
+                reason = line.reason_text.as_str(),
+                evidence = evidence.as_str()
+            ),
+            None => line.reason_text.clone(),
+        };
+        map.row(vec![line.old.clone(), new, reason]);
     }
     for name in &report.summary.unmapped_old {
         map.row(vec![

@@ -127,3 +127,11 @@ verify-verdict-other = { $count ->
     [one] { $shown } other problem
    *[other] { $shown } other problems
 }
+
+## Folder pairing by contents.
+verify-map-contents = holds the same messages
+verify-map-evidence = { $count ->
+    [one] { $found } of { $count } message found here
+   *[other] { $found } of { $count } messages found here
+}
+verify-map-reason-evidence = { $reason }; { $evidence }

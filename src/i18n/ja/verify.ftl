@@ -93,3 +93,8 @@ verify-verdict-name-refused = 移行できないフォルダ名 { $count ->
 verify-verdict-other = その他の問題 { $count ->
     *[other] { $shown }
     } 件
+
+## 中身によるフォルダの対応づけ。
+verify-map-contents = 同じメールがある
+verify-map-evidence = { $count } 通中 { $found } 通がここにあります
+verify-map-reason-evidence = { $reason }。{ $evidence }
