@@ -19,3 +19,8 @@ tui-support-save-to = s saves it to { $path } (readable by you only). Subjects a
 tui-support-saved = Saved to { $path }. Attach this file to your mail to the helpdesk.
 tui-support-failed = The report could not be made or saved.
 tui-support-sign-in-first = Sign in first (a): the report reads both servers.
+
+tui-verify-kind-missing = Missing on the new server
+tui-verify-kind-duplicate = Duplicates on the new server
+tui-verify-kind-garbled = Garbled subjects
+tui-verify-kind-oversize = Too large to migrate

@@ -19,3 +19,8 @@ tui-support-save-to = s で { $path } に保存します (本人のみ読み取�
 tui-support-saved = { $path } に保存しました。このファイルをヘルプデスクへのメールに添付してください。
 tui-support-failed = レポートを作成または保存できませんでした。
 tui-support-sign-in-first = 先にサインインしてください (a)。レポートは両方のサーバを読み取ります。
+
+tui-verify-kind-missing = 新サーバーにないメール
+tui-verify-kind-duplicate = 新サーバーで重複
+tui-verify-kind-garbled = 件名の文字化け
+tui-verify-kind-oversize = 大きすぎて移行されないメール
