@@ -34,8 +34,9 @@ pub enum BatchCommand {
     Snapshot(CommonArgs),
     /// After the migration: verify every listed mailbox, old (live or snapshots) against new.
     Verify(VerifyArgs),
-    /// Put back what verify finds missing (Sent items by default), for every listed mailbox:
-    /// the plan, or with --apply appended to the new server. The old server is only read.
+    /// After the migration: put back what verify finds missing (Sent items by default) for
+    /// every listed mailbox; the plan, or with --apply appended to the new server. The old
+    /// server is only read.
     Restore(RestoreArgs),
 }
 
