@@ -847,7 +847,15 @@ fn garbled_subjects_are_named_by_the_repair_a_mail_program_needs() {
         ("en", "a line fold inside the encoded text"),
         ("ja", "エンコード (=?…?=) の途中で改行されています"),
     ] {
-        let out = ikou(&["verify", "-p", p, "--lang", lang]);
+        // Wide enough that no sentence is wrapped onto two lines.
+        let out = common::ikou_with_env(
+            &["verify", "-p", p, "--lang", lang],
+            &[
+                ("IKOU_OLD_PASSWORD", common::PASSWORD),
+                ("IKOU_NEW_PASSWORD", common::PASSWORD),
+                ("COLUMNS", "400"),
+            ],
+        );
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains(words), "{lang}: {text}");
     }

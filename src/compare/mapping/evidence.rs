@@ -14,7 +14,7 @@
 //!    folder the names chose, and at least half of the old folder's identifiable messages or
 //!    half of its own messages come from it. An old folder no name rule could place is paired
 //!    the same way. Ties keep the name-based choice.
-//! 4. Every entry records its evidence ("15 of 15 found here") for the report.
+//! 4. Every entry whose new folder exists records its evidence ("15 of 15 found here").
 //!
 //! Without listed messages (a count-only run) there is no evidence and the names decide.
 
@@ -170,15 +170,13 @@ impl Table {
         (clearly_more && (whole_folder || its_contents)).then_some(best)
     }
 
-    /// "found of listed" for old folder `o` in new folder `n`; `None` when nothing was listed.
+    /// "found of listed" for old folder `o` in new folder `n`; `None` when nothing was listed
+    /// or the new folder does not exist (yet).
     fn evidence(&self, o: usize, n: Option<usize>, folder: &FolderMessages) -> Option<Evidence> {
         if folder.messages.is_empty() {
             return None;
         }
-        let found = n
-            .and_then(|n| self.found.get(o).and_then(|row| row.get(n)))
-            .copied()
-            .unwrap_or(0);
+        let found = self.found.get(o)?.get(n?).copied()?;
         Some(Evidence {
             found,
             of: folder.messages.len() as u64,
