@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Row, Table};
 
 use super::{Theme, clean};
 use crate::doctor::{DoctorReport, Severity};
@@ -39,9 +39,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ],
     };
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(title)),
+        super::wrapped(lines, super::inside(area)).block(Block::bordered().title(title)),
         area,
     );
 }
@@ -126,8 +124,7 @@ fn findings(app: &App, report: &DoctorReport, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
+        super::wrapped(lines, super::inside(detail_area))
             .style(Style::default())
             .block(Block::bordered().title(format!(" {} ", f.id))),
         detail_area,

@@ -13,6 +13,9 @@ mod settings;
 mod setup;
 mod signin;
 mod verify;
+mod wrap;
+
+pub(crate) use wrap::wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -60,6 +63,20 @@ pub fn render(app: &App, frame: &mut Frame) {
         signin::render(app, device, frame, body);
     }
     render_help(app, frame, help);
+    wrap::clip_wide(frame.buffer_mut());
+}
+
+/// A paragraph of `lines` wrapped to `width` cells by display width (see [`wrap`]).
+pub(crate) fn wrapped<'a>(
+    lines: impl IntoIterator<Item = Line<'a>>,
+    width: u16,
+) -> Paragraph<'static> {
+    Paragraph::new(wrap(lines, width))
+}
+
+/// The width inside a bordered box drawn over `area`.
+pub(crate) fn inside(area: Rect) -> u16 {
+    area.width.saturating_sub(2)
 }
 
 /// Colours that read on dark and light terminals, or none at all (NO_COLOR).

@@ -4,9 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{Theme, bar, clean, short_date, side_title};
+use super::{Theme, bar, clean, inside, short_date, side_title, wrapped};
 use crate::compare::result::{Finding, FolderStatus};
 use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
@@ -93,9 +93,7 @@ fn idle(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block(format!(" {} ", lang.pick("検証", "Verify")))),
+        wrapped(lines, inside(area)).block(block(format!(" {} ", lang.pick("検証", "Verify")))),
         area,
     );
 }
@@ -166,9 +164,7 @@ fn failed(app: &App, reason: &str, frame: &mut Frame, area: Rect) {
         ),
     ];
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block(format!(" {} ", lang.pick("検証", "Verify")))),
+        wrapped(lines, inside(area)).block(block(format!(" {} ", lang.pick("検証", "Verify")))),
         area,
     );
 }
@@ -198,8 +194,7 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         )),
     ];
     frame.render_widget(
-        Paragraph::new(verdict)
-            .wrap(Wrap { trim: true })
+        wrapped(verdict, inside(verdict_area))
             .block(block(format!(" {} ", lang.pick("判定", "Verdict")))),
         verdict_area,
     );
@@ -492,9 +487,7 @@ fn headers_view(
             .collect(),
     };
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+        wrapped(lines, text_area.width).scroll((scroll, 0)),
         text_area,
     );
 }
@@ -568,11 +561,13 @@ fn restore_view(
     ])
     .areas(inner);
     frame.render_widget(
-        Paragraph::new(lang.pick(
-            "旧サーバーは変更しません。新サーバーに追加 (APPEND) するだけで、既にあるメールは飛ばします。",
-            "The old server is not changed. Messages are added (APPEND) to the new server; ones already there are skipped.",
-        ))
-        .wrap(Wrap { trim: true }),
+        wrapped(
+            [Line::raw(lang.pick(
+                "旧サーバーは変更しません。新サーバーに追加 (APPEND) するだけで、既にあるメールは飛ばします。",
+                "The old server is not changed. Messages are added (APPEND) to the new server; ones already there are skipped.",
+            ))],
+            intro.width,
+        ),
         intro,
     );
     match step {
@@ -609,7 +604,7 @@ fn restore_view(
                     theme.key(),
                 ));
             }
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), notes);
+            frame.render_widget(wrapped(lines, notes.width), notes);
         }
         RestoreStep::Done(Err(reason)) => {
             let lines = vec![
@@ -619,7 +614,7 @@ fn restore_view(
                 ),
                 Line::raw(clean(reason)),
             ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), table_area);
+            frame.render_widget(wrapped(lines, table_area.width), table_area);
         }
         RestoreStep::Done(Ok(results)) => {
             frame.render_widget(results_table(results, app), table_area);
@@ -640,11 +635,13 @@ fn restore_view(
                 ),
             };
             frame.render_widget(
-                Paragraph::new(Line::styled(
-                    line,
-                    if failed > 0 { theme.bad() } else { theme.ok() },
-                ))
-                .wrap(Wrap { trim: true }),
+                wrapped(
+                    [Line::styled(
+                        line,
+                        if failed > 0 { theme.bad() } else { theme.ok() },
+                    )],
+                    notes.width,
+                ),
                 notes,
             );
         }
