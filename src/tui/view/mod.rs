@@ -166,6 +166,16 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
 /// The help bar, generated from the same keymap `update` implements.
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
+    // The question before quitting replaces the keys until it is answered (the overview
+    // shows it in its phase line).
+    if app.confirm_quit
+        && app.screen != Screen::Overview
+        && let Some(question) = &app.notice
+    {
+        let line = Line::styled(format!(" {}", clean(question)), theme.bad());
+        frame.render_widget(wrapped([line], area.width), area);
+        return;
+    }
     let lines: Vec<Line> = help_lines(app.key_mode(), app.lang, area.width)
         .into_iter()
         .map(|entries| {

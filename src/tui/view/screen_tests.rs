@@ -636,3 +636,20 @@ fn at_80_columns_the_title_keeps_the_address_and_numbers_the_other_tabs() {
         "{title}"
     );
 }
+
+#[test]
+fn the_question_before_quitting_shows_on_every_screen() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut app = verified(lang, (80, 24));
+        press(&mut app, KeyCode::Char('q'));
+        assert!(
+            !app.quit,
+            "a verification result is on screen: it asks first"
+        );
+        let question = tr!(lang, "tui-quit-confirm");
+        let text = flat(&screen(&draw(&app, 80, 24)));
+        assert!(text.contains(&flat(&question)), "{text}");
+        press(&mut app, KeyCode::Char('y'));
+        assert!(app.quit);
+    }
+}
