@@ -432,7 +432,16 @@ fn verify_live_snapshot_and_backup_report_exactly_the_injected_differences() {
         "{}",
         common::stderr(&out)
     );
-    assert!(out.stdout.is_empty(), "no partial JSON on error");
+    // Not a partial report: one JSON error object, the same words as stderr.
+    let error: Value = serde_json::from_slice(&out.stdout).expect("a JSON error object");
+    assert_eq!(error["error"]["exit_code"], 2, "{error}");
+    assert!(error.get("comparison").is_none(), "{error}");
+    assert!(
+        error["error"]["message_text"]
+            .as_str()
+            .is_some_and(|t| t.contains("ikou snapshot")),
+        "{error}"
+    );
 
     // A backup zip, then verify from its manifest: the same findings and counts.
     let zip = dir.path().join("backup.zip");

@@ -307,7 +307,7 @@ fn scenario_reports_exactly_the_planted_defects() {
         .iter()
         .map(|f| {
             (
-                f.reason.kind(),
+                f.reason.kind().as_str(),
                 f.old_folder.as_deref(),
                 f.new_folder.as_deref(),
             )
@@ -335,7 +335,7 @@ fn scenario_reports_exactly_the_planted_defects() {
 
     // The garbled ones are the planted five, all blamed on the migration.
     let mut garbled: Vec<String> = c
-        .of_kind("garbled")
+        .of_kind(super::result::FindingKind::Garbled)
         .map(|f| {
             assert_eq!(f.severity, Severity::Problem);
             f.message
@@ -349,7 +349,7 @@ fn scenario_reports_exactly_the_planted_defects() {
     planted.sort();
     assert_eq!(garbled, planted);
     let kinds: Vec<GarbleKind> = c
-        .of_kind("garbled")
+        .of_kind(super::result::FindingKind::Garbled)
         .filter_map(|f| match &f.reason {
             Reason::Garbled { garble, .. } => Some(*garble),
             _ => None,
@@ -365,7 +365,10 @@ fn scenario_reports_exactly_the_planted_defects() {
         ]
     );
 
-    let oversize = c.of_kind("oversize").next().map(|f| f.reason.clone());
+    let oversize = c
+        .of_kind(super::result::FindingKind::Oversize)
+        .next()
+        .map(|f| f.reason.clone());
     assert_eq!(
         oversize,
         Some(Reason::Oversize {
@@ -444,7 +447,11 @@ fn scenario_after_fixing_is_ok() {
         .single()
         .unwrap_or_default();
     let c = compare(&old, &new, &mapping, &Limits::default(), now);
-    let kinds: Vec<&str> = c.findings.iter().map(|f| f.reason.kind()).collect();
+    let kinds: Vec<&str> = c
+        .findings
+        .iter()
+        .map(|f| f.reason.kind().as_str())
+        .collect();
     assert_eq!(kinds, ["extra", "extra"]);
     assert_eq!(c.exit_status(), ExitStatus::Match);
     assert_eq!(

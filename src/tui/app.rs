@@ -702,7 +702,8 @@ impl App {
                     done: self.verify.outcome().is_some(),
                 },
                 VerifyMode::List => KeyMode::VerifyList {
-                    missing: super::verify::KINDS[self.verify.kind] == "missing",
+                    missing: super::verify::KINDS[self.verify.kind]
+                        == crate::compare::result::FindingKind::Missing,
                 },
                 VerifyMode::Headers { .. } => KeyMode::VerifyHeaders,
                 VerifyMode::Restore { step, .. } => match step {

@@ -13,3 +13,8 @@ tui-settings = Settings
 tui-enter-your-mail-address = Enter your mail address.
 tui-type-the-path-of-a = Type the path of a profile.
 tui-quit-confirm = Quitting loses the verification result and typed passwords. q or y quits, any other key stays
+
+tui-verify-kind-missing = Missing on the new server
+tui-verify-kind-duplicate = Duplicates on the new server
+tui-verify-kind-garbled = Garbled subjects
+tui-verify-kind-oversize = Too large to migrate

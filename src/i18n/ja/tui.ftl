@@ -13,3 +13,8 @@ tui-settings = 設定
 tui-enter-your-mail-address = メールアドレスを入力してください。
 tui-type-the-path-of-a = プロファイルのパスを入力してください。
 tui-quit-confirm = 終了すると検証結果と入力したパスワードが失われます。q または y で終了、ほかのキーで戻ります
+
+tui-verify-kind-missing = 新サーバーにないメール
+tui-verify-kind-duplicate = 新サーバーで重複
+tui-verify-kind-garbled = 件名の文字化け
+tui-verify-kind-oversize = 大きすぎて移行されないメール

@@ -7,3 +7,70 @@ verify-folder-missing = { $count ->
 }
 verify-verdict-folder-missing = フォルダ「{ $folder }」が新サーバにありません ({ $count } 通)
 verify-folder-not-on-new-cell = (新サーバになし)
+
+## 所見の種類 (レポート、CSV、画面で共通)
+verify-kind-missing = 新サーバになし
+verify-kind-oversize = サイズ超過
+verify-kind-moved = 別フォルダにあり
+verify-kind-unproven = 未確認
+verify-kind-missing-copy = 旧サーバの重複
+verify-kind-duplicate = 重複
+verify-kind-extra = 新サーバのみ
+verify-kind-garbled = 件名の文字化け
+verify-kind-junk-expiring = 迷惑メールの保存期間切れ
+verify-kind-name-refused = 使えないフォルダ名
+verify-kind-unmapped-old = 対応先のない旧フォルダ
+verify-kind-folder-missing = フォルダがない
+verify-kind-unmapped-new = 対応元のない新フォルダ
+verify-kind-unused-override = 使われていないプロファイル指定
+
+## 所見ごとの説明
+verify-detail-missing = 新サーバにありません
+verify-detail-oversize = サイズ上限を超えるため移行されていません ({ $size } > { $limit })
+verify-detail-moved = 別のフォルダにあります:「{ $folder }」
+verify-detail-unproven = 新サーバにあるとは確認できません: 見出しが同じメールが { $count } 通ありますが、本文を比べられませんでした
+verify-detail-extra = 新サーバにだけあります (切り替え後に届いたメールなど)
+verify-detail-missing-copy = 旧サーバで重複していたコピーの片方です (本体は新サーバにあります)
+verify-detail-duplicate = このコピーが余分です: 同じメールがこのフォルダに既にあります。このコピーを削除してください
+verify-detail-duplicate-received = このコピーが余分です: 同じメールがこのフォルダに既にあります ({ $received } 受信)。このコピーを削除してください
+verify-detail-garbled = { $garble } (新: { $subject })
+verify-detail-junk-purged-soon = 新サーバでまもなく自動削除されます ({ $age } 日前、迷惑メールの保存期間は { $retention } 日)
+verify-detail-junk-past-retention = 新サーバの保存期間を過ぎています ({ $age } 日前、迷惑メールの保存期間は { $retention } 日)
+verify-detail-unmapped-old = 対応する新サーバのフォルダがなく、中の { $count } 通は確認できません
+verify-detail-unmapped-new = 旧サーバに対応するフォルダがありません ({ $count } 通)
+verify-detail-unused-override = プロファイルで { $old } → { $new } と指定されていますが、旧フォルダ { $old } がありません
+
+## 判定 (レポートの 1 行目)
+verify-verdict-separator = 、
+verify-verdict-more = 、ほか { $count } 件
+verify-verdict-ok = OK: { $folders } フォルダすべて一致 ({ $count ->
+    *[other] { $messages }
+    } 通)
+verify-verdict-ok-extras = 、新サーバのみ { $count ->
+    *[other] { $messages }
+    } 通
+verify-verdict-fewer = 「{ $folder }」の件数が不足 ({ $old } → { $new })
+verify-verdict-missing = 「{ $folder }」の { $count ->
+    *[other] { $shown }
+    } 通が新サーバにありません
+verify-verdict-unproven = 「{ $folder }」の { $count ->
+    *[other] { $shown }
+    } 通は新サーバにあるか確認できません
+verify-verdict-oversize = 「{ $folder }」の { $count ->
+    *[other] { $shown }
+    } 通がサイズ超過で未移行
+verify-verdict-garbled = 「{ $folder }」で件名の文字化け { $count ->
+    *[other] { $shown }
+    } 通
+verify-verdict-duplicate = 「{ $folder }」に重複 { $count ->
+    *[other] { $shown }
+    } 通
+verify-verdict-unmapped-old = 対応先のない旧フォルダ { $count ->
+    *[other] { $shown }
+    } 個
+verify-verdict-name-refused = 移行できないフォルダ名 { $count ->
+    *[other] { $shown }
+    } 個
+verify-verdict-other = その他の問題 { $count ->
+    *[other] { $shown }
+    } 件

@@ -518,7 +518,7 @@ async fn check(ctx: &Context<'_>, account: &BatchAccount) -> (AccountResult, Opt
                 ExitStatus::Match => Outcome::Ok,
                 ExitStatus::Differences => Outcome::Differences,
             };
-            result.verdict = report.verdict.clone();
+            result.verdict = report.verdict_text.clone();
             result.counts = Some(AccountCounts::of(&report));
             (result, Some(Box::new(Done::Verify(report))))
         }

@@ -21,7 +21,7 @@ use super::gather::HEADER_FIELDS;
 use super::{OldMailbox, OldSource, VerifyError, VerifyReport, is_sent_finding, verify};
 use crate::archive::ArchiveReader;
 use crate::compare::identity::Identity;
-use crate::compare::result::{Finding, Reason};
+use crate::compare::result::{Finding, FindingKind, Reason};
 use crate::i18n::Lang;
 use crate::imap::WriteSession;
 use crate::mail::body::text_hash;
@@ -223,13 +223,13 @@ pub fn plan_restore(
     };
     let plan: Vec<PlanItem> = report
         .comparison
-        .of_kind("missing")
+        .of_kind(FindingKind::Missing)
         .filter(selected)
         .filter_map(|f| plan_item(f, old))
         .collect();
     let oversize: Vec<PlanItem> = report
         .comparison
-        .of_kind("oversize")
+        .of_kind(FindingKind::Oversize)
         .filter(selected)
         .filter_map(|f| plan_item(f, old))
         .collect();
@@ -237,7 +237,7 @@ pub fn plan_restore(
     let mut folders_to_create: Vec<String> = Vec::new();
     let empty_missing = report
         .comparison
-        .of_kind("folder_missing")
+        .of_kind(FindingKind::FolderMissing)
         .filter(|f| *selection != Selection::Sent && selected(f))
         .filter_map(|f| f.new_folder.clone());
     for name in plan

@@ -95,7 +95,7 @@ fn verify_runs_as_a_task_with_progress_then_shows_the_verdict() {
     // 1 too large.
     let counts: Vec<usize> = KINDS
         .iter()
-        .map(|k| findings_of(&outcome.report, k).len())
+        .map(|k| findings_of(&outcome.report, *k).len())
         .collect();
     assert_eq!(counts, [2, 1, 1, 1]);
     let missing_row = text
