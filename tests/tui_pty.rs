@@ -418,8 +418,9 @@ max_message_mb = 35
     pty.wait_for_screen("the missing list", |s| {
         s.contains(&format!("Missing on the new server ({all_missing})"))
     });
+    // Space marks, Down moves on.
     for _ in 0..missing {
-        pty.send(" ");
+        pty.send(" \u{1b}[B");
     }
     pty.send("p");
     pty.wait_for_screen("the plan", |s| {

@@ -88,7 +88,18 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
             ])
             .style(theme.key()),
         )
-        .block(block);
+        .block(
+            match super::scroll_hint(
+                lang,
+                state.offset,
+                page,
+                state.folders.len(),
+                "Up/Dn PgUp/PgDn",
+            ) {
+                Some(hint) => block.title(hint),
+                None => block,
+            },
+        );
         frame.render_widget(table, table_area);
     }
     let destination = Line::from(vec![

@@ -15,6 +15,7 @@ mod signin;
 mod verify;
 mod wrap;
 
+pub(crate) use settings::max_scroll as settings_max_scroll;
 pub(crate) use wrap::wrap;
 
 use ratatui::Frame;
@@ -72,6 +73,31 @@ pub(crate) fn wrapped<'a>(
     width: u16,
 ) -> Paragraph<'static> {
     Paragraph::new(wrap(lines, width))
+}
+
+/// The hint on a box whose content does not fit: rows `first+1`-`first+shown` of `total`
+/// and the keys that scroll it, for the top border after the box's title (a second title,
+/// so that a narrow box cuts it rather than overwriting the first). `None` when all fits.
+pub(crate) fn scroll_hint(
+    lang: Lang,
+    first: usize,
+    shown: usize,
+    total: usize,
+    keys: &str,
+) -> Option<Line<'static>> {
+    (total > shown).then(|| {
+        Line::from(format!(
+            " {} ",
+            tr!(
+                lang,
+                "tui-scroll-hint",
+                from = first + 1,
+                to = (first + shown).min(total),
+                total = total,
+                keys = keys.to_string()
+            )
+        ))
+    })
 }
 
 /// The width inside a bordered box drawn over `area`.
