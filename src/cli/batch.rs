@@ -34,8 +34,9 @@ pub enum BatchCommand {
     Snapshot(CommonArgs),
     /// After the migration: verify every listed mailbox, old (live or snapshots) against new.
     Verify(VerifyArgs),
-    /// Put back what verify finds missing (Sent items by default), for every listed mailbox:
-    /// the plan, or with --apply appended to the new server. The old server is only read.
+    /// After the migration: put back what verify finds missing (Sent items by default) for
+    /// every listed mailbox; the plan, or with --apply appended to the new server. The old
+    /// server is only read.
     Restore(RestoreArgs),
 }
 
@@ -266,7 +267,7 @@ fn write_details(
     crate::private_file::write(&json, serde_json::to_vec_pretty(report)?)
         .with_context(|| format!("cannot write {}", json.display()))?;
     let text = dir.join(format!("{stem}.txt"));
-    crate::private_file::write(&text, super::verify::verify_text(report, lang))
+    crate::private_file::write(&text, super::verify_text::verify_text(report, lang, 120))
         .with_context(|| format!("cannot write {}", text.display()))?;
     Ok(())
 }

@@ -19,6 +19,7 @@ mod report;
 mod settings;
 mod tui;
 mod verify;
+pub mod verify_text;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -168,7 +169,7 @@ pub enum Command {
     Local(local::LocalArgs),
     /// Helpdesk: turn a state code read out by a user back into sentences.
     Explain(explain::ExplainArgs),
-    /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
+    /// Helpdesk: snapshot, verify or restore every mailbox in an accounts list with admin access.
     Batch(batch::BatchArgs),
     /// Organisation profiles.
     Profile {

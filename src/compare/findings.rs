@@ -150,9 +150,11 @@ pub fn compare(
         let items = &g.items;
         for &(o, n) in &g.matched.pairs {
             let (item, new_info) = (&items[o], &new_messages[n]);
-            if item.identity.fingerprint != new_identities[n].fingerprint
-                && let Some(garble) = subject_garbling(item.info, new_info)
-            {
+            // Equal decoded subjects may still differ on the wire in a way a mail program
+            // does not repair (a fold inside an encoded-word): judge whenever either differs.
+            let subject_differs = item.identity.fingerprint != new_identities[n].fingerprint
+                || item.info.subject_raw != new_info.subject_raw;
+            if subject_differs && let Some(garble) = subject_garbling(item.info, new_info) {
                 let reason = Reason::Garbled {
                     garble,
                     new_subject: new_info

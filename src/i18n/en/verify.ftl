@@ -12,6 +12,25 @@ verify-verdict-folder-missing = { $count ->
 }
 verify-folder-not-on-new-cell = (not on new)
 
+## Garbled subjects: what a mail program shows, and which repair it would need.
+verify-garble-on-new = subject garbled on new: { $defect }
+verify-garble-text-changed = subject text changed on new
+verify-garble-broken-on-old = subject already broken on old (not a migration problem): { $defect }
+verify-defect-undecoded-encoded-word = encoded-word (=?…?=) left undecoded
+verify-defect-replacement-char = contains undecodable characters (�)
+verify-defect-iso2022jp-escape = ISO-2022-JP escape sequences visible
+verify-defect-c1-control = control characters (Japanese decoded as Latin-1)
+verify-defect-utf8-as-latin1 = UTF-8 decoded as Latin-1
+verify-defect-shift-jis-as-latin1 = Shift_JIS decoded as Latin-1
+verify-defect-fold-inside-encoded-word = a line fold inside the encoded text (=?…?=); mail programs show the raw text
+verify-defect-missing-encoded-word-end = the encoded text lacks its closing "?="; mail programs show the raw text
+verify-defect-invalid-encoded-text = the encoded text (=?…?=) is broken; mail programs show the raw text
+verify-defect-missing-charset = the encoded text names no character set; mail programs show the raw text
+verify-defect-unknown-charset = the encoded text names an unknown character set; mail programs may show it garbled
+verify-defect-wrong-charset = the encoded text names the wrong character set; mail programs show it garbled
+verify-defect-raw-8bit = written without encoding (raw 8-bit or JIS); mail programs may show it garbled
+verify-defect-double-encoded = encoded twice; mail programs show "=?…?=" text
+
 ## Finding kinds, as the report, the CSV and the screens name them.
 verify-kind-missing = missing
 verify-kind-oversize = too large
@@ -107,4 +126,45 @@ verify-verdict-name-refused = { $count ->
 verify-verdict-other = { $count ->
     [one] { $shown } other problem
    *[other] { $shown } other problems
+}
+verify-detail-duplicate-copy = this copy (received { $copy }) is the extra one: the same message is already in this folder (received { $original }); delete this copy
+
+## The text report of `ikou verify`.
+verify-text-old = Old: { $source }
+verify-text-new = New: { $server }
+verify-text-source-snapshot = snapshot { $file } ({ $server }, taken { $taken })
+verify-text-source-backup = backup { $file } ({ $server }, taken { $taken })
+verify-text-mapping-title = Folder mapping
+verify-text-counts-title = Messages per folder
+verify-text-col-old-folder = old folder
+verify-text-col-new-folder = new folder
+verify-text-col-old-folders = old folders
+verify-text-col-reason = reason
+verify-text-col-old = old
+verify-text-col-new = new
+verify-text-col-diff = diff
+verify-text-col-status = status
+verify-text-not-there = { $folder } (not there)
+verify-text-not-mapped = not mapped
+verify-text-status-ok = ok
+verify-text-status-differs = DIFFERS
+verify-text-total = total
+verify-text-count-line = { $old } → { $new } ({ $diff }), { $status }
+verify-text-fed-by = from: { $folders }
+verify-text-problems = { $count ->
+    [one] Problem ({ $count })
+   *[other] Problems ({ $count })
+}
+verify-text-notes = { $count ->
+    [one] Note ({ $count })
+   *[other] Notes ({ $count })
+}
+verify-text-date = Date: { $date }
+verify-text-from = From: { $who }
+verify-text-to = To: { $who }
+verify-text-subject = Subject: { $subject }
+verify-text-no-subject = (no subject)
+verify-text-sent-missing = { $count ->
+    [one] { $count } sent message is missing on the new server. `ikou restore` shows the plan; add `--apply` to put it back.
+   *[other] { $count } sent messages are missing on the new server. `ikou restore` shows the plan; add `--apply` to put them back.
 }

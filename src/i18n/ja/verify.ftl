@@ -8,6 +8,25 @@ verify-folder-missing = { $count ->
 verify-verdict-folder-missing = フォルダ「{ $folder }」が新サーバにありません ({ $count } 通)
 verify-folder-not-on-new-cell = (新サーバになし)
 
+## 件名の文字化け: メールソフトでの見え方と、必要な修復。
+verify-garble-on-new = 新サーバで件名が文字化け: { $defect }
+verify-garble-text-changed = 新サーバで件名の文字が変わっています
+verify-garble-broken-on-old = 旧サーバで既に件名が壊れています (移行の問題ではありません): { $defect }
+verify-defect-undecoded-encoded-word = エンコード (=?…?=) が解読されずに残っています
+verify-defect-replacement-char = 解読できない文字 (�) があります
+verify-defect-iso2022jp-escape = ISO-2022-JP の制御文字が見えています
+verify-defect-c1-control = 制御文字が混じっています (日本語を欧文として解読)
+verify-defect-utf8-as-latin1 = UTF-8 を欧文 (Latin-1) として解読しています
+verify-defect-shift-jis-as-latin1 = Shift_JIS を欧文 (Latin-1) として解読しています
+verify-defect-fold-inside-encoded-word = エンコード (=?…?=) の途中で改行されています。メールソフトではそのままの記号列で表示されます
+verify-defect-missing-encoded-word-end = エンコードの終わり「?=」が欠けています。メールソフトではそのままの記号列で表示されます
+verify-defect-invalid-encoded-text = エンコード (=?…?=) の中身が壊れています。メールソフトではそのままの記号列で表示されます
+verify-defect-missing-charset = エンコードに文字コードの指定がありません。メールソフトではそのままの記号列で表示されます
+verify-defect-unknown-charset = エンコードの文字コードが不明です。メールソフトでは文字化けすることがあります
+verify-defect-wrong-charset = エンコードの文字コードの指定が誤っています。メールソフトでは文字化けします
+verify-defect-raw-8bit = エンコードされずに書かれています (8 ビットまたは JIS のまま)。メールソフトでは文字化けすることがあります
+verify-defect-double-encoded = 二重にエンコードされています。メールソフトでは「=?…?=」の記号列が表示されます
+
 ## 所見の種類 (レポート、CSV、画面で共通)
 verify-kind-missing = 新サーバになし
 verify-kind-oversize = サイズ超過
@@ -74,3 +93,35 @@ verify-verdict-name-refused = 移行できないフォルダ名 { $count ->
 verify-verdict-other = その他の問題 { $count ->
     *[other] { $shown }
     } 件
+verify-detail-duplicate-copy = このコピー ({ $copy } 受信) が余分です: 同じメールがこのフォルダに既にあります ({ $original } 受信)。このコピーを削除してください
+
+## `ikou verify` のテキスト出力
+verify-text-old = 旧: { $source }
+verify-text-new = 新: { $server }
+verify-text-source-snapshot = スナップショット { $file } ({ $server }、{ $taken } 作成)
+verify-text-source-backup = バックアップ { $file } ({ $server }、{ $taken } 作成)
+verify-text-mapping-title = フォルダの対応
+verify-text-counts-title = フォルダごとの件数
+verify-text-col-old-folder = 旧フォルダ
+verify-text-col-new-folder = 新フォルダ
+verify-text-col-old-folders = 旧フォルダ
+verify-text-col-reason = 理由
+verify-text-col-old = 旧
+verify-text-col-new = 新
+verify-text-col-diff = 差
+verify-text-col-status = 状態
+verify-text-not-there = { $folder } (未作成)
+verify-text-not-mapped = 対応先なし
+verify-text-status-ok = 一致
+verify-text-status-differs = 差異あり
+verify-text-total = 合計
+verify-text-count-line = { $old } → { $new } ({ $diff })、{ $status }
+verify-text-fed-by = 元: { $folders }
+verify-text-problems = 要確認 (問題) { $count } 件
+verify-text-notes = 参考情報 { $count } 件
+verify-text-date = 日付: { $date }
+verify-text-from = 差出人: { $who }
+verify-text-to = 宛先: { $who }
+verify-text-subject = 件名: { $subject }
+verify-text-no-subject = (件名なし)
+verify-text-sent-missing = 送信済みの { $count } 通が新サーバにありません。`ikou restore` で計画を確認し、`--apply` で戻せます。
