@@ -101,18 +101,22 @@ fn support(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(if footer.is_some() { 2 } else { 0 }),
     ])
     .areas(area);
+    // Wrapped by display width here, so the scroll stops at the last page.
+    let lines = super::wrap(lines, super::inside(text_area));
+    let fit = usize::from(text_area.height.saturating_sub(2)).max(1);
+    let first = usize::from(scroll).min(lines.len().saturating_sub(fit));
+    let mut block = Block::bordered().title(title);
+    if let Some(hint) = super::scroll_hint(lang, first, fit, lines.len(), "Up/Dn PgUp/PgDn") {
+        block = block.title(hint);
+    }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(Block::bordered().title(title)),
+        ratatui::widgets::Paragraph::new(lines)
+            .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0))
+            .block(block),
         text_area,
     );
     if let Some(footer) = footer {
-        frame.render_widget(
-            Paragraph::new(footer).wrap(Wrap { trim: true }),
-            footer_area,
-        );
+        frame.render_widget(super::wrapped([footer], footer_area.width), footer_area);
     }
 }
 
