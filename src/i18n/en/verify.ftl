@@ -11,3 +11,6 @@ verify-verdict-folder-missing = { $count ->
    *[other] folder { $folder } not on the new server ({ $count } messages)
 }
 verify-folder-not-on-new-cell = (not on new)
+
+# A message the person opened from a finding is gone from the server since verify read it.
+verify-message-gone = UID { $uid } is no longer in { $folder }

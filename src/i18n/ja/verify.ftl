@@ -7,3 +7,6 @@ verify-folder-missing = { $count ->
 }
 verify-verdict-folder-missing = フォルダ「{ $folder }」が新サーバにありません ({ $count } 通)
 verify-folder-not-on-new-cell = (新サーバになし)
+
+# 検証のあとでサーバーから消えたメッセージを開こうとしたとき。
+verify-message-gone = UID { $uid } のメッセージは { $folder } にもうありません

@@ -310,26 +310,6 @@ pub async fn apply_plan(
     outcome
 }
 
-/// Carries out a plan over sessions the caller opened (the TUI signs in with the passwords
-/// typed on screen): bytes from the old server (read-only session), appended to the new one.
-/// The caller checks [`refuse_same_server`] first. Both sessions are logged out.
-pub async fn apply_with_sessions(
-    reader: crate::imap::ReadSession,
-    mut writer: WriteSession,
-    plan: &[PlanItem],
-    old: &OldMailbox,
-    new: &[FolderMessages],
-    max_bytes: u64,
-) -> Result<Vec<ItemResult>, VerifyError> {
-    let mut source = Bytes::Live(Box::new(reader));
-    let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
-    writer.logout().await;
-    if let Bytes::Live(session) = source {
-        session.logout().await;
-    }
-    outcome
-}
-
 async fn apply_with(
     source: &mut Bytes,
     writer: &mut WriteSession,
