@@ -432,7 +432,12 @@ max_message_mb = 35
     let log = m.new.log();
     assert!(log.contains("method=XOAUTH2"), "{log}");
     assert!(!log.contains("method=OAUTHBEARER"), "{log}");
+    // A verification is on screen: quitting asks first.
     pty.send("q");
+    pty.wait_for_screen("the question before quitting", |s| {
+        s.contains("Quitting loses the verification result")
+    });
+    pty.send("y");
     let output = pty.finish();
     assert_restored(&output);
 }
