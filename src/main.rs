@@ -1,6 +1,6 @@
 //! The `ikou` binary: parse arguments, set up logging, run, map errors to exit codes.
 
-use ikou::cli::{Command, run};
+use ikou::cli::{Command, run_to_exit};
 use ikou::report::exit;
 
 fn main() {
@@ -23,17 +23,7 @@ fn main() {
             std::process::exit(exit::ERROR);
         }
     };
-    let lang = cli.language();
-    let code = match runtime.block_on(run(cli)) {
-        Ok(code) => code,
-        // The reader of stdout went away (`| head`): nothing is wrong, nothing to say.
-        Err(error) if ikou::cli::is_broken_pipe(&error) => exit::OK,
-        Err(error) => {
-            // One line that names the cause: the chain joined, outermost first.
-            eprintln!("{}", ikou::cli::error_line(&error, lang));
-            exit::ERROR
-        }
-    };
+    let code = runtime.block_on(run_to_exit(cli));
     std::process::exit(code);
 }
 

@@ -467,7 +467,10 @@ fn without_a_terminal_it_says_what_to_run_instead() {
         "{}",
         stderr(&output)
     );
-    assert!(output.stdout.is_empty(), "--json prints data only");
+    // --json gets data only: the failure as one JSON error object.
+    let error: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("a JSON error object on stdout");
+    assert_eq!(error["error"]["exit_code"], 2, "{error}");
 }
 
 /// The first screen with only an address: the profile comes from the organisation's

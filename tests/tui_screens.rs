@@ -6,6 +6,7 @@
 mod common;
 mod tui_support;
 
+use ikou::compare::result::FindingKind;
 use std::path::Path;
 use std::time::Duration;
 use tui_support::{press, type_text};
@@ -86,7 +87,7 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
     let report = &outcome.report;
 
     // The differences the scenario injected, kind by kind.
-    let ids = |kind: &str| -> Vec<String> {
+    let ids = |kind: FindingKind| -> Vec<String> {
         let mut ids: Vec<String> = findings_of(report, kind)
             .iter()
             .filter_map(|(_, f)| f.message.as_ref()?.message_id.clone())
@@ -106,7 +107,7 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
     };
     // Missing: the Sent items, and every message of the folder that was not copied at all.
     let sent_missing: Vec<String> = {
-        let mut ids: Vec<String> = findings_of(report, "missing")
+        let mut ids: Vec<String> = findings_of(report, FindingKind::Missing)
             .iter()
             .filter(|(_, f)| f.new_folder.as_deref() == Some("Sent Items"))
             .filter_map(|(_, f)| f.message.as_ref()?.message_id.clone())
@@ -118,11 +119,14 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
     assert_eq!(sent_missing, expected(&m.expected.missing_on_new));
     let in_missing_folders: u64 = m.expected.unmapped_folders.iter().map(|u| u.messages).sum();
     assert_eq!(
-        ids("missing").len() as u64,
+        ids(FindingKind::Missing).len() as u64,
         m.expected.missing_on_new.len() as u64 + in_missing_folders
     );
-    assert_eq!(ids("oversize"), expected(&m.expected.oversize));
-    assert_eq!(ids("duplicate"), expected(&m.expected.pop_duplicates));
+    assert_eq!(ids(FindingKind::Oversize), expected(&m.expected.oversize));
+    assert_eq!(
+        ids(FindingKind::Duplicate),
+        expected(&m.expected.pop_duplicates)
+    );
     let mut garbled: Vec<String> = m
         .expected
         .garbled_subjects
@@ -130,7 +134,7 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
         .map(|g| bare(&g.message_id).to_string())
         .collect();
     garbled.sort();
-    assert_eq!(ids("garbled"), garbled);
+    assert_eq!(ids(FindingKind::Garbled), garbled);
 
     let text = screen(&driver.app);
     let sent = m.expected.missing_on_new.len();
@@ -160,7 +164,7 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
     let Headers::Loaded(text) = headers else {
         panic!("{headers:?}");
     };
-    let first = findings_of(report, "missing")[0].1;
+    let first = findings_of(report, FindingKind::Missing)[0].1;
     let id = first
         .message
         .as_ref()
@@ -202,7 +206,7 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
     press(&mut driver, KeyCode::Char('v'));
     assert!(driver.settle(WAIT).await);
     let again = driver.app.verify.outcome().expect("verified again");
-    assert_eq!(findings_of(&again.report, "missing").len(), 0);
+    assert_eq!(findings_of(&again.report, FindingKind::Missing).len(), 0);
     assert_eq!(
         old_state(&m.old, &m.user),
         before,

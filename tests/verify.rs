@@ -131,7 +131,7 @@ fn assert_expected_findings(report: &Value, e: &Expected, legacy_name: impl Fn(&
     assert_eq!(message_ids(&duplicates), ids_of(&e.pop_duplicates));
 
     let garbled = findings(report, "garbled");
-    assert_eq!(garbled.len(), 5);
+    assert_eq!(garbled.len(), 5, "{garbled:#?}");
     let want: BTreeSet<String> = e
         .garbled_subjects
         .iter()
@@ -432,7 +432,16 @@ fn verify_live_snapshot_and_backup_report_exactly_the_injected_differences() {
         "{}",
         common::stderr(&out)
     );
-    assert!(out.stdout.is_empty(), "no partial JSON on error");
+    // Not a partial report: one JSON error object, the same words as stderr.
+    let error: Value = serde_json::from_slice(&out.stdout).expect("a JSON error object");
+    assert_eq!(error["error"]["exit_code"], 2, "{error}");
+    assert!(error.get("comparison").is_none(), "{error}");
+    assert!(
+        error["error"]["message_text"]
+            .as_str()
+            .is_some_and(|t| t.contains("ikou snapshot")),
+        "{error}"
+    );
 
     // A backup zip, then verify from its manifest: the same findings and counts.
     let zip = dir.path().join("backup.zip");
@@ -624,7 +633,13 @@ fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() 
 /// header-less message, never a "missing copy"), restored, then verified; a rerun does nothing.
 #[test]
 fn header_less_message_deleted_on_new_is_missing_and_restored_once() {
-    let m = common::migration_with(14, Variant { headerless: true });
+    let m = common::migration_with(
+        14,
+        Variant {
+            headerless: true,
+            ..Variant::default()
+        },
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     let profile = common::migration_profile(&m, dir.path(), true);
     let p = path_str(&profile);
@@ -851,4 +866,87 @@ fn verify_and_inventory_use_cases_report_progress_and_agree_with_the_commands() 
         })
     );
     assert_eq!(steps.len(), listed.folders.len() + 2);
+}
+
+/// Garbled subjects are judged by what a mail program shows: a fold inside an encoded-word's
+/// text and a cut-off `?=` (which ikou's lenient decoder reads), and double encoding, are each
+/// found and named by the repair they need; a subject only folded differently, legally, is not
+/// flagged at all.
+#[test]
+fn garbled_subjects_are_named_by_the_repair_a_mail_program_needs() {
+    let m = common::migration_with(
+        16,
+        Variant {
+            subject_repairs: true,
+            ..Variant::default()
+        },
+    );
+    let e = &m.expected;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    let old_before = old_state(&m.old);
+
+    let (code, report) = run_json(&["verify", "-p", p, "--json"]);
+    assert_eq!(code, 1, "differences give exit code 1");
+    let found: std::collections::BTreeMap<String, String> = findings(&report, "garbled")
+        .into_iter()
+        .map(|f| {
+            assert_eq!(f["severity"], "problem", "{f}");
+            assert_eq!(f["garble"]["garble"], "on_new", "{f}");
+            let id = f["message"]["message_id"].as_str().expect("id").to_string();
+            let defect = f["garble"]["defect"].as_str().expect("defect").to_string();
+            (id, defect)
+        })
+        .collect();
+    let want: std::collections::BTreeMap<String, String> = e
+        .garbled_subjects
+        .iter()
+        .map(|g| {
+            let defect = match g.kind.as_str() {
+                "double-encoded" => "double_encoded",
+                "replacement-char" => "replacement_char",
+                "fold-inside-encoded-word" => "fold_inside_encoded_word",
+                "cut-off" => "missing_encoded_word_end",
+                other => panic!("unknown planted kind {other}"),
+            };
+            (bare_id(&g.message_id), defect.to_string())
+        })
+        .collect();
+    let planted: BTreeSet<&str> = e.garbled_subjects.iter().map(|g| g.kind.as_str()).collect();
+    assert!(
+        planted.is_superset(&BTreeSet::from([
+            "double-encoded",
+            "fold-inside-encoded-word",
+            "cut-off"
+        ])),
+        "{planted:?}"
+    );
+    assert_eq!(
+        found, want,
+        "each planted subject found and named, nothing else"
+    );
+
+    // The legally refolded subject: no finding of any kind.
+    let refolded = ids_of(&e.refolded_subjects);
+    assert_eq!(refolded.len(), 1);
+    let all = report["comparison"]["findings"]
+        .as_array()
+        .expect("findings");
+    for f in all {
+        if let Some(id) = f["message"]["message_id"].as_str() {
+            assert!(!refolded.contains(id), "legal folding flagged: {f}");
+        }
+    }
+
+    // The text report names the repair, in both languages.
+    for (lang, words) in [
+        ("en", "a line fold inside the encoded text"),
+        ("ja", "エンコード (=?…?=) の途中で改行されています"),
+    ] {
+        let out = ikou(&["verify", "-p", p, "--lang", lang]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(words), "{lang}: {text}");
+    }
+    assert_eq!(old_state(&m.old), old_before, "old server unchanged");
 }

@@ -1,4 +1,4 @@
-//! # `ikou batch snapshot|verify ACCOUNTS.csv`: the helpdesk's whole-organisation check
+//! # `ikou batch snapshot|verify|restore ACCOUNTS.csv`: the helpdesk's whole-organisation check
 //!
 //! Thin face over `service::batch`: a progress bar on stderr (accounts done / failed / ETA),
 //! Ctrl-C stops starting accounts and prints the partial report (the journal keeps what
@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use crate::report::{Align, Table};
 use crate::service::batch::{
     self, BatchEvent, BatchKind, BatchOptions, BatchReport, DEFAULT_CONCURRENCY, Outcome,
-    report::file_stem,
+    RestoreKind, report::file_stem,
 };
 
 #[derive(Debug, Args)]
@@ -34,6 +34,32 @@ pub enum BatchCommand {
     Snapshot(CommonArgs),
     /// After the migration: verify every listed mailbox, old (live or snapshots) against new.
     Verify(VerifyArgs),
+    /// After the migration: put back what verify finds missing (Sent items by default) for
+    /// every listed mailbox; the plan, or with --apply appended to the new server. The old
+    /// server is only read.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// What to put back: `sent` (missing Sent items) or `missing` (every missing message,
+    /// creating folders missing on the new server).
+    #[arg(long, value_enum, default_value = "sent")]
+    pub kind: KindArg,
+    /// Append for real. Without it, only the plan is shown and nothing is written.
+    #[arg(long)]
+    pub apply: bool,
+    /// Write each account's plan and results here (<address>.json and .txt).
+    #[arg(long, value_name = "DIR")]
+    pub details: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum KindArg {
+    Sent,
+    Missing,
 }
 
 #[derive(Debug, Args)]
@@ -93,9 +119,18 @@ fn default_state(accounts: &Path) -> PathBuf {
 }
 
 pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
+    let (mut restore_kind, mut apply) = (RestoreKind::Sent, false);
     let (kind, common, snapshots, details) = match args.command {
         BatchCommand::Snapshot(common) => (BatchKind::Snapshot, common, None, None),
         BatchCommand::Verify(v) => (BatchKind::Verify, v.common, v.snapshots, v.details),
+        BatchCommand::Restore(r) => {
+            restore_kind = match r.kind {
+                KindArg::Sent => RestoreKind::Sent,
+                KindArg::Missing => RestoreKind::Missing,
+            };
+            apply = r.apply;
+            (BatchKind::Restore, r.common, None, r.details)
+        }
     };
     let profile = load_profile(&common.profile)?;
     let accounts = batch::load_accounts(&common.accounts)?;
@@ -117,6 +152,8 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
         backoff: Duration::from_secs_f64(common.backoff.clamp(0.0, 600.0)),
         again: common.again,
         lang: output.lang,
+        restore_kind,
+        apply,
     };
     if let Some(dir) = &details {
         std::fs::create_dir_all(dir)
@@ -149,7 +186,11 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
                 bar.println(tr!(lang, "batch-earlier", earlier = earlier));
             }
         }
-        BatchEvent::Finished { result, report } => {
+        BatchEvent::Finished {
+            result,
+            report,
+            restore,
+        } => {
             match result.outcome {
                 Outcome::Ok => ok += 1,
                 Outcome::Differences => diff += 1,
@@ -163,10 +204,17 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
                 diff = diff,
                 failed = failed
             ));
-            if let (Some(dir), Some(report)) = (&details, report)
-                && detail_error.is_none()
-                && let Err(e) = write_details(dir, &result.address, report, lang)
-            {
+            let written = match (&details, restore, report) {
+                _ if detail_error.is_some() => Ok(()),
+                (Some(dir), Some(restore), _) => {
+                    write_restore_details(dir, &result.address, restore, lang)
+                }
+                (Some(dir), None, Some(report)) => {
+                    write_details(dir, &result.address, report, lang)
+                }
+                _ => Ok(()),
+            };
+            if let Err(e) = written {
                 detail_error = Some(e);
             }
         }
@@ -224,6 +272,22 @@ fn write_details(
     Ok(())
 }
 
+fn write_restore_details(
+    dir: &Path,
+    address: &str,
+    report: &crate::service::verify::restore::RestoreReport,
+    lang: Lang,
+) -> Result<()> {
+    let stem = file_stem(address);
+    let json = dir.join(format!("{stem}.json"));
+    crate::private_file::write(&json, serde_json::to_vec_pretty(report)?)
+        .with_context(|| format!("cannot write {}", json.display()))?;
+    let text = dir.join(format!("{stem}.txt"));
+    crate::private_file::write(&text, super::verify::restore_text(report, lang))
+        .with_context(|| format!("cannot write {}", text.display()))?;
+    Ok(())
+}
+
 /// One verdict line per account (the accounts file's order), then the summary.
 pub fn batch_text(report: &BatchReport, lang: Lang) -> String {
     let mut table = Table::new(&[
@@ -255,6 +319,7 @@ pub fn batch_text(report: &BatchReport, lang: Lang) -> String {
     let what = match report.kind {
         BatchKind::Snapshot => tr!(lang, "batch-snapshot"),
         BatchKind::Verify => tr!(lang, "batch-verify"),
+        BatchKind::Restore => tr!(lang, "batch-restore"),
     };
     out.push_str(&{
         let line = tr!(
@@ -275,6 +340,29 @@ pub fn batch_text(report: &BatchReport, lang: Lang) -> String {
             format!("{line}\n")
         }
     });
+    if let Some(r) = &report.restore {
+        let kind = match r.kind {
+            RestoreKind::Sent => tr!(lang, "batch-restore-kind-sent"),
+            RestoreKind::Missing => tr!(lang, "batch-restore-kind-missing"),
+        };
+        out.push_str(&format!(
+            "{}\n{}\n",
+            tr!(lang, "batch-restore-what", kind = kind.as_str()),
+            tr!(
+                lang,
+                "batch-restore-totals",
+                planned = r.planned,
+                size = crate::report::human_size(r.planned_bytes),
+                appended = r.appended,
+                present = r.already_present,
+                failed = r.failed,
+                oversize = r.oversize,
+            )
+        ));
+        if !r.applied {
+            out.push_str(&format!("{}\n", tr!(lang, "batch-restore-plan-only")));
+        }
+    }
     out.push_str(&format!(
         "{}\n",
         tr!(

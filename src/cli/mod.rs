@@ -8,6 +8,7 @@ mod backup;
 mod batch;
 mod doctor;
 mod explain;
+pub mod failure;
 mod folders;
 mod generate;
 pub mod help;
@@ -167,7 +168,7 @@ pub enum Command {
     Local(local::LocalArgs),
     /// Helpdesk: turn a state code read out by a user back into sentences.
     Explain(explain::ExplainArgs),
-    /// Helpdesk: snapshot or verify every mailbox in an accounts list with admin access.
+    /// Helpdesk: snapshot, verify or restore every mailbox in an accounts list with admin access.
     Batch(batch::BatchArgs),
     /// Organisation profiles.
     Profile {
@@ -287,6 +288,35 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub async fn run(cli: Cli) -> Result<i32> {
     let lang = cli.language();
     run_in(cli, lang).await.map_err(|e| localized(e, lang))
+}
+
+/// Runs the parsed command and returns the process exit code; a failure is told on stderr
+/// as one line in the person's language and, with `--json`, as a JSON object on stdout
+/// (see [`failure`]).
+pub async fn run_to_exit(cli: Cli) -> i32 {
+    use crate::report::exit;
+    let lang = cli.language();
+    let json = cli.json;
+    let context = failure::RunContext::of(&cli);
+    let error = match run_in(cli, lang).await {
+        Ok(code) => return code,
+        Err(error) => error,
+    };
+    // The reader of stdout went away (`| head`): nothing is wrong, nothing to say.
+    if is_broken_pipe(&error) {
+        return exit::OK;
+    }
+    let kind = failure::kind_of(&error);
+    // One line that names the cause: the chain joined, outermost first.
+    let line = error_line(&localized(error, lang), lang);
+    eprintln!("{line}");
+    if json {
+        let text = failure::failure_json(kind, line, &context, exit::ERROR);
+        if let Err(e) = write_stdout(&text) {
+            tracing::debug!("cannot write the failure object: {e}");
+        }
+    }
+    exit::ERROR
 }
 
 /// A sign-in error (wherever a use case wrapped it) as one line in `lang`; other errors as

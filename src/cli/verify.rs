@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::{AccountArgs, Output, load_profile};
-use crate::compare::result::{Finding, Severity};
+use crate::compare::result::{Finding, FindingKind, Severity};
 use crate::i18n::Lang;
 use crate::profile::Side;
 use crate::report::{Align, Table, exit, grouped, human_size};
@@ -115,7 +115,7 @@ pub async fn run_verify(args: &VerifyArgs, output: Output) -> Result<i32> {
     let (report, _old, _new) = verify::verify(&profile, &account, &source, output.lang).await?;
     if let Some(path) = &args.csv {
         let mut text = String::from("\u{feff}");
-        text.push_str(&report.comparison.to_csv_in(output.lang));
+        text.push_str(&report.comparison.to_csv_for(output.lang, &report.run));
         crate::private_file::write(path, text)
             .with_context(|| format!("cannot write the CSV file {}", path.display()))?;
     }
@@ -152,7 +152,7 @@ fn or_dash(value: Option<&str>) -> String {
 pub fn verify_text(report: &VerifyReport, lang: Lang) -> String {
     let mut out = format!(
         "{}\n{}\n\n",
-        report.verdict,
+        report.verdict_text,
         tr!(
             lang,
             "helpdesk-state-code-line",
@@ -302,7 +302,7 @@ fn findings_table(findings: &[&Finding], lang: Lang) -> String {
         let m = f.message.as_ref();
         let who = m
             .and_then(|m| {
-                if f.reason.kind() == "missing" && m.to.is_some() {
+                if f.reason.kind() == FindingKind::Missing && m.to.is_some() {
                     m.to.clone().map(|t| format!("→ {t}"))
                 } else {
                     m.from.clone()
@@ -310,7 +310,7 @@ fn findings_table(findings: &[&Finding], lang: Lang) -> String {
             })
             .unwrap_or_default();
         table.row(vec![
-            f.reason.kind().to_string(),
+            f.reason.kind().label(lang),
             folder,
             m.and_then(|m| m.date.clone()).unwrap_or_default(),
             truncate(&who, 32),

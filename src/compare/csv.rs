@@ -10,6 +10,7 @@
 
 use super::result::{Comparison, Finding};
 use crate::i18n::Lang;
+use crate::report::RunInfo;
 
 /// Column names of [`Comparison::to_csv`], in order.
 pub const CSV_HEADER: [&str; 10] = [
@@ -25,6 +26,10 @@ pub const CSV_HEADER: [&str; 10] = [
     "key",
 ];
 
+/// Columns [`Comparison::to_csv_for`] adds to every row: whose report it is, when it was
+/// made and with which ikou, so rows from many users' files can be pooled.
+pub const CSV_RUN_COLUMNS: [&str; 4] = ["address", "profile", "generated_at", "ikou_version"];
+
 impl Comparison {
     /// The findings as CSV with English reasons.
     pub fn to_csv(&self) -> String {
@@ -38,6 +43,29 @@ impl Comparison {
         for finding in &self.findings {
             let cells = row(finding, lang);
             push_row(&mut out, cells.iter().map(String::as_str));
+        }
+        out
+    }
+
+    /// [`Self::to_csv_in`] with the run's columns ([`CSV_RUN_COLUMNS`]) on every row.
+    pub fn to_csv_for(&self, lang: Lang, run: &RunInfo) -> String {
+        let mut out = String::new();
+        push_row(
+            &mut out,
+            CSV_HEADER.iter().chain(CSV_RUN_COLUMNS.iter()).copied(),
+        );
+        let extra = [
+            run.address.clone().unwrap_or_default(),
+            run.profile.clone().unwrap_or_default(),
+            run.generated_at.clone(),
+            run.ikou_version.clone(),
+        ];
+        for finding in &self.findings {
+            let cells = row(finding, lang);
+            push_row(
+                &mut out,
+                cells.iter().chain(extra.iter()).map(String::as_str),
+            );
         }
         out
     }
@@ -128,6 +156,7 @@ mod tests {
             from: Some("\"Yamada, Taro\" <t@x.jp>".into()),
             to: Some("h@x.jp".into()),
             subject: Some("会議のお知らせ".into()),
+            received: None,
             key: "mid:g@x".into(),
         };
         let reason = Reason::Garbled {

@@ -13,7 +13,8 @@ use super::mapping::{FolderGroup, MapEntry, MapReason, Mapping};
 use super::matching::{FolderMatch, match_messages};
 use super::names::folder_name_problems;
 use super::result::{
-    Comparison, Finding, FolderCount, FolderStatus, Limits, MessageRef, Reason, Severity, Totals,
+    Comparison, Finding, FindingKind, FolderCount, FolderStatus, Limits, MessageRef, Reason,
+    Severity, Totals,
 };
 use super::rules::NameRule;
 use crate::mail::garble::subject_garbling;
@@ -149,9 +150,11 @@ pub fn compare(
         let items = &g.items;
         for &(o, n) in &g.matched.pairs {
             let (item, new_info) = (&items[o], &new_messages[n]);
-            if item.identity.fingerprint != new_identities[n].fingerprint
-                && let Some(garble) = subject_garbling(item.info, new_info)
-            {
+            // Equal decoded subjects may still differ on the wire in a way a mail program
+            // does not repair (a fold inside an encoded-word): judge whenever either differs.
+            let subject_differs = item.identity.fingerprint != new_identities[n].fingerprint
+                || item.info.subject_raw != new_info.subject_raw;
+            if subject_differs && let Some(garble) = subject_garbling(item.info, new_info) {
                 let reason = Reason::Garbled {
                     garble,
                     new_subject: new_info
@@ -218,6 +221,7 @@ pub fn compare(
                 }
                 let reason = Reason::Duplicate {
                     original_uid: new_messages[original].uid,
+                    original_received: new_messages[original].internal_date.clone(),
                 };
                 findings.push(new_finding(
                     reason,
@@ -480,7 +484,7 @@ fn totals(folders: &[FolderCount], findings: &[Finding]) -> Totals {
     let count = |pred: &dyn Fn(&Finding) -> bool| {
         u64::try_from(findings.iter().filter(|f| pred(f)).count()).unwrap_or(u64::MAX)
     };
-    let kind = |k: &'static str| move |f: &Finding| f.reason.kind() == k;
+    let kind = |k: FindingKind| move |f: &Finding| f.reason.kind() == k;
     Totals {
         folders: u64::try_from(folders.len()).unwrap_or(u64::MAX),
         matching_folders: u64::try_from(
@@ -492,13 +496,15 @@ fn totals(folders: &[FolderCount], findings: &[Finding]) -> Totals {
         .unwrap_or(u64::MAX),
         old_messages: folders.iter().map(|f| f.old_count).sum(),
         new_messages: folders.iter().map(|f| f.new_count).sum(),
-        missing: count(&kind("missing")),
-        oversize: count(&kind("oversize")),
-        moved: count(&kind("moved")),
-        unproven: count(&kind("unproven")),
-        duplicates: count(&kind("duplicate")),
-        extras: count(&kind("extra")),
-        garbled: count(&|f| f.reason.kind() == "garbled" && f.severity == Severity::Problem),
+        missing: count(&kind(FindingKind::Missing)),
+        oversize: count(&kind(FindingKind::Oversize)),
+        moved: count(&kind(FindingKind::Moved)),
+        unproven: count(&kind(FindingKind::Unproven)),
+        duplicates: count(&kind(FindingKind::Duplicate)),
+        extras: count(&kind(FindingKind::Extra)),
+        garbled: count(&|f| {
+            f.reason.kind() == FindingKind::Garbled && f.severity == Severity::Problem
+        }),
         problems: count(&|f| f.severity == Severity::Problem),
         notes: count(&|f| f.severity == Severity::Note),
     }

@@ -48,6 +48,9 @@ pub struct MessageRef {
     pub from: Option<String>,
     pub to: Option<String>,
     pub subject: Option<String>,
+    /// When the server received this copy (INTERNALDATE, RFC 3339), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
     /// The identity key (`mid:…` or `fp:…`), see `compare::identity`.
     pub key: String,
 }
@@ -62,8 +65,97 @@ impl MessageRef {
             from: info.from.clone(),
             to: info.to.clone(),
             subject: info.subject.clone().or_else(|| info.subject_raw.clone()),
+            received: info.internal_date.clone(),
             key,
         }
+    }
+}
+
+/// The kind of a finding, without its details: the one name every face uses (the verdict,
+/// the text report, the CSV `kind` column, the TUI lists). It serialises as the same
+/// snake_case name as the `kind` tag of [`Reason`] in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Missing,
+    Oversize,
+    Moved,
+    Unproven,
+    MissingCopy,
+    Duplicate,
+    Extra,
+    Garbled,
+    JunkExpiring,
+    NameRefused,
+    UnmappedOld,
+    FolderMissing,
+    UnmappedNew,
+    UnusedOverride,
+}
+
+impl FindingKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [FindingKind; 14] = [
+        Self::Missing,
+        Self::Oversize,
+        Self::Moved,
+        Self::Unproven,
+        Self::MissingCopy,
+        Self::Duplicate,
+        Self::Extra,
+        Self::Garbled,
+        Self::JunkExpiring,
+        Self::NameRefused,
+        Self::UnmappedOld,
+        Self::FolderMissing,
+        Self::UnmappedNew,
+        Self::UnusedOverride,
+    ];
+
+    /// The stable snake_case name used in JSON and in the CSV `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Oversize => "oversize",
+            Self::Moved => "moved",
+            Self::Unproven => "unproven",
+            Self::MissingCopy => "missing_copy",
+            Self::Duplicate => "duplicate",
+            Self::Extra => "extra",
+            Self::Garbled => "garbled",
+            Self::JunkExpiring => "junk_expiring",
+            Self::NameRefused => "name_refused",
+            Self::UnmappedOld => "unmapped_old",
+            Self::FolderMissing => "folder_missing",
+            Self::UnmappedNew => "unmapped_new",
+            Self::UnusedOverride => "unused_override",
+        }
+    }
+
+    /// A short label for people ("missing on the new server", 「新サーバにない」).
+    pub fn label(self, lang: Lang) -> String {
+        match self {
+            Self::Missing => tr!(lang, "verify-kind-missing"),
+            Self::Oversize => tr!(lang, "verify-kind-oversize"),
+            Self::Moved => tr!(lang, "verify-kind-moved"),
+            Self::Unproven => tr!(lang, "verify-kind-unproven"),
+            Self::MissingCopy => tr!(lang, "verify-kind-missing-copy"),
+            Self::Duplicate => tr!(lang, "verify-kind-duplicate"),
+            Self::Extra => tr!(lang, "verify-kind-extra"),
+            Self::Garbled => tr!(lang, "verify-kind-garbled"),
+            Self::JunkExpiring => tr!(lang, "verify-kind-junk-expiring"),
+            Self::NameRefused => tr!(lang, "verify-kind-name-refused"),
+            Self::UnmappedOld => tr!(lang, "verify-kind-unmapped-old"),
+            Self::FolderMissing => tr!(lang, "verify-kind-folder-missing"),
+            Self::UnmappedNew => tr!(lang, "verify-kind-unmapped-new"),
+            Self::UnusedOverride => tr!(lang, "verify-kind-unused-override"),
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -82,8 +174,14 @@ pub enum Reason {
     Unproven { candidates: u64 },
     /// Old held this message more than once; new holds fewer copies but at least one.
     MissingCopy,
-    /// An extra copy on new of a message already in the same folder.
-    Duplicate { original_uid: u32 },
+    /// An extra copy on new of a message already in the same folder: the finding's message
+    /// is the copy to delete, `original_uid` the one to keep.
+    Duplicate {
+        original_uid: u32,
+        /// When the copy to keep was received (RFC 3339), when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        original_received: Option<String>,
+    },
     /// Only on new (normal after the switch-over: mail that arrived later).
     Extra,
     /// The subject differs between old and new.
@@ -132,79 +230,66 @@ impl Reason {
         }
     }
 
-    /// The stable snake_case name used in JSON and in the CSV `kind` column.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of this finding (its JSON `kind` tag).
+    pub fn kind(&self) -> FindingKind {
         match self {
-            Self::Missing => "missing",
-            Self::Oversize { .. } => "oversize",
-            Self::Moved { .. } => "moved",
-            Self::Unproven { .. } => "unproven",
-            Self::MissingCopy => "missing_copy",
-            Self::Duplicate { .. } => "duplicate",
-            Self::Extra => "extra",
-            Self::Garbled { .. } => "garbled",
-            Self::JunkExpiring { .. } => "junk_expiring",
-            Self::NameRefused { .. } => "name_refused",
-            Self::UnmappedOld { .. } => "unmapped_old",
-            Self::FolderMissing { .. } => "folder_missing",
-            Self::UnmappedNew { .. } => "unmapped_new",
-            Self::UnusedOverride { .. } => "unused_override",
+            Self::Missing => FindingKind::Missing,
+            Self::Oversize { .. } => FindingKind::Oversize,
+            Self::Moved { .. } => FindingKind::Moved,
+            Self::Unproven { .. } => FindingKind::Unproven,
+            Self::MissingCopy => FindingKind::MissingCopy,
+            Self::Duplicate { .. } => FindingKind::Duplicate,
+            Self::Extra => FindingKind::Extra,
+            Self::Garbled { .. } => FindingKind::Garbled,
+            Self::JunkExpiring { .. } => FindingKind::JunkExpiring,
+            Self::NameRefused { .. } => FindingKind::NameRefused,
+            Self::UnmappedOld { .. } => FindingKind::UnmappedOld,
+            Self::FolderMissing { .. } => FindingKind::FolderMissing,
+            Self::UnmappedNew { .. } => FindingKind::UnmappedNew,
+            Self::UnusedOverride { .. } => FindingKind::UnusedOverride,
         }
     }
 
     /// One sentence for a person.
     pub fn describe(&self, lang: Lang) -> String {
         match self {
-            Self::Missing => lang
-                .pick("新サーバにありません", "not on the new server")
-                .to_string(),
-            Self::Oversize { size, limit } => format!(
-                "{} ({} > {})",
-                lang.pick(
-                    "サイズ上限を超えるため移行されていません",
-                    "too large to migrate, not on the new server"
+            Self::Missing => tr!(lang, "verify-detail-missing"),
+            Self::Oversize { size, limit } => tr!(
+                lang,
+                "verify-detail-oversize",
+                size = crate::report::size_text(*size, lang),
+                limit = crate::report::size_text(*limit, lang)
+            ),
+            Self::Moved { found_in } => {
+                tr!(lang, "verify-detail-moved", folder = found_in.as_str())
+            }
+            Self::Unproven { candidates } => {
+                tr!(lang, "verify-detail-unproven", count = *candidates)
+            }
+            Self::MissingCopy => tr!(lang, "verify-detail-missing-copy"),
+            Self::Duplicate {
+                original_received, ..
+            } => match original_received
+                .as_deref()
+                .and_then(|d| crate::report::local_time(d, lang))
+            {
+                Some(received) => tr!(
+                    lang,
+                    "verify-detail-duplicate-received",
+                    received = received
                 ),
-                megabytes(*size),
-                megabytes(*limit)
-            ),
-            Self::Moved { found_in } => format!(
-                "{}「{found_in}」",
-                lang.pick("別のフォルダにあります: ", "found in another folder: ")
-            ),
-            Self::Unproven { candidates } => format!(
-                "{} ({candidates})",
-                lang.pick(
-                    "新サーバにあるとは確認できません: 見出しが同じメールはありますが、本文を比べられませんでした",
-                    "not proven present: messages with the same headers are on the new server, but their bodies could not be compared",
-                )
-            ),
-            Self::MissingCopy => lang
-                .pick(
-                    "旧サーバで重複していたコピーの片方です (本体は新サーバにあります)",
-                    "an extra copy on the old server (the message itself is on new)",
-                )
-                .to_string(),
-            Self::Duplicate { original_uid } => format!(
-                "{} (UID {original_uid})",
-                lang.pick(
-                    "同じメールが重複しています",
-                    "duplicate of a message in the same folder"
-                )
-            ),
-            Self::Extra => lang
-                .pick(
-                    "新サーバにだけあります (切り替え後に届いたメールなど)",
-                    "only on the new server (e.g. arrived after the switch)",
-                )
-                .to_string(),
+                None => tr!(lang, "verify-detail-duplicate"),
+            },
+            Self::Extra => tr!(lang, "verify-detail-extra"),
             Self::Garbled {
                 garble,
                 new_subject,
             } => match new_subject {
-                Some(subject) => format!(
-                    "{} ({}{subject})",
-                    garble.describe(lang),
-                    lang.pick("新: ", "new: ")
+                Some(subject) => tr!(
+                    lang,
+                    "verify-detail-garbled",
+                    garble = garble.describe(lang),
+                    subject = subject.as_str()
                 ),
                 None => garble.describe(lang),
             },
@@ -213,55 +298,40 @@ impl Reason {
                 retention_days,
                 present_on_new,
             } => {
-                let what = if *present_on_new {
-                    lang.pick(
-                        "新サーバでまもなく自動削除されます",
-                        "will be purged on new",
+                if *present_on_new {
+                    tr!(
+                        lang,
+                        "verify-detail-junk-purged-soon",
+                        age = *age_days,
+                        retention = *retention_days
                     )
                 } else {
-                    lang.pick("新サーバの保存期間を過ぎています", "past the new retention")
-                };
-                format!(
-                    "{what} ({age_days} {} > {retention_days} {})",
-                    lang.pick("日", "days"),
-                    lang.pick("日 迷惑メール保存期間", "days Junk retention")
-                )
+                    tr!(
+                        lang,
+                        "verify-detail-junk-past-retention",
+                        age = *age_days,
+                        retention = *retention_days
+                    )
+                }
             }
             Self::NameRefused { detail } => detail.describe(lang),
-            Self::UnmappedOld { messages } => format!(
-                "{} ({messages} {})",
-                lang.pick(
-                    "対応する新サーバのフォルダがなく、確認できません",
-                    "no matching folder on the new server; not verified"
-                ),
-                lang.pick("通", "messages")
-            ),
+            Self::UnmappedOld { messages } => {
+                tr!(lang, "verify-detail-unmapped-old", count = *messages)
+            }
             Self::FolderMissing { messages } => {
                 tr!(lang, "verify-folder-missing", count = *messages)
             }
-            Self::UnmappedNew { messages } => format!(
-                "{} ({messages} {})",
-                lang.pick(
-                    "旧サーバに対応するフォルダがありません",
-                    "no matching folder on the old server"
-                ),
-                lang.pick("通", "messages")
-            ),
-            Self::UnusedOverride { old, new } => format!(
-                "{} ({old} → {new})",
-                lang.pick(
-                    "プロファイルの指定に合う旧フォルダがありません",
-                    "profile override names no old folder"
-                )
+            Self::UnmappedNew { messages } => {
+                tr!(lang, "verify-detail-unmapped-new", count = *messages)
+            }
+            Self::UnusedOverride { old, new } => tr!(
+                lang,
+                "verify-detail-unused-override",
+                old = old.as_str(),
+                new = new.as_str()
             ),
         }
     }
-}
-
-fn megabytes(octets: u64) -> String {
-    // One decimal is enough to see why 35.2 MB failed a 35 MB limit.
-    let tenths = octets.saturating_mul(10) / (1024 * 1024);
-    format!("{}.{} MB", tenths / 10, tenths % 10)
 }
 
 /// One thing a person may need to look at.
@@ -348,7 +418,7 @@ pub struct Comparison {
 
 impl Comparison {
     /// Findings of one kind (see [`Reason::kind`]).
-    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+    pub fn of_kind(&self, kind: FindingKind) -> impl Iterator<Item = &Finding> + '_ {
         self.findings
             .iter()
             .filter(move |f| f.reason.kind() == kind)

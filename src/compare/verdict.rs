@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::result::{Comparison, Finding, FolderStatus, Reason, Severity};
+use super::result::{Comparison, Finding, FindingKind, FolderStatus, Reason, Severity};
 use crate::i18n::Lang;
 
 /// How many differences the verdict names before "and N more".
@@ -29,15 +29,15 @@ impl ExitStatus {
 }
 
 /// Problem kinds in the order the verdict names them: loss first.
-const ORDER: [&str; 8] = [
-    "missing",
-    "folder_missing",
-    "unproven",
-    "oversize",
-    "garbled",
-    "duplicate",
-    "unmapped_old",
-    "name_refused",
+const ORDER: [FindingKind; 8] = [
+    FindingKind::Missing,
+    FindingKind::FolderMissing,
+    FindingKind::Unproven,
+    FindingKind::Oversize,
+    FindingKind::Garbled,
+    FindingKind::Duplicate,
+    FindingKind::UnmappedOld,
+    FindingKind::NameRefused,
 ];
 
 impl Comparison {
@@ -68,30 +68,30 @@ impl Comparison {
         let mut parts = self.problem_parts(lang);
         let more = parts.len().saturating_sub(MAX_PARTS);
         parts.truncate(MAX_PARTS);
-        let mut line = parts.join(lang.pick("、", ", "));
+        let mut line = parts.join(&tr!(lang, "verify-verdict-separator"));
         if more > 0 {
-            line.push_str(&match lang {
-                Lang::Ja => format!("、ほか {more} 件"),
-                Lang::En => format!(", and {more} more"),
-            });
+            line.push_str(&tr!(lang, "verify-verdict-more", count = more));
         }
         line
     }
 
     fn ok_line(&self, lang: Lang) -> String {
         let folders = self.totals.folders;
-        let messages = thousands(self.totals.old_messages);
-        let mut line = match (lang, folders) {
-            (Lang::Ja, _) => format!("OK: {folders} フォルダすべて一致 ({messages} 通)"),
-            (Lang::En, 1) => format!("OK: 1 folder matches ({messages} messages)"),
-            (Lang::En, _) => format!("OK: all {folders} folders match ({messages} messages)"),
-        };
+        let mut line = tr!(
+            lang,
+            "verify-verdict-ok",
+            folders = folders,
+            count = self.totals.old_messages,
+            messages = thousands(self.totals.old_messages)
+        );
         let extras = self.totals.extras;
         if extras > 0 {
-            line.push_str(&match lang {
-                Lang::Ja => format!("、新サーバのみ {} 通", thousands(extras)),
-                Lang::En => format!(", {} only on new", thousands(extras)),
-            });
+            line.push_str(&tr!(
+                lang,
+                "verify-verdict-ok-extras",
+                count = extras,
+                messages = thousands(extras)
+            ));
         }
         line
     }
@@ -99,6 +99,7 @@ impl Comparison {
     /// One phrase per (problem kind, folder), plus folder groups that differ by count only.
     fn problem_parts(&self, lang: Lang) -> Vec<String> {
         let mut counts: BTreeMap<(usize, String), u64> = BTreeMap::new();
+        let rank = |kind: FindingKind| ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len());
         // A folder missing on new is named once, with its message count, instead of once as
         // a folder and again for each of its messages.
         let missing_folders: BTreeMap<&str, u64> = self
@@ -117,18 +118,18 @@ impl Comparison {
             .filter(|f| f.severity == Severity::Problem)
         {
             let kind = finding.reason.kind();
-            if kind == "missing"
+            if kind == FindingKind::Missing
                 && missing_folders.contains_key(finding.old_folder.as_deref().unwrap_or_default())
             {
                 continue;
             }
             if let Reason::FolderMissing { messages } = finding.reason {
-                let rank = ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len());
-                counts.insert((rank, folder_of(finding, kind)), messages);
+                counts.insert((rank(kind), folder_of(finding, kind)), messages);
                 continue;
             }
-            let rank = ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len());
-            *counts.entry((rank, folder_of(finding, kind))).or_default() += 1;
+            *counts
+                .entry((rank(kind), folder_of(finding, kind)))
+                .or_default() += 1;
         }
         let mut parts: Vec<String> = counts
             .into_iter()
@@ -136,20 +137,13 @@ impl Comparison {
             .collect();
         for folder in &self.folders {
             if folder.status == FolderStatus::Differs && folder.problems == 0 {
-                parts.push(match lang {
-                    Lang::Ja => format!(
-                        "「{}」の件数が不足 ({} → {})",
-                        folder.new_folder,
-                        thousands(folder.old_count),
-                        thousands(folder.new_count)
-                    ),
-                    Lang::En => format!(
-                        "fewer messages in {} ({} → {})",
-                        folder.new_folder,
-                        thousands(folder.old_count),
-                        thousands(folder.new_count)
-                    ),
-                });
+                parts.push(tr!(
+                    lang,
+                    "verify-verdict-fewer",
+                    folder = folder.new_folder.as_str(),
+                    old = thousands(folder.old_count),
+                    new = thousands(folder.new_count)
+                ));
             }
         }
         parts
@@ -158,27 +152,22 @@ impl Comparison {
 
 /// The folder a person should look in: old for what is missing, new for what is wrong there;
 /// folder-level kinds are counted together.
-fn folder_of(finding: &Finding, kind: &str) -> String {
+fn folder_of(finding: &Finding, kind: FindingKind) -> String {
     let name = match kind {
-        "missing" | "oversize" | "unproven" | "folder_missing" => finding.old_folder.as_deref(),
-        "unmapped_old" | "name_refused" => None,
+        FindingKind::Missing
+        | FindingKind::Oversize
+        | FindingKind::Unproven
+        | FindingKind::FolderMissing => finding.old_folder.as_deref(),
+        FindingKind::UnmappedOld | FindingKind::NameRefused => None,
         _ => finding.new_folder.as_deref(),
     };
     name.unwrap_or_default().to_string()
 }
 
-fn phrase(kind: Option<&str>, folder: &str, n: u64, lang: Lang) -> String {
+fn phrase(kind: Option<FindingKind>, folder: &str, n: u64, lang: Lang) -> String {
     let count = thousands(n);
-    // English nouns by number; Japanese counts need no plural.
-    let en = |one: &str, many: &str| {
-        if n == 1 {
-            one.to_string()
-        } else {
-            many.to_string()
-        }
-    };
-    match (lang, kind) {
-        (_, Some("folder_missing")) => {
+    match kind {
+        Some(FindingKind::FolderMissing) => {
             tr!(
                 lang,
                 "verify-verdict-folder-missing",
@@ -186,38 +175,58 @@ fn phrase(kind: Option<&str>, folder: &str, n: u64, lang: Lang) -> String {
                 count = n
             )
         }
-        (Lang::Ja, Some("missing")) => format!("「{folder}」の {count} 通が新サーバにありません"),
-        (Lang::En, Some("missing")) => format!("{count} missing from {folder}"),
-        (Lang::Ja, Some("unproven")) => {
-            format!("「{folder}」の {count} 通は新サーバにあるか確認できません")
-        }
-        (Lang::En, Some("unproven")) => {
-            format!("{count} in {folder} not proven present on the new server")
-        }
-        (Lang::Ja, Some("oversize")) => {
-            format!("「{folder}」の {count} 通がサイズ超過で未移行")
-        }
-        (Lang::En, Some("oversize")) => format!("{count} too large to migrate in {folder}"),
-        (Lang::Ja, Some("garbled")) => format!("「{folder}」で件名の文字化け {count} 通"),
-        (Lang::En, Some("garbled")) => format!(
-            "{count} {} in {folder}",
-            en("garbled subject", "garbled subjects")
+        Some(FindingKind::Missing) => tr!(
+            lang,
+            "verify-verdict-missing",
+            folder = folder,
+            count = n,
+            shown = count
         ),
-        (Lang::Ja, Some("duplicate")) => format!("「{folder}」に重複 {count} 通"),
-        (Lang::En, Some("duplicate")) => {
-            format!("{count} {} in {folder}", en("duplicate", "duplicates"))
-        }
-        (Lang::Ja, Some("unmapped_old")) => format!("対応先のない旧フォルダ {count} 個"),
-        (Lang::En, Some("unmapped_old")) => {
-            format!("{count} {} not mapped", en("old folder", "old folders"))
-        }
-        (Lang::Ja, Some("name_refused")) => format!("移行できないフォルダ名 {count} 個"),
-        (Lang::En, Some("name_refused")) => format!(
-            "{count} {} Exchange refuses",
-            en("folder name", "folder names")
+        Some(FindingKind::Unproven) => tr!(
+            lang,
+            "verify-verdict-unproven",
+            folder = folder,
+            count = n,
+            shown = count
         ),
-        (Lang::Ja, _) => format!("その他の問題 {count} 件"),
-        (Lang::En, _) => format!("{count} other {}", en("problem", "problems")),
+        Some(FindingKind::Oversize) => tr!(
+            lang,
+            "verify-verdict-oversize",
+            folder = folder,
+            count = n,
+            shown = count
+        ),
+        Some(FindingKind::Garbled) => tr!(
+            lang,
+            "verify-verdict-garbled",
+            folder = folder,
+            count = n,
+            shown = count
+        ),
+        Some(FindingKind::Duplicate) => tr!(
+            lang,
+            "verify-verdict-duplicate",
+            folder = folder,
+            count = n,
+            shown = count
+        ),
+        Some(FindingKind::UnmappedOld) => {
+            tr!(
+                lang,
+                "verify-verdict-unmapped-old",
+                count = n,
+                shown = count
+            )
+        }
+        Some(FindingKind::NameRefused) => {
+            tr!(
+                lang,
+                "verify-verdict-name-refused",
+                count = n,
+                shown = count
+            )
+        }
+        _ => tr!(lang, "verify-verdict-other", count = n, shown = count),
     }
 }
 

@@ -15,7 +15,10 @@ mod write;
 pub use auth::{AuthMethod, BearerMechanism, Credentials};
 pub use read::{BodyStream, FetchedBody, ReadSession};
 pub use read::{FetchedMeta, FolderStatus};
-pub use write::{NamedFolder, PresentMessage, WriteSession, connect_for_writing, imap_date_time};
+pub use write::{
+    NamedFolder, PresentMessage, WriteSession, connect_for_writing, connect_for_writing_as,
+    imap_date_time,
+};
 
 use thiserror::Error;
 
@@ -163,15 +166,9 @@ pub async fn connect_read_only_as(
     ))
 }
 
-/// Opens the transport, reads the greeting, upgrades if asked and signs in.
-/// Returns the session and the capabilities the server announced after login.
-pub(crate) async fn connect(
-    options: &ConnectOptions,
-    credentials: &Credentials,
-) -> Result<(Session, Vec<String>), ImapError> {
-    connect_as(options, credentials, None).await
-}
-
+/// Opens the transport, reads the greeting, upgrades if asked and signs in (as `authzid`
+/// with SASL PLAIN when given). Returns the session and the capabilities the server
+/// announced after login.
 async fn connect_as(
     options: &ConnectOptions,
     credentials: &Credentials,

@@ -48,7 +48,17 @@ pub async fn connect_for_writing(
     options: &ConnectOptions,
     credentials: &Credentials,
 ) -> Result<WriteSession, ImapError> {
-    let (session, _capabilities) = super::connect(options, credentials).await?;
+    connect_for_writing_as(options, credentials, None).await
+}
+
+/// Like [`connect_for_writing`], signing in with AUTHENTICATE PLAIN as an admin acting for
+/// `authzid` when given (`ikou batch restore` with a delegated account on the new server).
+pub async fn connect_for_writing_as(
+    options: &ConnectOptions,
+    credentials: &Credentials,
+    authzid: Option<&str>,
+) -> Result<WriteSession, ImapError> {
+    let (session, _capabilities) = super::connect_as(options, credentials, authzid).await?;
     Ok(WriteSession {
         session,
         server: options.endpoint.to_string(),

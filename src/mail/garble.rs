@@ -5,6 +5,11 @@
 //! and the new server and names what went wrong, separating migration damage from subjects that
 //! were already broken on the old server.
 //!
+//! Judged by what a mail program shows: a subject clean on old that a strict reader (Outlook,
+//! Thunderbird) can only show after a repair ikou's lenient decoder makes silently (a fold
+//! inside an encoded-word, a missing `?=`, a wrong or missing charset, raw 8-bit, double
+//! encoding) is garbled, named by that repair ([`wire`]).
+//!
 //! ## Heuristics ([`subject_defect`])
 //! Checked in this order on the decoded subject; the first that fires names the defect.
 //! 1. **Undecoded encoded-word**: `=?charset?B?` or `=?charset?Q?` still present as text
@@ -40,6 +45,24 @@ pub enum Defect {
     C1Control,
     Utf8AsLatin1,
     ShiftJisAsLatin1,
+    // Repairs a strict mail program does not make (see [`wire`]).
+    /// A line fold (white space) inside an encoded-word's text.
+    FoldInsideEncodedWord,
+    /// An encoded-word without its closing `?=`.
+    MissingEncodedWordEnd,
+    /// Encoded text that is not valid Base64 or Q.
+    InvalidEncodedText,
+    /// `=??B?…?=`: no charset named.
+    MissingCharset,
+    /// A charset no decoder knows (ikou reads it as UTF-8).
+    UnknownCharset,
+    /// The bytes are not text in the charset the word names.
+    WrongCharset,
+    /// Non-ASCII text written without RFC 2047 encoding.
+    #[serde(rename = "raw_8bit")]
+    Raw8Bit,
+    /// An encoded-word whose decoded text is again an encoded-word.
+    DoubleEncoded,
 }
 
 /// How a subject differs between old and new, and whose fault it is.
@@ -63,80 +86,88 @@ impl GarbleKind {
     /// One sentence for a report line.
     pub fn describe(&self, lang: Lang) -> String {
         match self {
-            Self::OnNew(defect) => format!(
-                "{}{}",
-                lang.pick("新サーバで件名が文字化け: ", "subject garbled on new: "),
-                defect.describe(lang)
-            ),
-            Self::TextChanged => lang
-                .pick(
-                    "新サーバで件名の文字が変わっています",
-                    "subject text changed on new",
+            Self::OnNew(defect) => {
+                tr!(lang, "verify-garble-on-new", defect = defect.describe(lang))
+            }
+            Self::TextChanged => tr!(lang, "verify-garble-text-changed"),
+            Self::BrokenOnOld(defect) => {
+                tr!(
+                    lang,
+                    "verify-garble-broken-on-old",
+                    defect = defect.describe(lang)
                 )
-                .to_string(),
-            Self::BrokenOnOld(defect) => format!(
-                "{}{}",
-                lang.pick(
-                    "旧サーバで既に件名が壊れています (移行の問題ではありません): ",
-                    "subject already broken on old (not a migration problem): ",
-                ),
-                defect.describe(lang)
-            ),
+            }
         }
     }
 }
 
 impl Defect {
-    pub fn describe(&self, lang: Lang) -> &'static str {
+    /// What is wrong, or which repair a mail program would have to make, in a few words.
+    pub fn describe(&self, lang: Lang) -> String {
         match self {
-            Self::UndecodedEncodedWord => lang.pick(
-                "エンコード (=?…?=) が解読されずに残っています",
-                "encoded-word (=?…?=) left undecoded",
-            ),
-            Self::ReplacementChar => lang.pick(
-                "解読できない文字 (�) があります",
-                "contains undecodable characters (�)",
-            ),
-            Self::Iso2022JpEscape => lang.pick(
-                "ISO-2022-JP の制御文字が見えています",
-                "ISO-2022-JP escape sequences visible",
-            ),
-            Self::C1Control => lang.pick(
-                "制御文字が混じっています (日本語を欧文として解読)",
-                "control characters (Japanese decoded as Latin-1)",
-            ),
-            Self::Utf8AsLatin1 => lang.pick(
-                "UTF-8 を欧文 (Latin-1) として解読しています",
-                "UTF-8 decoded as Latin-1",
-            ),
-            Self::ShiftJisAsLatin1 => lang.pick(
-                "Shift_JIS を欧文 (Latin-1) として解読しています",
-                "Shift_JIS decoded as Latin-1",
-            ),
+            Self::UndecodedEncodedWord => tr!(lang, "verify-defect-undecoded-encoded-word"),
+            Self::ReplacementChar => tr!(lang, "verify-defect-replacement-char"),
+            Self::Iso2022JpEscape => tr!(lang, "verify-defect-iso2022jp-escape"),
+            Self::C1Control => tr!(lang, "verify-defect-c1-control"),
+            Self::Utf8AsLatin1 => tr!(lang, "verify-defect-utf8-as-latin1"),
+            Self::ShiftJisAsLatin1 => tr!(lang, "verify-defect-shift-jis-as-latin1"),
+            Self::FoldInsideEncodedWord => tr!(lang, "verify-defect-fold-inside-encoded-word"),
+            Self::MissingEncodedWordEnd => tr!(lang, "verify-defect-missing-encoded-word-end"),
+            Self::InvalidEncodedText => tr!(lang, "verify-defect-invalid-encoded-text"),
+            Self::MissingCharset => tr!(lang, "verify-defect-missing-charset"),
+            Self::UnknownCharset => tr!(lang, "verify-defect-unknown-charset"),
+            Self::WrongCharset => tr!(lang, "verify-defect-wrong-charset"),
+            Self::Raw8Bit => tr!(lang, "verify-defect-raw-8bit"),
+            Self::DoubleEncoded => tr!(lang, "verify-defect-double-encoded"),
         }
     }
 }
 
-/// Judges the subject of one message as copied from old to new.
+/// Judges the subject of one message as copied from old to new, by what a mail program shows.
 ///
-/// Subjects are compared after collapsing runs of white space (including U+3000) to one space
-/// and trimming; nothing else is ignored. Equal subjects give `None`, even if both are broken.
-/// Otherwise a defect on old gives [`GarbleKind::BrokenOnOld`], a defect on new
-/// [`GarbleKind::OnNew`], and two clean but different texts [`GarbleKind::TextChanged`].
-/// A missing subject counts as empty; a message with only `subject_raw` is decoded here.
+/// 1. A subject that a strict mail program shows cleanly on old (no repair needed by
+///    [`wire::subject_repair`], no visible defect) but that needs a repair on new is
+///    [`GarbleKind::OnNew`] with that repair, even when ikou's lenient decoder reads the same
+///    text on both sides: Outlook and Thunderbird show the raw text.
+/// 2. Otherwise subjects are compared after collapsing runs of white space (including U+3000)
+///    to one space and trimming; nothing else is ignored. Equal subjects give `None`, even if
+///    both are broken, so a subject folded differently but legally (between encoded-words) or
+///    encoded in another charset is not flagged.
+/// 3. Different subjects: a defect or repair on old gives [`GarbleKind::BrokenOnOld`], one on
+///    new [`GarbleKind::OnNew`], and two clean but different texts [`GarbleKind::TextChanged`].
+///
+/// A missing subject counts as empty; a message with only `subject_raw` is decoded here. Rule
+/// 1 needs the wire form (`subject_raw`) of both copies: without the old one (a backup
+/// manifest keeps only decoded subjects) a repair counts only when the texts differ.
 pub fn subject_garbling(old: &MessageInfo, new: &MessageInfo) -> Option<GarbleKind> {
     let old_text = collapse_whitespace(&effective_subject(old));
     let new_text = collapse_whitespace(&effective_subject(new));
+    // Both wire forms are needed to say the repair is new: a backup manifest keeps only the
+    // decoded subject, and the old copy may have needed the same repair.
+    let wires_known = old.subject_raw.is_some() && new.subject_raw.is_some();
+    let old_flaw = wire_repair(old).or_else(|| subject_defect(&old_text));
+    let new_repair = wire_repair(new);
+    if wires_known
+        && old_flaw.is_none()
+        && let Some(repair) = new_repair
+    {
+        return Some(GarbleKind::OnNew(repair));
+    }
     if old_text == new_text {
         return None;
     }
-    if let Some(defect) = subject_defect(&old_text) {
+    if let Some(defect) = old_flaw {
         return Some(GarbleKind::BrokenOnOld(defect));
     }
-    Some(match subject_defect(&new_text) {
+    Some(match new_repair.or_else(|| subject_defect(&new_text)) {
         Some(defect) => GarbleKind::OnNew(defect),
         None => GarbleKind::TextChanged,
     })
+}
+
+/// The repair the message's wire-form subject needs, when the wire form is known.
+fn wire_repair(info: &MessageInfo) -> Option<Defect> {
+    info.subject_raw.as_deref().and_then(wire::subject_repair)
 }
 
 /// The decoded subject, decoding `subject_raw` when only that is known.
@@ -271,6 +302,8 @@ fn windows_1252_high(c: char) -> Option<u8> {
     ];
     HIGH.iter().find(|(ch, _)| *ch == c).map(|(_, b)| *b)
 }
+
+pub mod wire;
 
 #[cfg(test)]
 mod tests;

@@ -22,7 +22,7 @@ use crate::archive::{Added, ArchiveError, ArchiveUpdate, MessageKey, SourceKind,
 use crate::compare::findings::compare;
 use crate::compare::identity::Identity;
 use crate::compare::mapping::{MapEntry, MapReason, map_folders};
-use crate::compare::result::Finding;
+use crate::compare::result::{Finding, FindingKind};
 use crate::local::{self, FolderFile, LocalError, ReadOutcome, Store, StoreKind, Visit};
 use crate::mail::envelope::Envelope;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
@@ -535,14 +535,14 @@ pub fn plan(
             let Some(entry) = mapping.new_for(&f.file.name) else {
                 continue;
             };
-            let of_folder = |kind: &'static str| {
+            let of_folder = |kind: FindingKind| {
                 comparison
                     .of_kind(kind)
                     .filter(|x| x.old_folder.as_deref() == Some(f.file.name.as_str()))
                     .collect::<Vec<&Finding>>()
             };
-            let missing = of_folder("missing");
-            let oversize = of_folder("oversize");
+            let missing = of_folder(FindingKind::Missing);
+            let oversize = of_folder(FindingKind::Oversize);
             let skipped = chosen(options, &mb.store, &f.file);
             let item = |finding: &Finding| -> Option<UploadItem> {
                 let m = finding.message.as_ref()?;

@@ -117,7 +117,7 @@ pub async fn support_report(
     };
     let verify = match compared {
         Ok((report, _, _)) => Part::Done {
-            verdict_text: report.verdict.clone(),
+            verdict_text: report.verdict_text.clone(),
             state_code: Some(report.state_code.clone()),
             result: to_value(&report),
         },

@@ -20,7 +20,7 @@ use super::{AccountRef, ServiceError, open_read_session};
 use crate::archive::{ArchiveError, Manifest};
 use crate::compare::findings::compare;
 use crate::compare::mapping::{MapReason, Mapping, map_folders};
-use crate::compare::result::{Comparison, Finding, Limits};
+use crate::compare::result::{Comparison, Finding, FindingKind, Limits};
 use crate::compare::rules::NameRule;
 use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
@@ -133,8 +133,14 @@ pub struct Summary {
 /// Everything `ikou verify` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyReport {
-    /// One line: "OK: …" or the differences that matter most.
+    /// Address, profile, time and ikou's version.
+    #[serde(flatten)]
+    pub run: crate::report::RunInfo,
+    /// One line: "OK: …" or the differences that matter most, always in English (stable for
+    /// scripts and logs; the same whatever `--lang` is).
     pub verdict: String,
+    /// The same line in the reader's language.
+    pub verdict_text: String,
     /// The helpdesk's state code (`V<phase>-…-<check>`), for `ikou explain`.
     pub state_code: String,
     pub status: ExitStatus,
@@ -338,7 +344,8 @@ pub async fn verify_with(
     );
     let old = old?;
     let (new_server, new) = new?;
-    let report = build_report(profile, &old, &new_server, &new, lang);
+    let mut report = build_report(profile, &old, &new_server, &new, lang);
+    report.run.address = Some(account.address.clone());
     Ok((report, old, new))
 }
 
@@ -373,7 +380,9 @@ pub fn build_report(
         })
         .collect();
     let mut report = VerifyReport {
-        verdict: comparison.verdict(lang),
+        run: crate::report::RunInfo::now(Some(profile), None),
+        verdict: comparison.verdict(Lang::En),
+        verdict_text: comparison.verdict(lang),
         state_code: String::new(),
         status: comparison.exit_status(),
         old: old.source.clone(),
@@ -428,7 +437,7 @@ fn summarise(comparison: &Comparison, mapping: &Mapping, old: &[FolderInfo]) -> 
     let t = &comparison.totals;
     Summary {
         sent_missing: comparison
-            .of_kind("missing")
+            .of_kind(FindingKind::Missing)
             .filter(|f| is_sent_finding(f, mapping, old))
             .count() as u64,
         missing: t.missing,

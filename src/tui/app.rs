@@ -22,7 +22,7 @@ use ratatui::crossterm::event::{
 
 use super::backup::{BackupAction, BackupState};
 use super::config::{ProfileChoice, Remembered, discover};
-use super::doctor::DoctorState;
+use super::doctor::{DoctorAction, DoctorState};
 use super::input::Input;
 use super::settings::{SettingsAction, SettingsState};
 use super::verify::{HeaderTarget, VerifyAction, VerifyEvent, VerifyMode, VerifyState};
@@ -120,6 +120,10 @@ pub enum KeyMode {
     VerifyRestored,
     Doctor {
         running: bool,
+    },
+    /// The support report panel over the Doctor screen; `preview` while it can be saved.
+    SupportReport {
+        preview: bool,
     },
     Settings,
     /// The device code sign-in dialog.
@@ -223,7 +227,19 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
         KeyMode::Doctor { running: false } => vec![
             key("d/Enter", "診断", "diagnose"),
             key("Up/Dn", "選択", "choose"),
+            key("h", "ヘルプデスク用レポート", "report for the helpdesk"),
         ],
+        KeyMode::SupportReport { preview: true } => {
+            return vec![
+                key("s", "保存", "save"),
+                key("Up/Dn/PgUp/PgDn", "スクロール", "scroll"),
+                key("Esc", "閉じる", "close"),
+                key("q", "終了", "quit"),
+            ];
+        }
+        KeyMode::SupportReport { preview: false } => {
+            return vec![key("Esc", "閉じる", "close"), key("q", "終了", "quit")];
+        }
         KeyMode::Settings => vec![
             key("p", "プロトコル", "protocol"),
             key("c", "メールソフト", "mail program"),
@@ -315,6 +331,13 @@ pub enum TaskEvent {
         generation: u64,
         result: Result<Box<crate::doctor::DoctorReport>, String>,
     },
+    /// The support report is made (with the file it will be saved to), or why not.
+    Support {
+        generation: u64,
+        result: SupportResult,
+    },
+    /// The support report was written (the path), or why not.
+    SupportSaved(Result<PathBuf, String>),
     /// A copy or export finished: the line for the status bar.
     Notice(String),
     /// The profile search's answer.
@@ -380,6 +403,9 @@ pub struct SignIn {
     pub secrets: [Option<Secret>; 2],
 }
 
+/// A made support report and the file it is to be saved to.
+pub type SupportResult = Result<(Arc<crate::service::support::SupportReport>, PathBuf), String>;
+
 /// Work for the runtime: the only way `update` reaches the world.
 #[derive(Debug, Clone)]
 pub enum Effect {
@@ -417,6 +443,18 @@ pub enum Effect {
         profile: Option<Arc<Profile>>,
         address: String,
         today: NaiveDate,
+    },
+    /// Make the support report (`ikou report`'s: quota, verification, doctor).
+    SupportReport {
+        generation: u64,
+        sign_in: SignIn,
+        lang: Lang,
+        today: NaiveDate,
+    },
+    /// Write the support report shown, as `ikou report -o` writes it.
+    SaveSupport {
+        report: Arc<crate::service::support::SupportReport>,
+        path: PathBuf,
     },
     /// Text for the terminal's clipboard (OSC 52).
     Copy(String),
@@ -702,7 +740,8 @@ impl App {
                     done: self.verify.outcome().is_some(),
                 },
                 VerifyMode::List => KeyMode::VerifyList {
-                    missing: super::verify::KINDS[self.verify.kind] == "missing",
+                    missing: super::verify::KINDS[self.verify.kind]
+                        == crate::compare::result::FindingKind::Missing,
                 },
                 VerifyMode::Headers { .. } => KeyMode::VerifyHeaders,
                 VerifyMode::Restore { step, .. } => match step {
@@ -711,8 +750,13 @@ impl App {
                     super::verify::RestoreStep::Done(_) => KeyMode::VerifyRestored,
                 },
             },
-            Screen::Doctor => KeyMode::Doctor {
-                running: self.doctor.running(),
+            Screen::Doctor => match &self.doctor.support {
+                super::doctor::SupportView::Closed => KeyMode::Doctor {
+                    running: self.doctor.running(),
+                },
+                view => KeyMode::SupportReport {
+                    preview: matches!(view, super::doctor::SupportView::Preview { .. }),
+                },
             },
             Screen::Settings => KeyMode::Settings,
         }
@@ -830,6 +874,12 @@ impl App {
             TaskEvent::Doctor { generation, result } if generation == self.doctor.generation => {
                 self.doctor.finished(result);
             }
+            TaskEvent::Support { generation, result }
+                if generation == self.doctor.support_generation =>
+            {
+                self.doctor.support_made(result);
+            }
+            TaskEvent::SupportSaved(result) => self.doctor.support_saved(result),
             TaskEvent::Notice(line) => self.settings.notice = Some(line),
             TaskEvent::ProfileFound { generation, result } => self.on_found(generation, result),
             TaskEvent::Backup {
@@ -930,17 +980,43 @@ impl App {
             }
             Screen::Doctor => {
                 let page = list_page(self.size, self.lang);
-                if let Some(run) = self.doctor.key(key, page) {
-                    if !run {
-                        return vec![];
-                    }
-                    let generation = self.doctor.start();
-                    return vec![Effect::Doctor {
-                        generation,
-                        profile: self.profile.clone(),
-                        address: self.address.clone(),
-                        today: self.today,
-                    }];
+                if let Some(action) = self.doctor.key(key, page) {
+                    return match action {
+                        None => vec![],
+                        Some(DoctorAction::Run) => {
+                            let generation = self.doctor.start();
+                            vec![Effect::Doctor {
+                                generation,
+                                profile: self.profile.clone(),
+                                address: self.address.clone(),
+                                today: self.today,
+                            }]
+                        }
+                        Some(DoctorAction::Report) => match self.sign_in_data() {
+                            Some(sign_in) if !self.address.is_empty() => {
+                                let generation = self.doctor.start_support();
+                                vec![Effect::SupportReport {
+                                    generation,
+                                    sign_in,
+                                    lang: self.lang,
+                                    today: self.today,
+                                }]
+                            }
+                            _ => {
+                                self.notice = Some(tr!(self.lang, "tui-support-sign-in-first"));
+                                vec![]
+                            }
+                        },
+                        Some(DoctorAction::Save) => match &self.doctor.support {
+                            super::doctor::SupportView::Preview { report, path, .. } => {
+                                vec![Effect::SaveSupport {
+                                    report: Arc::clone(report),
+                                    path: path.clone(),
+                                }]
+                            }
+                            _ => vec![],
+                        },
+                    };
                 }
             }
             Screen::Settings => {
@@ -983,8 +1059,8 @@ impl App {
             }
             KeyCode::Esc => {}
             KeyCode::Char('q') if self.quitting_loses_something() => {
+                // The question shows in place of the key help (view::render_help).
                 self.confirm_quit = true;
-                self.notice = Some(tr!(self.lang, "tui-quit-confirm"));
             }
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('l' | 'L') => {
@@ -1333,6 +1409,7 @@ impl App {
             )
             || self.backup.running()
             || self.doctor.running()
+            || self.doctor.support_running()
     }
 }
 

@@ -1,12 +1,45 @@
-//! # The Doctor screen's state: the run, the findings, which one is open
+//! # The Doctor screen's state: the run, the findings, which one is open, the support report
 //!
 //! The findings come from `doctor::DoctorReport` (the same rules and words as `ikou
-//! doctor`); the probing runs as a background task. Nothing here does I/O.
+//! doctor`); the probing runs as a background task. The support report (`h`) is the one
+//! `ikou report` writes, made by the same service function, shown as text to read before it
+//! is saved (`s`). Nothing here does I/O.
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::doctor::DoctorReport;
 use crate::profile::Profile;
+use crate::service::support::SupportReport;
+
+/// The support report panel over the Doctor screen.
+#[derive(Debug, Clone, Default)]
+pub enum SupportView {
+    #[default]
+    Closed,
+    /// Quota, verification and doctor are running.
+    Running,
+    /// Made: the text is shown; `s` saves it to `path`.
+    Preview {
+        report: Arc<SupportReport>,
+        path: PathBuf,
+        scroll: u16,
+    },
+    Saved(PathBuf),
+    Failed(String),
+}
+
+/// What a key on the Doctor screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoctorAction {
+    Run,
+    /// Make the support report.
+    Report,
+    /// Save the report shown.
+    Save,
+}
 
 /// The domain the doctor checks: the profile's, else the address's.
 pub fn domain(profile: Option<&Profile>, address: &str) -> String {
@@ -32,6 +65,8 @@ pub struct DoctorState {
     pub selected: usize,
     pub offset: usize,
     pub generation: u64,
+    pub support: SupportView,
+    pub support_generation: u64,
 }
 
 impl Default for DoctorState {
@@ -41,6 +76,8 @@ impl Default for DoctorState {
             selected: 0,
             offset: 0,
             generation: 0,
+            support: SupportView::Closed,
+            support_generation: 0,
         }
     }
 }
@@ -65,14 +102,87 @@ impl DoctorState {
         };
     }
 
-    /// Handles a key; `Some(true)` asks for a run, `None` when the key is not the screen's.
-    pub fn key(&mut self, key: KeyEvent, page: usize) -> Option<bool> {
+    pub fn support_running(&self) -> bool {
+        matches!(self.support, SupportView::Running)
+    }
+
+    pub fn start_support(&mut self) -> u64 {
+        self.support_generation += 1;
+        self.support = SupportView::Running;
+        self.support_generation
+    }
+
+    pub fn support_made(&mut self, result: Result<(Arc<SupportReport>, PathBuf), String>) {
+        self.support = match result {
+            Ok((report, path)) => SupportView::Preview {
+                report,
+                path,
+                scroll: 0,
+            },
+            Err(reason) => SupportView::Failed(reason),
+        };
+    }
+
+    pub fn support_saved(&mut self, result: Result<PathBuf, String>) {
+        self.support = match result {
+            Ok(path) => SupportView::Saved(path),
+            Err(reason) => SupportView::Failed(reason),
+        };
+    }
+
+    /// Keys of the support report panel; `None` when the panel is closed or the key is not
+    /// its own.
+    fn support_key(&mut self, key: KeyEvent, page: usize) -> Option<Option<DoctorAction>> {
+        let step = u16::try_from(page).unwrap_or(u16::MAX);
+        if matches!(self.support, SupportView::Closed) {
+            return None;
+        }
+        if key.code == KeyCode::Esc {
+            // A report still being made is dropped when it arrives (generation).
+            if self.support_running() {
+                self.support_generation += 1;
+            }
+            self.support = SupportView::Closed;
+            return Some(None);
+        }
+        match (&mut self.support, key.code) {
+            (SupportView::Preview { .. }, KeyCode::Char('s')) => Some(Some(DoctorAction::Save)),
+            (SupportView::Preview { scroll, .. }, code) => {
+                *scroll = match code {
+                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                    KeyCode::PageUp => scroll.saturating_sub(step),
+                    KeyCode::PageDown => scroll.saturating_add(step),
+                    KeyCode::Home => 0,
+                    _ => return None,
+                };
+                Some(None)
+            }
+            (SupportView::Saved(_) | SupportView::Failed(_), KeyCode::Char('h')) => {
+                Some(Some(DoctorAction::Report))
+            }
+            _ => None,
+        }
+    }
+
+    /// Handles a key; `Some(Some(action))` asks for work, `None` when the key is not the
+    /// screen's.
+    pub fn key(&mut self, key: KeyEvent, page: usize) -> Option<Option<DoctorAction>> {
+        if let Some(handled) = self.support_key(key, page) {
+            return Some(handled);
+        }
+        if !matches!(self.support, SupportView::Closed) {
+            return None;
+        }
         let len = match &self.run {
             DoctorRun::Done(report) => report.findings.len(),
             _ => 0,
         };
         match key.code {
-            KeyCode::Char('d') | KeyCode::Enter if !self.running() => return Some(true),
+            KeyCode::Char('d') | KeyCode::Enter if !self.running() => {
+                return Some(Some(DoctorAction::Run));
+            }
+            KeyCode::Char('h') => return Some(Some(DoctorAction::Report)),
             KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => self.selected += 1,
             KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
@@ -87,6 +197,6 @@ impl DoctorState {
         } else if self.selected >= self.offset + page {
             self.offset = self.selected + 1 - page;
         }
-        Some(false)
+        Some(None)
     }
 }

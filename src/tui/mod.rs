@@ -39,6 +39,8 @@ pub struct Driver {
     backup_cancel: Option<CancellationToken>,
     /// The DNS server the doctor asks (`None`: the system's); tests point it at their own.
     pub doctor_dns: Option<std::net::SocketAddr>,
+    /// Where the support report is saved (`None`: the current directory).
+    pub report_dir: Option<PathBuf>,
 }
 
 impl Driver {
@@ -51,6 +53,7 @@ impl Driver {
             remember_path,
             backup_cancel: None,
             doctor_dns: None,
+            report_dir: None,
         }
     }
 
@@ -124,6 +127,27 @@ impl Driver {
                     generation,
                     address,
                 } => find::spawn_find(generation, address, self.tx.clone()),
+                Effect::SupportReport {
+                    generation,
+                    sign_in,
+                    lang,
+                    today,
+                } => tasks::spawn_support(
+                    generation,
+                    sign_in,
+                    lang,
+                    today,
+                    self.doctor_dns,
+                    self.report_dir.clone(),
+                    self.tx.clone(),
+                ),
+                Effect::SaveSupport { report, path } => {
+                    // The same writer as `ikou report -o` (a small file, private to the user).
+                    let result = crate::service::support::write(&report, &path)
+                        .map(|()| path.clone())
+                        .map_err(|e| format!("{}: {e}", path.display()));
+                    self.handle(Msg::Task(TaskEvent::SupportSaved(result)));
+                }
                 Effect::Copy(text) => copy_to_clipboard(&text),
                 Effect::Export(files) => {
                     let lang = self.app.lang;

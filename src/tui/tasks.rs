@@ -365,3 +365,47 @@ pub fn spawn_doctor(
         },
     );
 }
+
+/// Makes `ikou report`'s support report (quota, verification, doctor; subjects and
+/// addresses hidden) with the passwords typed on screen, and names the file it is to be
+/// saved to: `dir` (else the current directory) / `ikou-report-<local time>.json`.
+pub fn spawn_support(
+    generation: u64,
+    sign_in: SignIn,
+    lang: Lang,
+    today: chrono::NaiveDate,
+    dns_server: Option<std::net::SocketAddr>,
+    dir: Option<PathBuf>,
+    tx: UnboundedSender<TaskEvent>,
+) {
+    spawn_reporting(
+        async move {
+            let mut doctor = service::doctor::DoctorOptions::new(today);
+            doctor.profile = Some((*sign_in.profile).clone());
+            doctor.address = Some(sign_in.address.clone());
+            doctor.dns_server = dns_server;
+            doctor.interactive = false;
+            doctor.client = service::doctor::ClientCheck::Skip;
+            let options = service::support::SupportOptions {
+                today,
+                with_subjects: false,
+                doctor: Some(doctor),
+                lang,
+            };
+            let report =
+                service::support::support_report(&sign_in.profile, &account(&sign_in), &options)
+                    .await;
+            let dir = dir
+                .or_else(|| std::env::current_dir().ok())
+                .unwrap_or_default();
+            let name = format!(
+                "ikou-report-{}.json",
+                chrono::Local::now().format("%Y%m%d-%H%M%S")
+            );
+            Ok((Arc::new(report), dir.join(name)))
+        },
+        move |result| {
+            let _ = tx.send(TaskEvent::Support { generation, result });
+        },
+    );
+}

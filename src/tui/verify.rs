@@ -10,14 +10,19 @@ use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use crate::compare::result::Finding;
+use crate::compare::result::{Finding, FindingKind};
 use crate::model::FolderMessages;
 use crate::profile::Side;
 use crate::service::verify::restore::{ItemResult, PlanItem, expand_folder_findings, plan_item};
 use crate::service::verify::{OldMailbox, VerifyReport};
 
 /// The kinds of finding one can drill into, in the order they are listed.
-pub const KINDS: [&str; 4] = ["missing", "duplicate", "garbled", "oversize"];
+pub const KINDS: [FindingKind; 4] = [
+    FindingKind::Missing,
+    FindingKind::Duplicate,
+    FindingKind::Garbled,
+    FindingKind::Oversize,
+];
 
 /// A finished verification: the report and both mailboxes (restore needs their raw names).
 #[derive(Debug, Clone)]
@@ -144,7 +149,7 @@ pub enum VerifyEvent {
 }
 
 /// Findings of one kind, as (index in the report, finding).
-pub fn findings_of<'a>(report: &'a VerifyReport, kind: &str) -> Vec<(usize, &'a Finding)> {
+pub fn findings_of(report: &VerifyReport, kind: FindingKind) -> Vec<(usize, &Finding)> {
     report
         .comparison
         .findings
@@ -293,7 +298,7 @@ impl VerifyState {
                         self.kind = (self.kind + 1).min(KINDS.len() - 1);
                         self.selected = 0;
                     }
-                    KeyCode::Char(' ') if KINDS[self.kind] == "missing" => {
+                    KeyCode::Char(' ') if KINDS[self.kind] == FindingKind::Missing => {
                         if let Some((index, _)) = self.current() {
                             match self.marked.iter().position(|m| *m == index) {
                                 Some(at) => {
@@ -314,7 +319,7 @@ impl VerifyState {
                         self.clamp(len, page);
                         return Some(Some(VerifyAction::FetchHeaders(target)));
                     }
-                    KeyCode::Char('p') if KINDS[self.kind] == "missing" => self.plan(),
+                    KeyCode::Char('p') if KINDS[self.kind] == FindingKind::Missing => self.plan(),
                     _ => return None,
                 }
                 self.clamp(len, page);
@@ -374,7 +379,7 @@ impl VerifyState {
         let outcome = self.outcome()?;
         let (_, finding) = self.current()?;
         let message = finding.message.as_ref()?;
-        let (side, folder) = if finding.reason.kind() == "duplicate" {
+        let (side, folder) = if finding.reason.kind() == FindingKind::Duplicate {
             (Side::New, finding.new_folder.clone()?)
         } else {
             (Side::Old, finding.old_folder.clone()?)

@@ -2,6 +2,8 @@
 //! point at them, and a runner for the real `ikou` binary.
 #![allow(dead_code)]
 
+pub mod admin;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -29,7 +29,10 @@ fn run_with(
 }
 
 fn kinds(c: &Comparison) -> Vec<&'static str> {
-    c.findings.iter().map(|f| f.reason.kind()).collect()
+    c.findings
+        .iter()
+        .map(|f| f.reason.kind().as_str())
+        .collect()
 }
 
 fn inbox_old(messages: Vec<MessageInfo>) -> FolderMessages {
@@ -152,8 +155,20 @@ fn duplicates_and_extras_on_new() {
     let new = [inbox_new(vec![a.clone(), b.clone(), a, b, later])];
     let c = run(&old, &new);
     assert_eq!(kinds(&c), ["duplicate", "duplicate", "extra"]);
-    assert_eq!(c.findings[0].reason, Reason::Duplicate { original_uid: 1 });
-    assert_eq!(c.findings[1].reason, Reason::Duplicate { original_uid: 2 });
+    assert_eq!(
+        c.findings[0].reason,
+        Reason::Duplicate {
+            original_uid: 1,
+            original_received: None
+        }
+    );
+    assert_eq!(
+        c.findings[1].reason,
+        Reason::Duplicate {
+            original_uid: 2,
+            original_received: None
+        }
+    );
     assert_eq!(c.findings[2].severity, Severity::Note);
     assert_eq!(c.folders[0].difference, 3);
     assert_eq!(c.folders[0].status, FolderStatus::Differs);

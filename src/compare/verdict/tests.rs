@@ -88,8 +88,22 @@ fn notes_do_not_change_the_verdict() {
 #[test]
 fn differences_name_the_worst_first() {
     let mut findings = vec![
-        finding(Reason::Duplicate { original_uid: 1 }, None, Some("INBOX")),
-        finding(Reason::Duplicate { original_uid: 2 }, None, Some("INBOX")),
+        finding(
+            Reason::Duplicate {
+                original_uid: 1,
+                original_received: None,
+            },
+            None,
+            Some("INBOX"),
+        ),
+        finding(
+            Reason::Duplicate {
+                original_uid: 2,
+                original_received: None,
+            },
+            None,
+            Some("INBOX"),
+        ),
     ];
     for _ in 0..3 {
         findings.push(finding(

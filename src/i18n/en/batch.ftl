@@ -14,3 +14,22 @@ batch-totals = { $what }: { $accounts } accounts — { $ok } OK, { $differences 
 batch-totals-not-checked = , { $count } not checked
 batch-footer = Old: { $old } ({ $old_access })  New: { $new } ({ $new_access })  connections old { $concurrency_old } / new { $concurrency_new }
     { $seconds } s, { $rate } accounts/s, { $earlier } from earlier runs. Journal: { $journal }
+batch-restore = Restore
+batch-restore-nothing = nothing to restore
+batch-restore-plan = { $count ->
+        [one] 1 message to restore
+       *[other] { $count } messages to restore
+    } ({ $size }){ $folders ->
+        [0] {""}
+       *[other] , { $folders } folders to create
+    }
+batch-restore-done = restored { $appended }, already there { $present }, failed { $failed }{ $folders ->
+        [0] {""}
+       *[other] , folders created { $folders }
+    }
+batch-restore-oversize = ; { $count } too large for the new server (not restored)
+batch-restore-totals = Messages: { $planned } planned ({ $size }), { $appended } appended, { $present } already there, { $failed } failed, { $oversize } too large.
+batch-restore-plan-only = This was the plan only; nothing was written. Add --apply to append these messages to the new server (the old server is only read).
+batch-restore-kind-sent = Sent items
+batch-restore-kind-missing = every missing message
+batch-restore-what = Restoring: { $kind }

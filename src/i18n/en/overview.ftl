@@ -19,3 +19,4 @@ overview-subject = Subject
 overview-before-migration = Before migration: copying starts { $date }, in { $days } days; get under the target.
 overview-messages-in-folders = { $messages } messages in { $folders } folders
 overview-largest-title = Largest old-server messages (! = over { $max_mb } MB, not migrated)
+overview-state-code-after-verify = State code for the helpdesk: shown after a verification (Verify screen, v).

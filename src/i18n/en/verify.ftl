@@ -12,5 +12,121 @@ verify-verdict-folder-missing = { $count ->
 }
 verify-folder-not-on-new-cell = (not on new)
 
+## Garbled subjects: what a mail program shows, and which repair it would need.
+verify-garble-on-new = subject garbled on new: { $defect }
+verify-garble-text-changed = subject text changed on new
+verify-garble-broken-on-old = subject already broken on old (not a migration problem): { $defect }
+verify-defect-undecoded-encoded-word = encoded-word (=?…?=) left undecoded
+verify-defect-replacement-char = contains undecodable characters (�)
+verify-defect-iso2022jp-escape = ISO-2022-JP escape sequences visible
+verify-defect-c1-control = control characters (Japanese decoded as Latin-1)
+verify-defect-utf8-as-latin1 = UTF-8 decoded as Latin-1
+verify-defect-shift-jis-as-latin1 = Shift_JIS decoded as Latin-1
+verify-defect-fold-inside-encoded-word = a line fold inside the encoded text (=?…?=); mail programs show the raw text
+verify-defect-missing-encoded-word-end = the encoded text lacks its closing "?="; mail programs show the raw text
+verify-defect-invalid-encoded-text = the encoded text (=?…?=) is broken; mail programs show the raw text
+verify-defect-missing-charset = the encoded text names no character set; mail programs show the raw text
+verify-defect-unknown-charset = the encoded text names an unknown character set; mail programs may show it garbled
+verify-defect-wrong-charset = the encoded text names the wrong character set; mail programs show it garbled
+verify-defect-raw-8bit = written without encoding (raw 8-bit or JIS); mail programs may show it garbled
+verify-defect-double-encoded = encoded twice; mail programs show "=?…?=" text
+
+## Finding kinds, as the report, the CSV and the screens name them.
+verify-kind-missing = missing
+verify-kind-oversize = too large
+verify-kind-moved = in another folder
+verify-kind-unproven = not proven
+verify-kind-missing-copy = old duplicate
+verify-kind-duplicate = duplicate
+verify-kind-extra = only on new
+verify-kind-garbled = garbled subject
+verify-kind-junk-expiring = Junk past retention
+verify-kind-name-refused = folder name refused
+verify-kind-unmapped-old = old folder not mapped
+verify-kind-folder-missing = folder missing
+verify-kind-unmapped-new = new folder not mapped
+verify-kind-unused-override = unused profile rule
+
+## One sentence per finding.
+verify-detail-missing = not on the new server
+verify-detail-oversize = too large to migrate, not on the new server ({ $size } > { $limit })
+verify-detail-moved = found in another folder: { $folder }
+verify-detail-unproven = { $count ->
+    [one] not proven present: a message with the same headers is on the new server, but the bodies could not be compared
+   *[other] not proven present: { $count } messages with the same headers are on the new server, but the bodies could not be compared
+}
+verify-detail-extra = only on the new server (e.g. arrived after the switch)
+verify-detail-missing-copy = an extra copy on the old server (the message itself is on the new server)
+verify-detail-duplicate = this copy is the extra one: the same message is already in this folder; delete this copy
+verify-detail-duplicate-received = this copy is the extra one: the same message is already in this folder (received { $received }); delete this copy
+verify-detail-garbled = { $garble } (new: { $subject })
+verify-detail-junk-purged-soon = { $retention ->
+    [one] will be purged on the new server ({ $age } days old, Junk is kept { $retention } day)
+   *[other] will be purged on the new server ({ $age } days old, Junk is kept { $retention } days)
+}
+verify-detail-junk-past-retention = { $retention ->
+    [one] past the new server's retention ({ $age } days old, Junk is kept { $retention } day)
+   *[other] past the new server's retention ({ $age } days old, Junk is kept { $retention } days)
+}
+verify-detail-unmapped-old = { $count ->
+    [one] no matching folder on the new server; its { $count } message is not verified
+   *[other] no matching folder on the new server; its { $count } messages are not verified
+}
+verify-detail-unmapped-new = { $count ->
+    [one] no matching folder on the old server ({ $count } message)
+   *[other] no matching folder on the old server ({ $count } messages)
+}
+verify-detail-unused-override = the profile maps { $old } → { $new }, but there is no old folder { $old }
+
+## The verdict: the first line of every report.
+verify-verdict-separator = {", "}
+verify-verdict-more = , and { $count } more
+verify-verdict-ok = { $folders ->
+    [one] OK: 1 folder matches ({ $count ->
+        [one] { $messages } message
+       *[other] { $messages } messages
+    })
+   *[other] OK: all { $folders } folders match ({ $count ->
+        [one] { $messages } message
+       *[other] { $messages } messages
+    })
+}
+verify-verdict-ok-extras = , { $messages } only on new{ $count ->
+   *[other] {""}
+}
+verify-verdict-fewer = fewer messages in { $folder } ({ $old } → { $new })
+verify-verdict-missing = { $count ->
+    [one] { $shown } missing from { $folder }
+   *[other] { $shown } missing from { $folder }
+}
+verify-verdict-unproven = { $count ->
+    [one] { $shown } in { $folder } not proven present on the new server
+   *[other] { $shown } in { $folder } not proven present on the new server
+}
+verify-verdict-oversize = { $count ->
+    [one] { $shown } too large to migrate in { $folder }
+   *[other] { $shown } too large to migrate in { $folder }
+}
+verify-verdict-garbled = { $count ->
+    [one] { $shown } garbled subject in { $folder }
+   *[other] { $shown } garbled subjects in { $folder }
+}
+verify-verdict-duplicate = { $count ->
+    [one] { $shown } duplicate in { $folder }
+   *[other] { $shown } duplicates in { $folder }
+}
+verify-verdict-unmapped-old = { $count ->
+    [one] { $shown } old folder not mapped
+   *[other] { $shown } old folders not mapped
+}
+verify-verdict-name-refused = { $count ->
+    [one] { $shown } folder name Exchange refuses
+   *[other] { $shown } folder names Exchange refuses
+}
+verify-verdict-other = { $count ->
+    [one] { $shown } other problem
+   *[other] { $shown } other problems
+}
+
 # A message the person opened from a finding is gone from the server since verify read it.
 verify-message-gone = UID { $uid } is no longer in { $folder }

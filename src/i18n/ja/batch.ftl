@@ -14,3 +14,19 @@ batch-totals = { $what }: { $accounts } アカウント — 一致 { $ok }、差
 batch-totals-not-checked = 、未確認 { $count }
 batch-footer = 旧: { $old } ({ $old_access })  新: { $new } ({ $new_access })  同時接続 旧 { $concurrency_old } / 新 { $concurrency_new }
     { $seconds } 秒、{ $rate } アカウント/秒、前回分 { $earlier } 件。記録: { $journal }
+batch-restore = 復元
+batch-restore-nothing = 戻すものはありません
+batch-restore-plan = 戻す予定 { $count } 通 ({ $size }){ $folders ->
+        [0] {""}
+       *[other] 、作成するフォルダ { $folders }
+    }
+batch-restore-done = 追加 { $appended }、既にあり { $present }、失敗 { $failed }{ $folders ->
+        [0] {""}
+       *[other] 、作成したフォルダ { $folders }
+    }
+batch-restore-oversize = ；新サーバの上限を超える { $count } 通は戻していません
+batch-restore-totals = メール: 戻す予定 { $planned } 通 ({ $size })、追加 { $appended }、既にあり { $present }、失敗 { $failed }、サイズ超過 { $oversize }。
+batch-restore-plan-only = これは計画のみで、何も書き込んでいません。--apply を付けると新サーバに追加します (旧サーバは読み取りのみ)。
+batch-restore-kind-sent = 送信済みメール
+batch-restore-kind-missing = 欠落しているすべてのメール
+batch-restore-what = 復元対象: { $kind }

@@ -19,3 +19,4 @@ overview-subject = 件名
 overview-before-migration = 移行前: { $date } からコピー開始 (あと { $days } 日)。それまでに容量を目標以下に。
 overview-messages-in-folders = { $messages } 通 / { $folders } フォルダ
 overview-largest-title = 旧サーバーの大きいメッセージ (! = { $max_mb } MB 超は移行されません)
+overview-state-code-after-verify = ヘルプデスク用の状態コード: 検証のあとに表示されます (検証画面で v)。

@@ -8,5 +8,91 @@ verify-folder-missing = { $count ->
 verify-verdict-folder-missing = フォルダ「{ $folder }」が新サーバにありません ({ $count } 通)
 verify-folder-not-on-new-cell = (新サーバになし)
 
+## 件名の文字化け: メールソフトでの見え方と、必要な修復。
+verify-garble-on-new = 新サーバで件名が文字化け: { $defect }
+verify-garble-text-changed = 新サーバで件名の文字が変わっています
+verify-garble-broken-on-old = 旧サーバで既に件名が壊れています (移行の問題ではありません): { $defect }
+verify-defect-undecoded-encoded-word = エンコード (=?…?=) が解読されずに残っています
+verify-defect-replacement-char = 解読できない文字 (�) があります
+verify-defect-iso2022jp-escape = ISO-2022-JP の制御文字が見えています
+verify-defect-c1-control = 制御文字が混じっています (日本語を欧文として解読)
+verify-defect-utf8-as-latin1 = UTF-8 を欧文 (Latin-1) として解読しています
+verify-defect-shift-jis-as-latin1 = Shift_JIS を欧文 (Latin-1) として解読しています
+verify-defect-fold-inside-encoded-word = エンコード (=?…?=) の途中で改行されています。メールソフトではそのままの記号列で表示されます
+verify-defect-missing-encoded-word-end = エンコードの終わり「?=」が欠けています。メールソフトではそのままの記号列で表示されます
+verify-defect-invalid-encoded-text = エンコード (=?…?=) の中身が壊れています。メールソフトではそのままの記号列で表示されます
+verify-defect-missing-charset = エンコードに文字コードの指定がありません。メールソフトではそのままの記号列で表示されます
+verify-defect-unknown-charset = エンコードの文字コードが不明です。メールソフトでは文字化けすることがあります
+verify-defect-wrong-charset = エンコードの文字コードの指定が誤っています。メールソフトでは文字化けします
+verify-defect-raw-8bit = エンコードされずに書かれています (8 ビットまたは JIS のまま)。メールソフトでは文字化けすることがあります
+verify-defect-double-encoded = 二重にエンコードされています。メールソフトでは「=?…?=」の記号列が表示されます
+
+## 所見の種類 (レポート、CSV、画面で共通)
+verify-kind-missing = 新サーバになし
+verify-kind-oversize = サイズ超過
+verify-kind-moved = 別フォルダにあり
+verify-kind-unproven = 未確認
+verify-kind-missing-copy = 旧サーバの重複
+verify-kind-duplicate = 重複
+verify-kind-extra = 新サーバのみ
+verify-kind-garbled = 件名の文字化け
+verify-kind-junk-expiring = 迷惑メールの保存期間切れ
+verify-kind-name-refused = 使えないフォルダ名
+verify-kind-unmapped-old = 対応先のない旧フォルダ
+verify-kind-folder-missing = フォルダがない
+verify-kind-unmapped-new = 対応元のない新フォルダ
+verify-kind-unused-override = 使われていないプロファイル指定
+
+## 所見ごとの説明
+verify-detail-missing = 新サーバにありません
+verify-detail-oversize = サイズ上限を超えるため移行されていません ({ $size } > { $limit })
+verify-detail-moved = 別のフォルダにあります:「{ $folder }」
+verify-detail-unproven = 新サーバにあるとは確認できません: 見出しが同じメールが { $count } 通ありますが、本文を比べられませんでした
+verify-detail-extra = 新サーバにだけあります (切り替え後に届いたメールなど)
+verify-detail-missing-copy = 旧サーバで重複していたコピーの片方です (本体は新サーバにあります)
+verify-detail-duplicate = このコピーが余分です: 同じメールがこのフォルダに既にあります。このコピーを削除してください
+verify-detail-duplicate-received = このコピーが余分です: 同じメールがこのフォルダに既にあります ({ $received } 受信)。このコピーを削除してください
+verify-detail-garbled = { $garble } (新: { $subject })
+verify-detail-junk-purged-soon = 新サーバでまもなく自動削除されます ({ $age } 日前、迷惑メールの保存期間は { $retention } 日)
+verify-detail-junk-past-retention = 新サーバの保存期間を過ぎています ({ $age } 日前、迷惑メールの保存期間は { $retention } 日)
+verify-detail-unmapped-old = 対応する新サーバのフォルダがなく、中の { $count } 通は確認できません
+verify-detail-unmapped-new = 旧サーバに対応するフォルダがありません ({ $count } 通)
+verify-detail-unused-override = プロファイルで { $old } → { $new } と指定されていますが、旧フォルダ { $old } がありません
+
+## 判定 (レポートの 1 行目)
+verify-verdict-separator = 、
+verify-verdict-more = 、ほか { $count } 件
+verify-verdict-ok = OK: { $folders } フォルダすべて一致 ({ $count ->
+    *[other] { $messages }
+    } 通)
+verify-verdict-ok-extras = 、新サーバのみ { $count ->
+    *[other] { $messages }
+    } 通
+verify-verdict-fewer = 「{ $folder }」の件数が不足 ({ $old } → { $new })
+verify-verdict-missing = 「{ $folder }」の { $count ->
+    *[other] { $shown }
+    } 通が新サーバにありません
+verify-verdict-unproven = 「{ $folder }」の { $count ->
+    *[other] { $shown }
+    } 通は新サーバにあるか確認できません
+verify-verdict-oversize = 「{ $folder }」の { $count ->
+    *[other] { $shown }
+    } 通がサイズ超過で未移行
+verify-verdict-garbled = 「{ $folder }」で件名の文字化け { $count ->
+    *[other] { $shown }
+    } 通
+verify-verdict-duplicate = 「{ $folder }」に重複 { $count ->
+    *[other] { $shown }
+    } 通
+verify-verdict-unmapped-old = 対応先のない旧フォルダ { $count ->
+    *[other] { $shown }
+    } 個
+verify-verdict-name-refused = 移行できないフォルダ名 { $count ->
+    *[other] { $shown }
+    } 個
+verify-verdict-other = その他の問題 { $count ->
+    *[other] { $shown }
+    } 件
+
 # 検証のあとでサーバーから消えたメッセージを開こうとしたとき。
 verify-message-gone = UID { $uid } のメッセージは { $folder } にもうありません

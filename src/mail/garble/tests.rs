@@ -201,3 +201,158 @@ fn stripped_jis_escape_matches_its_definition_and_is_linear() {
     assert!(!super::has_stripped_jis_escape(&hostile));
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }
+
+/// A message whose Subject field is written on the wire as `wire` (folds as `\r\n `), parsed
+/// by the real envelope parser.
+fn wired(wire: &str) -> MessageInfo {
+    let mut info = MessageInfo::default();
+    let raw = format!("Message-ID: <a@example.ac.jp>\r\nSubject: {wire}\r\n\r\n");
+    crate::mail::envelope::Envelope::parse(raw.as_bytes()).apply_to(&mut info);
+    info
+}
+
+/// Judged by what a mail program shows: the wire form counts, not only ikou's lenient reading.
+#[test]
+fn garbling_by_wire_form() {
+    // 卒業論文 中間発表会のご案内 (issue 13), and its halves at a four-character boundary.
+    const TEXT: &str = "GyRCQjQ2SE9ASjgbKEIgGyRCQ2Y0VkgvST0ycSROJDQwRkZiGyhC";
+    let (head, tail) = TEXT.split_at(24);
+    let clean = format!("=?ISO-2022-JP?B?{TEXT}?=");
+    let cases: Vec<(&str, String, String, Option<GarbleKind>)> = vec![
+        ("identical", clean.clone(), clean.clone(), None),
+        (
+            "legal fold between words",
+            "=?ISO-2022-JP?B?GyRCQjQ2SE9ASjgbKEI=?= =?ISO-2022-JP?B?GyRCQ2Y0VkgvST0ycSROJDQwRkZiGyhC?=".to_string(),
+            "=?ISO-2022-JP?B?GyRCQjQ2SE9ASjgbKEI=?=\r\n =?ISO-2022-JP?B?GyRCQ2Y0VkgvST0ycSROJDQwRkZiGyhC?=".to_string(),
+            None,
+        ),
+        (
+            "one word on old, two folded words on new",
+            clean.clone(),
+            "=?ISO-2022-JP?B?GyRCQjQ2SE9ASjgbKEI=?=\r\n\t=?ISO-2022-JP?B?IBskQkNmNFZIL0k9MnEkTiQ0MEZGYhsoQg==?=".into(),
+            None,
+        ),
+        (
+            "re-encoded in UTF-8",
+            clean.clone(),
+            "=?UTF-8?B?5Y2S5qWt6KuW5paHIOS4remWk+eZuuihqOS8muOBruOBlOahiOWGhQ==?=".into(),
+            None,
+        ),
+        (
+            "fold inside the encoded text",
+            clean.clone(),
+            format!("=?ISO-2022-JP?B?{head}\r\n {tail}?="),
+            Some(GarbleKind::OnNew(Defect::FoldInsideEncodedWord)),
+        ),
+        (
+            "cut-off ?=",
+            clean.clone(),
+            format!("=?ISO-2022-JP?B?{TEXT}"),
+            Some(GarbleKind::OnNew(Defect::MissingEncodedWordEnd)),
+        ),
+        (
+            "double encoded",
+            clean.clone(),
+            format!(
+                "=?UTF-8?Q?=3D=3FISO-2022-JP=3FB=3F{}=3F=3D?=",
+                TEXT.replace('=', "=3D")
+            ),
+            Some(GarbleKind::OnNew(Defect::DoubleEncoded)),
+        ),
+        (
+            "unknown charset on new",
+            clean.clone(),
+            "=?x-unknown?B?5Y2S5qWt6KuW5paHIOS4remWk+eZuuihqOS8muOBruOBlOahiOWGhQ==?=".into(),
+            Some(GarbleKind::OnNew(Defect::UnknownCharset)),
+        ),
+        (
+            "no charset on new",
+            clean.clone(),
+            format!("=??B?{TEXT}?="),
+            Some(GarbleKind::OnNew(Defect::MissingCharset)),
+        ),
+        (
+            "raw 8-bit on new",
+            clean.clone(),
+            "卒業論文 中間発表会のご案内".into(),
+            Some(GarbleKind::OnNew(Defect::Raw8Bit)),
+        ),
+        (
+            "the same fold on both: not the migration's doing",
+            format!("=?ISO-2022-JP?B?{head}\r\n {tail}?="),
+            format!("=?ISO-2022-JP?B?{head}\r\n {tail}?="),
+            None,
+        ),
+        (
+            "repaired on old, clean on new: not the migration's doing",
+            format!("=?ISO-2022-JP?B?{head}\r\n {tail}?="),
+            clean.clone(),
+            None,
+        ),
+        (
+            "raw on old, encoded on new, same text",
+            "卒業論文 中間発表会のご案内".into(),
+            clean.clone(),
+            None,
+        ),
+    ];
+    for (name, old, new, expected) in &cases {
+        assert_eq!(
+            subject_garbling(&wired(old), &wired(new)),
+            *expected,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_defect_is_described_in_both_languages() {
+    use crate::i18n::Lang;
+    let all = [
+        Defect::UndecodedEncodedWord,
+        Defect::ReplacementChar,
+        Defect::Iso2022JpEscape,
+        Defect::C1Control,
+        Defect::Utf8AsLatin1,
+        Defect::ShiftJisAsLatin1,
+        Defect::FoldInsideEncodedWord,
+        Defect::MissingEncodedWordEnd,
+        Defect::InvalidEncodedText,
+        Defect::MissingCharset,
+        Defect::UnknownCharset,
+        Defect::WrongCharset,
+        Defect::Raw8Bit,
+        Defect::DoubleEncoded,
+    ];
+    for d in all {
+        let (ja, en) = (d.describe(Lang::Ja), d.describe(Lang::En));
+        assert!(!ja.is_empty() && !en.is_empty() && ja != en, "{d:?}");
+        assert!(!en.starts_with("verify-"), "{d:?} has no catalog entry");
+    }
+}
+
+/// Without the old wire form (a backup manifest keeps decoded subjects only) a repair on new
+/// cannot be shown to be new: only a changed text counts.
+#[test]
+fn old_without_wire_form_judges_by_text_only() {
+    let old = msg(Some("卒業論文 中間発表会のご案内"));
+    for wire in [
+        "卒業論文 中間発表会のご案内",
+        "=?ISO-2022-JP?B?GyRCQjQ2SE9ASjgbKEIgGyRC\r\n Q2Y0VkgvST0ycSROJDQwRkZiGyhC?=",
+    ] {
+        assert_eq!(subject_garbling(&old, &wired(wire)), None, "{wire:?}");
+    }
+    let changed = wired("=?ISO-2022-JP?B?GyRCQjQ2SE9ASjgbKEIgGyRC");
+    assert_eq!(
+        subject_garbling(&old, &changed),
+        Some(GarbleKind::OnNew(Defect::MissingEncodedWordEnd))
+    );
+}
+
+#[test]
+fn repairs_serialize_by_name() {
+    let json = serde_json::to_string(&GarbleKind::OnNew(Defect::Raw8Bit)).expect("serialize");
+    assert_eq!(json, r#"{"garble":"on_new","defect":"raw_8bit"}"#);
+    let json = serde_json::to_string(&Defect::FoldInsideEncodedWord).expect("serialize");
+    assert_eq!(json, r#""fold_inside_encoded_word""#);
+}

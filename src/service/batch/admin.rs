@@ -12,12 +12,14 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 use super::BatchError;
-use crate::imap::{self, AuthMethod, Credentials, ImapError, ReadSession};
+use crate::imap::{self, AuthMethod, Credentials, ImapError, ReadSession, WriteSession};
 use crate::net::NetError;
 use crate::oauth::OAuthSettings;
 use crate::profile::{APP_SCOPE, AdminAccess, AdminMethod, Profile, Side, secret_from};
 use crate::secret::Secret;
-use crate::service::{AccountRef, ServiceError, imap_options, open_read_session};
+use crate::service::{
+    AccountRef, ServiceError, imap_options, open_read_session, open_write_session,
+};
 
 /// Renew an application token this long before it expires.
 const TOKEN_MARGIN: Duration = Duration::from_secs(300);
@@ -274,6 +276,76 @@ impl AdminAuth {
                     Err(ImapError::AuthRejected { .. }) => {
                         let token = self.app_token(true).await?;
                         imap::connect_read_only(&options, &bearer(token)).await
+                    }
+                    other => other,
+                }
+            }
+        };
+        Ok(result.map_err(ServiceError::from)?)
+    }
+}
+
+impl AdminAuth {
+    /// Opens `address`'s mailbox (login `login`) on the NEW server for restoring (APPEND and
+    /// CREATE only). Refused for the old server's access: batch never writes there.
+    pub async fn open_write(
+        &self,
+        profile: &Profile,
+        address: &str,
+        login: &str,
+    ) -> Result<WriteSession, BatchError> {
+        if self.side != Side::New {
+            return Err(BatchError::Admin {
+                side: self.side,
+                detail: "write access is only ever opened on the new server".into(),
+            });
+        }
+        crate::service::verify::restore::refuse_same_server(profile).map_err(|e| {
+            BatchError::Admin {
+                side: self.side,
+                detail: e.to_string(),
+            }
+        })?;
+        let options = imap_options(profile, Side::New)?;
+        let bearer = |token: Secret| Credentials {
+            username: login.to_string(),
+            method: AuthMethod::Xoauth2,
+            secret: token,
+        };
+        let result = match &self.kind {
+            Kind::Profile => {
+                let account = AccountRef::new(address, false).with_login(Side::New, login);
+                return Ok(open_write_session(profile, &account).await?);
+            }
+            Kind::Master {
+                user,
+                separator,
+                password,
+            } => {
+                let credentials = Credentials {
+                    username: format!("{login}{separator}{user}"),
+                    method: AuthMethod::Login,
+                    secret: password.clone(),
+                };
+                imap::connect_for_writing(&options, &credentials).await
+            }
+            Kind::SaslPlain { user, password } => {
+                let credentials = Credentials {
+                    username: user.clone(),
+                    method: AuthMethod::Plain,
+                    secret: password.clone(),
+                };
+                imap::connect_for_writing_as(&options, &credentials, Some(login)).await
+            }
+            Kind::AppToken { token } => {
+                imap::connect_for_writing(&options, &bearer(token.clone())).await
+            }
+            Kind::ClientCredentials { .. } => {
+                let token = self.app_token(false).await?;
+                match imap::connect_for_writing(&options, &bearer(token)).await {
+                    Err(ImapError::AuthRejected { .. }) => {
+                        let token = self.app_token(true).await?;
+                        imap::connect_for_writing(&options, &bearer(token)).await
                     }
                     other => other,
                 }

@@ -107,6 +107,7 @@ mod tests {
             attempts: 1,
             file: None,
             earlier_run: false,
+            restore: None,
         }
     }
 

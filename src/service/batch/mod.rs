@@ -1,9 +1,11 @@
-//! # Helpdesk batch: snapshot or verify many mailboxes with admin credentials
+//! # Helpdesk batch: snapshot, verify or restore many mailboxes with admin credentials
 //!
-//! `ikou batch snapshot|verify ACCOUNTS.csv` checks every listed account exactly as
+//! `ikou batch snapshot|verify|restore ACCOUNTS.csv` checks every listed account exactly as
 //! `ikou verify` checks one (the same gathering, mapping, identity and findings through
 //! [`crate::service::verify::build_report`]), signed in with the IT centre's admin access
-//! ([`admin`]). Accounts run concurrently under one semaphore per server, with back-off on
+//! ([`admin`]). `restore` then plans what `ikou restore` would put back for each account
+//! ([`plan_restore`]) and, when applied, appends it to the new server only, through the
+//! same presence re-check that makes a rerun append nothing. Accounts run concurrently under one semaphore per server, with back-off on
 //! throttling; each finished account is appended to a journal ([`journal`]) so a rerun or a
 //! Ctrl-C leaves a consistent, resumable state. Nothing here prints: progress goes out as
 //! [`BatchEvent`]s and the result is a [`report::BatchReport`].
@@ -24,17 +26,22 @@ use tokio_util::sync::CancellationToken;
 
 use super::ServiceError;
 use super::progress::silent;
-use super::verify::snapshot::{Snapshot, SnapshotError};
-use super::verify::{
-    OldMailbox, VerifyReport, build_report, from_snapshot, live_old, read_mailbox,
+use super::verify::restore::{
+    ItemOutcome, Planned, RestoreReport, Selection, apply_with_sessions, create_folders,
+    plan_restore,
 };
+use super::verify::snapshot::{Snapshot, SnapshotError};
+use super::verify::{OldMailbox, VerifyReport, build_report, from_snapshot, read_mailbox};
 use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
 use crate::model::FolderMessages;
 use crate::profile::{CredentialError, Profile, Side};
 pub use accounts::{BatchAccount, LineProblem, parse_accounts};
 pub use admin::AdminAuth;
-pub use report::{AccountCounts, AccountResult, BatchKind, BatchReport, Outcome};
+pub use report::{
+    AccountCounts, AccountResult, BatchKind, BatchReport, Outcome, RestoreCounts, RestoreKind,
+    RestoreTotals,
+};
 
 #[derive(Debug, Error)]
 pub enum BatchError {
@@ -57,6 +64,18 @@ pub enum BatchError {
     },
     #[error("no snapshot for {address} in {dir} (run `ikou batch snapshot` before the migration)")]
     NoSnapshot { address: String, dir: PathBuf },
+    #[error(transparent)]
+    Restore(Box<super::verify::VerifyError>),
+}
+
+impl From<super::verify::VerifyError> for BatchError {
+    fn from(e: super::verify::VerifyError) -> Self {
+        match e {
+            // Kept as a service error so a dropped connection is retried like any other.
+            super::verify::VerifyError::Service(e) => BatchError::Service(e),
+            other => BatchError::Restore(Box::new(other)),
+        }
+    }
 }
 
 impl From<CredentialError> for BatchError {
@@ -110,13 +129,23 @@ pub struct BatchOptions {
     /// Check every account again, ignoring the journal.
     pub again: bool,
     pub lang: Lang,
+    /// `restore` only: which missing messages to put back.
+    pub restore_kind: RestoreKind,
+    /// `restore` only: append for real (otherwise the plan only).
+    pub apply: bool,
 }
 
 impl BatchOptions {
     pub fn journal_path(&self) -> PathBuf {
         self.state_dir.join(match self.kind {
-            BatchKind::Snapshot => "snapshot-journal.jsonl",
-            BatchKind::Verify => "verify-journal.jsonl",
+            BatchKind::Snapshot => "snapshot-journal.jsonl".to_string(),
+            BatchKind::Verify => "verify-journal.jsonl".to_string(),
+            // A plan run must not make an apply run skip accounts, nor one kind another.
+            BatchKind::Restore => format!(
+                "restore-{}{}-journal.jsonl",
+                self.restore_kind.name(),
+                if self.apply { "" } else { "-plan" }
+            ),
         })
     }
 
@@ -132,10 +161,11 @@ pub enum BatchEvent<'a> {
     /// Before the first account: how many there are and how many an earlier run finished.
     Planned { total: usize, earlier: usize },
     /// An account is finished (already in the journal); `report` is the full verify
-    /// report, for `--details`.
+    /// report and `restore` the restore plan and results, for `--details`.
     Finished {
         result: &'a AccountResult,
         report: Option<&'a VerifyReport>,
+        restore: Option<&'a RestoreReport>,
     },
 }
 
@@ -207,8 +237,14 @@ async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbo
         let snap = Snapshot::load(&path)?;
         return Ok(from_snapshot(&path, snap));
     }
+    live_old(ctx, account).await
+}
+
+/// The old mailbox read from the old server now (restore plans from it and reads its bytes
+/// there, so never from a snapshot).
+async fn live_old(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbox, BatchError> {
     let (server, folders) = read_live(ctx, Side::Old, account).await?;
-    Ok(live_old(server, folders))
+    Ok(super::verify::live_old(server, folders))
 }
 
 /// What one successful attempt produced.
@@ -219,6 +255,7 @@ enum Done {
         messages: u64,
     },
     Verify(Box<VerifyReport>),
+    Restore(Box<RestoreReport>),
 }
 
 async fn attempt(ctx: &Context<'_>, account: &BatchAccount) -> Result<Done, BatchError> {
@@ -253,14 +290,168 @@ async fn attempt(ctx: &Context<'_>, account: &BatchAccount) -> Result<Done, Batc
             let report = build_report(ctx.profile, &old, &new_server, &new, ctx.options.lang);
             Ok(Done::Verify(Box::new(report)))
         }
+        BatchKind::Restore => restore_account(ctx, account).await.map(Done::Restore),
     }
 }
 
-/// Runs one account with retries; never fails (a failure is a result).
-async fn check(
+/// Verifies one account, plans its restore and, when applying, appends the plan: bytes from
+/// the old server (read-only session), written to the new server only.
+async fn restore_account(
     ctx: &Context<'_>,
     account: &BatchAccount,
-) -> (AccountResult, Option<Box<VerifyReport>>) {
+) -> Result<Box<RestoreReport>, BatchError> {
+    let (old, new) = tokio::join!(live_old(ctx, account), read_live(ctx, Side::New, account));
+    let old = old?;
+    let (new_server, new) = new?;
+    let report = build_report(ctx.profile, &old, &new_server, &new, ctx.options.lang);
+    let selection = match ctx.options.restore_kind {
+        RestoreKind::Sent => Selection::Sent,
+        RestoreKind::Missing => Selection::AllMissing,
+    };
+    let Planned {
+        plan,
+        oversize,
+        folders_to_create,
+    } = plan_restore(&report, &old, &new, &selection);
+    let mut result = RestoreReport {
+        source: "live",
+        new_server: report.new_server.clone(),
+        applied: ctx.options.apply,
+        plan_bytes: plan.iter().map(|i| i.size).sum(),
+        plan,
+        oversize,
+        folders_to_create,
+        results: Vec::new(),
+        appended: 0,
+        already_present: 0,
+        failed: 0,
+        verification: None,
+    };
+    if ctx.options.apply && (!result.plan.is_empty() || !result.folders_to_create.is_empty()) {
+        let (old_auth, new_auth) = match (ctx.old_auth, ctx.new_auth) {
+            (Some(o), Some(n)) => (o, n),
+            _ => {
+                return Err(BatchError::Admin {
+                    side: Side::New,
+                    detail: "not configured".into(),
+                });
+            }
+        };
+        // Old before new in every job, so two jobs never wait on each other's permit.
+        let stopping = |side| BatchError::Admin {
+            side,
+            detail: "the batch is stopping".into(),
+        };
+        let _old_permit = ctx
+            .old_permits
+            .acquire()
+            .await
+            .map_err(|_| stopping(Side::Old))?;
+        let _new_permit = ctx
+            .new_permits
+            .acquire()
+            .await
+            .map_err(|_| stopping(Side::New))?;
+        let mut writer = new_auth
+            .open_write(
+                ctx.profile,
+                &account.address,
+                &new_login(ctx.profile, account),
+            )
+            .await?;
+        if result.plan.is_empty() {
+            let created = create_folders(&mut writer, &result.folders_to_create).await;
+            writer.logout().await;
+            created?;
+        } else {
+            let reader = match old_auth
+                .open(
+                    ctx.profile,
+                    &account.address,
+                    &old_login(ctx.profile, account),
+                )
+                .await
+            {
+                Ok(reader) => reader,
+                Err(e) => {
+                    writer.logout().await;
+                    return Err(e);
+                }
+            };
+            let max = report.limits.max_message_bytes;
+            result.results =
+                apply_with_sessions(reader, writer, &result.plan, &old, &new, max).await?;
+            let count =
+                |o: ItemOutcome| result.results.iter().filter(|r| r.outcome == o).count() as u64;
+            result.appended = count(ItemOutcome::Appended);
+            result.already_present = count(ItemOutcome::AlreadyPresent);
+            result.failed = count(ItemOutcome::Failed) + count(ItemOutcome::TooLarge);
+        }
+    }
+    result.verification = Some(report);
+    Ok(Box::new(result))
+}
+
+/// The numbers of one account's restore, and its outcome: failed when an item failed,
+/// differences when something is left (a plan not applied, or messages too large).
+fn restore_counts(report: &RestoreReport) -> (Outcome, RestoreCounts) {
+    let counts = RestoreCounts {
+        planned: report.plan.len() as u64,
+        planned_bytes: report.plan_bytes,
+        oversize: report.oversize.len() as u64,
+        folders_to_create: report.folders_to_create.len() as u64,
+        appended: report.appended,
+        already_present: report.already_present,
+        failed: report.failed,
+    };
+    let outcome = if counts.failed > 0 {
+        Outcome::Failed
+    } else if counts.oversize > 0
+        || (!report.applied && (counts.planned > 0 || counts.folders_to_create > 0))
+    {
+        Outcome::Differences
+    } else {
+        Outcome::Ok
+    };
+    (outcome, counts)
+}
+
+/// One line for the account's restore, in the batch's language.
+fn restore_verdict(report: &RestoreReport, counts: &RestoreCounts, lang: Lang) -> String {
+    let mut line = if !report.applied {
+        if counts.planned == 0 && counts.folders_to_create == 0 {
+            tr!(lang, "batch-restore-nothing")
+        } else {
+            tr!(
+                lang,
+                "batch-restore-plan",
+                count = counts.planned,
+                size = crate::report::human_size(counts.planned_bytes),
+                folders = counts.folders_to_create
+            )
+        }
+    } else {
+        tr!(
+            lang,
+            "batch-restore-done",
+            appended = counts.appended,
+            present = counts.already_present,
+            failed = counts.failed,
+            folders = counts.folders_to_create
+        )
+    };
+    if counts.oversize > 0 {
+        line.push_str(&tr!(
+            lang,
+            "batch-restore-oversize",
+            count = counts.oversize
+        ));
+    }
+    line
+}
+
+/// Runs one account with retries; never fails (a failure is a result).
+async fn check(ctx: &Context<'_>, account: &BatchAccount) -> (AccountResult, Option<Box<Done>>) {
     let started = Instant::now();
     let mut attempts = 0u32;
     let outcome = loop {
@@ -286,6 +477,7 @@ async fn check(
         attempts,
         file: None,
         earlier_run: false,
+        restore: None,
     };
     let lang = ctx.options.lang;
     match outcome {
@@ -307,9 +499,20 @@ async fn check(
                 ExitStatus::Match => Outcome::Ok,
                 ExitStatus::Differences => Outcome::Differences,
             };
-            result.verdict = report.verdict.clone();
+            result.verdict = report.verdict_text.clone();
             result.counts = Some(AccountCounts::of(&report));
-            (result, Some(report))
+            (result, Some(Box::new(Done::Verify(report))))
+        }
+        Ok(Done::Restore(restore)) => {
+            let (outcome, counts) = restore_counts(&restore);
+            result.outcome = outcome;
+            result.verdict = restore_verdict(&restore, &counts, lang);
+            result.counts = restore.verification.as_ref().map(AccountCounts::of);
+            if let Some(failure) = restore.results.iter().find_map(|r| r.error.as_deref()) {
+                result.error = Some(failure.to_string());
+            }
+            result.restore = Some(counts);
+            (result, Some(Box::new(Done::Restore(restore))))
         }
         Err(e) => {
             let mut text = e.to_string();
@@ -341,16 +544,27 @@ pub async fn run(
     on_event: &mut dyn FnMut(BatchEvent<'_>),
 ) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
-    let live_old = options.kind == BatchKind::Snapshot || options.snapshots.is_none();
+    let live_old = options.kind != BatchKind::Verify || options.snapshots.is_none();
     // Secrets only for the servers this batch talks to.
     let old_auth = match live_old {
         true => Some(AdminAuth::resolve(profile, Side::Old).await?),
         false => None,
     };
     let new_auth = match options.kind {
-        BatchKind::Verify => Some(AdminAuth::resolve(profile, Side::New).await?),
+        BatchKind::Verify | BatchKind::Restore => {
+            Some(AdminAuth::resolve(profile, Side::New).await?)
+        }
         BatchKind::Snapshot => None,
     };
+    if options.kind == BatchKind::Restore && options.apply {
+        // Checked before any account: a profile whose "new" is the old server is refused.
+        crate::service::verify::restore::refuse_same_server(profile).map_err(|e| {
+            BatchError::Admin {
+                side: Side::New,
+                detail: e.to_string(),
+            }
+        })?;
+    }
     if options.kind == BatchKind::Snapshot {
         let dir = BatchOptions::snapshot_dir(&options.state_dir);
         std::fs::create_dir_all(&dir).map_err(|e| BatchError::Io {
@@ -384,7 +598,9 @@ pub async fn run(
     // holds its mailbox's metadata in memory until it is compared.
     let in_flight = match options.kind {
         BatchKind::Snapshot => options.concurrency_old.max(1),
-        BatchKind::Verify => options.concurrency_old.max(1) + options.concurrency_new.max(1),
+        BatchKind::Verify | BatchKind::Restore => {
+            options.concurrency_old.max(1) + options.concurrency_new.max(1)
+        }
     };
     let mut results: Vec<AccountResult> = Vec::with_capacity(accounts.len());
     let mut jobs = futures::stream::iter(todo.iter().copied())
@@ -397,11 +613,17 @@ pub async fn run(
             () = cancel.cancelled() => { interrupted = true; break; }
             next = jobs.next() => next,
         };
-        let Some((result, report)) = next else { break };
+        let Some((result, done)) = next else { break };
         journal.append(&result)?;
+        let (report, restore) = match done.as_deref() {
+            Some(Done::Verify(report)) => (Some(&**report), None),
+            Some(Done::Restore(restore)) => (restore.verification.as_ref(), Some(&**restore)),
+            _ => (None, None),
+        };
         on_event(BatchEvent::Finished {
             result: &result,
-            report: report.as_deref(),
+            report,
+            restore,
         });
         results.push(result);
     }
@@ -438,7 +660,7 @@ pub async fn run(
             (Some(dir), false) => format!("snapshots {}", dir.display()),
             _ => old_server,
         },
-        new: (options.kind == BatchKind::Verify).then(|| {
+        new: (options.kind != BatchKind::Snapshot).then(|| {
             profile
                 .new
                 .imap_endpoint()
@@ -461,6 +683,11 @@ pub async fn run(
         } else {
             0.0
         },
+        restore: (options.kind == BatchKind::Restore).then(|| RestoreTotals {
+            kind: options.restore_kind,
+            applied: options.apply,
+            ..RestoreTotals::default()
+        }),
     };
     report.compute_totals();
     Ok(report)

@@ -85,6 +85,58 @@ pub struct AccountResult {
     /// Taken from the journal of an earlier run, not checked again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub earlier_run: bool,
+    /// `batch restore`: what was planned and, with `--apply`, what happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<RestoreCounts>,
+}
+
+/// One account's restore in numbers (`batch restore`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RestoreCounts {
+    /// Messages the plan puts back.
+    pub planned: u64,
+    pub planned_bytes: u64,
+    /// Missing but above the new server's size limit: never sent.
+    pub oversize: u64,
+    /// New folders the plan creates.
+    pub folders_to_create: u64,
+    /// With `--apply`: appended now, found already there, failed (or refused as too large).
+    pub appended: u64,
+    pub already_present: u64,
+    pub failed: u64,
+}
+
+/// Which messages `batch restore` puts back (`--kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoreKind {
+    /// The missing messages of the Sent folders.
+    #[default]
+    Sent,
+    /// Every missing message (and the folders missing on the new server).
+    Missing,
+}
+
+impl RestoreKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RestoreKind::Sent => "sent",
+            RestoreKind::Missing => "missing",
+        }
+    }
+}
+
+/// The whole restore run in numbers (`batch restore`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct RestoreTotals {
+    pub kind: RestoreKind,
+    pub applied: bool,
+    pub planned: u64,
+    pub planned_bytes: u64,
+    pub oversize: u64,
+    pub appended: u64,
+    pub already_present: u64,
+    pub failed: u64,
 }
 
 /// Which batch.
@@ -93,6 +145,7 @@ pub struct AccountResult {
 pub enum BatchKind {
     Snapshot,
     Verify,
+    Restore,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
@@ -129,6 +182,9 @@ pub struct BatchReport {
     pub elapsed_secs: f64,
     /// Accounts checked in this run per second of wall time.
     pub accounts_per_sec: f64,
+    /// `batch restore`: the kind, whether it was applied, and the sums over the accounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore: Option<RestoreTotals>,
 }
 
 impl BatchReport {
@@ -142,6 +198,21 @@ impl BatchReport {
             not_checked: self.not_checked.len(),
             from_earlier_runs: self.accounts.iter().filter(|a| a.earlier_run).count(),
         };
+        if let Some(totals) = &mut self.restore {
+            let sum = |f: fn(&RestoreCounts) -> u64| {
+                self.accounts
+                    .iter()
+                    .filter_map(|a| a.restore.as_ref())
+                    .map(f)
+                    .sum::<u64>()
+            };
+            totals.planned = sum(|r| r.planned);
+            totals.planned_bytes = sum(|r| r.planned_bytes);
+            totals.oversize = sum(|r| r.oversize);
+            totals.appended = sum(|r| r.appended);
+            totals.already_present = sum(|r| r.already_present);
+            totals.failed = sum(|r| r.failed);
+        }
     }
 
     /// 0 all OK, 1 differences, 2 failures (or an interrupted batch).
@@ -158,6 +229,9 @@ impl BatchReport {
     /// One row per account for spreadsheets (CRLF, formula-guarded fields; the CLI adds
     /// the BOM), headers in the chosen language.
     pub fn to_csv(&self, lang: Lang) -> String {
+        if self.kind == BatchKind::Restore {
+            return self.restore_csv(lang);
+        }
         let header: [&str; 16] = match lang {
             Lang::Ja => [
                 "アドレス",
@@ -244,6 +318,96 @@ impl BatchReport {
     }
 }
 
+impl BatchReport {
+    /// `batch restore`'s CSV: one row per account with the plan and what was appended.
+    fn restore_csv(&self, lang: Lang) -> String {
+        let header: [&str; 15] = match lang {
+            Lang::Ja => [
+                "アドレス",
+                "結果",
+                "判定",
+                "実行",
+                "戻す通数",
+                "戻すバイト数",
+                "サイズ超過",
+                "作成フォルダ数",
+                "追加",
+                "既にあり",
+                "失敗",
+                "復元前の欠落",
+                "エラー",
+                "完了時刻",
+                "秒",
+            ],
+            Lang::En => [
+                "address",
+                "status",
+                "verdict",
+                "applied",
+                "planned",
+                "planned_bytes",
+                "oversize",
+                "folders_to_create",
+                "appended",
+                "already_present",
+                "failed",
+                "missing_before",
+                "error",
+                "finished",
+                "seconds",
+            ],
+        };
+        let applied = self.restore.as_ref().is_some_and(|r| r.applied);
+        let mut out = header.join(",");
+        out.push_str("\r\n");
+        for a in &self.accounts {
+            let r = a.restore.clone().unwrap_or_default();
+            let n = |v: u64| {
+                if a.restore.is_some() {
+                    v.to_string()
+                } else {
+                    String::new()
+                }
+            };
+            let status = match a.outcome {
+                Outcome::Ok => "ok",
+                Outcome::Differences => "differences",
+                Outcome::Failed => "failed",
+            };
+            let cells = [
+                csv_field(&a.address),
+                status.to_string(),
+                csv_field(&a.verdict),
+                if applied { "yes" } else { "no" }.to_string(),
+                n(r.planned),
+                n(r.planned_bytes),
+                n(r.oversize),
+                n(r.folders_to_create),
+                n(r.appended),
+                n(r.already_present),
+                n(r.failed),
+                a.counts
+                    .as_ref()
+                    .map(|c| c.missing.to_string())
+                    .unwrap_or_default(),
+                csv_field(a.error.as_deref().unwrap_or("")),
+                a.finished.clone(),
+                format!("{:.1}", a.seconds),
+            ];
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+        for address in &self.not_checked {
+            out.push_str(&format!(
+                "{},not_checked{}\r\n",
+                csv_field(address),
+                ",".repeat(13)
+            ));
+        }
+        out
+    }
+}
+
 /// A file name for an address (`taro@example.ac.jp` stays; anything unusual becomes `_`).
 pub fn file_stem(address: &str) -> String {
     address
@@ -277,6 +441,7 @@ mod tests {
             attempts: 1,
             file: None,
             earlier_run: false,
+            restore: None,
         }
     }
 
@@ -301,6 +466,7 @@ mod tests {
             interrupted,
             elapsed_secs: 1.0,
             accounts_per_sec: 1.0,
+            restore: None,
         };
         r.compute_totals();
         r

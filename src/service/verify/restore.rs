@@ -21,7 +21,7 @@ use super::gather::HEADER_FIELDS;
 use super::{OldMailbox, OldSource, VerifyError, VerifyReport, is_sent_finding, verify};
 use crate::archive::ArchiveReader;
 use crate::compare::identity::Identity;
-use crate::compare::result::{Finding, Reason};
+use crate::compare::result::{Finding, FindingKind, Reason};
 use crate::i18n::Lang;
 use crate::imap::WriteSession;
 use crate::mail::body::text_hash;
@@ -129,43 +129,16 @@ pub async fn restore(
             name: unknown.clone(),
         });
     }
-    let selected = |f: &&Finding| {
-        if options.folders.is_empty() {
-            is_sent_finding(f, &report.raw_mapping, &old_infos)
-        } else {
-            options.folders.iter().any(|want| {
-                f.old_folder.as_deref() == Some(want) || f.new_folder.as_deref() == Some(want)
-            })
-        }
+    let selection = if options.folders.is_empty() {
+        Selection::Sent
+    } else {
+        Selection::Folders(options.folders.clone())
     };
-    let plan: Vec<PlanItem> = report
-        .comparison
-        .of_kind("missing")
-        .filter(selected)
-        .filter_map(|f| plan_item(f, &old))
-        .collect();
-    let oversize: Vec<PlanItem> = report
-        .comparison
-        .of_kind("oversize")
-        .filter(selected)
-        .filter_map(|f| plan_item(f, &old))
-        .collect();
-    // Folders missing on new: the ones holding planned messages, and empty ones asked for.
-    let mut folders_to_create: Vec<String> = Vec::new();
-    let empty_missing = report
-        .comparison
-        .of_kind("folder_missing")
-        .filter(|f| !options.folders.is_empty() && selected(f))
-        .filter_map(|f| f.new_folder.clone());
-    for name in plan
-        .iter()
-        .map(|i| i.new_folder.clone())
-        .chain(empty_missing)
-    {
-        if !new.iter().any(|f| f.folder.name == name) && !folders_to_create.contains(&name) {
-            folders_to_create.push(name);
-        }
-    }
+    let Planned {
+        plan,
+        oversize,
+        folders_to_create,
+    } = plan_restore(&report, &old, &new, &selection);
     let mut result = RestoreReport {
         source: if options.from_backup.is_some() {
             "backup"
@@ -204,16 +177,98 @@ pub async fn restore(
     } else if options.apply && !result.folders_to_create.is_empty() {
         // Only empty folders asked for: create them, nothing to append.
         let mut writer = open_write_session(profile, account).await?;
-        let existing = writer.folder_names().await?;
-        for name in &result.folders_to_create {
-            if !existing.iter().any(|f| f.name == *name) {
-                writer.create_folder(name).await?;
-            }
-        }
+        let created = create_folders(&mut writer, &result.folders_to_create).await;
         writer.logout().await;
+        created?;
     }
     result.verification = Some(report);
     Ok(result)
+}
+
+/// Which missing messages a restore puts back.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Selection {
+    /// The missing messages of the Sent folders (the default).
+    #[default]
+    Sent,
+    /// Every missing message, with the folders missing on the new server (created).
+    AllMissing,
+    /// The missing messages of these old or new folders; empty ones among them are created.
+    Folders(Vec<String>),
+}
+
+/// A restore plan: what to append, what is too large, which folders to create.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Planned {
+    pub plan: Vec<PlanItem>,
+    pub oversize: Vec<PlanItem>,
+    pub folders_to_create: Vec<String>,
+}
+
+/// Picks the findings `selection` names from a verification and turns them into a plan
+/// (pure: `ikou restore` and `ikou batch restore` both plan with it).
+pub fn plan_restore(
+    report: &VerifyReport,
+    old: &OldMailbox,
+    new: &[FolderMessages],
+    selection: &Selection,
+) -> Planned {
+    let old_infos: Vec<FolderInfo> = old.folders.iter().map(|f| f.folder.clone()).collect();
+    let selected = |f: &&Finding| match selection {
+        Selection::Sent => is_sent_finding(f, &report.raw_mapping, &old_infos),
+        Selection::AllMissing => true,
+        Selection::Folders(folders) => folders.iter().any(|want| {
+            f.old_folder.as_deref() == Some(want) || f.new_folder.as_deref() == Some(want)
+        }),
+    };
+    let plan: Vec<PlanItem> = report
+        .comparison
+        .of_kind(FindingKind::Missing)
+        .filter(selected)
+        .filter_map(|f| plan_item(f, old))
+        .collect();
+    let oversize: Vec<PlanItem> = report
+        .comparison
+        .of_kind(FindingKind::Oversize)
+        .filter(selected)
+        .filter_map(|f| plan_item(f, old))
+        .collect();
+    // Folders missing on new: the ones holding planned messages, and empty ones asked for.
+    let mut folders_to_create: Vec<String> = Vec::new();
+    let empty_missing = report
+        .comparison
+        .of_kind(FindingKind::FolderMissing)
+        .filter(|f| *selection != Selection::Sent && selected(f))
+        .filter_map(|f| f.new_folder.clone());
+    for name in plan
+        .iter()
+        .map(|i| i.new_folder.clone())
+        .chain(empty_missing)
+    {
+        if !new.iter().any(|f| f.folder.name == name) && !folders_to_create.contains(&name) {
+            folders_to_create.push(name);
+        }
+    }
+    Planned {
+        plan,
+        oversize,
+        folders_to_create,
+    }
+}
+
+/// Creates those of `names` the new server does not have yet (a plan with only empty
+/// folders to restore).
+pub async fn create_folders(
+    writer: &mut WriteSession,
+    names: &[String],
+) -> Result<(), VerifyError> {
+    let existing = writer.folder_names().await?;
+    for name in names {
+        if !existing.iter().any(|f| f.name == *name) {
+            writer.create_folder(name).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The profile must not point "new" at the old server: restore would then write there.
@@ -302,6 +357,26 @@ pub async fn apply_plan(
         )),
     };
     let mut writer = open_write_session(profile, account).await?;
+    let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
+    writer.logout().await;
+    if let Bytes::Live(session) = source {
+        session.logout().await;
+    }
+    outcome
+}
+
+/// Carries out a plan over sessions the caller opened (batch restore signs in with the
+/// centre's admin access): bytes from the old server (read-only session), appended to the new one.
+/// The caller checks [`refuse_same_server`] first. Both sessions are logged out.
+pub async fn apply_with_sessions(
+    reader: crate::imap::ReadSession,
+    mut writer: WriteSession,
+    plan: &[PlanItem],
+    old: &OldMailbox,
+    new: &[FolderMessages],
+    max_bytes: u64,
+) -> Result<Vec<ItemResult>, VerifyError> {
+    let mut source = Bytes::Live(Box::new(reader));
     let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
     writer.logout().await;
     if let Bytes::Live(session) = source {

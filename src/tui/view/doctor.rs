@@ -1,4 +1,5 @@
-//! # Doctor: each finding with its status mark; the selected one's meaning and fix
+//! # Doctor: each finding with its status mark; the selected one's meaning and fix; the
+//! support report to read before it is saved
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,9 +11,12 @@ use super::{Theme, clean};
 use crate::doctor::{DoctorReport, Severity};
 use crate::i18n::Lang;
 use crate::tui::app::App;
-use crate::tui::doctor::DoctorRun;
+use crate::tui::doctor::{DoctorRun, SupportView};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    if !matches!(app.doctor.support, SupportView::Closed) {
+        return support(app, frame, area);
+    }
     let lang = app.lang;
     let theme = Theme::of(app);
     let domain = crate::tui::doctor::domain(app.profile.as_deref(), &app.address);
@@ -44,6 +48,74 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .block(Block::bordered().title(title)),
         area,
     );
+}
+
+/// The support report as `ikou report` shows it, before it is saved; or its progress.
+fn support(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let title = format!(" {} ", tr!(lang, "tui-support-title"));
+    let (lines, scroll, footer) = match &app.doctor.support {
+        SupportView::Closed => return,
+        SupportView::Running => (
+            vec![Line::styled(tr!(lang, "tui-support-running"), theme.busy())],
+            0,
+            None,
+        ),
+        SupportView::Preview {
+            report,
+            path,
+            scroll,
+        } => (
+            crate::service::support::render_text(report, lang)
+                .lines()
+                .map(|l| Line::raw(clean(l)))
+                .collect(),
+            *scroll,
+            Some(Line::styled(
+                tr!(
+                    lang,
+                    "tui-support-save-to",
+                    path = path.display().to_string()
+                ),
+                theme.key(),
+            )),
+        ),
+        SupportView::Saved(path) => (
+            vec![Line::styled(
+                tr!(lang, "tui-support-saved", path = path.display().to_string()),
+                theme.ok(),
+            )],
+            0,
+            None,
+        ),
+        SupportView::Failed(reason) => (
+            vec![
+                Line::styled(tr!(lang, "tui-support-failed"), theme.bad()),
+                Line::raw(clean(reason)),
+            ],
+            0,
+            None,
+        ),
+    };
+    let [text_area, footer_area] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(if footer.is_some() { 2 } else { 0 }),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(Block::bordered().title(title)),
+        text_area,
+    );
+    if let Some(footer) = footer {
+        frame.render_widget(
+            Paragraph::new(footer).wrap(Wrap { trim: true }),
+            footer_area,
+        );
+    }
 }
 
 /// `[OK]`, `[WARN]`, `[ERROR]` (ASCII brackets keep their width in every terminal).

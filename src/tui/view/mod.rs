@@ -37,7 +37,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(note), area);
         return;
     }
-    let help_rows = help_rows(app.key_mode(), app.lang, area.width);
+    let help_rows = if app.confirm_quit {
+        u16::try_from(quit_question(app.lang, area.width).len()).unwrap_or(3)
+    } else {
+        help_rows(app.key_mode(), app.lang, area.width)
+    };
     let [title, body, help] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -149,6 +153,16 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
 /// The help bar, generated from the same keymap `update` implements.
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
+    // The question before quitting replaces the key help on every screen, so it is seen
+    // wherever q was pressed.
+    if app.confirm_quit {
+        let lines: Vec<Line> = quit_question(app.lang, area.width)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.bad()))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     let lines: Vec<Line> = help_lines(app.key_mode(), app.lang, area.width)
         .into_iter()
         .map(|entries| {
@@ -164,6 +178,28 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The question before quitting, cut into lines of at most `width - 1` display columns
+/// (wide characters never straddle the edge), at most three.
+fn quit_question(lang: Lang, width: u16) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let room = usize::from(width.saturating_sub(2)).max(10);
+    let mut lines = vec![String::from(" ")];
+    let mut used = 1;
+    for c in tr!(lang, "tui-quit-confirm").chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            lines.push(String::from(" "));
+            used = 1;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(c);
+        }
+        used += w;
+    }
+    lines.truncate(3);
+    lines
 }
 
 /// Server-supplied text with control characters made inert (no escape sequences reach

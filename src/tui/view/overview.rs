@@ -14,12 +14,15 @@ use crate::tui::app::{App, Phase, ServerStatus, Stage, phase};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [phase_area, panels, largest] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(9),
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(phase_line(app)), phase_area);
+    frame.render_widget(
+        Paragraph::new(vec![phase_line(app), code_line(app)]),
+        phase_area,
+    );
     let [old, new] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(panels);
     server_panel(app, Side::Old, frame, old);
@@ -65,6 +68,29 @@ fn phase_line(app: &App) -> Line<'static> {
         spans.push(Span::styled(format!("  {notice}"), Theme::of(app).bad()));
     }
     Line::from(spans)
+}
+
+/// The helpdesk's state code of the last verification (the one `ikou verify` prints), or
+/// where to get it.
+fn code_line(app: &App) -> Line<'static> {
+    let lang = app.lang;
+    match app.verify.outcome() {
+        Some(outcome) => Line::styled(
+            format!(
+                " {}",
+                tr!(
+                    lang,
+                    "helpdesk-state-code-line",
+                    code = outcome.report.state_code.as_str()
+                )
+            ),
+            Theme::of(app).key(),
+        ),
+        None => Line::styled(
+            format!(" {}", tr!(lang, "overview-state-code-after-verify")),
+            Theme::of(app).dim(),
+        ),
+    }
 }
 
 fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {

@@ -95,7 +95,7 @@ fn verify_runs_as_a_task_with_progress_then_shows_the_verdict() {
     // 1 too large.
     let counts: Vec<usize> = KINDS
         .iter()
-        .map(|k| findings_of(&outcome.report, k).len())
+        .map(|k| findings_of(&outcome.report, *k).len())
         .collect();
     assert_eq!(counts, [2, 1, 1, 1]);
     let missing_row = text
@@ -635,4 +635,36 @@ fn at_80_columns_the_title_keeps_the_address_and_numbers_the_other_tabs() {
         title.contains("4 Verify") && title.contains(&app.address),
         "{title}"
     );
+}
+
+#[test]
+fn quitting_with_a_result_on_screen_asks_on_every_screen() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut app = signed_in(lang, (80, 24));
+        press(&mut app, KeyCode::Char('4'));
+        press(&mut app, KeyCode::Enter);
+        verify_event(
+            &mut app,
+            VerifyEvent::Finished(Ok(fixtures::verify_outcome(lang))),
+        );
+        let question = tr!(lang, "tui-quit-confirm");
+        for screen_key in ['4', '2', '1'] {
+            press(&mut app, KeyCode::Char(screen_key));
+            press(&mut app, KeyCode::Char('q'));
+            assert!(!app.quit, "asks first");
+            let text = screen(&draw(&app, 80, 24));
+            assert!(
+                flat(&text).contains(&flat(&question)),
+                "{lang:?} screen {screen_key}: the question is on screen:\n{text}"
+            );
+            // Any other key stays, and the question goes.
+            press(&mut app, KeyCode::Char('x'));
+            assert!(!app.quit);
+            let text = screen(&draw(&app, 80, 24));
+            assert!(!flat(&text).contains(&flat(&question)), "{text}");
+        }
+        press(&mut app, KeyCode::Char('q'));
+        press(&mut app, KeyCode::Char('y'));
+        assert!(app.quit, "q then y quits");
+    }
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, bar, clean, short_date, side_title};
-use crate::compare::result::{Finding, FolderStatus};
+use crate::compare::result::{Finding, FindingKind, FolderStatus};
 use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
 use crate::profile::Side;
@@ -19,13 +19,13 @@ use crate::tui::verify::{
 };
 
 /// The list title for a kind of finding.
-pub fn kind_title(kind: &str, lang: Lang) -> &'static str {
+pub fn kind_title(kind: FindingKind, lang: Lang) -> String {
     match kind {
-        "missing" => lang.pick("新サーバーにないメール", "Missing on the new server"),
-        "duplicate" => lang.pick("新サーバーで重複", "Duplicates on the new server"),
-        "garbled" => lang.pick("件名の文字化け", "Garbled subjects"),
-        "oversize" => lang.pick("大きすぎて移行されないメール", "Too large to migrate"),
-        _ => "",
+        FindingKind::Missing => tr!(lang, "tui-verify-kind-missing"),
+        FindingKind::Duplicate => tr!(lang, "tui-verify-kind-duplicate"),
+        FindingKind::Garbled => tr!(lang, "tui-verify-kind-garbled"),
+        FindingKind::Oversize => tr!(lang, "tui-verify-kind-oversize"),
+        other => other.label(lang),
     }
 }
 
@@ -178,7 +178,7 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
     let report = &outcome.report;
     let [verdict_area, kinds_area, table_area] = Layout::vertical([
-        Constraint::Length(5),
+        Constraint::Length(6),
         Constraint::Length(6),
         Constraint::Min(0),
     ])
@@ -188,6 +188,15 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         Line::styled(
             clean(&report.comparison.verdict(lang)),
             if ok { theme.ok() } else { theme.bad() },
+        ),
+        // The same code `ikou verify` prints, for the user to read out to the helpdesk.
+        Line::styled(
+            tr!(
+                lang,
+                "helpdesk-state-code-line",
+                code = report.state_code.as_str()
+            ),
+            theme.key(),
         ),
         Line::raw(format!(
             "{} {}  ->  {} {}",
@@ -208,13 +217,13 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .map(|(i, kind)| {
-            let count = findings_of(report, kind).len();
+            let count = findings_of(report, *kind).len();
             let mark = if i == app.verify.kind { "> " } else { "  " };
-            let mut text = format!("{mark}{:<w$}", kind_title(kind, lang), w = 0);
+            let mut text = format!("{mark}{:<w$}", kind_title(*kind, lang), w = 0);
             let pad = 30usize.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
             text.push_str(&" ".repeat(pad));
             text.push_str(&format!("{count:>5}"));
-            if *kind == "missing" && report.summary.sent_missing > 0 {
+            if *kind == FindingKind::Missing && report.summary.sent_missing > 0 {
                 text.push_str(&match lang {
                     Lang::Ja => format!("  (送信済み {})", report.summary.sent_missing),
                     Lang::En => format!("  ({} sent)", report.summary.sent_missing),
@@ -304,7 +313,7 @@ fn who(finding: &Finding) -> String {
     let Some(m) = finding.message.as_ref() else {
         return String::new();
     };
-    let text = if finding.reason.kind() == "missing" && m.to.is_some() {
+    let text = if finding.reason.kind() == FindingKind::Missing && m.to.is_some() {
         m.to.as_ref().map(|t| format!("-> {t}"))
     } else {
         m.from.clone()
@@ -321,7 +330,7 @@ fn list(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
     let page = crate::tui::app::list_page(app.size, lang);
-    let restorable = kind == "missing";
+    let restorable = kind == FindingKind::Missing;
     let rows = findings
         .iter()
         .enumerate()

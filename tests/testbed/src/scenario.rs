@@ -73,8 +73,9 @@ pub struct GarbledSubject {
     pub new_folder: String,
     /// Message-ID (same on both).
     pub message_id: String,
-    /// `double-encoded` (the new subject shows the literal `=?ISO-2022-JP?B?...?=` text) or
-    /// `replacement-char` (some characters became U+FFFD).
+    /// `double-encoded` (the new subject shows the literal `=?ISO-2022-JP?B?...?=` text),
+    /// `replacement-char` (some characters became U+FFFD), and with
+    /// [`Variant::subject_repairs`] `fold-inside-encoded-word` and `cut-off`.
     pub kind: String,
     /// Decoded subject on old.
     pub old_subject: String,
@@ -128,6 +129,10 @@ pub struct Expected {
     /// [`Variant::headerless`]: header-less messages on old that are not on new.
     #[serde(default)]
     pub headerless_missing: Vec<MessageRef>,
+    /// [`Variant::subject_repairs`]: messages whose Subject is the same text on both servers,
+    /// folded differently but legally on new (no difference expected).
+    #[serde(default)]
+    pub refolded_subjects: Vec<MessageRef>,
 }
 
 /// Cases added on top of the standard scenario. All are off by default, so the standard
@@ -138,6 +143,12 @@ pub struct Variant {
     /// Message-ID, Date, From or To (two alike, one with only a Subject), of which new lacks
     /// one; and an unrelated header-less message in the new `Archive`.
     pub headerless: bool,
+    /// Subjects in the new INBOX that ikou's lenient decoder reads like the old ones but a
+    /// mail program does not: one with a line fold inside an encoded-word's text
+    /// (`fold-inside-encoded-word`), one whose last encoded-word lost its `?=` (`cut-off`);
+    /// both added to [`Expected::garbled_subjects`]. A third is re-encoded as two words
+    /// joined by a legal fold (`CRLF TAB`), the same text: [`Expected::refolded_subjects`].
+    pub subject_repairs: bool,
 }
 
 /// The folder [`Variant::headerless`] uses (the same name on both servers).
@@ -173,8 +184,87 @@ fn apply_variant(plan: &mut Plan, variant: Variant) {
         }
         plan.expected.headerless_missing = vec![MessageRef::of(HEADERLESS_FOLDER, &old[1])];
     }
+    if variant.subject_repairs {
+        add_subject_repairs(plan);
+    }
     plan.expected.old_counts = counts(&plan.old);
     plan.expected.new_counts = counts(&plan.new);
+}
+
+/// [`Variant::subject_repairs`]: rewrites the Subject of three new INBOX messages that are
+/// byte-identical to their old copy and have an ISO-2022-JP encoded subject.
+fn add_subject_repairs(plan: &mut Plan) {
+    let Some(old_inbox) = plan.old.folder("INBOX") else {
+        return;
+    };
+    let Some(new_inbox) = plan.new.folder_mut("INBOX") else {
+        return;
+    };
+    let mut candidates = Vec::new();
+    for orig in &old_inbox.messages {
+        let subject = mime::header(&orig.raw, "Subject").unwrap_or_default();
+        let twins: Vec<usize> = (0..new_inbox.messages.len())
+            .filter(|&n| new_inbox.messages[n].raw == orig.raw)
+            .collect();
+        let decoded = mime::decode_words(&subject);
+        if twins.len() == 1
+            && orig.message_id().is_some()
+            && subject.starts_with("=?ISO-2022-JP?B?")
+            && decoded.chars().count() >= 4
+        {
+            candidates.push((orig.clone(), twins[0], subject, decoded));
+        }
+        if candidates.len() == 3 {
+            break;
+        }
+    }
+    for (k, (orig, n, subject, decoded)) in candidates.into_iter().enumerate() {
+        let value = match k {
+            0 => {
+                // A fold inside the first word's encoded text, at a four-character boundary.
+                let body = "=?ISO-2022-JP?B?".len();
+                let len = subject[body..].find("?=").unwrap_or(0);
+                let cut = body + (len / 2 / 4 * 4).max(4);
+                format!("{}\r\n {}", &subject[..cut], &subject[cut..])
+            }
+            1 => subject.strip_suffix("?=").unwrap_or(&subject).to_string(),
+            _ => {
+                let half = decoded.chars().count() / 2;
+                let first: String = decoded.chars().take(half).collect();
+                let second: String = decoded.chars().skip(half).collect();
+                format!(
+                    "{}\r\n\t{}",
+                    mime::encode_words(&first, HeaderEncoding::Iso2022JpB),
+                    mime::encode_words(&second, HeaderEncoding::Iso2022JpB)
+                )
+            }
+        };
+        let m = &mut new_inbox.messages[n];
+        m.raw = replace_subject(&m.raw, &value);
+        if k == 2 {
+            plan.expected
+                .refolded_subjects
+                .push(MessageRef::of("INBOX", &orig));
+            continue;
+        }
+        let new_raw = mime::header(&m.raw, "Subject").unwrap_or_default();
+        plan.expected.garbled_subjects.push(GarbledSubject {
+            old_folder: "INBOX".into(),
+            new_folder: "INBOX".into(),
+            message_id: orig.message_id().unwrap_or_default(),
+            kind: if k == 0 {
+                "fold-inside-encoded-word"
+            } else {
+                "cut-off"
+            }
+            .into(),
+            old_subject: decoded,
+            new_subject: mime::decode_words(&new_raw),
+            new_subject_raw: new_raw,
+            old_sha256: orig.sha256(),
+            new_sha256: m.sha256(),
+        });
+    }
 }
 
 /// [`plan`] with the cases of `variant` added.
@@ -494,6 +584,7 @@ pub fn plan_in(seed: u64, language: FolderLanguage) -> Plan {
         without_message_id,
         new_only_folders,
         headerless_missing: Vec::new(),
+        refolded_subjects: Vec::new(),
     };
     Plan { old, new, expected }
 }
@@ -627,7 +718,13 @@ mod tests {
     #[test]
     fn headerless_variant_adds_its_cases_only() {
         let base = plan(7);
-        let p = plan_with(7, Variant { headerless: true });
+        let p = plan_with(
+            7,
+            Variant {
+                headerless: true,
+                ..Variant::default()
+            },
+        );
         let e = &p.expected;
         assert_eq!(e.headerless_missing.len(), 1);
         assert_eq!(
@@ -641,5 +738,38 @@ mod tests {
         assert_eq!(e.new_counts["Archive"], 1);
         assert_eq!(e.missing_on_new, base.expected.missing_on_new);
         assert_eq!(plan_with(7, Variant::default()).expected, base.expected);
+    }
+
+    #[test]
+    fn subject_repairs_variant_changes_only_wire_forms() {
+        let base = plan(7);
+        let p = plan_with(
+            7,
+            Variant {
+                subject_repairs: true,
+                ..Variant::default()
+            },
+        );
+        let e = &p.expected;
+        let added = &e.garbled_subjects[base.expected.garbled_subjects.len()..];
+        let kinds: Vec<&str> = added.iter().map(|g| g.kind.as_str()).collect();
+        assert_eq!(kinds, ["fold-inside-encoded-word", "cut-off"]);
+        assert!(added[0].new_subject_raw.contains(' '), "{:?}", added[0]);
+        assert!(!added[1].new_subject_raw.ends_with("?="), "{:?}", added[1]);
+        assert_eq!(e.refolded_subjects.len(), 1);
+        let refolded = &e.refolded_subjects[0];
+        let new_copy = p
+            .new
+            .folder("INBOX")
+            .and_then(|f| {
+                f.messages
+                    .iter()
+                    .find(|m| m.message_id() == refolded.message_id)
+            })
+            .expect("refolded message on new");
+        assert_eq!(new_copy.subject(), refolded.subject, "same text");
+        assert_ne!(new_copy.sha256(), refolded.sha256, "other bytes");
+        assert_eq!(e.old_counts, base.expected.old_counts);
+        assert_eq!(e.new_counts, base.expected.new_counts);
     }
 }

@@ -1,0 +1,177 @@
+//! What `ikou verify` hands a helpdesk: `--json` and `--csv` that say whose report it is, when
+//! it was made and with which ikou; JSON that is the same in every language apart from the
+//! `*_text` fields; a JSON error object (not an empty file) when the run fails. Real servers
+//! (the migration scenario), the real binary.
+
+mod common;
+
+use common::{ikou, ikou_with_env, path_str};
+use serde_json::Value;
+
+/// The JSON of a run that exits 0 or 1, with stderr in the message when it is not JSON.
+fn verify_json(args: &[&str]) -> Value {
+    let out = ikou(args);
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "ikou {args:?} failed ({code}): {}",
+        common::stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            common::stderr(&out)
+        )
+    })
+}
+
+/// `value` without the fields meant for people (`*_text`) and without what differs between
+/// two runs by the clock alone (the time of the run, ages in days).
+fn language_neutral(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| !k.ends_with("_text") && *k != "generated_at" && *k != "age_days")
+                .map(|(k, v)| (k.clone(), language_neutral(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(language_neutral).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn verify_json_is_the_same_in_every_language_and_names_the_run() {
+    let m = common::migration(21);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    let address = format!("{}@example-univ.test", m.user);
+
+    let ja = verify_json(&["verify", "-p", p, "--json", "--lang", "ja"]);
+    let en = verify_json(&["verify", "-p", p, "--json", "--lang", "en"]);
+    assert_ne!(
+        ja["verdict_text"], en["verdict_text"],
+        "the text is translated"
+    );
+    assert_eq!(language_neutral(&ja), language_neutral(&en));
+
+    for report in [&ja, &en] {
+        assert_eq!(report["address"], address.as_str(), "{report}");
+        assert_eq!(report["profile"], "migration");
+        assert_eq!(report["ikou_version"], env!("CARGO_PKG_VERSION"));
+        let time = report["generated_at"].as_str().expect("generated_at");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(time).is_ok(),
+            "RFC 3339: {time}"
+        );
+        // The kinds keep their snake_case names.
+        let kinds: Vec<&str> = report["comparison"]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["kind"].as_str())
+            .collect();
+        for kind in ["missing", "duplicate", "garbled"] {
+            assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+        }
+    }
+    assert!(
+        en["verdict"]
+            .as_str()
+            .is_some_and(|v| v.contains("missing from")),
+        "the verdict field stays English: {}",
+        ja["verdict"]
+    );
+    assert_eq!(ja["verdict"], en["verdict"]);
+
+    // The CSV carries the same run columns on every row.
+    let csv = dir.path().join("findings.csv");
+    let out = ikou(&["verify", "-p", p, "--lang", "ja", "--csv", path_str(&csv)]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let text = std::fs::read_to_string(&csv).expect("csv written");
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let header = lines.next().expect("header");
+    assert!(
+        header.ends_with(",address,profile,generated_at,ikou_version"),
+        "{header}"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        assert!(
+            row.contains(&format!(",{address},migration,"))
+                && row.ends_with(env!("CARGO_PKG_VERSION")),
+            "{row}"
+        );
+    }
+}
+
+/// Runs a command that must fail and returns its JSON error object.
+fn failure(args: &[&str]) -> Value {
+    // No password in the environment: the profile's password_command is what is used.
+    let out = ikou_with_env(args, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert!(!out.stdout.is_empty(), "an error object, not an empty file");
+    let value: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(value["error"]["exit_code"], 2, "{value}");
+    assert_eq!(value["ikou_version"], env!("CARGO_PKG_VERSION"));
+    let stderr = common::stderr(&out);
+    let text = value["error"]["message_text"]
+        .as_str()
+        .expect("message_text");
+    assert!(
+        stderr.contains(text),
+        "the same words as stderr: {text} / {stderr}"
+    );
+    value
+}
+
+#[test]
+fn a_failed_run_with_json_writes_an_error_object() {
+    let m = common::migration(22);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = common::migration_profile(&m, dir.path(), true);
+    let text = std::fs::read_to_string(&good).expect("profile");
+
+    let wrong = dir.path().join("wrong-password.toml");
+    std::fs::write(
+        &wrong,
+        text.replace(&format!("echo {}", m.password), "echo not-the-password"),
+    )
+    .expect("write profile");
+    let ja = failure(&["verify", "-p", path_str(&wrong), "--json", "--lang", "ja"]);
+    let en = failure(&["verify", "-p", path_str(&wrong), "--json", "--lang", "en"]);
+    assert_eq!(ja["error"]["kind"], "sign_in_rejected", "{ja}");
+    assert_eq!(language_neutral(&ja), language_neutral(&en));
+    assert_ne!(ja["error"]["message_text"], en["error"]["message_text"]);
+    assert_eq!(en["profile"], "wrong-password");
+    assert_eq!(
+        en["address"],
+        format!("{}@example-univ.test", m.user).as_str()
+    );
+    let secret = serde_json::to_string(&en).expect("json");
+    assert!(
+        !secret.contains("not-the-password"),
+        "no password in the JSON"
+    );
+
+    let unknown = dir.path().join("unknown-host.toml");
+    std::fs::write(
+        &unknown,
+        text.replacen(
+            &format!("host = \"{}\"", m.old.host()),
+            "host = \"no-such-host.invalid\"",
+            1,
+        ),
+    )
+    .expect("write profile");
+    let value = failure(&["verify", "-p", path_str(&unknown), "--json", "--lang", "ja"]);
+    assert_eq!(value["error"]["kind"], "unknown_host", "{value}");
+
+    let missing = dir.path().join("no-such-profile.toml");
+    let value = failure(&["verify", "-p", path_str(&missing), "--json"]);
+    assert_eq!(value["error"]["kind"], "profile", "{value}");
+}
