@@ -175,3 +175,72 @@ fn a_failed_run_with_json_writes_an_error_object() {
     let value = failure(&["verify", "-p", path_str(&missing), "--json"]);
     assert_eq!(value["error"]["kind"], "profile", "{value}");
 }
+
+/// `ikou verify` as a person sees it, with only what truly varies between runs replaced:
+/// the servers' ports, the temporary directory, and ages in days (Junk items age with the
+/// clock). Dates are shown in `TZ=Asia/Tokyo`, fixed by the caller.
+fn normalised(text: &str, dir: &std::path::Path) -> String {
+    let text = text.replace(path_str(dir), "<tmp>");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    // `127.0.0.1:31234` → `127.0.0.1:<port>`
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let (head, tail) = rest.split_at(at + "127.0.0.1:".len());
+        out.push_str(head);
+        let digits = tail.chars().take_while(char::is_ascii_digit).count();
+        out.push_str(if digits > 0 { "<port>" } else { "" });
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    // "(47 days old" / "(47 日前"
+    let mut lines = Vec::new();
+    for line in out.lines() {
+        let mut line = line.to_string();
+        for marker in [" days old", " 日前"] {
+            if let Some(end) = line.find(marker) {
+                let start = line[..end]
+                    .rfind(|c: char| !c.is_ascii_digit())
+                    .map_or(0, |i| i + 1);
+                line.replace_range(start..end, "<n>");
+            }
+        }
+        lines.push(line);
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn verify_text_at_80_and_120_columns_in_both_languages() {
+    use unicode_width::UnicodeWidthStr;
+    let m = common::migration(23);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    for lang in ["ja", "en"] {
+        for columns in [80usize, 120] {
+            let cols = columns.to_string();
+            let out = ikou_with_env(
+                &["verify", "-p", p, "--lang", lang],
+                &[("COLUMNS", cols.as_str()), ("TZ", "Asia/Tokyo")],
+            );
+            assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+            let text = String::from_utf8(out.stdout).expect("UTF-8");
+            for line in text.lines() {
+                assert!(
+                    line.width() <= columns,
+                    "{lang} {columns}: {} columns: {line}",
+                    line.width()
+                );
+            }
+            if lang == "ja" {
+                for id in ["garbled", "unmapped_old", "duplicate", "missing", "Tue,"] {
+                    assert!(!text.contains(id), "{id} in the Japanese report:\n{text}");
+                }
+            }
+            insta::assert_snapshot!(
+                format!("verify_{lang}_{columns}"),
+                normalised(&text, dir.path())
+            );
+        }
+    }
+}

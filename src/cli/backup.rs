@@ -403,7 +403,63 @@ async fn verify(
     Ok(if ok { exit::OK } else { exit::DIFFERENCES })
 }
 
+/// One problem of a backup as a sentence in `lang` (the JSON keeps the fields).
+fn problem_text(problem: &archive::Problem, lang: Lang) -> String {
+    use archive::Problem;
+    match problem {
+        Problem::MissingEntry { folder, entry } => tr!(
+            lang,
+            "backup-problem-missing-entry",
+            folder = folder.as_str(),
+            entry = entry.as_str()
+        ),
+        Problem::ExtraEntry { entry } => {
+            tr!(lang, "backup-problem-extra-entry", entry = entry.as_str())
+        }
+        Problem::DuplicateReference { entry } => {
+            tr!(lang, "backup-problem-listed-twice", entry = entry.as_str())
+        }
+        Problem::Unreadable {
+            folder,
+            entry,
+            error,
+        } => tr!(
+            lang,
+            "backup-problem-unreadable",
+            folder = folder.as_str(),
+            entry = entry.as_str(),
+            error = error.as_str()
+        ),
+        Problem::SizeMismatch {
+            folder,
+            entry,
+            expected,
+            actual,
+        } => tr!(
+            lang,
+            "backup-problem-size-mismatch",
+            folder = folder.as_str(),
+            entry = entry.as_str(),
+            expected = crate::report::size_text(*expected, lang),
+            actual = crate::report::size_text(*actual, lang)
+        ),
+        Problem::HashMismatch { folder, entry, .. } => tr!(
+            lang,
+            "backup-problem-hash-mismatch",
+            folder = folder.as_str(),
+            entry = entry.as_str()
+        ),
+        Problem::UnsafeEntry { entry, reason } => tr!(
+            lang,
+            "backup-problem-unsafe-entry",
+            entry = entry.as_str(),
+            reason = reason.as_str()
+        ),
+    }
+}
+
 fn verify_text(v: &VerifyOutput, lang: Lang) -> String {
+    let width = crate::report::wrap::terminal_width();
     let r = &v.archive;
     let mut s = format!(
         "{}\n",
@@ -462,24 +518,36 @@ fn verify_text(v: &VerifyOutput, lang: Lang) -> String {
     }
     s.push_str(&t.render());
     for p in r.problems.iter().take(50) {
-        s.push_str(&format!(
-            "  ! {}\n",
-            serde_json::to_string(p).unwrap_or_default()
+        s.push_str(
+            &crate::report::wrap::wrap(&problem_text(p, lang), width, "  ! ", "    ").join("\n"),
+        );
+        s.push('\n');
+    }
+    if r.problems.len() > 50 {
+        s.push_str(&tr!(
+            lang,
+            "backup-problems-more",
+            count = r.problems.len() - 50
         ));
+        s.push('\n');
     }
     if let Some(server) = &v.server {
-        s.push_str(&match (lang, server.differences) {
-            (Lang::Ja, 0) => format!("サーバー {} のフォルダ別件数と一致しました。\n", server.server),
-            (Lang::En, 0) => format!("Per-folder counts match the server {}.\n", server.server),
-            (Lang::Ja, n) => format!(
-                "サーバー {} と件数の違うフォルダが {} 個あります (<- の行)。`ikou backup` をもう一度実行すると新しいメールを追加できます。\n",
-                server.server, n
-            ),
-            (Lang::En, n) => format!(
-                "{n} folders differ from the server {} (rows marked <-). Run `ikou backup` again to add new mail.\n",
-                server.server
-            ),
-        });
+        let line = if server.differences == 0 {
+            tr!(
+                lang,
+                "backup-server-counts-match",
+                server = server.server.as_str()
+            )
+        } else {
+            tr!(
+                lang,
+                "backup-server-counts-differ",
+                count = server.differences,
+                server = server.server.as_str()
+            )
+        };
+        s.push_str(&crate::report::wrap::wrap(&line, width, "", "").join("\n"));
+        s.push('\n');
     }
     s
 }
@@ -518,4 +586,71 @@ fn extract_text(r: &ExtractReport, dir: &Path, mbox: bool, lang: Lang) -> String
         s.push_str(&format!("  ! {}: {e}\n", tr!(lang, "backup-damaged")));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use archive::Problem;
+
+    #[test]
+    fn backup_problems_are_sentences_in_both_languages() {
+        let problems = vec![
+            Problem::MissingEntry {
+                folder: "INBOX.研究室".into(),
+                entry: "INBOX.研究室/12.eml".into(),
+            },
+            Problem::ExtraEntry {
+                entry: "stray.eml".into(),
+            },
+            Problem::DuplicateReference {
+                entry: "INBOX/1.eml".into(),
+            },
+            Problem::Unreadable {
+                folder: "INBOX".into(),
+                entry: "INBOX/2.eml".into(),
+                error: "CRC".into(),
+            },
+            Problem::SizeMismatch {
+                folder: "INBOX".into(),
+                entry: "INBOX/3.eml".into(),
+                expected: 2048,
+                actual: 1024,
+            },
+            Problem::HashMismatch {
+                folder: "INBOX".into(),
+                entry: "INBOX/4.eml".into(),
+                expected: "aa".into(),
+                actual: "bb".into(),
+            },
+            Problem::UnsafeEntry {
+                entry: "../evil".into(),
+                reason: "leaves the folder".into(),
+            },
+        ];
+        let out = VerifyOutput {
+            ok: false,
+            archive: VerifyReport {
+                path: "backup.zip".into(),
+                messages: 4,
+                ok: 0,
+                bytes: 4096,
+                folders: Vec::new(),
+                problems,
+            },
+            server: None,
+        };
+        for lang in [Lang::Ja, Lang::En] {
+            let text = verify_text(&out, lang);
+            assert!(!text.contains("{\""), "no raw JSON: {text}");
+            assert!(!text.contains("hash_mismatch"), "{text}");
+            assert_eq!(text.matches("  ! ").count(), 7, "{text}");
+            assert!(
+                text.contains("INBOX/4.eml") && text.contains("1.0 KiB"),
+                "{text}"
+            );
+        }
+        assert!(verify_text(&out, Lang::Ja).contains("保存時と違います"));
+        assert!(verify_text(&out, Lang::En).contains("differs from what was saved"));
+    }
 }

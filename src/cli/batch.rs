@@ -267,7 +267,7 @@ fn write_details(
     crate::private_file::write(&json, serde_json::to_vec_pretty(report)?)
         .with_context(|| format!("cannot write {}", json.display()))?;
     let text = dir.join(format!("{stem}.txt"));
-    crate::private_file::write(&text, super::verify::verify_text(report, lang))
+    crate::private_file::write(&text, super::verify_text::verify_text(report, lang, 120))
         .with_context(|| format!("cannot write {}", text.display()))?;
     Ok(())
 }

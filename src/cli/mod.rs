@@ -19,6 +19,7 @@ mod report;
 mod settings;
 mod tui;
 mod verify;
+pub mod verify_text;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

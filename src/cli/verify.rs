@@ -6,13 +6,12 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::{AccountArgs, Output, load_profile};
-use crate::compare::result::{Finding, FindingKind, Severity};
 use crate::i18n::Lang;
 use crate::profile::Side;
 use crate::report::{Align, Table, exit, grouped, human_size};
 use crate::service::AccountRef;
 use crate::service::verify::restore::{ItemOutcome, PlanItem, RestoreOptions, RestoreReport};
-use crate::service::verify::{self, OldSource, VerifyReport};
+use crate::service::verify::{self, OldSource};
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
@@ -119,7 +118,9 @@ pub async fn run_verify(args: &VerifyArgs, output: Output) -> Result<i32> {
         crate::private_file::write(path, text)
             .with_context(|| format!("cannot write the CSV file {}", path.display()))?;
     }
-    output.emit(&report, || verify_text(&report, output.lang))?;
+    output.emit(&report, || {
+        super::verify_text::verify_text(&report, output.lang, crate::report::wrap::terminal_width())
+    })?;
     Ok(report.exit_code())
 }
 
@@ -146,179 +147,6 @@ pub async fn run_restore(args: &RestoreArgs, output: Output) -> Result<i32> {
 
 fn or_dash(value: Option<&str>) -> String {
     value.unwrap_or("-").to_string()
-}
-
-/// Verdict, sources, mapping, counts, then findings: problems first, notes after.
-pub fn verify_text(report: &VerifyReport, lang: Lang) -> String {
-    let mut out = format!(
-        "{}\n{}\n\n",
-        report.verdict_text,
-        tr!(
-            lang,
-            "helpdesk-state-code-line",
-            code = report.state_code.as_str()
-        )
-    );
-    let old = &report.old;
-    let source = match old.kind {
-        "snapshot" => format!(
-            "{} {} ({} {})",
-            lang.pick("スナップショット", "snapshot"),
-            or_dash(old.file.as_deref()),
-            old.server,
-            or_dash(old.taken.as_deref())
-        ),
-        "backup" => format!(
-            "{} {} ({} {})",
-            lang.pick("バックアップ", "backup"),
-            or_dash(old.file.as_deref()),
-            old.server,
-            or_dash(old.taken.as_deref())
-        ),
-        _ => old.server.clone(),
-    };
-    out.push_str(&format!("{}: {source}\n", lang.pick("旧", "Old")));
-    out.push_str(&format!(
-        "{}: {}\n\n",
-        lang.pick("新", "New"),
-        report.new_server
-    ));
-
-    out.push_str(lang.pick("フォルダの対応\n", "Folder mapping\n"));
-    let mut map = Table::new(&[
-        (lang.pick("旧フォルダ", "old folder"), Align::Left),
-        (lang.pick("新フォルダ", "new folder"), Align::Left),
-        (lang.pick("理由", "reason"), Align::Left),
-    ]);
-    for line in &report.mapping {
-        let new = if line.new_exists {
-            line.new.clone()
-        } else {
-            format!("{} {}", line.new, lang.pick("(未作成)", "(not there)"))
-        };
-        map.row(vec![line.old.clone(), new, line.reason_text.clone()]);
-    }
-    for name in &report.summary.unmapped_old {
-        map.row(vec![
-            name.clone(),
-            "-".into(),
-            lang.pick("対応先なし", "not mapped").into(),
-        ]);
-    }
-    out.push_str(&map.render());
-    out.push('\n');
-
-    out.push_str(lang.pick("フォルダごとの件数\n", "Messages per folder\n"));
-    let mut counts = Table::new(&[
-        (lang.pick("新フォルダ", "new folder"), Align::Left),
-        (lang.pick("旧フォルダ", "old folders"), Align::Left),
-        (lang.pick("旧", "old"), Align::Right),
-        (lang.pick("新", "new"), Align::Right),
-        (lang.pick("差", "diff"), Align::Right),
-        (lang.pick("状態", "status"), Align::Left),
-    ]);
-    for f in &report.comparison.folders {
-        let status = match f.status {
-            crate::compare::result::FolderStatus::Match => lang.pick("一致", "ok"),
-            crate::compare::result::FolderStatus::Differs => lang.pick("差異あり", "DIFFERS"),
-        };
-        counts.row(vec![
-            f.new_folder.clone(),
-            f.old_folders.join(", "),
-            grouped(f.old_count),
-            grouped(f.new_count),
-            format!("{:+}", f.difference),
-            status.into(),
-        ]);
-    }
-    let t = &report.comparison.totals;
-    counts.row(vec![
-        lang.pick("合計", "total").into(),
-        String::new(),
-        grouped(t.old_messages),
-        grouped(t.new_messages),
-        format!(
-            "{:+}",
-            i128::from(t.new_messages) - i128::from(t.old_messages)
-        ),
-        String::new(),
-    ]);
-    out.push_str(&counts.render());
-
-    let problems: Vec<&Finding> = report
-        .comparison
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Problem)
-        .collect();
-    let notes: Vec<&Finding> = report
-        .comparison
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Note)
-        .collect();
-    if !problems.is_empty() {
-        out.push('\n');
-        out.push_str(lang.pick("要確認 (問題)\n", "Problems\n"));
-        out.push_str(&findings_table(&problems, lang));
-    }
-    if !notes.is_empty() {
-        out.push('\n');
-        out.push_str(lang.pick("参考情報\n", "Notes\n"));
-        out.push_str(&findings_table(&notes, lang));
-    }
-    if report.summary.sent_missing > 0 {
-        out.push('\n');
-        out.push_str(&match lang {
-            Lang::Ja => format!(
-                "送信済みの {} 通が新サーバにありません。`ikou restore` で計画を確認し、`--apply` で戻せます。\n",
-                report.summary.sent_missing
-            ),
-            Lang::En => format!(
-                "{} sent messages are missing on the new server. `ikou restore` shows the plan; add `--apply` to put them back.\n",
-                report.summary.sent_missing
-            ),
-        });
-    }
-    out
-}
-
-fn findings_table(findings: &[&Finding], lang: Lang) -> String {
-    let mut table = Table::new(&[
-        (lang.pick("種類", "kind"), Align::Left),
-        (lang.pick("フォルダ", "folder"), Align::Left),
-        (lang.pick("日付", "date"), Align::Left),
-        (lang.pick("差出人/宛先", "from/to"), Align::Left),
-        (lang.pick("件名", "subject"), Align::Left),
-        (lang.pick("内容", "detail"), Align::Left),
-    ]);
-    for f in findings {
-        let folder = f
-            .old_folder
-            .as_deref()
-            .or(f.new_folder.as_deref())
-            .unwrap_or("-")
-            .to_string();
-        let m = f.message.as_ref();
-        let who = m
-            .and_then(|m| {
-                if f.reason.kind() == FindingKind::Missing && m.to.is_some() {
-                    m.to.clone().map(|t| format!("→ {t}"))
-                } else {
-                    m.from.clone()
-                }
-            })
-            .unwrap_or_default();
-        table.row(vec![
-            f.reason.kind().label(lang),
-            folder,
-            m.and_then(|m| m.date.clone()).unwrap_or_default(),
-            truncate(&who, 32),
-            truncate(&m.and_then(|m| m.subject.clone()).unwrap_or_default(), 40),
-            f.reason.describe(lang),
-        ]);
-    }
-    table.render()
 }
 
 /// Cuts long header text by characters so a table stays readable; the JSON keeps it whole.

@@ -88,7 +88,7 @@ fn row(finding: &Finding, lang: Lang) -> [String; 10] {
         field(&|m| m.from.clone()),
         field(&|m| m.to.clone()),
         field(&|m| m.subject.clone()),
-        finding.reason.describe(lang),
+        finding.describe(lang),
         severity.to_string(),
         field(&|m| Some(m.key.clone())),
     ]

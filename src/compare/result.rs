@@ -348,6 +348,35 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// One sentence for a person: [`Reason::describe`], and for a duplicate which copy is
+    /// the extra one by when each copy was received.
+    pub fn describe(&self, lang: Lang) -> String {
+        if let Reason::Duplicate {
+            original_received: Some(original),
+            ..
+        } = &self.reason
+        {
+            let copy = self
+                .message
+                .as_ref()
+                .and_then(|m| m.received.as_deref())
+                .and_then(|d| crate::report::local_time(d, lang));
+            let original = crate::report::local_time(original, lang);
+            // Copies received at the same minute cannot be told apart by time.
+            if let (Some(copy), Some(original)) = (copy, original)
+                && copy != original
+            {
+                return tr!(
+                    lang,
+                    "verify-detail-duplicate-copy",
+                    copy = copy,
+                    original = original
+                );
+            }
+        }
+        self.reason.describe(lang)
+    }
+
     pub fn new(
         reason: Reason,
         old_folder: Option<&str>,

@@ -9,6 +9,7 @@ pub mod inventory;
 pub mod run;
 pub mod signin;
 mod table;
+pub mod wrap;
 
 pub use run::RunInfo;
 pub use table::{Align, Table};

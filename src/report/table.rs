@@ -36,6 +36,11 @@ impl Table {
         self.rows.is_empty()
     }
 
+    /// The display width of the widest rendered line.
+    pub fn width(&self) -> usize {
+        self.render().lines().map(|l| l.width()).max().unwrap_or(0)
+    }
+
     pub fn render(&self) -> String {
         let columns = self.headers.len();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();

@@ -51,3 +51,21 @@ backup-vanished = { $count ->
     [one] 1 message was deleted on the server during the backup and is not in it (the folder, opened again, no longer lists it): { $folders }
    *[other] { $count } messages were deleted on the server during the backup and are not in it (the folder, opened again, no longer lists them): { $folders }
 }
+
+## Problems `ikou backup verify` finds, one sentence each.
+backup-problem-missing-entry = a message of { $folder } is missing from the zip ({ $entry })
+backup-problem-extra-entry = the zip holds a file the manifest does not list ({ $entry }); harmless, nothing is missing
+backup-problem-listed-twice = the manifest lists the file { $entry } twice
+backup-problem-unreadable = a message of { $folder } cannot be read back ({ $entry }: { $error })
+backup-problem-size-mismatch = a message of { $folder } has the wrong size: { $actual }, the manifest says { $expected } ({ $entry })
+backup-problem-hash-mismatch = a message of { $folder } differs from what was saved (SHA-256 checksum) ({ $entry })
+backup-problem-unsafe-entry = extracting would refuse { $entry }: { $reason }
+backup-problems-more = { $count ->
+    [one] … and { $count } more problem (see --json)
+   *[other] … and { $count } more problems (see --json)
+}
+backup-server-counts-match = Per-folder counts match the server { $server }.
+backup-server-counts-differ = { $count ->
+    [one] { $count } folder differs from the server { $server } (the row marked <-). Run `ikou backup` again to add new mail.
+   *[other] { $count } folders differ from the server { $server } (rows marked <-). Run `ikou backup` again to add new mail.
+}

@@ -128,5 +128,55 @@ verify-verdict-other = { $count ->
    *[other] { $shown } other problems
 }
 
+## Folder pairing by contents.
+verify-map-contents = holds the same messages
+verify-map-evidence = { $count ->
+    [one] { $found } of { $count } message found here
+   *[other] { $found } of { $count } messages found here
+}
+verify-map-reason-evidence = { $reason }; { $evidence }
+
+verify-detail-duplicate-copy = this copy (received { $copy }) is the extra one: the same message is already in this folder (received { $original }); delete this copy
+
+## The text report of `ikou verify`.
+verify-text-old = Old: { $source }
+verify-text-new = New: { $server }
+verify-text-source-snapshot = snapshot { $file } ({ $server }, taken { $taken })
+verify-text-source-backup = backup { $file } ({ $server }, taken { $taken })
+verify-text-mapping-title = Folder mapping
+verify-text-counts-title = Messages per folder
+verify-text-col-old-folder = old folder
+verify-text-col-new-folder = new folder
+verify-text-col-old-folders = old folders
+verify-text-col-reason = reason
+verify-text-col-old = old
+verify-text-col-new = new
+verify-text-col-diff = diff
+verify-text-col-status = status
+verify-text-not-there = { $folder } (not there)
+verify-text-not-mapped = not mapped
+verify-text-status-ok = ok
+verify-text-status-differs = DIFFERS
+verify-text-total = total
+verify-text-count-line = { $old } → { $new } ({ $diff }), { $status }
+verify-text-fed-by = from: { $folders }
+verify-text-problems = { $count ->
+    [one] Problem ({ $count })
+   *[other] Problems ({ $count })
+}
+verify-text-notes = { $count ->
+    [one] Note ({ $count })
+   *[other] Notes ({ $count })
+}
+verify-text-date = Date: { $date }
+verify-text-from = From: { $who }
+verify-text-to = To: { $who }
+verify-text-subject = Subject: { $subject }
+verify-text-no-subject = (no subject)
+verify-text-sent-missing = { $count ->
+    [one] { $count } sent message is missing on the new server. `ikou restore` shows the plan; add `--apply` to put it back.
+   *[other] { $count } sent messages are missing on the new server. `ikou restore` shows the plan; add `--apply` to put them back.
+}
+
 # A message the person opened from a finding is gone from the server since verify read it.
 verify-message-gone = UID { $uid } is no longer in { $folder }

@@ -45,3 +45,15 @@ backup-tui-overall = 全体 { $done } / { $planned } 通  { $done_bytes } / { $p
 backup-tui-rate = 速度 { $rate }  残り { $eta }  経過 { $elapsed }
 
 backup-vanished = バックアップ中にサーバーから削除されたメール { $count } 件は保存されていません (フォルダを開き直して、もう無いことを確認済み): { $folders }
+
+## `ikou backup verify` が見つけた問題 (1件1文)
+backup-problem-missing-entry = 「{ $folder }」のメールが zip にありません ({ $entry })
+backup-problem-extra-entry = 一覧 (manifest) にないファイルが zip にあります ({ $entry })。害はなく、欠けているものはありません
+backup-problem-listed-twice = 一覧 (manifest) にファイル { $entry } が2回載っています
+backup-problem-unreadable = 「{ $folder }」のメールを読み戻せません ({ $entry }: { $error })
+backup-problem-size-mismatch = 「{ $folder }」のメールのサイズが違います: { $actual } (一覧では { $expected }) ({ $entry })
+backup-problem-hash-mismatch = 「{ $folder }」のメールが保存時と違います (SHA-256 チェックサム) ({ $entry })
+backup-problem-unsafe-entry = 展開時に { $entry } は拒否されます: { $reason }
+backup-problems-more = …ほか { $count } 件の問題 (--json で全件)
+backup-server-counts-match = サーバー { $server } のフォルダ別件数と一致しました。
+backup-server-counts-differ = サーバー { $server } と件数の違うフォルダが { $count } 個あります (<- の行)。`ikou backup` をもう一度実行すると新しいメールを追加できます。

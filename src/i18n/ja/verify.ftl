@@ -94,5 +94,43 @@ verify-verdict-other = その他の問題 { $count ->
     *[other] { $shown }
     } 件
 
+## 中身によるフォルダの対応づけ。
+verify-map-contents = 同じメールがある
+verify-map-evidence = { $count } 通中 { $found } 通がここにあります
+verify-map-reason-evidence = { $reason }。{ $evidence }
+
+verify-detail-duplicate-copy = このコピー ({ $copy } 受信) が余分です: 同じメールがこのフォルダに既にあります ({ $original } 受信)。このコピーを削除してください
+
+## `ikou verify` のテキスト出力
+verify-text-old = 旧: { $source }
+verify-text-new = 新: { $server }
+verify-text-source-snapshot = スナップショット { $file } ({ $server }、{ $taken } 作成)
+verify-text-source-backup = バックアップ { $file } ({ $server }、{ $taken } 作成)
+verify-text-mapping-title = フォルダの対応
+verify-text-counts-title = フォルダごとの件数
+verify-text-col-old-folder = 旧フォルダ
+verify-text-col-new-folder = 新フォルダ
+verify-text-col-old-folders = 旧フォルダ
+verify-text-col-reason = 理由
+verify-text-col-old = 旧
+verify-text-col-new = 新
+verify-text-col-diff = 差
+verify-text-col-status = 状態
+verify-text-not-there = { $folder } (未作成)
+verify-text-not-mapped = 対応先なし
+verify-text-status-ok = 一致
+verify-text-status-differs = 差異あり
+verify-text-total = 合計
+verify-text-count-line = { $old } → { $new } ({ $diff })、{ $status }
+verify-text-fed-by = 元: { $folders }
+verify-text-problems = 要確認 (問題) { $count } 件
+verify-text-notes = 参考情報 { $count } 件
+verify-text-date = 日付: { $date }
+verify-text-from = 差出人: { $who }
+verify-text-to = 宛先: { $who }
+verify-text-subject = 件名: { $subject }
+verify-text-no-subject = (件名なし)
+verify-text-sent-missing = 送信済みの { $count } 通が新サーバにありません。`ikou restore` で計画を確認し、`--apply` で戻せます。
+
 # 検証のあとでサーバーから消えたメッセージを開こうとしたとき。
 verify-message-gone = UID { $uid } のメッセージは { $folder } にもうありません

@@ -692,3 +692,97 @@ pub async fn run(
     report.compute_totals();
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::verify::restore::{ItemResult, PlanItem};
+
+    fn item(uid: u32) -> PlanItem {
+        PlanItem {
+            old_folder: "INBOX.Sent".into(),
+            new_folder: "Sent Items".into(),
+            uid,
+            size: 1000,
+            date: None,
+            from: None,
+            subject: None,
+            key: format!("mid:{uid}@x"),
+            body_hash: None,
+            flags: vec![],
+            internal_date: None,
+        }
+    }
+
+    fn restore(
+        applied: bool,
+        plan: usize,
+        oversize: usize,
+        outcomes: &[ItemOutcome],
+    ) -> RestoreReport {
+        let plan: Vec<PlanItem> = (1..=plan as u32).map(item).collect();
+        let results: Vec<ItemResult> = plan
+            .iter()
+            .zip(outcomes)
+            .map(|(i, o)| ItemResult {
+                item: i.clone(),
+                outcome: o.clone(),
+                error: None,
+            })
+            .collect();
+        let count = |o: ItemOutcome| results.iter().filter(|r| r.outcome == o).count() as u64;
+        RestoreReport {
+            source: "live",
+            new_server: "new".into(),
+            applied,
+            plan_bytes: plan.iter().map(|i| i.size).sum(),
+            oversize: (100..100 + oversize as u32).map(item).collect(),
+            folders_to_create: vec![],
+            appended: count(ItemOutcome::Appended),
+            already_present: count(ItemOutcome::AlreadyPresent),
+            failed: count(ItemOutcome::Failed) + count(ItemOutcome::TooLarge),
+            plan,
+            results,
+            verification: None,
+        }
+    }
+
+    #[test]
+    fn restore_outcomes_and_verdicts() {
+        use ItemOutcome::{AlreadyPresent, Appended, Failed};
+        let cases: [(RestoreReport, Outcome, &str); 6] = [
+            (restore(false, 0, 0, &[]), Outcome::Ok, "nothing to restore"),
+            (
+                restore(false, 3, 0, &[]),
+                Outcome::Differences,
+                "3 messages to restore (2.9 KiB)",
+            ),
+            (
+                restore(true, 3, 0, &[Appended, Appended, AlreadyPresent]),
+                Outcome::Ok,
+                "restored 2, already there 1, failed 0",
+            ),
+            (
+                restore(true, 2, 0, &[Appended, Failed]),
+                Outcome::Failed,
+                "restored 1, already there 0, failed 1",
+            ),
+            (
+                restore(true, 1, 1, &[Appended]),
+                Outcome::Differences,
+                "restored 1, already there 0, failed 0; 1 too large for the new server (not restored)",
+            ),
+            (
+                restore(true, 0, 0, &[]),
+                Outcome::Ok,
+                "restored 0, already there 0, failed 0",
+            ),
+        ];
+        for (report, outcome, verdict) in cases {
+            let (got, counts) = restore_counts(&report);
+            assert_eq!(got, outcome, "{verdict}");
+            assert_eq!(restore_verdict(&report, &counts, Lang::En), verdict);
+            assert!(!restore_verdict(&report, &counts, Lang::Ja).is_empty());
+        }
+    }
+}

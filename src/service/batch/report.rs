@@ -530,6 +530,43 @@ mod tests {
     }
 
     #[test]
+    fn restore_csv_has_one_row_per_account_with_the_restore_counts() {
+        let mut ok = account("a@x.jp", Outcome::Ok, Some(AccountCounts::default()));
+        ok.restore = Some(RestoreCounts {
+            planned: 3,
+            planned_bytes: 14_000,
+            appended: 3,
+            ..RestoreCounts::default()
+        });
+        let failed = account("b@x.jp", Outcome::Failed, None);
+        let mut r = report(vec![ok, failed], vec!["c@x.jp".into()], true);
+        r.kind = BatchKind::Restore;
+        r.restore = Some(RestoreTotals {
+            applied: true,
+            ..RestoreTotals::default()
+        });
+        r.compute_totals();
+        let totals = r.restore.clone().expect("totals");
+        assert_eq!((totals.planned, totals.appended), (3, 3));
+        let csv = r.to_csv(Lang::En);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines.len(), 5, "{csv}");
+        assert!(lines[0].starts_with("address,status,verdict,applied,planned,"));
+        assert!(lines[1].starts_with("a@x.jp,ok,"), "{}", lines[1]);
+        assert!(
+            lines[1].contains(",yes,3,14000,0,0,3,0,0,0,"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].contains(",'=sign-in rejected,"), "{}", lines[2]);
+        // The header and the row of an account not reached have every column.
+        for line in [lines[0], lines[3]] {
+            assert_eq!(line.split(',').count(), 15, "{line}");
+        }
+        assert!(r.to_csv(Lang::Ja).starts_with("アドレス,結果,判定,実行"));
+    }
+
+    #[test]
     fn file_stems() {
         assert_eq!(file_stem("Taro@Example.ac.jp"), "taro@example.ac.jp");
         assert_eq!(file_stem("../a b/c@x.jp"), "_a_b_c@x.jp");
