@@ -13,6 +13,10 @@ mod settings;
 mod setup;
 mod signin;
 mod verify;
+mod wrap;
+
+pub(crate) use settings::max_scroll as settings_max_scroll;
+pub(crate) use wrap::wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -37,10 +41,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(note), area);
         return;
     }
-    let help_rows = if app.confirm_quit {
-        u16::try_from(quit_question(app.lang, area.width).len()).unwrap_or(3)
-    } else {
-        help_rows(app.key_mode(), app.lang, area.width)
+    let help_rows = match quit_question(app) {
+        Some(line) => u16::try_from(wrap([line], area.width).len())
+            .unwrap_or(3)
+            .min(3),
+        None => help_rows(app.key_mode(), app.lang, area.width),
     };
     let [title, body, help] = Layout::vertical([
         Constraint::Length(1),
@@ -64,6 +69,54 @@ pub fn render(app: &App, frame: &mut Frame) {
         signin::render(app, device, frame, body);
     }
     render_help(app, frame, help);
+    wrap::clip_wide(frame.buffer_mut());
+}
+
+/// The question before quitting, while it waits for an answer.
+fn quit_question(app: &App) -> Option<Line<'static>> {
+    let question = app.notice.as_ref().filter(|_| app.confirm_quit)?;
+    Some(Line::styled(
+        format!(" {}", clean(question)),
+        Theme::of(app).bad(),
+    ))
+}
+
+/// A paragraph of `lines` wrapped to `width` cells by display width (see [`wrap`]).
+pub(crate) fn wrapped<'a>(
+    lines: impl IntoIterator<Item = Line<'a>>,
+    width: u16,
+) -> Paragraph<'static> {
+    Paragraph::new(wrap(lines, width))
+}
+
+/// The hint on a box whose content does not fit: rows `first+1`-`first+shown` of `total`
+/// and the keys that scroll it, for the top border after the box's title (a second title,
+/// so that a narrow box cuts it rather than overwriting the first). `None` when all fits.
+pub(crate) fn scroll_hint(
+    lang: Lang,
+    first: usize,
+    shown: usize,
+    total: usize,
+    keys: &str,
+) -> Option<Line<'static>> {
+    (total > shown).then(|| {
+        Line::from(format!(
+            " {} ",
+            tr!(
+                lang,
+                "tui-scroll-hint",
+                from = first + 1,
+                to = (first + shown).min(total),
+                total = total,
+                keys = keys.to_string()
+            )
+        ))
+    })
+}
+
+/// The width inside a bordered box drawn over `area`.
+pub(crate) fn inside(area: Rect) -> u16 {
+    area.width.saturating_sub(2)
 }
 
 /// Colours that read on dark and light terminals, or none at all (NO_COLOR).
@@ -153,14 +206,12 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
 /// The help bar, generated from the same keymap `update` implements.
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
-    // The question before quitting replaces the key help on every screen, so it is seen
-    // wherever q was pressed.
-    if app.confirm_quit {
-        let lines: Vec<Line> = quit_question(app.lang, area.width)
-            .into_iter()
-            .map(|l| Line::styled(l, theme.bad()))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), area);
+    // The question before quitting replaces the keys until it is answered (the overview
+    // shows it in its phase line).
+    // The question before quitting replaces the keys until it is answered, on every
+    // screen, with as many rows as it needs.
+    if let Some(line) = quit_question(app) {
+        frame.render_widget(wrapped([line], area.width), area);
         return;
     }
     let lines: Vec<Line> = help_lines(app.key_mode(), app.lang, area.width)
@@ -178,28 +229,6 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// The question before quitting, cut into lines of at most `width - 1` display columns
-/// (wide characters never straddle the edge), at most three.
-fn quit_question(lang: Lang, width: u16) -> Vec<String> {
-    use unicode_width::UnicodeWidthChar;
-    let room = usize::from(width.saturating_sub(2)).max(10);
-    let mut lines = vec![String::from(" ")];
-    let mut used = 1;
-    for c in tr!(lang, "tui-quit-confirm").chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > room {
-            lines.push(String::from(" "));
-            used = 1;
-        }
-        if let Some(line) = lines.last_mut() {
-            line.push(c);
-        }
-        used += w;
-    }
-    lines.truncate(3);
-    lines
 }
 
 /// Server-supplied text with control characters made inert (no escape sequences reach

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::{Theme, bar, clean, side_title, usage_label};
 use crate::i18n::Lang;
@@ -64,7 +64,8 @@ fn phase_line(app: &App) -> Line<'static> {
         Phase::OldShutDown => tr!(lang, "overview-the-old-server-has-been"),
     };
     let mut spans = vec![Span::raw(format!(" {text}"))];
-    if let Some(notice) = &app.notice {
+    // The question before quitting shows in the key help's place (view::render_help).
+    if let Some(notice) = app.notice.as_ref().filter(|_| !app.confirm_quit) {
         spans.push(Span::styled(format!("  {notice}"), Theme::of(app).bad()));
     }
     Line::from(spans)
@@ -130,7 +131,7 @@ fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {
             ready_lines(inventory, target, lang, &theme, usize::from(inner.width))
         }
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    frame.render_widget(super::wrapped(lines, inner.width), inner);
 }
 
 /// A labelled gauge: `label  used / limit (n%)` and a bar `[####......]` under it.
