@@ -177,3 +177,6 @@ verify-text-sent-missing = { $count ->
     [one] { $count } sent message is missing on the new server. `ikou restore` shows the plan; add `--apply` to put it back.
    *[other] { $count } sent messages are missing on the new server. `ikou restore` shows the plan; add `--apply` to put them back.
 }
+
+# A message the person opened from a finding is gone from the server since verify read it.
+verify-message-gone = UID { $uid } is no longer in { $folder }

@@ -131,3 +131,6 @@ verify-text-to = 宛先: { $who }
 verify-text-subject = 件名: { $subject }
 verify-text-no-subject = (件名なし)
 verify-text-sent-missing = 送信済みの { $count } 通が新サーバにありません。`ikou restore` で計画を確認し、`--apply` で戻せます。
+
+# 検証のあとでサーバーから消えたメッセージを開こうとしたとき。
+verify-message-gone = UID { $uid } のメッセージは { $folder } にもうありません
