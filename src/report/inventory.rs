@@ -103,10 +103,8 @@ pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> Strin
         }
         out.push_str(&table.render());
     } else if quota.capability {
-        out.push_str(lang.pick(
-            "このアカウントにはクォータが設定されていません (QUOTA 対応、上限なし)。使用量はメッセージのサイズから計算しました。\n",
-            "No quota is set for this account (QUOTA supported, no limit); usage below is computed from message sizes.\n",
-        ));
+        out.push_str(&tr!(lang, "inventory-quota-supported-no-limit"));
+        out.push('\n');
     } else {
         out.push_str(&tr!(lang, "inventory-no-quota"));
         out.push('\n');

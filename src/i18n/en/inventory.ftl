@@ -37,3 +37,6 @@ inventory-pop3-size = Size (STAT)
 inventory-pop3-listed-size = Size (sum of LIST)
 inventory-pop3-unique-ids = Unique ids (UIDL)
 inventory-pop3-no-folders = POP3 has no folders: this is the server's INBOX.
+
+
+inventory-quota-supported-no-limit = No quota is set for this account (QUOTA supported, no limit); usage below is computed from message sizes.

@@ -37,3 +37,6 @@ inventory-pop3-size = サイズ (STAT)
 inventory-pop3-listed-size = サイズ合計 (LIST)
 inventory-pop3-unique-ids = 固有 ID (UIDL)
 inventory-pop3-no-folders = POP3 にはフォルダがありません。ここにあるのはサーバーの受信箱 (INBOX) です。
+
+
+inventory-quota-supported-no-limit = このアカウントにはクォータが設定されていません (QUOTA 対応、上限なし)。使用量はメッセージのサイズから計算しました。
