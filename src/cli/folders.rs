@@ -34,10 +34,15 @@ async fn gather(
 ) -> Result<inventory::Inventory> {
     let profile = load_profile(&args.profile)?;
     let account = output.account(&profile, args.address.as_deref())?;
-    let mut session = service::open_read_session(&profile, side, &account).await?;
-    let result = inventory::gather(&mut session, inventory::InventoryOptions { largest }).await;
-    session.logout().await;
-    Ok(result?)
+    let options = inventory::InventoryOptions { largest };
+    Ok(inventory::run(
+        &profile,
+        side,
+        &account,
+        options,
+        &service::progress::silent(),
+    )
+    .await?)
 }
 
 /// `--protocol pop3`: the maildrop's STAT/LIST/UIDL figures and the largest messages.

@@ -234,3 +234,6 @@ tui-verify-restore-plan-title = Restore plan: { $count } { $count ->
     } ({ $size }) old -> new server { $server }
 tui-verify-folder-will-be-created = The new folder { $folder } will be created.
 tui-verify-restore-result = { $appended } appended, { $present } already there, { $failed } failed. Press v to verify again.
+
+# A message the person opened from a finding is gone from the server since verify read it.
+verify-message-gone = UID { $uid } is no longer in { $folder }

@@ -185,3 +185,6 @@ tui-verify-marked = { $count } 通選択
 tui-verify-restore-plan-title = 復元計画: { $count } 通 ({ $size }) 旧サーバー -> 新サーバー { $server }
 tui-verify-folder-will-be-created = 新フォルダ「{ $folder }」を作成します。
 tui-verify-restore-result = 追加 { $appended } 通、既存 { $present } 通、失敗 { $failed } 通。v で再検証して確かめてください。
+
+# 検証のあとでサーバーから消えたメッセージを開こうとしたとき。
+verify-message-gone = UID { $uid } のメッセージは { $folder } にもうありません
