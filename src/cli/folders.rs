@@ -35,7 +35,11 @@ async fn gather(
     let profile = load_profile(&args.profile)?;
     let account = output.account(&profile, args.address.as_deref())?;
     let mut session = service::open_read_session(&profile, side, &account).await?;
-    let result = inventory::gather(&mut session, inventory::InventoryOptions { largest }).await;
+    let options = inventory::InventoryOptions {
+        largest,
+        size_limit: Some(profile.limits.max_message_bytes()),
+    };
+    let result = inventory::gather(&mut session, options).await;
     session.logout().await;
     Ok(result?)
 }

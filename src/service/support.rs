@@ -85,7 +85,14 @@ pub async fn support_report(
     let phase = profile.dates.phase(options.today);
     let quota = async {
         let mut session = open_read_session(profile, Side::Old, account).await?;
-        let result = inventory::gather(&mut session, InventoryOptions { largest: 10 }).await;
+        let result = inventory::gather(
+            &mut session,
+            InventoryOptions {
+                largest: 10,
+                size_limit: Some(profile.limits.max_message_bytes()),
+            },
+        )
+        .await;
         session.logout().await;
         result
     };

@@ -160,7 +160,14 @@ async fn gather(
         generation,
         stage: Stage::Gathering,
     });
-    let result = inventory::gather(&mut session, inventory::InventoryOptions { largest }).await;
+    let result = inventory::gather(
+        &mut session,
+        inventory::InventoryOptions {
+            largest,
+            size_limit: Some(profile.limits.max_message_bytes()),
+        },
+    )
+    .await;
     session.logout().await;
     result
 }

@@ -168,3 +168,7 @@ verify-text-sent-missing = { $count ->
     [one] { $count } sent message is missing on the new server. `ikou restore` shows the plan; add `--apply` to put it back.
    *[other] { $count } sent messages are missing on the new server. `ikou restore` shows the plan; add `--apply` to put them back.
 }
+
+## Restore during the centre's copy (profile [dates]).
+verify-restore-copy-running = The IT centre is still copying mailboxes: a message missing now may still arrive with the copy. Restore after the copy has finished and `ikou verify` still lists it, or you may end up with two copies.
+verify-restore-copy-running-until = The IT centre is still copying mailboxes (until the switch-over on { $cutover }): a message missing now may still arrive with the copy. Restore after the copy has finished and `ikou verify` still lists it, or you may end up with two copies.

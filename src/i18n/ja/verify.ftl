@@ -125,3 +125,7 @@ verify-text-to = 宛先: { $who }
 verify-text-subject = 件名: { $subject }
 verify-text-no-subject = (件名なし)
 verify-text-sent-missing = 送信済みの { $count } 通が新サーバにありません。`ikou restore` で計画を確認し、`--apply` で戻せます。
+
+## センターのコピー期間中の復元 (プロファイルの [dates])
+verify-restore-copy-running = 情報センターによるメールのコピーがまだ続いています。今ないメールも、このあとコピーで届くかもしれません。コピーが終わってから `ikou verify` で確かめ、それでも足りないものを復元してください。今復元すると同じメールが 2 通になることがあります。
+verify-restore-copy-running-until = 情報センターによるメールのコピーがまだ続いています ({ $cutover } の切り替えまで)。今ないメールも、このあとコピーで届くかもしれません。コピーが終わってから `ikou verify` で確かめ、それでも足りないものを復元してください。今復元すると同じメールが 2 通になることがあります。
