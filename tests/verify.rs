@@ -861,3 +861,90 @@ fn garbled_subjects_are_named_by_the_repair_a_mail_program_needs() {
     }
     assert_eq!(old_state(&m.old), old_before, "old server unchanged");
 }
+
+/// Folders are paired by what they hold: the old `送信済みトレイ` goes with the new folder that
+/// holds its messages, not with `Sent Items` (a known Sent name); only the truly missing are
+/// reported, with no "moved" notes and no unmapped new folder; the mapping shows the evidence.
+#[test]
+fn folders_are_paired_by_their_messages_not_by_name() {
+    let m = common::migration_with(
+        17,
+        Variant {
+            sent_tray_apart: true,
+            ..Variant::default()
+        },
+    );
+    let e = &m.expected;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    let old_before = old_state(&m.old);
+    let tray = "送信済みトレイ";
+    let old_tray = m.old.server_mailbox_name(tray);
+    let held = e.new_counts[tray];
+    let listed = e.old_counts[tray];
+    assert!(!e.tray_missing.is_empty() && held > 0);
+
+    let (code, report) = run_json(&["verify", "-p", p, "--json"]);
+    assert_eq!(code, 1, "messages are missing");
+    let line = report["mapping"]
+        .as_array()
+        .expect("mapping")
+        .iter()
+        .find(|l| l["old"] == old_tray.as_str())
+        .cloned()
+        .expect("the tray is mapped");
+    assert_eq!(line["new"], tray, "{line}");
+    assert_eq!(line["reason"]["rule"], "contents", "{line}");
+    assert_eq!(line["evidence"]["found"].as_u64(), Some(held), "{line}");
+    assert_eq!(line["evidence"]["of"].as_u64(), Some(listed), "{line}");
+
+    let missing: Vec<&Value> = findings(&report, "missing")
+        .into_iter()
+        .filter(|f| f["old_folder"] == old_tray.as_str())
+        .collect();
+    assert_eq!(
+        message_ids(&missing),
+        ids_of(&e.tray_missing),
+        "only the truly missing"
+    );
+    for f in &missing {
+        assert_eq!(f["new_folder"], tray, "{f}");
+    }
+    assert!(findings(&report, "moved").is_empty(), "{report}");
+    for f in findings(&report, "unmapped_new") {
+        assert_ne!(f["new_folder"], tray, "{f}");
+    }
+    let unmapped_new = report["summary"]["unmapped_new"].as_array().expect("list");
+    assert!(!unmapped_new.iter().any(|n| n == tray), "{unmapped_new:?}");
+    let group = report["comparison"]["folders"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .find(|f| f["new_folder"] == tray)
+        .cloned()
+        .expect("the tray group");
+    assert_eq!(group["status"], "differs", "{group}");
+    let sent = report["comparison"]["folders"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .find(|f| f["new_folder"] == "Sent Items")
+        .cloned()
+        .expect("Sent Items");
+    assert_eq!(
+        sent["old_folders"],
+        serde_json::json!([m.old.server_mailbox_name("Sent")]),
+        "{sent}"
+    );
+
+    let out = ikou(&["verify", "-p", p, "--lang", "en"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let evidence = format!("{held} of {listed} messages found here");
+    assert!(text.contains(&evidence), "{evidence}: {text}");
+    let out = ikou(&["verify", "-p", p, "--lang", "ja"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let evidence = format!("{listed} 通中 {held} 通がここにあります");
+    assert!(text.contains(&evidence), "{evidence}: {text}");
+    assert_eq!(old_state(&m.old), old_before, "old server unchanged");
+}

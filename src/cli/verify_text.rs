@@ -124,7 +124,16 @@ fn mapping(report: &VerifyReport, lang: Lang, width: usize) -> Vec<String> {
             } else {
                 tr!(lang, "verify-text-not-there", folder = line.new.as_str())
             };
-            [line.old.clone(), new, line.reason_text.clone()]
+            let reason = match &line.evidence_text {
+                Some(evidence) => tr!(
+                    lang,
+                    "verify-map-reason-evidence",
+                    reason = line.reason_text.as_str(),
+                    evidence = evidence.as_str()
+                ),
+                None => line.reason_text.clone(),
+            };
+            [line.old.clone(), new, reason]
         })
         .collect();
     for name in &report.summary.unmapped_old {

@@ -13,6 +13,12 @@
 //! | 5 | `not_on_new` | nothing above, and no new folder has that path in any case: the folder is missing on the new server; it maps to the name it would have there (its levels without the legacy prefix, joined by the new server's delimiter), which `ikou restore` creates |
 //!
 //! `\Noselect` folders take part in nothing. Several old folders may share one new folder.
+//!
+//! When messages were listed, [`evidence::map_by_evidence`] then pairs folders by what they
+//! hold (rule `contents`): the messages themselves outrank SPECIAL-USE and names, never a
+//! profile override.
+
+pub mod evidence;
 
 use std::fmt;
 
@@ -33,6 +39,8 @@ pub enum MapReason {
     SamePath,
     /// No folder on the new server: the target is the name restore would create.
     NotOnNew,
+    /// The new folder holds this folder's messages (see [`evidence`]).
+    Contents,
 }
 
 impl MapReason {
@@ -53,6 +61,7 @@ impl MapReason {
             ),
             Self::SamePath => lang.pick("同じフォルダ名", "same folder path").to_string(),
             Self::NotOnNew => tr!(lang, "verify-map-not-on-new"),
+            Self::Contents => tr!(lang, "verify-map-contents"),
         }
     }
 }
@@ -95,6 +104,10 @@ pub struct MapEntry {
     /// The new folder's `FolderInfo::name` (or an override's target, even if absent on new).
     pub new: String,
     pub reason: MapReason,
+    /// How many of the old folder's messages the new folder holds, when messages were listed
+    /// (set by [`evidence::map_by_evidence`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<evidence::Evidence>,
 }
 
 /// The whole folder mapping, with what could not be mapped.
@@ -164,6 +177,7 @@ pub fn map_folders(
                 old: folder.name.clone(),
                 new,
                 reason,
+                evidence: None,
             }),
             None => mapping.unmapped_old.push(folder.name.clone()),
         }

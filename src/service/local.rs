@@ -523,6 +523,7 @@ pub fn plan(
                 new: name.replace('/', &delimiter.to_string()),
                 old: name,
                 reason: MapReason::SamePath,
+                evidence: None,
             });
         }
         let comparison = compare(&old, new, &mapping, limits, Utc::now());

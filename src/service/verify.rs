@@ -18,7 +18,8 @@ use thiserror::Error;
 use super::{AccountRef, ServiceError, open_read_session};
 use crate::archive::{ArchiveError, Manifest};
 use crate::compare::findings::compare;
-use crate::compare::mapping::{MapReason, Mapping, map_folders};
+use crate::compare::mapping::evidence::{Evidence, map_by_evidence};
+use crate::compare::mapping::{MapReason, Mapping};
 use crate::compare::result::{Comparison, Finding, FindingKind, Limits};
 use crate::compare::rules::NameRule;
 use crate::compare::verdict::ExitStatus;
@@ -113,6 +114,10 @@ pub struct MappingLine {
     pub reason_text: String,
     /// True when the new folder does not exist yet (an override to a new name).
     pub new_exists: bool,
+    /// How many of the old folder's messages the new folder holds ("15 of 15 found here");
+    /// absent when no messages were listed.
+    pub evidence: Option<Evidence>,
+    pub evidence_text: Option<String>,
 }
 
 /// The short list people look for first; every entry is also in `comparison.findings`.
@@ -282,7 +287,7 @@ pub fn build_report(
         .collect();
     let old_infos: Vec<FolderInfo> = old.folders.iter().map(|f| f.folder.clone()).collect();
     let new_infos: Vec<FolderInfo> = new.iter().map(|f| f.folder.clone()).collect();
-    let mapping = map_folders(&old_infos, &new_infos, &overrides);
+    let mapping = map_by_evidence(&old.folders, new, &overrides);
     let limits = limits_of(profile);
     let comparison = compare(&old.folders, new, &mapping, &limits, Utc::now());
     let summary = summarise(&comparison, &mapping, &old_infos);
@@ -295,6 +300,10 @@ pub fn build_report(
             reason: e.reason,
             reason_text: e.reason.describe(lang),
             new_exists: new_infos.iter().any(|f| f.name == e.new),
+            evidence: e.evidence,
+            evidence_text: e
+                .evidence
+                .map(|ev| tr!(lang, "verify-map-evidence", found = ev.found, count = ev.of)),
         })
         .collect();
     let mut report = VerifyReport {

@@ -127,6 +127,15 @@ verify-verdict-other = { $count ->
     [one] { $shown } other problem
    *[other] { $shown } other problems
 }
+
+## Folder pairing by contents.
+verify-map-contents = holds the same messages
+verify-map-evidence = { $count ->
+    [one] { $found } of { $count } message found here
+   *[other] { $found } of { $count } messages found here
+}
+verify-map-reason-evidence = { $reason }; { $evidence }
+
 verify-detail-duplicate-copy = this copy (received { $copy }) is the extra one: the same message is already in this folder (received { $original }); delete this copy
 
 ## The text report of `ikou verify`.

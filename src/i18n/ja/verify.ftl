@@ -93,6 +93,12 @@ verify-verdict-name-refused = 移行できないフォルダ名 { $count ->
 verify-verdict-other = その他の問題 { $count ->
     *[other] { $shown }
     } 件
+
+## 中身によるフォルダの対応づけ。
+verify-map-contents = 同じメールがある
+verify-map-evidence = { $count } 通中 { $found } 通がここにあります
+verify-map-reason-evidence = { $reason }。{ $evidence }
+
 verify-detail-duplicate-copy = このコピー ({ $copy } 受信) が余分です: 同じメールがこのフォルダに既にあります ({ $original } 受信)。このコピーを削除してください
 
 ## `ikou verify` のテキスト出力

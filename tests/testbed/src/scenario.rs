@@ -133,6 +133,10 @@ pub struct Expected {
     /// folded differently but legally on new (no difference expected).
     #[serde(default)]
     pub refolded_subjects: Vec<MessageRef>,
+    /// [`Variant::sent_tray_apart`]: the old `送信済みトレイ` messages not in the new folder of
+    /// the same name (missing on new).
+    #[serde(default)]
+    pub tray_missing: Vec<MessageRef>,
 }
 
 /// Cases added on top of the standard scenario. All are off by default, so the standard
@@ -149,6 +153,10 @@ pub struct Variant {
     /// both added to [`Expected::garbled_subjects`]. A third is re-encoded as two words
     /// joined by a legal fold (`CRLF TAB`), the same text: [`Expected::refolded_subjects`].
     pub subject_repairs: bool,
+    /// The old `送信済みトレイ` is not merged into the new Sent folder: the new server has a
+    /// folder `送信済みトレイ` of its own holding about two thirds of its messages (every third
+    /// is missing, [`Expected::tray_missing`]), beside `Sent Items` with the old `Sent`.
+    pub sent_tray_apart: bool,
 }
 
 /// The folder [`Variant::headerless`] uses (the same name on both servers).
@@ -187,8 +195,51 @@ fn apply_variant(plan: &mut Plan, variant: Variant) {
     if variant.subject_repairs {
         add_subject_repairs(plan);
     }
+    if variant.sent_tray_apart {
+        keep_sent_tray_apart(plan);
+    }
     plan.expected.old_counts = counts(&plan.old);
     plan.expected.new_counts = counts(&plan.new);
+}
+
+/// [`Variant::sent_tray_apart`]: moves the old `送信済みトレイ` messages out of the new Sent
+/// folder into a new folder `送信済みトレイ`, leaving every third out.
+fn keep_sent_tray_apart(plan: &mut Plan) {
+    const TRAY: &str = "送信済みトレイ";
+    let Some(tray) = plan.old.folder(TRAY).map(|f| f.messages.clone()) else {
+        return;
+    };
+    let Some(sent_name) = plan
+        .expected
+        .folder_map
+        .iter()
+        .find(|m| m.old == TRAY)
+        .and_then(|m| m.new.clone())
+    else {
+        return;
+    };
+    let mut moved = Vec::new();
+    if let Some(sent) = plan.new.folder_mut(&sent_name) {
+        for (i, m) in tray.iter().enumerate() {
+            if let Some(pos) = sent.messages.iter().position(|n| n.raw == m.raw) {
+                let taken = sent.messages.remove(pos);
+                if i % 3 == 1 {
+                    plan.expected.tray_missing.push(MessageRef::of(TRAY, m));
+                } else {
+                    moved.push(taken);
+                }
+            }
+        }
+    }
+    plan.new.folders.push(CorpusFolder {
+        name: TRAY.to_string(),
+        messages: moved,
+    });
+    for m in &mut plan.expected.folder_map {
+        if m.old == TRAY {
+            m.new = Some(TRAY.to_string());
+        }
+    }
 }
 
 /// [`Variant::subject_repairs`]: rewrites the Subject of three new INBOX messages that are
@@ -585,6 +636,7 @@ pub fn plan_in(seed: u64, language: FolderLanguage) -> Plan {
         new_only_folders,
         headerless_missing: Vec::new(),
         refolded_subjects: Vec::new(),
+        tray_missing: Vec::new(),
     };
     Plan { old, new, expected }
 }
@@ -738,6 +790,28 @@ mod tests {
         assert_eq!(e.new_counts["Archive"], 1);
         assert_eq!(e.missing_on_new, base.expected.missing_on_new);
         assert_eq!(plan_with(7, Variant::default()).expected, base.expected);
+    }
+
+    #[test]
+    fn sent_tray_apart_variant_moves_the_tray_and_drops_a_third() {
+        let base = plan(7);
+        let p = plan_with(
+            7,
+            Variant {
+                sent_tray_apart: true,
+                ..Variant::default()
+            },
+        );
+        let e = &p.expected;
+        let tray = base.expected.old_counts["送信済みトレイ"];
+        assert!(tray >= 6, "{tray}");
+        let kept = e.new_counts["送信済みトレイ"];
+        assert_eq!(kept + e.tray_missing.len() as u64, tray);
+        assert_eq!(
+            e.new_counts["Sent Items"],
+            base.expected.new_counts["Sent Items"] - tray
+        );
+        assert_eq!(e.old_counts, base.expected.old_counts);
     }
 
     #[test]
