@@ -3,8 +3,9 @@
 //! three mailboxes from the migration scenario, each missing the 3 Sent items sent after the
 //! central copy. The plan changes nothing; `--apply` puts every one back exactly once; a
 //! second run appends nothing; an account whose sign-in the new server refuses is reported
-//! while the others finish; Ctrl-C then the same command resumes; the old server never
-//! changes.
+//! while the others finish; a delegated helpdesk account (SASL authzid) on the new server
+//! puts back every missing message; Ctrl-C then the same command resumes; the old server
+//! never changes.
 
 mod common;
 
@@ -46,8 +47,10 @@ fn start() -> Bed {
     }
     let master = Some((MASTER.to_string(), MASTER_PASS.to_string()));
     let mut old_opts = ServerOptions::new(Layout::Legacy, old_users);
-    old_opts.master_user = master;
-    let new_opts = ServerOptions::new(Layout::ExchangeLike, new_users);
+    old_opts.master_user = master.clone();
+    // The new server also knows the helpdesk as a delegated account (SASL authzid).
+    let mut new_opts = ServerOptions::new(Layout::ExchangeLike, new_users);
+    new_opts.master_user = master;
     let (old, new) = std::thread::scope(|s| {
         let o = s.spawn(move || Dovecot::start(old_opts));
         let n = s.spawn(move || Dovecot::start(new_opts));
@@ -68,6 +71,22 @@ fn start() -> Bed {
 fn profile(bed: &Bed) -> PathBuf {
     let token_file = bed.dir.path().join("app.jwt");
     std::fs::write(&token_file, app_token()).expect("token");
+    let new_admin = format!(
+        "method = \"app-token\"\ntoken_command = \"cat {}\"",
+        token_file.display()
+    );
+    centre_profile(bed, "centre.toml", &new_admin)
+}
+
+/// The same with a delegated helpdesk account on the new server (SASL PLAIN, authzid).
+fn delegated_profile(bed: &Bed) -> PathBuf {
+    let new_admin = format!(
+        "method = \"sasl-plain\"\nuser = \"{MASTER}\"\npassword_command = \"echo {MASTER_PASS}\""
+    );
+    centre_profile(bed, "delegated.toml", &new_admin)
+}
+
+fn centre_profile(bed: &Bed, name: &str, new_admin: &str) -> PathBuf {
     let text = format!(
         r#"[old]
 host = "{oh}"
@@ -86,8 +105,7 @@ imap = {{ port = {np}, security = "tls" }}
 ca_file = "{nca}"
 
 [new.admin]
-method = "app-token"
-token_command = "cat {token}"
+{new_admin}
 
 [limits]
 max_message_mb = 35
@@ -98,9 +116,8 @@ max_message_mb = 35
         nh = bed.new.host(),
         np = bed.new.imaps_port(),
         nca = bed.new.ca_file().display(),
-        token = token_file.display(),
     );
-    let path = bed.dir.path().join("centre.toml");
+    let path = bed.dir.path().join(name);
     std::fs::write(&path, text).expect("profile");
     path
 }
@@ -414,6 +431,51 @@ fn batch_restore_plans_applies_once_and_never_writes_the_old_server() {
         after_apply,
         "a plan writes nothing"
     );
+
+    // 5. Applied through a delegated helpdesk account on the new server: the left-out
+    //    folders are created and filled, once.
+    let delegated = delegated_profile(&bed);
+    let wide_state = bed.dir.path().join("state-wide");
+    let wide_args = [
+        "batch",
+        "restore",
+        path_str(&csv),
+        "-p",
+        path_str(&delegated),
+        "--state",
+        path_str(&wide_state),
+        "--kind",
+        "missing",
+        "--apply",
+        "--json",
+    ];
+    let (code, applied, stderr) = ikou(&wide_args);
+    // The delegated account may open every mailbox (the application token only the
+    // tenant's): every account is restored, the oversize messages stay as differences.
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(applied["totals"]["failed"], 0, "{applied}");
+    assert_eq!(
+        applied["new_access"], "SASL PLAIN as helpdesk with authzid",
+        "{applied}"
+    );
+    let accounts = by_user(&applied);
+    for (user, _) in USERS {
+        let e = &bed.expected[user];
+        let in_unmapped: u64 = e.unmapped_folders.iter().map(|u| u.messages).sum();
+        let a = &accounts[user];
+        assert_eq!(restore_counts(a), [in_unmapped, in_unmapped, 0, 0], "{a}");
+        assert_eq!(a["outcome"], "differences", "the oversize one is left: {a}");
+    }
+    let after_wide = state(&bed.new, &users);
+    let mut again_args = wide_args.to_vec();
+    again_args.push("--again");
+    let (_, again, _) = ikou(&again_args);
+    for (user, _) in USERS {
+        let a = &by_user(&again)[user];
+        assert_eq!(restore_counts(a), [0, 0, 0, 0], "{a}");
+        assert_eq!(a["counts"]["missing"], 0, "nothing missing any more: {a}");
+    }
+    assert_eq!(state(&bed.new, &users), after_wide, "a rerun adds nothing");
 
     assert_eq!(
         state(&bed.old, &users),
