@@ -418,8 +418,9 @@ max_message_mb = 35
     pty.wait_for_screen("the missing list", |s| {
         s.contains(&format!("Missing on the new server ({all_missing})"))
     });
+    // Space marks, Down moves on.
     for _ in 0..missing {
-        pty.send(" ");
+        pty.send(" \u{1b}[B");
     }
     pty.send("p");
     pty.wait_for_screen("the plan", |s| {
@@ -432,7 +433,12 @@ max_message_mb = 35
     let log = m.new.log();
     assert!(log.contains("method=XOAUTH2"), "{log}");
     assert!(!log.contains("method=OAUTHBEARER"), "{log}");
+    // A verification result is on screen: quitting asks first.
     pty.send("q");
+    pty.wait_for_screen("the question before quitting", |s| {
+        s.contains("Quitting loses the verification result")
+    });
+    pty.send("y");
     let output = pty.finish();
     assert_restored(&output);
 }

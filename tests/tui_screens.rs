@@ -179,6 +179,7 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
     // Mark every missing message, see the plan, apply it.
     for _ in 0..missing {
         press(&mut driver, KeyCode::Char(' '));
+        press(&mut driver, KeyCode::Down);
     }
     press(&mut driver, KeyCode::Char('p'));
     let text = screen(&driver.app);

@@ -183,6 +183,7 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
         KeyMode::VerifySummary { done: true } => vec![
             key("Up/Dn", "種類", "kind"),
             key("Enter", "一覧", "list"),
+            key("PgUp/PgDn", "フォルダ表", "folder table"),
             key("v", "再検証", "verify again"),
         ],
         KeyMode::VerifySummary { done: false } => vec![key("v/Enter", "検証", "verify")],
@@ -211,6 +212,7 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
         KeyMode::VerifyPlan => {
             return vec![
                 key("y", "新サーバーへ復元", "restore to the new server"),
+                key("Up/Dn/PgUp/PgDn", "スクロール", "scroll"),
                 key("Esc", "やめる", "back"),
             ];
         }
@@ -1025,6 +1027,11 @@ impl App {
                     self.settings
                         .key(key, profile.as_deref(), &self.address, self.lang)
                 {
+                    // Scrolling stops at the last page, so Up answers at once after PgDn.
+                    self.settings.scroll = self
+                        .settings
+                        .scroll
+                        .min(super::view::settings_max_scroll(self));
                     return match action {
                         Some(SettingsAction::Copy(text)) => vec![Effect::Copy(text)],
                         Some(SettingsAction::Export(files)) => vec![Effect::Export(files)],

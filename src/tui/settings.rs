@@ -102,6 +102,7 @@ impl SettingsState {
             KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
             KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
             KeyCode::Home => self.scroll = 0,
+            KeyCode::End => self.scroll = u16::MAX,
             KeyCode::Char('y') => {
                 let text = settings::render_text(&self.build(profile, address), lang);
                 self.notice = Some(tr!(lang, "settings-copied-the-settings-to-the"));

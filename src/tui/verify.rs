@@ -105,6 +105,10 @@ pub struct VerifyState {
     pub offset: usize,
     /// Marked findings of the missing list (indices into the report's findings).
     pub marked: Vec<usize>,
+    /// First row of the summary's folder table (PgUp/PgDn scroll it).
+    pub folder_offset: usize,
+    /// First row of the restore plan's table.
+    pub plan_offset: usize,
     pub generation: u64,
 }
 
@@ -117,6 +121,8 @@ impl Default for VerifyState {
             selected: 0,
             offset: 0,
             marked: Vec::new(),
+            folder_offset: 0,
+            plan_offset: 0,
             generation: 0,
         }
     }
@@ -276,6 +282,22 @@ impl VerifyState {
                     self.kind = (self.kind + 1).min(KINDS.len() - 1);
                     Some(None)
                 }
+                // The folder table scrolls by pages; the view keeps the last page full.
+                KeyCode::PageDown | KeyCode::PageUp | KeyCode::Home | KeyCode::End
+                    if self.outcome().is_some() =>
+                {
+                    let last = self
+                        .outcome()
+                        .map_or(0, |o| o.report.comparison.folders.len().saturating_sub(1));
+                    self.folder_offset = match key.code {
+                        KeyCode::PageDown => self.folder_offset.saturating_add(page),
+                        KeyCode::PageUp => self.folder_offset.min(last).saturating_sub(page),
+                        KeyCode::Home => 0,
+                        _ => last,
+                    }
+                    .min(last);
+                    Some(None)
+                }
                 _ => None,
             },
             VerifyMode::List => {
@@ -306,7 +328,6 @@ impl VerifyState {
                                 }
                                 None => self.marked.push(index),
                             }
-                            self.selected += 1;
                         }
                     }
                     KeyCode::Enter => {
@@ -355,6 +376,35 @@ impl VerifyState {
                     Some(None)
                 }
                 (KeyCode::Char('v'), RestoreStep::Done(_)) => Some(Some(VerifyAction::Run)),
+                // The plan's (or the results') table scrolls.
+                (
+                    KeyCode::Up
+                    | KeyCode::Char('k')
+                    | KeyCode::Down
+                    | KeyCode::Char('j')
+                    | KeyCode::PageUp
+                    | KeyCode::PageDown
+                    | KeyCode::Home
+                    | KeyCode::End,
+                    RestoreStep::Plan | RestoreStep::Done(_),
+                ) => {
+                    let len = match step {
+                        RestoreStep::Done(Ok(results)) => results.len(),
+                        _ => plan.len(),
+                    };
+                    let last = len.saturating_sub(1);
+                    let offset = self.plan_offset.min(last);
+                    self.plan_offset = match key.code {
+                        KeyCode::Up | KeyCode::Char('k') => offset.saturating_sub(1),
+                        KeyCode::Down | KeyCode::Char('j') => offset + 1,
+                        KeyCode::PageUp => offset.saturating_sub(page),
+                        KeyCode::PageDown => offset.saturating_add(page),
+                        KeyCode::Home => 0,
+                        _ => last,
+                    }
+                    .min(last);
+                    Some(None)
+                }
                 // Nothing else while applying: the plan is being carried out.
                 (_, RestoreStep::Applying) => Some(None),
                 _ => None,
@@ -425,6 +475,7 @@ impl VerifyState {
             .into_iter()
             .filter_map(|f| plan_item(f, &outcome.old))
             .collect();
+        self.plan_offset = 0;
         let mut folders_to_create: Vec<String> = Vec::new();
         for item in &plan {
             if !outcome.new.iter().any(|f| f.folder.name == item.new_folder)

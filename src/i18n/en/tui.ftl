@@ -24,3 +24,6 @@ tui-verify-kind-missing = Missing on the new server
 tui-verify-kind-duplicate = Duplicates on the new server
 tui-verify-kind-garbled = Garbled subjects
 tui-verify-kind-oversize = Too large to migrate
+
+# A box whose content does not fit: which rows show, and the keys that scroll it.
+tui-scroll-hint = { $from }-{ $to } of { $total } ({ $keys })

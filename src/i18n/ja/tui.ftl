@@ -24,3 +24,6 @@ tui-verify-kind-missing = 新サーバーにないメール
 tui-verify-kind-duplicate = 新サーバーで重複
 tui-verify-kind-garbled = 件名の文字化け
 tui-verify-kind-oversize = 大きすぎて移行されないメール
+
+# A box whose content does not fit: which rows show, and the keys that scroll it.
+tui-scroll-hint = { $total } 行中 { $from }-{ $to } ({ $keys })

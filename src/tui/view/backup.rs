@@ -4,9 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{Theme, bar, clean, duration};
+use super::{Theme, bar, clean, duration, inside, wrapped};
 use crate::report::{grouped, human_size};
 use crate::tui::app::{App, list_page};
 use crate::tui::backup::{BackupProgress, BackupRun};
@@ -41,9 +41,11 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(title);
     if state.folders.is_empty() {
         frame.render_widget(
-            Paragraph::new(tr!(lang, "backup-the-old-server-s-folders"))
-                .wrap(Wrap { trim: true })
-                .block(block),
+            wrapped(
+                [Line::raw(tr!(lang, "backup-the-old-server-s-folders"))],
+                inside(table_area),
+            )
+            .block(block),
             table_area,
         );
     } else {
@@ -86,7 +88,18 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
             ])
             .style(theme.key()),
         )
-        .block(block);
+        .block(
+            match super::scroll_hint(
+                lang,
+                state.offset,
+                page,
+                state.folders.len(),
+                "Up/Dn PgUp/PgDn",
+            ) {
+                Some(hint) => block.title(hint),
+                None => block,
+            },
+        );
         frame.render_widget(table, table_area);
     }
     let destination = Line::from(vec![

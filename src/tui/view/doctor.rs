@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Row, Table};
 
 use super::{Theme, clean};
 use crate::doctor::{DoctorReport, Severity};
@@ -43,9 +43,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ],
     };
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(title)),
+        super::wrapped(lines, super::inside(area)).block(Block::bordered().title(title)),
         area,
     );
 }
@@ -103,18 +101,22 @@ fn support(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(if footer.is_some() { 2 } else { 0 }),
     ])
     .areas(area);
+    // Wrapped by display width here, so the scroll stops at the last page.
+    let lines = super::wrap(lines, super::inside(text_area));
+    let fit = usize::from(text_area.height.saturating_sub(2)).max(1);
+    let first = usize::from(scroll).min(lines.len().saturating_sub(fit));
+    let mut block = Block::bordered().title(title);
+    if let Some(hint) = super::scroll_hint(lang, first, fit, lines.len(), "Up/Dn PgUp/PgDn") {
+        block = block.title(hint);
+    }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(Block::bordered().title(title)),
+        ratatui::widgets::Paragraph::new(lines)
+            .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0))
+            .block(block),
         text_area,
     );
     if let Some(footer) = footer {
-        frame.render_widget(
-            Paragraph::new(footer).wrap(Wrap { trim: true }),
-            footer_area,
-        );
+        frame.render_widget(super::wrapped([footer], footer_area.width), footer_area);
     }
 }
 
@@ -198,8 +200,7 @@ fn findings(app: &App, report: &DoctorReport, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
+        super::wrapped(lines, super::inside(detail_area))
             .style(Style::default())
             .block(Block::bordered().title(format!(" {} ", f.id))),
         detail_area,

@@ -13,6 +13,10 @@ mod settings;
 mod setup;
 mod signin;
 mod verify;
+mod wrap;
+
+pub(crate) use settings::max_scroll as settings_max_scroll;
+pub(crate) use wrap::wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -60,6 +64,45 @@ pub fn render(app: &App, frame: &mut Frame) {
         signin::render(app, device, frame, body);
     }
     render_help(app, frame, help);
+    wrap::clip_wide(frame.buffer_mut());
+}
+
+/// A paragraph of `lines` wrapped to `width` cells by display width (see [`wrap`]).
+pub(crate) fn wrapped<'a>(
+    lines: impl IntoIterator<Item = Line<'a>>,
+    width: u16,
+) -> Paragraph<'static> {
+    Paragraph::new(wrap(lines, width))
+}
+
+/// The hint on a box whose content does not fit: rows `first+1`-`first+shown` of `total`
+/// and the keys that scroll it, for the top border after the box's title (a second title,
+/// so that a narrow box cuts it rather than overwriting the first). `None` when all fits.
+pub(crate) fn scroll_hint(
+    lang: Lang,
+    first: usize,
+    shown: usize,
+    total: usize,
+    keys: &str,
+) -> Option<Line<'static>> {
+    (total > shown).then(|| {
+        Line::from(format!(
+            " {} ",
+            tr!(
+                lang,
+                "tui-scroll-hint",
+                from = first + 1,
+                to = (first + shown).min(total),
+                total = total,
+                keys = keys.to_string()
+            )
+        ))
+    })
+}
+
+/// The width inside a bordered box drawn over `area`.
+pub(crate) fn inside(area: Rect) -> u16 {
+    area.width.saturating_sub(2)
 }
 
 /// Colours that read on dark and light terminals, or none at all (NO_COLOR).
@@ -149,6 +192,16 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
 /// The help bar, generated from the same keymap `update` implements.
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
+    // The question before quitting replaces the keys until it is answered (the overview
+    // shows it in its phase line).
+    if app.confirm_quit
+        && app.screen != Screen::Overview
+        && let Some(question) = &app.notice
+    {
+        let line = Line::styled(format!(" {}", clean(question)), theme.bad());
+        frame.render_widget(wrapped([line], area.width), area);
+        return;
+    }
     let lines: Vec<Line> = help_lines(app.key_mode(), app.lang, area.width)
         .into_iter()
         .map(|entries| {

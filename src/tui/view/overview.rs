@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::{Theme, bar, clean, side_title, usage_label};
 use crate::i18n::Lang;
@@ -130,7 +130,7 @@ fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {
             ready_lines(inventory, target, lang, &theme, usize::from(inner.width))
         }
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    frame.render_widget(super::wrapped(lines, inner.width), inner);
 }
 
 /// A labelled gauge: `label  used / limit (n%)` and a bar `[####......]` under it.

@@ -199,10 +199,17 @@ fn drill_into_lists_open_headers_and_restore_only_after_the_plan() {
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.verify.mode, VerifyMode::List));
 
-    // Mark both, see the plan; nothing is written until `y`.
+    // Space only toggles, the cursor stays: twice is no mark at all.
     press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char(' '));
+    assert!(app.verify.marked.is_empty());
+    assert_eq!(app.verify.selected, 0);
+    // Mark both (Space, Down, Space), see the plan; nothing is written until `y`.
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char(' '));
     assert_eq!(app.verify.marked.len(), 2);
+    assert_eq!(app.verify.selected, 1);
     assert!(
         press(&mut app, KeyCode::Char('p')).is_empty(),
         "a plan, no effect"
@@ -635,4 +642,70 @@ fn at_80_columns_the_title_keeps_the_address_and_numbers_the_other_tabs() {
         title.contains("4 Verify") && title.contains(&app.address),
         "{title}"
     );
+}
+
+#[test]
+fn the_question_before_quitting_shows_on_every_screen() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut app = verified(lang, (80, 24));
+        press(&mut app, KeyCode::Char('q'));
+        assert!(
+            !app.quit,
+            "a verification result is on screen: it asks first"
+        );
+        let question = tr!(lang, "tui-quit-confirm");
+        let text = flat(&screen(&draw(&app, 80, 24)));
+        assert!(text.contains(&flat(&question)), "{text}");
+        press(&mut app, KeyCode::Char('y'));
+        assert!(app.quit);
+    }
+}
+
+#[test]
+fn the_folder_table_of_the_verdict_scrolls_with_a_hint() {
+    let mut app = verified(Lang::En, (80, 18));
+    let text = screen(&draw(&app, 80, 18));
+    assert!(text.contains("1-2 of 3 (PgUp/PgDn)"), "{text}");
+    assert!(!text.contains("研究室/学会 "), "{text}");
+    press(&mut app, KeyCode::PageDown);
+    let text = screen(&draw(&app, 80, 18));
+    assert!(text.contains("2-3 of 3 (PgUp/PgDn)"), "{text}");
+    assert!(text.contains("研究室/学会"), "{text}");
+    // Up/Down still choose the kind; PgUp goes back at once.
+    press(&mut app, KeyCode::PageUp);
+    assert!(screen(&draw(&app, 80, 18)).contains("1-2 of 3"));
+    // At 120x40 everything fits: no hint.
+    let app = verified(Lang::Ja, (120, 40));
+    assert!(!screen(&draw(&app, 120, 40)).contains("PgUp/PgDn)"));
+}
+
+#[test]
+fn settings_notes_wrap_and_scroll_to_their_last_line() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut app = signed_in(lang, (80, 24));
+        press(&mut app, KeyCode::Char('6'));
+        assert_eq!(app.screen, Screen::Settings);
+        let text = screen(&draw(&app, 80, 24));
+        assert!(text.contains("(Up/Dn PgUp/PgDn)"), "a hint: {text}");
+        assert_fits(&text, 80);
+        press(&mut app, KeyCode::End);
+        let end = app.settings.scroll;
+        let text = screen(&draw(&app, 80, 24));
+        // The last note's end is on screen, whole.
+        let built = app.settings.build(app.profile.as_deref(), &app.address);
+        let all = crate::settings::render_text(&built, lang);
+        let last = all.lines().last().expect("a last line");
+        let tail: String = flat(last)
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        assert!(flat(&text).contains(&tail), "{tail}\n{text}");
+        // One Up moves at once (the scroll stopped at the last page).
+        press(&mut app, KeyCode::Up);
+        assert_eq!(app.settings.scroll, end - 1);
+    }
 }

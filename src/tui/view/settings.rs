@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{Theme, clean};
@@ -16,11 +16,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let state = &app.settings;
     let [text_area, status] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let built = state.build(app.profile.as_deref(), &app.address);
-    let lines: Vec<Line> = render_text(&built, lang)
-        .lines()
-        .map(|l| Line::raw(clean(l)))
-        .collect();
+    let lines = lines(app, text_area.width.saturating_sub(2));
+    let fit = usize::from(text_area.height.saturating_sub(2)).max(1);
+    let first = usize::from(state.scroll).min(lines.len().saturating_sub(fit));
+    let hint = super::scroll_hint(lang, first, fit, lines.len(), "Up/Dn PgUp/PgDn");
     let title = format!(
         " {}: {}  {}: {} ",
         tr!(lang, "settings-protocol"),
@@ -28,11 +27,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         tr!(lang, "settings-mail-program"),
         client_label(CLIENTS[state.client], lang),
     );
-    // Lines wider than the screen are cut, not wrapped: the tables keep their columns.
+    let mut block = Block::bordered().title(title);
+    if let Some(hint) = hint {
+        block = block.title(hint);
+    }
     frame.render_widget(
         Paragraph::new(lines)
-            .scroll((state.scroll, 0))
-            .block(Block::bordered().title(title)),
+            .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0))
+            .block(block),
         text_area,
     );
     let line = match &state.notice {
@@ -40,4 +42,40 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         None => Line::styled(tr!(lang, "settings-y-copy-the-tables-x"), theme.dim()),
     };
     frame.render_widget(Paragraph::new(line), status);
+}
+
+/// The settings text as shown `width` cells wide. Table rows (columns two spaces apart) are
+/// cut at the edge so they keep their columns; every other line (headings, notes) is
+/// wrapped, notes with a hanging indent.
+fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let built = app.settings.build(app.profile.as_deref(), &app.address);
+    let mut lines: Vec<Line> = Vec::new();
+    for text in render_text(&built, app.lang).lines() {
+        let text = clean(text);
+        if text.trim_start().contains("  ") {
+            lines.push(Line::raw(text));
+        } else if let Some(note) = text.strip_prefix("- ") {
+            for (i, line) in super::wrap([Line::raw(note.to_string())], width.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                let mut spans = vec![Span::raw(if i == 0 { "- " } else { "  " })];
+                spans.extend(line.spans);
+                lines.push(Line::from(spans));
+            }
+        } else {
+            lines.extend(super::wrap([Line::raw(text)], width));
+        }
+    }
+    lines
+}
+
+/// The furthest the settings text scrolls at the app's terminal size (its last page full).
+pub fn max_scroll(app: &App) -> u16 {
+    let (width, height) = app.size;
+    let help = crate::tui::app::help_rows(app.key_mode(), app.lang, width);
+    // Title bar, help, the status line and the box's borders.
+    let fit = usize::from(height.saturating_sub(1 + help + 1 + 2)).max(1);
+    let total = lines(app, width.saturating_sub(2)).len();
+    u16::try_from(total.saturating_sub(fit)).unwrap_or(u16::MAX)
 }

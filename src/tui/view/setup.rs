@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, clean, side_title};
@@ -168,6 +168,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::default());
         lines.push(Line::styled(clean(error), theme.bad()));
     }
+    // Each line wrapped by display width; the line being typed in is kept whole (cut at the
+    // edge) so that the cursor stays on it.
+    let mut shown: Vec<Line> = Vec::new();
+    let mut cursor_row = None;
+    for (i, line) in lines.into_iter().enumerate() {
+        if cursor.is_some_and(|(at, _)| at == i) {
+            cursor_row = Some(shown.len());
+            shown.push(line);
+        } else {
+            shown.extend(super::wrap([line], inner.width));
+        }
+    }
+    let lines = shown;
+    let cursor = cursor
+        .zip(cursor_row)
+        .map(|((_, column), row)| (row, column));
     if let Some((line, column)) = cursor
         && line < usize::from(inner.height)
     {
@@ -179,5 +195,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             frame.set_cursor_position(Position::new(x, y));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear};
 
 use super::{Theme, clean};
 use crate::tui::app::{App, DeviceCode};
@@ -66,7 +66,7 @@ pub fn render(app: &App, device: &DeviceCode, frame: &mut Frame, area: Rect) {
     ];
     frame.render_widget(Clear, dialog);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        super::wrapped(lines, super::inside(dialog)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" {} ", tr!(lang, "signin-dialog-title"))),

@@ -114,6 +114,7 @@ fn screens(lang: Lang, size: (u16, u16)) -> Vec<(&'static str, App)> {
     let mut app = verified(lang, size);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Char('p'));
     out.push(("verify_plan", app));

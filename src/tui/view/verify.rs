@@ -4,9 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{Theme, bar, clean, short_date, side_title};
+use super::{Theme, bar, clean, inside, short_date, side_title, wrapped};
 use crate::compare::result::{Finding, FindingKind, FolderStatus};
 use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
@@ -64,6 +64,14 @@ fn block(title: String) -> Block<'static> {
     Block::bordered().title(title)
 }
 
+/// A box with the scroll hint, when there is one, after its title.
+fn with_hint(block: Block<'static>, hint: Option<Line<'static>>) -> Block<'static> {
+    match hint {
+        Some(hint) => block.title(hint),
+        None => block,
+    }
+}
+
 fn idle(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
@@ -93,9 +101,7 @@ fn idle(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block(format!(" {} ", lang.pick("検証", "Verify")))),
+        wrapped(lines, inside(area)).block(block(format!(" {} ", lang.pick("検証", "Verify")))),
         area,
     );
 }
@@ -166,9 +172,7 @@ fn failed(app: &App, reason: &str, frame: &mut Frame, area: Rect) {
         ),
     ];
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block(format!(" {} ", lang.pick("検証", "Verify")))),
+        wrapped(lines, inside(area)).block(block(format!(" {} ", lang.pick("検証", "Verify")))),
         area,
     );
 }
@@ -177,12 +181,6 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
     let report = &outcome.report;
-    let [verdict_area, kinds_area, table_area] = Layout::vertical([
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Min(0),
-    ])
-    .areas(area);
     let ok = report.status == ExitStatus::Match;
     let verdict = vec![
         Line::styled(
@@ -206,10 +204,19 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
             clean(&report.new_server)
         )),
     ];
+    // The verdict box is as tall as its wrapped text, up to half of what is left after the
+    // kinds (the folder table below scrolls).
+    let verdict = super::wrap(verdict, inside(area));
+    let most = (area.height.saturating_sub(6) / 2).max(3);
+    let verdict_height = u16::try_from(verdict.len() + 2).unwrap_or(most).min(most);
+    let [verdict_area, kinds_area, table_area] = Layout::vertical([
+        Constraint::Length(verdict_height),
+        Constraint::Length(6),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     frame.render_widget(
-        Paragraph::new(verdict)
-            .wrap(Wrap { trim: true })
-            .block(block(format!(" {} ", lang.pick("判定", "Verdict")))),
+        Paragraph::new(verdict).block(block(format!(" {} ", lang.pick("判定", "Verdict")))),
         verdict_area,
     );
 
@@ -260,7 +267,12 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     // Folders that differ first: on a small terminal they are the ones that must show.
     let mut folders: Vec<_> = report.comparison.folders.iter().collect();
     folders.sort_by_key(|f| f.status != FolderStatus::Differs);
-    let rows = folders.into_iter().map(|f| {
+    // Rows that fit under the borders and the header; PgUp/PgDn scroll the rest.
+    let fit = usize::from(table_area.height.saturating_sub(3)).max(1);
+    let total = folders.len();
+    let first = app.verify.folder_offset.min(total.saturating_sub(fit));
+    let hint = super::scroll_hint(lang, first, fit, total, "PgUp/PgDn");
+    let rows = folders.into_iter().skip(first).take(fit).map(|f| {
         let differs = f.status == FolderStatus::Differs;
         Row::new(vec![
             Cell::from(clean(&f.new_folder)),
@@ -293,18 +305,21 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         ],
     )
     .header(header)
-    .block(block(match lang {
-        Lang::Ja => format!(
-            " フォルダごとの件数 (旧 {} 通 / 新 {} 通) ",
-            grouped(t.old_messages),
-            grouped(t.new_messages)
-        ),
-        Lang::En => format!(
-            " Messages per folder (old {}, new {}) ",
-            grouped(t.old_messages),
-            grouped(t.new_messages)
-        ),
-    }));
+    .block(with_hint(
+        block(match lang {
+            Lang::Ja => format!(
+                " フォルダごとの件数 (旧 {} 通 / 新 {} 通) ",
+                grouped(t.old_messages),
+                grouped(t.new_messages)
+            ),
+            Lang::En => format!(
+                " Messages per folder (old {}, new {}) ",
+                grouped(t.old_messages),
+                grouped(t.new_messages)
+            ),
+        }),
+        hint,
+    ));
     frame.render_widget(table, table_area);
 }
 
@@ -423,9 +438,10 @@ fn list(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         );
         return;
     }
+    let hint = super::scroll_hint(lang, state.offset, page, findings.len(), "Up/Dn PgUp/PgDn");
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.key()))
-        .block(block(title));
+        .block(with_hint(block(title), hint));
     frame.render_widget(table, table_area);
     if let Some((_, f)) = findings.get(state.selected) {
         let id = f
@@ -461,7 +477,6 @@ fn headers_view(
         clean(subject)
     ));
     let inner = outer.inner(area);
-    frame.render_widget(outer, area);
     let [where_area, text_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     frame.render_widget(
@@ -500,10 +515,14 @@ fn headers_view(
             })
             .collect(),
     };
+    // Wrapped here, so the rows are known: the scroll stops at the last page.
+    let lines = super::wrap(lines, text_area.width);
+    let fit = usize::from(text_area.height).max(1);
+    let first = usize::from(scroll).min(lines.len().saturating_sub(fit));
+    let hint = super::scroll_hint(lang, first, fit, lines.len(), "Up/Dn PgUp/PgDn");
+    frame.render_widget(with_hint(outer, hint), area);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+        Paragraph::new(lines).scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
         text_area,
     );
 }
@@ -569,24 +588,37 @@ fn restore_view(
     };
     let outer = block(title);
     let inner = outer.inner(area);
-    frame.render_widget(outer, area);
     let [intro, table_area, notes] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),
         Constraint::Length(3),
     ])
     .areas(inner);
+    // The plan's (or the results') rows under the table's header; Up/Dn PgUp/PgDn scroll.
+    let rows = match step {
+        RestoreStep::Done(Ok(results)) => results.len(),
+        _ => plan.len(),
+    };
+    let fit = usize::from(table_area.height.saturating_sub(1)).max(1);
+    let first = app.verify.plan_offset.min(rows.saturating_sub(fit));
+    let hint = super::scroll_hint(lang, first, fit, rows, "Up/Dn PgUp/PgDn");
+    frame.render_widget(with_hint(outer, hint), area);
     frame.render_widget(
-        Paragraph::new(lang.pick(
-            "旧サーバーは変更しません。新サーバーに追加 (APPEND) するだけで、既にあるメールは飛ばします。",
-            "The old server is not changed. Messages are added (APPEND) to the new server; ones already there are skipped.",
-        ))
-        .wrap(Wrap { trim: true }),
+        wrapped(
+            [Line::raw(lang.pick(
+                "旧サーバーは変更しません。新サーバーに追加 (APPEND) するだけで、既にあるメールは飛ばします。",
+                "The old server is not changed. Messages are added (APPEND) to the new server; ones already there are skipped.",
+            ))],
+            intro.width,
+        ),
         intro,
     );
     match step {
         RestoreStep::Plan | RestoreStep::Applying => {
-            frame.render_widget(plan_table(plan, lang, app), table_area);
+            frame.render_widget(
+                plan_table(&plan[first.min(plan.len())..], lang, app),
+                table_area,
+            );
             let mut lines: Vec<Line> = folders_to_create
                 .iter()
                 .map(|f| {
@@ -618,7 +650,7 @@ fn restore_view(
                     theme.key(),
                 ));
             }
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), notes);
+            frame.render_widget(wrapped(lines, notes.width), notes);
         }
         RestoreStep::Done(Err(reason)) => {
             let lines = vec![
@@ -628,10 +660,13 @@ fn restore_view(
                 ),
                 Line::raw(clean(reason)),
             ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), table_area);
+            frame.render_widget(wrapped(lines, table_area.width), table_area);
         }
         RestoreStep::Done(Ok(results)) => {
-            frame.render_widget(results_table(results, app), table_area);
+            frame.render_widget(
+                results_table(&results[first.min(results.len())..], app),
+                table_area,
+            );
             let count = |o: ItemOutcome| results.iter().filter(|r| r.outcome == o).count();
             let failed = count(ItemOutcome::Failed) + count(ItemOutcome::TooLarge);
             let line = match lang {
@@ -649,11 +684,13 @@ fn restore_view(
                 ),
             };
             frame.render_widget(
-                Paragraph::new(Line::styled(
-                    line,
-                    if failed > 0 { theme.bad() } else { theme.ok() },
-                ))
-                .wrap(Wrap { trim: true }),
+                wrapped(
+                    [Line::styled(
+                        line,
+                        if failed > 0 { theme.bad() } else { theme.ok() },
+                    )],
+                    notes.width,
+                ),
                 notes,
             );
         }

@@ -1,0 +1,420 @@
+//! Every box keeps its border at every terminal size, in Japanese and in English: the real
+//! `ikou` binary in a pseudo-terminal (util-linux `script`) against the migration scenario's
+//! two Dovecot servers, resized with `stty` (the kernel then sends SIGWINCH) across widths
+//! 80-160 at heights 24 and 40. On each size it visits every screen, the Verify verdict
+//! after a real verification, a list of findings, one message's headers and a restore plan
+//! included, and replays the bytes through a VT100 emulator: each `┌` must have its `┐`,
+//! `│` sides and `└─┘` bottom where the layout puts them. A wide character one column too
+//! far (ratatui's word wrapper, its issue #2679) erases a border in a real terminal and
+//! fails here.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ikou::i18n::Lang;
+use ikou::tui::app::Screen;
+use ikou_testbed::bounded::{output_within, wait_within};
+use ikou_testbed::scenario::Migration;
+
+/// How long one screen may take to appear after a key or a resize.
+const STEP: Duration = Duration::from_secs(20);
+
+struct Pty {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    output: Arc<Mutex<Vec<u8>>>,
+    parser: vt100::Parser,
+    fed: usize,
+    tty: Option<PathBuf>,
+    _home: tempfile::TempDir,
+}
+
+fn size(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).expect("non-zero")
+}
+
+impl Pty {
+    fn start(lang: Lang, env: &[(&str, &str)]) -> Pty {
+        let home = tempfile::tempdir().expect("temp home");
+        let command = format!("stty cols 80 rows 24; exec {}", env!("CARGO_BIN_EXE_ikou"));
+        let mut cmd = Command::new("script");
+        cmd.args(["-q", "-e", "-c", &command, "/dev/null"])
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env(
+                "LANG",
+                match lang {
+                    Lang::Ja => "ja_JP.UTF-8",
+                    Lang::En => "C.UTF-8",
+                },
+            )
+            .env("TERM", "xterm-256color")
+            .env_remove("IKOU_OLD_PASSWORD")
+            .env_remove("IKOU_NEW_PASSWORD")
+            .env_remove("IKOU_PROFILE")
+            .env_remove("IKOU_ADDRESS")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .spawn()
+            .expect("util-linux `script` must be installed (bsdutils) for this test");
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().expect("stdout");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = stdout.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().expect("lock").extend_from_slice(&chunk[..n]);
+            }
+        });
+        Pty {
+            child,
+            stdin,
+            output,
+            parser: vt100::Parser::new(size(24), size(80), 0),
+            fed: 0,
+            tty: None,
+            _home: home,
+        }
+    }
+
+    fn written(&self) -> usize {
+        self.output.lock().expect("lock").len()
+    }
+
+    /// Replays what arrived since the last call.
+    fn feed(&mut self) -> &vt100::Screen {
+        let bytes = self.output.lock().expect("lock")[self.fed..].to_vec();
+        self.fed += bytes.len();
+        self.parser.process(&bytes);
+        self.parser.screen()
+    }
+
+    fn send(&mut self, bytes: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes.as_bytes()).expect("write to pty");
+        stdin.flush().expect("flush");
+    }
+
+    /// The pseudo-terminal `ikou` runs in (the child of `script`, once it has exec'd).
+    fn tty(&mut self) -> PathBuf {
+        if let Some(tty) = &self.tty {
+            return tty.clone();
+        }
+        let script = self.child.id();
+        let deadline = Instant::now() + STEP;
+        loop {
+            let children =
+                std::fs::read_to_string(format!("/proc/{script}/task/{script}/children"))
+                    .unwrap_or_default();
+            for pid in children.split_whitespace() {
+                let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+                if exe.file_name().is_some_and(|n| n == "ikou")
+                    && let Ok(tty) = std::fs::read_link(format!("/proc/{pid}/fd/0"))
+                {
+                    self.tty = Some(tty.clone());
+                    return tty;
+                }
+            }
+            assert!(Instant::now() < deadline, "ikou never started under script");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Resizes the terminal: `stty` sets the size and the kernel signals `ikou`; the
+    /// emulator takes the new size at the same point of the byte stream.
+    fn resize(&mut self, cols: u16, rows: u16) {
+        let tty = self.tty();
+        self.feed();
+        let out = output_within(
+            Command::new("stty")
+                .arg("-F")
+                .arg(&tty)
+                .args(["cols", &cols.to_string(), "rows", &rows.to_string()])
+                .stdin(Stdio::null()),
+            Duration::from_secs(10),
+        );
+        assert!(out.status.success(), "stty: {out:?}");
+        self.parser.screen_mut().set_size(size(rows), size(cols));
+    }
+
+    /// Waits until the screen satisfies `check` and has stopped changing; else fails with
+    /// the last reason and the screen.
+    fn settle(&mut self, what: &str, check: impl Fn(&vt100::Screen) -> Result<(), String>) {
+        let deadline = Instant::now() + STEP;
+        let mut last = usize::MAX;
+        loop {
+            let before = self.written();
+            let screen = self.feed();
+            let verdict = check(screen);
+            if verdict.is_ok() && before == last {
+                return;
+            }
+            if Instant::now() >= deadline {
+                let (rows, cols) = screen.size();
+                panic!(
+                    "{what} at {cols}x{rows}: {}\n{}",
+                    verdict.err().unwrap_or_else(|| "never settled".into()),
+                    screen.contents()
+                );
+            }
+            last = before;
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = wait_within(&mut self.child, Duration::from_millis(10));
+    }
+}
+
+fn cell(screen: &vt100::Screen, row: u16, col: u16) -> &str {
+    screen.cell(row, col).map_or("", |c| c.contents())
+}
+
+/// Checks every box on the screen; returns how many there are.
+fn borders(screen: &vt100::Screen) -> Result<usize, String> {
+    let (rows, cols) = screen.size();
+    let (rows, cols) = (rows.get(), cols.get());
+    let mut boxes = 0;
+    let count = |symbol: &str| {
+        (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| (r, c)))
+            .filter(|&(r, c)| cell(screen, r, c) == symbol)
+            .count()
+    };
+    for top in 0..rows {
+        for left in 0..cols {
+            if cell(screen, top, left) != "┌" {
+                continue;
+            }
+            let right = (left + 1..cols)
+                .take_while(|&c| cell(screen, top, c) != "┌")
+                .find(|&c| cell(screen, top, c) == "┐")
+                .ok_or(format!(
+                    "the box at row {top}, column {left} has lost its top-right corner"
+                ))?;
+            let bottom = (top + 1..rows)
+                .find(|&r| cell(screen, r, left) != "│")
+                .filter(|&r| cell(screen, r, left) == "└")
+                .ok_or(format!(
+                    "the left side of the box at row {top}, column {left} is broken"
+                ))?;
+            for r in top + 1..bottom {
+                if cell(screen, r, right) != "│" {
+                    return Err(format!(
+                        "the right border of the box at row {top}, column {left} is broken at row {r}, column {right} ({:?})",
+                        cell(screen, r, right)
+                    ));
+                }
+            }
+            if cell(screen, bottom, right) != "┘" {
+                return Err(format!(
+                    "the box at row {top}, column {left} has lost its bottom-right corner"
+                ));
+            }
+            if let Some(c) = (left + 1..right).find(|&c| cell(screen, bottom, c) != "─") {
+                return Err(format!(
+                    "the bottom of the box at row {top}, column {left} is broken at column {c}"
+                ));
+            }
+            boxes += 1;
+        }
+    }
+    for corner in ["┐", "└", "┘"] {
+        if count(corner) != boxes {
+            return Err(format!("a stray or lost {corner}: {boxes} whole boxes"));
+        }
+    }
+    Ok(boxes)
+}
+
+/// The screen shows `marker`, the current tab is `tab` (drawn reversed in the title bar) and
+/// every box is whole.
+fn shows(
+    screen: &vt100::Screen,
+    lang: Lang,
+    tab: Screen,
+    marker: &str,
+    min_boxes: usize,
+) -> Result<(), String> {
+    let contents = screen.contents();
+    if !contents.contains(marker) {
+        return Err(format!("{marker:?} is not on the screen"));
+    }
+    let title: String = screen
+        .rows(0, screen.size().1.get())
+        .next()
+        .unwrap_or_default();
+    let label = tab.title(lang);
+    let at = title
+        .find(&label)
+        .ok_or(format!("the tab {label:?} is not in the title bar"))?;
+    let column = u16::try_from(unicode_width::UnicodeWidthStr::width(&title[..at])).unwrap_or(0);
+    if !screen.cell(0, column).is_some_and(|c| c.inverse()) {
+        return Err(format!("the tab {label:?} is not the current one"));
+    }
+    let boxes = borders(screen)?;
+    // Drawn for this size: a box reaches the last column.
+    let (rows, cols) = screen.size();
+    if !(0..rows.get()).any(|r| cell(screen, r, cols.get() - 1) == "┐") {
+        return Err(format!("no box reaches column {}", cols.get()));
+    }
+    if boxes < min_boxes {
+        return Err(format!("{boxes} boxes, expected at least {min_boxes}"));
+    }
+    Ok(())
+}
+
+fn sizes() -> Vec<(u16, u16)> {
+    let mut widths: Vec<u16> = (80..=160).step_by(5).collect();
+    widths.extend([115, 120]);
+    widths.sort_unstable();
+    widths.dedup();
+    [24, 40]
+        .into_iter()
+        .flat_map(|rows| widths.iter().map(move |&cols| (cols, rows)))
+        .collect()
+}
+
+/// One language's sweep; returns how many screens were checked.
+fn sweep(m: &Migration, profile: &std::path::Path, lang: Lang) -> usize {
+    let ja = lang == Lang::Ja;
+    let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
+    let mut pty = Pty::start(
+        lang,
+        &[
+            ("IKOU_PROFILE", common::path_str(profile)),
+            ("IKOU_OLD_PASSWORD", m.password.as_str()),
+            ("IKOU_NEW_PASSWORD", m.password.as_str()),
+        ],
+    );
+    let mut checked = 0;
+    // The first screen, before signing in, at every size.
+    for (cols, rows) in sizes() {
+        pty.resize(cols, rows);
+        pty.settle("the sign-in screen", |s| {
+            shows(s, lang, Screen::Setup, "@example-univ.test", 1)
+        });
+        checked += 1;
+    }
+    pty.resize(120, 40);
+    pty.send("\r");
+    pty.settle("the old password", |s| {
+        shows(s, lang, Screen::Setup, "IKOU_OLD_PASSWORD", 1)
+    });
+    pty.send("\r");
+    pty.settle("the new password", |s| {
+        shows(s, lang, Screen::Setup, "IKOU_NEW_PASSWORD", 1)
+    });
+    pty.send("\r");
+    // Both servers read: each box shows the migration target's gauge.
+    pty.settle("the overview with both servers", |s| {
+        if s.contents().matches("/ 5.0 GiB").count() < 2 {
+            return Err("the servers are not read yet".into());
+        }
+        shows(s, lang, Screen::Overview, "", 2)
+    });
+    // A real verification against both servers.
+    pty.send("4");
+    pty.send("v");
+    let verdict_box = pick("判定", "Verdict");
+    pty.settle("the verdict", |s| {
+        shows(s, lang, Screen::Verify, verdict_box, 3)
+    });
+    // Every size, every screen; switching screens without a resize in between too, so a
+    // border erased on one screen and never redrawn shows on the next.
+    let steps: [(&str, Screen, &str, usize); 11] = [
+        ("1", Screen::Overview, "", 2),
+        ("2", Screen::Folders, "", 1),
+        ("3", Screen::Backup, "", 1),
+        ("5", Screen::Doctor, "", 1),
+        ("6", Screen::Settings, "", 1),
+        ("4", Screen::Verify, verdict_box, 3),
+        ("\r", Screen::Verify, "[1/4]", 1),
+        ("\r", Screen::Verify, "UID", 1),
+        ("\u{7f}", Screen::Verify, "[1/4]", 1),
+        (" p", Screen::Verify, "APPEND", 1),
+        ("\u{7f}\u{7f}", Screen::Verify, verdict_box, 3),
+    ];
+    for (cols, rows) in sizes() {
+        pty.resize(cols, rows);
+        // Keys only once the new size is drawn: crossterm may hold a key typed at the very
+        // moment of a resize until the next one arrives.
+        pty.settle("the verdict after a resize", |s| {
+            shows(s, lang, Screen::Verify, verdict_box, 3)
+        });
+        checked += 1;
+        for (keys, screen, marker, min_boxes) in steps {
+            // Backspace goes back like Esc, without Esc's wait for a key sequence.
+            pty.send(keys);
+            pty.settle(&format!("{screen:?} after {keys:?}"), |s| {
+                shows(s, lang, screen, marker, min_boxes)
+            });
+            checked += 1;
+        }
+    }
+    // Quitting asks (a result is on screen); `y` leaves.
+    pty.send("q");
+    std::thread::sleep(Duration::from_millis(200));
+    pty.send("y");
+    drop(pty.stdin.take());
+    let status = wait_within(&mut pty.child, Duration::from_secs(20))
+        .unwrap_or_else(|after| panic!("ikou did not quit within {after:?}"));
+    assert!(status.success(), "ikou exited with {status}");
+    checked
+}
+
+#[test]
+fn every_box_keeps_its_border_at_every_size_in_both_languages() {
+    let m = common::migration(47);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), false);
+    let started = Instant::now();
+    let (ja, en) = std::thread::scope(|scope| {
+        let ja = scope.spawn(|| sweep(&m, &profile, Lang::Ja));
+        let en = scope.spawn(|| sweep(&m, &profile, Lang::En));
+        (ja.join(), en.join())
+    });
+    let (ja, en) = match (ja, en) {
+        (Ok(ja), Ok(en)) => (ja, en),
+        (Err(e), _) | (_, Err(e)) => std::panic::resume_unwind(e),
+    };
+    let sizes = sizes().len();
+    assert_eq!(ja, sizes * 13, "every screen at every size (ja)");
+    assert_eq!(en, ja);
+    eprintln!("{} screens checked in {:?}", ja + en, started.elapsed());
+}
+
+/// The check itself: a wide character written one column too far, as ratatui's word
+/// wrapper does, erases the right border in the emulator and is reported.
+#[test]
+fn a_wide_character_over_the_right_border_is_caught() {
+    let mut parser = vt100::Parser::new(size(4), size(10), 0);
+    let frame = "\u{1b}[1;1H┌ 判定 ──┐\u{1b}[2;1H│        │\u{1b}[3;1H└────────┘";
+    parser.process(frame.as_bytes());
+    assert_eq!(borders(parser.screen()), Ok(1));
+    // The wrapped line's last character lands on columns 9-10 (the border is column 10).
+    parser.process("\u{1b}[2;2H1234567検".as_bytes());
+    let err = borders(parser.screen()).expect_err("a broken border");
+    assert!(err.contains("right border"), "{err}");
+}
