@@ -251,15 +251,28 @@ fn on_terminal(cache: &Path, args: &[&str], wait_for: &str, answer: &str) -> (St
     let before_answer = text(&seen);
     let mut stdin = child.stdin.take().expect("stdin");
     // The prompt is printed before the terminal's echo is turned off, and turning it off
-    // discards what was typed ahead (TCSAFLUSH). Like a person whose typing was lost, type
-    // again while nothing answers; lines typed after the password is taken are never read.
+    // discards what was typed ahead (TCSAFLUSH): typed too early, the answer is echoed and
+    // then lost. Like a person whose typing was lost, type again until something other
+    // than the echo of the typing appears; lines typed after the password was taken are
+    // never read.
     let mut answered = false;
     for _ in 0..20 {
         writeln!(stdin, "{answer}").expect("type the answer");
         stdin.flush().expect("flush");
-        if let Ok(chunk) = rx.recv_timeout(Duration::from_secs(3)) {
+        let typed_at = seen.len();
+        let quiet_until = Instant::now() + Duration::from_secs(3);
+        while let Some(left) = quiet_until.checked_duration_since(Instant::now()) {
+            let Ok(chunk) = rx.recv_timeout(left) else {
+                break;
+            };
             seen.extend_from_slice(&chunk);
-            answered = true;
+            let since = text(&seen[typed_at..]).replace(answer, "");
+            if since.chars().any(|c| !c.is_whitespace() && !c.is_control()) {
+                answered = true;
+                break;
+            }
+        }
+        if answered {
             break;
         }
     }

@@ -771,6 +771,106 @@ fn folder_missing_on_new_is_restored_then_verified_clean() {
     assert_eq!(old_state(&m.old), old_before, "old server unchanged");
 }
 
+/// Verify and inventory are whole use cases: the library call that the TUI makes reports
+/// each folder of both sides as it reads it, and reaches the same comparison as `ikou
+/// verify`; the inventory use case counts what `ikou folders` counts.
+#[test]
+fn verify_and_inventory_use_cases_report_progress_and_agree_with_the_commands() {
+    use ikou::service::inventory::{self, InventoryOptions};
+    use ikou::service::progress::{Progress, ReadStep};
+    use std::sync::{Arc, Mutex};
+
+    let m = common::migration(23);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    let loaded = Profile::load(&profile).expect("profile");
+    let account = AccountRef::new(format!("{}@example-univ.test", m.user), false);
+    let steps = Arc::new(Mutex::new(Vec::new()));
+    let record = steps.clone();
+    let progress: Progress = Arc::new(move |step| record.lock().expect("lock").push(step));
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (report, old, new) = runtime
+        .block_on(ikou::service::verify::verify_with(
+            &loaded,
+            &account,
+            &OldSource::Live,
+            Lang::En,
+            &progress,
+        ))
+        .expect("verify");
+    let (code, cli) = run_json(&["verify", "-p", p, "--json"]);
+    assert_eq!(code, report.exit_code());
+    assert_eq!(
+        without_ages(&serde_json::to_value(&report.comparison).expect("json")),
+        without_ages(&cli["comparison"]),
+        "the TUI's path and the command compare alike"
+    );
+
+    let steps = std::mem::take(&mut *steps.lock().expect("lock"));
+    for (side, folders) in [(Side::Old, old.folders.len()), (Side::New, new.len())] {
+        let mine: Vec<&ReadStep> = steps
+            .iter()
+            .filter(|s| match s {
+                ReadStep::Connected(s) => *s == side,
+                ReadStep::Folder { side: s, .. } => *s == side,
+            })
+            .collect();
+        assert_eq!(mine.first(), Some(&&ReadStep::Connected(side)), "{mine:?}");
+        let dones: Vec<usize> = mine
+            .iter()
+            .filter_map(|s| match s {
+                ReadStep::Folder { done, total, .. } => {
+                    assert_eq!(*total, folders, "{side:?}: total is the folder count");
+                    Some(*done)
+                }
+                ReadStep::Connected(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            dones,
+            (0..=folders).collect::<Vec<_>>(),
+            "{side:?}: one step per folder, then the end"
+        );
+    }
+
+    let steps = Arc::new(Mutex::new(Vec::new()));
+    let record = steps.clone();
+    let progress: Progress = Arc::new(move |step| record.lock().expect("lock").push(step));
+    let listed = runtime
+        .block_on(inventory::run(
+            &loaded,
+            Side::New,
+            &account,
+            InventoryOptions {
+                largest: 3,
+                size_limit: None,
+            },
+            &progress,
+        ))
+        .expect("inventory");
+    let (code, folders) = run_json(&["folders", "-p", p, "--server", "new", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        folders["total_messages"].as_u64(),
+        Some(listed.total_messages)
+    );
+    assert_eq!(listed.largest.len(), 3);
+    let steps = steps.lock().expect("lock");
+    assert_eq!(steps.first(), Some(&ReadStep::Connected(Side::New)));
+    assert_eq!(
+        steps.last(),
+        Some(&ReadStep::Folder {
+            side: Side::New,
+            done: listed.folders.len(),
+            total: listed.folders.len(),
+            folder: String::new(),
+        })
+    );
+    assert_eq!(steps.len(), listed.folders.len() + 2);
+}
+
 /// Garbled subjects are judged by what a mail program shows: a fold inside an encoded-word's
 /// text and a cut-off `?=` (which ikou's lenient decoder reads), and double encoding, are each
 /// found and named by the repair they need; a subject only folded differently, legally, is not

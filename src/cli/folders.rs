@@ -34,14 +34,18 @@ async fn gather(
 ) -> Result<inventory::Inventory> {
     let profile = load_profile(&args.profile)?;
     let account = output.account(&profile, args.address.as_deref())?;
-    let mut session = service::open_read_session(&profile, side, &account).await?;
     let options = inventory::InventoryOptions {
         largest,
         size_limit: Some(profile.limits.max_message_bytes()),
     };
-    let result = inventory::gather(&mut session, options).await;
-    session.logout().await;
-    Ok(result?)
+    Ok(inventory::run(
+        &profile,
+        side,
+        &account,
+        options,
+        &service::progress::silent(),
+    )
+    .await?)
 }
 
 /// `--protocol pop3`: the maildrop's STAT/LIST/UIDL figures and the largest messages.

@@ -7,9 +7,11 @@
 
 use serde::Serialize;
 
-use super::ServiceError;
+use super::progress::{Progress, ReadStep};
+use super::{AccountRef, ServiceError, open_read_session};
 use crate::imap::ReadSession;
 use crate::model::{FolderInfo, QuotaInfo};
+use crate::profile::{Profile, Side};
 
 /// What to gather.
 #[derive(Debug, Clone, Copy)]
@@ -64,18 +66,44 @@ pub struct Inventory {
     pub over_limit: u64,
 }
 
-/// Gathers the inventory over one read-only session.
-pub async fn gather(
-    session: &mut ReadSession,
+/// The whole use case behind `ikou folders`, `ikou quota`, the TUI's Overview and the
+/// support report: signs in to `side` through the access seam (read-only), gathers the
+/// inventory with progress, and signs out.
+pub async fn run(
+    profile: &Profile,
+    side: Side,
+    account: &AccountRef,
     options: InventoryOptions,
+    progress: &Progress,
+) -> Result<Inventory, ServiceError> {
+    let mut session = open_read_session(profile, side, account).await?;
+    progress(ReadStep::Connected(side));
+    let result = gather(&mut session, side, options, progress).await;
+    session.logout().await;
+    result
+}
+
+/// Gathers the inventory over one read-only session.
+async fn gather(
+    session: &mut ReadSession,
+    side: Side,
+    options: InventoryOptions,
+    progress: &Progress,
 ) -> Result<Inventory, ServiceError> {
     let listed = session.list_folders().await?;
+    let total = listed.len();
     let mut folders = Vec::with_capacity(listed.len());
     // (size, folder index, uid): kept short so memory does not grow with the mailbox.
     let mut largest: Vec<(u64, usize, u32)> = Vec::new();
     // Every message above the size limit (few: they are what cannot migrate).
     let mut over: Vec<(u64, usize, u32)> = Vec::new();
     for entry in &listed {
+        progress(ReadStep::Folder {
+            side,
+            done: folders.len(),
+            total,
+            folder: entry.name.clone(),
+        });
         let mut info = FolderInfo {
             name: entry.name.clone(),
             raw_name: entry.raw_name.clone(),
@@ -148,6 +176,12 @@ pub async fn gather(
     }
 
     let quota = session.quota().await?;
+    progress(ReadStep::Folder {
+        side,
+        done: total,
+        total,
+        folder: String::new(),
+    });
     let total_messages = folders.iter().map(|f| u64::from(f.messages)).sum();
     let total_size = folders.iter().map(|f| f.size).sum();
     Ok(Inventory {

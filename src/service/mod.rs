@@ -12,6 +12,7 @@ pub mod find_profile;
 pub mod inventory;
 pub mod local;
 pub mod pop3_inventory;
+pub mod progress;
 pub mod support;
 pub mod verify;
 

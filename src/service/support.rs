@@ -15,10 +15,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::AccountRef;
 use super::doctor::DoctorOptions;
 use super::inventory::{self, InventoryOptions};
 use super::verify::{OldSource, verify};
-use super::{AccountRef, open_read_session};
 use crate::i18n::Lang;
 use crate::profile::{Phase, Profile, Side};
 
@@ -83,19 +83,17 @@ pub async fn support_report(
 ) -> SupportReport {
     let lang = options.lang;
     let phase = profile.dates.phase(options.today);
-    let quota = async {
-        let mut session = open_read_session(profile, Side::Old, account).await?;
-        let result = inventory::gather(
-            &mut session,
-            InventoryOptions {
-                largest: 10,
-                size_limit: Some(profile.limits.max_message_bytes()),
-            },
-        )
-        .await;
-        session.logout().await;
-        result
-    };
+    let quiet = super::progress::silent();
+    let quota = inventory::run(
+        profile,
+        Side::Old,
+        account,
+        InventoryOptions {
+            largest: 10,
+            size_limit: Some(profile.limits.max_message_bytes()),
+        },
+        &quiet,
+    );
     let compared = verify(profile, account, &OldSource::Live, lang);
     let doctor = async {
         match &options.doctor {

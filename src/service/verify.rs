@@ -15,6 +15,7 @@ use chrono::Utc;
 use serde::Serialize;
 use thiserror::Error;
 
+use super::progress::{Progress, ReadStep, silent};
 use super::{AccountRef, ServiceError, open_read_session};
 use crate::archive::{ArchiveError, Manifest};
 use crate::compare::findings::compare;
@@ -180,36 +181,23 @@ pub async fn old_mailbox(
     account: &AccountRef,
     source: &OldSource,
 ) -> Result<OldMailbox, VerifyError> {
+    old_mailbox_with(profile, account, source, &silent()).await
+}
+
+/// [`old_mailbox`] with progress (a live read reports each folder).
+pub async fn old_mailbox_with(
+    profile: &Profile,
+    account: &AccountRef,
+    source: &OldSource,
+    progress: &Progress,
+) -> Result<OldMailbox, VerifyError> {
     match source {
         OldSource::Live => {
-            let mut session = open_read_session(profile, Side::Old, account).await?;
-            let result = gather::live_mailbox(&mut session).await;
-            let server = session.server().to_string();
-            session.logout().await;
-            Ok(OldMailbox {
-                source: SourceInfo {
-                    kind: "live",
-                    server,
-                    file: None,
-                    taken: None,
-                },
-                folders: result?,
-                manifest: None,
-            })
+            let session = open_read_session(profile, Side::Old, account).await?;
+            let (server, folders) = read_mailbox(session, Side::Old, progress).await;
+            Ok(live_old(server, folders?))
         }
-        OldSource::Snapshot(path) => {
-            let snap = Snapshot::load(path)?;
-            Ok(OldMailbox {
-                source: SourceInfo {
-                    kind: "snapshot",
-                    server: snap.server,
-                    file: Some(path.display().to_string()),
-                    taken: Some(snap.taken),
-                },
-                folders: snap.folders,
-                manifest: None,
-            })
-        }
+        OldSource::Snapshot(path) => snapshot_mailbox(path),
         OldSource::Backup(path) => {
             let manifest = Manifest::read_from_zip(path)?;
             let mut folders = gather::manifest_mailbox(&manifest);
@@ -229,16 +217,98 @@ pub async fn old_mailbox(
     }
 }
 
+/// The old mailbox as read live from `server`.
+pub fn live_old(server: String, folders: Vec<FolderMessages>) -> OldMailbox {
+    OldMailbox {
+        source: SourceInfo {
+            kind: "live",
+            server,
+            file: None,
+            taken: None,
+        },
+        folders,
+        manifest: None,
+    }
+}
+
+/// The old mailbox from a file written by `ikou snapshot`.
+pub fn snapshot_mailbox(path: &Path) -> Result<OldMailbox, VerifyError> {
+    Ok(from_snapshot(path, Snapshot::load(path)?))
+}
+
+/// The old mailbox as a loaded snapshot describes it (`path`: where it was read from).
+pub fn from_snapshot(path: &Path, snap: Snapshot) -> OldMailbox {
+    OldMailbox {
+        source: SourceInfo {
+            kind: "snapshot",
+            server: snap.server,
+            file: Some(path.display().to_string()),
+            taken: Some(snap.taken),
+        },
+        folders: snap.folders,
+        manifest: None,
+    }
+}
+
+/// Reads a whole mailbox over an open read-only session (however it was signed in: the
+/// person's credentials or the centre's admin access), reporting each folder, and signs
+/// out. Returns the server's name and the folders.
+pub async fn read_mailbox(
+    mut session: crate::imap::ReadSession,
+    side: Side,
+    progress: &Progress,
+) -> (String, Result<Vec<FolderMessages>, ServiceError>) {
+    progress(ReadStep::Connected(side));
+    let mut each = |done: usize, total: usize, folder: &str| {
+        progress(ReadStep::Folder {
+            side,
+            done,
+            total,
+            folder: folder.to_string(),
+        });
+    };
+    let result = gather::live_mailbox_with(&mut session, &mut each).await;
+    let server = session.server().to_string();
+    session.logout().await;
+    (server, result)
+}
+
 /// Reads the new mailbox live (read-only).
 pub async fn new_mailbox(
     profile: &Profile,
     account: &AccountRef,
 ) -> Result<(String, Vec<FolderMessages>), VerifyError> {
-    let mut session = open_read_session(profile, Side::New, account).await?;
-    let result = gather::live_mailbox(&mut session).await;
-    let server = session.server().to_string();
-    session.logout().await;
+    new_mailbox_with(profile, account, &silent()).await
+}
+
+/// [`new_mailbox`] with progress.
+pub async fn new_mailbox_with(
+    profile: &Profile,
+    account: &AccountRef,
+    progress: &Progress,
+) -> Result<(String, Vec<FolderMessages>), VerifyError> {
+    let session = open_read_session(profile, Side::New, account).await?;
+    let (server, result) = read_mailbox(session, Side::New, progress).await;
     Ok((server, result?))
+}
+
+/// The header block of one message (EXAMINE + `BODY.PEEK[HEADER]`, nothing marked read),
+/// for a person checking what a finding is about. `None` when the UID is gone.
+pub async fn message_header(
+    profile: &Profile,
+    account: &AccountRef,
+    side: Side,
+    raw_folder: &str,
+    uid: u32,
+) -> Result<Option<Vec<u8>>, VerifyError> {
+    let mut session = open_read_session(profile, side, account).await?;
+    let fetched = async {
+        session.examine(raw_folder).await?;
+        session.fetch_header(uid).await
+    }
+    .await;
+    session.logout().await;
+    Ok(fetched?)
 }
 
 /// Takes a snapshot of the old server.
@@ -261,9 +331,21 @@ pub async fn verify(
     source: &OldSource,
     lang: Lang,
 ) -> Result<(VerifyReport, OldMailbox, Vec<FolderMessages>), VerifyError> {
+    verify_with(profile, account, source, lang, &silent()).await
+}
+
+/// The whole verify use case, for every face: [`verify`] with each folder of each side
+/// reported to `progress` as it is read.
+pub async fn verify_with(
+    profile: &Profile,
+    account: &AccountRef,
+    source: &OldSource,
+    lang: Lang,
+    progress: &Progress,
+) -> Result<(VerifyReport, OldMailbox, Vec<FolderMessages>), VerifyError> {
     let (old, new) = tokio::join!(
-        old_mailbox(profile, account, source),
-        new_mailbox(profile, account)
+        old_mailbox_with(profile, account, source, progress),
+        new_mailbox_with(profile, account, progress)
     );
     let old = old?;
     let (new_server, new) = new?;

@@ -73,13 +73,26 @@ impl Driver {
                     generation,
                     sign_in,
                     target,
-                } => tasks::spawn_headers(generation, sign_in, target, self.tx.clone()),
+                } => tasks::spawn_headers(
+                    generation,
+                    sign_in,
+                    target,
+                    self.app.lang,
+                    self.tx.clone(),
+                ),
                 Effect::Restore {
                     generation,
                     sign_in,
                     plan,
                     outcome,
-                } => tasks::spawn_restore(generation, sign_in, plan, outcome, self.tx.clone()),
+                } => tasks::spawn_restore(
+                    generation,
+                    sign_in,
+                    plan,
+                    outcome,
+                    self.app.lang,
+                    self.tx.clone(),
+                ),
                 Effect::Backup {
                     generation,
                     sign_in,

@@ -17,14 +17,13 @@ use super::app::{DeviceCode, GatherRequest, SignIn, Stage, TaskEvent, side_index
 use super::config::one_line;
 use super::verify::{HeaderTarget, VerifyEvent, VerifyOutcome};
 use crate::i18n::Lang;
-use crate::imap::{ReadSession, WriteSession};
-use crate::model::FolderMessages;
 use crate::oauth::{DeviceCodePrompt, DevicePrompt};
 use crate::profile::Side;
 use crate::report::signin;
 use crate::service::backup::{self, BackupError, BackupOptions, ProgressSink};
+use crate::service::progress::{Progress, ReadStep};
 use crate::service::verify::restore::{self, PlanItem};
-use crate::service::verify::{OldMailbox, SourceInfo, build_report, gather};
+use crate::service::verify::{self, OldSource, VerifyError};
 use crate::service::{self, AccountRef, ServiceError, inventory};
 
 /// Runs `work` as a task and hands its result (or its panic, as an error line) to `report`.
@@ -142,6 +141,7 @@ async fn gather(
     // Typed into the TUI: used as is, never stored; else the seam's order. Never a
     // terminal prompt (the screen owns the terminal); a device code goes on the screen.
     let done = CancellationToken::new();
+    let prompt_done = done.clone();
     let prompt = ScreenPrompt {
         tx: tx.clone(),
         side,
@@ -152,23 +152,25 @@ async fn gather(
         .with_lang(lang)
         .with_typed(side, secret)
         .with_device_prompt(Arc::new(prompt));
-    let opened = service::open_read_session(&profile, side, &account).await;
-    done.cancel();
-    let mut session = opened?;
-    let _ = tx.send(TaskEvent::Stage {
-        side,
-        generation,
-        stage: Stage::Gathering,
+    // Signed in: the device code (if any) has done its work; the gauge says "counting".
+    let stage_tx = tx.clone();
+    let progress: Progress = Arc::new(move |step| {
+        if let ReadStep::Connected(_) = step {
+            done.cancel();
+            let _ = stage_tx.send(TaskEvent::Stage {
+                side,
+                generation,
+                stage: Stage::Gathering,
+            });
+        }
     });
-    let result = inventory::gather(
-        &mut session,
-        inventory::InventoryOptions {
-            largest,
-            size_limit: Some(profile.limits.max_message_bytes()),
-        },
-    )
-    .await;
-    session.logout().await;
+    let options = inventory::InventoryOptions {
+        largest,
+        size_limit: Some(profile.limits.max_message_bytes()),
+    };
+    let result = inventory::run(&profile, side, &account, options, &progress).await;
+    // A failed sign-in also ends the countdown.
+    prompt_done.cancel();
     result
 }
 
@@ -177,14 +179,6 @@ fn account(sign_in: &SignIn) -> AccountRef {
     AccountRef::new(sign_in.address.clone(), false)
         .with_typed(Side::Old, sign_in.secrets[side_index(Side::Old)].clone())
         .with_typed(Side::New, sign_in.secrets[side_index(Side::New)].clone())
-}
-
-async fn read_session(sign_in: &SignIn, side: Side) -> Result<ReadSession, ServiceError> {
-    service::open_read_session(&sign_in.profile, side, &account(sign_in)).await
-}
-
-async fn write_session(sign_in: &SignIn) -> Result<WriteSession, ServiceError> {
-    service::open_write_session(&sign_in.profile, &account(sign_in)).await
 }
 
 fn verify_sender(
@@ -197,55 +191,45 @@ fn verify_sender(
     }
 }
 
-/// Reads one mailbox with per-folder progress.
-async fn read_mailbox(
-    sign_in: &SignIn,
-    side: Side,
-    send: impl Fn(VerifyEvent) + Send + Sync,
-) -> Result<(String, Vec<FolderMessages>), String> {
-    let mut session = read_session(sign_in, side)
-        .await
-        .map_err(|e| one_line(&e.to_string()))?;
-    send(VerifyEvent::Connected(side));
-    let mut progress = |done: usize, total: usize, folder: &str| {
-        send(VerifyEvent::Progress {
-            side,
-            done,
-            total,
-            folder: folder.to_string(),
-        });
-    };
-    let result = gather::live_mailbox_with(&mut session, &mut progress).await;
-    let server = session.server().to_string();
-    session.logout().await;
-    result
-        .map(|folders| (server, folders))
-        .map_err(|e| one_line(&e.to_string()))
+/// A verify error as the screen shows it (sign-in errors explained in the person's language).
+fn verify_error_line(error: &VerifyError, lang: Lang) -> String {
+    match error {
+        VerifyError::Service(e) => error_line(e, lang),
+        other => one_line(&other.to_string()),
+    }
 }
 
-/// Compares both mailboxes, both read live and concurrently.
+/// Compares both mailboxes, both read live and concurrently, through the same use case as
+/// `ikou verify`; each folder read moves a gauge.
 pub fn spawn_verify(generation: u64, sign_in: SignIn, lang: Lang, tx: UnboundedSender<TaskEvent>) {
     let send = verify_sender(&tx, generation);
     let done = send.clone();
+    let progress: Progress = Arc::new(move |step| match step {
+        ReadStep::Connected(side) => send(VerifyEvent::Connected(side)),
+        ReadStep::Folder {
+            side,
+            done,
+            total,
+            folder,
+        } => send(VerifyEvent::Progress {
+            side,
+            done,
+            total,
+            folder,
+        }),
+    });
     spawn_reporting(
         async move {
-            let (old, new) = tokio::join!(
-                read_mailbox(&sign_in, Side::Old, send.clone()),
-                read_mailbox(&sign_in, Side::New, send.clone())
-            );
-            let (old_server, old_folders) = old?;
-            let (new_server, new) = new?;
-            let old = OldMailbox {
-                source: SourceInfo {
-                    kind: "live",
-                    server: old_server,
-                    file: None,
-                    taken: None,
-                },
-                folders: old_folders,
-                manifest: None,
-            };
-            let report = build_report(&sign_in.profile, &old, &new_server, &new, lang);
+            let account = account(&sign_in).with_lang(lang);
+            let (report, old, new) = verify::verify_with(
+                &sign_in.profile,
+                &account,
+                &OldSource::Live,
+                lang,
+                &progress,
+            )
+            .await
+            .map_err(|e| verify_error_line(&e, lang))?;
             Ok(Arc::new(VerifyOutcome { report, old, new }))
         },
         move |result| done(VerifyEvent::Finished(result)),
@@ -257,26 +241,29 @@ pub fn spawn_headers(
     generation: u64,
     sign_in: SignIn,
     target: HeaderTarget,
+    lang: Lang,
     tx: UnboundedSender<TaskEvent>,
 ) {
     let send = verify_sender(&tx, generation);
     let uid = target.uid;
     spawn_reporting(
         async move {
-            let mut session = read_session(&sign_in, target.side)
-                .await
-                .map_err(|e| one_line(&e.to_string()))?;
-            let fetched = async {
-                session.examine(&target.raw_folder).await?;
-                session.fetch_header(target.uid).await
-            }
-            .await;
-            session.logout().await;
-            match fetched.map_err(|e| one_line(&e.to_string()))? {
+            let fetched = verify::message_header(
+                &sign_in.profile,
+                &account(&sign_in).with_lang(lang),
+                target.side,
+                &target.raw_folder,
+                target.uid,
+            )
+            .await
+            .map_err(|e| verify_error_line(&e, lang))?;
+            match fetched {
                 Some(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-                None => Err(format!(
-                    "UID {} is no longer in {}",
-                    target.uid, target.folder
+                None => Err(tr!(
+                    lang,
+                    "verify-message-gone",
+                    uid = target.uid,
+                    folder = target.folder.as_str()
                 )),
             }
         },
@@ -290,33 +277,23 @@ pub fn spawn_restore(
     sign_in: SignIn,
     plan: Vec<PlanItem>,
     outcome: Arc<VerifyOutcome>,
+    lang: Lang,
     tx: UnboundedSender<TaskEvent>,
 ) {
     let send = verify_sender(&tx, generation);
     spawn_reporting(
         async move {
-            let text = |e: &dyn std::fmt::Display| one_line(&e.to_string());
-            restore::refuse_same_server(&sign_in.profile).map_err(|e| text(&e))?;
-            let reader = read_session(&sign_in, Side::Old)
-                .await
-                .map_err(|e| text(&e))?;
-            let writer = match write_session(&sign_in).await {
-                Ok(w) => w,
-                Err(e) => {
-                    reader.logout().await;
-                    return Err(text(&e));
-                }
-            };
-            restore::apply_with_sessions(
-                reader,
-                writer,
+            restore::apply_plan(
+                &sign_in.profile,
+                &account(&sign_in).with_lang(lang),
                 &plan,
                 &outcome.old,
                 &outcome.new,
+                None,
                 outcome.report.limits.max_message_bytes,
             )
             .await
-            .map_err(|e| text(&e))
+            .map_err(|e| verify_error_line(&e, lang))
         },
         move |result| send(VerifyEvent::Restored(result)),
     );

@@ -25,12 +25,13 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use super::ServiceError;
+use super::progress::silent;
 use super::verify::restore::{
     ItemOutcome, Planned, RestoreReport, Selection, apply_with_sessions, create_folders,
     plan_restore,
 };
 use super::verify::snapshot::{Snapshot, SnapshotError};
-use super::verify::{OldMailbox, SourceInfo, VerifyReport, build_report, gather};
+use super::verify::{OldMailbox, VerifyReport, build_report, from_snapshot, read_mailbox};
 use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
 use crate::model::FolderMessages;
@@ -219,10 +220,8 @@ async fn read_live(
         side,
         detail: "the batch is stopping".into(),
     })?;
-    let mut session = auth.open(ctx.profile, &account.address, &login).await?;
-    let folders = gather::live_mailbox(&mut session).await;
-    let server = session.server().to_string();
-    session.logout().await;
+    let session = auth.open(ctx.profile, &account.address, &login).await?;
+    let (server, folders) = read_mailbox(session, side, &silent()).await;
     Ok((server, folders?))
 }
 
@@ -236,16 +235,7 @@ async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbo
             });
         }
         let snap = Snapshot::load(&path)?;
-        return Ok(OldMailbox {
-            source: SourceInfo {
-                kind: "snapshot",
-                server: snap.server,
-                file: Some(path.display().to_string()),
-                taken: Some(snap.taken),
-            },
-            folders: snap.folders,
-            manifest: None,
-        });
+        return Ok(from_snapshot(&path, snap));
     }
     live_old(ctx, account).await
 }
@@ -254,16 +244,7 @@ async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbo
 /// there, so never from a snapshot).
 async fn live_old(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbox, BatchError> {
     let (server, folders) = read_live(ctx, Side::Old, account).await?;
-    Ok(OldMailbox {
-        source: SourceInfo {
-            kind: "live",
-            server,
-            file: None,
-            taken: None,
-        },
-        folders,
-        manifest: None,
-    })
+    Ok(super::verify::live_old(server, folders))
 }
 
 /// What one successful attempt produced.

@@ -369,8 +369,8 @@ pub async fn apply_plan(
     outcome
 }
 
-/// Carries out a plan over sessions the caller opened (the TUI signs in with the passwords
-/// typed on screen): bytes from the old server (read-only session), appended to the new one.
+/// Carries out a plan over sessions the caller opened (batch restore signs in with the
+/// centre's admin access): bytes from the old server (read-only session), appended to the new one.
 /// The caller checks [`refuse_same_server`] first. Both sessions are logged out.
 pub async fn apply_with_sessions(
     reader: crate::imap::ReadSession,

@@ -41,7 +41,12 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(note), area);
         return;
     }
-    let help_rows = help_rows(app.key_mode(), app.lang, area.width);
+    let help_rows = match quit_question(app) {
+        Some(line) => u16::try_from(wrap([line], area.width).len())
+            .unwrap_or(3)
+            .min(3),
+        None => help_rows(app.key_mode(), app.lang, area.width),
+    };
     let [title, body, help] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -65,6 +70,15 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     render_help(app, frame, help);
     wrap::clip_wide(frame.buffer_mut());
+}
+
+/// The question before quitting, while it waits for an answer.
+fn quit_question(app: &App) -> Option<Line<'static>> {
+    let question = app.notice.as_ref().filter(|_| app.confirm_quit)?;
+    Some(Line::styled(
+        format!(" {}", clean(question)),
+        Theme::of(app).bad(),
+    ))
 }
 
 /// A paragraph of `lines` wrapped to `width` cells by display width (see [`wrap`]).
@@ -194,11 +208,9 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
     // The question before quitting replaces the keys until it is answered (the overview
     // shows it in its phase line).
-    if app.confirm_quit
-        && app.screen != Screen::Overview
-        && let Some(question) = &app.notice
-    {
-        let line = Line::styled(format!(" {}", clean(question)), theme.bad());
+    // The question before quitting replaces the keys until it is answered, on every
+    // screen, with as many rows as it needs.
+    if let Some(line) = quit_question(app) {
         frame.render_widget(wrapped([line], area.width), area);
         return;
     }

@@ -64,7 +64,8 @@ fn phase_line(app: &App) -> Line<'static> {
         Phase::OldShutDown => tr!(lang, "overview-the-old-server-has-been"),
     };
     let mut spans = vec![Span::raw(format!(" {text}"))];
-    if let Some(notice) = &app.notice {
+    // The question before quitting shows in the key help's place (view::render_help).
+    if let Some(notice) = app.notice.as_ref().filter(|_| !app.confirm_quit) {
         spans.push(Span::styled(format!("  {notice}"), Theme::of(app).bad()));
     }
     Line::from(spans)

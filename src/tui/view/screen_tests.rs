@@ -709,3 +709,35 @@ fn settings_notes_wrap_and_scroll_to_their_last_line() {
         assert_eq!(app.settings.scroll, end - 1);
     }
 }
+
+#[test]
+fn quitting_with_a_result_on_screen_asks_on_every_screen() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut app = signed_in(lang, (80, 24));
+        press(&mut app, KeyCode::Char('4'));
+        press(&mut app, KeyCode::Enter);
+        verify_event(
+            &mut app,
+            VerifyEvent::Finished(Ok(fixtures::verify_outcome(lang))),
+        );
+        let question = tr!(lang, "tui-quit-confirm");
+        for screen_key in ['4', '2', '1'] {
+            press(&mut app, KeyCode::Char(screen_key));
+            press(&mut app, KeyCode::Char('q'));
+            assert!(!app.quit, "asks first");
+            let text = screen(&draw(&app, 80, 24));
+            assert!(
+                flat(&text).contains(&flat(&question)),
+                "{lang:?} screen {screen_key}: the question is on screen:\n{text}"
+            );
+            // Any other key stays, and the question goes.
+            press(&mut app, KeyCode::Char('x'));
+            assert!(!app.quit);
+            let text = screen(&draw(&app, 80, 24));
+            assert!(!flat(&text).contains(&flat(&question)), "{text}");
+        }
+        press(&mut app, KeyCode::Char('q'));
+        press(&mut app, KeyCode::Char('y'));
+        assert!(app.quit, "q then y quits");
+    }
+}
