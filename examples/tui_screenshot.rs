@@ -1,9 +1,9 @@
 //! Regenerates the README's screenshot of the TUI: starts the demo servers (old legacy +
 //! new Exchange-like, real Dovecot on loopback), signs in through the TUI's own state
 //! machine, renders the overview at 80x24 and writes `assets/screenshot.txt`,
-//! `assets/screenshot.ja.txt`, `assets/screenshot.svg`, the folders screen to
-//! `assets/screenshot-folders.txt`, and the Verify screen (verdict and missing list) to
-//! `assets/screenshot-verify.txt`, `.svg` and `assets/screenshot-verify-missing.txt`.
+//! `assets/screenshot.ja.txt`, `assets/screenshot.svg`, the Verify screen (verdict and missing
+//! list) to `assets/screenshot-verify.txt`, `.svg` and `assets/screenshot-verify-missing.txt`,
+//! then the folders screen with the verification's statuses to `assets/screenshot-folders.txt`.
 //!
 //!     cargo run --example tui_screenshot        (or scripts/screenshot)
 
@@ -188,11 +188,6 @@ async fn main() -> Result<()> {
         text(&render(&driver.app)?),
     )?;
     press(&mut driver, KeyCode::Char('l'));
-    press(&mut driver, KeyCode::Char('2'));
-    std::fs::write(
-        assets.join("screenshot-folders.txt"),
-        text(&render(&driver.app)?),
-    )?;
     // Verify: the verdict over the scenario's known differences, then the missing list.
     press(&mut driver, KeyCode::Char('4'));
     press(&mut driver, KeyCode::Char('v'));
@@ -205,6 +200,12 @@ async fn main() -> Result<()> {
     press(&mut driver, KeyCode::Enter);
     std::fs::write(
         assets.join("screenshot-verify-missing.txt"),
+        text(&render(&driver.app)?),
+    )?;
+    // The folders screen after the verification: its statuses come from it.
+    press(&mut driver, KeyCode::Char('2'));
+    std::fs::write(
+        assets.join("screenshot-folders.txt"),
         text(&render(&driver.app)?),
     )?;
     print!("{}", text(&english));

@@ -177,7 +177,7 @@ fn binary_signs_in_shows_both_servers_and_quits_cleanly() {
     pty.wait_for("messages");
     pty.wait_for("200.0");
     pty.send("2");
-    pty.wait_for("Diff");
+    pty.wait_for("Status");
     pty.send("q");
     let output = pty.finish();
     assert_restored(&output);

@@ -1046,5 +1046,31 @@ fn folders_are_paired_by_their_messages_not_by_name() {
     let text = String::from_utf8_lossy(&out.stdout);
     let evidence = format!("{listed} 通中 {held} 通がここにあります");
     assert!(text.contains(&evidence), "{evidence}: {text}");
+
+    // Restore puts the missing ones into the folder the contents chose; then all is there.
+    let (code, done) = run_json(&[
+        "restore", "-p", p, "--folder", &old_tray, "--apply", "--json",
+    ]);
+    assert_eq!(code, 0, "{done}");
+    assert_eq!(
+        done["appended"].as_u64(),
+        Some(e.tray_missing.len() as u64),
+        "{done}"
+    );
+    let (_, report) = run_json(&["verify", "-p", p, "--json"]);
+    let line = report["mapping"]
+        .as_array()
+        .expect("mapping")
+        .iter()
+        .find(|l| l["old"] == old_tray.as_str())
+        .cloned()
+        .expect("the tray is mapped");
+    assert_eq!(line["new"], tray, "{line}");
+    assert_eq!(line["evidence"]["found"].as_u64(), Some(listed), "{line}");
+    let left: Vec<&Value> = findings(&report, "missing")
+        .into_iter()
+        .filter(|f| f["old_folder"] == old_tray.as_str())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     assert_eq!(old_state(&m.old), old_before, "old server unchanged");
 }

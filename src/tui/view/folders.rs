@@ -7,9 +7,11 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::{Theme, clean, side_title};
 use crate::compare::mapping::MapReason;
+use crate::compare::result::{FindingKind, FolderStatus, Severity};
 use crate::i18n::Lang;
 use crate::model::SpecialUse;
 use crate::report::{grouped, human_size};
+use crate::service::verify::VerifyReport;
 use crate::tui::app::{App, FolderSort, ServerStatus, folder_page, sorted_folders};
 
 fn role(special_use: Option<SpecialUse>, lang: Lang) -> &'static str {
@@ -23,6 +25,110 @@ fn role(special_use: Option<SpecialUse>, lang: Lang) -> &'static str {
         Some(SpecialUse::Archive) => lang.pick("アーカイブ", "archive"),
         Some(SpecialUse::All) => lang.pick("すべて", "all"),
         Some(SpecialUse::Flagged) => lang.pick("フラグ付き", "flagged"),
+    }
+}
+
+/// What the last verification found for one old folder and the new folder it is paired with:
+/// the identity comparison's problems, never a difference of counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FolderVerdict {
+    /// Missing, too large to migrate, or not proven present.
+    pub missing: u64,
+    /// Extra copies in the new folder.
+    pub duplicates: u64,
+    pub garbled: u64,
+    /// Any other problem of this folder.
+    pub other: u64,
+    /// The comparison calls the folder group different without any problem finding in it
+    /// (fewer messages in a count-only run).
+    pub differs: bool,
+}
+
+impl FolderVerdict {
+    pub fn of(report: &VerifyReport, old: &str, new: &str) -> Self {
+        let mut v = FolderVerdict::default();
+        for f in &report.comparison.findings {
+            if f.severity != Severity::Problem {
+                continue;
+            }
+            let here = f.old_folder.as_deref() == Some(old);
+            let in_new = f.old_folder.is_none() && f.new_folder.as_deref() == Some(new);
+            match f.reason.kind() {
+                FindingKind::Missing | FindingKind::Oversize | FindingKind::Unproven if here => {
+                    v.missing += 1
+                }
+                FindingKind::Duplicate if here || in_new => v.duplicates += 1,
+                FindingKind::Garbled if here => v.garbled += 1,
+                // The folder's messages are counted as missing already.
+                FindingKind::FolderMissing => {}
+                _ if here => v.other += 1,
+                _ => {}
+            }
+        }
+        // A group that differs by its problems already shows them on the rows they concern.
+        v.differs =
+            report.comparison.folders.iter().any(|g| {
+                g.new_folder == new && g.status == FolderStatus::Differs && g.problems == 0
+            });
+        v
+    }
+
+    /// No problem and the group matches: the only state shown as "=".
+    pub fn is_clean(&self) -> bool {
+        *self == FolderVerdict::default()
+    }
+
+    /// The full words when they fit in `width` columns, else the short ones.
+    pub fn describe(&self, lang: Lang, width: usize) -> String {
+        let full = self.words(lang, false);
+        if unicode_width::UnicodeWidthStr::width(full.as_str()) <= width {
+            full
+        } else {
+            self.words(lang, true)
+        }
+    }
+
+    fn words(&self, lang: Lang, short: bool) -> String {
+        if self.is_clean() {
+            return tr!(lang, "folders-status-ok");
+        }
+        let mut parts = Vec::new();
+        if self.missing > 0 {
+            parts.push(if short {
+                tr!(lang, "folders-status-missing-short", count = self.missing)
+            } else {
+                tr!(lang, "folders-status-missing", count = self.missing)
+            });
+        }
+        if self.duplicates > 0 {
+            parts.push(if short {
+                tr!(
+                    lang,
+                    "folders-status-duplicates-short",
+                    count = self.duplicates
+                )
+            } else {
+                tr!(lang, "folders-status-duplicates", count = self.duplicates)
+            });
+        }
+        if self.garbled > 0 {
+            parts.push(if short {
+                tr!(lang, "folders-status-garbled-short", count = self.garbled)
+            } else {
+                tr!(lang, "folders-status-garbled", count = self.garbled)
+            });
+        }
+        if self.other > 0 {
+            parts.push(if short {
+                tr!(lang, "folders-status-other-short", count = self.other)
+            } else {
+                tr!(lang, "folders-status-other", count = self.other)
+            });
+        }
+        if parts.is_empty() {
+            parts.push(tr!(lang, "folders-status-differs"));
+        }
+        parts.join(" ")
     }
 }
 
@@ -68,13 +174,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, totals_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     let page = folder_page(app.size, lang);
+    // Narrow terminals give the status room the size column had: no status is cut short.
+    let wide = area.width >= 100;
+    let status_width: u16 = if wide { 30 } else { 20 };
     let folders = sorted_folders(inventory, view.sort);
-    // Old folders next to where they go on the new server, when both are known.
-    let mapped = match (
-        view.side,
-        &app.mapping,
-        app.server(crate::profile::Side::New),
-    ) {
+    // Old folders next to where they go on the new server, when both are known. A finished
+    // verification decides the pairing (by contents) and every status; without one the
+    // names pair the folders and no status is claimed.
+    let report = app.verify.outcome().map(|o| &o.report);
+    let mapping = report.map(|r| &r.raw_mapping).or(app.mapping.as_ref());
+    let mapped = match (view.side, mapping, app.server(crate::profile::Side::New)) {
         (crate::profile::Side::Old, Some(mapping), ServerStatus::Ready(new)) => {
             Some((mapping, new))
         }
@@ -113,12 +222,30 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             .sum();
                         cells.push(Cell::from(format!("-> {}", clean(&entry.new))));
                         cells.push(right(grouped(new_count)));
-                        let missing = old_sum.saturating_sub(new_count);
-                        cells.push(if missing > 0 {
-                            Cell::from(Line::from(format!("-{}", grouped(missing))).right_aligned())
-                                .style(theme.bad())
-                        } else {
-                            right("=".into())
+                        cells.push(match report {
+                            Some(report) => {
+                                let status = FolderVerdict::of(report, &f.name, &entry.new);
+                                let style = if status.is_clean() {
+                                    theme.ok()
+                                } else {
+                                    theme.bad()
+                                };
+                                let text = status.describe(lang, usize::from(status_width));
+                                Cell::from(Line::from(text).right_aligned()).style(style)
+                            }
+                            None => {
+                                // Counts alone prove nothing: the sums stay neutral.
+                                let diff = i128::from(new_count) - i128::from(old_sum);
+                                Cell::from(
+                                    Line::from(tr!(
+                                        lang,
+                                        "folders-status-unverified",
+                                        diff = format!("{diff:+}")
+                                    ))
+                                    .right_aligned(),
+                                )
+                                .style(theme.dim())
+                            }
                         });
                     }
                     None => cells.push(
@@ -145,20 +272,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Cell::from(lang.pick("旧フォルダ", "Old folder")),
             right(lang.pick("件数", "Msgs").into()),
             right(lang.pick("サイズ", "Size").into()),
-            Cell::from(lang.pick("新サーバーの移行先", "New folder")),
+            Cell::from(lang.pick("移行先", "New folder")),
             right(lang.pick("件数", "Msgs").into()),
-            right(lang.pick("差", "Diff").into()),
+            right(tr!(lang, "folders-status-column")),
         ])
         .style(theme.key());
         Table::new(
             rows,
             [
-                Constraint::Fill(1),
+                Constraint::Fill(5),
                 Constraint::Length(6),
-                Constraint::Length(10),
-                Constraint::Fill(1),
+                Constraint::Length(if wide { 9 } else { 0 }),
+                Constraint::Fill(4),
                 Constraint::Length(6),
-                Constraint::Length(6),
+                Constraint::Length(status_width),
             ],
         )
         .header(header)

@@ -304,6 +304,8 @@ pub(crate) fn side_title(side: crate::profile::Side, lang: Lang) -> &'static str
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod folders_tests;
+#[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
 mod snapshot_tests;
