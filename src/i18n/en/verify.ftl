@@ -235,5 +235,9 @@ tui-verify-restore-plan-title = Restore plan: { $count } { $count ->
 tui-verify-folder-will-be-created = The new folder { $folder } will be created.
 tui-verify-restore-result = { $appended } appended, { $present } already there, { $failed } failed. Press v to verify again.
 
+
+## Restore during the centre's copy (profile [dates]).
+verify-restore-copy-running = The IT centre is still copying mailboxes: a message missing now may still arrive with the copy. Restore after the copy has finished and `ikou verify` still lists it, or you may end up with two copies.
+verify-restore-copy-running-until = The IT centre is still copying mailboxes (until the switch-over on { $cutover }): a message missing now may still arrive with the copy. Restore after the copy has finished and `ikou verify` still lists it, or you may end up with two copies.
 # A message the person opened from a finding is gone from the server since verify read it.
 verify-message-gone = UID { $uid } is no longer in { $folder }

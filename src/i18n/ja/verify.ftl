@@ -186,5 +186,9 @@ tui-verify-restore-plan-title = 復元計画: { $count } 通 ({ $size }) 旧サ�
 tui-verify-folder-will-be-created = 新フォルダ「{ $folder }」を作成します。
 tui-verify-restore-result = 追加 { $appended } 通、既存 { $present } 通、失敗 { $failed } 通。v で再検証して確かめてください。
 
+
+## センターのコピー期間中の復元 (プロファイルの [dates])
+verify-restore-copy-running = 情報センターによるメールのコピーがまだ続いています。今ないメールも、このあとコピーで届くかもしれません。コピーが終わってから `ikou verify` で確かめ、それでも足りないものを復元してください。今復元すると同じメールが 2 通になることがあります。
+verify-restore-copy-running-until = 情報センターによるメールのコピーがまだ続いています ({ $cutover } の切り替えまで)。今ないメールも、このあとコピーで届くかもしれません。コピーが終わってから `ikou verify` で確かめ、それでも足りないものを復元してください。今復元すると同じメールが 2 通になることがあります。
 # 検証のあとでサーバーから消えたメッセージを開こうとしたとき。
 verify-message-gone = UID { $uid } のメッセージは { $folder } にもうありません
