@@ -843,7 +843,10 @@ fn verify_and_inventory_use_cases_report_progress_and_agree_with_the_commands() 
             &loaded,
             Side::New,
             &account,
-            InventoryOptions { largest: 3 },
+            InventoryOptions {
+                largest: 3,
+                size_limit: None,
+            },
             &progress,
         ))
         .expect("inventory");

@@ -244,3 +244,99 @@ fn verify_text_at_80_and_120_columns_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn quota_marks_messages_over_the_limit_in_the_same_unit_as_verify() {
+    let m = common::migration(24);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+
+    let quota = common::json(&ikou(&["quota", "-p", p, "--largest", "1", "--json"]));
+    assert_eq!(quota["size_limit"], 35 * 1024 * 1024, "{quota}");
+    let expected = m.expected.oversize.len() as u64;
+    assert!(expected > 0, "the scenario plants an oversize message");
+    assert_eq!(quota["over_limit"].as_u64(), Some(expected), "{quota}");
+    let over: Vec<&Value> = quota["largest"]
+        .as_array()
+        .expect("largest")
+        .iter()
+        .filter(|l| l["over_limit"] == true)
+        .collect();
+    assert_eq!(over.len() as u64, expected, "every one listed: {quota}");
+    let size = over[0]["size"].as_u64().expect("size");
+
+    let verify = verify_json(&["verify", "-p", p, "--json"]);
+    let oversize: Vec<&Value> = verify["comparison"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "oversize")
+        .collect();
+    assert_eq!(oversize[0]["size"].as_u64(), Some(size));
+
+    // The same message, the same words for its size, in both reports and both languages.
+    let shown = ikou::report::human_size(size);
+    assert!(shown.ends_with(" MiB"), "{shown}");
+    for lang in ["ja", "en"] {
+        let quota = ikou(&["quota", "-p", p, "--largest", "1", "--lang", lang]);
+        let quota = String::from_utf8_lossy(&quota.stdout).into_owned();
+        let verify = ikou_with_env(&["verify", "-p", p, "--lang", lang], &[("COLUMNS", "200")]);
+        let verify = String::from_utf8_lossy(&verify.stdout).into_owned();
+        assert!(
+            quota.contains(&shown) && verify.contains(&shown),
+            "{shown}\n{quota}\n{verify}"
+        );
+        assert!(!verify.contains(" MB"), "{verify}");
+        let mark = if lang == "ja" {
+            "! 上限超過"
+        } else {
+            "! over the limit"
+        };
+        let line = quota
+            .lines()
+            .find(|l| l.contains(&shown))
+            .expect("the message's row");
+        assert!(line.contains(mark), "{lang}: {line}\n{quota}");
+    }
+}
+
+#[test]
+fn restore_during_the_centres_copy_warns_that_the_copy_is_running() {
+    let m = common::migration(25);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let plain = path_str(&profile);
+    let copying = dir.path().join("copying.toml");
+    let text = std::fs::read_to_string(&profile).expect("profile");
+    std::fs::write(
+        &copying,
+        format!("{text}\n[dates]\ncopy_start = 2020-01-06\ncutover = 2099-03-30\n"),
+    )
+    .expect("write profile");
+    let c = path_str(&copying);
+
+    let plan = common::json(&ikou(&["restore", "-p", c, "--json"]));
+    assert_eq!(plan["phase"]["phase"], "copying", "{plan}");
+    for (lang, words) in [
+        ("en", "still copying mailboxes"),
+        ("ja", "コピーがまだ続いています"),
+    ] {
+        let out = ikou_with_env(&["restore", "-p", c, "--lang", lang], &[("COLUMNS", "300")]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.starts_with("! ") && text.contains(words),
+            "{lang}: {text}"
+        );
+        assert!(text.contains("2099"), "the switch-over day: {text}");
+    }
+    // Without dates, no warning.
+    let out = ikou_with_env(
+        &["restore", "-p", plain, "--lang", "en"],
+        &[("COLUMNS", "300")],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("still copying"), "{text}");
+    let plan = common::json(&ikou(&["restore", "-p", plain, "--json"]));
+    assert_eq!(plan["phase"]["phase"], "unknown", "{plan}");
+}

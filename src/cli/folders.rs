@@ -34,7 +34,10 @@ async fn gather(
 ) -> Result<inventory::Inventory> {
     let profile = load_profile(&args.profile)?;
     let account = output.account(&profile, args.address.as_deref())?;
-    let options = inventory::InventoryOptions { largest };
+    let options = inventory::InventoryOptions {
+        largest,
+        size_limit: Some(profile.limits.max_message_bytes()),
+    };
     Ok(inventory::run(
         &profile,
         side,

@@ -111,13 +111,7 @@ pub fn logout(args: &LogoutArgs, output: Output) -> Result<i32> {
     };
     output.emit(&result, || {
         if forgotten == 0 {
-            output
-                .lang
-                .pick(
-                    "保存されたサインインはありませんでした。\n",
-                    "There was no saved sign-in.\n",
-                )
-                .to_string()
+            format!("{}\n", tr!(output.lang, "login-no-saved-sign-in"))
         } else {
             format!(
                 "{} ({forgotten})\n",

@@ -34,7 +34,7 @@ impl DevicePrompt for TerminalPrompt {
         eprintln!("{}", instructions(prompt, self.lang));
     }
     fn done(&self) {
-        eprintln!("{}", self.lang.pick("サインインできました。", "Signed in."));
+        eprintln!("{}", tr!(self.lang, "login-signed-in"));
     }
 }
 

@@ -103,10 +103,8 @@ pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> Strin
         }
         out.push_str(&table.render());
     } else if quota.capability {
-        out.push_str(lang.pick(
-            "このアカウントにはクォータが設定されていません (QUOTA 対応、上限なし)。使用量はメッセージのサイズから計算しました。\n",
-            "No quota is set for this account (QUOTA supported, no limit); usage below is computed from message sizes.\n",
-        ));
+        out.push_str(&tr!(lang, "inventory-quota-supported-no-limit"));
+        out.push('\n');
     } else {
         out.push_str(&tr!(lang, "inventory-no-quota"));
         out.push('\n');
@@ -148,6 +146,7 @@ pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> Strin
             (&tr!(lang, "inventory-col-date"), Align::Left),
             (&tr!(lang, "inventory-col-from"), Align::Left),
             (&tr!(lang, "inventory-col-subject"), Align::Left),
+            (&tr!(lang, "inventory-col-over-limit"), Align::Left),
         ]);
         for message in &inventory.largest {
             table.row(vec![
@@ -160,9 +159,26 @@ pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> Strin
                     .unwrap_or_default(),
                 truncate(message.from.as_deref().unwrap_or(""), 30),
                 truncate(message.subject.as_deref().unwrap_or(""), 40),
+                if message.over_limit {
+                    tr!(lang, "inventory-over-limit-mark")
+                } else {
+                    String::new()
+                },
             ]);
         }
         out.push_str(&table.render());
+    }
+    if let Some(limit) = inventory.size_limit
+        && inventory.over_limit > 0
+    {
+        out.push('\n');
+        out.push_str(&tr!(
+            lang,
+            "inventory-over-limit",
+            count = inventory.over_limit,
+            limit = human_size(limit)
+        ));
+        out.push('\n');
     }
     out
 }

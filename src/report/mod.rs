@@ -64,6 +64,23 @@ pub fn header_date(raw: &str, lang: crate::i18n::Lang) -> String {
         .unwrap_or_else(|| raw.trim().to_string())
 }
 
+/// A calendar day the way `lang` writes it: `2025年3月31日(月)` / `Mon 31 Mar 2025`.
+pub fn date_text(day: chrono::NaiveDate, lang: crate::i18n::Lang) -> String {
+    use chrono::Datelike;
+    tr!(
+        lang,
+        "common-date",
+        year = day.year(),
+        month_name = tr!(lang, "common-month", month = day.month()),
+        day = day.day(),
+        weekday = tr!(
+            lang,
+            "common-weekday",
+            day = day.weekday().num_days_from_monday()
+        )
+    )
+}
+
 /// `2023年1月24日(火) 10:15` / `Tue 24 Jan 2023 10:15`.
 pub fn date_time_text<Tz: chrono::TimeZone>(
     time: &chrono::DateTime<Tz>,

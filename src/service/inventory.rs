@@ -18,6 +18,9 @@ use crate::profile::{Profile, Side};
 pub struct InventoryOptions {
     /// How many of the largest messages to list (0: none).
     pub largest: usize,
+    /// The new server's message size limit (the profile's `max_message_mb`): every message
+    /// above it is listed, however many `largest` asks for.
+    pub size_limit: Option<u64>,
 }
 
 /// One of the largest messages, for people cutting their mailbox down before migration.
@@ -29,6 +32,8 @@ pub struct LargeMessage {
     pub date: Option<String>,
     pub from: Option<String>,
     pub subject: Option<String>,
+    /// Larger than the new server's size limit: it cannot be migrated.
+    pub over_limit: bool,
 }
 
 /// Quota as the server reports it, or the usage ikou computed when it reports none.
@@ -55,6 +60,10 @@ pub struct Inventory {
     pub total_size: u64,
     pub quota: QuotaReport,
     pub largest: Vec<LargeMessage>,
+    /// The size limit messages were checked against (octets), when one was given.
+    pub size_limit: Option<u64>,
+    /// How many messages are larger than `size_limit` (all of them are in `largest`).
+    pub over_limit: u64,
 }
 
 /// The whole use case behind `ikou folders`, `ikou quota`, the TUI's Overview and the
@@ -86,6 +95,8 @@ async fn gather(
     let mut folders = Vec::with_capacity(listed.len());
     // (size, folder index, uid): kept short so memory does not grow with the mailbox.
     let mut largest: Vec<(u64, usize, u32)> = Vec::new();
+    // Every message above the size limit (few: they are what cannot migrate).
+    let mut over: Vec<(u64, usize, u32)> = Vec::new();
     for entry in &listed {
         progress(ReadStep::Folder {
             side,
@@ -115,6 +126,15 @@ async fn gather(
                 session.examine(&entry.raw_name).await?;
                 let metas = session.fetch_meta("1:*", &[]).await?;
                 info.size = metas.iter().map(|m| m.size).sum();
+                if let Some(limit) = options.size_limit {
+                    let index = folders.len();
+                    over.extend(
+                        metas
+                            .iter()
+                            .filter(|m| m.size > limit)
+                            .map(|m| (m.size, index, m.uid)),
+                    );
+                }
                 if options.largest > 0 {
                     let index = folders.len();
                     largest.extend(metas.iter().map(|m| (m.size, index, m.uid)));
@@ -126,6 +146,13 @@ async fn gather(
         folders.push(info);
     }
 
+    let over_limit = over.len() as u64;
+    for item in over {
+        if !largest.contains(&item) {
+            largest.push(item);
+        }
+    }
+    largest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut large_messages = Vec::with_capacity(largest.len());
     for (size, index, uid) in largest {
         let folder: &FolderInfo = &folders[index];
@@ -144,6 +171,7 @@ async fn gather(
             date: summary.0,
             from: summary.1,
             subject: summary.2,
+            over_limit: options.size_limit.is_some_and(|limit| size > limit),
         });
     }
 
@@ -170,6 +198,8 @@ async fn gather(
             messages_from_counts: total_messages,
         },
         largest: large_messages,
+        size_limit: options.size_limit,
+        over_limit,
     })
 }
 

@@ -88,7 +88,10 @@ pub async fn support_report(
         profile,
         Side::Old,
         account,
-        InventoryOptions { largest: 10 },
+        InventoryOptions {
+            largest: 10,
+            size_limit: Some(profile.limits.max_message_bytes()),
+        },
         &quiet,
     );
     let compared = verify(profile, account, &OldSource::Live, lang);

@@ -134,130 +134,137 @@ pub enum KeyMode {
 #[derive(Debug, Clone, Copy)]
 pub struct KeyHelp {
     pub keys: &'static str,
-    pub ja: &'static str,
-    pub en: &'static str,
+    /// The label's message id (ui catalogs, `tui-key-*`).
+    pub id: &'static str,
 }
 
-const fn key(keys: &'static str, ja: &'static str, en: &'static str) -> KeyHelp {
-    KeyHelp { keys, ja, en }
+impl KeyHelp {
+    /// What the key does, in `lang`.
+    pub fn label(&self, lang: Lang) -> String {
+        crate::i18n::message(lang, self.id, &[])
+    }
+}
+
+const fn key(keys: &'static str, id: &'static str) -> KeyHelp {
+    KeyHelp { keys, id }
 }
 
 /// The keymap shown in the help bar; `update` implements exactly these.
 pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
     let global = [
-        key("1-6/Tab", "画面", "screen"),
-        key("r", "再読込", "reload"),
-        key("a", "サインイン", "sign in"),
-        key("l", "English", "日本語"),
-        key("q", "終了", "quit"),
+        key("1-6/Tab", "tui-key-screen"),
+        key("r", "tui-key-reload"),
+        key("a", "tui-key-sign-in"),
+        key("l", "tui-key-x"),
+        key("q", "tui-key-quit"),
     ];
     // Inside a drill-down only the language and quit stay listed (all still work).
-    let short = [key("l", "English", "日本語"), key("q", "終了", "quit")];
+    let short = [key("l", "tui-key-x"), key("q", "tui-key-quit")];
     let mut keys = match mode {
         KeyMode::Setup(SetupStep::Find) => vec![
-            key("Enter", "プロファイルを探す", "find the profile"),
-            key("Down", "ファイルから選ぶ", "choose a file"),
+            key("Enter", "tui-key-find-the-profile"),
+            key("Down", "tui-key-choose-a-file"),
         ],
         KeyMode::Setup(SetupStep::Profile) => vec![
-            key("Up/Down", "選択", "choose"),
-            key("Enter", "決定", "select"),
+            key("Up/Down", "tui-key-choose"),
+            key("Enter", "tui-key-select"),
         ],
-        KeyMode::Setup(_) => vec![key("Enter", "次へ", "next"), key("Esc", "戻る", "back")],
+        KeyMode::Setup(_) => vec![key("Enter", "tui-key-next"), key("Esc", "tui-key-back")],
         KeyMode::Overview => vec![],
         KeyMode::Folders => vec![
-            key("Up/Dn/PgUp/PgDn", "移動", "move"),
-            key("s", "並べ替え", "sort"),
-            key("o", "旧/新", "old/new"),
+            key("Up/Dn/PgUp/PgDn", "tui-key-move"),
+            key("s", "tui-key-sort"),
+            key("o", "tui-key-old-new"),
         ],
         KeyMode::Backup { editing: true, .. } => {
-            return vec![key("Enter", "入力終了", "done")];
+            return vec![key("Enter", "tui-key-done")];
         }
-        KeyMode::Backup { running: true, .. } => vec![key("c", "中止", "cancel")],
+        KeyMode::Backup { running: true, .. } => vec![key("c", "tui-key-cancel")],
         KeyMode::Backup { .. } => vec![
-            key("Up/Dn", "移動", "move"),
-            key("Space", "選択", "tick"),
-            key("*", "全部", "all"),
-            key("e", "保存先", "destination"),
-            key("s", "開始/再開", "start/resume"),
+            key("Up/Dn", "tui-key-move"),
+            key("Space", "tui-key-tick"),
+            key("*", "tui-key-all"),
+            key("e", "tui-key-destination"),
+            key("s", "tui-key-start-resume"),
         ],
         KeyMode::VerifySummary { done: true } => vec![
-            key("Up/Dn", "種類", "kind"),
-            key("Enter", "一覧", "list"),
-            key("PgUp/PgDn", "フォルダ表", "folder table"),
-            key("v", "再検証", "verify again"),
+            key("Up/Dn", "tui-key-kind"),
+            key("Enter", "tui-key-list"),
+            key("PgUp/PgDn", "tui-key-folder-table"),
+            key("v", "tui-key-verify-again"),
         ],
-        KeyMode::VerifySummary { done: false } => vec![key("v/Enter", "検証", "verify")],
+        KeyMode::VerifySummary { done: false } => vec![key("v/Enter", "tui-key-verify")],
         KeyMode::VerifyList { missing } => {
             let mut k = vec![
-                key("Up/Dn", "移動", "move"),
-                key("Left/Right", "種類", "kind"),
-                key("Enter", "ヘッダー", "headers"),
+                key("Up/Dn", "tui-key-move"),
+                key("Left/Right", "tui-key-kind"),
+                key("Enter", "tui-key-headers"),
             ];
             if missing {
-                k.push(key("Space", "選択", "mark"));
-                k.push(key("p", "復元計画", "restore plan"));
+                k.push(key("Space", "tui-key-mark"));
+                k.push(key("p", "tui-key-restore-plan"));
             }
-            k.push(key("Esc", "戻る", "back"));
+            k.push(key("Esc", "tui-key-back"));
             k.extend(short);
             return k;
         }
         KeyMode::VerifyHeaders => {
             let mut k = vec![
-                key("Up/Dn/PgUp/PgDn", "スクロール", "scroll"),
-                key("Esc", "戻る", "back"),
+                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
+                key("Esc", "tui-key-back"),
             ];
             k.extend(short);
             return k;
         }
         KeyMode::VerifyPlan => {
             return vec![
-                key("y", "新サーバーへ復元", "restore to the new server"),
-                key("Up/Dn/PgUp/PgDn", "スクロール", "scroll"),
-                key("Esc", "やめる", "back"),
+                key("y", "tui-key-restore-to-the-new-server"),
+                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
+                key("Esc", "tui-key-back-2"),
             ];
         }
         KeyMode::VerifyApplying => return vec![],
         KeyMode::DeviceCode => {
             return vec![
-                key("y", "コードをコピー", "copy code"),
-                key("u", "アドレスをコピー", "copy address"),
-                key("l", "English", "日本語"),
-                key("q", "終了", "quit"),
+                key("y", "tui-key-copy-code"),
+                key("u", "tui-key-copy-address"),
+                key("l", "tui-key-x"),
+                key("q", "tui-key-quit"),
             ];
         }
         KeyMode::Doctor { running: true } => vec![],
         KeyMode::Doctor { running: false } => vec![
-            key("d/Enter", "診断", "diagnose"),
-            key("Up/Dn", "選択", "choose"),
-            key("h", "ヘルプデスク用レポート", "report for the helpdesk"),
+            key("d/Enter", "tui-key-diagnose"),
+            key("Up/Dn", "tui-key-choose"),
+            key("h", "tui-key-report-for-the-helpdesk"),
         ],
         KeyMode::SupportReport { preview: true } => {
             return vec![
-                key("s", "保存", "save"),
-                key("Up/Dn/PgUp/PgDn", "スクロール", "scroll"),
-                key("Esc", "閉じる", "close"),
-                key("q", "終了", "quit"),
+                key("s", "tui-key-save"),
+                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
+                key("Esc", "tui-key-close"),
+                key("q", "tui-key-quit"),
             ];
         }
         KeyMode::SupportReport { preview: false } => {
-            return vec![key("Esc", "閉じる", "close"), key("q", "終了", "quit")];
+            return vec![key("Esc", "tui-key-close"), key("q", "tui-key-quit")];
         }
         KeyMode::Settings => vec![
-            key("p", "プロトコル", "protocol"),
-            key("c", "メールソフト", "mail program"),
-            key("y", "コピー", "copy"),
-            key("x", "ファイルに書き出し", "export files"),
+            key("p", "tui-key-protocol"),
+            key("c", "tui-key-mail-program"),
+            key("y", "tui-key-copy"),
+            key("x", "tui-key-export-files"),
         ],
         KeyMode::VerifyRestored => {
             return vec![
-                key("v", "再検証", "verify again"),
-                key("Esc", "一覧へ", "back to the list"),
-                key("q", "終了", "quit"),
+                key("v", "tui-key-verify-again"),
+                key("Esc", "tui-key-back-to-the-list"),
+                key("q", "tui-key-quit"),
             ];
         }
     };
     if matches!(mode, KeyMode::Setup(_)) {
-        keys.push(key("Ctrl-C", "終了", "quit"));
+        keys.push(key("Ctrl-C", "tui-key-quit"));
     } else {
         keys.extend(global);
     }
@@ -543,7 +550,7 @@ pub fn help_width(mode: KeyMode, lang: Lang) -> usize {
     use unicode_width::UnicodeWidthStr;
     1 + keymap(mode)
         .iter()
-        .map(|k| k.keys.width() + 1 + lang.pick(k.ja, k.en).width() + 2)
+        .map(|k| k.keys.width() + 1 + k.label(lang).width() + 2)
         .sum::<usize>()
 }
 
@@ -553,7 +560,7 @@ pub fn help_lines(mode: KeyMode, lang: Lang, columns: u16) -> Vec<Vec<KeyHelp>> 
     let mut lines: Vec<Vec<KeyHelp>> = vec![Vec::new()];
     let mut used = 1;
     for entry in keymap(mode) {
-        let width = entry.keys.width() + 1 + lang.pick(entry.ja, entry.en).width();
+        let width = entry.keys.width() + 1 + entry.label(lang).width();
         let last = lines.len() - 1;
         if used + width > usize::from(columns) && !lines[last].is_empty() {
             lines.push(Vec::new());

@@ -164,7 +164,10 @@ async fn gather(
             });
         }
     });
-    let options = inventory::InventoryOptions { largest };
+    let options = inventory::InventoryOptions {
+        largest,
+        size_limit: Some(profile.limits.max_message_bytes()),
+    };
     let result = inventory::run(&profile, side, &account, options, &progress).await;
     // A failed sign-in also ends the countdown.
     prompt_done.cancel();

@@ -13,6 +13,7 @@ common-size-mib = { $value } MiB
 common-size-gib = { $value } GiB
 common-size-tib = { $value } TiB
 common-date-time = { $weekday } { $day } { $month_name } { $year } { $time }
+common-date = { $weekday } { $day } { $month_name } { $year }
 common-weekday = { $day ->
     [0] Mon
     [1] Tue

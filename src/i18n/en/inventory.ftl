@@ -37,3 +37,13 @@ inventory-pop3-size = Size (STAT)
 inventory-pop3-listed-size = Size (sum of LIST)
 inventory-pop3-unique-ids = Unique ids (UIDL)
 inventory-pop3-no-folders = POP3 has no folders: this is the server's INBOX.
+
+
+inventory-quota-supported-no-limit = No quota is set for this account (QUOTA supported, no limit); usage below is computed from message sizes.
+
+inventory-col-over-limit = {""}
+inventory-over-limit-mark = ! over the limit
+inventory-over-limit = { $count ->
+    [one] { $count } message (marked !) is larger than the new server's limit of { $limit } and cannot be migrated: save its attachments elsewhere (OneDrive) and keep the message without them, or keep the backup as its copy.
+   *[other] { $count } messages (marked !) are larger than the new server's limit of { $limit } and cannot be migrated: save their attachments elsewhere (OneDrive) and keep the messages without them, or keep the backup as their copy.
+}

@@ -27,3 +27,52 @@ tui-verify-kind-oversize = Too large to migrate
 
 # A box whose content does not fit: which rows show, and the keys that scroll it.
 tui-scroll-hint = { $from }-{ $to } of { $total } ({ $keys })
+
+# The help bar: what each key does (tui-key-*).
+tui-key-screen = screen
+tui-key-reload = reload
+tui-key-sign-in = sign in
+tui-key-x = 日本語
+tui-key-quit = quit
+tui-key-find-the-profile = find the profile
+tui-key-choose-a-file = choose a file
+tui-key-choose = choose
+tui-key-select = select
+tui-key-next = next
+tui-key-back = back
+tui-key-move = move
+tui-key-sort = sort
+tui-key-old-new = old/new
+tui-key-done = done
+tui-key-cancel = cancel
+tui-key-tick = tick
+tui-key-all = all
+tui-key-destination = destination
+tui-key-start-resume = start/resume
+tui-key-kind = kind
+tui-key-list = list
+tui-key-folder-table = folder table
+tui-key-verify-again = verify again
+tui-key-verify = verify
+tui-key-headers = headers
+tui-key-mark = mark
+tui-key-restore-plan = restore plan
+tui-key-scroll = scroll
+tui-key-restore-to-the-new-server = restore to the new server
+tui-key-back-2 = back
+tui-key-copy-code = copy code
+tui-key-copy-address = copy address
+tui-key-diagnose = diagnose
+tui-key-report-for-the-helpdesk = report for the helpdesk
+tui-key-save = save
+tui-key-close = close
+tui-key-protocol = protocol
+tui-key-mail-program = mail program
+tui-key-copy = copy
+tui-key-export-files = export files
+tui-key-back-to-the-list = back to the list
+
+# Text of tui/view/mod.rs (moved from inline pairs).
+tui-terminal-too-small-please-enlarge-it = Terminal too small; please enlarge it.
+tui-old-server = Old server
+tui-new-server = New server

@@ -178,5 +178,66 @@ verify-text-sent-missing = { $count ->
    *[other] { $count } sent messages are missing on the new server. `ikou restore` shows the plan; add `--apply` to put them back.
 }
 
+# Text of tui/view/verify.rs (moved from inline pairs).
+tui-verify-compares-the-old-mailbox-with-the-new-on = Compares the old mailbox with the new one, folder by folder and message by message.
+tui-verify-both-servers-are-only-read-nothing-is-ch = Both servers are only read; nothing is changed on either.
+tui-verify-press-v-or-enter-to-verify = Press v or Enter to verify.
+tui-verify-sign-in-first-a = Sign in first (a).
+tui-verify-verify = Verify
+tui-verify-verifying = Verifying
+tui-verify-connecting = connecting...
+tui-verify-listing-folders = listing folders...
+tui-verify-read = read
+tui-verify-reading-both-servers-at-once-read-only = Reading both servers at once (read-only).
+tui-verify-verification-failed = Verification failed:
+tui-verify-v-try-again-a-sign-in-again = v: try again  a: sign in again
+tui-verify-old = Old
+tui-verify-new = New
+tui-verify-verdict = Verdict
+tui-verify-differences-enter-lists-them = Differences (Enter lists them)
+tui-verify-new-folder = New folder
+tui-verify-old-folders = Old folders
+tui-verify-diff = Diff
+tui-verify-status = Status
+tui-verify-differs = DIFFERS
+tui-verify-ok = ok
+tui-verify-new-subject = / new:
+tui-verify-folder = Folder
+tui-verify-date = Date
+tui-verify-to = To
+tui-verify-from = From
+tui-verify-subject = Subject
+tui-verify-size = Size
+tui-verify-none = None.
+tui-verify-headers = Headers
+tui-verify-reading-the-header-body-peek-nothing-is = Reading the header (BODY.PEEK: nothing is marked read)...
+tui-verify-could-not-read-it = Could not read it:
+tui-verify-old-folder = Old folder
+tui-verify-the-old-server-is-not-changed-messages-a = The old server is not changed. Messages are added (APPEND) to the new server; ones already there are skipped.
+tui-verify-nothing-to-restore-too-large-or-no-longe = Nothing to restore (too large, or no longer on the old server).
+tui-verify-restoring-to-the-new-server = Restoring to the new server...
+tui-verify-press-y-to-restore-them-now-esc-to-go-ba = Press y to restore them now, Esc to go back.
+tui-verify-the-restore-failed = The restore failed:
+tui-verify-appended = appended
+tui-verify-already-there = already there
+tui-verify-too-large = too large
+tui-verify-failed = FAILED
+tui-verify-result = Result
+
+# Verify screen: counts and titles with variables.
+tui-verify-sent-missing = { $count } sent
+tui-verify-messages-per-folder = Messages per folder (old { $old }, new { $new })
+tui-verify-marked = { $count } marked
+tui-verify-restore-plan-title = Restore plan: { $count } { $count ->
+        [one] message
+       *[other] messages
+    } ({ $size }) old -> new server { $server }
+tui-verify-folder-will-be-created = The new folder { $folder } will be created.
+tui-verify-restore-result = { $appended } appended, { $present } already there, { $failed } failed. Press v to verify again.
+
+
+## Restore during the centre's copy (profile [dates]).
+verify-restore-copy-running = The IT centre is still copying mailboxes: a message missing now may still arrive with the copy. Restore after the copy has finished and `ikou verify` still lists it, or you may end up with two copies.
+verify-restore-copy-running-until = The IT centre is still copying mailboxes (until the switch-over on { $cutover }): a message missing now may still arrive with the copy. Restore after the copy has finished and `ikou verify` still lists it, or you may end up with two copies.
 # A message the person opened from a finding is gone from the server since verify read it.
 verify-message-gone = UID { $uid } is no longer in { $folder }

@@ -10,6 +10,7 @@ common-size-mib = { $value } MiB
 common-size-gib = { $value } GiB
 common-size-tib = { $value } TiB
 common-date-time = { $year }年{ $month_name }{ $day }日({ $weekday }) { $time }
+common-date = { $year }年{ $month_name }{ $day }日({ $weekday })
 common-weekday = { $day ->
     [0] 月
     [1] 火

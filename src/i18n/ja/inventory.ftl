@@ -37,3 +37,10 @@ inventory-pop3-size = サイズ (STAT)
 inventory-pop3-listed-size = サイズ合計 (LIST)
 inventory-pop3-unique-ids = 固有 ID (UIDL)
 inventory-pop3-no-folders = POP3 にはフォルダがありません。ここにあるのはサーバーの受信箱 (INBOX) です。
+
+
+inventory-quota-supported-no-limit = このアカウントにはクォータが設定されていません (QUOTA 対応、上限なし)。使用量はメッセージのサイズから計算しました。
+
+inventory-col-over-limit = {""}
+inventory-over-limit-mark = ! 上限超過
+inventory-over-limit = 新サーバのサイズ上限 ({ $limit }) を超えるメールが { $count } 通あり (! の行)、移行できません。添付ファイルを別の場所 (OneDrive など) に保存して本文だけ残すか、バックアップを控えとして残してください。

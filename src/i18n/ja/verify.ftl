@@ -132,5 +132,63 @@ verify-text-subject = 件名: { $subject }
 verify-text-no-subject = (件名なし)
 verify-text-sent-missing = 送信済みの { $count } 通が新サーバにありません。`ikou restore` で計画を確認し、`--apply` で戻せます。
 
+# Text of tui/view/verify.rs (moved from inline pairs).
+tui-verify-compares-the-old-mailbox-with-the-new-on = 旧サーバーと新サーバーのメールを、フォルダごと・メールごとに照合します。
+tui-verify-both-servers-are-only-read-nothing-is-ch = どちらのサーバーも読み取るだけで、何も変更しません。
+tui-verify-press-v-or-enter-to-verify = v または Enter で検証を始めます。
+tui-verify-sign-in-first-a = 先にサインインしてください (a)。
+tui-verify-verify = 検証
+tui-verify-verifying = 検証中
+tui-verify-connecting = 接続中...
+tui-verify-listing-folders = フォルダ一覧を取得中...
+tui-verify-read = 読み取り完了
+tui-verify-reading-both-servers-at-once-read-only = 両方のサーバーを同時に読み取っています (読み取りのみ)。
+tui-verify-verification-failed = 検証できませんでした:
+tui-verify-v-try-again-a-sign-in-again = v: もう一度  a: サインインし直す
+tui-verify-old = 旧
+tui-verify-new = 新
+tui-verify-verdict = 判定
+tui-verify-differences-enter-lists-them = 違い (Enter で一覧)
+tui-verify-new-folder = 新フォルダ
+tui-verify-old-folders = 旧フォルダ
+tui-verify-diff = 差
+tui-verify-status = 状態
+tui-verify-differs = 差異あり
+tui-verify-ok = 一致
+tui-verify-new-subject = / 新:
+tui-verify-folder = フォルダ
+tui-verify-date = 日付
+tui-verify-to = 宛先
+tui-verify-from = 差出人
+tui-verify-subject = 件名
+tui-verify-size = サイズ
+tui-verify-none = ありません。
+tui-verify-headers = ヘッダー
+tui-verify-reading-the-header-body-peek-nothing-is = ヘッダーを読み取り中 (BODY.PEEK、既読にはなりません)...
+tui-verify-could-not-read-it = 読み取れませんでした:
+tui-verify-old-folder = 旧フォルダ
+tui-verify-the-old-server-is-not-changed-messages-a = 旧サーバーは変更しません。新サーバーに追加 (APPEND) するだけで、既にあるメールは飛ばします。
+tui-verify-nothing-to-restore-too-large-or-no-longe = 戻せるメールがありません (サイズ超過、または旧サーバーにありません)。
+tui-verify-restoring-to-the-new-server = 新サーバーへ復元中...
+tui-verify-press-y-to-restore-them-now-esc-to-go-ba = y で実行します。Esc でやめます。
+tui-verify-the-restore-failed = 復元できませんでした:
+tui-verify-appended = 追加
+tui-verify-already-there = 既存
+tui-verify-too-large = 大きすぎ
+tui-verify-failed = 失敗
+tui-verify-result = 結果
+
+# Verify screen: counts and titles with variables.
+tui-verify-sent-missing = 送信済み { $count }
+tui-verify-messages-per-folder = フォルダごとの件数 (旧 { $old } 通 / 新 { $new } 通)
+tui-verify-marked = { $count } 通選択
+tui-verify-restore-plan-title = 復元計画: { $count } 通 ({ $size }) 旧サーバー -> 新サーバー { $server }
+tui-verify-folder-will-be-created = 新フォルダ「{ $folder }」を作成します。
+tui-verify-restore-result = 追加 { $appended } 通、既存 { $present } 通、失敗 { $failed } 通。v で再検証して確かめてください。
+
+
+## センターのコピー期間中の復元 (プロファイルの [dates])
+verify-restore-copy-running = 情報センターによるメールのコピーがまだ続いています。今ないメールも、このあとコピーで届くかもしれません。コピーが終わってから `ikou verify` で確かめ、それでも足りないものを復元してください。今復元すると同じメールが 2 通になることがあります。
+verify-restore-copy-running-until = 情報センターによるメールのコピーがまだ続いています ({ $cutover } の切り替えまで)。今ないメールも、このあとコピーで届くかもしれません。コピーが終わってから `ikou verify` で確かめ、それでも足りないものを復元してください。今復元すると同じメールが 2 通になることがあります。
 # 検証のあとでサーバーから消えたメッセージを開こうとしたとき。
 verify-message-gone = UID { $uid } のメッセージは { $folder } にもうありません

@@ -314,6 +314,7 @@ async fn restore_account(
         folders_to_create,
     } = plan_restore(&report, &old, &new, &selection);
     let mut result = RestoreReport {
+        phase: ctx.profile.dates.phase(chrono::Local::now().date_naive()),
         source: "live",
         new_server: report.new_server.clone(),
         applied: ctx.options.apply,
@@ -732,6 +733,7 @@ mod tests {
             .collect();
         let count = |o: ItemOutcome| results.iter().filter(|r| r.outcome == o).count() as u64;
         RestoreReport {
+            phase: crate::profile::Phase::Unknown,
             source: "live",
             new_server: "new".into(),
             applied,

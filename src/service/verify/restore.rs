@@ -85,6 +85,9 @@ pub struct ItemResult {
 /// The result of `ikou restore`, planned or applied.
 #[derive(Debug, Clone, Serialize)]
 pub struct RestoreReport {
+    /// Where the migration stands today (profile `[dates]`): during the centre's copy
+    /// (`copying`) a message missing now may still arrive with the copy.
+    pub phase: crate::profile::Phase,
     /// `live` (bytes from the old server) or `backup`.
     pub source: &'static str,
     pub new_server: String,
@@ -140,6 +143,7 @@ pub async fn restore(
         folders_to_create,
     } = plan_restore(&report, &old, &new, &selection);
     let mut result = RestoreReport {
+        phase: profile.dates.phase(chrono::Local::now().date_naive()),
         source: if options.from_backup.is_some() {
             "backup"
         } else {

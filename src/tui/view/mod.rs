@@ -34,10 +34,7 @@ pub const MIN_SIZE: (u16, u16) = (40, 12);
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-        let note = app.lang.pick(
-            "端末が小さすぎます。広げてください。",
-            "Terminal too small; please enlarge it.",
-        );
+        let note = tr!(app.lang, "tui-terminal-too-small-please-enlarge-it");
         frame.render_widget(Paragraph::new(note), area);
         return;
     }
@@ -220,10 +217,7 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
             let mut spans = vec![Span::raw(" ")];
             for entry in entries {
                 spans.push(Span::styled(entry.keys, theme.key()));
-                spans.push(Span::raw(format!(
-                    " {}  ",
-                    app.lang.pick(entry.ja, entry.en)
-                )));
+                spans.push(Span::raw(format!(" {}  ", entry.label(app.lang))));
             }
             Line::from(spans)
         })
@@ -294,10 +288,10 @@ pub(crate) fn usage_label(used: u64, limit: u64) -> String {
     )
 }
 
-pub(crate) fn side_title(side: crate::profile::Side, lang: Lang) -> &'static str {
+pub(crate) fn side_title(side: crate::profile::Side, lang: Lang) -> String {
     match side {
-        crate::profile::Side::Old => lang.pick("旧サーバー", "Old server"),
-        crate::profile::Side::New => lang.pick("新サーバー", "New server"),
+        crate::profile::Side::Old => tr!(lang, "tui-old-server"),
+        crate::profile::Side::New => tr!(lang, "tui-new-server"),
     }
 }
 

@@ -112,7 +112,10 @@ pub(super) fn inventory(folder_count: usize) -> Inventory {
             date: Some("2025-06-01T09:00:00+09:00".into()),
             from: Some("学会事務局 <office@example.org>".into()),
             subject: Some("発表資料 (最終版)".into()),
+            over_limit: true,
         }],
+        size_limit: Some(35 * 1024 * 1024),
+        over_limit: 1,
     }
 }
 

@@ -76,32 +76,29 @@ fn idle(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
     let mut lines = vec![
-        Line::raw(lang.pick(
-            "旧サーバーと新サーバーのメールを、フォルダごと・メールごとに照合します。",
-            "Compares the old mailbox with the new one, folder by folder and message by message.",
+        Line::raw(tr!(
+            lang,
+            "tui-verify-compares-the-old-mailbox-with-the-new-on"
         )),
-        Line::raw(lang.pick(
-            "どちらのサーバーも読み取るだけで、何も変更しません。",
-            "Both servers are only read; nothing is changed on either.",
+        Line::raw(tr!(
+            lang,
+            "tui-verify-both-servers-are-only-read-nothing-is-ch"
         )),
         Line::default(),
     ];
     if app.profile.is_some() {
         lines.push(Line::styled(
-            lang.pick(
-                "v または Enter で検証を始めます。",
-                "Press v or Enter to verify.",
-            ),
+            tr!(lang, "tui-verify-press-v-or-enter-to-verify"),
             theme.key(),
         ));
     } else {
         lines.push(Line::styled(
-            lang.pick("先にサインインしてください (a)。", "Sign in first (a)."),
+            tr!(lang, "tui-verify-sign-in-first-a"),
             theme.dim(),
         ));
     }
     frame.render_widget(
-        wrapped(lines, inside(area)).block(block(format!(" {} ", lang.pick("検証", "Verify")))),
+        wrapped(lines, inside(area)).block(block(format!(" {} ", tr!(lang, "tui-verify-verify")))),
         area,
     );
 }
@@ -109,7 +106,7 @@ fn idle(app: &App, frame: &mut Frame, area: Rect) {
 fn running(app: &App, progress: &[ReadProgress; 2], frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
-    let outer = block(format!(" {} ", lang.pick("検証中", "Verifying")));
+    let outer = block(format!(" {} ", tr!(lang, "tui-verify-verifying")));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let width = usize::from(inner.width);
@@ -117,12 +114,11 @@ fn running(app: &App, progress: &[ReadProgress; 2], frame: &mut Frame, area: Rec
     for side in [Side::Old, Side::New] {
         let p = &progress[side_index(side)];
         let status = if !p.connected {
-            lang.pick("接続中...", "connecting...").to_string()
+            tr!(lang, "tui-verify-connecting").to_string()
         } else if p.total == 0 {
-            lang.pick("フォルダ一覧を取得中...", "listing folders...")
-                .to_string()
+            tr!(lang, "tui-verify-listing-folders").to_string()
         } else if p.done >= p.total {
-            lang.pick("読み取り完了", "read").to_string()
+            tr!(lang, "tui-verify-read").to_string()
         } else {
             format!("{}/{} {}", p.done + 1, p.total, clean(&p.folder))
         };
@@ -144,10 +140,7 @@ fn running(app: &App, progress: &[ReadProgress; 2], frame: &mut Frame, area: Rec
         lines.push(Line::default());
     }
     lines.push(Line::styled(
-        lang.pick(
-            "両方のサーバーを同時に読み取っています (読み取りのみ)。",
-            "Reading both servers at once (read-only).",
-        ),
+        tr!(lang, "tui-verify-reading-both-servers-at-once-read-only"),
         theme.dim(),
     ));
     frame.render_widget(Paragraph::new(lines), inner);
@@ -157,22 +150,16 @@ fn failed(app: &App, reason: &str, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let theme = Theme::of(app);
     let lines = vec![
-        Line::styled(
-            lang.pick("検証できませんでした:", "Verification failed:"),
-            theme.bad(),
-        ),
+        Line::styled(tr!(lang, "tui-verify-verification-failed"), theme.bad()),
         Line::raw(clean(reason)),
         Line::default(),
         Line::styled(
-            lang.pick(
-                "v: もう一度  a: サインインし直す",
-                "v: try again  a: sign in again",
-            ),
+            tr!(lang, "tui-verify-v-try-again-a-sign-in-again"),
             theme.dim(),
         ),
     ];
     frame.render_widget(
-        wrapped(lines, inside(area)).block(block(format!(" {} ", lang.pick("検証", "Verify")))),
+        wrapped(lines, inside(area)).block(block(format!(" {} ", tr!(lang, "tui-verify-verify")))),
         area,
     );
 }
@@ -198,9 +185,9 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         ),
         Line::raw(format!(
             "{} {}  ->  {} {}",
-            lang.pick("旧", "Old"),
+            tr!(lang, "tui-verify-old"),
             clean(&report.old.server),
-            lang.pick("新", "New"),
+            tr!(lang, "tui-verify-new"),
             clean(&report.new_server)
         )),
     ];
@@ -216,7 +203,7 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(verdict).block(block(format!(" {} ", lang.pick("判定", "Verdict")))),
+        Paragraph::new(verdict).block(block(format!(" {} ", tr!(lang, "tui-verify-verdict")))),
         verdict_area,
     );
 
@@ -231,10 +218,14 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
             text.push_str(&" ".repeat(pad));
             text.push_str(&format!("{count:>5}"));
             if *kind == FindingKind::Missing && report.summary.sent_missing > 0 {
-                text.push_str(&match lang {
-                    Lang::Ja => format!("  (送信済み {})", report.summary.sent_missing),
-                    Lang::En => format!("  ({} sent)", report.summary.sent_missing),
-                });
+                text.push_str(&format!(
+                    "  ({})",
+                    tr!(
+                        lang,
+                        "tui-verify-sent-missing",
+                        count = report.summary.sent_missing
+                    )
+                ));
             }
             let style = if i == app.verify.kind {
                 theme.selected()
@@ -249,19 +240,19 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(rows).block(block(format!(
             " {} ",
-            lang.pick("違い (Enter で一覧)", "Differences (Enter lists them)")
+            tr!(lang, "tui-verify-differences-enter-lists-them")
         ))),
         kinds_area,
     );
 
     let right = |text: String| Cell::from(Line::from(text).right_aligned());
     let header = Row::new(vec![
-        Cell::from(lang.pick("新フォルダ", "New folder")),
-        Cell::from(lang.pick("旧フォルダ", "Old folders")),
-        right(lang.pick("旧", "Old").into()),
-        right(lang.pick("新", "New").into()),
-        right(lang.pick("差", "Diff").into()),
-        Cell::from(lang.pick("状態", "Status")),
+        Cell::from(tr!(lang, "tui-verify-new-folder")),
+        Cell::from(tr!(lang, "tui-verify-old-folders")),
+        right(tr!(lang, "tui-verify-old")),
+        right(tr!(lang, "tui-verify-new")),
+        right(tr!(lang, "tui-verify-diff")),
+        Cell::from(tr!(lang, "tui-verify-status")),
     ])
     .style(theme.key());
     // Folders that differ first: on a small terminal they are the ones that must show.
@@ -281,9 +272,9 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
             right(grouped(f.new_count)),
             right(format!("{:+}", f.difference)),
             Cell::from(if differs {
-                lang.pick("差異あり", "DIFFERS")
+                tr!(lang, "tui-verify-differs")
             } else {
-                lang.pick("一致", "ok")
+                tr!(lang, "tui-verify-ok")
             }),
         ])
         .style(if differs {
@@ -306,18 +297,15 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     )
     .header(header)
     .block(with_hint(
-        block(match lang {
-            Lang::Ja => format!(
-                " フォルダごとの件数 (旧 {} 通 / 新 {} 通) ",
-                grouped(t.old_messages),
-                grouped(t.new_messages)
-            ),
-            Lang::En => format!(
-                " Messages per folder (old {}, new {}) ",
-                grouped(t.old_messages),
-                grouped(t.new_messages)
-            ),
-        }),
+        block(format!(
+            " {} ",
+            tr!(
+                lang,
+                "tui-verify-messages-per-folder",
+                old = grouped(t.old_messages),
+                new = grouped(t.new_messages)
+            )
+        )),
         hint,
     ));
     frame.render_widget(table, table_area);
@@ -376,7 +364,7 @@ fn list(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
                 } => format!(
                     "{} {} {}",
                     m.and_then(|m| m.subject.clone()).unwrap_or_default(),
-                    lang.pick("/ 新:", "/ new:"),
+                    tr!(lang, "tui-verify-new-subject"),
                     new
                 ),
                 _ => m.and_then(|m| m.subject.clone()).unwrap_or_default(),
@@ -399,15 +387,15 @@ fn list(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         widths.push(Constraint::Length(3));
     }
     header.extend([
-        Cell::from(lang.pick("フォルダ", "Folder")),
-        Cell::from(lang.pick("日付", "Date")),
+        Cell::from(tr!(lang, "tui-verify-folder")),
+        Cell::from(tr!(lang, "tui-verify-date")),
         Cell::from(if restorable {
-            lang.pick("宛先", "To")
+            tr!(lang, "tui-verify-to")
         } else {
-            lang.pick("差出人", "From")
+            tr!(lang, "tui-verify-from")
         }),
-        Cell::from(lang.pick("件名", "Subject")),
-        Cell::from(Line::from(lang.pick("サイズ", "Size")).right_aligned()),
+        Cell::from(tr!(lang, "tui-verify-subject")),
+        Cell::from(Line::from(tr!(lang, "tui-verify-size")).right_aligned()),
     ]);
     widths.extend([
         Constraint::Fill(2),
@@ -417,10 +405,10 @@ fn list(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         Constraint::Length(9),
     ]);
     let marked = if restorable && !state.marked.is_empty() {
-        match lang {
-            Lang::Ja => format!("  {} 通選択", state.marked.len()),
-            Lang::En => format!("  {} marked", state.marked.len()),
-        }
+        format!(
+            "  {}",
+            tr!(lang, "tui-verify-marked", count = state.marked.len())
+        )
     } else {
         String::new()
     };
@@ -433,7 +421,7 @@ fn list(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     );
     if findings.is_empty() {
         frame.render_widget(
-            Paragraph::new(lang.pick("ありません。", "None.")).block(block(title)),
+            Paragraph::new(tr!(lang, "tui-verify-none")).block(block(title)),
             table_area,
         );
         return;
@@ -473,7 +461,7 @@ fn headers_view(
     let theme = Theme::of(app);
     let outer = block(format!(
         " {}: {} ",
-        lang.pick("ヘッダー", "Headers"),
+        tr!(lang, "tui-verify-headers"),
         clean(subject)
     ));
     let inner = outer.inner(area);
@@ -485,17 +473,11 @@ fn headers_view(
     );
     let lines: Vec<Line> = match headers {
         Headers::Loading => vec![Line::styled(
-            lang.pick(
-                "ヘッダーを読み取り中 (BODY.PEEK、既読にはなりません)...",
-                "Reading the header (BODY.PEEK: nothing is marked read)...",
-            ),
+            tr!(lang, "tui-verify-reading-the-header-body-peek-nothing-is"),
             theme.busy(),
         )],
         Headers::Failed(reason) => vec![
-            Line::styled(
-                lang.pick("読み取れませんでした:", "Could not read it:"),
-                theme.bad(),
-            ),
+            Line::styled(tr!(lang, "tui-verify-could-not-read-it"), theme.bad()),
             Line::raw(clean(reason)),
         ],
         Headers::Loaded(text) => text
@@ -550,11 +532,11 @@ fn plan_table<'a>(items: &'a [PlanItem], lang: Lang, app: &App) -> Table<'a> {
     )
     .header(
         Row::new(vec![
-            Cell::from(lang.pick("旧フォルダ", "Old folder")),
-            Cell::from(lang.pick("新フォルダ", "New folder")),
-            Cell::from(lang.pick("日付", "Date")),
-            Cell::from(lang.pick("件名", "Subject")),
-            Cell::from(Line::from(lang.pick("サイズ", "Size")).right_aligned()),
+            Cell::from(tr!(lang, "tui-verify-old-folder")),
+            Cell::from(tr!(lang, "tui-verify-new-folder")),
+            Cell::from(tr!(lang, "tui-verify-date")),
+            Cell::from(tr!(lang, "tui-verify-subject")),
+            Cell::from(Line::from(tr!(lang, "tui-verify-size")).right_aligned()),
         ])
         .style(theme.key()),
     )
@@ -572,20 +554,16 @@ fn restore_view(
     let lang = app.lang;
     let theme = Theme::of(app);
     let bytes: u64 = plan.iter().map(|i| i.size).sum();
-    let title = match lang {
-        Lang::Ja => format!(
-            " 復元計画: {} 通 ({}) 旧サーバー -> 新サーバー {} ",
-            plan.len(),
-            human_size(bytes),
-            clean(&outcome.report.new_server)
-        ),
-        Lang::En => format!(
-            " Restore plan: {} messages ({}) old -> new server {} ",
-            plan.len(),
-            human_size(bytes),
-            clean(&outcome.report.new_server)
-        ),
-    };
+    let title = format!(
+        " {} ",
+        tr!(
+            lang,
+            "tui-verify-restore-plan-title",
+            count = plan.len(),
+            size = human_size(bytes),
+            server = clean(&outcome.report.new_server)
+        )
+    );
     let outer = block(title);
     let inner = outer.inner(area);
     let [intro, table_area, notes] = Layout::vertical([
@@ -605,9 +583,9 @@ fn restore_view(
     frame.render_widget(with_hint(outer, hint), area);
     frame.render_widget(
         wrapped(
-            [Line::raw(lang.pick(
-                "旧サーバーは変更しません。新サーバーに追加 (APPEND) するだけで、既にあるメールは飛ばします。",
-                "The old server is not changed. Messages are added (APPEND) to the new server; ones already there are skipped.",
+            [Line::raw(tr!(
+                lang,
+                "tui-verify-the-old-server-is-not-changed-messages-a"
             ))],
             intro.width,
         ),
@@ -622,31 +600,26 @@ fn restore_view(
             let mut lines: Vec<Line> = folders_to_create
                 .iter()
                 .map(|f| {
-                    Line::raw(match lang {
-                        Lang::Ja => format!("新フォルダ「{}」を作成します。", clean(f)),
-                        Lang::En => format!("The new folder {} will be created.", clean(f)),
-                    })
+                    Line::raw(tr!(
+                        lang,
+                        "tui-verify-folder-will-be-created",
+                        folder = clean(f)
+                    ))
                 })
                 .collect();
             if plan.is_empty() {
                 lines.push(Line::styled(
-                    lang.pick(
-                        "戻せるメールがありません (サイズ超過、または旧サーバーにありません)。",
-                        "Nothing to restore (too large, or no longer on the old server).",
-                    ),
+                    tr!(lang, "tui-verify-nothing-to-restore-too-large-or-no-longe"),
                     theme.bad(),
                 ));
             } else if matches!(step, RestoreStep::Applying) {
                 lines.push(Line::styled(
-                    lang.pick("新サーバーへ復元中...", "Restoring to the new server..."),
+                    tr!(lang, "tui-verify-restoring-to-the-new-server"),
                     theme.busy(),
                 ));
             } else {
                 lines.push(Line::styled(
-                    lang.pick(
-                        "y で実行します。Esc でやめます。",
-                        "Press y to restore them now, Esc to go back.",
-                    ),
+                    tr!(lang, "tui-verify-press-y-to-restore-them-now-esc-to-go-ba"),
                     theme.key(),
                 ));
             }
@@ -654,10 +627,7 @@ fn restore_view(
         }
         RestoreStep::Done(Err(reason)) => {
             let lines = vec![
-                Line::styled(
-                    lang.pick("復元できませんでした:", "The restore failed:"),
-                    theme.bad(),
-                ),
+                Line::styled(tr!(lang, "tui-verify-the-restore-failed"), theme.bad()),
                 Line::raw(clean(reason)),
             ];
             frame.render_widget(wrapped(lines, table_area.width), table_area);
@@ -669,20 +639,13 @@ fn restore_view(
             );
             let count = |o: ItemOutcome| results.iter().filter(|r| r.outcome == o).count();
             let failed = count(ItemOutcome::Failed) + count(ItemOutcome::TooLarge);
-            let line = match lang {
-                Lang::Ja => format!(
-                    "追加 {} 通、既存 {} 通、失敗 {} 通。v で再検証して確かめてください。",
-                    count(ItemOutcome::Appended),
-                    count(ItemOutcome::AlreadyPresent),
-                    failed
-                ),
-                Lang::En => format!(
-                    "{} appended, {} already there, {} failed. Press v to verify again.",
-                    count(ItemOutcome::Appended),
-                    count(ItemOutcome::AlreadyPresent),
-                    failed
-                ),
-            };
+            let line = tr!(
+                lang,
+                "tui-verify-restore-result",
+                appended = count(ItemOutcome::Appended),
+                present = count(ItemOutcome::AlreadyPresent),
+                failed = failed
+            );
             frame.render_widget(
                 wrapped(
                     [Line::styled(
@@ -702,10 +665,12 @@ fn results_table<'a>(results: &'a [ItemResult], app: &App) -> Table<'a> {
     let theme = Theme::of(app);
     let rows = results.iter().map(|r| {
         let (what, style) = match r.outcome {
-            ItemOutcome::Appended => (lang.pick("追加", "appended"), theme.ok()),
-            ItemOutcome::AlreadyPresent => (lang.pick("既存", "already there"), Style::default()),
-            ItemOutcome::TooLarge => (lang.pick("大きすぎ", "too large"), theme.bad()),
-            ItemOutcome::Failed => (lang.pick("失敗", "FAILED"), theme.bad()),
+            ItemOutcome::Appended => (tr!(lang, "tui-verify-appended"), theme.ok()),
+            ItemOutcome::AlreadyPresent => {
+                (tr!(lang, "tui-verify-already-there"), Style::default())
+            }
+            ItemOutcome::TooLarge => (tr!(lang, "tui-verify-too-large"), theme.bad()),
+            ItemOutcome::Failed => (tr!(lang, "tui-verify-failed"), theme.bad()),
         };
         let mut subject = clean(r.item.subject.as_deref().unwrap_or(""));
         if let Some(e) = &r.error {
@@ -727,9 +692,9 @@ fn results_table<'a>(results: &'a [ItemResult], app: &App) -> Table<'a> {
     )
     .header(
         Row::new(vec![
-            Cell::from(lang.pick("結果", "Result")),
-            Cell::from(lang.pick("新フォルダ", "New folder")),
-            Cell::from(lang.pick("件名", "Subject")),
+            Cell::from(tr!(lang, "tui-verify-result")),
+            Cell::from(tr!(lang, "tui-verify-new-folder")),
+            Cell::from(tr!(lang, "tui-verify-subject")),
         ])
         .style(theme.key()),
     )
