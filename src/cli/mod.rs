@@ -343,8 +343,65 @@ fn localized(error: anyhow::Error, lang: Lang) -> anyhow::Error {
         });
     match service {
         Some(s) if access::is_sign_in_error(s) => anyhow::anyhow!(signin::explain(s, lang)),
-        _ => error,
+        _ => match error
+            .chain()
+            .find_map(net_error)
+            .and_then(|e| net_reason(e, lang))
+        {
+            Some(reason) => anyhow::anyhow!(reason),
+            None => error,
+        },
     }
+}
+
+/// The connection failure inside an error of the chain (IMAP wraps it transparently, so
+/// the chain itself skips it).
+fn net_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a crate::net::NetError> {
+    use crate::imap::ImapError;
+    use crate::service::ServiceError;
+    let imap = |e: &'a ImapError| match e {
+        ImapError::Net(n) => Some(n),
+        _ => None,
+    };
+    error
+        .downcast_ref::<crate::net::NetError>()
+        .or_else(|| error.downcast_ref::<ImapError>().and_then(imap))
+        .or_else(|| match error.downcast_ref::<ServiceError>() {
+            Some(ServiceError::Imap(e)) => imap(e),
+            _ => None,
+        })
+}
+
+/// A connection that could not be made, in `lang` (the name, the network or the
+/// certificate); `None` for the kinds still shown as they are.
+fn net_reason(error: &crate::net::NetError, lang: Lang) -> Option<String> {
+    use crate::net::NetError;
+    Some(match error {
+        NetError::Resolve { host, source } => tr!(
+            lang,
+            "net-resolve",
+            host = host.as_str(),
+            detail = source.to_string()
+        ),
+        NetError::Refused { host, port } => {
+            tr!(lang, "net-refused", host = host.as_str(), port = *port)
+        }
+        NetError::ConnectTimeout { host, port, secs } => tr!(
+            lang,
+            "net-connect-timeout",
+            host = host.as_str(),
+            port = *port,
+            secs = *secs
+        ),
+        NetError::Connect { host, port, source } => tr!(
+            lang,
+            "net-connect",
+            host = host.as_str(),
+            port = *port,
+            detail = source.to_string()
+        ),
+        _ => return None,
+    })
 }
 
 async fn run_in(cli: Cli, lang: Lang) -> Result<i32> {

@@ -6,3 +6,9 @@ errors-io-is-a-directory = Is a directory
 errors-io-invalid-data = the file is not valid UTF-8 text
 errors-line = ikou: error: { $detail }
 errors-profile-unusable = the profile is not usable (run `ikou profile check FILE` for details)
+
+# Connections that could not be made (the CLI's error line).
+net-resolve = cannot resolve host name { $host }: { $detail }
+net-refused = { $host }:{ $port }: connection refused (is the port right, is the server running?)
+net-connect-timeout = { $host }:{ $port }: no answer within { $secs } s (firewall, wrong host, or server down)
+net-connect = { $host }:{ $port }: cannot connect: { $detail }

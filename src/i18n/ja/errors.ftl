@@ -6,3 +6,9 @@ errors-io-is-a-directory = ディレクトリです
 errors-io-invalid-data = UTF-8 のテキストではありません
 errors-line = ikou: エラー: { $detail }
 errors-profile-unusable = プロファイルを使えません（詳しくは `ikou profile check FILE` を実行してください）
+
+# Connections that could not be made (the CLI's error line).
+net-resolve = ホスト名 { $host } が見つかりません (名前解決に失敗: { $detail })。プロファイルのホスト名とネットワークを確かめてください
+net-refused = { $host }:{ $port } に接続を拒否されました (ポート番号は正しいか、サーバーは動いているか)
+net-connect-timeout = { $host }:{ $port } から { $secs } 秒以内に応答がありません (ファイアウォール、ホスト名の誤り、またはサーバー停止)
+net-connect = { $host }:{ $port } に接続できません: { $detail }
