@@ -187,6 +187,74 @@ fn every_command_reaches_the_xoauth2_only_server_with_the_saved_sign_in() {
     let checked = json_of(&out);
     assert_eq!(checked["server"]["differences"], 0, "{checked}");
 
+    // doctor's login test signs in to the new server with the saved sign-in (XOAUTH2).
+    let out = ikou(
+        cache,
+        &[
+            "--json",
+            "doctor",
+            "-p",
+            p,
+            "--no-client",
+            "--login",
+            "--timeout",
+            "30",
+        ],
+    );
+    let doctor: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("doctor JSON ({e}): {}", text(&out)));
+    let new_imap = format!("IMAP {}:{} ({})", m.new.host(), m.new.imaps_port(), m.user);
+    let login: Vec<(&str, &str)> = doctor["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["area"] == "login" && f["subject"] == new_imap.as_str())
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap_or(""),
+                f["severity"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(login, [("login-ok", "ok")], "{doctor:#}");
+
+    // The support report reads the new server the same way, and holds no token.
+    let report_file = dir.path().join("report.json");
+    let out = ikou(
+        cache,
+        &[
+            "report",
+            "-p",
+            p,
+            "--no-doctor",
+            "-o",
+            report_file.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "report: {}",
+        text(&out)
+    );
+    let written = std::fs::read_to_string(&report_file).expect("report written");
+    let support: serde_json::Value = serde_json::from_str(&written).expect("report JSON");
+    // Verify ran (both servers reached): its part carries a state code, not an error.
+    assert!(
+        support["verify"]["state_code"]
+            .as_str()
+            .is_some_and(|c| c.starts_with('V')),
+        "{support:#}"
+    );
+    for file in token_files(cache) {
+        let saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).expect("token")).expect("json");
+        let token = saved["access_token"].as_str().unwrap_or("");
+        assert!(
+            !token.is_empty() && !written.contains(token),
+            "no access token in the report"
+        );
+    }
+
     // The saved access token has expired: refreshed before use, no prompt.
     let file = &token_files(cache)[0];
     let mut stored: serde_json::Value =
