@@ -363,11 +363,27 @@ fn backup_verify_reports_entries_that_extract_refuses() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}{}", common::stderr(&out));
+    let json = ikou_testbed::bounded::output_within(
+        &mut case.command(&["--json", "backup", "verify", path(&evil)]),
+        ikou_testbed::bounded::RUN_LIMIT,
+    );
+    assert_eq!(json.status.code(), Some(1), "{}", common::stderr(&json));
+    let json_text = serde_json::from_slice::<serde_json::Value>(&json.stdout)
+        .expect("JSON")
+        .to_string();
     for entry in ["../escape.eml", "INBOX/link.eml"] {
-        let line = text
-            .lines()
-            .find(|l| l.contains(&format!("\"entry\":\"{entry}\"")) && l.contains("unsafe_entry"));
-        assert!(line.is_some(), "{entry} not reported: {text}");
+        // For people: one sentence naming the entry and what extract would do.
+        assert!(
+            text.lines()
+                .any(|l| l.contains(entry) && l.contains("extracting would refuse")),
+            "{entry} not reported: {text}"
+        );
+        // For the helpdesk: the problem's kind and entry in the JSON.
+        assert!(
+            json_text.contains(&format!("\"entry\":\"{entry}\""))
+                && json_text.contains("unsafe_entry"),
+            "{entry} not in the JSON: {json_text}"
+        );
     }
     let target = case.dir.path().join("out");
     let out = ikou_testbed::bounded::output_within(

@@ -145,6 +145,11 @@ pub struct MessageRecord {
     pub to: Option<String>,
     /// Decoded subject.
     pub subject: Option<String>,
+    /// The Subject field as written in the message (unfolded, before decoding), so that a
+    /// verify from this backup judges garbled subjects as a live run does. Absent in
+    /// archives written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_raw: Option<String>,
     /// Path of the `.eml` entry in the zip.
     pub entry: String,
 }

@@ -507,6 +507,7 @@ impl ArchiveUpdate {
             from: info.from.clone(),
             to: info.to.clone(),
             subject: info.subject.clone(),
+            subject_raw: info.subject_raw.clone(),
             entry: entry.clone(),
         };
         self.keys.insert(tuple, entry.clone());

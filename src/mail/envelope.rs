@@ -27,10 +27,19 @@ pub struct Envelope {
     pub subject: Option<String>,
 }
 
+/// The header fields the envelope is made of: what verify asks the server for
+/// (`BODY.PEEK[HEADER.FIELDS (…)]`) and all that [`Envelope::parse`] reads.
+pub const FIELDS: [&str; 5] = ["MESSAGE-ID", "DATE", "FROM", "TO", "SUBJECT"];
+
 impl Envelope {
-    /// Parses a header block; absent or empty fields stay `None`.
+    /// Parses a header block; absent or empty fields stay `None`. The block is first cut
+    /// down to [`FIELDS`] the way an IMAP server answers `HEADER.FIELDS` ([`header_fields`]),
+    /// so that a whole message read from a backup or a local folder gives the same envelope
+    /// as the server's answer for the same bytes (a malformed `Sub ject:` line, a header
+    /// block that starts with a continuation line, a line without a colon).
     pub fn parse(raw: &[u8]) -> Self {
-        let Some(message) = MessageParser::new().parse_headers(raw) else {
+        let fields = header_fields(raw, &FIELDS);
+        let Some(message) = MessageParser::new().parse_headers(&fields) else {
             return Self::default();
         };
         let field = |name: HeaderName<'static>| raw_field(&message, name);
@@ -57,6 +66,49 @@ impl Envelope {
         info.subject_raw = self.subject_raw;
         info.subject = self.subject;
     }
+}
+
+/// The header fields named `names` (case-insensitive) as an IMAP server returns them for
+/// `BODY[HEADER.FIELDS (…)]` (RFC 3501 6.4.5): each matching field with its continuation
+/// lines, in their order and bytes, then the empty line. Reading stops at the header
+/// block's end. A line that starts with white space continues the field before it (at the
+/// very start of the block it belongs to none); a line without a colon is not a field; a
+/// field name is matched with trailing white space removed (obsolete `Subject :`).
+pub fn header_fields(block: &[u8], names: &[&str]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(block.len().min(4096));
+    let mut keep = false;
+    for line in block.split_inclusive(|&b| b == b'\n') {
+        let content = line
+            .strip_suffix(b"\n")
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .unwrap_or(line);
+        if content.is_empty() {
+            break;
+        }
+        if matches!(content[0], b' ' | b'\t') {
+            if keep {
+                out.extend_from_slice(line);
+            }
+            continue;
+        }
+        keep = content
+            .iter()
+            .position(|&b| b == b':')
+            .is_some_and(|colon| {
+                let name = content[..colon].trim_ascii_end();
+                names
+                    .iter()
+                    .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+            });
+        if keep {
+            out.extend_from_slice(line);
+            if !line.ends_with(b"\n") {
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+    out
 }
 
 /// The unfolded text of the first header with this name, raw bytes decoded by

@@ -296,3 +296,25 @@ fn whole_message_is_accepted() {
     assert_eq!(env.subject.as_deref(), Some("body follows"));
     assert_eq!(env.message_id.as_deref(), Some("m@x.jp"));
 }
+
+#[test]
+fn header_fields_keep_what_a_server_keeps() {
+    let block = b" lead\r\nSub ject: no\r\nSUBJECT : yes\r\n  more\r\nno colon\r\n cont of nothing\r\nX-A: b\r\nFrom: f\r\n\r\nSubject: body\r\n";
+    assert_eq!(
+        header_fields(block, &FIELDS),
+        b"SUBJECT : yes\r\n  more\r\nFrom: f\r\n\r\n".to_vec()
+    );
+    // A server's answer goes through unchanged, so parsing it again is the same.
+    let answer = b"Subject: a\r\n b\r\nFrom: f\r\n\r\n";
+    assert_eq!(header_fields(answer, &FIELDS), answer.to_vec());
+    assert_eq!(header_fields(b"", &FIELDS), b"\r\n".to_vec());
+    assert_eq!(
+        header_fields(b"Subject: no end", &FIELDS),
+        b"Subject: no end\r\n\r\n".to_vec()
+    );
+    // The envelope of a whole message is the envelope of its fields.
+    let whole = b"Sub ject: spaced\r\nMessage-ID: <a@b>\r\n\r\nSubject: in the body\r\n";
+    let parsed = Envelope::parse(whole);
+    assert_eq!(parsed.subject, None);
+    assert_eq!(parsed.message_id.as_deref(), Some("a@b"));
+}

@@ -15,7 +15,7 @@ use crate::model::{FolderInfo, FolderMessages, MessageInfo};
 use super::super::ServiceError;
 
 /// The header fields the identity and the findings need; nothing else is fetched.
-pub const HEADER_FIELDS: [&str; 5] = ["MESSAGE-ID", "DATE", "FROM", "TO", "SUBJECT"];
+pub const HEADER_FIELDS: [&str; 5] = crate::mail::envelope::FIELDS;
 
 /// Every selectable folder with the metadata of every message. `\Noselect` containers are
 /// kept (without messages) so the mapping sees the whole tree.
@@ -138,7 +138,7 @@ pub fn manifest_mailbox(manifest: &Manifest) -> Vec<FolderMessages> {
                     date: m.date.clone(),
                     from: m.from.clone(),
                     to: m.to.clone(),
-                    subject_raw: None,
+                    subject_raw: m.subject_raw.clone(),
                     subject: m.subject.clone(),
                     body_hash: None,
                 })
