@@ -38,3 +38,22 @@ fn an_unknown_host_is_explained_in_japanese() {
         common::stderr(&en)
     );
 }
+
+#[test]
+fn a_file_that_is_not_a_backup_is_explained_in_japanese() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let zip = dir.path().join("broken.zip");
+    std::fs::write(&zip, "not a zip at all").expect("write");
+    let args = ["backup", "verify", common::path_str(&zip)];
+    let ja = common::ikou_with_env(&args, &[("LANG", "ja_JP.UTF-8")]);
+    assert!(!ja.status.success());
+    let text = common::stderr(&ja);
+    assert!(text.contains("は zip ファイルではありません"), "{text}");
+    assert!(!text.contains("is not a zip file"), "{text}");
+    let en = common::ikou_with_env(&args, &[]);
+    assert!(
+        common::stderr(&en).contains("is not a zip file"),
+        "{}",
+        common::stderr(&en)
+    );
+}

@@ -347,7 +347,12 @@ fn localized(error: anyhow::Error, lang: Lang) -> anyhow::Error {
             .chain()
             .find_map(net_error)
             .and_then(|e| net_reason(e, lang))
-        {
+            .or_else(|| {
+                error
+                    .chain()
+                    .find_map(archive_error)
+                    .and_then(|e| archive_reason(e, lang))
+            }) {
             Some(reason) => anyhow::anyhow!(reason),
             None => error,
         },
@@ -370,6 +375,42 @@ fn net_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a cra
             Some(ServiceError::Imap(e)) => imap(e),
             _ => None,
         })
+}
+
+/// A backup file's error inside an error of the chain.
+fn archive_error<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a crate::archive::ArchiveError> {
+    use crate::service::backup::BackupError;
+    error
+        .downcast_ref::<crate::archive::ArchiveError>()
+        .or_else(|| match error.downcast_ref::<BackupError>() {
+            Some(BackupError::Archive(e)) => Some(e),
+            _ => None,
+        })
+}
+
+/// A file that is not a (whole) ikou backup, in `lang`; `None` for the other kinds.
+fn archive_reason(error: &crate::archive::ArchiveError, lang: Lang) -> Option<String> {
+    use crate::archive::ArchiveError;
+    Some(match error {
+        ArchiveError::NotZip { path, detail } => tr!(
+            lang,
+            "archive-not-zip",
+            path = path.display().to_string(),
+            detail = detail.as_str()
+        ),
+        ArchiveError::NotIkouArchive { path } => {
+            tr!(lang, "archive-not-ikou", path = path.display().to_string())
+        }
+        ArchiveError::Corrupt { path, detail } => tr!(
+            lang,
+            "archive-corrupt",
+            path = path.display().to_string(),
+            detail = detail.as_str()
+        ),
+        _ => return None,
+    })
 }
 
 /// A connection that could not be made, in `lang` (the name, the network or the

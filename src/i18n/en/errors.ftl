@@ -12,3 +12,8 @@ net-resolve = cannot resolve host name { $host }: { $detail }
 net-refused = { $host }:{ $port }: connection refused (is the port right, is the server running?)
 net-connect-timeout = { $host }:{ $port }: no answer within { $secs } s (firewall, wrong host, or server down)
 net-connect = { $host }:{ $port }: cannot connect: { $detail }
+
+# Backup files that cannot be read (the CLI's error line).
+archive-not-zip = { $path } is not a zip file ({ $detail })
+archive-not-ikou = { $path } is a zip file but not an ikou backup (it has no ikou-manifest.json)
+archive-corrupt = { $path } is damaged: { $detail }

@@ -12,3 +12,8 @@ net-resolve = ホスト名 { $host } が見つかりません (名前解決に�
 net-refused = { $host }:{ $port } に接続を拒否されました (ポート番号は正しいか、サーバーは動いているか)
 net-connect-timeout = { $host }:{ $port } から { $secs } 秒以内に応答がありません (ファイアウォール、ホスト名の誤り、またはサーバー停止)
 net-connect = { $host }:{ $port } に接続できません: { $detail }
+
+# Backup files that cannot be read (the CLI's error line).
+archive-not-zip = { $path } は zip ファイルではありません ({ $detail })
+archive-not-ikou = { $path } は zip ファイルですが ikou のバックアップではありません (ikou-manifest.json がありません)
+archive-corrupt = { $path } は壊れています: { $detail }
