@@ -3,7 +3,9 @@
 //! machine, renders the overview at 80x24 and writes `assets/screenshot.txt`,
 //! `assets/screenshot.ja.txt`, `assets/screenshot.svg`, the Verify screen (verdict and missing
 //! list) to `assets/screenshot-verify.txt`, `.svg` and `assets/screenshot-verify-missing.txt`,
-//! then the folders screen with the verification's statuses to `assets/screenshot-folders.txt`.
+//! then the folders screen with the verification's statuses to `assets/screenshot-folders.txt`,
+//! and the Microsoft 365 device-code step (as the sign-in shows it) to
+//! `assets/screenshot-signin.ja.txt` and `assets/screenshot-signin.txt`.
 //!
 //!     cargo run --example tui_screenshot        (or scripts/screenshot)
 
@@ -14,7 +16,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use ikou::i18n::Lang;
 use ikou::tui::Driver;
-use ikou::tui::app::{App, AppOptions};
+use ikou::tui::app::{App, AppOptions, DeviceCode, Msg, TaskEvent};
 use ikou::tui::config::Remembered;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -206,6 +208,29 @@ async fn main() -> Result<()> {
     press(&mut driver, KeyCode::Char('2'));
     std::fs::write(
         assets.join("screenshot-folders.txt"),
+        text(&render(&driver.app)?),
+    )?;
+    // The Microsoft 365 sign-in step: the device code as the sign-in task shows it (a fixed
+    // code, so the picture does not change from run to run).
+    press(&mut driver, KeyCode::Char('1'));
+    let device = |app: &App| {
+        Msg::Task(TaskEvent::DeviceCode(DeviceCode {
+            side: ikou::profile::Side::New,
+            generation: app.generation(),
+            user_code: "BCDF-GHJK".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            remaining_secs: 14 * 60 + 52,
+        }))
+    };
+    let event = device(&driver.app);
+    driver.app.update(event);
+    std::fs::write(
+        assets.join("screenshot-signin.txt"),
+        text(&render(&driver.app)?),
+    )?;
+    press(&mut driver, KeyCode::Char('l'));
+    std::fs::write(
+        assets.join("screenshot-signin.ja.txt"),
         text(&render(&driver.app)?),
     )?;
     print!("{}", text(&english));

@@ -1409,6 +1409,12 @@ impl App {
     }
 
     /// True while any background work is still running (servers, verify, restore, backup).
+    /// The current sign-in's generation: background reports carry it, and one from an
+    /// older sign-in is ignored.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn busy(&self) -> bool {
         self.servers
             .iter()
