@@ -301,7 +301,7 @@ pub fn batch_text(report: &BatchReport, lang: Lang) -> String {
             verdict.push_str(&tr!(lang, "batch-earlier-run"));
         }
         table.row(vec![
-            a.outcome.label(lang).into(),
+            a.outcome.label(lang),
             a.address.clone(),
             verdict,
         ]);

@@ -46,20 +46,18 @@ pub enum MapReason {
 impl MapReason {
     pub fn describe(&self, lang: Lang) -> String {
         match self {
-            Self::Override => lang
-                .pick("プロファイルでの指定", "profile override")
-                .to_string(),
-            Self::SpecialUse(use_) => format!(
-                "{} ({})",
-                lang.pick("両サーバの特殊フォルダ属性", "SPECIAL-USE on both servers"),
-                special_use_attribute(*use_)
+            Self::Override => tr!(lang, "verify-map-override"),
+            Self::SpecialUse(use_) => tr!(
+                lang,
+                "verify-map-special-use",
+                attribute = special_use_attribute(*use_)
             ),
-            Self::NameRule(rule) => format!(
-                "{} ({})",
-                lang.pick("既知のフォルダ名", "known folder name"),
-                name_rule_label(*rule, lang)
+            Self::NameRule(rule) => tr!(
+                lang,
+                "verify-map-name-rule",
+                rule = name_rule_label(*rule, lang)
             ),
-            Self::SamePath => lang.pick("同じフォルダ名", "same folder path").to_string(),
+            Self::SamePath => tr!(lang, "verify-map-same-path"),
             Self::NotOnNew => tr!(lang, "verify-map-not-on-new"),
             Self::Contents => tr!(lang, "verify-map-contents"),
         }
@@ -86,13 +84,13 @@ fn special_use_attribute(use_: SpecialUse) -> &'static str {
     }
 }
 
-fn name_rule_label(rule: NameRule, lang: Lang) -> &'static str {
+fn name_rule_label(rule: NameRule, lang: Lang) -> String {
     match rule {
-        NameRule::Sent => lang.pick("送信済み", "sent"),
-        NameRule::Trash => lang.pick("ごみ箱", "trash"),
-        NameRule::Junk => lang.pick("迷惑メール", "junk"),
-        NameRule::Drafts => lang.pick("下書き", "drafts"),
-        NameRule::Archive => lang.pick("アーカイブ", "archive"),
+        NameRule::Sent => tr!(lang, "verify-map-rule-sent"),
+        NameRule::Trash => tr!(lang, "verify-map-rule-trash"),
+        NameRule::Junk => tr!(lang, "verify-map-rule-junk"),
+        NameRule::Drafts => tr!(lang, "verify-map-rule-drafts"),
+        NameRule::Archive => tr!(lang, "verify-map-rule-archive"),
     }
 }
 

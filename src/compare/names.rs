@@ -34,24 +34,18 @@ pub enum NameProblem {
 impl NameProblem {
     pub fn describe(&self, lang: Lang) -> String {
         match self {
-            Self::Slash { level } => format!(
-                "{}「{level}」",
-                lang.pick(
-                    "名前に「/」を含むため移行できません: ",
-                    "name contains '/', which Exchange treats as a separator: "
-                )
+            Self::Slash { level } => tr!(lang, "verify-name-slash", level = level.as_str()),
+            Self::TooLong { level, chars } => tr!(
+                lang,
+                "verify-name-too-long",
+                chars = chars.to_string(),
+                max = MAX_LEVEL_CHARS.to_string(),
+                level = level.as_str()
             ),
-            Self::TooLong { level, chars } => format!(
-                "{} ({chars} > {MAX_LEVEL_CHARS}): 「{level}」",
-                lang.pick("名前が長すぎます", "name too long")
-            ),
-            Self::ControlCharacter { level } => format!(
-                "{}「{}」",
-                lang.pick(
-                    "名前に制御文字があります: ",
-                    "name contains control characters: "
-                ),
-                level.escape_default()
+            Self::ControlCharacter { level } => tr!(
+                lang,
+                "verify-name-control",
+                level = level.escape_default().to_string()
             ),
         }
     }

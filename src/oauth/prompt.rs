@@ -41,18 +41,13 @@ impl DevicePrompt for TerminalPrompt {
 /// The text shown to the person.
 pub fn instructions(prompt: &DeviceCodePrompt, lang: Lang) -> String {
     let minutes = prompt.expires_in.as_secs().div_ceil(60);
-    match lang {
-        Lang::Ja => format!(
-            "Microsoft 365 へのサインイン:\n  1. ブラウザー（スマートフォンでも可）で {uri} を開いてください\n  2. コード {code} を入力し、大学のアカウントでサインインしてください\n  （このコードは {minutes} 分間有効です。完了するまでここで待ちます）",
-            uri = prompt.verification_uri,
-            code = prompt.user_code,
-        ),
-        Lang::En => format!(
-            "Sign in to Microsoft 365:\n  1. Open {uri} in a browser (a phone will do)\n  2. Enter the code {code} and sign in with your university account\n  (the code is valid for {minutes} minutes; ikou waits here until you are done)",
-            uri = prompt.verification_uri,
-            code = prompt.user_code,
-        ),
-    }
+    tr!(
+        lang,
+        "signin-device-code-instructions",
+        uri = prompt.verification_uri.as_str(),
+        code = prompt.user_code.as_str(),
+        minutes = minutes
+    )
 }
 
 #[cfg(test)]
@@ -71,6 +66,13 @@ mod tests {
             assert!(text.contains("BCDF-GHJK") && text.contains("microsoft.com/devicelogin"));
             assert!(text.contains("15"));
         }
-        assert!(instructions(&p, Lang::Ja).contains("コード"));
+        assert_eq!(
+            instructions(&p, Lang::Ja),
+            "Microsoft 365 へのサインイン:\n  1. ブラウザー（スマートフォンでも可）で https://microsoft.com/devicelogin を開いてください\n  2. コード BCDF-GHJK を入力し、大学のアカウントでサインインしてください\n  （このコードは 15 分間有効です。完了するまでここで待ちます）"
+        );
+        assert_eq!(
+            instructions(&p, Lang::En),
+            "Sign in to Microsoft 365:\n  1. Open https://microsoft.com/devicelogin in a browser (a phone will do)\n  2. Enter the code BCDF-GHJK and sign in with your university account\n  (the code is valid for 15 minutes; ikou waits here until you are done)"
+        );
     }
 }

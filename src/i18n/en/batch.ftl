@@ -33,3 +33,40 @@ batch-restore-plan-only = This was the plan only; nothing was written. Add --app
 batch-restore-kind-sent = Sent items
 batch-restore-kind-missing = every missing message
 batch-restore-what = Restoring: { $kind }
+
+## CSV columns, outcomes and verdict lines.
+batch-csv-address = address
+batch-csv-status = status
+batch-csv-verdict = verdict
+batch-csv-folders = folders
+batch-csv-old-messages = old_messages
+batch-csv-new-messages = new_messages
+batch-csv-missing = missing
+batch-csv-sent-missing = sent_missing
+batch-csv-duplicates = duplicates
+batch-csv-garbled = garbled
+batch-csv-oversize = oversize
+batch-csv-extras = extras
+batch-csv-unmapped-old-folders = unmapped_old_folders
+batch-csv-error = error
+batch-csv-finished = finished
+batch-csv-seconds = seconds
+batch-csv-applied = applied
+batch-csv-planned = planned
+batch-csv-planned-bytes = planned_bytes
+batch-csv-folders-to-create = folders_to_create
+batch-csv-appended = appended
+batch-csv-already-present = already_present
+batch-csv-failed = failed
+batch-csv-missing-before = missing_before
+batch-outcome-differences = DIFF
+batch-outcome-failed = FAIL
+batch-snapshot-verdict = snapshot: { $folders } folders, { $messages } messages
+batch-mailbox-may-not-exist = {" "}(the mailbox may not exist for this login: check the accounts list)
+
+## How batch signs in to each account.
+batch-admin-profile = profile credentials
+batch-admin-master = master user { $user } (owner{ $separator }{ $user })
+batch-admin-sasl-plain = SASL PLAIN as { $user } with authzid
+batch-admin-app-token = application token
+batch-admin-client-credentials = application { $client_id } (client credentials)

@@ -37,3 +37,10 @@ signin-setup-oauth = Microsoft 365: browser sign-in next (skipped with a valid s
 signin-setup-token-from = OAuth2: the profile has no [oauth] table, so the token comes from { $env } or token_command
 signin-copied-code = Code copied.
 signin-copied-url = Page address copied.
+
+## The device code sign-in as plain text (the command line).
+signin-device-code-instructions =
+    Sign in to Microsoft 365:
+    {"  "}1. Open { $uri } in a browser (a phone will do)
+    {"  "}2. Enter the code { $code } and sign in with your university account
+    {"  "}(the code is valid for { $minutes } minutes; ikou waits here until you are done)

@@ -241,3 +241,19 @@ verify-restore-copy-running = The IT centre is still copying mailboxes: a messag
 verify-restore-copy-running-until = The IT centre is still copying mailboxes (until the switch-over on { $cutover }): a message missing now may still arrive with the copy. Restore after the copy has finished and `ikou verify` still lists it, or you may end up with two copies.
 # A message the person opened from a finding is gone from the server since verify read it.
 verify-message-gone = UID { $uid } is no longer in { $folder }
+
+## Why an old folder was paired with a new one.
+verify-map-override = profile override
+verify-map-special-use = SPECIAL-USE on both servers ({ $attribute })
+verify-map-name-rule = known folder name ({ $rule })
+verify-map-same-path = same folder path
+verify-map-rule-sent = sent
+verify-map-rule-trash = trash
+verify-map-rule-junk = junk
+verify-map-rule-drafts = drafts
+verify-map-rule-archive = archive
+
+## Folder names Exchange refuses.
+verify-name-slash = name contains '/', which Exchange treats as a separator: 「{ $level }」
+verify-name-too-long = name too long ({ $chars } > { $max }): 「{ $level }」
+verify-name-control = name contains control characters: 「{ $level }」

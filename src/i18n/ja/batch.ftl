@@ -30,3 +30,40 @@ batch-restore-plan-only = これは計画のみで、何も書き込んでいま
 batch-restore-kind-sent = 送信済みメール
 batch-restore-kind-missing = 欠落しているすべてのメール
 batch-restore-what = 復元対象: { $kind }
+
+## CSV columns, outcomes and verdict lines.
+batch-csv-address = アドレス
+batch-csv-status = 結果
+batch-csv-verdict = 判定
+batch-csv-folders = フォルダ数
+batch-csv-old-messages = 旧件数
+batch-csv-new-messages = 新件数
+batch-csv-missing = 欠落
+batch-csv-sent-missing = 送信済み欠落
+batch-csv-duplicates = 重複
+batch-csv-garbled = 文字化け
+batch-csv-oversize = サイズ超過
+batch-csv-extras = 新のみ
+batch-csv-unmapped-old-folders = 対応なしフォルダ
+batch-csv-error = エラー
+batch-csv-finished = 完了時刻
+batch-csv-seconds = 秒
+batch-csv-applied = 実行
+batch-csv-planned = 戻す通数
+batch-csv-planned-bytes = 戻すバイト数
+batch-csv-folders-to-create = 作成フォルダ数
+batch-csv-appended = 追加
+batch-csv-already-present = 既にあり
+batch-csv-failed = 失敗
+batch-csv-missing-before = 復元前の欠落
+batch-outcome-differences = 差異
+batch-outcome-failed = 失敗
+batch-snapshot-verdict = スナップショット: { $folders } フォルダ、{ $messages } 通
+batch-mailbox-may-not-exist = （このログイン名のメールボックスが無い可能性があります。アカウント一覧を確認してください）
+
+## How batch signs in to each account.
+batch-admin-profile = プロファイルの認証情報
+batch-admin-master = マスターユーザ { $user } (所有者{ $separator }{ $user })
+batch-admin-sasl-plain = SASL PLAIN ({ $user }、authzid 付き)
+batch-admin-app-token = アプリケーショントークン
+batch-admin-client-credentials = アプリケーション { $client_id } (クライアント資格情報)

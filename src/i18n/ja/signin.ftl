@@ -37,3 +37,10 @@ signin-setup-oauth = Microsoft 365: ブラウザーでサインイン（保存�
 signin-setup-token-from = OAuth2: プロファイルに [oauth] がないため、トークンは { $env } または token_command から取得します
 signin-copied-code = コードをコピーしました。
 signin-copied-url = ページのアドレスをコピーしました。
+
+## The device code sign-in as plain text (the command line).
+signin-device-code-instructions =
+    Microsoft 365 へのサインイン:
+    {"  "}1. ブラウザー（スマートフォンでも可）で { $uri } を開いてください
+    {"  "}2. コード { $code } を入力し、大学のアカウントでサインインしてください
+    {"  "}（このコードは { $minutes } 分間有効です。完了するまでここで待ちます）

@@ -192,3 +192,19 @@ verify-restore-copy-running = 情報センターによるメールのコピー�
 verify-restore-copy-running-until = 情報センターによるメールのコピーがまだ続いています ({ $cutover } の切り替えまで)。今ないメールも、このあとコピーで届くかもしれません。コピーが終わってから `ikou verify` で確かめ、それでも足りないものを復元してください。今復元すると同じメールが 2 通になることがあります。
 # 検証のあとでサーバーから消えたメッセージを開こうとしたとき。
 verify-message-gone = UID { $uid } のメッセージは { $folder } にもうありません
+
+## Why an old folder was paired with a new one.
+verify-map-override = プロファイルでの指定
+verify-map-special-use = 両サーバの特殊フォルダ属性 ({ $attribute })
+verify-map-name-rule = 既知のフォルダ名 ({ $rule })
+verify-map-same-path = 同じフォルダ名
+verify-map-rule-sent = 送信済み
+verify-map-rule-trash = ごみ箱
+verify-map-rule-junk = 迷惑メール
+verify-map-rule-drafts = 下書き
+verify-map-rule-archive = アーカイブ
+
+## Folder names Exchange refuses.
+verify-name-slash = 名前に「/」を含むため移行できません: 「{ $level }」
+verify-name-too-long = 名前が長すぎます ({ $chars } > { $max }): 「{ $level }」
+verify-name-control = 名前に制御文字があります: 「{ $level }」

@@ -158,40 +158,25 @@ impl AdminAuth {
 
     /// How this server is reached, for the report (never a secret).
     pub fn describe(&self, lang: crate::i18n::Lang) -> String {
-        use crate::i18n::Lang;
-        match (&self.kind, lang) {
-            (Kind::Profile, Lang::En) => "profile credentials".into(),
-            (Kind::Profile, Lang::Ja) => "プロファイルの認証情報".into(),
-            (
-                Kind::Master {
-                    user, separator, ..
-                },
-                Lang::En,
-            ) => {
-                format!("master user {user} (owner{separator}{user})")
+        match &self.kind {
+            Kind::Profile => tr!(lang, "batch-admin-profile"),
+            Kind::Master {
+                user, separator, ..
+            } => tr!(
+                lang,
+                "batch-admin-master",
+                user = user.as_str(),
+                separator = separator.as_str()
+            ),
+            Kind::SaslPlain { user, .. } => {
+                tr!(lang, "batch-admin-sasl-plain", user = user.as_str())
             }
-            (
-                Kind::Master {
-                    user, separator, ..
-                },
-                Lang::Ja,
-            ) => {
-                format!("マスターユーザ {user} (所有者{separator}{user})")
-            }
-            (Kind::SaslPlain { user, .. }, Lang::En) => {
-                format!("SASL PLAIN as {user} with authzid")
-            }
-            (Kind::SaslPlain { user, .. }, Lang::Ja) => {
-                format!("SASL PLAIN ({user}、authzid 付き)")
-            }
-            (Kind::AppToken { .. }, Lang::En) => "application token".into(),
-            (Kind::AppToken { .. }, Lang::Ja) => "アプリケーショントークン".into(),
-            (Kind::ClientCredentials { client_id, .. }, Lang::En) => {
-                format!("application {client_id} (client credentials)")
-            }
-            (Kind::ClientCredentials { client_id, .. }, Lang::Ja) => {
-                format!("アプリケーション {client_id} (クライアント資格情報)")
-            }
+            Kind::AppToken { .. } => tr!(lang, "batch-admin-app-token"),
+            Kind::ClientCredentials { client_id, .. } => tr!(
+                lang,
+                "batch-admin-client-credentials",
+                client_id = client_id.as_str()
+            ),
         }
     }
 

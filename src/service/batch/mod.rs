@@ -488,10 +488,12 @@ async fn check(ctx: &Context<'_>, account: &BatchAccount) -> (AccountResult, Opt
             messages,
         }) => {
             result.outcome = Outcome::Ok;
-            result.verdict = match lang {
-                Lang::Ja => format!("スナップショット: {folders} フォルダ、{messages} 通"),
-                Lang::En => format!("snapshot: {folders} folders, {messages} messages"),
-            };
+            result.verdict = tr!(
+                lang,
+                "batch-snapshot-verdict",
+                folders = folders,
+                messages = messages
+            );
             result.file = Some(file.display().to_string());
             (result, None)
         }
@@ -523,10 +525,7 @@ async fn check(ctx: &Context<'_>, account: &BatchAccount) -> (AccountResult, Opt
                 e,
                 BatchError::Service(ServiceError::Imap(crate::imap::ImapError::Closed { .. }))
             ) {
-                text.push_str(lang.pick(
-                    "（このログイン名のメールボックスが無い可能性があります。アカウント一覧を確認してください）",
-                    " (the mailbox may not exist for this login: check the accounts list)",
-                ));
+                text.push_str(&tr!(lang, "batch-mailbox-may-not-exist"));
             }
             result.verdict = text.lines().next().unwrap_or_default().to_string();
             result.error = Some(text);

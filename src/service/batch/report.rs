@@ -23,11 +23,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn label(self, lang: Lang) -> &'static str {
+    pub fn label(self, lang: Lang) -> String {
         match self {
-            Outcome::Ok => "OK",
-            Outcome::Differences => lang.pick("差異", "DIFF"),
-            Outcome::Failed => lang.pick("失敗", "FAIL"),
+            Outcome::Ok => "OK".to_string(),
+            Outcome::Differences => tr!(lang, "batch-outcome-differences"),
+            Outcome::Failed => tr!(lang, "batch-outcome-failed"),
         }
     }
 }
@@ -232,44 +232,24 @@ impl BatchReport {
         if self.kind == BatchKind::Restore {
             return self.restore_csv(lang);
         }
-        let header: [&str; 16] = match lang {
-            Lang::Ja => [
-                "アドレス",
-                "結果",
-                "判定",
-                "フォルダ数",
-                "旧件数",
-                "新件数",
-                "欠落",
-                "送信済み欠落",
-                "重複",
-                "文字化け",
-                "サイズ超過",
-                "新のみ",
-                "対応なしフォルダ",
-                "エラー",
-                "完了時刻",
-                "秒",
-            ],
-            Lang::En => [
-                "address",
-                "status",
-                "verdict",
-                "folders",
-                "old_messages",
-                "new_messages",
-                "missing",
-                "sent_missing",
-                "duplicates",
-                "garbled",
-                "oversize",
-                "extras",
-                "unmapped_old_folders",
-                "error",
-                "finished",
-                "seconds",
-            ],
-        };
+        let header: [String; 16] = [
+            tr!(lang, "batch-csv-address"),
+            tr!(lang, "batch-csv-status"),
+            tr!(lang, "batch-csv-verdict"),
+            tr!(lang, "batch-csv-folders"),
+            tr!(lang, "batch-csv-old-messages"),
+            tr!(lang, "batch-csv-new-messages"),
+            tr!(lang, "batch-csv-missing"),
+            tr!(lang, "batch-csv-sent-missing"),
+            tr!(lang, "batch-csv-duplicates"),
+            tr!(lang, "batch-csv-garbled"),
+            tr!(lang, "batch-csv-oversize"),
+            tr!(lang, "batch-csv-extras"),
+            tr!(lang, "batch-csv-unmapped-old-folders"),
+            tr!(lang, "batch-csv-error"),
+            tr!(lang, "batch-csv-finished"),
+            tr!(lang, "batch-csv-seconds"),
+        ];
         let mut out = header.join(",");
         out.push_str("\r\n");
         for a in &self.accounts {
@@ -321,42 +301,23 @@ impl BatchReport {
 impl BatchReport {
     /// `batch restore`'s CSV: one row per account with the plan and what was appended.
     fn restore_csv(&self, lang: Lang) -> String {
-        let header: [&str; 15] = match lang {
-            Lang::Ja => [
-                "アドレス",
-                "結果",
-                "判定",
-                "実行",
-                "戻す通数",
-                "戻すバイト数",
-                "サイズ超過",
-                "作成フォルダ数",
-                "追加",
-                "既にあり",
-                "失敗",
-                "復元前の欠落",
-                "エラー",
-                "完了時刻",
-                "秒",
-            ],
-            Lang::En => [
-                "address",
-                "status",
-                "verdict",
-                "applied",
-                "planned",
-                "planned_bytes",
-                "oversize",
-                "folders_to_create",
-                "appended",
-                "already_present",
-                "failed",
-                "missing_before",
-                "error",
-                "finished",
-                "seconds",
-            ],
-        };
+        let header: [String; 15] = [
+            tr!(lang, "batch-csv-address"),
+            tr!(lang, "batch-csv-status"),
+            tr!(lang, "batch-csv-verdict"),
+            tr!(lang, "batch-csv-applied"),
+            tr!(lang, "batch-csv-planned"),
+            tr!(lang, "batch-csv-planned-bytes"),
+            tr!(lang, "batch-csv-oversize"),
+            tr!(lang, "batch-csv-folders-to-create"),
+            tr!(lang, "batch-csv-appended"),
+            tr!(lang, "batch-csv-already-present"),
+            tr!(lang, "batch-csv-failed"),
+            tr!(lang, "batch-csv-missing-before"),
+            tr!(lang, "batch-csv-error"),
+            tr!(lang, "batch-csv-finished"),
+            tr!(lang, "batch-csv-seconds"),
+        ];
         let applied = self.restore.as_ref().is_some_and(|r| r.applied);
         let mut out = header.join(",");
         out.push_str("\r\n");
