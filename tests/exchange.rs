@@ -218,6 +218,57 @@ fn every_command_reaches_the_xoauth2_only_server_with_the_saved_sign_in() {
         .collect();
     assert_eq!(login, [("login-ok", "ok")], "{doctor:#}");
 
+    // ikou local upload: a message kept only in Thunderbird's Local Folders goes to the new
+    // server with the saved sign-in (plan, apply, then nothing left).
+    let tb = dir.path().join("thunderbird");
+    let tb_profile = tb.join("p1.default-release");
+    let local = tb_profile.join("Mail").join("Local Folders");
+    std::fs::create_dir_all(&local).expect("mkdir");
+    std::fs::write(
+        tb.join("profiles.ini"),
+        "[Profile0]\nName=default-release\nIsRelative=1\nPath=p1.default-release\nDefault=1\n",
+    )
+    .expect("profiles.ini");
+    std::fs::write(
+        tb_profile.join("prefs.js"),
+        "user_pref(\"mail.accountmanager.accounts\", \"account1\");\n\
+         user_pref(\"mail.account.account1.server\", \"server1\");\n\
+         user_pref(\"mail.server.server1.directory-rel\", \"[ProfD]Mail/Local Folders\");\n\
+         user_pref(\"mail.server.server1.hostname\", \"Local Folders\");\n\
+         user_pref(\"mail.server.server1.name\", \"Local Folders\");\n\
+         user_pref(\"mail.server.server1.type\", \"none\");\n\
+         user_pref(\"mail.server.server1.userName\", \"nobody\");\n",
+    )
+    .expect("prefs.js");
+    std::fs::write(
+        local.join("保存用"),
+        "From - Tue Jan 02 10:00:00 2024\nMessage-ID: <kept-on-pc@example-univ.test>\n\
+         Date: Tue, 2 Jan 2024 09:00:00 +0900\nFrom: Taro <taro@example-univ.test>\n\
+         Subject: PC only\n\nkept on this PC only\n\n",
+    )
+    .expect("mbox");
+    let upload = |apply: bool| {
+        let mut args = vec![
+            "--json",
+            "local",
+            "upload",
+            "--thunderbird",
+            tb.to_str().expect("utf-8"),
+            "-p",
+            p,
+        ];
+        if apply {
+            args.push("--apply");
+        }
+        json_of(&ikou(cache, &args))
+    };
+    let plan = upload(false);
+    assert_eq!(plan["plan"].as_array().map(Vec::len), Some(1), "{plan:#}");
+    let done = upload(true);
+    assert_eq!(done["appended"], 1, "{done:#}");
+    let again = upload(false);
+    assert_eq!(again["plan"].as_array().map(Vec::len), Some(0), "{again:#}");
+
     // The support report reads the new server the same way, and holds no token.
     let report_file = dir.path().join("report.json");
     let out = ikou(
