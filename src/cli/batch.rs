@@ -300,11 +300,7 @@ pub fn batch_text(report: &BatchReport, lang: Lang) -> String {
         if a.earlier_run {
             verdict.push_str(&tr!(lang, "batch-earlier-run"));
         }
-        table.row(vec![
-            a.outcome.label(lang),
-            a.address.clone(),
-            verdict,
-        ]);
+        table.row(vec![a.outcome.label(lang), a.address.clone(), verdict]);
     }
     for address in &report.not_checked {
         table.row(vec![
