@@ -43,6 +43,7 @@ fn language_neutral(value: &Value) -> Value {
 
 #[test]
 fn verify_json_is_the_same_in_every_language_and_names_the_run() {
+    every_account_report_names_the_run_too();
     let m = common::migration(21);
     let dir = tempfile::tempdir().expect("temp dir");
     let profile = common::migration_profile(&m, dir.path(), true);
@@ -339,4 +340,45 @@ fn restore_during_the_centres_copy_warns_that_the_copy_is_running() {
     assert!(!text.contains("still copying"), "{text}");
     let plan = common::json(&ikou(&["restore", "-p", plain, "--json"]));
     assert_eq!(plan["phase"]["phase"], "unknown", "{plan}");
+}
+
+/// Not only verify: every `--json` report about one account names the run the same way.
+fn every_account_report_names_the_run_too() {
+    let m = common::migration(22);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    let address = format!("{}@example-univ.test", m.user);
+    let snap = dir.path().join("old.json");
+    let zip = dir.path().join("old.zip");
+    for args in [
+        vec!["folders", "-p", p, "--json"],
+        vec!["quota", "-p", p, "--server", "new", "--json"],
+        vec!["snapshot", "-p", p, "-o", path_str(&snap), "--json"],
+        vec!["restore", "-p", p, "--json"],
+        vec![
+            "backup",
+            "-p",
+            p,
+            "-o",
+            path_str(&zip),
+            "--folder",
+            "INBOX",
+            "--json",
+        ],
+    ] {
+        let report = verify_json(&args);
+        assert_eq!(report["address"], address.as_str(), "{args:?}: {report}");
+        assert_eq!(report["profile"], "migration", "{args:?}");
+        assert_eq!(
+            report["ikou_version"],
+            env!("CARGO_PKG_VERSION"),
+            "{args:?}"
+        );
+        let time = report["generated_at"].as_str().unwrap_or("");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(time).is_ok(),
+            "{args:?}: RFC 3339: {time}"
+        );
+    }
 }

@@ -160,7 +160,8 @@ async fn backup(args: RunArgs, output: Output) -> Result<i32> {
     };
     bars.clear();
     let result = result?;
-    output.emit(&result, || backup_text(&result, output.lang))?;
+    let run = crate::report::RunInfo::now(Some(&profile), Some(&account.address));
+    output.emit_run(&result, &run, || backup_text(&result, output.lang))?;
     Ok(exit::OK)
 }
 

@@ -4,19 +4,21 @@ use anyhow::Result;
 
 use super::{AccountArgs, Output, load_profile};
 use crate::profile::Side;
-use crate::report::{exit, inventory as text};
+use crate::report::{RunInfo, exit, inventory as text};
 use crate::service::{self, inventory, pop3_inventory};
 
 pub async fn folders(args: &AccountArgs, side: Side, output: Output) -> Result<i32> {
-    let inventory = gather(args, side, 0, output).await?;
-    output.emit(&inventory, || text::folders_text(&inventory, output.lang))?;
+    let (inventory, run) = gather(args, side, 0, output).await?;
+    output.emit_run(&inventory, &run, || {
+        text::folders_text(&inventory, output.lang)
+    })?;
     Ok(exit::OK)
 }
 
 pub async fn quota(args: &AccountArgs, side: Side, largest: usize, output: Output) -> Result<i32> {
     let profile = load_profile(&args.profile)?;
-    let inventory = gather(args, side, largest, output).await?;
-    output.emit(&inventory, || {
+    let (inventory, run) = gather(args, side, largest, output).await?;
+    output.emit_run(&inventory, &run, || {
         text::quota_text(
             &inventory,
             profile.limits.target_mailbox_bytes(),
@@ -31,33 +33,38 @@ async fn gather(
     side: Side,
     largest: usize,
     output: Output,
-) -> Result<inventory::Inventory> {
+) -> Result<(inventory::Inventory, RunInfo)> {
     let profile = load_profile(&args.profile)?;
     let account = output.account(&profile, args.address.as_deref())?;
+    let run = RunInfo::now(Some(&profile), Some(&account.address));
     let options = inventory::InventoryOptions {
         largest,
         size_limit: Some(profile.limits.max_message_bytes()),
     };
-    Ok(inventory::run(
+    let inventory = inventory::run(
         &profile,
         side,
         &account,
         options,
         &service::progress::silent(),
     )
-    .await?)
+    .await?;
+    Ok((inventory, run))
 }
 
 /// `--protocol pop3`: the maildrop's STAT/LIST/UIDL figures and the largest messages.
 pub async fn pop3(args: &AccountArgs, side: Side, largest: usize, output: Output) -> Result<i32> {
     let profile = load_profile(&args.profile)?;
     let account = output.account(&profile, args.address.as_deref())?;
+    let run = RunInfo::now(Some(&profile), Some(&account.address));
     let mut session = service::open_pop3_session(&profile, side, &account).await?;
     let result = pop3_inventory::gather(&mut session, largest).await;
     if let Err(error) = session.quit().await {
         tracing::warn!(%error, "POP3 QUIT failed");
     }
     let inventory = result?;
-    output.emit(&inventory, || text::pop3_text(&inventory, output.lang))?;
+    output.emit_run(&inventory, &run, || {
+        text::pop3_text(&inventory, output.lang)
+    })?;
     Ok(exit::OK)
 }

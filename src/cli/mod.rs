@@ -231,6 +231,31 @@ impl Output {
             write_stdout(&text())
         }
     }
+
+    /// [`Output::emit`] for a report about one account: in JSON, the run's address, profile
+    /// name, time and ikou's version stand at the top level beside the report's own fields
+    /// (a field the report has itself is kept), so a helpdesk can file any `--json` output.
+    pub fn emit_run<T: serde::Serialize>(
+        &self,
+        value: &T,
+        run: &crate::report::RunInfo,
+        text: impl FnOnce() -> String,
+    ) -> Result<()> {
+        if !self.json {
+            return write_stdout(&text());
+        }
+        let mut value = serde_json::to_value(value)?;
+        if let (Some(map), serde_json::Value::Object(extra)) =
+            (value.as_object_mut(), serde_json::to_value(run)?)
+        {
+            for (key, field) in extra {
+                map.entry(key).or_insert(field);
+            }
+        }
+        let mut json = serde_json::to_string_pretty(&value)?;
+        json.push('\n');
+        write_stdout(&json)
+    }
 }
 
 /// Writes to stdout and flushes. A reader that went away (`ikou folders | head -1`) gives an

@@ -89,7 +89,8 @@ pub async fn snapshot(args: &SnapshotArgs, output: Output) -> Result<i32> {
         messages: snap.messages(),
         taken: &snap.taken,
     };
-    output.emit(&saved, || {
+    let run = crate::report::RunInfo::now(Some(&profile), Some(&account.address));
+    output.emit_run(&saved, &run, || {
         let lang = output.lang;
         let saved_line = tr!(
             lang,
@@ -136,7 +137,8 @@ pub async fn run_restore(args: &RestoreArgs, output: Output) -> Result<i32> {
         apply: args.apply,
     };
     let report = verify::restore::restore(&profile, &account, &options, output.lang).await?;
-    output.emit(&report, || restore_text(&report, output.lang))?;
+    let run = crate::report::RunInfo::now(Some(&profile), Some(&account.address));
+    output.emit_run(&report, &run, || restore_text(&report, output.lang))?;
     Ok(if report.failed > 0 {
         exit::DIFFERENCES
     } else {
