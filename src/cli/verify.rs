@@ -270,3 +270,101 @@ pub fn restore_text(report: &RestoreReport, lang: Lang) -> String {
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::verify::restore::ItemResult;
+
+    fn item(subject: &str) -> PlanItem {
+        PlanItem {
+            old_folder: "INBOX".into(),
+            new_folder: "Inbox".into(),
+            uid: 1,
+            size: 2048,
+            date: Some("2024-01-02".into()),
+            from: None,
+            subject: Some(subject.into()),
+            key: "mid:x".into(),
+            body_hash: None,
+            flags: Vec::new(),
+            internal_date: None,
+        }
+    }
+
+    fn report(applied: bool, source: &'static str) -> RestoreReport {
+        let outcomes = [
+            ItemOutcome::Appended,
+            ItemOutcome::AlreadyPresent,
+            ItemOutcome::TooLarge,
+            ItemOutcome::Failed,
+        ];
+        RestoreReport {
+            phase: crate::profile::Phase::Unknown,
+            source,
+            new_server: "outlook.office365.com".into(),
+            applied,
+            plan: vec![item("a"), item("b")],
+            plan_bytes: 4096,
+            oversize: vec![item("big")],
+            folders_to_create: vec!["研究室".into()],
+            results: outcomes
+                .into_iter()
+                .map(|outcome| ItemResult {
+                    item: item("s"),
+                    outcome,
+                    error: None,
+                })
+                .collect(),
+            appended: 1,
+            already_present: 2,
+            failed: 3,
+            verification: None,
+        }
+    }
+
+    /// Every sentence of the restore text, word for word in both languages.
+    #[test]
+    fn restore_text_sentences() {
+        let plan = restore_text(&report(false, "live"), Lang::Ja);
+        for line in [
+            "2 通 (4.0 KiB) を旧サーバから新サーバ outlook.office365.com へ戻します:\n",
+            "新フォルダ「研究室」を作成します。\n",
+            "サイズ上限を超えるため戻せないメール (添付を保存して削除するか、分割してください):\n",
+            "これは計画です。実行するには --apply を付けてください。\n",
+        ] {
+            assert!(plan.contains(line), "{line}\n{plan}");
+        }
+        let plan = restore_text(&report(false, "backup"), Lang::En);
+        for line in [
+            "Restore 2 messages (4.0 KiB) from the backup to the new server outlook.office365.com:\n",
+            "The new folder 研究室 will be created.\n",
+            "Too large for the new server, not restored (save the attachments elsewhere):\n",
+            "This is the plan only; run again with --apply to do it.\n",
+        ] {
+            assert!(plan.contains(line), "{line}\n{plan}");
+        }
+        let done = restore_text(&report(true, "live"), Lang::Ja);
+        for line in [
+            "\n追加しました: Inbox / s\n既にあります: Inbox / s\n大きすぎます: Inbox / s\n失敗: Inbox / s\n",
+            "追加 1 通、既存 2 通、失敗 3 通\n",
+        ] {
+            assert!(done.contains(line), "{line}\n{done}");
+        }
+        let done = restore_text(&report(true, "live"), Lang::En);
+        assert!(
+            done.ends_with(
+                "appended: Inbox / s\nalready there: Inbox / s\ntoo large: Inbox / s\nFAILED: Inbox / s\n1 appended, 2 already there, 3 failed\n"
+            ),
+            "{done}"
+        );
+        let mut empty = report(false, "live");
+        empty.plan.clear();
+        empty.oversize.clear();
+        assert!(restore_text(&empty, Lang::Ja).starts_with("新サーバに戻すメールはありません。\n"));
+        assert!(
+            restore_text(&empty, Lang::En)
+                .starts_with("Nothing to restore: no missing messages selected.\n")
+        );
+    }
+}
