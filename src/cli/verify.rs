@@ -92,15 +92,14 @@ pub async fn snapshot(args: &SnapshotArgs, output: Output) -> Result<i32> {
     let run = crate::report::RunInfo::now(Some(&profile), Some(&account.address));
     output.emit_run(&saved, &run, || {
         let lang = output.lang;
-        format!(
-            "{} {} ({} {}, {} {})\n",
-            lang.pick("スナップショットを保存しました:", "Snapshot saved:"),
-            saved.file,
-            saved.folders,
-            lang.pick("フォルダ", "folders"),
-            grouped(saved.messages),
-            lang.pick("通", "messages"),
-        )
+        let saved_line = tr!(
+            lang,
+            "verify-snapshot-saved",
+            file = saved.file.as_str(),
+            folders = saved.folders.to_string(),
+            messages = grouped(saved.messages)
+        );
+        format!("{saved_line}\n")
     })?;
     Ok(exit::OK)
 }
@@ -163,12 +162,17 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 fn plan_table(items: &[PlanItem], lang: Lang) -> String {
+    let old_folder = tr!(lang, "verify-plan-old-folder");
+    let new_folder = tr!(lang, "verify-plan-new-folder");
+    let date = tr!(lang, "verify-plan-date");
+    let subject = tr!(lang, "verify-plan-subject");
+    let size = tr!(lang, "verify-plan-size");
     let mut table = Table::new(&[
-        (lang.pick("旧フォルダ", "old folder"), Align::Left),
-        (lang.pick("→ 新フォルダ", "→ new folder"), Align::Left),
-        (lang.pick("日付", "date"), Align::Left),
-        (lang.pick("件名", "subject"), Align::Left),
-        (lang.pick("サイズ", "size"), Align::Right),
+        (old_folder.as_str(), Align::Left),
+        (new_folder.as_str(), Align::Left),
+        (date.as_str(), Align::Left),
+        (subject.as_str(), Align::Left),
+        (size.as_str(), Align::Right),
     ]);
     for i in items {
         table.row(vec![
@@ -190,64 +194,53 @@ pub fn restore_text(report: &RestoreReport, lang: Lang) -> String {
         out.push_str("\n\n");
     }
     let source = match report.source {
-        "backup" => lang.pick("バックアップ", "the backup"),
-        _ => lang.pick("旧サーバ", "the old server"),
+        "backup" => tr!(lang, "verify-restore-from-backup"),
+        _ => tr!(lang, "verify-restore-from-old-server"),
     };
     if report.plan.is_empty() {
-        out.push_str(lang.pick(
-            "新サーバに戻すメールはありません。\n",
-            "Nothing to restore: no missing messages selected.\n",
-        ));
+        out.push_str(&tr!(lang, "verify-restore-nothing"));
+        out.push('\n');
     } else {
-        out.push_str(&match lang {
-            Lang::Ja => format!(
-                "{} 通 ({}) を{}から新サーバ {} へ戻します:\n",
-                report.plan.len(),
-                human_size(report.plan_bytes),
-                source,
-                report.new_server
-            ),
-            Lang::En => format!(
-                "Restore {} messages ({}) from {} to the new server {}:\n",
-                report.plan.len(),
-                human_size(report.plan_bytes),
-                source,
-                report.new_server
-            ),
-        });
+        out.push_str(&tr!(
+            lang,
+            "verify-restore-plan",
+            count = report.plan.len().to_string(),
+            size = human_size(report.plan_bytes),
+            source = source,
+            server = report.new_server.as_str()
+        ));
+        out.push('\n');
         out.push_str(&plan_table(&report.plan, lang));
         for folder in &report.folders_to_create {
-            out.push_str(&match lang {
-                Lang::Ja => format!("新フォルダ「{folder}」を作成します。\n"),
-                Lang::En => format!("The new folder {folder} will be created.\n"),
-            });
+            out.push_str(&tr!(
+                lang,
+                "verify-restore-create-folder",
+                folder = folder.as_str()
+            ));
+            out.push('\n');
         }
     }
     if !report.oversize.is_empty() {
         out.push('\n');
-        out.push_str(lang.pick(
-            "サイズ上限を超えるため戻せないメール (添付を保存して削除するか、分割してください):\n",
-            "Too large for the new server, not restored (save the attachments elsewhere):\n",
-        ));
+        out.push_str(&tr!(lang, "verify-restore-oversize"));
+        out.push('\n');
         out.push_str(&plan_table(&report.oversize, lang));
     }
     if !report.applied {
         if !report.plan.is_empty() {
             out.push('\n');
-            out.push_str(lang.pick(
-                "これは計画です。実行するには --apply を付けてください。\n",
-                "This is the plan only; run again with --apply to do it.\n",
-            ));
+            out.push_str(&tr!(lang, "verify-restore-plan-only"));
+            out.push('\n');
         }
         return out;
     }
     out.push('\n');
     for r in &report.results {
         let what = match r.outcome {
-            ItemOutcome::Appended => lang.pick("追加しました", "appended"),
-            ItemOutcome::AlreadyPresent => lang.pick("既にあります", "already there"),
-            ItemOutcome::TooLarge => lang.pick("大きすぎます", "too large"),
-            ItemOutcome::Failed => lang.pick("失敗", "FAILED"),
+            ItemOutcome::Appended => tr!(lang, "verify-restore-appended"),
+            ItemOutcome::AlreadyPresent => tr!(lang, "verify-restore-already-present"),
+            ItemOutcome::TooLarge => tr!(lang, "verify-restore-too-large"),
+            ItemOutcome::Failed => tr!(lang, "verify-restore-failed"),
         };
         out.push_str(&format!(
             "{what}: {} / {}{}\n",
@@ -259,15 +252,13 @@ pub fn restore_text(report: &RestoreReport, lang: Lang) -> String {
                 .unwrap_or_default()
         ));
     }
-    out.push_str(&match lang {
-        Lang::Ja => format!(
-            "追加 {} 通、既存 {} 通、失敗 {} 通\n",
-            report.appended, report.already_present, report.failed
-        ),
-        Lang::En => format!(
-            "{} appended, {} already there, {} failed\n",
-            report.appended, report.already_present, report.failed
-        ),
-    });
+    out.push_str(&tr!(
+        lang,
+        "verify-restore-summary",
+        appended = report.appended.to_string(),
+        present = report.already_present.to_string(),
+        failed = report.failed.to_string()
+    ));
+    out.push('\n');
     out
 }

@@ -20,3 +20,9 @@ overview-before-migration = Before migration: copying starts { $date }, in { $da
 overview-messages-in-folders = { $messages } messages in { $folders } folders
 overview-largest-title = Largest old-server messages (! = over { $max_mb } MB, not migrated)
 overview-state-code-after-verify = State code for the helpdesk: shown after a verification (Verify screen, v).
+
+## The phase line while copying and after cutover.
+overview-copying-until = Migration under way: new mail moves on { $date }.
+overview-copying = Migration under way.
+overview-after-cutover-until = After cutover: the old server stops on { $date }.
+overview-after-cutover = After cutover.

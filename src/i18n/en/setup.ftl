@@ -9,3 +9,5 @@ setup-mail-address = Mail address
 setup-user = user
 setup-password = Password
 setup-kept-in-memory-only-never = {"  "}Kept in memory only, never saved
+
+setup-empty-uses-env-password = {"  "}Leave empty to use the password in { $env }

@@ -257,3 +257,23 @@ verify-map-rule-archive = archive
 verify-name-slash = name contains '/', which Exchange treats as a separator: 「{ $level }」
 verify-name-too-long = name too long ({ $chars } > { $max }): 「{ $level }」
 verify-name-control = name contains control characters: 「{ $level }」
+
+## `ikou snapshot` and `ikou restore` as text.
+verify-snapshot-saved = Snapshot saved: { $file } ({ $folders } folders, { $messages } messages)
+verify-plan-old-folder = old folder
+verify-plan-new-folder = → new folder
+verify-plan-date = date
+verify-plan-subject = subject
+verify-plan-size = size
+verify-restore-from-backup = the backup
+verify-restore-from-old-server = the old server
+verify-restore-nothing = Nothing to restore: no missing messages selected.
+verify-restore-plan = Restore { $count } messages ({ $size }) from { $source } to the new server { $server }:
+verify-restore-create-folder = The new folder { $folder } will be created.
+verify-restore-oversize = Too large for the new server, not restored (save the attachments elsewhere):
+verify-restore-plan-only = This is the plan only; run again with --apply to do it.
+verify-restore-appended = appended
+verify-restore-already-present = already there
+verify-restore-too-large = too large
+verify-restore-failed = FAILED
+verify-restore-summary = { $appended } appended, { $present } already there, { $failed } failed

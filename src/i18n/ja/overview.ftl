@@ -20,3 +20,9 @@ overview-before-migration = 移行前: { $date } からコピー開始 (あと {
 overview-messages-in-folders = { $messages } 通 / { $folders } フォルダ
 overview-largest-title = 旧サーバーの大きいメッセージ (! = { $max_mb } MB 超は移行されません)
 overview-state-code-after-verify = ヘルプデスク用の状態コード: 検証のあとに表示されます (検証画面で v)。
+
+## The phase line while copying and after cutover.
+overview-copying-until = 移行中: { $date } に新サーバーへ切り替え。
+overview-copying = 移行中。
+overview-after-cutover-until = 切り替え後: 旧サーバーは { $date } に停止。
+overview-after-cutover = 切り替え後。

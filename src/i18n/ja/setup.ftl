@@ -9,3 +9,5 @@ setup-mail-address = メールアドレス
 setup-user = ユーザー名
 setup-password = パスワード
 setup-kept-in-memory-only-never = {"  "}パスワードはメモリ上だけに置き、保存しません
+
+setup-empty-uses-env-password = {"  "}空のまま Enter で { $env } のパスワードを使います

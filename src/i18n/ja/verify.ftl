@@ -208,3 +208,23 @@ verify-map-rule-archive = アーカイブ
 verify-name-slash = 名前に「/」を含むため移行できません: 「{ $level }」
 verify-name-too-long = 名前が長すぎます ({ $chars } > { $max }): 「{ $level }」
 verify-name-control = 名前に制御文字があります: 「{ $level }」
+
+## `ikou snapshot` and `ikou restore` as text.
+verify-snapshot-saved = スナップショットを保存しました: { $file } ({ $folders } フォルダ, { $messages } 通)
+verify-plan-old-folder = 旧フォルダ
+verify-plan-new-folder = → 新フォルダ
+verify-plan-date = 日付
+verify-plan-subject = 件名
+verify-plan-size = サイズ
+verify-restore-from-backup = バックアップ
+verify-restore-from-old-server = 旧サーバ
+verify-restore-nothing = 新サーバに戻すメールはありません。
+verify-restore-plan = { $count } 通 ({ $size }) を{ $source }から新サーバ { $server } へ戻します:
+verify-restore-create-folder = 新フォルダ「{ $folder }」を作成します。
+verify-restore-oversize = サイズ上限を超えるため戻せないメール (添付を保存して削除するか、分割してください):
+verify-restore-plan-only = これは計画です。実行するには --apply を付けてください。
+verify-restore-appended = 追加しました
+verify-restore-already-present = 既にあります
+verify-restore-too-large = 大きすぎます
+verify-restore-failed = 失敗
+verify-restore-summary = 追加 { $appended } 通、既存 { $present } 通、失敗 { $failed } 通

@@ -14,17 +14,17 @@ use crate::report::{grouped, human_size};
 use crate::service::verify::VerifyReport;
 use crate::tui::app::{App, FolderSort, ServerStatus, folder_page, sorted_folders};
 
-fn role(special_use: Option<SpecialUse>, lang: Lang) -> &'static str {
+fn role(special_use: Option<SpecialUse>, lang: Lang) -> String {
     match special_use {
-        None => "",
-        Some(SpecialUse::Inbox) => lang.pick("受信", "inbox"),
-        Some(SpecialUse::Sent) => lang.pick("送信済み", "sent"),
-        Some(SpecialUse::Drafts) => lang.pick("下書き", "drafts"),
-        Some(SpecialUse::Trash) => lang.pick("ごみ箱", "trash"),
-        Some(SpecialUse::Junk) => lang.pick("迷惑メール", "junk"),
-        Some(SpecialUse::Archive) => lang.pick("アーカイブ", "archive"),
-        Some(SpecialUse::All) => lang.pick("すべて", "all"),
-        Some(SpecialUse::Flagged) => lang.pick("フラグ付き", "flagged"),
+        None => String::new(),
+        Some(SpecialUse::Inbox) => tr!(lang, "folders-role-inbox"),
+        Some(SpecialUse::Sent) => tr!(lang, "folders-role-sent"),
+        Some(SpecialUse::Drafts) => tr!(lang, "folders-role-drafts"),
+        Some(SpecialUse::Trash) => tr!(lang, "folders-role-trash"),
+        Some(SpecialUse::Junk) => tr!(lang, "folders-role-junk"),
+        Some(SpecialUse::Archive) => tr!(lang, "folders-role-archive"),
+        Some(SpecialUse::All) => tr!(lang, "folders-role-all"),
+        Some(SpecialUse::Flagged) => tr!(lang, "folders-role-flagged"),
     }
 }
 
@@ -141,20 +141,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::of(app);
     let view = &app.folders;
     let sort = match view.sort {
-        FolderSort::Server => lang.pick("サーバー順", "server order"),
-        FolderSort::Size => lang.pick("サイズ順", "largest first"),
+        FolderSort::Server => tr!(lang, "folders-sort-server"),
+        FolderSort::Size => tr!(lang, "folders-sort-size"),
     };
-    let block = Block::bordered().title(format!(
-        " {} {} ({}) ",
-        side_title(view.side, lang),
-        lang.pick("のフォルダ", "folders"),
-        sort
-    ));
+    let title = tr!(
+        lang,
+        "folders-title",
+        side = side_title(view.side, lang),
+        sort = sort
+    );
+    let block = Block::bordered().title(format!(" {title} "));
     let inventory = match app.server(view.side) {
         ServerStatus::Ready(inventory) => inventory,
         ServerStatus::Failed(reason) => {
             let text = vec![
-                Line::styled(lang.pick("接続できません:", "Cannot connect:"), theme.bad()),
+                Line::styled(tr!(lang, "folders-cannot-connect"), theme.bad()),
                 Line::raw(clean(reason)),
             ];
             frame.render_widget(
@@ -166,7 +167,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             return;
         }
         _ => {
-            let text = lang.pick("まだ読み込んでいません。", "Not loaded yet.");
+            let text = tr!(lang, "folders-not-loaded");
             frame.render_widget(Paragraph::new(text).block(block), area);
             return;
         }
@@ -197,7 +198,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map(|(i, f)| {
             let mut cells = vec![Cell::from(clean(&f.name))];
             if !f.selectable {
-                cells.push(Cell::from(lang.pick("(入れ物)", "(container)")));
+                cells.push(Cell::from(tr!(lang, "folders-container")));
             } else if let Some((mapping, new)) = mapped {
                 cells.push(right(grouped(u64::from(f.messages))));
                 cells.push(right(human_size(f.size)));
@@ -248,9 +249,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             }
                         });
                     }
-                    None => cells.push(
-                        Cell::from(lang.pick("(移行先なし)", "(not mapped)")).style(theme.bad()),
-                    ),
+                    None => {
+                        cells.push(Cell::from(tr!(lang, "folders-not-mapped")).style(theme.bad()))
+                    }
                 }
             } else {
                 cells.push(Cell::from(role(f.special_use, lang)));
@@ -269,11 +270,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         });
     let table = if mapped.is_some() {
         let header = Row::new(vec![
-            Cell::from(lang.pick("旧フォルダ", "Old folder")),
-            right(lang.pick("件数", "Msgs").into()),
-            right(lang.pick("サイズ", "Size").into()),
-            Cell::from(lang.pick("移行先", "New folder")),
-            right(lang.pick("件数", "Msgs").into()),
+            Cell::from(tr!(lang, "folders-column-old")),
+            right(tr!(lang, "folders-column-msgs")),
+            right(tr!(lang, "folders-column-size")),
+            Cell::from(tr!(lang, "folders-column-new")),
+            right(tr!(lang, "folders-column-msgs")),
             right(tr!(lang, "folders-status-column")),
         ])
         .style(theme.key());
@@ -291,11 +292,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .header(header)
     } else {
         let header = Row::new(vec![
-            Cell::from(lang.pick("フォルダ", "Folder")),
-            Cell::from(lang.pick("用途", "Role")),
-            right(lang.pick("件数", "Messages").into()),
-            right(lang.pick("未読", "Unseen").into()),
-            right(lang.pick("サイズ", "Size").into()),
+            Cell::from(tr!(lang, "folders-column-folder")),
+            Cell::from(tr!(lang, "folders-column-role")),
+            right(tr!(lang, "folders-column-messages")),
+            right(tr!(lang, "folders-column-unseen")),
+            right(tr!(lang, "folders-column-size")),
         ])
         .style(theme.key());
         Table::new(
@@ -313,23 +314,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     .block(block);
     frame.render_widget(table, table_area);
     let shown_to = (view.offset + page).min(folders.len());
-    let totals = match lang {
-        Lang::Ja => format!(
-            " 合計 {} 通 {}   {}-{} / {} フォルダ",
-            grouped(inventory.total_messages),
-            human_size(inventory.total_size),
-            view.offset + 1,
-            shown_to,
-            folders.len()
-        ),
-        Lang::En => format!(
-            " Total {} messages {}   {}-{} of {} folders",
-            grouped(inventory.total_messages),
-            human_size(inventory.total_size),
-            view.offset + 1,
-            shown_to,
-            folders.len()
-        ),
-    };
+    let totals = tr!(
+        lang,
+        "folders-totals",
+        messages = grouped(inventory.total_messages),
+        size = human_size(inventory.total_size),
+        first = (view.offset + 1).to_string(),
+        last = shown_to.to_string(),
+        folders = folders.len().to_string()
+    );
+    let totals = format!(" {totals}");
     frame.render_widget(Paragraph::new(totals), totals_area);
 }

@@ -49,18 +49,12 @@ fn phase_line(app: &App) -> Line<'static> {
             date = date(copy_start),
             days = days(copy_start)
         ),
-        Phase::Copying { cutover } => match (lang, cutover) {
-            (Lang::Ja, Some(d)) => format!("移行中: {} に新サーバーへ切り替え。", date(d)),
-            (Lang::En, Some(d)) => format!("Migration under way: new mail moves on {}.", date(d)),
-            (Lang::Ja, None) => "移行中。".into(),
-            (Lang::En, None) => "Migration under way.".into(),
-        },
-        Phase::AfterCutover { shutdown } => match (lang, shutdown) {
-            (Lang::Ja, Some(d)) => format!("切り替え後: 旧サーバーは {} に停止。", date(d)),
-            (Lang::En, Some(d)) => format!("After cutover: the old server stops on {}.", date(d)),
-            (Lang::Ja, None) => "切り替え後。".into(),
-            (Lang::En, None) => "After cutover.".into(),
-        },
+        Phase::Copying { cutover: Some(d) } => tr!(lang, "overview-copying-until", date = date(d)),
+        Phase::Copying { cutover: None } => tr!(lang, "overview-copying"),
+        Phase::AfterCutover { shutdown: Some(d) } => {
+            tr!(lang, "overview-after-cutover-until", date = date(d))
+        }
+        Phase::AfterCutover { shutdown: None } => tr!(lang, "overview-after-cutover"),
         Phase::OldShutDown => tr!(lang, "overview-the-old-server-has-been"),
     };
     let mut spans = vec![Span::raw(format!(" {text}"))];

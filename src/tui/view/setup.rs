@@ -149,14 +149,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                         active,
                     );
                     if active {
-                        let hint = match (&setup.env_password[side_index(side)], lang) {
-                            (Some(env), crate::i18n::Lang::Ja) => {
-                                format!("  空のまま Enter で {env} のパスワードを使います")
+                        let hint = match &setup.env_password[side_index(side)] {
+                            Some(env) => {
+                                tr!(lang, "setup-empty-uses-env-password", env = env.as_str())
                             }
-                            (Some(env), crate::i18n::Lang::En) => {
-                                format!("  Leave empty to use the password in {env}")
-                            }
-                            (None, _) => tr!(lang, "setup-kept-in-memory-only-never"),
+                            None => tr!(lang, "setup-kept-in-memory-only-never"),
                         };
                         lines.push(Line::styled(hint, theme.dim()));
                     }

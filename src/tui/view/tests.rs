@@ -219,8 +219,8 @@ fn japanese_folder_names_align_by_display_width() {
         for line in text.lines() {
             assert_eq!(line.width(), 80, "{line}");
         }
-        let role = lang.pick("送信済み", "sent");
-        assert!(text.contains(role), "{text}");
+        let role = tr!(lang, "folders-role-sent");
+        assert!(text.contains(&role), "{text}");
     }
 }
 
