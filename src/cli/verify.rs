@@ -188,15 +188,7 @@ fn plan_table(items: &[PlanItem], lang: Lang) -> String {
 
 pub fn restore_text(report: &RestoreReport, lang: Lang) -> String {
     let mut out = String::new();
-    if let crate::profile::Phase::Copying { cutover } = report.phase {
-        let warning = match cutover {
-            Some(day) => tr!(
-                lang,
-                "verify-restore-copy-running-until",
-                cutover = crate::report::date_text(day, lang)
-            ),
-            None => tr!(lang, "verify-restore-copy-running"),
-        };
+    if let Some(warning) = crate::report::restore_phase_warning(report.phase, lang) {
         let width = crate::report::wrap::terminal_width();
         out.push_str(&crate::report::wrap::wrap(&warning, width, "! ", "  ").join("\n"));
         out.push_str("\n\n");

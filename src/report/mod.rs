@@ -103,6 +103,25 @@ pub fn date_time_text<Tz: chrono::TimeZone>(
 }
 
 /// Thousands separators for counts people compare by eye.
+/// The warning a restore shows while the IT centre is still copying mailboxes (the profile's
+/// `[dates]`): what is missing now may still arrive. `None` in every other phase.
+pub fn restore_phase_warning(
+    phase: crate::profile::Phase,
+    lang: crate::i18n::Lang,
+) -> Option<String> {
+    let crate::profile::Phase::Copying { cutover } = phase else {
+        return None;
+    };
+    Some(match cutover {
+        Some(day) => tr!(
+            lang,
+            "verify-restore-copy-running-until",
+            cutover = date_text(day, lang)
+        ),
+        None => tr!(lang, "verify-restore-copy-running"),
+    })
+}
+
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

@@ -741,3 +741,35 @@ fn quitting_with_a_result_on_screen_asks_on_every_screen() {
         assert!(app.quit, "q then y quits");
     }
 }
+
+#[test]
+fn a_restore_plan_during_the_centres_copy_warns_first() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut app = verified(lang, (80, 24));
+        let dates = app.profile.as_ref().expect("profile").dates.clone();
+        let copying = (0..1500)
+            .map(|d| {
+                chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("day")
+                    + chrono::Duration::days(d)
+            })
+            .find(|day| matches!(dates.phase(*day), crate::profile::Phase::Copying { .. }))
+            .expect("the fixture's profile has a copy period");
+        let warning = crate::report::restore_phase_warning(dates.phase(copying), lang)
+            .expect("a warning while copying");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char(' '));
+        press(&mut app, KeyCode::Char('p'));
+        let before = screen(&draw(&app, 80, 24));
+        assert!(
+            !flat(&before).contains(&flat(&warning)),
+            "{lang:?}: no warning outside the copy: {before}"
+        );
+        app.today = copying;
+        let text = screen(&draw(&app, 80, 24));
+        assert!(
+            flat(&text).contains(&flat(&warning)),
+            "{lang:?}: the warning is on the plan:\n{text}"
+        );
+        assert_fits(&text, 80);
+    }
+}

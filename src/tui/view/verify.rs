@@ -566,12 +566,27 @@ fn restore_view(
     );
     let outer = block(title);
     let inner = outer.inner(area);
-    let [intro, table_area, notes] = Layout::vertical([
+    // During the centre's copy a restore may double what the copy still brings: said first.
+    let warning = matches!(step, RestoreStep::Plan)
+        .then(|| {
+            let phase = app.profile.as_ref()?.dates.phase(app.today);
+            crate::report::restore_phase_warning(phase, lang)
+        })
+        .flatten()
+        .map(|w| super::wrap([Line::styled(w, theme.bad())], inner.width));
+    let warning_rows = warning
+        .as_ref()
+        .map_or(0, |w| u16::try_from(w.len()).unwrap_or(4).min(4));
+    let [warn_area, intro, table_area, notes] = Layout::vertical([
+        Constraint::Length(warning_rows),
         Constraint::Length(2),
         Constraint::Min(0),
         Constraint::Length(3),
     ])
     .areas(inner);
+    if let Some(lines) = warning {
+        frame.render_widget(Paragraph::new(lines), warn_area);
+    }
     // The plan's (or the results') rows under the table's header; Up/Dn PgUp/PgDn scroll.
     let rows = match step {
         RestoreStep::Done(Ok(results)) => results.len(),
