@@ -415,6 +415,19 @@ fn archive_error<'a>(
         })
 }
 
+/// Detail text from the operating system or a library (English only): quoted as it is in
+/// English; in Japanese replaced by a pointer to `-v`, which logs it, so that no English
+/// sentence reaches a Japanese reader.
+fn system_detail(detail: String, lang: Lang) -> String {
+    match lang {
+        Lang::En => detail,
+        Lang::Ja => {
+            tracing::info!(%detail, "detail of the error above");
+            tr!(lang, "errors-detail-with-v")
+        }
+    }
+}
+
 /// A file that is not a (whole) ikou backup, in `lang`; `None` for the other kinds.
 fn archive_reason(error: &crate::archive::ArchiveError, lang: Lang) -> Option<String> {
     use crate::archive::ArchiveError;
@@ -423,7 +436,7 @@ fn archive_reason(error: &crate::archive::ArchiveError, lang: Lang) -> Option<St
             lang,
             "archive-not-zip",
             path = path.display().to_string(),
-            detail = detail.as_str()
+            detail = system_detail(detail.clone(), lang)
         ),
         ArchiveError::NotIkouArchive { path } => {
             tr!(lang, "archive-not-ikou", path = path.display().to_string())
@@ -432,7 +445,7 @@ fn archive_reason(error: &crate::archive::ArchiveError, lang: Lang) -> Option<St
             lang,
             "archive-corrupt",
             path = path.display().to_string(),
-            detail = detail.as_str()
+            detail = system_detail(detail.clone(), lang)
         ),
         _ => return None,
     })
@@ -447,7 +460,7 @@ fn net_reason(error: &crate::net::NetError, lang: Lang) -> Option<String> {
             lang,
             "net-resolve",
             host = host.as_str(),
-            detail = source.to_string()
+            detail = system_detail(source.to_string(), lang)
         ),
         NetError::Refused { host, port } => {
             tr!(lang, "net-refused", host = host.as_str(), port = *port)
@@ -464,7 +477,7 @@ fn net_reason(error: &crate::net::NetError, lang: Lang) -> Option<String> {
             "net-connect",
             host = host.as_str(),
             port = *port,
-            detail = source.to_string()
+            detail = system_detail(source.to_string(), lang)
         ),
         _ => return None,
     })

@@ -4,6 +4,8 @@ errors-io-not-found = No such file or directory
 errors-io-permission-denied = Permission denied
 errors-io-is-a-directory = Is a directory
 errors-io-invalid-data = the file is not valid UTF-8 text
+# Stands for an operating-system or library detail that exists only in English.
+errors-detail-with-v = run again with -v for the details
 errors-line = ikou: error: { $detail }
 errors-profile-unusable = the profile is not usable (run `ikou profile check FILE` for details)
 

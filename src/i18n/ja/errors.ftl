@@ -4,6 +4,8 @@ errors-io-not-found = ファイルまたはディレクトリがありません
 errors-io-permission-denied = 読み書きの権限がありません
 errors-io-is-a-directory = ディレクトリです
 errors-io-invalid-data = UTF-8 のテキストではありません
+# Stands for an operating-system or library detail that exists only in English.
+errors-detail-with-v = 詳しい内容 (英語) は -v を付けて実行すると表示されます
 errors-line = ikou: エラー: { $detail }
 errors-profile-unusable = プロファイルを使えません（詳しくは `ikou profile check FILE` を実行してください）
 

@@ -1,0 +1,289 @@
+//! Every command in Japanese, as a Japanese user meets it: the usual successes and the usual
+//! failures (wrong password, unknown host, a broken profile, a damaged zip) against the
+//! harness's real servers. No English sentence may appear outside mail data (subjects,
+//! names and addresses, taken from the runs' own JSON) and an allow-list of protocol and
+//! product names.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{ikou_with_env, path_str};
+use serde_json::Value;
+
+/// Words that are names, not English sentences: protocols, products, units, formats.
+const ALLOWED: &[&str] = &[
+    "ikou",
+    "IMAP",
+    "IMAPS",
+    "POP",
+    "POP3",
+    "POP3S",
+    "SMTP",
+    "TLS",
+    "SSL",
+    "STARTTLS",
+    "OAuth",
+    "OAuth2",
+    "XOAUTH2",
+    "OAUTHBEARER",
+    "SASL",
+    "PLAIN",
+    "LOGIN",
+    "Microsoft",
+    "Exchange",
+    "Online",
+    "Outlook",
+    "Thunderbird",
+    "Dovecot",
+    "UID",
+    "UIDL",
+    "UIDVALIDITY",
+    "QUOTA",
+    "GETQUOTAROOT",
+    "EXAMINE",
+    "APPEND",
+    "FETCH",
+    "PEEK",
+    "BODY",
+    "SPECIAL",
+    "USE",
+    "MiB",
+    "KiB",
+    "GiB",
+    "MB",
+    "KB",
+    "GB",
+    "B",
+    "JSON",
+    "CSV",
+    "TOML",
+    "ZIP",
+    "zip",
+    "eml",
+    "mbox",
+    "Message",
+    "ID",
+    "DNS",
+    "MX",
+    "SRV",
+    "HTTPS",
+    "HTTP",
+    "URL",
+    "CA",
+    "SHA",
+    "PEM",
+    "INBOX",
+    "Sent",
+    "Items",
+    "Drafts",
+    "Trash",
+    "Junk",
+    "Archive",
+    "Projects",
+    "Local",
+    "Folders",
+    "RFC",
+    "ISO",
+    "JP",
+    "UTF",
+    "Shift_JIS",
+    "EUC",
+    "OK",
+    "NG",
+    "Subject",
+    "From",
+    "To",
+    "Date",
+    "Re",
+    "Fwd",
+    "Fw",
+    "AM",
+    "PM",
+    "JST",
+    "UTC",
+    "Windows",
+    "macOS",
+    "Linux",
+    "Ctrl",
+    "Enter",
+    "Esc",
+    "Tab",
+    "Space",
+    "PgUp",
+    "PgDn",
+    "Up",
+    "Dn",
+    "Left",
+    "Right",
+    "Home",
+    "End",
+];
+
+/// English function words: a run of words with one of these reads as an English sentence.
+const ENGLISH: &[&str] = &[
+    "the", "a", "an", "to", "of", "and", "or", "is", "are", "was", "not", "no", "on", "in", "with",
+    "for", "be", "by", "this", "that", "it", "your", "you", "use", "run", "cannot", "can", "has",
+    "have", "from", "at", "as", "please", "failed", "error", "missing", "found",
+];
+
+/// Extra environment of one run.
+type Env<'a> = &'a [(&'a str, &'a str)];
+
+fn run(args: &[&str], env: Env) -> (i32, String, String) {
+    let mut all_env = vec![("LANG", "ja_JP.UTF-8")];
+    all_env.extend_from_slice(env);
+    let out = ikou_with_env(args, &all_env);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every string in a JSON value except the sentences ikou wrote (`*_text`, `verdict`): the
+/// mail data and names the text output may quote.
+fn data_strings(value: &Value, key: &str, out: &mut BTreeSet<String>) {
+    match value {
+        Value::String(s) if !key.ends_with("_text") && key != "verdict" && s.len() > 1 => {
+            out.insert(s.clone());
+        }
+        Value::Array(items) => items.iter().for_each(|v| data_strings(v, key, out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| data_strings(v, k, out)),
+        _ => {}
+    }
+}
+
+/// English sentences left in `text` once data, paths, addresses and names are taken out.
+fn english_in(text: &str, data: &BTreeSet<String>) -> Vec<String> {
+    let mut text = text.to_string();
+    let mut longest_first: Vec<&String> = data.iter().collect();
+    longest_first.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for d in longest_first {
+        text = text.replace(d.as_str(), " ");
+    }
+    let allowed: BTreeSet<&str> = ALLOWED.iter().copied().collect();
+    let english: BTreeSet<&str> = ENGLISH.iter().copied().collect();
+    let mut found = Vec::new();
+    for line in text.lines() {
+        // Paths, URLs, addresses, hosts and options are names, not sentences.
+        let words: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || "()[]{}「」、。:：,;\"'`!?|".contains(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut run: Vec<&str> = Vec::new();
+        let mut flush = |run: &mut Vec<&str>| {
+            if run.len() >= 3
+                && run
+                    .iter()
+                    .any(|w| english.contains(w.to_lowercase().as_str()))
+            {
+                found.push(format!("{} (in: {line})", run.join(" ")));
+            }
+            run.clear();
+        };
+        for w in words {
+            let is_name = w.contains(['/', '@', '.', '=', '_', '-', '<', '>', '*'])
+                || w.chars().any(|c| c.is_ascii_digit())
+                || allowed.contains(w);
+            if !is_name && w.chars().all(|c| c.is_ascii_alphabetic()) {
+                run.push(w);
+            } else {
+                flush(&mut run);
+            }
+        }
+        flush(&mut run);
+    }
+    found
+}
+
+#[test]
+fn every_command_in_japanese_has_no_english_sentence() {
+    let m = common::migration(29);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let p = path_str(&profile);
+    let snap = dir.path().join("old.json");
+    let zip = dir.path().join("old.zip");
+
+    // The data the text may quote, from the same runs' JSON.
+    let mut data = BTreeSet::new();
+    for args in [
+        vec!["verify", "-p", p, "--json"],
+        vec!["folders", "-p", p, "--json"],
+        vec!["folders", "-p", p, "--server", "new", "--json"],
+        vec!["quota", "-p", p, "--json"],
+        vec!["restore", "-p", p, "--json"],
+    ] {
+        let (_, out, err) = run(&args, &[]);
+        let value: Value = serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}{err}"));
+        data_strings(&value, "", &mut data);
+    }
+    data.insert(dir.path().display().to_string());
+
+    // A broken profile, a host that does not exist, a damaged zip, a wrong password.
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[old\nhost = ").expect("write");
+    let unknown = dir.path().join("unknown.toml");
+    std::fs::write(
+        &unknown,
+        "[old]\nhost = \"no-such-host.invalid\"\nusername = \"taro\"\nimap = { port = 993, security = \"tls\" }\n\
+         [new]\nhost = \"no-such-host.invalid\"\nusername = \"taro\"\nimap = { port = 993, security = \"tls\" }\n",
+    )
+    .expect("write");
+    let damaged = dir.path().join("damaged.zip");
+    std::fs::write(&damaged, b"PK\x03\x04 this is not a zip").expect("write");
+    let wrong = dir.path().join("wrong.toml");
+    std::fs::write(
+        &wrong,
+        std::fs::read_to_string(&profile)
+            .expect("profile")
+            .replace(&format!("echo {}", m.password), "echo wrong-password"),
+    )
+    .expect("write");
+
+    let cases: Vec<(Vec<&str>, Env)> = vec![
+        (vec!["folders", "-p", p], &[]),
+        (vec!["quota", "-p", p], &[]),
+        (vec!["quota", "-p", p, "--server", "new"], &[]),
+        (vec!["verify", "-p", p], &[]),
+        (vec!["snapshot", "-p", p, "-o", path_str(&snap)], &[]),
+        (vec!["restore", "-p", p], &[]),
+        (
+            vec!["backup", "-p", p, "-o", path_str(&zip), "--folder", "INBOX"],
+            &[],
+        ),
+        (vec!["backup", "verify", path_str(&zip)], &[]),
+        (vec!["profile", "check", p], &[]),
+        (vec!["settings", "-p", p], &[]),
+        (vec!["explain", "V2-9-0-4-5-1-1-27"], &[]),
+        (vec!["folders", "-p", path_str(&wrong)], &[]),
+        (
+            vec![
+                "quota",
+                "-p",
+                path_str(&unknown),
+                "-a",
+                "taro@example-univ.test",
+            ],
+            &[("IKOU_OLD_PASSWORD", "x")],
+        ),
+        (vec!["folders", "-p", path_str(&broken)], &[]),
+        (vec!["profile", "check", path_str(&broken)], &[]),
+        (vec!["backup", "verify", path_str(&damaged)], &[]),
+    ];
+    let mut leaks = Vec::new();
+    for (args, env) in &cases {
+        let (code, out, err) = run(args, env);
+        assert!(code >= 0, "{args:?} ended by a signal");
+        for sentence in english_in(&format!("{out}\n{err}"), &data) {
+            leaks.push(format!("ikou {}: {sentence}", args.join(" ")));
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "English in Japanese output:\n{}",
+        leaks.join("\n")
+    );
+}
