@@ -27,6 +27,10 @@ pub const PIPELINE_WINDOW: usize = 8;
 /// Bytes read from the socket at a time.
 const READ_CHUNK: usize = 64 * 1024;
 
+/// The slowest a reply may arrive once it has started, in bytes per second (16 KiB/s: a
+/// 35 MB message may take about 36 minutes on top of the I/O timeout).
+const MIN_RATE: u64 = 16 * 1024;
+
 /// RFC 5034 §4: an AUTH line with initial response must not exceed 255 octets; longer
 /// responses (every real OAuth token) go in answer to the first `+` continuation instead.
 const MAX_AUTH_LINE: usize = 255;
@@ -41,6 +45,8 @@ struct Conn {
     scratch: Vec<u8>,
     server: String,
     io_secs: u64,
+    /// The I/O timeout; also the base of each reply's deadline (see [`Conn::receive`]).
+    io: std::time::Duration,
     /// Shapes of replies not yet read, oldest first. Non-empty between calls only when a
     /// pipelined [`Pop3Session::retr_many`] stream was dropped early; the next command
     /// reads and discards those replies first, so the session stays in step.
@@ -53,13 +59,14 @@ struct Conn {
 }
 
 impl Conn {
-    fn new(stream: MailStream, server: String, io_secs: u64) -> Self {
+    fn new(stream: MailStream, server: String, io: std::time::Duration) -> Self {
         Conn {
             stream,
             decoder: Decoder::new(),
             scratch: vec![0; READ_CHUNK],
             server,
-            io_secs,
+            io_secs: io.as_secs(),
+            io,
             unread: VecDeque::new(),
             broken: false,
             secrets: Vec::new(),
@@ -159,7 +166,13 @@ impl Conn {
     }
 
     /// Reads the oldest outstanding reply. Safe to cancel: partial data stays in the decoder.
+    ///
+    /// Each read has the I/O timeout, and the whole reply has a deadline too: the I/O
+    /// timeout plus one second per [`MIN_RATE`] bytes received, so a server that trickles a
+    /// byte at a time cannot hold the session open without end.
     async fn receive(&mut self, command: &str) -> Result<Reply, Pop3Error> {
+        let started = std::time::Instant::now();
+        let mut received: u64 = 0;
         self.check_usable()?;
         let Some(&expect) = self.unread.front() else {
             // Only reachable through a bug in this module; refuse rather than hang.
@@ -177,16 +190,34 @@ impl Conn {
                 Ok(None) => {}
                 Err(e) => return Err(self.codec_error(command, e)),
             }
-            match self.stream.read(&mut self.scratch).await {
-                Ok(0) => {
+            let allowed = self.io + std::time::Duration::from_secs(received / MIN_RATE);
+            let read = match allowed.checked_sub(started.elapsed()) {
+                Some(left) => tokio::time::timeout(left, self.stream.read(&mut self.scratch))
+                    .await
+                    .ok(),
+                None => None,
+            };
+            match read {
+                Some(Ok(0)) => {
                     self.broken = true;
                     return Err(Pop3Error::Closed {
                         server: self.server.clone(),
                         command: command.to_string(),
                     });
                 }
-                Ok(n) => self.decoder.feed(&self.scratch[..n]),
-                Err(e) => return Err(self.io_error(command, e)),
+                Some(Ok(n)) => {
+                    received += n as u64;
+                    self.decoder.feed(&self.scratch[..n]);
+                }
+                Some(Err(e)) => return Err(self.io_error(command, e)),
+                None => {
+                    self.broken = true;
+                    return Err(Pop3Error::Timeout {
+                        server: self.server.clone(),
+                        command: command.to_string(),
+                        secs: self.io_secs,
+                    });
+                }
             }
         }
     }
@@ -299,9 +330,9 @@ pub async fn connect(
     if security == Security::Plain && !options.allow_plaintext {
         return Err(Pop3Error::PlaintextRefused { server });
     }
-    let io_secs = options.timeouts.io.as_secs();
+    let io = options.timeouts.io;
     let stream = net::open(&options.endpoint, &options.tls, options.timeouts).await?;
-    let mut conn = Conn::new(stream, server.clone(), io_secs);
+    let mut conn = Conn::new(stream, server.clone(), io);
     conn.greeting().await?;
     let mut capabilities = conn.capa().await?;
 
@@ -329,7 +360,7 @@ pub async fn connect(
             options.timeouts,
         )
         .await?;
-        conn = Conn::new(tls, server.clone(), io_secs);
+        conn = Conn::new(tls, server.clone(), io);
         // RFC 2595 §4: capabilities learnt before TLS must be forgotten.
         capabilities = conn.capa().await?;
     }

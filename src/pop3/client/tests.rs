@@ -524,6 +524,34 @@ async fn silence_gives_a_timeout() {
 }
 
 #[tokio::test]
+async fn a_reply_trickled_a_byte_at_a_time_ends_at_its_deadline() {
+    // Each byte comes well inside the I/O timeout, so only the reply's own deadline ends it.
+    let (mut options, server) = fake(Security::Plain, |mut p| async move {
+        p.send("+OK hello\r\n").await;
+        p.expect("CAPA").await;
+        p.send("+OK\r\n").await;
+        for _ in 0..200 {
+            p.send("X").await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    options.timeouts.io = Duration::from_millis(400);
+    let started = std::time::Instant::now();
+    let error = connect(&options, &login()).await.expect_err("must fail");
+    assert!(
+        matches!(&error, Pop3Error::Timeout { command, .. } if command == "CAPA"),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "ended after {:?}",
+        started.elapsed()
+    );
+    server.abort();
+}
+
+#[tokio::test]
 async fn hang_up_gives_closed() {
     let (options, server) = fake(Security::Plain, |mut p| async move {
         p.send("+OK hello\r\n").await;
