@@ -220,52 +220,78 @@ impl AdminAuth {
     ) -> Result<ReadSession, BatchError> {
         let side = self.side;
         let options = imap_options(profile, side)?;
+        if let Kind::Profile = self.kind {
+            // The profile's own sources, never a prompt, signed in as the listed login.
+            let account = AccountRef::new(address, false).with_login(side, login);
+            return Ok(open_read_session(profile, side, &account).await?);
+        }
+        self.sign_in(login, |credentials, authzid| {
+            let options = &options;
+            async move { imap::connect_read_only_as(options, &credentials, authzid.as_deref()).await }
+        })
+        .await
+    }
+
+    /// The admin credentials that open `login`'s mailbox, and the authorisation identity
+    /// they act for (SASL PLAIN only); `renew` asks for a new application token. `None` for
+    /// [`Kind::Profile`], which signs in through the access seam instead.
+    async fn credentials(
+        &self,
+        login: &str,
+        renew: bool,
+    ) -> Result<Option<(Credentials, Option<String>)>, BatchError> {
         let bearer = |token: Secret| Credentials {
             username: login.to_string(),
             method: AuthMethod::Xoauth2,
             secret: token,
         };
-        let result = match &self.kind {
-            Kind::Profile => {
-                // The profile's own sources, never a prompt, signed in as the listed login.
-                let account = AccountRef::new(address, false).with_login(side, login);
-                return Ok(open_read_session(profile, side, &account).await?);
-            }
+        Ok(Some(match &self.kind {
+            Kind::Profile => return Ok(None),
             Kind::Master {
                 user,
                 separator,
                 password,
-            } => {
-                let credentials = Credentials {
+            } => (
+                Credentials {
                     username: format!("{login}{separator}{user}"),
                     method: AuthMethod::Login,
                     secret: password.clone(),
-                };
-                imap::connect_read_only(&options, &credentials).await
-            }
-            Kind::SaslPlain { user, password } => {
-                let credentials = Credentials {
+                },
+                None,
+            ),
+            Kind::SaslPlain { user, password } => (
+                Credentials {
                     username: user.clone(),
                     method: AuthMethod::Plain,
                     secret: password.clone(),
-                };
-                imap::connect_read_only_as(&options, &credentials, Some(login)).await
-            }
-            Kind::AppToken { token } => {
-                imap::connect_read_only(&options, &bearer(token.clone())).await
-            }
-            Kind::ClientCredentials { .. } => {
-                let token = self.app_token(false).await?;
-                match imap::connect_read_only(&options, &bearer(token)).await {
-                    // Revoked or expired early: one new token, one more try.
-                    Err(ImapError::AuthRejected { .. }) => {
-                        let token = self.app_token(true).await?;
-                        imap::connect_read_only(&options, &bearer(token)).await
-                    }
-                    other => other,
-                }
-            }
+                },
+                Some(login.to_string()),
+            ),
+            Kind::AppToken { token } => (bearer(token.clone()), None),
+            Kind::ClientCredentials { .. } => (bearer(self.app_token(renew).await?), None),
+        }))
+    }
+
+    /// Signs in to `login`'s mailbox with `connect` and the admin credentials; an
+    /// application token rejected (revoked or expired early) is renewed once and tried again.
+    async fn sign_in<T, F, Fut>(&self, login: &str, connect: F) -> Result<T, BatchError>
+    where
+        F: Fn(Credentials, Option<String>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ImapError>>,
+    {
+        let Some((credentials, authzid)) = self.credentials(login, false).await? else {
+            return Err(BatchError::Admin {
+                side: self.side,
+                detail: "the profile's own access opens no admin session".into(),
+            });
         };
+        let mut result = connect(credentials, authzid).await;
+        if matches!(result, Err(ImapError::AuthRejected { .. }))
+            && matches!(self.kind, Kind::ClientCredentials { .. })
+            && let Some((credentials, authzid)) = self.credentials(login, true).await?
+        {
+            result = connect(credentials, authzid).await;
+        }
         Ok(result.map_err(ServiceError::from)?)
     }
 }
@@ -292,51 +318,17 @@ impl AdminAuth {
             }
         })?;
         let options = imap_options(profile, Side::New)?;
-        let bearer = |token: Secret| Credentials {
-            username: login.to_string(),
-            method: AuthMethod::Xoauth2,
-            secret: token,
-        };
-        let result = match &self.kind {
-            Kind::Profile => {
-                let account = AccountRef::new(address, false).with_login(Side::New, login);
-                return Ok(open_write_session(profile, &account).await?);
+        if let Kind::Profile = self.kind {
+            let account = AccountRef::new(address, false).with_login(Side::New, login);
+            return Ok(open_write_session(profile, &account).await?);
+        }
+        self.sign_in(login, |credentials, authzid| {
+            let options = &options;
+            async move {
+                imap::connect_for_writing_as(options, &credentials, authzid.as_deref()).await
             }
-            Kind::Master {
-                user,
-                separator,
-                password,
-            } => {
-                let credentials = Credentials {
-                    username: format!("{login}{separator}{user}"),
-                    method: AuthMethod::Login,
-                    secret: password.clone(),
-                };
-                imap::connect_for_writing(&options, &credentials).await
-            }
-            Kind::SaslPlain { user, password } => {
-                let credentials = Credentials {
-                    username: user.clone(),
-                    method: AuthMethod::Plain,
-                    secret: password.clone(),
-                };
-                imap::connect_for_writing_as(&options, &credentials, Some(login)).await
-            }
-            Kind::AppToken { token } => {
-                imap::connect_for_writing(&options, &bearer(token.clone())).await
-            }
-            Kind::ClientCredentials { .. } => {
-                let token = self.app_token(false).await?;
-                match imap::connect_for_writing(&options, &bearer(token)).await {
-                    Err(ImapError::AuthRejected { .. }) => {
-                        let token = self.app_token(true).await?;
-                        imap::connect_for_writing(&options, &bearer(token)).await
-                    }
-                    other => other,
-                }
-            }
-        };
-        Ok(result.map_err(ServiceError::from)?)
+        })
+        .await
     }
 }
 
