@@ -44,41 +44,29 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<Vec<u8>> {
 }
 
 /// Like [`Command::output`] (stdin is closed unless the command set it), but the child is
-/// killed after `limit`, and then this panics with what it printed so far.
+/// killed after `limit`, and then this panics with the command and what it printed so far.
 pub fn output_within(command: &mut Command, limit: Duration) -> Output {
-    let mut child = command
+    let child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", command.get_program()));
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let waited = wait_within(&mut child, limit);
-    // Grandchildren that inherited the pipes could keep them open after a kill; the join
-    // below still ends because the killed child's end is closed and the reader sees EOF
-    // once every holder is gone. Programs under test here do not leave such children.
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    match waited {
-        Ok(status) => Output {
-            status,
-            stdout,
-            stderr,
-        },
-        Err(after) => panic!(
-            "{:?} {:?} did not finish within {after:?} and was killed\n--- stdout\n{}\n--- stderr\n{}",
-            command.get_program(),
-            command.get_args().collect::<Vec<_>>(),
-            String::from_utf8_lossy(&stdout),
-            String::from_utf8_lossy(&stderr)
-        ),
-    }
+    let what = format!(
+        "{:?} {:?}",
+        command.get_program(),
+        command.get_args().collect::<Vec<_>>()
+    );
+    finish_named(child, limit, &what)
 }
 
 /// Waits for a started child until `limit`, collecting what is left of its stdout and
 /// stderr pipes (those not already taken); kills it and panics with that output when the
 /// limit passes. The bounded form of [`Child::wait_with_output`].
-pub fn finish_within(mut child: Child, limit: Duration) -> Output {
+pub fn finish_within(child: Child, limit: Duration) -> Output {
+    finish_named(child, limit, "the child")
+}
+
+fn finish_named(mut child: Child, limit: Duration, what: &str) -> Output {
     drop(child.stdin.take());
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
@@ -92,7 +80,7 @@ pub fn finish_within(mut child: Child, limit: Duration) -> Output {
             stderr,
         },
         Err(after) => panic!(
-            "the child did not finish within {after:?} and was killed\n--- stdout\n{}\n--- stderr\n{}",
+            "{what} did not finish within {after:?} and was killed\n--- stdout\n{}\n--- stderr\n{}",
             String::from_utf8_lossy(&stdout),
             String::from_utf8_lossy(&stderr)
         ),
