@@ -110,14 +110,7 @@ pub(super) async fn start(
                     } => update.rekey(&entry, key, uid_validity)?,
                     WriteCmd::Synced { folder, sync } => update.set_synced(&folder, Some(sync))?,
                     WriteCmd::Commit(limit) => {
-                        let large = update
-                            .manifest()
-                            .messages
-                            .iter()
-                            .filter(|m| m.size > limit)
-                            .cloned()
-                            .collect();
-                        let report = update.commit()?;
+                        let (report, large) = update.commit_listing_above(limit)?;
                         return Ok(Some(Committed {
                             report,
                             large,

@@ -337,6 +337,19 @@ impl Corpus {
         Corpus { folders }
     }
 
+    /// Moves every message into INBOX (in folder order) and drops the other folders: one
+    /// large folder, for measuring what grows with a folder's size.
+    pub fn merge_into_inbox(&mut self) {
+        let mut all = Vec::with_capacity(self.total_messages());
+        for f in &mut self.folders {
+            all.append(&mut f.messages);
+        }
+        self.folders = vec![CorpusFolder {
+            name: "INBOX".into(),
+            messages: all,
+        }];
+    }
+
     /// Number of messages in all folders.
     pub fn total_messages(&self) -> usize {
         self.folders.iter().map(|f| f.messages.len()).sum()

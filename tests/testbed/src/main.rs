@@ -77,6 +77,9 @@ enum Cmd {
         messages: usize,
         #[arg(long, default_value_t = 1 << 30)]
         bytes: u64,
+        /// Put every message into INBOX (one large folder) instead of 31 folders.
+        #[arg(long)]
+        one_folder: bool,
         #[arg(long)]
         state: Option<PathBuf>,
         /// Also write an ikou profile (TOML) for these servers here.
@@ -380,12 +383,16 @@ fn main() -> Result<()> {
         Cmd::BenchCorpus {
             messages,
             bytes,
+            one_folder,
             state,
             profile,
             seed,
         } => {
             let t = Instant::now();
-            let corpus = Corpus::sized(seed, messages, bytes);
+            let mut corpus = Corpus::sized(seed, messages, bytes);
+            if one_folder {
+                corpus.merge_into_inbox();
+            }
             let (n, b) = (corpus.total_messages(), corpus.total_bytes());
             eprintln!(
                 "ikou-testbed: generated {n} messages, {b} bytes in {:.1?}",
