@@ -44,7 +44,7 @@ use super::manifest::{
 use super::names::{Layout, message_file_name, message_time};
 use super::pipeline::{Counters, Job, Pipeline, PipelineConfig};
 use super::resume::{Mailbox, Recovered, recover};
-use super::zipwrite::{CentralRecord, Compression, EntryTime, ZipSink, encode_streamed_entry};
+use super::zipwrite::{CentralRecord, Compression, EntryTime, ZipSink};
 use crate::model::{FolderInfo, MessageBytes, MessageInfo};
 
 /// How to write; [`UpdateOptions::new`] gives good defaults.
@@ -788,7 +788,6 @@ impl ArchiveUpdate {
         self.manifest.tool_version = env!("CARGO_PKG_VERSION").into();
         let force_zip64 = self.options.force_zip64;
         let manifest = &self.manifest;
-        let target = sink.path().to_path_buf();
         let added = usize::try_from(self.queued_messages).unwrap_or(usize::MAX);
         let new_messages = JournalLines::open(&journal_file)?
             .filter_map(|line| match line {
@@ -808,20 +807,19 @@ impl ArchiveUpdate {
                     large.push(m.clone());
                 }
             });
-        let json = encode_streamed_entry(
-            MANIFEST_NAME,
-            |out| {
-                manifest
-                    .write_json_with(out, added, new_messages)
-                    .map_err(io::Error::other)
-            },
-            EntryTime::now(),
-            6,
-            force_zip64,
-        )
-        .map_err(|e| ArchiveError::io(&target, "encode manifest", e))?;
-        let manifest_record = sink.write_entry(&json)?;
-        drop(json);
+        let manifest_record = sink
+            .write_produced_entry(
+                MANIFEST_NAME,
+                |out| {
+                    manifest
+                        .write_json_with(out, added, new_messages)
+                        .map_err(io::Error::other)
+                },
+                EntryTime::now(),
+                6,
+                force_zip64,
+            )
+?;
         // Base entries, then every journalled entry (recovered and new) in write order.
         let used: HashSet<&str> = self
             .manifest

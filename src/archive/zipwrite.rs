@@ -684,6 +684,65 @@ impl ZipSink {
         Ok((record, span, span_crc.finalize()))
     }
 
+    /// Appends a deflated entry whose content `produce` writes as it is compressed (the
+    /// manifest): the compressed bytes go straight into the file, so neither the content nor
+    /// its compressed copy is held in memory. The local header is written first and patched
+    /// with the CRC and sizes afterwards (its length does not change).
+    pub fn write_produced_entry(
+        &mut self,
+        name: &str,
+        produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        time: EntryTime,
+        level: u32,
+        force_zip64: bool,
+    ) -> Result<CentralRecord> {
+        let start = self.offset;
+        let mut record = CentralRecord {
+            name: name.to_string(),
+            method: Method::Deflated,
+            crc32: 0,
+            compressed_size: 0,
+            size: 0,
+            offset: start,
+            time,
+            zip64_local: force_zip64,
+        };
+        let header_len = local_header(&record).len() as u64;
+        self.file
+            .write_all(&local_header(&record))
+            .ctx(&self.path, "write")?;
+        let (crc, size, compressed) = {
+            let mut packed = Tap::new(&mut self.file);
+            let mut content = Tap::new(flate2::write::DeflateEncoder::new(
+                &mut packed,
+                flate2::Compression::new(level.clamp(1, 9)),
+            ));
+            produce(&mut content).ctx(&self.path, "write")?;
+            let Tap { inner, crc, len } = content;
+            let packed = inner.finish().ctx(&self.path, "write")?;
+            (crc.finalize(), len, packed.len)
+        };
+        if !record.zip64_local && (size >= U32_LIMIT || compressed >= U32_LIMIT) {
+            return Err(super::error::ArchiveError::io(
+                &self.path,
+                "write",
+                std::io::Error::other(format!("{name} is larger than 4 GiB")),
+            ));
+        }
+        (record.crc32, record.size, record.compressed_size) = (crc, size, compressed);
+        self.file.flush().ctx(&self.path, "write")?;
+        let end = start + header_len + compressed;
+        self.file
+            .seek(SeekFrom::Start(start))
+            .ctx(&self.path, "seek")?;
+        self.file
+            .write_all(&local_header(&record))
+            .ctx(&self.path, "write")?;
+        self.file.seek(SeekFrom::Start(end)).ctx(&self.path, "seek")?;
+        self.offset = end;
+        Ok(record)
+    }
+
     /// Writes the central directory and end records for `records`.
     pub fn write_central_directory(
         &mut self,
