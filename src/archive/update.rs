@@ -807,19 +807,17 @@ impl ArchiveUpdate {
                     large.push(m.clone());
                 }
             });
-        let manifest_record = sink
-            .write_produced_entry(
-                MANIFEST_NAME,
-                |out| {
-                    manifest
-                        .write_json_with(out, added, new_messages)
-                        .map_err(io::Error::other)
-                },
-                EntryTime::now(),
-                6,
-                force_zip64,
-            )
-?;
+        let manifest_record = sink.write_produced_entry(
+            MANIFEST_NAME,
+            |out| {
+                manifest
+                    .write_json_with(out, added, new_messages)
+                    .map_err(io::Error::other)
+            },
+            EntryTime::now(),
+            6,
+            force_zip64,
+        )?;
         // Base entries, then every journalled entry (recovered and new) in write order.
         let used: HashSet<&str> = self
             .manifest

@@ -738,7 +738,9 @@ impl ZipSink {
         self.file
             .write_all(&local_header(&record))
             .ctx(&self.path, "write")?;
-        self.file.seek(SeekFrom::Start(end)).ctx(&self.path, "seek")?;
+        self.file
+            .seek(SeekFrom::Start(end))
+            .ctx(&self.path, "seek")?;
         self.offset = end;
         Ok(record)
     }

@@ -364,6 +364,16 @@ impl Corpus {
             .sum()
     }
 
+    /// Size of the largest message in octets (0 for an empty corpus).
+    pub fn largest_message(&self) -> u64 {
+        self.folders
+            .iter()
+            .flat_map(|f| &f.messages)
+            .map(CorpusMessage::size)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The folder with this Unicode name, if any.
     pub fn folder(&self, name: &str) -> Option<&CorpusFolder> {
         self.folders.iter().find(|f| f.name == name)

@@ -230,6 +230,8 @@ struct UpState<'a> {
     password: &'a str,
     messages: usize,
     bytes: u64,
+    /// Size of the largest message, in octets.
+    largest: u64,
     pid: u32,
 }
 
@@ -319,6 +321,7 @@ fn main() -> Result<()> {
             };
             let corpus = Corpus::standard(seed);
             let (messages, bytes) = (corpus.total_messages(), corpus.total_bytes());
+            let largest = corpus.largest_message();
             let mut d = Dovecot::start(ServerOptions::new(
                 layout,
                 vec![User::new(DEMO_USER, DEMO_PASSWORD, corpus)],
@@ -329,6 +332,7 @@ fn main() -> Result<()> {
                 password: DEMO_PASSWORD,
                 messages,
                 bytes,
+                largest,
                 pid: std::process::id(),
             };
             write_profile(profile.as_deref(), &s.server, None)?;
@@ -394,6 +398,7 @@ fn main() -> Result<()> {
                 corpus.merge_into_inbox();
             }
             let (n, b) = (corpus.total_messages(), corpus.total_bytes());
+            let largest = corpus.largest_message();
             eprintln!(
                 "ikou-testbed: generated {n} messages, {b} bytes in {:.1?}",
                 t.elapsed()
@@ -413,6 +418,7 @@ fn main() -> Result<()> {
                 password: DEMO_PASSWORD,
                 messages: n,
                 bytes: b,
+                largest,
                 pid: std::process::id(),
             };
             write_profile(profile.as_deref(), &s.server, None)?;
