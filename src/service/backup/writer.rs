@@ -97,9 +97,7 @@ pub(super) async fn start(
                         info,
                         bytes,
                     } => {
-                        if let Added::AlreadyArchived { .. } =
-                            update.add(&folder, key, &info, bytes)?
-                        {
+                        if let Added::AlreadyArchived = update.add(&folder, key, &info, bytes)? {
                             already += 1;
                         }
                     }
