@@ -143,8 +143,14 @@ fn list_lines(app: &App, inv: &LocalInventory, width: usize) -> Vec<Line<'static
     lines
 }
 
-/// The comparison, the plan and the oversize list as lines `width` columns wide.
-fn plan_lines(app: &App, report: &UploadReport, width: usize) -> Vec<Line<'static>> {
+/// The comparison, the plan (`planning`: what would be uploaded and created) and the
+/// oversize list as lines `width` columns wide.
+fn plan_lines(
+    app: &App,
+    report: &UploadReport,
+    width: usize,
+    planning: bool,
+) -> Vec<Line<'static>> {
     let lang = app.lang;
     let theme = Theme::of(app);
     let w16 = u16::try_from(width).unwrap_or(u16::MAX);
@@ -203,9 +209,9 @@ fn plan_lines(app: &App, report: &UploadReport, width: usize) -> Vec<Line<'stati
         }
     }
     let mut notes = vec![Line::raw("")];
-    if report.plan.is_empty() {
+    if planning && report.plan.is_empty() {
         notes.push(Line::styled(tr!(lang, "local-upload-nothing"), theme.ok()));
-    } else {
+    } else if planning {
         notes.push(Line::styled(
             tr!(
                 lang,
@@ -308,7 +314,7 @@ fn done_lines(app: &App, report: &UploadReport, width: usize) -> Vec<Line<'stati
     }
     head.push(Line::raw(""));
     let mut lines = wrap(head, u16::try_from(width).unwrap_or(u16::MAX));
-    lines.extend(plan_lines(app, report, width));
+    lines.extend(plan_lines(app, report, width, false));
     lines
 }
 
@@ -382,7 +388,7 @@ fn content(app: &App, width: usize) -> (String, Vec<Line<'static>>, Vec<Line<'st
                     "local-tui-plan-title",
                     server = clean(&report.new_server)
                 ),
-                plan_lines(app, report, width),
+                plan_lines(app, report, width, true),
                 next,
             )
         }
