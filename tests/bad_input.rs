@@ -14,6 +14,7 @@ fn fails_with(output: &std::process::Output, needle: &str) {
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains(PASSWORD), "the password leaked: {err}");
     assert!(output.stdout.is_empty(), "nothing on stdout on error");
+    said_once(&err);
 }
 
 #[test]
