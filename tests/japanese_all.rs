@@ -277,6 +277,7 @@ fn every_command_in_japanese_has_no_english_sentence() {
     for (args, env) in &cases {
         let (code, out, err) = run(args, env);
         assert!(code >= 0, "{args:?} ended by a signal");
+        common::said_once(&err);
         for sentence in english_in(&format!("{out}\n{err}"), &data) {
             leaks.push(format!("ikou {}: {sentence}", args.join(" ")));
         }
