@@ -75,8 +75,25 @@ async fn local_screen_lists_plans_uploads_stops_half_way_and_resumes() {
     press(&mut driver, KeyCode::Char('7'));
     assert_eq!(driver.app.screen, Screen::Local);
     assert!(driver.settle(WAIT).await, "the usual places are searched");
+    // A folder without a profile: said in Japanese, and the path can be typed again.
     press(&mut driver, KeyCode::Char('e'));
-    type_text(&mut driver, common::path_str(&tb));
+    type_text(
+        &mut driver,
+        common::path_str(&f.root.path().join("nothing")),
+    );
+    press(&mut driver, KeyCode::Enter);
+    assert!(driver.settle(WAIT).await, "the wrong folder is read");
+    assert!(matches!(driver.app.local.scan, Scan::Failed(_)));
+    let text = screen(&driver.app);
+    assert!(
+        text.contains("ここには Thunderbird のプロファイルがありません"),
+        "{text}"
+    );
+    press(&mut driver, KeyCode::Char('e'));
+    for _ in 0.."nothing".len() {
+        press(&mut driver, KeyCode::Backspace);
+    }
+    type_text(&mut driver, "thunderbird");
     press(&mut driver, KeyCode::Enter);
     assert!(matches!(driver.app.local.scan, Scan::Reading));
     assert!(driver.settle(WAIT).await, "the local folders are read");
@@ -348,6 +365,7 @@ fn binary_in_japanese_lists_plans_uploads_and_a_second_upload_adds_nothing() {
     // The usual places hold no profile here (it is in ~/thunderbird): it says so.
     pty.send("7");
     pty.wait_text("ローカルフォルダを読めませんでした");
+    pty.wait_text("プロファイルが見つかりませんでした");
     pty.send("e");
     pty.send("~/thunderbird\r");
     let text = pty.wait_text("研究室/学会");

@@ -56,3 +56,6 @@ local-tui-key-profile = Thunderbird profile
 local-tui-key-compare = compare with the new server
 local-tui-key-upload = upload to the new server
 local-tui-key-compare-again = compare again
+local-tui-error-no-profile = No Thunderbird profile was found (looked in { $looked }).
+local-tui-error-not-a-profile = { $path }: no Thunderbird profile here (no prefs.js, and no profiles.ini naming one).
+local-tui-error-io = { $path }: cannot be read.

@@ -56,3 +56,6 @@ local-tui-key-profile = Thunderbird のプロファイル
 local-tui-key-compare = 新サーバーと比較
 local-tui-key-upload = 新サーバーへアップロード
 local-tui-key-compare-again = 比べ直す
+local-tui-error-no-profile = Thunderbird のプロファイルが見つかりませんでした (探した場所: { $looked })。
+local-tui-error-not-a-profile = { $path }: ここには Thunderbird のプロファイルがありません (prefs.js も、プロファイルを示す profiles.ini もありません)。
+local-tui-error-io = { $path } を読み取れませんでした。
