@@ -543,6 +543,98 @@ fn server_restart_mid_backup_completes_with_every_message_once() {
     assert_no_duplicates(&manifest);
 }
 
+/// A server being stopped gracefully keeps its port open for a while: it accepts each new
+/// connection and drops it during the TLS handshake. Those failed handshakes are retried with
+/// growing pauses like any dropped connection, not taken as a fatal TLS error, so the backup
+/// survives several of them and completes once the server is back.
+#[test]
+fn graceful_stop_is_retried_through_failed_handshakes_until_the_server_is_back() {
+    let mut account = Account::start(Layout::Legacy, 37);
+    let profile = service_profile(&account);
+    let port = account.server.imaps_port();
+    let zip = account.dir.path().join("graceful.zip");
+    let mut options = BackupOptions::new(zip.clone());
+    options.batch_messages = 10;
+
+    let (hit_tx, hit_rx) = mpsc::channel::<()>();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let go_rx = Mutex::new(go_rx);
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let written = std::sync::atomic::AtomicU32::new(0);
+    let seen = Arc::clone(&events);
+    let sink: backup::ProgressSink = Arc::new(move |e: BackupEvent| {
+        if matches!(e, BackupEvent::MessageWritten { .. })
+            && written.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 19
+        {
+            let _ = hit_tx.send(());
+            let _ = go_rx
+                .lock()
+                .map(|rx| rx.recv_timeout(Duration::from_secs(30)));
+        }
+        seen.lock().expect("lock").push(e);
+    });
+    let runner = {
+        let options = options.clone();
+        std::thread::spawn(move || service_run(&profile, &options, sink))
+    };
+    hit_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("backup got going");
+    account.server.stop();
+    // The "stopping" server: accepts on the same port and closes before the handshake ends.
+    let listener =
+        std::net::TcpListener::bind(("127.0.0.1", port)).expect("the stopped server's port");
+    listener.set_nonblocking(true).expect("nonblocking");
+    go_tx.send(()).expect("resume");
+    let mut dropped = 0;
+    let until = Instant::now() + Duration::from_millis(3200);
+    while Instant::now() < until {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                dropped += 1;
+                drop(stream);
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    drop(listener);
+    account.server.restart().expect("restart");
+
+    let result = runner.join().expect("no panic").expect("backup completes");
+    assert!(
+        dropped >= 2,
+        "the stopping server saw {dropped} connections"
+    );
+    let events = events.lock().expect("lock");
+    let attempts: Vec<(u32, String)> = events
+        .iter()
+        .filter_map(|e| match e {
+            BackupEvent::Reconnecting {
+                attempt, reason, ..
+            } => Some((*attempt, reason.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        attempts.iter().any(|(n, _)| *n >= 3),
+        "several attempts in a row: {attempts:?}"
+    );
+    assert!(
+        attempts
+            .iter()
+            .any(|(_, r)| r.to_ascii_lowercase().contains("tls")),
+        "a failed handshake was one of the retried failures: {attempts:?}"
+    );
+    let expected = corpus_digests(&account);
+    let total: usize = expected.values().map(|v| v.len()).sum();
+    assert!(total > 20, "{total}");
+    assert_eq!(result.messages as usize, total);
+    assert_eq!(result.added as usize, total);
+    let (manifest, digests) = archive_digests(&zip);
+    assert_eq!(digests, expected);
+    assert_no_duplicates(&manifest);
+}
+
 #[test]
 fn sigkill_mid_run_keeps_the_old_archive_and_a_rerun_completes() {
     let corpus = Corpus::sized(36, 1500, 48 << 20);

@@ -14,6 +14,7 @@ fn fails_with(output: &std::process::Output, needle: &str) {
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains(PASSWORD), "the password leaked: {err}");
     assert!(output.stdout.is_empty(), "nothing on stdout on error");
+    said_once(&err);
 }
 
 #[test]
@@ -269,13 +270,15 @@ fn silent_and_malformed_servers() {
 }
 
 /// Runs ikou with the reading end of its stdout already closed, as `ikou … | head -c 0` does
-/// once `head` has gone: the write fails with EPIPE (Rust ignores SIGPIPE).
+/// once `head` has gone: the write fails with EPIPE (Rust ignores SIGPIPE). Its stdin is one
+/// empty line, as `echo | ikou …` gives, then closed.
 fn with_closed_stdout(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    use std::io::Write;
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ikou"));
     command
         .args(args)
         .env("LANG", "C")
-        .stdin(std::process::Stdio::null())
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     for (k, v) in env {
@@ -283,6 +286,10 @@ fn with_closed_stdout(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, Stri
     }
     let mut child = command.spawn().expect("spawn ikou");
     drop(child.stdout.take());
+    if let Some(mut stdin) = child.stdin.take() {
+        // ikou may already have ended (and closed its end): that is not this test's concern.
+        let _ = stdin.write_all(b"\n");
+    }
     let output = ikou_testbed::bounded::finish_within(child, ikou_testbed::bounded::RUN_LIMIT);
     (
         output.status.code(),
@@ -294,15 +301,96 @@ fn with_closed_stdout(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, Stri
 fn a_closed_stdout_ends_quietly_with_exit_0() {
     let account = Account::start(Layout::Legacy, 3);
     let profile = account.default_profile();
-    let env = [("IKOU_OLD_PASSWORD", PASSWORD)];
+    let env = [
+        ("IKOU_OLD_PASSWORD", PASSWORD),
+        ("IKOU_NEW_PASSWORD", PASSWORD),
+    ];
     for args in [
         vec!["settings"],
         vec!["folders", "-p", path_str(&profile)],
         vec!["--json", "folders", "-p", path_str(&profile)],
+        vec!["--json", "verify", "-p", path_str(&profile)],
+        vec!["verify", "-p", path_str(&profile)],
     ] {
         let (code, err) = with_closed_stdout(&args, &env);
         assert_eq!(code, Some(0), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert!(!err.contains("error"), "{args:?}: nothing to report: {err}");
     }
+}
+
+/// The pipelines people type: `echo | ikou --json verify … | head -c 10` and
+/// `ikou folders | head -1`. ikou's own exit status (bash's PIPESTATUS) is 0 and nothing
+/// panics, whether `head` left before or after ikou wrote.
+#[test]
+fn pipelines_into_head_end_quietly() {
+    let account = Account::start(Layout::Legacy, 3);
+    let profile = account.default_profile();
+    let ikou_bin = env!("CARGO_BIN_EXE_ikou");
+    let profile = path_str(&profile);
+    for (pipeline, shown) in [
+        (
+            format!("echo | '{ikou_bin}' --json verify -p '{profile}' | head -c 10"),
+            10,
+        ),
+        (format!("'{ikou_bin}' folders -p '{profile}' | head -1"), 1),
+    ] {
+        let script = format!("{pipeline}; echo \"status=${{PIPESTATUS[*]}}\" >&2");
+        let output = ikou_testbed::bounded::output_within(
+            std::process::Command::new("bash")
+                .args(["-c", &script])
+                .env("LANG", "C")
+                .env("IKOU_OLD_PASSWORD", PASSWORD)
+                .env("IKOU_NEW_PASSWORD", PASSWORD)
+                .env_remove("IKOU_PROFILE")
+                .stdin(std::process::Stdio::null()),
+            ikou_testbed::bounded::RUN_LIMIT,
+        );
+        let err = stderr(&output);
+        let ikou_status = err
+            .lines()
+            .find_map(|l| l.strip_prefix("status="))
+            .unwrap_or_else(|| panic!("{pipeline}: no status line: {err}"));
+        // echo's status (if any) first, then ikou's, then head's: all 0.
+        assert!(
+            ikou_status.split(' ').all(|s| s == "0"),
+            "{pipeline}: statuses {ikou_status}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{pipeline}: {err}");
+        assert_eq!(
+            err.lines().count(),
+            1,
+            "{pipeline}: nothing else said: {err}"
+        );
+        if shown == 10 {
+            assert_eq!(output.stdout.len(), 10, "{pipeline}");
+        } else {
+            assert_eq!(output.stdout.iter().filter(|&&b| b == b'\n').count(), 1);
+        }
+    }
+}
+
+/// A helpdesk accounts list that is neither UTF-8 nor Shift_JIS is refused before any server
+/// is asked, naming the line, also when a quoted field before it holds a newline and the
+/// file starts with a BOM.
+#[test]
+fn a_bad_accounts_list_names_the_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let profile = dir.path().join("centre.toml");
+    // Nobody listens there: the list is read before any server is asked.
+    std::fs::write(
+        &profile,
+        "[old]\nhost = \"127.0.0.1\"\nusername = \"{local}\"\nimap = { port = 9, security = \"tls\" }\n\n[old.admin]\nmethod = \"master-user\"\nuser = \"helpdesk\"\n\n[new]\nhost = \"127.0.0.1\"\nusername = \"{address}\"\nimap = { port = 9, security = \"tls\" }\n",
+    )
+    .expect("profile");
+    let csv = dir.path().join("accounts.csv");
+    std::fs::write(
+        &csv,
+        b"\xef\xbb\xbfaddress,old_login\n\"a@x.jp\",\"two\nlines\"\nb@x.jp,\x82\xa0\nc@x.jp,\x81\xff\n",
+    )
+    .expect("csv");
+    fails_with(
+        &ikou(&["batch", "verify", "-p", path_str(&profile), path_str(&csv)]),
+        "line 5: the file is neither UTF-8 nor Shift_JIS",
+    );
 }

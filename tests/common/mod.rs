@@ -223,3 +223,28 @@ max_message_mb = 35
     std::fs::write(&path, text).expect("write profile");
     path
 }
+
+/// Every part of an error is said once: no stretch of 24 characters comes back later in
+/// the same line (a wrapped error that quotes its cause, followed by the cause again).
+pub fn said_once(err: &str) {
+    for line in err.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        let mut seen = std::collections::HashMap::new();
+        for (i, window) in chars.windows(24).enumerate() {
+            let text: String = window.iter().collect();
+            // Runs like a test fingerprint of one repeated byte are not sentences.
+            let distinct: std::collections::HashSet<&char> = window.iter().collect();
+            if distinct.len() < 8 {
+                continue;
+            }
+            if let Some(&first) = seen.get(&text) {
+                assert!(
+                    i < first + 24,
+                    "said twice ({text:?} at {first} and {i}): {line}"
+                );
+            } else {
+                seen.insert(text, i);
+            }
+        }
+    }
+}

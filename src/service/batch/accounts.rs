@@ -68,29 +68,30 @@ fn address_problem(address: &str) -> Option<String> {
 }
 
 /// The file's bytes as text: UTF-8 (with or without a BOM), else Shift_JIS as Excel's
-/// "CSV" writes on Japanese Windows. Bytes that are neither are named by line.
+/// "CSV" writes on Japanese Windows. Bytes that are neither are named by line: the first
+/// line Shift_JIS cannot read either (a newline byte is never part of a Shift_JIS
+/// character, so lines decode on their own).
 pub fn decode_accounts(bytes: &[u8]) -> Result<String, Vec<LineProblem>> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(utf8_error) => {
-            let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-            if had_errors {
-                let line = 1 + bytes[..utf8_error.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                Err(vec![LineProblem {
-                    line,
-                    problem:
-                        "the file is neither UTF-8 nor Shift_JIS text (save it as \"CSV UTF-8\")"
-                            .into(),
-                }])
-            } else {
-                Ok(text.into_owned())
-            }
-        }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
     }
+    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
+    if !had_errors {
+        return Ok(text.into_owned());
+    }
+    let line = bytes
+        .split(|&b| b == b'\n')
+        .position(|l| {
+            encoding_rs::SHIFT_JIS
+                .decode_without_bom_handling_and_without_replacement(l)
+                .is_none()
+        })
+        .map_or(1, |index| index + 1);
+    Err(vec![LineProblem {
+        line,
+        problem: "the file is neither UTF-8 nor Shift_JIS text (save it as \"CSV UTF-8\")".into(),
+    }])
 }
 
 /// Parses the whole file (RFC 4180 through the `csv` crate: quoted commas, doubled quotes and
@@ -278,26 +279,61 @@ mod tests {
     }
 
     #[test]
-    fn quoted_newline_doubled_quotes_and_shift_jis() {
+    fn quoted_newline_and_doubled_quotes_keep_line_numbers() {
         // A quoted field may hold a newline; the next record's line number stays right.
         let text = "address,old_login\n\"a@x.jp\",\"o\"\"1\"\n\"b@x.jp\",\"two\nlines\"\nc@x.jp\n";
         let got = parse_accounts(text).expect("valid");
         assert_eq!(got[0].old_login.as_deref(), Some("o\"1"));
         assert_eq!(got[1].old_login.as_deref(), Some("two\nlines"));
         assert_eq!((got[1].line, got[2].line), (3, 5));
-        // Excel's Japanese "CSV" is Shift_JIS: a header of Japanese comments and a login.
-        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("# 利用者一覧\nhana@x.jp,花子\n");
-        let text = decode_accounts(&sjis).expect("Shift_JIS decodes");
-        assert_eq!(
-            parse_accounts(&text).expect("valid")[0]
-                .old_login
-                .as_deref(),
-            Some("花子")
-        );
-        // With a BOM, UTF-8 wins; bytes that are neither are named by line.
+        // A problem after a quoted newline is named by its physical line.
+        let text = "a@x.jp,\"x\ny\"\nnot-an-address\n";
+        let problems = parse_accounts(text).expect_err("invalid");
+        assert_eq!(problems[0].line, 3, "{problems:?}");
+        // An unclosed quote after a quoted newline: the line it opens on.
+        let text = "a@x.jp,\"x\ny\"\nb@x.jp,\"open\nc@x.jp\n";
+        let problems = parse_accounts(text).expect_err("invalid");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 3, "{problems:?}");
+        assert!(problems[0].problem.contains("not closed"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_utf8_bom_is_not_part_of_the_first_field() {
+        // Bytes as "CSV UTF-8" writes them, header first.
+        let text = decode_accounts(b"\xef\xbb\xbfaddress,old_login\na@x.jp,o\n").expect("utf-8");
+        let got = parse_accounts(&text).expect("the BOM is no part of the header");
+        assert_eq!(got[0].address, "a@x.jp");
+        assert_eq!((got[0].old_login.as_deref(), got[0].line), (Some("o"), 2));
+        // Without a header, the first address is not garbled by it.
         let text = decode_accounts(b"\xef\xbb\xbfa@x.jp\n").expect("utf-8");
         assert_eq!(parse_accounts(&text).expect("valid")[0].address, "a@x.jp");
+        // Text already decoded with its BOM kept reads the same.
+        let got = parse_accounts("\u{feff}a@x.jp\n").expect("valid");
+        assert_eq!(got[0].address, "a@x.jp");
+    }
+
+    #[test]
+    fn shift_jis_reads_or_names_the_line() {
+        // Excel's Japanese "CSV" is Shift_JIS: a comment, a header and a login in Japanese.
+        let (sjis, _, _) =
+            encoding_rs::SHIFT_JIS.encode("# 利用者一覧\naddress,old_login\nhana@x.jp,花子\n");
+        let text = decode_accounts(&sjis).expect("Shift_JIS decodes");
+        let got = parse_accounts(&text).expect("valid");
+        assert_eq!(got[0].old_login.as_deref(), Some("花子"));
+        assert_eq!(got[0].line, 3);
+        // A quoted Japanese field holding a newline.
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("hana@x.jp,\"花\n子\"\njiro@x.jp\n");
+        let got = parse_accounts(&decode_accounts(&sjis).expect("decodes")).expect("valid");
+        assert_eq!(got[0].old_login.as_deref(), Some("花\n子"));
+        assert_eq!(got[1].line, 3);
+        // Bytes that are neither: the line Shift_JIS cannot read, not the first non-UTF-8 one.
         let bad = decode_accounts(b"a@x.jp\nb@x.jp,\x81\xff\n").expect_err("not text");
         assert_eq!(bad[0].line, 2, "{bad:?}");
+        let mut bytes = sjis.to_vec();
+        bytes.extend_from_slice(b"c@x.jp\nd@x.jp,\x81\xff\n");
+        let bad = decode_accounts(&bytes).expect_err("not text");
+        assert_eq!(bad[0].line, 5, "{bad:?}");
+        assert!(bad[0].problem.contains("CSV UTF-8"), "{bad:?}");
     }
 }
