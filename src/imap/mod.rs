@@ -22,7 +22,8 @@ pub use write::{
 
 use thiserror::Error;
 
-use crate::net::{self, Endpoint, MailStream, NetError, ReplyGuard, Security, Timeouts, TlsPolicy};
+pub use crate::net::ConnectOptions;
+use crate::net::{self, MailStream, NetError, ReplyGuard, Security};
 
 /// What async-imap reads from: the connection with bounds on line length, literal
 /// reservations and time per reply ([`ReplyGuard`]), then [`mend::Mended`], which repairs
@@ -30,16 +31,6 @@ use crate::net::{self, Endpoint, MailStream, NetError, ReplyGuard, Security, Tim
 type Wire = mend::Mended<ReplyGuard<MailStream>>;
 pub(crate) type Session = async_imap::Session<Wire>;
 type Client = async_imap::Client<Wire>;
-
-/// How to reach one IMAP server.
-#[derive(Debug, Clone)]
-pub struct ConnectOptions {
-    pub endpoint: Endpoint,
-    pub tls: TlsPolicy,
-    pub timeouts: Timeouts,
-    /// Sending a password over an unencrypted connection is refused unless this is set.
-    pub allow_plaintext: bool,
-}
 
 /// Everything that can go wrong talking IMAP, named so a user can act on it.
 #[derive(Debug, Error)]

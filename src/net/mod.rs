@@ -22,6 +22,17 @@ use tokio::net::TcpStream;
 // Plain data, so that pure modules (settings, doctor rules) can name it without `net`.
 pub use crate::model::Security;
 
+/// How to reach one mail server (IMAP or POP3): where, which certificates to trust, how
+/// long to wait, and whether a password may travel unencrypted.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub endpoint: Endpoint,
+    pub tls: TlsPolicy,
+    pub timeouts: Timeouts,
+    /// Sending a password over an unencrypted connection is refused unless this is set.
+    pub allow_plaintext: bool,
+}
+
 /// Connect and I/O time limits. Every read and write on a [`MailStream`] is bounded by
 /// `io`, so a server that stops answering produces an error instead of a hang.
 #[derive(Debug, Clone, Copy)]

@@ -206,10 +206,6 @@ pub enum BackupError {
     Imap(#[from] ImapError),
     #[error(transparent)]
     Pop3(#[from] Pop3Error),
-    #[error(
-        "the profile has no POP3 settings for the {0} server (add `pop3 = {{ port = 995, security = \"tls\" }}` under [{0}])"
-    )]
-    NoPop3(Side),
     #[error("no folder named {name:?} on {server}; `ikou folders` lists the names")]
     NoSuchFolder { name: String, server: String },
     #[error("{server}: gave up after {attempts} reconnect attempts: {last}")]
