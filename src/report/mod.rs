@@ -122,6 +122,23 @@ pub fn restore_phase_warning(
     })
 }
 
+/// A folder's special use in a word (inbox, sent, ...), empty for an ordinary folder: the
+/// role column of `ikou folders` and of the TUI's folder list.
+pub fn role(special_use: Option<crate::model::SpecialUse>, lang: crate::i18n::Lang) -> String {
+    use crate::model::SpecialUse;
+    match special_use {
+        None => String::new(),
+        Some(SpecialUse::Inbox) => tr!(lang, "inventory-role-inbox"),
+        Some(SpecialUse::Sent) => tr!(lang, "inventory-role-sent"),
+        Some(SpecialUse::Drafts) => tr!(lang, "inventory-role-drafts"),
+        Some(SpecialUse::Trash) => tr!(lang, "inventory-role-trash"),
+        Some(SpecialUse::Junk) => tr!(lang, "inventory-role-junk"),
+        Some(SpecialUse::Archive) => tr!(lang, "inventory-role-archive"),
+        Some(SpecialUse::All) => tr!(lang, "inventory-role-all"),
+        Some(SpecialUse::Flagged) => tr!(lang, "inventory-role-flagged"),
+    }
+}
+
 /// `1234567` → `1,234,567`: counts in people's text (both languages use the comma).
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
