@@ -104,6 +104,21 @@ pub(crate) fn reply_excerpt(error: &str) -> String {
 }
 
 impl ImapError {
+    /// Whether trying again on a new connection may help: the network or the server was
+    /// away, the connection dropped (async-imap reports an I/O error mid-response as a parse
+    /// error), or the server says it is busy or throttling ([`net::says_busy`]). A rejected
+    /// password, a missing folder or a refused plaintext login stays as it is.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ImapError::Net(net) => net.is_transient(),
+            ImapError::Closed { .. } | ImapError::Protocol { .. } => true,
+            ImapError::AuthRejected { detail, .. } | ImapError::Command { detail, .. } => {
+                net::says_busy(detail)
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn from_imap(server: &str, command: &str, error: async_imap::error::Error) -> Self {
         use async_imap::error::Error as E;
         let server = server.to_string();

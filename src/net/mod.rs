@@ -112,6 +112,55 @@ pub enum NetError {
     CaFile { path: String, detail: String },
 }
 
+impl NetError {
+    /// Whether connecting again later may help: the network or the server was away (refused,
+    /// no answer, no name yet, a handshake cut off by a server that is stopping). A
+    /// certificate, a pin or a CA file is wrong until someone changes it.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            NetError::Refused { .. }
+            | NetError::ConnectTimeout { .. }
+            | NetError::Connect { .. }
+            | NetError::Resolve { .. } => true,
+            NetError::Tls { detail, .. } => {
+                let d = detail.to_ascii_lowercase();
+                ["reset", "eof", "closed", "broken pipe", "timed out"]
+                    .iter()
+                    .any(|w| d.contains(w))
+                    || says_busy(detail)
+            }
+            NetError::UntrustedCertificate { .. }
+            | NetError::PinMismatch { .. }
+            | NetError::CaFile { .. } => false,
+        }
+    }
+}
+
+/// Words servers use when they are busy, throttling or temporarily unable (Dovecot's
+/// connection limits and `[UNAVAILABLE]`, Exchange Online's throttling, POP3's `[SYS/TEMP]`
+/// and `[IN-USE]`, generic temporary failures), lower case.
+const BUSY_WORDS: [&str; 12] = [
+    "[unavailable]",
+    "[inuse]",
+    "[in-use]",
+    "[limit]",
+    "[sys/temp]",
+    "throttl",
+    "too many",
+    "try again",
+    "maximum number of connections",
+    "server busy",
+    "temporar",
+    "not connected",
+];
+
+/// Whether a server's reply text says it is busy or throttling, so that waiting and trying
+/// again may help. The one rule for backup's reconnects and batch's retries.
+pub fn says_busy(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    BUSY_WORDS.iter().any(|w| text.contains(w))
+}
+
 /// Opens a TCP connection within the connect timeout, with the I/O timeout armed.
 pub async fn connect_tcp(host: &str, port: u16, timeouts: Timeouts) -> Result<TcpStream, NetError> {
     let addrs: Vec<std::net::SocketAddr> =

@@ -9,7 +9,6 @@ use super::{Theme, clean, side_title};
 use crate::compare::mapping::MapReason;
 use crate::compare::result::{FindingKind, FolderStatus, Severity};
 use crate::i18n::Lang;
-use crate::model::SpecialUse;
 use crate::report::{grouped, human_size, role};
 use crate::service::verify::VerifyReport;
 use crate::tui::app::{App, FolderSort, ServerStatus, folder_page, sorted_folders};
