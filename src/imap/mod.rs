@@ -13,7 +13,7 @@ pub mod utf7;
 mod write;
 
 pub use auth::{AuthMethod, BearerMechanism, Credentials};
-pub use read::{BodyStream, FetchedBody, ReadSession};
+pub use read::{BodyStream, FetchedBody, ListedFolder, ReadSession};
 pub use read::{FetchedMeta, FolderStatus};
 pub use write::{
     NamedFolder, PresentMessage, WriteSession, connect_for_writing, connect_for_writing_as,
