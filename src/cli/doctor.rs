@@ -66,9 +66,9 @@ pub async fn run(args: &DoctorArgs, output: Output) -> Result<i32> {
     options.interactive = output.interactive;
     options.lang = output.lang;
     let report = match doctor::run(&options).await {
-        Err(crate::service::ServiceError::NoAddress) => anyhow::bail!(
-            "nothing to check: give your address (`ikou doctor taro@example-univ.ac.jp`), --domain, or a profile with [organisation] domain"
-        ),
+        Err(crate::service::ServiceError::NoAddress) => {
+            anyhow::bail!("{}", tr!(output.lang, "doctor-nothing-to-check"))
+        }
         other => other?,
     };
     output.emit(&report, || report.render_text(output.lang))?;

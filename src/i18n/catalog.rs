@@ -107,6 +107,29 @@ pub(super) fn format(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> 
         tracing::warn!(id, lang = lang.code(), "no such message in the catalog");
         return id.to_string();
     };
+    format_pattern(bundle, lang, id, pattern, args)
+}
+
+/// The attribute `attribute` of message `id` (`id.attribute` in the catalog), or `None`
+/// when the message has no such attribute.
+pub(super) fn format_attribute(
+    lang: Lang,
+    id: &str,
+    attribute: &str,
+    args: &[(&str, FluentValue<'_>)],
+) -> Option<String> {
+    let bundle = bundle(lang);
+    let pattern = bundle.get_message(id)?.get_attribute(attribute)?.value();
+    Some(format_pattern(bundle, lang, id, pattern, args))
+}
+
+fn format_pattern(
+    bundle: &Bundle,
+    lang: Lang,
+    id: &str,
+    pattern: &fluent_syntax::ast::Pattern<&str>,
+    args: &[(&str, FluentValue<'_>)],
+) -> String {
     let args = (!args.is_empty()).then(|| {
         let mut fluent = FluentArgs::with_capacity(args.len());
         for (name, value) in args {

@@ -39,17 +39,6 @@ impl Lang {
             Lang::En => "en",
         }
     }
-
-    /// Picks the string for this language.
-    ///
-    /// Old style, being replaced: new text goes into the catalogs and is read with
-    /// [`tr!`](crate::tr) (see the module documentation of [`crate::i18n`]).
-    pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -45,8 +45,6 @@
 //! - Protocol and product names (IMAP, POP3, Microsoft 365, OAuth) stay as they are in
 //!   Japanese text.
 //! - Errors keep their types; the face (cli, tui) turns them into words with `tr!`.
-//!
-//! `Lang::pick("ja", "en")` is the old inline style, being replaced; do not add new uses.
 
 /// The message `id` in `lang` as a `String`: `tr!(lang, "id")` or
 /// `tr!(lang, "id", count = n, folder = name)`. See the module documentation.
@@ -67,7 +65,7 @@ macro_rules! tr {
 pub mod catalog;
 mod lang;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use fluent_bundle::FluentValue;
 pub use lang::Lang;
@@ -78,6 +76,18 @@ pub use lang::Lang;
 /// from happening for every id written literally in the code.
 pub fn message(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
     catalog::format(lang, id, args)
+}
+
+/// The attribute `attribute` of message `id` in `lang` (`id.attribute` in the catalog, e.g.
+/// a finding's `.meaning` and `.fix`), with `args` filled in; `None` when the message has no
+/// such attribute.
+pub fn attribute(
+    lang: Lang,
+    id: &str,
+    attribute: &str,
+    args: &[(&str, FluentValue<'_>)],
+) -> Option<String> {
+    catalog::format_attribute(lang, id, attribute, args)
 }
 
 /// Why a file could not be read or written, in `lang`; `detail` (the system's English

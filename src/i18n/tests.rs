@@ -129,6 +129,15 @@ fn shapes(lang: Lang) -> BTreeMap<String, Shape> {
     all
 }
 
+/// The variables of message `id` (with its attributes and the messages it refers to), as
+/// the Japanese catalog has them; `None` for no such message. For tests of computed ids.
+pub(crate) fn variables(id: &str) -> Option<BTreeSet<String>> {
+    static JA: std::sync::OnceLock<BTreeMap<String, Shape>> = std::sync::OnceLock::new();
+    JA.get_or_init(|| shapes(Lang::Ja))
+        .get(id)
+        .map(|shape| shape.vars.clone())
+}
+
 #[test]
 fn both_languages_have_the_same_messages_with_the_same_variables() {
     let ja = shapes(Lang::Ja);

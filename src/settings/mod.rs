@@ -111,18 +111,53 @@ pub struct ServerSetting {
     pub auth: Auth,
 }
 
-/// Something the user must know beyond the table, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Something the user must know beyond the table. The words are the catalog message
+/// `message` (`settings-caveat-...`); the JSON carries them in both languages as well.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caveat {
     /// Stable key, e.g. `pop-leave-on-server`.
     pub id: String,
-    pub ja: String,
-    pub en: String,
+    /// The catalog message with the words, e.g. `settings-caveat-pop-leave-on-server`.
+    pub message: String,
 }
 
 impl Caveat {
-    pub fn text(&self, lang: crate::i18n::Lang) -> &str {
-        lang.pick(&self.ja, &self.en)
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::message(lang, &self.message, &[])
+    }
+}
+
+/// A caveat as JSON: its key and message id, and its words in both languages.
+#[derive(Serialize, Deserialize)]
+struct CaveatWire {
+    id: String,
+    message: String,
+    /// Written for readers of the JSON; ignored when read back.
+    #[serde(default, skip_deserializing)]
+    ja: String,
+    #[serde(default, skip_deserializing)]
+    en: String,
+}
+
+impl Serialize for Caveat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CaveatWire {
+            id: self.id.clone(),
+            message: self.message.clone(),
+            ja: self.text(crate::i18n::Lang::Ja),
+            en: self.text(crate::i18n::Lang::En),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Caveat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Caveat, D::Error> {
+        let wire = CaveatWire::deserialize(deserializer)?;
+        Ok(Caveat {
+            id: wire.id,
+            message: wire.message,
+        })
     }
 }
 

@@ -210,12 +210,46 @@ fn caveats_follow_protocol_and_client() {
         let s = build(None, None, *protocol, *client);
         let got: Vec<&str> = s.caveats.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(&got, ids, "{protocol:?} {client:?}");
-        assert!(
-            s.caveats
-                .iter()
-                .all(|c| !c.ja.is_empty() && !c.en.is_empty())
-        );
+        for caveat in &s.caveats {
+            assert!(crate::i18n::has(&caveat.message), "{caveat:?}");
+            assert_ne!(
+                caveat.text(crate::i18n::Lang::Ja),
+                caveat.text(crate::i18n::Lang::En),
+                "{caveat:?}"
+            );
+        }
     }
+}
+
+#[test]
+fn every_caveat_has_its_words_in_both_languages() {
+    let own = profile("");
+    let mut seen = std::collections::BTreeSet::new();
+    for profile in [None, Some(&own)] {
+        for client in [
+            None,
+            Some(Client::Thunderbird),
+            Some(Client::Outlook),
+            Some(Client::Apple),
+            Some(Client::Ios),
+            Some(Client::Android),
+        ] {
+            for caveat in build(profile, None, None, client).caveats {
+                assert!(crate::i18n::has(&caveat.message), "{caveat:?}");
+                let json = serde_json::to_value(&caveat).expect("json");
+                assert_eq!(json["ja"], caveat.text(crate::i18n::Lang::Ja));
+                assert_eq!(json["en"], caveat.text(crate::i18n::Lang::En));
+                seen.insert(caveat.message);
+            }
+        }
+    }
+    // Every message of caveats.rs is reached (Outlook on and off Exchange Online).
+    let source = include_str!("caveats.rs");
+    assert_eq!(
+        source.matches("\"settings-caveat-").count(),
+        seen.len(),
+        "{seen:?}"
+    );
 }
 
 #[test]

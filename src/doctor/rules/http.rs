@@ -2,7 +2,7 @@
 
 use super::dns::norm;
 use crate::doctor::facts::{Expect, HttpBody, HttpFact, HttpKind, HttpOutcome};
-use crate::doctor::finding::{Area, Finding, Severity, finding};
+use crate::doctor::finding::{Area, Finding, Kind, Severity, finding};
 
 /// The host part of a URL (`https://host:port/path` -> `host`).
 pub fn url_host(url: &str) -> String {
@@ -33,52 +33,23 @@ fn area(kind: HttpKind) -> Area {
 }
 
 fn old_server(fact: &HttpFact, hosts: &[String], what: &str) -> Finding {
-    let list = hosts.join(", ");
-    finding(
-        if area(fact.kind) == Area::Autoconfig {
-            "autoconfig-old-server"
-        } else {
-            "autodiscover-old-server"
-        },
-        Severity::Error,
-        area(fact.kind),
-        fact.url.clone(),
-        (
-            format!("{what} が旧サーバ {list} を案内しています"),
-            "この情報で新しいアカウントを自動設定すると、旧サーバに接続してしまいます。",
-            "配布している設定ファイルを新サーバの値に更新してください（`ikou settings --format autoconfig` で作れます）。",
-        ),
-        (
-            format!("{what} still points at the old server {list}"),
-            "Accounts set up from it connect to the old server.",
-            "Update the served document to the new server (`ikou settings --format autoconfig` writes one).",
-        ),
-    )
+    let kind = if area(fact.kind) == Area::Autoconfig {
+        Kind::AutoconfigOldServer
+    } else {
+        Kind::AutodiscoverOldServer
+    };
+    finding(kind, Severity::Error, area(fact.kind), fact.url.clone())
+        .with("what", what)
+        .with("hosts", hosts.join(", "))
 }
-
 fn invalid(fact: &HttpFact, detail: &str) -> Finding {
-    finding(
-        if area(fact.kind) == Area::Autoconfig {
-            "autoconfig-invalid"
-        } else {
-            "autodiscover-invalid"
-        },
-        Severity::Error,
-        area(fact.kind),
-        fact.url.clone(),
-        (
-            format!("応答を読めません（{detail}）"),
-            "メールソフトはこの応答を無視し、自動設定に失敗します。",
-            "サーバが返している内容を確かめ、正しい形式に直してください。",
-        ),
-        (
-            format!("the answer cannot be read ({detail})"),
-            "Mail programs ignore it and automatic set-up fails.",
-            "Check what the server returns and fix the format.",
-        ),
-    )
+    let kind = if area(fact.kind) == Area::Autoconfig {
+        Kind::AutoconfigInvalid
+    } else {
+        Kind::AutodiscoverInvalid
+    };
+    finding(kind, Severity::Error, area(fact.kind), fact.url.clone()).with("detail", detail)
 }
-
 fn reason(outcome: &HttpOutcome) -> String {
     match outcome {
         HttpOutcome::Status(code) | HttpOutcome::AuthRequired(code) => format!("HTTP {code}"),
@@ -119,44 +90,21 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Finding> {
                 if !old.is_empty() {
                     out.push(old_server(fact, &old, "autoconfig"));
                 } else if !plain.is_empty() {
-                    out.push(finding(
-                        "autoconfig-plaintext",
-                        Severity::Warning,
-                        Area::Autoconfig,
-                        fact.url.clone(),
-                        (
-                            format!(
-                                "autoconfig が暗号化なしの接続を案内しています: {}",
-                                plain.join(", ")
-                            ),
-                            "パスワードが暗号化されずに送られます。",
-                            "socketType を SSL か STARTTLS にしてください。",
-                        ),
-                        (
-                            format!(
-                                "autoconfig offers unencrypted connections: {}",
-                                plain.join(", ")
-                            ),
-                            "Passwords would travel unencrypted.",
-                            "Set socketType to SSL or STARTTLS.",
-                        ),
-                    ));
+                    out.push(
+                        finding(
+                            Kind::AutoconfigPlaintext,
+                            Severity::Warning,
+                            Area::Autoconfig,
+                            fact.url.clone(),
+                        )
+                        .with("servers", plain.join(", ")),
+                    );
                 } else if no_oauth {
                     out.push(finding(
-                        "autoconfig-no-oauth2",
+                        Kind::AutoconfigNoOauth2,
                         Severity::Warning,
                         Area::Autoconfig,
                         fact.url.clone(),
-                        (
-                            "autoconfig に OAuth2 の認証方式がありません".to_string(),
-                            "Exchange Online は基本認証を受け付けないため、パスワードでのログインに失敗します。",
-                            "<authentication>OAuth2</authentication> を加えてください。",
-                        ),
-                        (
-                            "autoconfig does not offer OAuth2".to_string(),
-                            "Exchange Online refuses basic authentication, so password sign-in fails.",
-                            "Add <authentication>OAuth2</authentication>.",
-                        ),
                     ));
                 } else {
                     let list: Vec<String> = doc
@@ -165,14 +113,15 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Finding> {
                         .chain(&doc.outgoing)
                         .map(|s| format!("{} {}:{}", s.kind, s.hostname, s.port))
                         .collect();
-                    out.push(finding(
-                        "autoconfig-ok",
-                        Severity::Ok,
-                        Area::Autoconfig,
-                        fact.url.clone(),
-                        (format!("autoconfig: {}", list.join(", ")), "", ""),
-                        (format!("autoconfig: {}", list.join(", ")), "", ""),
-                    ));
+                    out.push(
+                        finding(
+                            Kind::AutoconfigOk,
+                            Severity::Ok,
+                            Area::Autoconfig,
+                            fact.url.clone(),
+                        )
+                        .with("servers", list.join(", ")),
+                    );
                 }
             }
             (HttpOutcome::Invalid(detail), _) => {
@@ -199,22 +148,15 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Finding> {
                 if !old.is_empty() {
                     out.push(old_server(fact, &old, "autodiscover"));
                 } else if let Some(error) = &doc.error {
-                    out.push(finding(
-                        "autodiscover-error",
-                        Severity::Warning,
-                        Area::Autodiscover,
-                        fact.url.clone(),
-                        (
-                            format!("autodiscover がエラーを返しました: {error}"),
-                            "Outlook はこの応答から設定を得られません。",
-                            "autodiscover サーバの設定を確かめてください。",
-                        ),
-                        (
-                            format!("autodiscover answered with an error: {error}"),
-                            "Outlook gets no settings from it.",
-                            "Check the autodiscover server's configuration.",
-                        ),
-                    ));
+                    out.push(
+                        finding(
+                            Kind::AutodiscoverError,
+                            Severity::Warning,
+                            Area::Autodiscover,
+                            fact.url.clone(),
+                        )
+                        .with("error", error),
+                    );
                 } else {
                     let list: Vec<String> = doc
                         .protocols
@@ -225,14 +167,16 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Finding> {
                         })
                         .chain(doc.redirect.iter().map(|r| format!("redirect {r}")))
                         .collect();
-                    out.push(finding(
-                        "autodiscover-ok",
-                        Severity::Ok,
-                        Area::Autodiscover,
-                        fact.url.clone(),
-                        (format!("autodiscover: {}", list.join(", ")), "", ""),
-                        (format!("autodiscover: {}", list.join(", ")), "", ""),
-                    ));
+                    out.push(
+                        finding(
+                            Kind::AutodiscoverOk,
+                            Severity::Ok,
+                            Area::Autodiscover,
+                            fact.url.clone(),
+                        )
+                        .with("what", "autodiscover")
+                        .with("servers", list.join(", ")),
+                    );
                 }
             }
             (HttpOutcome::Document(HttpBody::JsonUrl(url)), _) => {
@@ -240,77 +184,65 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Finding> {
                 if !old.is_empty() {
                     out.push(old_server(fact, &old, "autodiscover (JSON)"));
                 } else {
-                    out.push(finding(
-                        "autodiscover-ok",
-                        Severity::Ok,
-                        Area::Autodiscover,
-                        fact.url.clone(),
-                        (format!("autodiscover (JSON): {url}"), "", ""),
-                        (format!("autodiscover (JSON): {url}"), "", ""),
-                    ));
+                    out.push(
+                        finding(
+                            Kind::AutodiscoverOk,
+                            Severity::Ok,
+                            Area::Autodiscover,
+                            fact.url.clone(),
+                        )
+                        .with("what", "autodiscover (JSON)")
+                        .with("servers", url),
+                    );
                 }
             }
-            (HttpOutcome::AuthRequired(code), _) => out.push(finding(
-                "autodiscover-auth-required",
-                Severity::Ok,
-                Area::Autodiscover,
-                fact.url.clone(),
-                (
-                    format!("autodiscover は応答しています（HTTP {code}: サインインが必要）"),
-                    "",
-                    "",
-                ),
-                (
-                    format!("autodiscover answers (HTTP {code}: sign-in required)"),
-                    "",
-                    "",
-                ),
-            )),
-            (outcome, kind) if expect.new_exchange_online || kind == HttpKind::AutodiscoverSrv => {
-                let why = reason(outcome);
-                out.push(finding(
-                    "autodiscover-unreachable",
-                    Severity::Warning,
+            (HttpOutcome::AuthRequired(code), _) => out.push(
+                finding(
+                    Kind::AutodiscoverAuthRequired,
+                    Severity::Ok,
                     Area::Autodiscover,
                     fact.url.clone(),
-                    (
-                        format!("autodiscover に届きません（{why}）"),
-                        "Outlook やスマートフォンは自動設定に失敗し、手で設定する必要があります。",
-                        "autodiscover の CNAME（Exchange Online なら autodiscover.outlook.com）とファイアウォールを確かめてください。",
-                    ),
-                    (
-                        format!("autodiscover cannot be reached ({why})"),
-                        "Outlook and phones fail to set themselves up; users must type the settings.",
-                        "Check the autodiscover CNAME (autodiscover.outlook.com for Exchange Online) and firewalls.",
-                    ),
-                ));
+                )
+                .with("code", *code),
+            ),
+            (outcome, kind) if expect.new_exchange_online || kind == HttpKind::AutodiscoverSrv => {
+                let why = reason(outcome);
+                out.push(
+                    finding(
+                        Kind::AutodiscoverUnreachable,
+                        Severity::Warning,
+                        Area::Autodiscover,
+                        fact.url.clone(),
+                    )
+                    .with("reason", why),
+                );
             }
             _ => {}
         }
     }
     if !autoconfig_present && !autoconfig_absent.is_empty() {
-        let (severity, ja_meaning, en_meaning) = if expect.new_exchange_online {
-            (
-                Severity::Ok,
-                "Thunderbird は Exchange Online を自前のデータベースと autodiscover で見つけます。",
-                "Thunderbird finds Exchange Online through its own database and autodiscover.",
-            )
+        let severity = if expect.new_exchange_online {
+            Severity::Ok
         } else {
-            (
-                Severity::Warning,
-                "Thunderbird はサーバを推測するしかなく、旧サーバや間違った設定になることがあります。",
-                "Thunderbird has to guess the servers and may pick the old or a wrong one.",
-            )
+            Severity::Warning
         };
-        let list = autoconfig_absent.join("; ");
-        out.push(finding(
-            "autoconfig-missing",
-            severity,
-            Area::Autoconfig,
-            expect.domain.clone(),
-            (format!("Thunderbird 用の autoconfig は公開されていません: {list}"), ja_meaning, if severity == Severity::Ok { "" } else { "`ikou settings --format autoconfig` の出力を https://autoconfig.<ドメイン>/mail/config-v1.1.xml に置いてください。" }),
-            (format!("no Thunderbird autoconfig is published: {list}"), en_meaning, if severity == Severity::Ok { "" } else { "Serve the output of `ikou settings --format autoconfig` at https://autoconfig.<domain>/mail/config-v1.1.xml." }),
-        ));
+        out.push(
+            finding(
+                Kind::AutoconfigMissing,
+                severity,
+                Area::Autoconfig,
+                expect.domain.clone(),
+            )
+            .with("list", autoconfig_absent.join("; "))
+            .with(
+                "exchange_online",
+                if expect.new_exchange_online {
+                    "yes"
+                } else {
+                    "no"
+                },
+            ),
+        );
     }
     out
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::findings;
 use crate::doctor::facts::*;
 use crate::doctor::finding::Severity::{self, Error, Ok as Good, Warning};
+use crate::i18n::Lang;
 use crate::model::Security;
 use crate::settings::{AutoconfigDoc, AutoconfigServer};
 
@@ -80,17 +81,35 @@ fn got(facts: &Facts) -> Vec<Row> {
     let mut v: Vec<Row> = findings(facts)
         .into_iter()
         .map(|f| {
-            assert!(
-                !f.ja.summary.is_empty() && !f.en.summary.is_empty(),
-                "{f:?}"
-            );
-            if f.severity != Good {
+            // The code gives exactly the variables the catalog message uses.
+            let wanted = crate::i18n::tests::variables(f.id.message_id())
+                .unwrap_or_else(|| panic!("no message for {}", f.id));
+            let given: std::collections::BTreeSet<String> = f.args.keys().cloned().collect();
+            assert_eq!(given, wanted, "{}: variables", f.id);
+            let (ja, en) = (f.text(Lang::Ja), f.text(Lang::En));
+            assert!(!ja.summary.is_empty() && !en.summary.is_empty(), "{f:?}");
+            for text in [
+                &ja.summary,
+                &ja.meaning,
+                &ja.fix,
+                &en.summary,
+                &en.meaning,
+                &en.fix,
+            ] {
                 assert!(
-                    !f.en.fix.is_empty() && !f.ja.fix.is_empty() && !f.en.meaning.is_empty(),
-                    "{f:?}"
+                    !text.contains('{') && !text.contains("doctor-"),
+                    "{f:?}: {text}"
                 );
             }
-            (f.id, f.severity, f.subject)
+            if f.severity != Good {
+                assert!(
+                    !en.fix.is_empty() && !ja.fix.is_empty() && !en.meaning.is_empty(),
+                    "{f:?}"
+                );
+            } else {
+                assert!(ja.fix.is_empty() && en.fix.is_empty(), "{f:?}");
+            }
+            (f.id.as_str().to_string(), f.severity, f.subject)
         })
         .collect();
     v.sort();
@@ -306,6 +325,40 @@ fn dns_rules() {
             ),
         ),
         (
+            "autodiscover CNAME elsewhere, new server not Exchange Online",
+            Box::new(|d, e| {
+                e.new_exchange_online = false;
+                d.autodiscover_cname = Lookup::Found("autodiscover.example-univ.test.".into());
+                d.dkim.clear();
+            }),
+            changed(
+                &["autodiscover-cname-ok", "dkim-ok"],
+                &[("autodiscover-cname", Good, "autodiscover.example-univ.test")],
+            ),
+        ),
+        (
+            "SPF include without a record, two DMARC records",
+            Box::new(|d, _| {
+                d.txt = Lookup::Found(vec![
+                    "v=spf1 include:spf.protection.outlook.com include:gone.test -all".into(),
+                ]);
+                d.spf_includes.insert("gone.test".into(), Lookup::None);
+                d.dmarc =
+                    Lookup::Found(vec!["v=DMARC1; p=none".into(), "v=DMARC1; p=reject".into()]);
+            }),
+            changed(
+                &["spf-ok", "dmarc-ok"],
+                &[
+                    (
+                        "spf-include-missing",
+                        Warning,
+                        "example-univ.test TXT (SPF)",
+                    ),
+                    ("dmarc-multiple", Error, "_dmarc.example-univ.test"),
+                ],
+            ),
+        ),
+        (
             "one lookup fails",
             Box::new(|d, _| d.dmarc = Lookup::Timeout),
             changed(
@@ -493,6 +546,45 @@ fn http_rules() {
             ],
             true,
             vec![("autoconfig-invalid", Error, "AutoconfigHost")],
+        ),
+        (
+            "plaintext and no OAuth2 in autoconfig; broken and failing autodiscover",
+            vec![
+                http(AutoconfigHost, {
+                    let HttpOutcome::Document(HttpBody::Autoconfig(mut doc)) =
+                        autoconfig("outlook.office365.com", "smtp.office365.com")
+                    else {
+                        unreachable!()
+                    };
+                    doc.incoming[0].socket_type = "plain".into();
+                    HttpOutcome::Document(HttpBody::Autoconfig(doc))
+                }),
+                http(AutoconfigWellKnown, {
+                    let HttpOutcome::Document(HttpBody::Autoconfig(mut doc)) =
+                        autoconfig("outlook.office365.com", "smtp.office365.com")
+                    else {
+                        unreachable!()
+                    };
+                    doc.outgoing[0].authentication = vec!["password-cleartext".into()];
+                    HttpOutcome::Document(HttpBody::Autoconfig(doc))
+                }),
+                http(AutodiscoverPox, HttpOutcome::Invalid("not XML".into())),
+                http(
+                    AutodiscoverJson,
+                    HttpOutcome::Document(HttpBody::Pox(PoxDoc {
+                        protocols: vec![],
+                        redirect: None,
+                        error: Some("600 Invalid Request".into()),
+                    })),
+                ),
+            ],
+            true,
+            vec![
+                ("autoconfig-plaintext", Warning, "AutoconfigHost"),
+                ("autoconfig-no-oauth2", Warning, "AutoconfigWellKnown"),
+                ("autodiscover-invalid", Error, "AutodiscoverPox"),
+                ("autodiscover-error", Warning, "AutodiscoverJson"),
+            ],
         ),
     ];
     for (name, facts_http, exo, want) in cases {

@@ -148,73 +148,33 @@ pub fn backup_result() -> BackupResult {
     }
 }
 
-fn doctor_finding(
-    id: &str,
-    severity: crate::doctor::Severity,
-    area: crate::doctor::Area,
-    subject: &str,
-    ja: (&str, &str, &str),
-    en: (&str, &str, &str),
-) -> crate::doctor::Finding {
-    let text = |t: (&str, &str, &str)| crate::doctor::Text {
-        summary: t.0.into(),
-        meaning: t.1.into(),
-        fix: t.2.into(),
-    };
-    crate::doctor::Finding {
-        id: id.into(),
-        severity,
-        area,
-        subject: subject.into(),
-        ja: text(ja),
-        en: text(en),
-    }
-}
-
-/// A diagnosis with one finding of each severity.
+/// A diagnosis with one finding of each severity (words from the catalog, as in a real run).
 pub fn doctor_report() -> crate::doctor::DoctorReport {
+    use crate::doctor::finding::{Kind, finding};
     use crate::doctor::{Area, Counts, DoctorReport, Facts, Severity};
     let findings = vec![
-        doctor_finding(
-            "mx-exchange-online",
+        finding(
+            Kind::MxExchangeOnline,
             Severity::Ok,
             Area::Dns,
             "example-univ.ac.jp MX",
-            ("MX は Exchange Online を指しています", "", ""),
-            ("MX points to Exchange Online", "", ""),
-        ),
-        doctor_finding(
-            "autodiscover-missing",
+        )
+        .with("listed", "0 example-univ-ac-jp.mail.protection.outlook.com"),
+        finding(
+            Kind::AutodiscoverCnameMissing,
             Severity::Warning,
             Area::Autodiscover,
             "autodiscover.example-univ.ac.jp",
-            (
-                "autodiscover の CNAME がありません",
-                "Outlook やスマートフォンが設定を自動で見つけられません。",
-                "autodiscover.example-univ.ac.jp CNAME autodiscover.outlook.com を登録してください。",
-            ),
-            (
-                "no autodiscover CNAME",
-                "Outlook and phones cannot find the settings by themselves.",
-                "Add autodiscover.example-univ.ac.jp CNAME autodiscover.outlook.com.",
-            ),
-        ),
-        doctor_finding(
-            "spf-missing-exo",
+        )
+        .with("name", "autodiscover.example-univ.ac.jp"),
+        finding(
+            Kind::SpfNoExchangeOnline,
             Severity::Error,
             Area::Dns,
-            "example-univ.ac.jp TXT",
-            (
-                "SPF に spf.protection.outlook.com が含まれていません",
-                "新サーバーから送ったメールが迷惑メール扱いされます。",
-                "SPF に include:spf.protection.outlook.com を加えてください。",
-            ),
-            (
-                "SPF does not include spf.protection.outlook.com",
-                "Mail sent through the new server is marked as spam.",
-                "Add include:spf.protection.outlook.com to the SPF record.",
-            ),
-        ),
+            "example-univ.ac.jp TXT (SPF)",
+        )
+        .with("include", "spf.protection.outlook.com")
+        .with("record", "v=spf1 ip4:192.0.2.25 -all"),
     ];
     DoctorReport {
         domain: "example-univ.ac.jp".into(),
