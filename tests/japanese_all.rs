@@ -5,6 +5,7 @@
 //! product names.
 
 mod common;
+mod doctor_support;
 
 use std::collections::BTreeSet;
 
@@ -281,6 +282,148 @@ fn every_command_in_japanese_has_no_english_sentence() {
         for sentence in english_in(&format!("{out}\n{err}"), &data) {
             leaks.push(format!("ikou {}: {sentence}", args.join(" ")));
         }
+    }
+    assert!(
+        leaks.is_empty(),
+        "English in Japanese output:\n{}",
+        leaks.join("\n")
+    );
+}
+
+/// A Thunderbird profile with the parallel-period mistakes: sending and filing through the
+/// old server, POP leaving mail on it, two accounts with the same name, no OAuth2.
+fn thunderbird_prefs(host: &str) -> String {
+    format!(
+        r#"user_pref("mail.accountmanager.accounts", "account1,account2");
+user_pref("mail.account.account1.identities", "id1");
+user_pref("mail.account.account1.server", "server1");
+user_pref("mail.account.account2.identities", "id2");
+user_pref("mail.account.account2.server", "server2");
+user_pref("mail.identity.id1.useremail", "taro@example-univ.test");
+user_pref("mail.identity.id1.smtpServer", "smtp1");
+user_pref("mail.identity.id1.fcc_folder", "imap://taro@{host}/Sent");
+user_pref("mail.identity.id2.useremail", "taro@example-univ.test");
+user_pref("mail.identity.id2.smtpServer", "smtp1");
+user_pref("mail.server.server1.hostname", "{host}");
+user_pref("mail.server.server1.name", "Taro");
+user_pref("mail.server.server1.type", "pop3");
+user_pref("mail.server.server1.leave_on_server", true);
+user_pref("mail.server.server2.hostname", "{host}");
+user_pref("mail.server.server2.name", "Taro");
+user_pref("mail.server.server2.type", "imap");
+user_pref("mail.server.server2.authMethod", 3);
+user_pref("mail.smtpserver.smtp1.hostname", "{host}");
+"#
+    )
+}
+
+/// `ikou doctor` in Japanese, with and without `--login`, against dnsmasq serving a zone
+/// with the usual mistakes, an HTTPS server handing out the old server's settings, the two
+/// Dovecot servers (right and wrong password) and a Thunderbird profile: every finding's
+/// words, meanings and fixes, and no English sentence among them.
+#[test]
+fn doctor_in_japanese_has_no_english_sentence() {
+    use doctor_support::{Dnsmasq, HttpsServer, Reply, pki};
+
+    let m = common::migration(31);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, dir.path(), true);
+    let wrong = dir.path().join("wrong.toml");
+    std::fs::write(
+        &wrong,
+        std::fs::read_to_string(&profile)
+            .expect("profile")
+            .replace(&format!("echo {}", m.password), "echo wrong-password"),
+    )
+    .expect("write");
+    let prefs = dir.path().join("prefs.js");
+    std::fs::write(&prefs, thunderbird_prefs(m.old.host())).expect("write");
+    let old_host = m.old.host().to_string();
+    let web = HttpsServer::start(pki().identity("web"), move |method, path, _| {
+        let path = path.split('?').next().unwrap_or("");
+        match (method, path) {
+            ("GET", "/mail/config-v1.1.xml") => Reply {
+                status: 200,
+                content_type: "text/xml",
+                body: format!(
+                    r#"<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example-univ.test"><domain>example-univ.test</domain><incomingServer type="imap"><hostname>{old_host}</hostname><port>143</port><socketType>plain</socketType><username>%EMAILLOCALPART%</username><authentication>password-cleartext</authentication></incomingServer></emailProvider></clientConfig>"#
+                ),
+            },
+            _ => Reply {
+                status: 404,
+                content_type: "text/plain",
+                body: "not found".into(),
+            },
+        }
+    });
+    let zone: Vec<String> = [
+        "mx-host=example-univ.test,mail.example-univ.test,10",
+        "mx-host=example-univ.test,example-univ-test.mail.protection.outlook.com,20",
+        "srv-host=_imaps._tcp.example-univ.test,127.0.0.1,993,0,1",
+        "txt-record=example-univ.test,\"v=spf1 ip4:192.0.2.1 -all\"",
+        "txt-record=example-univ.test,\"v=spf1 include:spf.protection.outlook.com -all\"",
+        "host-record=mail.example-univ.test,127.0.0.1",
+        "host-record=autoconfig.example-univ.test,127.0.0.1",
+        "host-record=autodiscover.example-univ.test,127.0.0.1",
+        "host-record=example-univ.test,127.0.0.1",
+    ]
+    .iter()
+    .map(|l| l.to_string())
+    .collect();
+    let dns = Dnsmasq::start(&zone);
+    let dns_addr = dns.addr();
+    let port = web.port.to_string();
+    let ca = pki().ca.display().to_string();
+    let doctor = |p: &std::path::Path, login: bool| {
+        let mut args = vec![
+            "doctor".to_string(),
+            "-p".into(),
+            path_str(p).into(),
+            "--dns-server".into(),
+            dns_addr.clone(),
+            "--https-port".into(),
+            port.clone(),
+            "--ca-file".into(),
+            ca.clone(),
+            "--thunderbird-profile".into(),
+            path_str(&prefs).into(),
+            "--timeout".into(),
+            "30".into(),
+        ];
+        if login {
+            args.push("--login".into());
+        }
+        args
+    };
+    let data: BTreeSet<String> = [dir.path().display().to_string()].into();
+    let mut leaks = Vec::new();
+    let mut seen = String::new();
+    for (p, login) in [(&profile, false), (&profile, true), (&wrong, true)] {
+        let args = doctor(p, login);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = run(&args, &[]);
+        // Errors found (mixed MX, two SPF records, the old server in autoconfig): exit 2.
+        assert_eq!(code, 2, "ikou {}:\n{out}\n{err}", args.join(" "));
+        for sentence in english_in(&format!("{out}\n{err}"), &data) {
+            leaks.push(format!("ikou {}: {sentence}", args.join(" ")));
+        }
+        seen.push_str(&out);
+    }
+    // The runs really showed the findings, with meanings and fixes, in Japanese.
+    for words in [
+        "MX に Exchange Online と旧サーバが混在しています",
+        "SPF レコードが 2 個あります",
+        "が旧サーバ 127.0.0.1 を案内しています",
+        "旧サーバ 127.0.0.1:",
+        "にログインできました",
+        "がログインを拒否しました",
+        "「メールをサーバに残す」が有効です",
+        "同じ名前「Taro」です",
+        "意味: ",
+        "対処: ",
+        "結果: OK ",
+    ] {
+        assert!(seen.contains(words), "{words:?} not in:\n{seen}");
     }
     assert!(
         leaks.is_empty(),

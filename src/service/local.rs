@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use serde::Serialize;
 use thiserror::Error;
+use tokio_util::sync::CancellationToken;
 
 use super::verify::gather::HEADER_FIELDS;
 use super::verify::restore::refuse_same_server;
@@ -436,7 +437,26 @@ pub struct UploadReport {
     pub already_present: u64,
     pub failed: u64,
     pub changed: Vec<String>,
+    /// The upload was stopped between two messages; `appended` says how many went.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
 }
+
+/// Progress of an upload, for a gauge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadEvent {
+    /// Appending starts: the plan's messages and bytes.
+    Started { messages: u64, bytes: u64 },
+    /// One planned message was handled (appended, found already there, or failed).
+    Item {
+        new_folder: String,
+        bytes: u64,
+        outcome: UploadOutcome,
+    },
+}
+
+/// Where upload progress goes (the TUI's gauge; the CLI passes none).
+pub type UploadSink = std::sync::Arc<dyn Fn(UploadEvent) + Send + Sync>;
 
 fn excluded_by_default(folder: &FolderFile) -> bool {
     matches!(
@@ -493,6 +513,7 @@ pub fn plan(
         already_present: 0,
         failed: 0,
         changed: Vec::new(),
+        cancelled: false,
     };
     for mb in mailboxes {
         let old: Vec<FolderMessages> = mb
@@ -606,6 +627,18 @@ pub async fn upload(
     account: &AccountRef,
     options: &UploadOptions,
 ) -> Result<UploadReport, LocalServiceError> {
+    upload_with(profile, account, options, None, None).await
+}
+
+/// [`upload`] with progress events and a cancel that stops between two messages (what was
+/// appended stays; a later run finds it on the new server and does not append it again).
+pub async fn upload_with(
+    profile: &Profile,
+    account: &AccountRef,
+    options: &UploadOptions,
+    progress: Option<&UploadSink>,
+    cancel: Option<&CancellationToken>,
+) -> Result<UploadReport, LocalServiceError> {
     if options.apply {
         refuse_same_server(profile)?;
     }
@@ -620,30 +653,53 @@ pub async fn upload(
     let (new_server, new) = new_mailbox(profile, account).await?;
     let limits = limits_of(profile);
     let mut report = plan(&tb_profile, &mailboxes, &new_server, &new, options, &limits)?;
-    if options.apply && !report.plan.is_empty() {
+    let stopped = || cancel.is_some_and(CancellationToken::is_cancelled);
+    if options.apply && !report.plan.is_empty() && !stopped() {
+        if let Some(sink) = progress {
+            sink(UploadEvent::Started {
+                messages: report.plan.len() as u64,
+                bytes: report.plan_bytes,
+            });
+        }
         let mut writer = open_write_session(profile, account).await?;
-        let results = apply(&mut writer, &report.plan, &mailboxes, &new).await;
+        let applied = apply(
+            &mut writer,
+            &report.plan,
+            &mailboxes,
+            &new,
+            progress,
+            cancel,
+        )
+        .await;
         writer.logout().await;
-        report.results = results?;
-        report.applied = true;
+        let (results, cancelled) = applied?;
+        report.results = results;
+        report.cancelled = cancelled;
         let count =
             |o: UploadOutcome| report.results.iter().filter(|r| r.outcome == o).count() as u64;
         report.appended = count(UploadOutcome::Appended);
         report.already_present = count(UploadOutcome::AlreadyPresent);
         report.failed = count(UploadOutcome::Failed) + count(UploadOutcome::Gone);
+    } else if options.apply && !report.plan.is_empty() {
+        report.cancelled = true;
     }
     report.applied = options.apply;
     Ok(report)
 }
 
 /// Appends the planned messages, target folder by target folder, re-reading each target's
-/// identities first and each local folder's bytes (matched by SHA-256) from disk.
+/// identities first and each local folder's bytes (matched by SHA-256) from disk. Returns
+/// the results and whether `cancel` stopped it (then only what was handled is listed).
 async fn apply(
     writer: &mut crate::imap::WriteSession,
     plan: &[UploadItem],
     mailboxes: &[LocalMailbox],
     new: &[FolderMessages],
-) -> Result<Vec<UploadResult>, LocalServiceError> {
+    progress: Option<&UploadSink>,
+    cancel: Option<&CancellationToken>,
+) -> Result<(Vec<UploadResult>, bool), LocalServiceError> {
+    let stopped = || cancel.is_some_and(CancellationToken::is_cancelled);
+    let mut cancelled = false;
     let existing = writer.folder_names().await?;
     let mut targets: Vec<&str> = Vec::new();
     for item in plan {
@@ -653,6 +709,10 @@ async fn apply(
     }
     let mut results = Vec::with_capacity(plan.len());
     for target in targets {
+        if cancelled || stopped() {
+            cancelled = true;
+            break;
+        }
         let raw_target = match existing.iter().find(|f| f.name == target) {
             Some(f) => f.raw_name.clone(),
             None => match new.iter().find(|f| f.folder.name == target) {
@@ -678,6 +738,9 @@ async fn apply(
             }
         }
         for (store, folder) in sources {
+            if cancelled {
+                break;
+            }
             let Some(path) = mailboxes
                 .iter()
                 .filter(|mb| mb.store.name == store)
@@ -709,9 +772,14 @@ async fn apply(
             });
             let mut done: HashSet<String> = HashSet::new();
             while let Some((sha, data)) = rx.recv().await {
-                if !done.insert(sha.clone()) {
+                if done.contains(&sha) {
                     continue;
                 }
+                if stopped() {
+                    cancelled = true;
+                    break;
+                }
+                done.insert(sha.clone());
                 for item in wanted.iter().filter(|i| i.sha256 == sha) {
                     let mut result = UploadResult {
                         item: (*item).clone(),
@@ -740,9 +808,19 @@ async fn apply(
                             }
                         }
                     }
+                    if let Some(sink) = progress {
+                        sink(UploadEvent::Item {
+                            new_folder: item.new_folder.clone(),
+                            bytes: item.size,
+                            outcome: result.outcome,
+                        });
+                    }
                     results.push(result);
                 }
             }
+            // The reader may be waiting to hand over the next message: closing the channel
+            // ends it.
+            drop(rx);
             match reader.await {
                 Ok(Ok(_)) | Ok(Err(Ok(()))) => {}
                 Ok(Err(Err(e))) => return Err(e.into()),
@@ -750,7 +828,17 @@ async fn apply(
                     return Err(LocalError::io(Path::new("."), std::io::Error::other(e)).into());
                 }
             }
+            if cancelled {
+                break;
+            }
             for item in wanted.iter().filter(|i| !done.contains(&i.sha256)) {
+                if let Some(sink) = progress {
+                    sink(UploadEvent::Item {
+                        new_folder: item.new_folder.clone(),
+                        bytes: item.size,
+                        outcome: UploadOutcome::Gone,
+                    });
+                }
                 results.push(UploadResult {
                     item: (*item).clone(),
                     outcome: UploadOutcome::Gone,
@@ -759,5 +847,5 @@ async fn apply(
             }
         }
     }
-    Ok(results)
+    Ok((results, cancelled))
 }

@@ -24,6 +24,7 @@ use super::backup::{BackupAction, BackupState};
 use super::config::{ProfileChoice, Remembered, discover};
 use super::doctor::{DoctorAction, DoctorState};
 use super::input::Input;
+use super::local::{LocalAction, LocalEvent, LocalRequest, LocalState};
 use super::settings::{SettingsAction, SettingsState};
 use super::verify::{HeaderTarget, VerifyAction, VerifyEvent, VerifyMode, VerifyState};
 use crate::compare::mapping::{Mapping, map_folders};
@@ -50,6 +51,8 @@ pub enum Screen {
     Verify,
     Doctor,
     Settings,
+    /// The mail kept only in Thunderbird on this PC (POP users), and its upload.
+    Local,
 }
 
 /// A path as a person types it: trimmed, `~` and `~/…` taken from `$HOME`, and a relative
@@ -75,13 +78,14 @@ pub fn typed_path(text: &str) -> PathBuf {
 
 impl Screen {
     /// The menu, in order; number keys 1.. pick from it.
-    pub const MENU: [Screen; 6] = [
+    pub const MENU: [Screen; 7] = [
         Screen::Overview,
         Screen::Folders,
         Screen::Backup,
         Screen::Verify,
         Screen::Doctor,
         Screen::Settings,
+        Screen::Local,
     ];
 
     pub fn title(self, lang: Lang) -> String {
@@ -93,6 +97,7 @@ impl Screen {
             Screen::Verify => tr!(lang, "tui-verify"),
             Screen::Doctor => tr!(lang, "tui-doctor"),
             Screen::Settings => tr!(lang, "tui-settings"),
+            Screen::Local => tr!(lang, "local-tui-tab"),
         }
     }
 }
@@ -126,6 +131,7 @@ pub enum KeyMode {
         preview: bool,
     },
     Settings,
+    Local(super::local::LocalKeys),
     /// The device code sign-in dialog.
     DeviceCode,
 }
@@ -152,7 +158,7 @@ const fn key(keys: &'static str, id: &'static str) -> KeyHelp {
 /// The keymap shown in the help bar; `update` implements exactly these.
 pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
     let global = [
-        key("1-6/Tab", "tui-key-screen"),
+        key("1-7/Tab", "tui-key-screen"),
         key("r", "tui-key-reload"),
         key("a", "tui-key-sign-in"),
         key("l", "tui-key-x"),
@@ -255,6 +261,13 @@ pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
             key("y", "tui-key-copy"),
             key("x", "tui-key-export-files"),
         ],
+        KeyMode::Local(keys) => {
+            let (keys, with_global) = super::local::keymap(keys);
+            if !with_global {
+                return keys;
+            }
+            keys
+        }
         KeyMode::VerifyRestored => {
             return vec![
                 key("v", "tui-key-verify-again"),
@@ -339,6 +352,11 @@ pub enum TaskEvent {
     Doctor {
         generation: u64,
         result: Result<Box<crate::doctor::DoctorReport>, String>,
+    },
+    /// The local screen's task (list, plan, upload progress and result).
+    Local {
+        generation: u64,
+        event: LocalEvent,
     },
     /// The support report is made (with the file it will be saved to), or why not.
     Support {
@@ -446,6 +464,13 @@ pub enum Effect {
         output: PathBuf,
     },
     CancelBackup,
+    /// Read the local folders or compare/upload them (the sign-in is for the new server).
+    Local {
+        generation: u64,
+        request: LocalRequest,
+        sign_in: Option<SignIn>,
+    },
+    CancelLocal,
     /// Diagnose the organisation's domain (DNS and what the probes can see).
     Doctor {
         generation: u64,
@@ -536,6 +561,7 @@ pub struct App {
     pub backup: BackupState,
     pub doctor: DoctorState,
     pub settings: SettingsState,
+    pub local: LocalState,
 }
 
 pub fn side_index(side: Side) -> usize {
@@ -719,6 +745,7 @@ impl App {
             backup: BackupState::default(),
             doctor: DoctorState::default(),
             settings: SettingsState::default(),
+            local: LocalState::default(),
         };
         // An explicit --profile skips the list when it loads.
         if options.profile.is_some() {
@@ -768,6 +795,7 @@ impl App {
                 },
             },
             Screen::Settings => KeyMode::Settings,
+            Screen::Local => KeyMode::Local(self.local.keys()),
         }
     }
 
@@ -782,6 +810,19 @@ impl App {
 
     /// The one transition function.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let before = self.screen;
+        let mut effects = self.transition(msg);
+        // The first visit to the local screen reads the folders.
+        if self.screen == Screen::Local
+            && before != Screen::Local
+            && let Some(action) = self.local.on_enter()
+        {
+            effects.extend(self.local_action(action));
+        }
+        effects
+    }
+
+    fn transition(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Resize(w, h) => {
                 self.size = (w, h);
@@ -836,6 +877,11 @@ impl App {
                     if self.backup.running() && !self.backup.quit_when_stopped {
                         self.backup.quit_when_stopped = true;
                         return vec![Effect::CancelBackup];
+                    }
+                    if self.local.uploading() && !self.local.quit_when_stopped {
+                        self.local.quit_when_stopped = true;
+                        self.local.cancel();
+                        return vec![Effect::CancelLocal];
                     }
                     self.quit = true;
                     return vec![];
@@ -905,6 +951,13 @@ impl App {
             } if generation == self.backup.generation => {
                 self.backup.finished(result, cancelled);
                 if self.backup.quit_when_stopped {
+                    self.quit = true;
+                }
+            }
+            TaskEvent::Local { generation, event } => {
+                let stopped = matches!(event, LocalEvent::Uploaded(_));
+                self.local.on_event(generation, event);
+                if stopped && self.local.quit_when_stopped {
                     self.quit = true;
                 }
             }
@@ -1046,6 +1099,13 @@ impl App {
                     };
                 }
             }
+            Screen::Local => {
+                let page = list_page(self.size, self.lang);
+                let max_scroll = super::view::local_max_scroll(self);
+                if let Some(action) = self.local.key(key, page, max_scroll) {
+                    return action.map_or_else(Vec::new, |a| self.local_action(a));
+                }
+            }
             Screen::Backup => {
                 let page = list_page(self.size, self.lang);
                 if let Some(action) = self.backup.key(key, page) {
@@ -1059,6 +1119,12 @@ impl App {
             _ => {}
         }
         match key.code {
+            KeyCode::Char('q') if self.local.uploading() => {
+                // Stop the upload between two messages first, then quit.
+                self.local.quit_when_stopped = true;
+                self.local.cancel();
+                return vec![Effect::CancelLocal];
+            }
             KeyCode::Char('q') if self.backup.running() => {
                 // Stop the backup between two messages first, then quit.
                 self.backup.quit_when_stopped = true;
@@ -1146,6 +1212,17 @@ impl App {
                     outcome: outcome.clone(),
                 }]
             }
+        }
+    }
+
+    fn local_action(&mut self, action: LocalAction) -> Vec<Effect> {
+        match action {
+            LocalAction::Cancel => vec![Effect::CancelLocal],
+            LocalAction::Run(request) => vec![Effect::Local {
+                generation: self.local.generation,
+                request,
+                sign_in: self.sign_in_data(),
+            }],
         }
     }
 
@@ -1428,6 +1505,7 @@ impl App {
                 }
             )
             || self.backup.running()
+            || self.local.running()
             || self.doctor.running()
             || self.doctor.support_running()
     }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod doctor;
 pub mod find;
 pub mod input;
+pub mod local;
 pub mod settings;
 pub mod tasks;
 pub mod verify;
@@ -37,6 +38,8 @@ pub struct Driver {
     remember_path: Option<PathBuf>,
     /// Cancels the running backup (between two messages).
     backup_cancel: Option<CancellationToken>,
+    /// Cancels the running upload of local mail (between two messages).
+    local_cancel: Option<CancellationToken>,
     /// The DNS server the doctor asks (`None`: the system's); tests point it at their own.
     pub doctor_dns: Option<std::net::SocketAddr>,
     /// Where the support report is saved (`None`: the current directory).
@@ -52,6 +55,7 @@ impl Driver {
             rx,
             remember_path,
             backup_cancel: None,
+            local_cancel: None,
             doctor_dns: None,
             report_dir: None,
         }
@@ -165,6 +169,27 @@ impl Driver {
                     };
                     // Through `update`, like every other report.
                     self.handle(Msg::Task(TaskEvent::Notice(line)));
+                }
+                Effect::Local {
+                    generation,
+                    request,
+                    sign_in,
+                } => {
+                    let cancel = CancellationToken::new();
+                    self.local_cancel = Some(cancel.clone());
+                    tasks::spawn_local(
+                        generation,
+                        request,
+                        sign_in,
+                        self.app.lang,
+                        cancel,
+                        self.tx.clone(),
+                    );
+                }
+                Effect::CancelLocal => {
+                    if let Some(cancel) = &self.local_cancel {
+                        cancel.cancel();
+                    }
                 }
                 Effect::CancelBackup => {
                     if let Some(cancel) = &self.backup_cancel {

@@ -412,3 +412,94 @@ pub fn spawn_support(
         },
     );
 }
+
+/// The local screen's work through `service::local`, as `ikou local` and `ikou local upload`
+/// do it: the folder list (files only read), or the comparison with the new server and,
+/// with `apply`, the upload; `cancel` stops an upload between two messages.
+pub fn spawn_local(
+    generation: u64,
+    request: super::local::LocalRequest,
+    sign_in: Option<SignIn>,
+    lang: Lang,
+    cancel: CancellationToken,
+    tx: UnboundedSender<TaskEvent>,
+) {
+    use super::local::{LocalEvent, LocalRequest};
+    use crate::service::local::{self, LocalServiceError, UploadOptions, UploadSink};
+    let send = move |event: LocalEvent| {
+        let _ = tx.send(TaskEvent::Local { generation, event });
+    };
+    match request {
+        LocalRequest::Read { thunderbird } => spawn_reporting(
+            async move {
+                tokio::task::spawn_blocking(move || local::inventory(thunderbird.as_deref()))
+                    .await
+                    .map_err(|e| format!("internal error in the background task: {e}"))?
+                    .map(Box::new)
+                    .map_err(|e| local_error_line(&e, lang))
+            },
+            move |result| send(LocalEvent::Read(result)),
+        ),
+        LocalRequest::Upload { thunderbird, apply } => {
+            let progress_send = send.clone();
+            let sink: UploadSink =
+                Arc::new(move |event| progress_send(LocalEvent::Progress(event)));
+            spawn_reporting(
+                async move {
+                    let Some(sign_in) = sign_in else {
+                        return Err(tr!(lang, "local-tui-sign-in-first"));
+                    };
+                    let options = UploadOptions {
+                        thunderbird: Some(thunderbird),
+                        folders: Vec::new(),
+                        apply,
+                    };
+                    local::upload_with(
+                        &sign_in.profile,
+                        &account(&sign_in).with_lang(lang),
+                        &options,
+                        Some(&sink),
+                        Some(&cancel),
+                    )
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| match e {
+                        LocalServiceError::Service(e) => error_line(&e, lang),
+                        LocalServiceError::Verify(e) => verify_error_line(&e, lang),
+                        LocalServiceError::Local(e) => local_error_line(&e, lang),
+                        other => one_line(&other.to_string()),
+                    })
+                },
+                move |result| send(LocalEvent::Uploaded(result)),
+            );
+        }
+    }
+}
+
+/// Why the local folders could not be read, in the person's language (an operating
+/// system's detail, English only, is added in English and logged).
+fn local_error_line(error: &crate::local::LocalError, lang: Lang) -> String {
+    use crate::local::LocalError;
+    tracing::warn!("local folders: {error}");
+    match error {
+        LocalError::NoProfile { looked } => {
+            tr!(lang, "local-tui-error-no-profile", looked = looked.as_str())
+        }
+        LocalError::NotAProfile { path } => tr!(
+            lang,
+            "local-tui-error-not-a-profile",
+            path = path.display().to_string()
+        ),
+        LocalError::Io { path, source } => {
+            let line = tr!(
+                lang,
+                "local-tui-error-io",
+                path = path.display().to_string()
+            );
+            match lang {
+                Lang::En => format!("{line} ({})", one_line(&source.to_string())),
+                Lang::Ja => line,
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{Theme, bar, clean, duration, inside, wrapped};
+use super::{Theme, bar, clean, duration, fit, inside, wrapped};
 use crate::report::{grouped, human_size};
 use crate::tui::app::{App, list_page};
 use crate::tui::backup::{BackupProgress, BackupRun};
@@ -270,21 +270,4 @@ fn progress(app: &App, p: &BackupProgress, cancelling: bool, frame: &mut Frame, 
         lines.push(Line::styled(clean(note), theme.bad()));
     }
     frame.render_widget(Paragraph::new(lines).block(block), folders);
-}
-
-/// `text` cut or padded to exactly `width` display columns (CJK counted as two).
-fn fit(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(&" ".repeat(width - used));
-    out
 }

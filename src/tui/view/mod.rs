@@ -8,6 +8,7 @@
 mod backup;
 mod doctor;
 mod folders;
+mod local;
 mod overview;
 mod settings;
 mod setup;
@@ -15,6 +16,7 @@ mod signin;
 mod verify;
 mod wrap;
 
+pub(crate) use local::max_scroll as local_max_scroll;
 pub(crate) use settings::max_scroll as settings_max_scroll;
 pub(crate) use wrap::wrap;
 
@@ -59,6 +61,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Verify => verify::render(app, frame, body),
         Screen::Doctor => doctor::render(app, frame, body),
         Screen::Settings => settings::render(app, frame, body),
+        Screen::Local => local::render(app, frame, body),
     }
     if let Some(device) = &app.device_code
         && app.screen != Screen::Setup
@@ -244,6 +247,23 @@ pub(crate) fn bar(ratio: f64, width: usize) -> (String, String) {
     let filled = ((inner as f64) * ratio).round() as usize;
     let filled = if ratio > 0.0 { filled.max(1) } else { 0 }.min(inner);
     ("#".repeat(filled), ".".repeat(inner - filled))
+}
+
+/// `text` cut or padded to exactly `width` display columns (CJK counted as two).
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width - used));
+    out
 }
 
 /// A date header cut to `YYYY-MM-DD` when it parses, else its first 16 characters.
