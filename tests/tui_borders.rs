@@ -2,13 +2,15 @@
 //! `ikou` binary in a pseudo-terminal (util-linux `script`) against the migration scenario's
 //! two Dovecot servers, resized with `stty` (the kernel then sends SIGWINCH) across widths
 //! 80-160 at heights 24 and 40. On each size it visits every screen, the Verify verdict
-//! after a real verification, a list of findings, one message's headers and a restore plan
-//! included, and replays the bytes through a VT100 emulator: each `┌` must have its `┐`,
-//! `│` sides and `└─┘` bottom where the layout puts them. A wide character one column too
+//! after a real verification, a list of findings, one message's headers, a restore plan and
+//! the PC mail screen's list of a generated Thunderbird profile included, and replays the
+//! bytes through a VT100 emulator: each `┌` must have its `┐`, `│` sides and `└─┘` bottom
+//! where the layout puts them. A wide character one column too
 //! far (ratatui's word wrapper, its issue #2679) erases a border in a real terminal and
 //! fails here.
 
 mod common;
+mod local_support;
 
 use std::num::NonZeroU16;
 use std::time::{Duration, Instant};
@@ -121,12 +123,19 @@ fn sweep(m: &Migration, profile: &std::path::Path, lang: Lang) -> usize {
     });
     // Every size, every screen; switching screens without a resize in between too, so a
     // border erased on one screen and never redrawn shows on the next.
-    let steps: [(&str, Screen, &str, usize); 11] = [
+    // The PC mail screen lists a generated Thunderbird profile (Japanese folder names) that
+    // is where Thunderbird keeps profiles in this home.
+    let thunderbird = local_support::make_profile();
+    std::os::unix::fs::symlink(thunderbird.tb_dir(), pty._home.path().join(".thunderbird"))
+        .expect("link ~/.thunderbird");
+    let local_list = "研究室/学会";
+    let steps: [(&str, Screen, &str, usize); 12] = [
         ("1", Screen::Overview, "", 2),
         ("2", Screen::Folders, "", 1),
         ("3", Screen::Backup, "", 1),
         ("5", Screen::Doctor, "", 1),
         ("6", Screen::Settings, "", 1),
+        ("7", Screen::Local, local_list, 1),
         ("4", Screen::Verify, verdict_box, 3),
         ("\r", Screen::Verify, "[1/4]", 1),
         ("\r", Screen::Verify, "UID", 1),
@@ -178,7 +187,7 @@ fn every_box_keeps_its_border_at_every_size_in_both_languages() {
         (Err(e), _) | (_, Err(e)) => std::panic::resume_unwind(e),
     };
     let sizes = sizes().len();
-    assert_eq!(ja, sizes * 13, "every screen at every size (ja)");
+    assert_eq!(ja, sizes * 14, "every screen at every size (ja)");
     assert_eq!(en, ja);
     eprintln!("{} screens checked in {:?}", ja + en, started.elapsed());
 }

@@ -436,10 +436,31 @@ pub fn spawn_local(
                     .await
                     .map_err(|e| format!("internal error in the background task: {e}"))?
                     .map(Box::new)
-                    .map_err(|e| one_line(&e.to_string()))
+                    .map_err(|e| local_error_line(&e, lang))
             },
             move |result| send(LocalEvent::Read(result)),
         ),
+        LocalRequest::Backup {
+            thunderbird,
+            output,
+        } => {
+            let account = sign_in.map(|s| s.address).unwrap_or_default();
+            spawn_reporting(
+                async move {
+                    tokio::task::spawn_blocking(move || {
+                        local::backup(Some(&thunderbird), &output, &account)
+                    })
+                    .await
+                    .map_err(|e| format!("internal error in the background task: {e}"))?
+                    .map(Box::new)
+                    .map_err(|e| match e {
+                        LocalServiceError::Local(e) => local_error_line(&e, lang),
+                        other => one_line(&other.to_string()),
+                    })
+                },
+                move |result| send(LocalEvent::BackedUp(result)),
+            );
+        }
         LocalRequest::Upload { thunderbird, apply } => {
             let progress_send = send.clone();
             let sink: UploadSink =
@@ -466,11 +487,40 @@ pub fn spawn_local(
                     .map_err(|e| match e {
                         LocalServiceError::Service(e) => error_line(&e, lang),
                         LocalServiceError::Verify(e) => verify_error_line(&e, lang),
+                        LocalServiceError::Local(e) => local_error_line(&e, lang),
                         other => one_line(&other.to_string()),
                     })
                 },
                 move |result| send(LocalEvent::Uploaded(result)),
             );
+        }
+    }
+}
+
+/// Why the local folders could not be read, in the person's language (an operating
+/// system's detail, English only, is added in English and logged).
+fn local_error_line(error: &crate::local::LocalError, lang: Lang) -> String {
+    use crate::local::LocalError;
+    tracing::warn!("local folders: {error}");
+    match error {
+        LocalError::NoProfile { looked } => {
+            tr!(lang, "local-tui-error-no-profile", looked = looked.as_str())
+        }
+        LocalError::NotAProfile { path } => tr!(
+            lang,
+            "local-tui-error-not-a-profile",
+            path = path.display().to_string()
+        ),
+        LocalError::Io { path, source } => {
+            let line = tr!(
+                lang,
+                "local-tui-error-io",
+                path = path.display().to_string()
+            );
+            match lang {
+                Lang::En => format!("{line} ({})", one_line(&source.to_string())),
+                Lang::Ja => line,
+            }
         }
     }
 }
