@@ -126,7 +126,7 @@ fn sweep(m: &Migration, profile: &std::path::Path, lang: Lang) -> usize {
     // The PC mail screen lists a generated Thunderbird profile (Japanese folder names) that
     // is where Thunderbird keeps profiles in this home.
     let thunderbird = local_support::make_profile();
-    std::os::unix::fs::symlink(thunderbird.tb_dir(), pty._home.path().join(".thunderbird"))
+    std::os::unix::fs::symlink(thunderbird.tb_dir(), pty.home().join(".thunderbird"))
         .expect("link ~/.thunderbird");
     let local_list = "研究室/学会";
     let steps: [(&str, Screen, &str, usize); 12] = [

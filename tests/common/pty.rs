@@ -49,7 +49,8 @@ pub struct Pty {
     parser: vt100::Parser,
     fed: usize,
     tty: Option<PathBuf>,
-    _home: tempfile::TempDir,
+    home: PathBuf,
+    _own_home: Option<tempfile::TempDir>,
 }
 
 impl Pty {
@@ -61,7 +62,15 @@ impl Pty {
     /// `ikou` (no subcommand) in a pseudo-terminal of `terminal`'s size and language, with
     /// a fresh home and none of ikou's variables but `env`.
     pub fn start_in(terminal: Terminal, env: &[(&str, &str)]) -> Pty {
-        let home = tempfile::tempdir().expect("temp home");
+        let own = tempfile::tempdir().expect("temp home");
+        let home = own.path().to_path_buf();
+        let mut pty = Pty::start_at(terminal, &home, env);
+        pty._own_home = Some(own);
+        pty
+    }
+
+    /// [`Pty::start_in`] with `home` as the home directory.
+    pub fn start_at(terminal: Terminal, home: &std::path::Path, env: &[(&str, &str)]) -> Pty {
         let command = format!(
             "stty cols {} rows {}; exec {}",
             terminal.cols,
@@ -70,8 +79,8 @@ impl Pty {
         );
         let mut cmd = Command::new("script");
         cmd.args(["-q", "-e", "-c", &command, "/dev/null"])
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env(
@@ -116,8 +125,14 @@ impl Pty {
             parser: vt100::Parser::new(size(terminal.rows), size(terminal.cols), 0),
             fed: 0,
             tty: None,
-            _home: home,
+            home: home.to_path_buf(),
+            _own_home: None,
         }
+    }
+
+    /// The home directory `ikou` runs with.
+    pub fn home(&self) -> &std::path::Path {
+        &self.home
     }
 
     /// Everything written so far, as text.
@@ -167,6 +182,11 @@ impl Pty {
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!("{what} never appeared; screen:\n{}", self.screen().0);
+    }
+
+    /// Waits (at most 120 s) until the visible text contains `needle`; returns it.
+    pub fn wait_text(&mut self, needle: &str) -> String {
+        self.wait_for_screen(needle, |s| s.contains(needle))
     }
 
     /// Waits (at most [`STEP`]) until the screen satisfies `check` and has stopped
