@@ -1,24 +1,9 @@
 //! # How an inventory reads for people (`ikou folders`, `ikou quota`)
 
-use super::{Align, Table, grouped, human_size};
+use super::{Align, Table, grouped, human_size, role};
 use crate::i18n::Lang;
-use crate::model::SpecialUse;
 use crate::service::inventory::Inventory;
 use crate::service::pop3_inventory::Pop3Inventory;
-
-fn role(special_use: Option<SpecialUse>, lang: Lang) -> String {
-    match special_use {
-        None => String::new(),
-        Some(SpecialUse::Inbox) => tr!(lang, "inventory-role-inbox"),
-        Some(SpecialUse::Sent) => tr!(lang, "inventory-role-sent"),
-        Some(SpecialUse::Drafts) => tr!(lang, "inventory-role-drafts"),
-        Some(SpecialUse::Trash) => tr!(lang, "inventory-role-trash"),
-        Some(SpecialUse::Junk) => tr!(lang, "inventory-role-junk"),
-        Some(SpecialUse::Archive) => tr!(lang, "inventory-role-archive"),
-        Some(SpecialUse::All) => tr!(lang, "inventory-role-all"),
-        Some(SpecialUse::Flagged) => tr!(lang, "inventory-role-flagged"),
-    }
-}
 
 /// The folder table with totals.
 pub fn folders_text(inventory: &Inventory, lang: Lang) -> String {

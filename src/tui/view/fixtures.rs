@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
 use crate::profile::Profile;
 use crate::service::backup::{BackupResult, FolderOutcome, Protocol};
-use crate::service::verify::{OldMailbox, SourceInfo, build_report};
+use crate::service::verify::{OldMailbox, build_report};
 use crate::tui::verify::VerifyOutcome;
 
 fn folder(name: &str, delimiter: char, special_use: Option<SpecialUse>) -> FolderInfo {
@@ -73,14 +73,9 @@ pub fn verify_outcome(lang: Lang) -> Arc<VerifyOutcome> {
         message(1, "l1", 11, "会議の件", 5_000),
         message(2, "l2", 12, "Call for papers", 7_000),
     ];
-    let old = OldMailbox {
-        source: SourceInfo {
-            kind: "live",
-            server: "mail.example-univ.ac.jp:993 (SSL/TLS)".into(),
-            file: None,
-            taken: None,
-        },
-        folders: vec![
+    let old = OldMailbox::live(
+        "mail.example-univ.ac.jp:993 (SSL/TLS)".into(),
+        vec![
             holding(folder("INBOX", '.', Some(SpecialUse::Inbox)), inbox.clone()),
             holding(
                 folder("INBOX.送信済みトレイ", '.', Some(SpecialUse::Sent)),
@@ -88,8 +83,7 @@ pub fn verify_outcome(lang: Lang) -> Arc<VerifyOutcome> {
             ),
             holding(folder("INBOX.研究室.学会", '.', None), lab.clone()),
         ],
-        manifest: None,
-    };
+    );
     let mut new_inbox: Vec<MessageInfo> = inbox
         .iter()
         .filter(|m| m.size < 1024 * 1024)
