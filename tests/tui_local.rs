@@ -211,9 +211,10 @@ async fn local_screen_lists_plans_uploads_stops_half_way_and_resumes() {
     for want in [
         "y を押すと",
         "上限",
-        "Local Folders/Trash -> ",
+        "  Trash -> ",
         "対象外: ごみ箱",
-        "Local Folders/研究室 -> 研究室",
+        "  研究室 -> 研究室 ",
+        "  研究室/学会 -> 研究室/学会",
     ] {
         assert!(text.contains(want), "{want:?} missing:\n{text}");
     }

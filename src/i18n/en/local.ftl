@@ -26,7 +26,10 @@ local-upload-nothing = Nothing to upload: every chosen message is already on the
 local-upload-plan = { $count } messages ({ $size }) exist only on this PC and would be uploaded.
 local-upload-create = The folder { $folder } will be created on the new server.
 local-upload-apply-hint = This is the plan only; run again with --apply to upload. Nothing on this PC is changed.
-local-upload-oversize = { $count } messages are larger than the new server accepts ({ $limit }) and are not uploaded (they stay in Thunderbird and in the backup):
+local-upload-oversize = { $count ->
+    [one] 1 message is
+   *[other] { $count } messages are
+} larger than the new server accepts ({ $limit }) and not uploaded (they stay in Thunderbird and in the backup):
 local-upload-failed-item = Not uploaded: { $folder } / { $subject } ({ $error })
 local-upload-gone = no longer in the local folder
 local-upload-done = { $appended } uploaded, { $already } already there, { $failed } failed.
@@ -48,7 +51,10 @@ local-tui-confirm = Press y to upload these { $count } messages ({ $size }) to t
 local-tui-uploading = Uploading to the new server: { $done } of { $total } messages ({ $done_bytes } of { $bytes })
 local-tui-cancel-hint = c or Esc stops after the current message; what was uploaded stays, and running it again adds nothing twice.
 local-tui-cancelling = Stopping after the current message...
-local-tui-cancelled = Stopped: { $appended } messages were uploaded before the stop. p compares again and uploads the rest; nothing is uploaded twice.
+local-tui-cancelled = Stopped: { $appended ->
+    [one] 1 message was
+   *[other] { $appended } messages were
+} uploaded before the stop. p compares again and uploads the rest; nothing is uploaded twice.
 local-tui-failed = The comparison or the upload failed:
 local-tui-sign-in-first = Sign in first (a): the comparison reads the new server.
 local-tui-key-read = read

@@ -180,8 +180,14 @@ fn plan_lines(
         tr!(lang, "local-col-new-folder")
     );
     lines.push(Line::styled(row(width, &first, &numbers), theme.key()));
+    let mut store: Option<&str> = None;
     for f in &report.folders {
-        let name = clean(&format!("{}/{} -> {}", f.store, f.folder, f.new_folder));
+        // Each account once, its folders under it.
+        if store != Some(f.store.as_str()) {
+            store = Some(&f.store);
+            lines.push(Line::styled(fit(&clean(&f.store), width), theme.busy()));
+        }
+        let name = clean(&format!("  {} -> {}", f.folder, f.new_folder));
         let values = [
             grouped(f.messages),
             grouped(f.on_new),
@@ -203,7 +209,7 @@ fn plan_lines(
         };
         if let Some(note) = note {
             lines.extend(wrap(
-                [Line::styled(format!("    ({note})"), theme.dim())],
+                [Line::styled(format!("      ({note})"), theme.dim())],
                 w16,
             ));
         }
