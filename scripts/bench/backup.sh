@@ -152,7 +152,7 @@ step() {
         -p "$work/profile.toml" -o "$work/backup.zip")
       want=${3:-}
       if [ -n "$want" ]; then
-        got=$(grep -o '"added": *[0-9]*' "$work/cmd.out" | tail -1 | grep -o '[0-9]*$')
+        got=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["added"])' "$work/cmd.out")
         [ "$got" = "$want" ] || { echo "ikou added $got of $want messages ($name)" >&2; exit 2; }
       fi
     fi
