@@ -259,7 +259,7 @@ impl LocalState {
                     return Some(Some(self.read()));
                 }
                 KeyCode::Esc | KeyCode::Tab => self.editing = false,
-                _ => super::app::edit(&mut self.path, key),
+                _ => self.path.edit(key),
             }
             return Some(None);
         }
