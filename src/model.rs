@@ -167,6 +167,32 @@ impl PartialEq for MessageBytes {
 
 impl Eq for MessageBytes {}
 
+/// Which of the two servers: the old one (read only) or the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Old,
+    New,
+}
+
+impl Side {
+    pub fn env_prefix(self) -> &'static str {
+        match self {
+            Side::Old => "IKOU_OLD",
+            Side::New => "IKOU_NEW",
+        }
+    }
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::Old => "old",
+            Side::New => "new",
+        })
+    }
+}
+
 /// How the connection to a server is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,7 +1,7 @@
 //! The full-screen view's "mail on this PC" screen against a generated Thunderbird profile
 //! and a real Exchange-like Dovecot as the new server: driven headless key by key (the
-//! folder list, scrolling, the plan, an upload stopped half-way and resumed, a last
-//! comparison that finds nothing to add), and as the real binary in a pseudo-terminal in
+//! folder list, a backup into a zip, scrolling, the plan, an upload stopped half-way and
+//! resumed, a last comparison that finds nothing to add), and as the real binary in a pseudo-terminal in
 //! Japanese (a typed `~/…` path, list, plan, upload, a second upload that adds nothing).
 //! The Thunderbird files' bytes and modification times are checked after each.
 
@@ -19,7 +19,7 @@ use ikou::i18n::Lang;
 use ikou::tui::Driver;
 use ikou::tui::app::{App, AppOptions, Msg, Screen};
 use ikou::tui::config::Remembered;
-use ikou::tui::local::{Scan, Upload};
+use ikou::tui::local::{LocalBackup, Scan, Upload};
 use ikou_testbed::bounded::wait_within;
 use local_support::{
     BULK_FOLDER, POP_NAME, file_states, make_profile, make_profile_with, new_server,
@@ -131,18 +131,69 @@ async fn local_screen_lists_plans_uploads_stops_half_way_and_resumes() {
     let total: usize = f.expected.values().map(Vec::len).sum();
     assert!(text.contains(&format!("合計 {total} 通")), "{text}");
 
+    // The backup (`ikou local backup`'s): every message, byte for byte; a second run adds
+    // nothing.
+    let zip = f.root.path().join("ローカル.zip");
+    press(&mut driver, KeyCode::Char('o'));
+    press(&mut driver, KeyCode::End);
+    for _ in 0..driver.app.local.backup_path.value().chars().count() {
+        press(&mut driver, KeyCode::Backspace);
+    }
+    type_text(&mut driver, common::path_str(&zip));
+    press(&mut driver, KeyCode::Enter);
+    press(&mut driver, KeyCode::Char('b'));
+    assert!(driver.app.busy(), "the backup runs");
+    assert!(driver.settle(WAIT).await, "the backup finishes");
+    let LocalBackup::Done(report) = driver.app.local.backup.clone() else {
+        panic!("no backup: {:?}", driver.app.local.backup);
+    };
+    assert_eq!(report.added as usize, total);
+    assert_eq!(report.messages as usize, total);
+    let mut reader = ikou::archive::ArchiveReader::open(&zip).expect("open the backup");
+    let manifest = reader.manifest().clone();
+    for ((store, name), messages) in &f.expected {
+        let folder = format!("Local/{store}/{name}");
+        let mut archived: Vec<Vec<u8>> = manifest
+            .messages
+            .iter()
+            .filter(|m| m.folder == folder)
+            .map(|m| reader.read_message(m).expect("read archived"))
+            .collect();
+        let mut want = messages.clone();
+        archived.sort();
+        want.sort();
+        assert_eq!(archived, want, "{folder}: byte-identical");
+    }
+    let text = screen(&driver.app);
+    assert!(
+        text.contains(&format!("{total} 通を追加")),
+        "the backup's line:\n{text}"
+    );
+    press(&mut driver, KeyCode::Char('b'));
+    assert!(driver.settle(WAIT).await, "the second backup finishes");
+    let LocalBackup::Done(report) = driver.app.local.backup.clone() else {
+        panic!("no backup: {:?}", driver.app.local.backup);
+    };
+    assert_eq!(report.added, 0, "nothing twice");
+    assert_eq!(report.already as usize, total);
+    assert_eq!(file_states(&tb), before, "the backup changed nothing local");
+
     // A short terminal: the list scrolls, the hint on the border says where.
     driver.handle(Msg::Resize(80, 16));
     let text = screen(&driver.app);
     assert!(text.contains("行中 1-"), "scroll hint:\n{text}");
+    let total_line = format!("合計 {total} 通、");
     assert!(
-        !text.contains("合計"),
+        !text.contains(&total_line),
         "the total is below the fold:\n{text}"
     );
     press(&mut driver, KeyCode::End);
     assert!(driver.app.local.scroll > 0);
     let text = screen(&driver.app);
-    assert!(text.contains("合計"), "End shows the last rows:\n{text}");
+    assert!(
+        text.contains(&total_line),
+        "End shows the last rows:\n{text}"
+    );
     let last = driver.app.local.scroll;
     press(&mut driver, KeyCode::Down);
     assert_eq!(driver.app.local.scroll, last, "the scroll stops at the end");
@@ -162,9 +213,10 @@ async fn local_screen_lists_plans_uploads_stops_half_way_and_resumes() {
     for want in [
         "y を押すと",
         "上限",
-        "Local Folders/Trash -> ",
+        "  Trash -> ",
         "対象外: ごみ箱",
-        "Local Folders/研究室 -> 研究室",
+        "  研究室 -> 研究室 ",
+        "  研究室/学会 -> 研究室/学会",
     ] {
         assert!(text.contains(want), "{want:?} missing:\n{text}");
     }

@@ -61,7 +61,7 @@ pub async fn login(args: &LoginArgs, output: Output) -> Result<i32> {
     let side: Side = args.server.into();
     let account =
         crate::service::AccountRef::resolve(&profile, args.account.address.as_deref(), false)?;
-    let oauth_account = oauth::Account::new(&profile, side, &account.address)?;
+    let oauth_account = oauth_account(&profile, side, &account.address)?;
     let cache = TokenCache::default_location()?;
     let token = oauth::sign_in(
         &oauth_account,
@@ -102,7 +102,7 @@ pub fn logout(args: &LogoutArgs, output: Output) -> Result<i32> {
         let profile = load_profile(path)?;
         let account =
             crate::service::AccountRef::resolve(&profile, args.address.as_deref(), false)?;
-        let oauth_account = oauth::Account::new(&profile, args.server.into(), &account.address)?;
+        let oauth_account = oauth_account(&profile, args.server.into(), &account.address)?;
         usize::from(cache.remove(&oauth_account.cache_key())?)
     };
     let result = LogoutResult {
@@ -120,4 +120,15 @@ pub fn logout(args: &LogoutArgs, output: Output) -> Result<i32> {
         }
     })?;
     Ok(exit::OK)
+}
+
+/// The OAuth account of `address` on one server: the profile's `[side.oauth]` table and the
+/// sign-in name its `username` rule gives.
+fn oauth_account<'a>(
+    profile: &'a crate::profile::Profile,
+    side: Side,
+    address: &str,
+) -> Result<oauth::Account<'a>, oauth::OAuthError> {
+    let server = profile.server(side);
+    oauth::Account::new(server.oauth.as_ref(), side, server.username_for(address))
 }

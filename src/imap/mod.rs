@@ -13,7 +13,7 @@ pub mod utf7;
 mod write;
 
 pub use auth::{AuthMethod, BearerMechanism, Credentials};
-pub use read::{BodyStream, FetchedBody, ReadSession};
+pub use read::{BodyStream, FetchedBody, ListedFolder, ReadSession};
 pub use read::{FetchedMeta, FolderStatus};
 pub use write::{
     NamedFolder, PresentMessage, WriteSession, connect_for_writing, connect_for_writing_as,
@@ -22,7 +22,8 @@ pub use write::{
 
 use thiserror::Error;
 
-use crate::net::{self, Endpoint, MailStream, NetError, ReplyGuard, Security, Timeouts, TlsPolicy};
+pub use crate::net::ConnectOptions;
+use crate::net::{self, MailStream, NetError, ReplyGuard, Security};
 
 /// What async-imap reads from: the connection with bounds on line length, literal
 /// reservations and time per reply ([`ReplyGuard`]), then [`mend::Mended`], which repairs
@@ -30,16 +31,6 @@ use crate::net::{self, Endpoint, MailStream, NetError, ReplyGuard, Security, Tim
 type Wire = mend::Mended<ReplyGuard<MailStream>>;
 pub(crate) type Session = async_imap::Session<Wire>;
 type Client = async_imap::Client<Wire>;
-
-/// How to reach one IMAP server.
-#[derive(Debug, Clone)]
-pub struct ConnectOptions {
-    pub endpoint: Endpoint,
-    pub tls: TlsPolicy,
-    pub timeouts: Timeouts,
-    /// Sending a password over an unencrypted connection is refused unless this is set.
-    pub allow_plaintext: bool,
-}
 
 /// Everything that can go wrong talking IMAP, named so a user can act on it.
 #[derive(Debug, Error)]
@@ -113,6 +104,21 @@ pub(crate) fn reply_excerpt(error: &str) -> String {
 }
 
 impl ImapError {
+    /// Whether trying again on a new connection may help: the network or the server was
+    /// away, the connection dropped (async-imap reports an I/O error mid-response as a parse
+    /// error), or the server says it is busy or throttling ([`net::says_busy`]). A rejected
+    /// password, a missing folder or a refused plaintext login stays as it is.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ImapError::Net(net) => net.is_transient(),
+            ImapError::Closed { .. } | ImapError::Protocol { .. } => true,
+            ImapError::AuthRejected { detail, .. } | ImapError::Command { detail, .. } => {
+                net::says_busy(detail)
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn from_imap(server: &str, command: &str, error: async_imap::error::Error) -> Self {
         use async_imap::error::Error as E;
         let server = server.to_string();

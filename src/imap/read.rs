@@ -10,7 +10,7 @@ use futures::Stream;
 
 use super::reply::{self, Parsed, Reply};
 use super::{ImapError, Session, utf7};
-use crate::model::{MessageBytes, QuotaInfo, SpecialUse};
+use crate::model::{FolderInfo, MessageBytes, QuotaInfo, SpecialUse};
 
 /// A mailbox as returned by LIST.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,30 @@ pub struct ListedFolder {
     pub delimiter: Option<char>,
     pub special_use: Option<SpecialUse>,
     pub selectable: bool,
+}
+
+/// A listed folder before anything in it was read: no counts yet.
+impl From<ListedFolder> for FolderInfo {
+    fn from(folder: ListedFolder) -> Self {
+        FolderInfo {
+            name: folder.name,
+            raw_name: folder.raw_name,
+            delimiter: folder.delimiter,
+            special_use: folder.special_use,
+            selectable: folder.selectable,
+            messages: 0,
+            unseen: None,
+            uid_next: None,
+            uid_validity: None,
+            size: 0,
+        }
+    }
+}
+
+impl From<&ListedFolder> for FolderInfo {
+    fn from(folder: &ListedFolder) -> Self {
+        FolderInfo::from(folder.clone())
+    }
 }
 
 /// The STATUS items ikou asks for.

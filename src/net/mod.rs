@@ -22,6 +22,17 @@ use tokio::net::TcpStream;
 // Plain data, so that pure modules (settings, doctor rules) can name it without `net`.
 pub use crate::model::Security;
 
+/// How to reach one mail server (IMAP or POP3): where, which certificates to trust, how
+/// long to wait, and whether a password may travel unencrypted.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub endpoint: Endpoint,
+    pub tls: TlsPolicy,
+    pub timeouts: Timeouts,
+    /// Sending a password over an unencrypted connection is refused unless this is set.
+    pub allow_plaintext: bool,
+}
+
 /// Connect and I/O time limits. Every read and write on a [`MailStream`] is bounded by
 /// `io`, so a server that stops answering produces an error instead of a hang.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +110,55 @@ pub enum NetError {
     },
     #[error("cannot read CA file {path}: {detail}")]
     CaFile { path: String, detail: String },
+}
+
+impl NetError {
+    /// Whether connecting again later may help: the network or the server was away (refused,
+    /// no answer, no name yet, a handshake cut off by a server that is stopping). A
+    /// certificate, a pin or a CA file is wrong until someone changes it.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            NetError::Refused { .. }
+            | NetError::ConnectTimeout { .. }
+            | NetError::Connect { .. }
+            | NetError::Resolve { .. } => true,
+            NetError::Tls { detail, .. } => {
+                let d = detail.to_ascii_lowercase();
+                ["reset", "eof", "closed", "broken pipe", "timed out"]
+                    .iter()
+                    .any(|w| d.contains(w))
+                    || says_busy(detail)
+            }
+            NetError::UntrustedCertificate { .. }
+            | NetError::PinMismatch { .. }
+            | NetError::CaFile { .. } => false,
+        }
+    }
+}
+
+/// Words servers use when they are busy, throttling or temporarily unable (Dovecot's
+/// connection limits and `[UNAVAILABLE]`, Exchange Online's throttling, POP3's `[SYS/TEMP]`
+/// and `[IN-USE]`, generic temporary failures), lower case.
+const BUSY_WORDS: [&str; 12] = [
+    "[unavailable]",
+    "[inuse]",
+    "[in-use]",
+    "[limit]",
+    "[sys/temp]",
+    "throttl",
+    "too many",
+    "try again",
+    "maximum number of connections",
+    "server busy",
+    "temporar",
+    "not connected",
+];
+
+/// Whether a server's reply text says it is busy or throttling, so that waiting and trying
+/// again may help. The one rule for backup's reconnects and batch's retries.
+pub fn says_busy(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    BUSY_WORDS.iter().any(|w| text.contains(w))
 }
 
 /// Opens a TCP connection within the connect timeout, with the I/O timeout armed.

@@ -27,7 +27,7 @@ pub use settings::{Endpoints, OAuthSettings};
 
 use thiserror::Error;
 
-use crate::profile::{Profile, Side};
+use crate::model::Side;
 use crate::secret::Secret;
 
 /// Refresh this long before the access token's stated expiry, so a long folder scan does
@@ -95,19 +95,21 @@ pub struct Account<'a> {
 }
 
 impl<'a> Account<'a> {
-    pub fn new(profile: &'a Profile, side: Side, address: &str) -> Result<Self, OAuthError> {
-        let server = profile.server(side);
-        let settings = server
-            .oauth
-            .as_ref()
-            .ok_or(OAuthError::NotConfigured { side })?;
+    /// The account `username` signs in to with the `[side.oauth]` table `settings` (`None`:
+    /// the profile has none). `side` only names the table in errors.
+    pub fn new(
+        settings: Option<&'a OAuthSettings>,
+        side: Side,
+        username: String,
+    ) -> Result<Self, OAuthError> {
+        let settings = settings.ok_or(OAuthError::NotConfigured { side })?;
         let endpoints = settings
             .endpoints()
             .map_err(|detail| OAuthError::Settings { side, detail })?;
         Ok(Account {
             endpoints,
             settings,
-            username: server.username_for(address),
+            username,
         })
     }
 

@@ -14,17 +14,8 @@ pub use codec::{Capabilities, ResponseCode};
 
 use thiserror::Error;
 
-use crate::net::{Endpoint, NetError, Timeouts, TlsPolicy};
-
-/// How to reach one POP3 server. Same shape as [`crate::imap::ConnectOptions`].
-#[derive(Debug, Clone)]
-pub struct ConnectOptions {
-    pub endpoint: Endpoint,
-    pub tls: TlsPolicy,
-    pub timeouts: Timeouts,
-    /// Sending a password over an unencrypted connection is refused unless this is set.
-    pub allow_plaintext: bool,
-}
+pub use crate::net::ConnectOptions;
+use crate::net::NetError;
 
 /// Everything that can go wrong talking POP3, named so a user can act on it. Details
 /// quoted from the server are cut to about 100 characters and never contain the secret.

@@ -7,37 +7,11 @@
 
 use std::process::Command;
 
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::Profile;
+use crate::model::Side;
 use crate::secret::Secret;
-
-/// Which of the two servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Old,
-    New,
-}
-
-impl Side {
-    pub fn env_prefix(self) -> &'static str {
-        match self {
-            Side::Old => "IKOU_OLD",
-            Side::New => "IKOU_NEW",
-        }
-    }
-}
-
-impl std::fmt::Display for Side {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Side::Old => "old",
-            Side::New => "new",
-        })
-    }
-}
 
 #[derive(Debug, Error)]
 pub enum CredentialError {

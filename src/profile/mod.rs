@@ -12,10 +12,11 @@ pub mod discovery;
 pub mod embedded;
 mod phase;
 
+pub use crate::model::Side;
 pub use admin::{APP_SCOPE, AdminAccess, AdminMethod};
 pub use check::{Problem, ProfileError};
 pub use credentials::{
-    CredentialError, Side, given_password, given_token, password_env, prompt_password, secret_from,
+    CredentialError, given_password, given_token, password_env, prompt_password, secret_from,
     token_env,
 };
 pub use phase::{Phase, to_date};

@@ -5,7 +5,6 @@
 //! 0 all good, 1 differences found (verify), 2 error.
 
 pub mod find;
-pub mod inventory;
 pub mod run;
 pub mod signin;
 mod table;
@@ -122,6 +121,44 @@ pub fn restore_phase_warning(
     })
 }
 
+/// A folder's special use in a word (inbox, sent, ...), empty for an ordinary folder: the
+/// role column of `ikou folders` and of the TUI's folder list.
+pub fn role(special_use: Option<crate::model::SpecialUse>, lang: crate::i18n::Lang) -> String {
+    use crate::model::SpecialUse;
+    match special_use {
+        None => String::new(),
+        Some(SpecialUse::Inbox) => tr!(lang, "inventory-role-inbox"),
+        Some(SpecialUse::Sent) => tr!(lang, "inventory-role-sent"),
+        Some(SpecialUse::Drafts) => tr!(lang, "inventory-role-drafts"),
+        Some(SpecialUse::Trash) => tr!(lang, "inventory-role-trash"),
+        Some(SpecialUse::Junk) => tr!(lang, "inventory-role-junk"),
+        Some(SpecialUse::Archive) => tr!(lang, "inventory-role-archive"),
+        Some(SpecialUse::All) => tr!(lang, "inventory-role-all"),
+        Some(SpecialUse::Flagged) => tr!(lang, "inventory-role-flagged"),
+    }
+}
+
+/// Cuts text to at most `columns` display columns, marking the cut with '…'.
+pub fn truncate(text: &str, columns: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= columns {
+        return text.to_string();
+    }
+    let mut width = 0;
+    let mut out = String::new();
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if width + w > columns.saturating_sub(1) {
+            out.push('…');
+            return out;
+        }
+        width += w;
+        out.push(c);
+    }
+    out
+}
+
+/// `1234567` → `1,234,567`: counts in people's text (both languages use the comma).
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -151,8 +188,17 @@ mod tests {
         assert_eq!(size_text(100, Lang::Ja), "100 バイト");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
-        assert_eq!(grouped(1234567), "1,234,567");
-        assert_eq!(grouped(12), "12");
+        for (n, expected) in [
+            (0, "0"),
+            (12, "12"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (1_234, "1,234"),
+            (1_234_567, "1,234,567"),
+            (u64::MAX, "18,446,744,073,709,551,615"),
+        ] {
+            assert_eq!(grouped(n), expected);
+        }
     }
 
     #[test]

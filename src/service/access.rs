@@ -255,9 +255,8 @@ fn oauth_account<'a>(
     side: Side,
     username: &str,
 ) -> Result<oauth::Account<'a>, OAuthError> {
-    let mut account = oauth::Account::new(profile, side, "")?;
-    account.username = username.to_string();
-    Ok(account)
+    let settings = profile.server(side).oauth.as_ref();
+    oauth::Account::new(settings, side, username.to_string())
 }
 
 /// The hidden prompt's question.

@@ -104,18 +104,7 @@ async fn gather(
             total,
             folder: entry.name.clone(),
         });
-        let mut info = FolderInfo {
-            name: entry.name.clone(),
-            raw_name: entry.raw_name.clone(),
-            delimiter: entry.delimiter,
-            special_use: entry.special_use,
-            selectable: entry.selectable,
-            messages: 0,
-            unseen: None,
-            uid_next: None,
-            uid_validity: None,
-            size: 0,
-        };
+        let mut info = FolderInfo::from(entry);
         if entry.selectable {
             let status = session.status(&entry.raw_name).await?;
             info.messages = status.messages;

@@ -237,7 +237,7 @@ impl App {
         // The first visit to the local screen reads the folders.
         if self.screen == Screen::Local
             && before != Screen::Local
-            && let Some(action) = self.local.on_enter()
+            && let Some(action) = self.local.on_enter(&self.local_backup_default())
         {
             effects.extend(self.local_action(action));
         }
@@ -640,6 +640,21 @@ impl App {
                     outcome: outcome.clone(),
                 }]
             }
+        }
+    }
+
+    /// `<address>-local-<YYYYMMDD>.zip`, beside the server backup's default name.
+    fn local_backup_default(&self) -> String {
+        let server = crate::service::backup::default_output_on(
+            &self.address,
+            crate::service::backup::Protocol::Imap,
+            self.today,
+        );
+        let name = server.display().to_string();
+        let date = self.today.format("-%Y%m%d.zip").to_string();
+        match name.strip_suffix(&date) {
+            Some(stem) => format!("{stem}-local{date}"),
+            None => format!("local{date}"),
         }
     }
 

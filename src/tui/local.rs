@@ -13,7 +13,9 @@ use std::sync::Arc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
-use crate::service::local::{LocalInventory, UploadEvent, UploadOutcome, UploadReport};
+use crate::service::local::{
+    LocalBackupReport, LocalInventory, UploadEvent, UploadOutcome, UploadReport,
+};
 
 /// The local folders as last read.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +61,26 @@ pub enum Upload {
     Failed(String),
 }
 
+/// The backup of the local folders into a zip (`ikou local backup`'s).
+#[derive(Debug, Clone, Default)]
+pub enum LocalBackup {
+    #[default]
+    Idle,
+    Running,
+    Done(Arc<LocalBackupReport>),
+    Failed(String),
+}
+
+/// Which line is being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Field {
+    /// The Thunderbird profile.
+    #[default]
+    Profile,
+    /// The backup's destination.
+    Backup,
+}
+
 /// Work the screen asks for (the app adds the sign-in and runs it as a task).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LocalRequest {
@@ -66,6 +88,11 @@ pub enum LocalRequest {
     Read { thunderbird: Option<PathBuf> },
     /// Compare with the new server (`apply`: and upload what exists only on this PC).
     Upload { thunderbird: PathBuf, apply: bool },
+    /// Back the folders up into `output` (created or extended, like `ikou local backup`).
+    Backup {
+        thunderbird: PathBuf,
+        output: PathBuf,
+    },
 }
 
 /// What the screen asks the app to do.
@@ -82,13 +109,19 @@ pub enum LocalEvent {
     Progress(UploadEvent),
     /// The plan (`apply` false) or the upload's result.
     Uploaded(Result<Box<UploadReport>, String>),
+    BackedUp(Result<Box<LocalBackupReport>, String>),
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct LocalState {
     /// The Thunderbird profile as typed; empty: the usual places.
     pub path: Input,
+    /// Where `b` writes the backup.
+    pub backup_path: Input,
     pub editing: bool,
+    /// The line `editing` types into.
+    pub field: Field,
+    pub backup: LocalBackup,
     pub scan: Scan,
     pub upload: Upload,
     /// First row shown of the list or the plan.
@@ -101,9 +134,15 @@ pub struct LocalState {
 /// Which keys are live on the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocalKeys {
-    List { editing: bool, read: bool },
+    List {
+        editing: bool,
+        field: Field,
+        read: bool,
+    },
     Busy,
-    Plan { any: bool },
+    Plan {
+        any: bool,
+    },
     Applying,
     Done,
 }
@@ -113,6 +152,7 @@ impl LocalState {
     pub fn running(&self) -> bool {
         matches!(self.scan, Scan::Reading)
             || matches!(self.upload, Upload::Planning | Upload::Applying { .. })
+            || matches!(self.backup, LocalBackup::Running)
     }
 
     pub fn uploading(&self) -> bool {
@@ -121,9 +161,15 @@ impl LocalState {
 
     pub fn keys(&self) -> LocalKeys {
         match &self.upload {
-            Upload::None if matches!(self.scan, Scan::Reading) => LocalKeys::Busy,
+            Upload::None
+                if matches!(self.scan, Scan::Reading)
+                    || matches!(self.backup, LocalBackup::Running) =>
+            {
+                LocalKeys::Busy
+            }
             Upload::None => LocalKeys::List {
                 editing: self.editing,
+                field: self.field,
                 read: matches!(self.scan, Scan::Read(_)),
             },
             Upload::Planning => LocalKeys::Busy,
@@ -135,15 +181,35 @@ impl LocalState {
         }
     }
 
-    /// The first visit reads the folders from the usual places.
-    pub fn on_enter(&mut self) -> Option<LocalAction> {
+    /// The first visit reads the folders from the usual places; `backup` is the default
+    /// destination of the backup.
+    pub fn on_enter(&mut self, backup: &str) -> Option<LocalAction> {
+        if self.backup_path.is_empty() {
+            self.backup_path.set(backup);
+        }
         matches!(self.scan, Scan::NotRead).then(|| self.read())
+    }
+
+    fn start_backup(&mut self) -> Option<LocalAction> {
+        let thunderbird = self.profile()?;
+        let typed = self.backup_path.value().trim();
+        if typed.is_empty() {
+            return None;
+        }
+        let output = super::app::typed_path(typed);
+        self.generation += 1;
+        self.backup = LocalBackup::Running;
+        Some(LocalAction::Run(LocalRequest::Backup {
+            thunderbird,
+            output,
+        }))
     }
 
     fn read(&mut self) -> LocalAction {
         self.generation += 1;
         self.scan = Scan::Reading;
         self.upload = Upload::None;
+        self.backup = LocalBackup::Idle;
         self.scroll = 0;
         let typed = self.path.value().trim();
         let thunderbird = (!typed.is_empty()).then(|| super::app::typed_path(typed));
@@ -232,6 +298,12 @@ impl LocalState {
                     }
                 }
             }
+            LocalEvent::BackedUp(result) => {
+                self.backup = match result {
+                    Ok(report) => LocalBackup::Done(Arc::from(report)),
+                    Err(reason) => LocalBackup::Failed(reason),
+                };
+            }
             LocalEvent::Uploaded(result) => {
                 let applying = matches!(self.upload, Upload::Applying { .. });
                 self.scroll = 0;
@@ -253,13 +325,14 @@ impl LocalState {
         max_scroll: usize,
     ) -> Option<Option<LocalAction>> {
         if self.editing {
-            match key.code {
-                KeyCode::Enter => {
+            match (key.code, self.field) {
+                (KeyCode::Enter, Field::Profile) => {
                     self.editing = false;
                     return Some(Some(self.read()));
                 }
-                KeyCode::Esc | KeyCode::Tab => self.editing = false,
-                _ => self.path.edit(key),
+                (KeyCode::Enter | KeyCode::Esc | KeyCode::Tab, _) => self.editing = false,
+                (_, Field::Profile) => self.path.edit(key),
+                (_, Field::Backup) => self.backup_path.edit(key),
             }
             return Some(None);
         }
@@ -285,10 +358,18 @@ impl LocalState {
             LocalKeys::List { .. } => match key.code {
                 KeyCode::Char('e') => {
                     self.editing = true;
+                    self.field = Field::Profile;
                     self.path.end();
                     Some(None)
                 }
+                KeyCode::Char('o') => {
+                    self.editing = true;
+                    self.field = Field::Backup;
+                    self.backup_path.end();
+                    Some(None)
+                }
                 KeyCode::Char('p') => Some(self.compare(false)),
+                KeyCode::Char('b') => Some(self.start_backup()),
                 code if scroll(self, code) => Some(None),
                 _ => None,
             },
@@ -323,17 +404,24 @@ pub fn keymap(keys: LocalKeys) -> (Vec<super::app::KeyHelp>, bool) {
     let scroll = key("Up/Dn/PgUp/PgDn", "tui-key-scroll");
     let short = [key("l", "tui-key-x"), key("q", "tui-key-quit")];
     match keys {
-        LocalKeys::List { editing: true, .. } => (
+        LocalKeys::List {
+            editing: true,
+            field: Field::Profile,
+            ..
+        } => (
             vec![
                 key("Enter", "local-tui-key-read"),
                 key("Esc", "tui-key-cancel"),
             ],
             false,
         ),
+        LocalKeys::List { editing: true, .. } => (vec![key("Enter", "tui-key-done")], false),
         LocalKeys::List { read, .. } => {
             let mut k = vec![scroll, key("e", "local-tui-key-profile")];
             if read {
                 k.push(key("p", "local-tui-key-compare"));
+                k.push(key("b", "local-tui-key-backup"));
+                k.push(key("o", "tui-key-destination"));
             }
             (k, true)
         }

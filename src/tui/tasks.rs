@@ -440,6 +440,27 @@ pub fn spawn_local(
             },
             move |result| send(LocalEvent::Read(result)),
         ),
+        LocalRequest::Backup {
+            thunderbird,
+            output,
+        } => {
+            let account = sign_in.map(|s| s.address).unwrap_or_default();
+            spawn_reporting(
+                async move {
+                    tokio::task::spawn_blocking(move || {
+                        local::backup(Some(&thunderbird), &output, &account)
+                    })
+                    .await
+                    .map_err(|e| format!("internal error in the background task: {e}"))?
+                    .map(Box::new)
+                    .map_err(|e| match e {
+                        LocalServiceError::Local(e) => local_error_line(&e, lang),
+                        other => one_line(&other.to_string()),
+                    })
+                },
+                move |result| send(LocalEvent::BackedUp(result)),
+            );
+        }
         LocalRequest::Upload { thunderbird, apply } => {
             let progress_send = send.clone();
             let sink: UploadSink =

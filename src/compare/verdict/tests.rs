@@ -36,20 +36,6 @@ fn comparison(folders: Vec<FolderCount>, findings: Vec<Finding>) -> Comparison {
 }
 
 #[test]
-fn thousands_table() {
-    let cases = [
-        (0, "0"),
-        (999, "999"),
-        (1_000, "1,000"),
-        (1_234, "1,234"),
-        (1_234_567, "1,234,567"),
-    ];
-    for (n, expected) in cases {
-        assert_eq!(thousands(n), expected);
-    }
-}
-
-#[test]
 fn ok_lines() {
     let twelve: Vec<FolderCount> = (0..12)
         .map(|i| {

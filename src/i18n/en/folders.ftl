@@ -22,14 +22,6 @@ folders-status-garbled-short = { $count } garb
 folders-status-other-short = { $count } oth
 
 ## The folder list.
-folders-role-inbox = inbox
-folders-role-sent = sent
-folders-role-drafts = drafts
-folders-role-trash = trash
-folders-role-junk = junk
-folders-role-archive = archive
-folders-role-all = all
-folders-role-flagged = flagged
 folders-sort-server = server order
 folders-sort-size = largest first
 folders-title = { $side } folders ({ $sort })

@@ -26,7 +26,10 @@ local-upload-nothing = Nothing to upload: every chosen message is already on the
 local-upload-plan = { $count } messages ({ $size }) exist only on this PC and would be uploaded.
 local-upload-create = The folder { $folder } will be created on the new server.
 local-upload-apply-hint = This is the plan only; run again with --apply to upload. Nothing on this PC is changed.
-local-upload-oversize = { $count } messages are larger than the new server accepts ({ $limit }) and are not uploaded (they stay in Thunderbird and in the backup):
+local-upload-oversize = { $count ->
+    [one] 1 message is
+   *[other] { $count } messages are
+} larger than the new server accepts ({ $limit }) and not uploaded (they stay in Thunderbird and in the backup):
 local-upload-failed-item = Not uploaded: { $folder } / { $subject } ({ $error })
 local-upload-gone = no longer in the local folder
 local-upload-done = { $appended } uploaded, { $already } already there, { $failed } failed.
@@ -40,7 +43,7 @@ local-tui-read-failed = The local folders could not be read:
 local-tui-path-hint = Press e and type the Thunderbird profile folder (the one with prefs.js) or the folder with profiles.ini; ~ is your home folder.
 local-tui-profile-label = Thunderbird profile
 local-tui-profile-search = (empty: where Thunderbird keeps profiles)
-local-tui-compare-hint = p compares these folders with the new server and shows what would be uploaded; nothing is written before you confirm.
+local-tui-compare-hint = p compares these folders with the new server and shows what would be uploaded; nothing is written before you confirm. b backs them up into the file below (o changes it).
 local-tui-comparing = Comparing with the new server (signing in and reading its headers; nothing is written)...
 local-tui-plan-title = This PC -> new server { $server }
 local-tui-skipped-default = left out: Trash, Junk and the outbox are not uploaded here
@@ -48,7 +51,10 @@ local-tui-confirm = Press y to upload these { $count } messages ({ $size }) to t
 local-tui-uploading = Uploading to the new server: { $done } of { $total } messages ({ $done_bytes } of { $bytes })
 local-tui-cancel-hint = c or Esc stops after the current message; what was uploaded stays, and running it again adds nothing twice.
 local-tui-cancelling = Stopping after the current message...
-local-tui-cancelled = Stopped: { $appended } messages were uploaded before the stop. p compares again and uploads the rest; nothing is uploaded twice.
+local-tui-cancelled = Stopped: { $appended ->
+    [one] 1 message was
+   *[other] { $appended } messages were
+} uploaded before the stop. p compares again and uploads the rest; nothing is uploaded twice.
 local-tui-failed = The comparison or the upload failed:
 local-tui-sign-in-first = Sign in first (a): the comparison reads the new server.
 local-tui-key-read = read
@@ -59,3 +65,7 @@ local-tui-key-compare-again = compare again
 local-tui-error-no-profile = No Thunderbird profile was found (looked in { $looked }).
 local-tui-error-not-a-profile = { $path }: no Thunderbird profile here (no prefs.js, and no profiles.ini naming one).
 local-tui-error-io = { $path }: cannot be read.
+local-tui-key-backup = back up
+local-tui-backup-label = Backup
+local-tui-backing-up = Backing the local folders up (the files are only read)...
+local-tui-backup-failed = The backup failed:

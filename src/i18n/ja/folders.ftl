@@ -16,14 +16,6 @@ folders-status-garbled-short = 化{ $count }
 folders-status-other-short = 他{ $count }
 
 ## The folder list.
-folders-role-inbox = 受信
-folders-role-sent = 送信済み
-folders-role-drafts = 下書き
-folders-role-trash = ごみ箱
-folders-role-junk = 迷惑メール
-folders-role-archive = アーカイブ
-folders-role-all = すべて
-folders-role-flagged = フラグ付き
 folders-sort-server = サーバー順
 folders-sort-size = サイズ順
 folders-title = { $side } のフォルダ ({ $sort })

@@ -29,7 +29,7 @@ use super::{
     update_options,
 };
 use crate::archive::{FolderSync, Manifest, MessageKey, MessageRecord, SourceKind};
-use crate::imap::{ConnectOptions, Credentials, ReadSession};
+use crate::imap::{ConnectOptions, Credentials, ListedFolder, ReadSession};
 use crate::mail::envelope::Envelope;
 use crate::model::{FolderInfo, SpecialUse};
 use crate::profile::Profile;
@@ -37,7 +37,7 @@ use crate::service::access;
 
 /// What one folder needs.
 struct FolderPlan {
-    listed: Listed,
+    listed: ListedFolder,
     info: FolderInfo,
     /// `(uid, size)` still to fetch, ascending.
     pending: Vec<(u32, u64)>,
@@ -181,7 +181,7 @@ pub(super) async fn run(
 
 /// Whether the person's `wanted` folder name means `folder`: the decoded name, the name
 /// with `/` as separator, or (on servers that put everything under `INBOX.`) without it.
-fn folder_matches(folder: &Listed, wanted: &str) -> bool {
+fn folder_matches(folder: &ListedFolder, wanted: &str) -> bool {
     let is_inbox = folder.special_use == Some(SpecialUse::Inbox);
     if folder.name == wanted || (wanted.eq_ignore_ascii_case("INBOX") && is_inbox) {
         return true;
@@ -191,15 +191,6 @@ fn folder_matches(folder: &Listed, wanted: &str) -> bool {
     };
     let with_delim = wanted.replace('/', &d.to_string());
     folder.name == with_delim || folder.name == format!("INBOX{d}{with_delim}")
-}
-
-/// The LIST facts a backup needs about one selectable folder.
-#[derive(Debug, Clone)]
-struct Listed {
-    name: String,
-    raw_name: String,
-    delimiter: Option<char>,
-    special_use: Option<SpecialUse>,
 }
 
 impl Run<'_> {
@@ -249,17 +240,9 @@ impl Run<'_> {
                 Err(f) => self.recover(f).await?,
             }
         };
-        let listed: Vec<Listed> = listed
-            .into_iter()
-            .filter(|f| f.selectable)
-            .map(|f| Listed {
-                name: f.name,
-                raw_name: f.raw_name,
-                delimiter: f.delimiter,
-                special_use: f.special_use,
-            })
-            .collect();
-        let mut chosen: Vec<&Listed> = Vec::new();
+        // Only folders that hold messages are backed up.
+        let listed: Vec<ListedFolder> = listed.into_iter().filter(|f| f.selectable).collect();
+        let mut chosen: Vec<&ListedFolder> = Vec::new();
         for wanted in &self.options.folders {
             let found = listed.iter().find(|f| folder_matches(f, wanted));
             match found {
@@ -300,7 +283,7 @@ impl Run<'_> {
 
     async fn plan_folder(
         &mut self,
-        folder: &Listed,
+        folder: &ListedFolder,
         prior: Option<&Manifest>,
     ) -> Result<FolderPlan, Failure> {
         let limit = self.limit;
@@ -604,7 +587,7 @@ fn sync_state(status: &crate::imap::FolderStatus) -> Option<FolderSync> {
 /// and the folder is not even opened unless it holds archived oversize messages to look up.
 async fn unchanged_plan(
     session: &mut ReadSession,
-    folder: &Listed,
+    folder: &ListedFolder,
     prior: Option<&Manifest>,
     sync: FolderSync,
     limit: u64,
@@ -625,16 +608,12 @@ async fn unchanged_plan(
         HashSet::new()
     };
     let info = FolderInfo {
-        name: folder.name.clone(),
-        raw_name: folder.raw_name.clone(),
-        delimiter: folder.delimiter,
-        special_use: folder.special_use,
         selectable: true,
         messages: sync.messages,
-        unseen: None,
         uid_next: Some(sync.uid_next),
         uid_validity: validity,
         size: records.iter().map(|m| m.size).sum(),
+        ..FolderInfo::from(folder)
     };
     Ok(FolderPlan {
         listed: folder.clone(),
@@ -693,7 +672,7 @@ async fn oversize_on_server(
 /// (Message-ID and size now, content hash while fetching) and what is left to fetch.
 async fn plan_examined(
     session: &mut ReadSession,
-    folder: &Listed,
+    folder: &ListedFolder,
     status: crate::imap::FolderStatus,
     prior: Option<&Manifest>,
     saved: Option<FolderSync>,
@@ -802,16 +781,12 @@ async fn plan_examined(
             .push(m.entry.clone());
     }
     let info = FolderInfo {
-        name: folder.name.clone(),
-        raw_name: folder.raw_name.clone(),
-        delimiter: folder.delimiter,
-        special_use: folder.special_use,
         selectable: true,
         messages: status.messages,
-        unseen: None,
         uid_next: status.uid_next,
         uid_validity: validity,
         size: metas.iter().map(|m| m.size).sum(),
+        ..FolderInfo::from(folder)
     };
     Ok(FolderPlan {
         listed: folder.clone(),

@@ -206,10 +206,6 @@ pub enum BackupError {
     Imap(#[from] ImapError),
     #[error(transparent)]
     Pop3(#[from] Pop3Error),
-    #[error(
-        "the profile has no POP3 settings for the {0} server (add `pop3 = {{ port = 995, security = \"tls\" }}` under [{0}])"
-    )]
-    NoPop3(Side),
     #[error("no folder named {name:?} on {server}; `ikou folders` lists the names")]
     NoSuchFolder { name: String, server: String },
     #[error("{server}: gave up after {attempts} reconnect attempts: {last}")]
@@ -254,47 +250,16 @@ pub(super) enum Failure {
     Fatal(BackupError),
 }
 
-fn net_transient(e: &crate::net::NetError) -> bool {
-    use crate::net::NetError as N;
-    match e {
-        N::Refused { .. } | N::ConnectTimeout { .. } | N::Connect { .. } | N::Resolve { .. } => {
-            true
-        }
-        // A server that is stopping accepts the connection and drops it during the
-        // handshake; a certificate or protocol problem is not worth retrying.
-        N::Tls { detail, .. } => {
-            let d = detail.to_ascii_lowercase();
-            [
-                "reset",
-                "unexpected eof",
-                "closed",
-                "broken pipe",
-                "timed out",
-                "eof",
-            ]
-            .iter()
-            .any(|w| d.contains(w))
-        }
-        _ => false,
-    }
-}
-
 impl Failure {
     pub(super) fn from_imap(e: ImapError) -> Failure {
         let text = e.to_string();
         match &e {
-            ImapError::Command { detail, .. } | ImapError::Closed { detail, .. } => {
-                if let Some(d) = retry::throttle_hint(detail) {
-                    return Failure::Throttle(d, detail.clone());
-                }
-                if matches!(e, ImapError::Closed { .. }) {
-                    return Failure::Retry(text);
-                }
-                Failure::Fatal(e.into())
+            ImapError::Command { detail, .. } | ImapError::Closed { detail, .. }
+                if let Some(d) = retry::throttle_hint(detail) =>
+            {
+                Failure::Throttle(d, detail.clone())
             }
-            // async-imap reports an I/O error mid-response (connection reset) this way.
-            ImapError::Protocol { .. } => Failure::Retry(text),
-            ImapError::Net(n) if net_transient(n) => Failure::Retry(text),
+            _ if e.is_transient() => Failure::Retry(text),
             _ => Failure::Fatal(e.into()),
         }
     }
@@ -314,7 +279,7 @@ impl Failure {
             | Pop3Error::Io { .. }
             | Pop3Error::Unusable { .. }
             | Pop3Error::MailboxInUse { .. } => Failure::Retry(text),
-            Pop3Error::Net(n) if net_transient(n) => Failure::Retry(text),
+            Pop3Error::Net(n) if n.is_transient() => Failure::Retry(text),
             _ => Failure::Fatal(e.into()),
         }
     }

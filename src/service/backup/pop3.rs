@@ -45,27 +45,13 @@ struct Run<'a> {
     keys_added: HashSet<String>,
 }
 
-pub(super) fn connect_options(
-    profile: &Profile,
-    side: crate::profile::Side,
-) -> Result<ConnectOptions, BackupError> {
-    let server = profile.server(side);
-    let endpoint = server.pop3_endpoint().ok_or(BackupError::NoPop3(side))?;
-    Ok(ConnectOptions {
-        endpoint,
-        tls: profile.tls_policy(side),
-        timeouts: server.timeouts(),
-        allow_plaintext: server.allow_plaintext,
-    })
-}
-
 pub(super) async fn run(
     profile: &Profile,
     account: &AccountRef,
     options: &BackupOptions,
     progress: ProgressSink,
 ) -> Result<BackupResult, BackupError> {
-    let connect = connect_options(profile, options.side)?;
+    let connect = crate::service::pop3_options(profile, options.side)?;
     // Signed in first, so a prompt comes before any progress.
     let (session, credentials) =
         access::open_pop3_session_keeping(profile, options.side, account).await?;

@@ -30,16 +30,10 @@ pub fn backoff(attempt: u32) -> Duration {
 /// How long a server asked us to wait, if `text` (a tagged NO/BAD, a BYE, a `-ERR`) is a
 /// throttling reply. `None` means it is not one.
 pub fn throttle_hint(text: &str) -> Option<Duration> {
-    let lower = text.to_ascii_lowercase();
-    let throttled = lower.contains("throttl")
-        || lower.contains("[unavailable]")
-        || lower.contains("[limit]")
-        || lower.contains("too many")
-        || lower.contains("[sys/temp]")
-        || lower.contains("try again later");
-    if !throttled {
+    if !crate::net::says_busy(text) {
         return None;
     }
+    let lower = text.to_ascii_lowercase();
     // "Suggested Backoff Time: 1234 milliseconds" (Exchange Online), else any "N ms" /
     // "N milliseconds" / "N seconds" after the word throttle, else the default.
     let hint = find_number_before(&lower, &["milliseconds", "millisecond", "ms"])

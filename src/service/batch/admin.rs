@@ -13,7 +13,6 @@ use tokio::sync::Mutex;
 
 use super::BatchError;
 use crate::imap::{self, AuthMethod, Credentials, ImapError, ReadSession, WriteSession};
-use crate::net::NetError;
 use crate::oauth::OAuthSettings;
 use crate::profile::{APP_SCOPE, AdminAccess, AdminMethod, Profile, Side, secret_from};
 use crate::secret::Secret;
@@ -349,40 +348,12 @@ fn admin_password(admin: &AdminAccess, side: Side) -> Result<Secret, BatchError>
     })
 }
 
-/// Words servers use when they are busy or throttling (Dovecot's connection limits,
-/// Exchange Online's throttling, generic temporary failures).
-const TRANSIENT_WORDS: [&str; 9] = [
-    "[unavailable]",
-    "[inuse]",
-    "throttl",
-    "too many",
-    "try again",
-    "maximum number of connections",
-    "server busy",
-    "temporar",
-    "not connected",
-];
-
-/// Whether waiting and trying again may help: network trouble, a dropped connection, or a
-/// server that says it is busy. A rejected password or a missing mailbox is final.
+/// Whether waiting and trying again may help: the one rule of [`ImapError::is_transient`]
+/// (network trouble, a dropped connection, a server that says it is busy). A rejected
+/// password or a missing mailbox is final.
 pub fn is_transient(error: &BatchError) -> bool {
-    let imap = match error {
-        BatchError::Service(ServiceError::Imap(e)) => e,
-        _ => return false,
-    };
-    let says_busy = |text: &str| {
-        let text = text.to_ascii_lowercase();
-        TRANSIENT_WORDS.iter().any(|w| text.contains(w))
-    };
-    match imap {
-        ImapError::Net(
-            NetError::Refused { .. } | NetError::ConnectTimeout { .. } | NetError::Connect { .. },
-        ) => true,
-        ImapError::Net(_) => says_busy(&imap.to_string()),
-        ImapError::Closed { .. } => true,
-        ImapError::AuthRejected { detail, .. }
-        | ImapError::Command { detail, .. }
-        | ImapError::Protocol { detail, .. } => says_busy(detail),
+    match error {
+        BatchError::Service(ServiceError::Imap(e)) => e.is_transient(),
         _ => false,
     }
 }
@@ -390,6 +361,7 @@ pub fn is_transient(error: &BatchError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::NetError;
 
     fn imap(e: ImapError) -> BatchError {
         BatchError::Service(ServiceError::Imap(e))
@@ -430,6 +402,32 @@ mod tests {
             server: "s".into(),
             command: "EXAMINE".into(),
             detail: "Mailbox doesn't exist: INBOX.x".into(),
+        })));
+        // The same rule as backup's reconnects: a reply cut off mid-way, a name that did not
+        // resolve, a handshake the server dropped are worth another try; a certificate is not.
+        assert!(is_transient(&imap(ImapError::Protocol {
+            server: "s".into(),
+            command: "UID FETCH".into(),
+            detail: "connection reset by peer".into(),
+        })));
+        assert!(is_transient(&imap(ImapError::Net(NetError::Resolve {
+            host: "h".into(),
+            source: std::io::Error::other("temporary failure in name resolution"),
+        }))));
+        assert!(is_transient(&imap(ImapError::Net(NetError::Tls {
+            host: "h".into(),
+            port: 993,
+            detail: "unexpected EOF".into(),
+        }))));
+        assert!(!is_transient(&imap(ImapError::Net(
+            NetError::UntrustedCertificate {
+                host: "h".into(),
+                port: 993,
+                detail: "self-signed".into(),
+            }
+        ))));
+        assert!(!is_transient(&imap(ImapError::LoginDisabled {
+            server: "s".into()
         })));
         assert!(!is_transient(&BatchError::Admin {
             side: Side::Old,

@@ -31,7 +31,7 @@ use super::verify::restore::{
     plan_restore,
 };
 use super::verify::snapshot::{Snapshot, SnapshotError};
-use super::verify::{OldMailbox, VerifyReport, build_report, from_snapshot, read_mailbox};
+use super::verify::{OldMailbox, VerifyReport, build_report, read_mailbox};
 use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
 use crate::model::FolderMessages;
@@ -235,7 +235,7 @@ async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbo
             });
         }
         let snap = Snapshot::load(&path)?;
-        return Ok(from_snapshot(&path, snap));
+        return Ok(OldMailbox::snapshot(&path, snap));
     }
     live_old(ctx, account).await
 }
@@ -244,7 +244,7 @@ async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbo
 /// there, so never from a snapshot).
 async fn live_old(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbox, BatchError> {
     let (server, folders) = read_live(ctx, Side::Old, account).await?;
-    Ok(super::verify::live_old(server, folders))
+    Ok(OldMailbox::live(server, folders))
 }
 
 /// What one successful attempt produced.

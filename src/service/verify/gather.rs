@@ -34,18 +34,7 @@ pub async fn live_mailbox_with(
     let mut folders = Vec::with_capacity(listed.len());
     for entry in listed {
         progress(folders.len(), total, &entry.name);
-        let mut info = FolderInfo {
-            name: entry.name,
-            raw_name: entry.raw_name,
-            delimiter: entry.delimiter,
-            special_use: entry.special_use,
-            selectable: entry.selectable,
-            messages: 0,
-            unseen: None,
-            uid_next: None,
-            uid_validity: None,
-            size: 0,
-        };
+        let mut info = FolderInfo::from(entry);
         let mut messages = Vec::new();
         if info.selectable {
             let status = session.examine(&info.raw_name).await?;

@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
 use crate::profile::Profile;
 use crate::service::backup::{BackupResult, FolderOutcome, Protocol};
-use crate::service::verify::{OldMailbox, SourceInfo, build_report};
+use crate::service::verify::{OldMailbox, build_report};
 use crate::tui::verify::VerifyOutcome;
 
 fn folder(name: &str, delimiter: char, special_use: Option<SpecialUse>) -> FolderInfo {
@@ -73,14 +73,9 @@ pub fn verify_outcome(lang: Lang) -> Arc<VerifyOutcome> {
         message(1, "l1", 11, "会議の件", 5_000),
         message(2, "l2", 12, "Call for papers", 7_000),
     ];
-    let old = OldMailbox {
-        source: SourceInfo {
-            kind: "live",
-            server: "mail.example-univ.ac.jp:993 (SSL/TLS)".into(),
-            file: None,
-            taken: None,
-        },
-        folders: vec![
+    let old = OldMailbox::live(
+        "mail.example-univ.ac.jp:993 (SSL/TLS)".into(),
+        vec![
             holding(folder("INBOX", '.', Some(SpecialUse::Inbox)), inbox.clone()),
             holding(
                 folder("INBOX.送信済みトレイ", '.', Some(SpecialUse::Sent)),
@@ -88,8 +83,7 @@ pub fn verify_outcome(lang: Lang) -> Arc<VerifyOutcome> {
             ),
             holding(folder("INBOX.研究室.学会", '.', None), lab.clone()),
         ],
-        manifest: None,
-    };
+    );
     let mut new_inbox: Vec<MessageInfo> = inbox
         .iter()
         .filter(|m| m.size < 1024 * 1024)
@@ -196,4 +190,135 @@ pub fn doctor_report() -> crate::doctor::DoctorReport {
         state_code: String::new(),
     }
     .with_phase(crate::profile::Phase::Unknown)
+}
+
+/// A Thunderbird profile's local mail (a POP account and Local Folders, nested Japanese
+/// names, a deleted message not compacted, one message over the limit) and the new
+/// mailbox it is compared with, through the service's own pure functions.
+pub fn local_mail() -> (
+    crate::service::local::LocalInventory,
+    crate::service::local::UploadReport,
+) {
+    use crate::local::{FolderFile, ReadOutcome, Store, StoreKind};
+    use crate::service::local::{
+        LocalFolder, LocalMailbox, LocalMessage, UploadOptions, plan, summarise,
+    };
+    use std::path::{Path, PathBuf};
+    let profile = Path::new("/home/taro/.thunderbird/x1y2z3.default-release");
+    let local_folder = |dir: &str, name: &str, special_use, messages: Vec<MessageInfo>| {
+        let mut numbered = Vec::new();
+        for (i, mut info) in messages.into_iter().enumerate() {
+            info.uid = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            numbered.push(LocalMessage {
+                sha256: format!("{:064x}", u64::from(info.uid) + info.size),
+                info,
+            });
+        }
+        LocalFolder {
+            file: FolderFile {
+                name: name.into(),
+                path: PathBuf::from(dir).join(name),
+                special_use,
+                selectable: true,
+            },
+            expunged: u64::from(name == "Inbox"),
+            expunged_bytes: if name == "Inbox" { 2_048 } else { 0 },
+            read: ReadOutcome {
+                file_bytes: numbered.iter().map(|m| m.info.size).sum(),
+                attempts: 1,
+                changed: false,
+                dropped_tail: false,
+            },
+            messages: numbered,
+        }
+    };
+    let store = |name: &str, kind, dir: &str| Store {
+        name: name.into(),
+        kind,
+        hostname: String::new(),
+        directory: profile.join(dir),
+        sent_folders: Vec::new(),
+    };
+    let pop_dir = "/home/taro/.thunderbird/x1y2z3.default-release/Mail/pop.example-univ.ac.jp";
+    let local_dir = "/home/taro/.thunderbird/x1y2z3.default-release/Mail/Local Folders";
+    let mailboxes = vec![
+        LocalMailbox {
+            store: store(
+                "taro@example-univ.ac.jp",
+                StoreKind::Pop3,
+                "Mail/pop.example-univ.ac.jp",
+            ),
+            folders: vec![local_folder(
+                pop_dir,
+                "Inbox",
+                None,
+                vec![
+                    message(0, "pop1", 3, "ようこそ", 4_096),
+                    message(0, "copied", 4, "センターがコピー済み", 5_120),
+                    message(0, "big", 5, "実験データ (大きい添付)", 48_000_000),
+                ],
+            )],
+        },
+        LocalMailbox {
+            store: store(
+                "Local Folders",
+                StoreKind::LocalFolders,
+                "Mail/Local Folders",
+            ),
+            folders: vec![
+                local_folder(
+                    local_dir,
+                    "Sent",
+                    Some(SpecialUse::Sent),
+                    vec![
+                        message(0, "sent1", 6, "Re: 会議の件", 3_000),
+                        message(0, "sent2", 7, "報告書", 9_000),
+                    ],
+                ),
+                local_folder(
+                    local_dir,
+                    "Trash",
+                    Some(SpecialUse::Trash),
+                    vec![message(0, "old", 8, "古いメール", 1_000)],
+                ),
+                local_folder(
+                    local_dir,
+                    "研究室",
+                    None,
+                    vec![message(0, "lab", 9, "研究室の予定", 2_000)],
+                ),
+                local_folder(
+                    local_dir,
+                    "研究室/学会",
+                    None,
+                    vec![message(0, "conf", 10, "学会の案内", 2_500)],
+                ),
+            ],
+        },
+    ];
+    let inventory = summarise(profile, &mailboxes);
+    let mut inbox = folder("INBOX", '/', None);
+    inbox.messages = 1;
+    let mut sent = folder("Sent Items", '/', Some(SpecialUse::Sent));
+    sent.messages = 0;
+    let new = vec![
+        FolderMessages {
+            folder: inbox,
+            messages: vec![message(1, "copied", 4, "センターがコピー済み", 5_100)],
+        },
+        FolderMessages {
+            folder: sent,
+            messages: Vec::new(),
+        },
+    ];
+    let report = plan(
+        profile,
+        &mailboxes,
+        "outlook.office365.com:993",
+        &new,
+        &UploadOptions::default(),
+        &crate::compare::result::Limits::default(),
+    )
+    .expect("plan");
+    (inventory, report)
 }

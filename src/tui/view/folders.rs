@@ -9,24 +9,9 @@ use super::{Theme, clean, side_title};
 use crate::compare::mapping::MapReason;
 use crate::compare::result::{FindingKind, FolderStatus, Severity};
 use crate::i18n::Lang;
-use crate::model::SpecialUse;
-use crate::report::{grouped, human_size};
+use crate::report::{grouped, human_size, role};
 use crate::service::verify::VerifyReport;
 use crate::tui::app::{App, FolderSort, ServerStatus, folder_page, sorted_folders};
-
-fn role(special_use: Option<SpecialUse>, lang: Lang) -> String {
-    match special_use {
-        None => String::new(),
-        Some(SpecialUse::Inbox) => tr!(lang, "folders-role-inbox"),
-        Some(SpecialUse::Sent) => tr!(lang, "folders-role-sent"),
-        Some(SpecialUse::Drafts) => tr!(lang, "folders-role-drafts"),
-        Some(SpecialUse::Trash) => tr!(lang, "folders-role-trash"),
-        Some(SpecialUse::Junk) => tr!(lang, "folders-role-junk"),
-        Some(SpecialUse::Archive) => tr!(lang, "folders-role-archive"),
-        Some(SpecialUse::All) => tr!(lang, "folders-role-all"),
-        Some(SpecialUse::Flagged) => tr!(lang, "folders-role-flagged"),
-    }
-}
 
 /// What the last verification found for one old folder and the new folder it is paired with:
 /// the identity comparison's problems, never a difference of counts.

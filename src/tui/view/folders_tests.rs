@@ -11,7 +11,7 @@ use super::tests::{draw, folder, inventory, press, report, screen, signed_in};
 use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
 use crate::profile::Side;
-use crate::service::verify::{OldMailbox, SourceInfo, build_report};
+use crate::service::verify::{OldMailbox, build_report};
 use crate::tui::app::{App, Screen};
 use crate::tui::verify::{VerifyEvent, VerifyOutcome};
 
@@ -54,19 +54,13 @@ fn outcome(lang: Lang) -> Arc<VerifyOutcome> {
     new_inbox.push(message(300, "later1"));
     new_inbox.push(message(301, "later2"));
     assert_eq!(new_inbox.len(), 78);
-    let old = OldMailbox {
-        source: SourceInfo {
-            kind: "live",
-            server: "mail.example-univ.ac.jp:993 (SSL/TLS)".into(),
-            file: None,
-            taken: None,
-        },
-        folders: vec![
+    let old = OldMailbox::live(
+        "mail.example-univ.ac.jp:993 (SSL/TLS)".into(),
+        vec![
             holding("INBOX", Some(SpecialUse::Inbox), inbox),
             holding("INBOX.送信済みトレイ", Some(SpecialUse::Sent), sent.clone()),
         ],
-        manifest: None,
-    };
+    );
     let mut new = vec![
         holding("INBOX", Some(SpecialUse::Inbox), new_inbox),
         holding("Sent Items", Some(SpecialUse::Sent), sent),

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::report::{grouped, human_size};
 use crate::service::local::{LocalInventory, Skipped, UploadOutcome, UploadReport};
 use crate::tui::app::{App, help_rows};
-use crate::tui::local::{Scan, Upload, UploadProgress};
+use crate::tui::local::{Field, LocalBackup, Scan, Upload, UploadProgress};
 
 /// `text` right-aligned in `width` columns (cut when longer).
 fn right(text: &str, width: usize) -> String {
@@ -180,8 +180,14 @@ fn plan_lines(
         tr!(lang, "local-col-new-folder")
     );
     lines.push(Line::styled(row(width, &first, &numbers), theme.key()));
+    let mut store: Option<&str> = None;
     for f in &report.folders {
-        let name = clean(&format!("{}/{} -> {}", f.store, f.folder, f.new_folder));
+        // Each account once, its folders under it.
+        if store != Some(f.store.as_str()) {
+            store = Some(&f.store);
+            lines.push(Line::styled(fit(&clean(&f.store), width), theme.busy()));
+        }
+        let name = clean(&format!("  {} -> {}", f.folder, f.new_folder));
         let values = [
             grouped(f.messages),
             grouped(f.on_new),
@@ -203,7 +209,7 @@ fn plan_lines(
         };
         if let Some(note) = note {
             lines.extend(wrap(
-                [Line::styled(format!("    ({note})"), theme.dim())],
+                [Line::styled(format!("      ({note})"), theme.dim())],
                 w16,
             ));
         }
@@ -473,8 +479,47 @@ struct Areas {
     path: Rect,
 }
 
+/// The backup's state under the list (wrapped to `width`), if any.
+fn backup_status(app: &App, width: u16) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let theme = Theme::of(app);
+    let line = match &app.local.backup {
+        LocalBackup::Idle => return Vec::new(),
+        LocalBackup::Running => Line::styled(tr!(lang, "local-tui-backing-up"), theme.busy()),
+        LocalBackup::Done(report) => Line::styled(
+            tr!(
+                lang,
+                "local-backup-done",
+                path = clean(&report.archive.display().to_string()),
+                added = report.added,
+                already = report.already,
+                total = report.messages
+            ),
+            theme.ok(),
+        ),
+        LocalBackup::Failed(reason) => Line::styled(
+            format!("{} {}", tr!(lang, "local-tui-backup-failed"), clean(reason)),
+            theme.bad(),
+        ),
+    };
+    let mut lines = wrap([line], width.saturating_sub(1));
+    lines.truncate(2);
+    lines
+        .into_iter()
+        .map(|l| {
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(l.spans);
+            Line::from(spans)
+        })
+        .collect()
+}
+
 fn areas(app: &App, area: Rect, next_rows: u16) -> Areas {
-    let path_rows = u16::from(matches!(app.local.upload, Upload::None));
+    let path_rows = if matches!(app.local.upload, Upload::None) {
+        2 + u16::try_from(backup_status(app, area.width).len()).unwrap_or(0)
+    } else {
+        0
+    };
     let [outer, path] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(path_rows)]).areas(area);
     let inner = Block::bordered().inner(outer);
@@ -526,33 +571,56 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(shown), areas.text);
     frame.render_widget(Paragraph::new(next), areas.next);
     if areas.path.height > 0 {
-        let label = format!(" {}: ", tr!(lang, "local-tui-profile-label"));
         let state = &app.local;
-        let value = if state.path.is_empty() && !state.editing {
-            Span::styled(tr!(lang, "local-tui-profile-search"), theme.dim())
-        } else {
-            Span::styled(
-                format!("{} ", state.path.display()),
-                if state.editing {
-                    theme.selected()
-                } else {
-                    Style::default()
-                },
-            )
+        let editing = |field: Field| state.editing && state.field == field;
+        let input_line = |label: String,
+                          input: &crate::tui::input::Input,
+                          empty: Option<String>,
+                          field: Field| {
+            let value = match empty {
+                Some(text) if input.is_empty() && !editing(field) => {
+                    Span::styled(text, theme.dim())
+                }
+                _ => Span::styled(
+                    format!("{} ", input.display()),
+                    if editing(field) {
+                        theme.selected()
+                    } else {
+                        Style::default()
+                    },
+                ),
+            };
+            Line::from(vec![Span::styled(label, theme.key()), value])
         };
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(label.clone(), theme.key()),
-                value,
-            ])),
-            areas.path,
-        );
+        let profile_label = format!(" {}: ", tr!(lang, "local-tui-profile-label"));
+        let backup_label = format!(" {}: ", tr!(lang, "local-tui-backup-label"));
+        let mut bottom = vec![
+            input_line(
+                profile_label.clone(),
+                &state.path,
+                Some(tr!(lang, "local-tui-profile-search")),
+                Field::Profile,
+            ),
+            input_line(
+                backup_label.clone(),
+                &state.backup_path,
+                None,
+                Field::Backup,
+            ),
+        ];
+        bottom.extend(backup_status(app, areas.path.width));
+        frame.render_widget(Paragraph::new(bottom), areas.path);
         if state.editing {
-            let x = areas.path.x.saturating_add(
-                u16::try_from(label.width() + state.path.cursor_column()).unwrap_or(0),
-            );
+            let (label, input, row) = match state.field {
+                Field::Profile => (&profile_label, &state.path, 0),
+                Field::Backup => (&backup_label, &state.backup_path, 1),
+            };
+            let x = areas
+                .path
+                .x
+                .saturating_add(u16::try_from(label.width() + input.cursor_column()).unwrap_or(0));
             if x < areas.path.right() {
-                frame.set_cursor_position(Position::new(x, areas.path.y));
+                frame.set_cursor_position(Position::new(x, areas.path.y + row));
             }
         }
     }

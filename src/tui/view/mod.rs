@@ -320,6 +320,8 @@ mod fixtures;
 #[cfg(test)]
 mod folders_tests;
 #[cfg(test)]
+mod local_tests;
+#[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
 mod snapshot_tests;

@@ -11,7 +11,9 @@ use super::tests::{
 };
 use crate::i18n::Lang;
 use crate::profile::Side;
-use crate::tui::app::{App, Msg};
+use crate::service::local::{UploadEvent, UploadOutcome};
+use crate::tui::app::{App, Msg, TaskEvent};
+use crate::tui::local::LocalEvent;
 use crate::tui::verify::VerifyEvent;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -138,10 +140,58 @@ fn screens(lang: Lang, size: (u16, u16)) -> Vec<(&'static str, App)> {
     press(&mut app, KeyCode::Char('6'));
     out.push(("settings", app));
 
+    // The PC mail screen: the folder list, the plan, the upload, a stopped upload.
+    for (stage, name) in [
+        "local_list",
+        "local_plan",
+        "local_uploading",
+        "local_stopped",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        out.push((name, local_screen(lang, size, stage)));
+    }
+
     for (_, app) in &mut out {
         app.update(Msg::Resize(size.0, size.1));
     }
     out
+}
+
+/// The PC mail screen after `stage` steps: 0 the list, 1 the plan, 2 uploading, 3 stopped.
+fn local_screen(lang: Lang, size: (u16, u16), stage: usize) -> App {
+    let (inventory, report) = super::fixtures::local_mail();
+    let local = |app: &mut App, event: LocalEvent| {
+        let generation = app.local.generation;
+        app.update(Msg::Task(TaskEvent::Local { generation, event }));
+    };
+    let mut app = signed_in(lang, size);
+    press(&mut app, KeyCode::Char('7'));
+    local(&mut app, LocalEvent::Read(Ok(Box::new(inventory))));
+    if stage >= 1 {
+        press(&mut app, KeyCode::Char('p'));
+        local(&mut app, LocalEvent::Uploaded(Ok(Box::new(report.clone()))));
+    }
+    if stage >= 2 {
+        press(&mut app, KeyCode::Char('y'));
+        local(
+            &mut app,
+            LocalEvent::Progress(UploadEvent::Item {
+                new_folder: "Sent Items".into(),
+                bytes: 3_000,
+                outcome: UploadOutcome::Appended,
+            }),
+        );
+    }
+    if stage >= 3 {
+        let mut stopped = report;
+        stopped.applied = true;
+        stopped.cancelled = true;
+        stopped.appended = 1;
+        local(&mut app, LocalEvent::Uploaded(Ok(Box::new(stopped))));
+    }
+    app
 }
 
 #[test]

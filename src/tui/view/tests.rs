@@ -219,7 +219,7 @@ fn japanese_folder_names_align_by_display_width() {
         for line in text.lines() {
             assert_eq!(line.width(), 80, "{line}");
         }
-        let role = tr!(lang, "folders-role-sent");
+        let role = tr!(lang, "inventory-role-sent");
         assert!(text.contains(&role), "{text}");
     }
 }

@@ -106,6 +106,50 @@ pub struct OldMailbox {
     pub manifest: Option<Manifest>,
 }
 
+impl OldMailbox {
+    /// The old mailbox as read live from `server`.
+    pub fn live(server: String, folders: Vec<FolderMessages>) -> Self {
+        OldMailbox {
+            source: SourceInfo {
+                kind: "live",
+                server,
+                file: None,
+                taken: None,
+            },
+            folders,
+            manifest: None,
+        }
+    }
+
+    /// The old mailbox as a loaded snapshot describes it (`path`: where it was read from).
+    pub fn snapshot(path: &Path, snap: Snapshot) -> Self {
+        OldMailbox {
+            source: SourceInfo {
+                kind: "snapshot",
+                server: snap.server,
+                file: Some(path.display().to_string()),
+                taken: Some(snap.taken),
+            },
+            folders: snap.folders,
+            manifest: None,
+        }
+    }
+
+    /// The old mailbox as the backup at `path` holds it: `folders` read from its manifest.
+    pub fn backup(path: &Path, manifest: Manifest, folders: Vec<FolderMessages>) -> Self {
+        OldMailbox {
+            source: SourceInfo {
+                kind: "backup",
+                server: manifest.server.clone(),
+                file: Some(path.display().to_string()),
+                taken: Some(manifest.updated.clone()),
+            },
+            folders,
+            manifest: Some(manifest),
+        }
+    }
+}
+
 /// One line of the mapping with its reason in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MappingLine {
@@ -195,7 +239,7 @@ pub async fn old_mailbox_with(
         OldSource::Live => {
             let session = open_read_session(profile, Side::Old, account).await?;
             let (server, folders) = read_mailbox(session, Side::Old, progress).await;
-            Ok(live_old(server, folders?))
+            Ok(OldMailbox::live(server, folders?))
         }
         OldSource::Snapshot(path) => snapshot_mailbox(path),
         OldSource::Backup(path) => {
@@ -203,51 +247,14 @@ pub async fn old_mailbox_with(
             let mut folders = gather::manifest_mailbox(&manifest);
             let mut reader = crate::archive::ArchiveReader::open(path)?;
             gather::hash_archived_bodies(&mut reader, &manifest, &mut folders)?;
-            Ok(OldMailbox {
-                source: SourceInfo {
-                    kind: "backup",
-                    server: manifest.server.clone(),
-                    file: Some(path.display().to_string()),
-                    taken: Some(manifest.updated.clone()),
-                },
-                folders,
-                manifest: Some(manifest),
-            })
+            Ok(OldMailbox::backup(path, manifest, folders))
         }
-    }
-}
-
-/// The old mailbox as read live from `server`.
-pub fn live_old(server: String, folders: Vec<FolderMessages>) -> OldMailbox {
-    OldMailbox {
-        source: SourceInfo {
-            kind: "live",
-            server,
-            file: None,
-            taken: None,
-        },
-        folders,
-        manifest: None,
     }
 }
 
 /// The old mailbox from a file written by `ikou snapshot`.
 pub fn snapshot_mailbox(path: &Path) -> Result<OldMailbox, VerifyError> {
-    Ok(from_snapshot(path, Snapshot::load(path)?))
-}
-
-/// The old mailbox as a loaded snapshot describes it (`path`: where it was read from).
-pub fn from_snapshot(path: &Path, snap: Snapshot) -> OldMailbox {
-    OldMailbox {
-        source: SourceInfo {
-            kind: "snapshot",
-            server: snap.server,
-            file: Some(path.display().to_string()),
-            taken: Some(snap.taken),
-        },
-        folders: snap.folders,
-        manifest: None,
-    }
+    Ok(OldMailbox::snapshot(path, Snapshot::load(path)?))
 }
 
 /// Reads a whole mailbox over an open read-only session (however it was signed in: the

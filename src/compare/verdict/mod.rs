@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::result::{Comparison, Finding, FindingKind, FolderStatus, Reason, Severity};
 use crate::i18n::Lang;
+use crate::report::grouped;
 
 /// How many differences the verdict names before "and N more".
 const MAX_PARTS: usize = 4;
@@ -82,7 +83,7 @@ impl Comparison {
             "verify-verdict-ok",
             folders = folders,
             count = self.totals.old_messages,
-            messages = thousands(self.totals.old_messages)
+            messages = grouped(self.totals.old_messages)
         );
         let extras = self.totals.extras;
         if extras > 0 {
@@ -90,7 +91,7 @@ impl Comparison {
                 lang,
                 "verify-verdict-ok-extras",
                 count = extras,
-                messages = thousands(extras)
+                messages = grouped(extras)
             ));
         }
         line
@@ -141,8 +142,8 @@ impl Comparison {
                     lang,
                     "verify-verdict-fewer",
                     folder = folder.new_folder.as_str(),
-                    old = thousands(folder.old_count),
-                    new = thousands(folder.new_count)
+                    old = grouped(folder.old_count),
+                    new = grouped(folder.new_count)
                 ));
             }
         }
@@ -165,7 +166,7 @@ fn folder_of(finding: &Finding, kind: FindingKind) -> String {
 }
 
 fn phrase(kind: Option<FindingKind>, folder: &str, n: u64, lang: Lang) -> String {
-    let count = thousands(n);
+    let count = grouped(n);
     match kind {
         Some(FindingKind::FolderMissing) => {
             tr!(
@@ -228,19 +229,6 @@ fn phrase(kind: Option<FindingKind>, folder: &str, n: u64, lang: Lang) -> String
         }
         _ => tr!(lang, "verify-verdict-other", count = n, shown = count),
     }
-}
-
-/// `1234567` → `1,234,567` (both languages use the comma).
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,24 +1,12 @@
 //! # How an inventory reads for people (`ikou folders`, `ikou quota`)
+//!
+//! The text face of `service::inventory` and `service::pop3_inventory` results; `--json`
+//! prints the same values serialised.
 
-use super::{Align, Table, grouped, human_size};
 use crate::i18n::Lang;
-use crate::model::SpecialUse;
+use crate::report::{Align, Table, grouped, human_size, role, truncate};
 use crate::service::inventory::Inventory;
 use crate::service::pop3_inventory::Pop3Inventory;
-
-fn role(special_use: Option<SpecialUse>, lang: Lang) -> String {
-    match special_use {
-        None => String::new(),
-        Some(SpecialUse::Inbox) => tr!(lang, "inventory-role-inbox"),
-        Some(SpecialUse::Sent) => tr!(lang, "inventory-role-sent"),
-        Some(SpecialUse::Drafts) => tr!(lang, "inventory-role-drafts"),
-        Some(SpecialUse::Trash) => tr!(lang, "inventory-role-trash"),
-        Some(SpecialUse::Junk) => tr!(lang, "inventory-role-junk"),
-        Some(SpecialUse::Archive) => tr!(lang, "inventory-role-archive"),
-        Some(SpecialUse::All) => tr!(lang, "inventory-role-all"),
-        Some(SpecialUse::Flagged) => tr!(lang, "inventory-role-flagged"),
-    }
-}
 
 /// The folder table with totals.
 pub fn folders_text(inventory: &Inventory, lang: Lang) -> String {
@@ -179,26 +167,6 @@ pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> Strin
             limit = human_size(limit)
         ));
         out.push('\n');
-    }
-    out
-}
-
-/// Cuts text to at most `columns` display columns, marking the cut with '…'.
-pub fn truncate(text: &str, columns: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if text.width() <= columns {
-        return text.to_string();
-    }
-    let mut width = 0;
-    let mut out = String::new();
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if width + w > columns.saturating_sub(1) {
-            out.push('…');
-            return out;
-        }
-        width += w;
-        out.push(c);
     }
     out
 }
