@@ -360,7 +360,7 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
                 o.folder.clone(),
                 human_size(o.size),
                 o.date.clone().unwrap_or_default(),
-                crate::report::inventory::truncate(o.subject.as_deref().unwrap_or(""), 50),
+                crate::report::truncate(o.subject.as_deref().unwrap_or(""), 50),
             ]);
         }
         s.push_str(&t.render());

@@ -2,9 +2,10 @@
 
 use anyhow::Result;
 
+use super::folders_text as text;
 use super::{AccountArgs, Output, load_profile};
 use crate::profile::Side;
-use crate::report::{RunInfo, exit, inventory as text};
+use crate::report::{RunInfo, exit};
 use crate::service::{self, inventory, pop3_inventory};
 
 pub async fn folders(args: &AccountArgs, side: Side, output: Output) -> Result<i32> {

@@ -10,6 +10,7 @@ mod doctor;
 mod explain;
 pub mod failure;
 mod folders;
+mod folders_text;
 mod generate;
 pub mod help;
 mod local;

@@ -15,6 +15,6 @@ pub mod rules;
 pub mod verdict;
 
 #[cfg(test)]
-mod scenario_tests;
+mod tests;
 #[cfg(test)]
 mod testkit;

@@ -5,7 +5,6 @@
 //! 0 all good, 1 differences found (verify), 2 error.
 
 pub mod find;
-pub mod inventory;
 pub mod run;
 pub mod signin;
 mod table;
@@ -137,6 +136,26 @@ pub fn role(special_use: Option<crate::model::SpecialUse>, lang: crate::i18n::La
         Some(SpecialUse::All) => tr!(lang, "inventory-role-all"),
         Some(SpecialUse::Flagged) => tr!(lang, "inventory-role-flagged"),
     }
+}
+
+/// Cuts text to at most `columns` display columns, marking the cut with '…'.
+pub fn truncate(text: &str, columns: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= columns {
+        return text.to_string();
+    }
+    let mut width = 0;
+    let mut out = String::new();
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if width + w > columns.saturating_sub(1) {
+            out.push('…');
+            return out;
+        }
+        width += w;
+        out.push(c);
+    }
+    out
 }
 
 /// `1234567` → `1,234,567`: counts in people's text (both languages use the comma).

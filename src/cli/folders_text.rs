@@ -1,7 +1,10 @@
 //! # How an inventory reads for people (`ikou folders`, `ikou quota`)
+//!
+//! The text face of `service::inventory` and `service::pop3_inventory` results; `--json`
+//! prints the same values serialised.
 
-use super::{Align, Table, grouped, human_size, role};
 use crate::i18n::Lang;
+use crate::report::{Align, Table, grouped, human_size, role, truncate};
 use crate::service::inventory::Inventory;
 use crate::service::pop3_inventory::Pop3Inventory;
 
@@ -164,26 +167,6 @@ pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> Strin
             limit = human_size(limit)
         ));
         out.push('\n');
-    }
-    out
-}
-
-/// Cuts text to at most `columns` display columns, marking the cut with '…'.
-pub fn truncate(text: &str, columns: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if text.width() <= columns {
-        return text.to_string();
-    }
-    let mut width = 0;
-    let mut out = String::new();
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if width + w > columns.saturating_sub(1) {
-            out.push('…');
-            return out;
-        }
-        width += w;
-        out.push(c);
     }
     out
 }
