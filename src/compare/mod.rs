@@ -15,6 +15,6 @@ pub mod rules;
 pub mod verdict;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod testkit;
+#[cfg(test)]
+mod tests;
