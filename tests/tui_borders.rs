@@ -12,242 +12,17 @@
 mod common;
 mod local_support;
 
-use std::io::{Read, Write};
 use std::num::NonZeroU16;
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::pty::{Pty, Terminal, borders, cell};
 use ikou::i18n::Lang;
 use ikou::tui::app::Screen;
-use ikou_testbed::bounded::{output_within, wait_within};
+use ikou_testbed::bounded::wait_within;
 use ikou_testbed::scenario::Migration;
-
-/// How long one screen may take to appear after a key or a resize.
-const STEP: Duration = Duration::from_secs(20);
-
-struct Pty {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    output: Arc<Mutex<Vec<u8>>>,
-    parser: vt100::Parser,
-    fed: usize,
-    tty: Option<PathBuf>,
-    _home: tempfile::TempDir,
-}
 
 fn size(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n).expect("non-zero")
-}
-
-impl Pty {
-    fn start(lang: Lang, env: &[(&str, &str)]) -> Pty {
-        let home = tempfile::tempdir().expect("temp home");
-        let command = format!("stty cols 80 rows 24; exec {}", env!("CARGO_BIN_EXE_ikou"));
-        let mut cmd = Command::new("script");
-        cmd.args(["-q", "-e", "-c", &command, "/dev/null"])
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env(
-                "LANG",
-                match lang {
-                    Lang::Ja => "ja_JP.UTF-8",
-                    Lang::En => "C.UTF-8",
-                },
-            )
-            .env("TERM", "xterm-256color")
-            .env_remove("IKOU_OLD_PASSWORD")
-            .env_remove("IKOU_NEW_PASSWORD")
-            .env_remove("IKOU_PROFILE")
-            .env_remove("IKOU_ADDRESS")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .spawn()
-            .expect("util-linux `script` must be installed (bsdutils) for this test");
-        let stdin = child.stdin.take();
-        let mut stdout = child.stdout.take().expect("stdout");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 8192];
-            while let Ok(n) = stdout.read(&mut chunk) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().expect("lock").extend_from_slice(&chunk[..n]);
-            }
-        });
-        Pty {
-            child,
-            stdin,
-            output,
-            parser: vt100::Parser::new(size(24), size(80), 0),
-            fed: 0,
-            tty: None,
-            _home: home,
-        }
-    }
-
-    fn written(&self) -> usize {
-        self.output.lock().expect("lock").len()
-    }
-
-    /// Replays what arrived since the last call.
-    fn feed(&mut self) -> &vt100::Screen {
-        let bytes = self.output.lock().expect("lock")[self.fed..].to_vec();
-        self.fed += bytes.len();
-        self.parser.process(&bytes);
-        self.parser.screen()
-    }
-
-    fn send(&mut self, bytes: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        stdin.write_all(bytes.as_bytes()).expect("write to pty");
-        stdin.flush().expect("flush");
-    }
-
-    /// The pseudo-terminal `ikou` runs in (the child of `script`, once it has exec'd).
-    fn tty(&mut self) -> PathBuf {
-        if let Some(tty) = &self.tty {
-            return tty.clone();
-        }
-        let script = self.child.id();
-        let deadline = Instant::now() + STEP;
-        loop {
-            let children =
-                std::fs::read_to_string(format!("/proc/{script}/task/{script}/children"))
-                    .unwrap_or_default();
-            for pid in children.split_whitespace() {
-                let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
-                if exe.file_name().is_some_and(|n| n == "ikou")
-                    && let Ok(tty) = std::fs::read_link(format!("/proc/{pid}/fd/0"))
-                {
-                    self.tty = Some(tty.clone());
-                    return tty;
-                }
-            }
-            assert!(Instant::now() < deadline, "ikou never started under script");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Resizes the terminal: `stty` sets the size and the kernel signals `ikou`; the
-    /// emulator takes the new size at the same point of the byte stream.
-    fn resize(&mut self, cols: u16, rows: u16) {
-        let tty = self.tty();
-        self.feed();
-        let out = output_within(
-            Command::new("stty")
-                .arg("-F")
-                .arg(&tty)
-                .args(["cols", &cols.to_string(), "rows", &rows.to_string()])
-                .stdin(Stdio::null()),
-            Duration::from_secs(10),
-        );
-        assert!(out.status.success(), "stty: {out:?}");
-        self.parser.screen_mut().set_size(size(rows), size(cols));
-    }
-
-    /// Waits until the screen satisfies `check` and has stopped changing; else fails with
-    /// the last reason and the screen.
-    fn settle(&mut self, what: &str, check: impl Fn(&vt100::Screen) -> Result<(), String>) {
-        let deadline = Instant::now() + STEP;
-        let mut last = usize::MAX;
-        loop {
-            let before = self.written();
-            let screen = self.feed();
-            let verdict = check(screen);
-            if verdict.is_ok() && before == last {
-                return;
-            }
-            if Instant::now() >= deadline {
-                let (rows, cols) = screen.size();
-                panic!(
-                    "{what} at {cols}x{rows}: {}\n{}",
-                    verdict.err().unwrap_or_else(|| "never settled".into()),
-                    screen.contents()
-                );
-            }
-            last = before;
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        drop(self.stdin.take());
-        let _ = wait_within(&mut self.child, Duration::from_millis(10));
-    }
-}
-
-fn cell(screen: &vt100::Screen, row: u16, col: u16) -> &str {
-    screen.cell(row, col).map_or("", |c| c.contents())
-}
-
-/// Checks every box on the screen; returns how many there are.
-fn borders(screen: &vt100::Screen) -> Result<usize, String> {
-    let (rows, cols) = screen.size();
-    let (rows, cols) = (rows.get(), cols.get());
-    let mut boxes = 0;
-    let count = |symbol: &str| {
-        (0..rows)
-            .flat_map(|r| (0..cols).map(move |c| (r, c)))
-            .filter(|&(r, c)| cell(screen, r, c) == symbol)
-            .count()
-    };
-    for top in 0..rows {
-        for left in 0..cols {
-            if cell(screen, top, left) != "┌" {
-                continue;
-            }
-            let right = (left + 1..cols)
-                .take_while(|&c| cell(screen, top, c) != "┌")
-                .find(|&c| cell(screen, top, c) == "┐")
-                .ok_or(format!(
-                    "the box at row {top}, column {left} has lost its top-right corner"
-                ))?;
-            let bottom = (top + 1..rows)
-                .find(|&r| cell(screen, r, left) != "│")
-                .filter(|&r| cell(screen, r, left) == "└")
-                .ok_or(format!(
-                    "the left side of the box at row {top}, column {left} is broken"
-                ))?;
-            for r in top + 1..bottom {
-                if cell(screen, r, right) != "│" {
-                    return Err(format!(
-                        "the right border of the box at row {top}, column {left} is broken at row {r}, column {right} ({:?})",
-                        cell(screen, r, right)
-                    ));
-                }
-            }
-            if cell(screen, bottom, right) != "┘" {
-                return Err(format!(
-                    "the box at row {top}, column {left} has lost its bottom-right corner"
-                ));
-            }
-            if let Some(c) = (left + 1..right).find(|&c| cell(screen, bottom, c) != "─") {
-                return Err(format!(
-                    "the bottom of the box at row {top}, column {left} is broken at column {c}"
-                ));
-            }
-            boxes += 1;
-        }
-    }
-    for corner in ["┐", "└", "┘"] {
-        if count(corner) != boxes {
-            return Err(format!("a stray or lost {corner}: {boxes} whole boxes"));
-        }
-    }
-    Ok(boxes)
 }
 
 /// The screen shows `marker`, the current tab is `tab` (drawn reversed in the title bar) and
@@ -302,8 +77,11 @@ fn sizes() -> Vec<(u16, u16)> {
 fn sweep(m: &Migration, profile: &std::path::Path, lang: Lang) -> usize {
     let ja = lang == Lang::Ja;
     let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
-    let mut pty = Pty::start(
-        lang,
+    let mut pty = Pty::start_in(
+        Terminal {
+            lang: Some(lang),
+            ..Terminal::default()
+        },
         &[
             ("IKOU_PROFILE", common::path_str(profile)),
             ("IKOU_OLD_PASSWORD", m.password.as_str()),
@@ -348,7 +126,7 @@ fn sweep(m: &Migration, profile: &std::path::Path, lang: Lang) -> usize {
     // The PC mail screen lists a generated Thunderbird profile (Japanese folder names) that
     // is where Thunderbird keeps profiles in this home.
     let thunderbird = local_support::make_profile();
-    std::os::unix::fs::symlink(thunderbird.tb_dir(), pty._home.path().join(".thunderbird"))
+    std::os::unix::fs::symlink(thunderbird.tb_dir(), pty.home().join(".thunderbird"))
         .expect("link ~/.thunderbird");
     let local_list = "研究室/学会";
     let steps: [(&str, Screen, &str, usize); 12] = [
@@ -386,7 +164,7 @@ fn sweep(m: &Migration, profile: &std::path::Path, lang: Lang) -> usize {
     pty.send("q");
     std::thread::sleep(Duration::from_millis(200));
     pty.send("y");
-    drop(pty.stdin.take());
+    pty.close_input();
     let status = wait_within(&mut pty.child, Duration::from_secs(20))
         .unwrap_or_else(|after| panic!("ikou did not quit within {after:?}"));
     assert!(status.success(), "ikou exited with {status}");

@@ -9,12 +9,10 @@ mod common;
 mod local_support;
 mod tui_support;
 
-use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use common::pty::{Pty, Terminal};
 use ikou::i18n::Lang;
 use ikou::tui::Driver;
 use ikou::tui::app::{App, AppOptions, Msg, Screen};
@@ -301,96 +299,6 @@ async fn local_screen_lists_plans_uploads_stops_half_way_and_resumes() {
     );
 }
 
-/// The real binary in a 120x40 pseudo-terminal, bounded everywhere.
-struct Pty {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    output: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Pty {
-    fn start(home: &std::path::Path, env: &[(&str, &str)]) -> Pty {
-        let command = format!("stty cols 120 rows 40; exec {}", env!("CARGO_BIN_EXE_ikou"));
-        let mut cmd = Command::new("script");
-        cmd.args(["-q", "-e", "-c", &command, "/dev/null"])
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env("LANG", "ja_JP.UTF-8")
-            .env("TERM", "xterm-256color")
-            .env_remove("IKOU_PROFILE")
-            .env_remove("IKOU_ADDRESS")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .spawn()
-            .expect("util-linux `script` must be installed (bsdutils) for this test");
-        let stdin = child.stdin.take();
-        let mut stdout = child.stdout.take().expect("stdout");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 8192];
-            while let Ok(n) = stdout.read(&mut chunk) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().expect("lock").extend_from_slice(&chunk[..n]);
-            }
-        });
-        Pty {
-            child,
-            stdin,
-            output,
-        }
-    }
-
-    /// The terminal as a person sees it now (a VT100 emulator replays everything written).
-    fn screen(&self) -> String {
-        let size = |n: u16| std::num::NonZeroU16::new(n).expect("non-zero");
-        let mut parser = vt100::Parser::new(size(40), size(120), 0);
-        parser.process(&self.output.lock().expect("lock"));
-        parser.screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let text = self.screen();
-            if check(&text) {
-                return text;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{what} never appeared; screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_text(&self, needle: &str) -> String {
-        self.wait_for(needle, |s| s.contains(needle))
-    }
-
-    fn send(&mut self, bytes: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        stdin.write_all(bytes.as_bytes()).expect("write to pty");
-        stdin.flush().expect("flush");
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        drop(self.stdin.take());
-        let _ = wait_within(&mut self.child, Duration::from_millis(10));
-    }
-}
-
 #[test]
 fn binary_in_japanese_lists_plans_uploads_and_a_second_upload_adds_nothing() {
     let f = make_profile();
@@ -399,7 +307,12 @@ fn binary_in_japanese_lists_plans_uploads_and_a_second_upload_adds_nothing() {
     let (account, profile) = new_server(&f);
     let total: usize = f.expected.values().map(Vec::len).sum();
     let total_line = format!("合計 {total} 通");
-    let mut pty = Pty::start(
+    let mut pty = Pty::start_at(
+        Terminal {
+            cols: 120,
+            rows: 40,
+            lang: Some(Lang::Ja),
+        },
         f.root.path(),
         &[
             ("IKOU_PROFILE", common::path_str(&profile)),
@@ -474,13 +387,13 @@ fn binary_in_japanese_lists_plans_uploads_and_a_second_upload_adds_nothing() {
     pty.wait_text(&total_line);
     std::thread::sleep(Duration::from_millis(200));
     pty.send("\u{1b}");
-    pty.wait_for("the overview", |s| !s.contains(&total_line));
+    pty.wait_for_screen("the overview", |s| !s.contains(&total_line));
     assert!(
         pty.child.try_wait().expect("wait").is_none(),
         "Esc never quits"
     );
     pty.send("q");
-    drop(pty.stdin.take());
+    pty.close_input();
     let status = wait_within(&mut pty.child, Duration::from_secs(20))
         .unwrap_or_else(|after| panic!("ikou did not quit within {after:?}"));
     assert!(status.success(), "ikou exited with {status}");

@@ -6,156 +6,10 @@ mod common;
 mod doctor_support;
 mod oauth_support;
 
-use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::pty::{Pty, Terminal, assert_restored, borders, cell, dialog_borders};
 use common::*;
-
-const LEAVE_ALTERNATE_SCREEN: &str = "\u{1b}[?1049l";
-const ENTER_ALTERNATE_SCREEN: &str = "\u{1b}[?1049h";
-
-struct Pty {
-    child: Child,
-    stdin: ChildStdin,
-    output: Arc<Mutex<Vec<u8>>>,
-    _home: tempfile::TempDir,
-}
-
-impl Pty {
-    /// `ikou` (no subcommand) in an 80x24 pseudo-terminal.
-    fn start(env: &[(&str, &str)]) -> Pty {
-        let home = tempfile::tempdir().expect("temp home");
-        let command = format!("stty cols 80 rows 24; exec {}", env!("CARGO_BIN_EXE_ikou"));
-        let mut cmd = Command::new("script");
-        cmd.args(["-q", "-e", "-c", &command, "/dev/null"])
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("LANG", "C")
-            .env("TERM", "xterm-256color")
-            .env_remove("IKOU_OLD_PASSWORD")
-            .env_remove("IKOU_NEW_PASSWORD")
-            .env_remove("IKOU_PROFILE")
-            .env_remove("IKOU_ADDRESS")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .spawn()
-            .expect("util-linux `script` must be installed (bsdutils) for this test");
-        let stdin = child.stdin.take().expect("stdin");
-        let mut stdout = child.stdout.take().expect("stdout");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 8192];
-            while let Ok(n) = stdout.read(&mut chunk) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().expect("lock").extend_from_slice(&chunk[..n]);
-            }
-        });
-        Pty {
-            child,
-            stdin,
-            output,
-            _home: home,
-        }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.output.lock().expect("lock")).into_owned()
-    }
-
-    fn wait_for(&self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if self.text().contains(needle) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("{needle:?} never appeared; output:\n{}", self.text());
-    }
-
-    /// The terminal as a person sees it now: everything written, replayed through a VT100
-    /// emulator (80x24).
-    fn screen(&self) -> (String, bool) {
-        let size = |n: u16| std::num::NonZeroU16::new(n).expect("non-zero");
-        let mut parser = vt100::Parser::new(size(24), size(80), 0);
-        parser.process(&self.output.lock().expect("lock"));
-        let screen = parser.screen();
-        (screen.contents(), screen.alternate_screen())
-    }
-
-    /// Waits until the visible screen satisfies `check`; returns it.
-    fn wait_for_screen(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while Instant::now() < deadline {
-            let (text, _) = self.screen();
-            if check(&text) {
-                return text;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("{what} never appeared; screen:\n{}", self.screen().0);
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.stdin
-            .write_all(bytes.as_bytes())
-            .expect("write to pty");
-        self.stdin.flush().expect("flush");
-    }
-
-    /// Waits for `ikou` to quit by itself and returns everything it wrote.
-    fn finish(&mut self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                assert!(
-                    status.success(),
-                    "ikou exited with {status}:\n{}",
-                    self.text()
-                );
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "ikou did not quit:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        self.text()
-    }
-}
-
-/// A failed test must not leave `script` and `ikou` behind.
-impl Drop for Pty {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn assert_restored(output: &str) {
-    let entered = output
-        .find(ENTER_ALTERNATE_SCREEN)
-        .expect("alternate screen entered");
-    let left = output.rfind(LEAVE_ALTERNATE_SCREEN).unwrap_or_else(|| {
-        panic!("the terminal was not restored (no leave-alternate-screen):\n{output}")
-    });
-    assert!(left > entered);
-}
 
 #[test]
 fn binary_signs_in_shows_both_servers_and_quits_cleanly() {
@@ -312,28 +166,13 @@ fn device_code_on(screen: &str) -> Option<String> {
     })
 }
 
-/// Exchange Online as the new server: XOAUTH2 only, Japanese folder names, no token in the
-/// environment or the cache. The full-screen view shows the device code, the authorization
-/// server approves it, and the Overview, Verify and a restore all reach the new server.
-#[test]
-fn binary_signs_in_to_microsoft_365_with_a_device_code_then_verifies_and_restores() {
-    use ikou_testbed::Auth;
-    use ikou_testbed::scenario::{FolderLanguage, Migration};
-    let idp = oauth_support::Idp::start(&["--interval", "1"]);
-    let m = Migration::start_with(
-        43,
-        FolderLanguage::Japanese,
-        Auth::Xoauth2Only {
-            introspection_url: format!(
-                "http://dovecot:dovecot-introspection-secret@127.0.0.1:{}/introspect",
-                idp.port
-            ),
-        },
-    )
-    .unwrap_or_else(|e| panic!("both Dovecot servers must start for this test: {e:#}"));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cache = tempfile::tempdir().expect("token cache");
-    let profile = dir.path().join("exchange.toml");
+/// The profile for the Exchange-like new server: XOAUTH2 with the test authority.
+fn exchange_profile(
+    m: &ikou_testbed::scenario::Migration,
+    idp: &oauth_support::Idp,
+    dir: &std::path::Path,
+) -> std::path::PathBuf {
+    let profile = dir.join("exchange.toml");
     std::fs::write(
         &profile,
         format!(
@@ -373,6 +212,31 @@ max_message_mb = 35
         ),
     )
     .expect("write profile");
+    profile
+}
+
+/// Exchange Online as the new server: XOAUTH2 only, Japanese folder names, no token in the
+/// environment or the cache. The full-screen view shows the device code, the authorization
+/// server approves it, and the Overview, Verify and a restore all reach the new server.
+#[test]
+fn binary_signs_in_to_microsoft_365_with_a_device_code_then_verifies_and_restores() {
+    use ikou_testbed::Auth;
+    use ikou_testbed::scenario::{FolderLanguage, Migration};
+    let idp = oauth_support::Idp::start(&["--interval", "1"]);
+    let m = Migration::start_with(
+        43,
+        FolderLanguage::Japanese,
+        Auth::Xoauth2Only {
+            introspection_url: format!(
+                "http://dovecot:dovecot-introspection-secret@127.0.0.1:{}/introspect",
+                idp.port
+            ),
+        },
+    )
+    .unwrap_or_else(|e| panic!("both Dovecot servers must start for this test: {e:#}"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = tempfile::tempdir().expect("token cache");
+    let profile = exchange_profile(&m, &idp, dir.path());
     let mut pty = Pty::start(&[
         ("IKOU_PROFILE", path_str(&profile)),
         ("IKOU_OLD_PASSWORD", m.password.as_str()),
@@ -441,6 +305,232 @@ max_message_mb = 35
     pty.send("y");
     let output = pty.finish();
     assert_restored(&output);
+}
+
+/// The Microsoft 365 path in Japanese, at one terminal size: the first screen, the device
+/// code dialog (Japanese words, the page and the code whole, every border intact), the
+/// authorization server's approval, the new server's folders, and a verification.
+fn microsoft_365_in_japanese_at(
+    cols: u16,
+    rows: u16,
+    m: &ikou_testbed::scenario::Migration,
+    idp: &oauth_support::Idp,
+    profile: &std::path::Path,
+) {
+    use ikou::i18n::Lang::Ja;
+    let at = format!("{cols}x{rows}");
+    let cache = tempfile::tempdir().expect("token cache");
+    let mut pty = Pty::start_in(
+        Terminal {
+            cols,
+            rows,
+            lang: Some(Ja),
+        },
+        &[
+            ("IKOU_PROFILE", path_str(profile)),
+            ("IKOU_OLD_PASSWORD", m.password.as_str()),
+            ("IKOU_CACHE_DIR", path_str(cache.path())),
+            ("NO_PROXY", "127.0.0.1"),
+        ],
+    );
+    let title = ikou::tr!(Ja, "signin-dialog-title");
+    let whole = |what: &str, s: &vt100::Screen, want: usize| -> Result<(), String> {
+        let boxes = if what == "the sign-in dialog" {
+            dialog_borders(s, &title)
+        } else {
+            borders(s)
+        }
+        .map_err(|e| format!("{what}: {e}"))?;
+        let (r, c) = s.size();
+        if (r.get(), c.get()) != (rows, cols) {
+            return Err(format!("{what}: drawn at {}x{}", c.get(), r.get()));
+        }
+        if boxes < want {
+            return Err(format!("{what}: {boxes} boxes, expected at least {want}"));
+        }
+        if !(0..rows).any(|row| cell(s, row, cols - 1) == "┐") {
+            return Err(format!("{what}: no box reaches column {cols}"));
+        }
+        Ok(())
+    };
+    // The first screen, in Japanese, with the profile's address.
+    let address_label = ikou::tr!(Ja, "setup-mail-address");
+    pty.settle("the first screen", |s| {
+        let text = s.contents();
+        if !text.contains("@example-univ.test") || !text.contains(&address_label) {
+            return Err("the address line is not there yet".into());
+        }
+        whole("the first screen", s, 1)
+    });
+    pty.send("\r");
+    pty.wait_for("IKOU_OLD_PASSWORD");
+    pty.send("\r");
+    // No token anywhere: the sign-in dialog, in Japanese, with the page and the code whole.
+    let page = format!("{}/test/device", idp.authority());
+    let words = [
+        title.clone(),
+        ikou::tr!(Ja, "signin-dialog-open"),
+        ikou::tr!(Ja, "signin-dialog-code"),
+    ];
+    let left = ikou::tr!(Ja, "signin-dialog-waiting", time = "");
+    pty.settle_within(Duration::from_secs(60), "the device code", |s| {
+        let text = s.contents();
+        if device_code_on(&text).is_none() {
+            return Err("no device code on the screen".into());
+        }
+        for w in &words {
+            if !text.contains(w.as_str()) {
+                return Err(format!("{w:?} is not on the screen"));
+            }
+        }
+        if !text.contains(left.trim_end()) {
+            return Err(format!("no countdown {left:?}"));
+        }
+        // The page to open on one line, not cut or wrapped.
+        if !text
+            .lines()
+            .any(|l| l.split_whitespace().any(|w| w == page))
+        {
+            return Err(format!("the page {page} is not whole on one line"));
+        }
+        whole("the sign-in dialog", s, 2)
+    });
+    let (text, _) = pty.screen();
+    let code = device_code_on(&text).expect("code");
+    assert_eq!(code.len(), 9, "{at}: {code}");
+    idp.decide(&code, "approve");
+    // Signed in: the Overview shows the new server's count, in Japanese.
+    let total: u64 = m.expected.new_counts.values().sum();
+    let count = format!("{} 通 /", ikou::report::grouped(total));
+    pty.settle_within(Duration::from_secs(90), "the new server's count", |s| {
+        let text = s.contents();
+        if device_code_on(&text).is_some() || !text.contains(&count) {
+            return Err(format!("{count:?} is not on the screen"));
+        }
+        whole("the overview", s, 2)
+    });
+    assert_eq!(
+        oauth_support::token_files(cache.path()).len(),
+        1,
+        "{at}: the sign-in is saved where `ikou login` saves it"
+    );
+    // The folders: the old server's Sent goes to the new server's 送信済みアイテム; `o`
+    // shows the new server's own list, where the name is whole at every size.
+    pty.send("2");
+    pty.settle("the folders", |s| {
+        if !s.contents().contains("INBOX.送信済みトレイ") {
+            return Err("the old server's folders are not listed".into());
+        }
+        whole("the folders", s, 1)
+    });
+    pty.send("o");
+    pty.settle("the new server's folders", |s| {
+        let text = s.contents();
+        if !text.contains("送信済みアイテム") || text.contains("INBOX.送信済みトレイ")
+        {
+            return Err("the new server's folders are not listed".into());
+        }
+        whole("the new server's folders", s, 1)
+    });
+    // A verification: the verdict names the messages missing on the new server.
+    pty.send("4");
+    let press = ikou::tr!(Ja, "tui-verify-press-v-or-enter-to-verify");
+    pty.settle("the Verify screen", |s| {
+        if !s.contents().contains(&press) {
+            return Err(format!("{press:?} is not on the screen"));
+        }
+        whole("the Verify screen", s, 1)
+    });
+    pty.send("v");
+    let missing = m.expected.missing_on_new.len();
+    let verdict_box = ikou::tr!(Ja, "tui-verify-verdict");
+    let differences = ikou::tr!(Ja, "tui-verify-differences-enter-lists-them");
+    let verdict = format!("{missing} 通が新サーバにありません");
+    pty.settle_within(Duration::from_secs(120), "the verdict", |s| {
+        let text = s.contents();
+        for w in [&verdict_box, &differences, &verdict] {
+            if !text.contains(w.as_str()) {
+                return Err(format!("{w:?} is not on the screen"));
+            }
+        }
+        whole("the verdict", s, 3)
+    });
+    let log = m.new.log();
+    assert!(log.contains("method=XOAUTH2"), "{at}: {log}");
+    // A verification result is on screen: quitting asks first, in Japanese.
+    pty.send("q");
+    let question = ikou::tr!(Ja, "tui-quit-confirm");
+    let start: String = question.chars().take(12).collect();
+    pty.wait_for_screen("the question before quitting", |s| s.contains(&start));
+    pty.send("y");
+    let output = pty.finish();
+    assert_restored(&output);
+    assert!(
+        !output.contains(&m.password),
+        "{at}: the password never reaches the screen"
+    );
+}
+
+/// The Microsoft 365 path in Japanese at 120x40 and at 80x24 (see
+/// [`microsoft_365_in_japanese_at`]), against the same Exchange-like server.
+#[test]
+fn binary_signs_in_to_microsoft_365_in_japanese_at_two_sizes() {
+    use ikou_testbed::Auth;
+    use ikou_testbed::scenario::{FolderLanguage, Migration};
+    let idp = oauth_support::Idp::start(&["--interval", "1"]);
+    let m = Migration::start_with(
+        45,
+        FolderLanguage::Japanese,
+        Auth::Xoauth2Only {
+            introspection_url: format!(
+                "http://dovecot:dovecot-introspection-secret@127.0.0.1:{}/introspect",
+                idp.port
+            ),
+        },
+    )
+    .unwrap_or_else(|e| panic!("both Dovecot servers must start for this test: {e:#}"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = exchange_profile(&m, &idp, dir.path());
+    for (cols, rows) in [(120, 40), (80, 24)] {
+        microsoft_365_in_japanese_at(cols, rows, &m, &idp, &profile);
+    }
+}
+
+/// The dialog check itself: a dialog over two boxes is fine; a border broken away from the
+/// dialog, or the dialog's own, is reported.
+#[test]
+fn a_dialog_check_allows_the_cover_and_catches_broken_borders() {
+    let frame = |over_right: &str, dialog_side: &str| {
+        let mut parser = vt100::Parser::new(
+            std::num::NonZeroU16::new(8).expect("rows"),
+            std::num::NonZeroU16::new(20).expect("cols"),
+            0,
+        );
+        let rows = [
+            "┌ A ─────┐┌ B ─────┐",
+            "│        ││        │",
+            "│  ┌ D ──────┐     │",
+            &format!("│  │ x       {dialog_side}     │"),
+            "└──└─────────┘─────┘",
+            "┌ C ──────────────┐ ",
+            &format!("│                 {over_right} "),
+            "└─────────────────┘ ",
+        ];
+        let mut bytes = String::new();
+        for (i, row) in rows.iter().enumerate() {
+            bytes.push_str(&format!("\u{1b}[{};1H{row}", i + 1));
+        }
+        parser.process(bytes.as_bytes());
+        parser
+    };
+    let good = frame("│", "│");
+    assert_eq!(dialog_borders(good.screen(), "D"), Ok(4));
+    let beside = frame("検", "│");
+    let err = dialog_borders(beside.screen(), "D").expect_err("C is broken");
+    assert!(err.contains("row 5"), "{err}");
+    let cut = frame("│", "検");
+    let err = dialog_borders(cut.screen(), "D").expect_err("the dialog is broken");
+    assert!(err.contains("row 2"), "{err}");
 }
 
 #[test]

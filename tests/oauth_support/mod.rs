@@ -70,6 +70,10 @@ impl Idp {
     /// A minimal HTTP/1.0 request; returns the body.
     pub fn call(&self, method: &str, path: &str, form: &str) -> String {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect idp");
+        // Bounded: a stuck authorization server fails the test instead of hanging it.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("read timeout");
         write!(
             stream,
             "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",

@@ -681,6 +681,29 @@ fn tls_and_login_rules() {
         };
         assert_eq!(got(&facts), rows(&[(id, severity, "POP3 h:995 (taro)")]));
     }
+    // The words: the role and a timeout come out in the reader's language.
+    let facts = Facts {
+        expect: expect(),
+        tls: vec![tls(TlsOutcome::Timeout)],
+        login: vec![login(LoginOutcome::Rejected("AUTHENTICATIONFAILED".into()))],
+        ..Facts::default()
+    };
+    let all = findings(&facts);
+    let text = |lang| all.iter().map(|f| f.text(lang).summary).collect::<Vec<_>>();
+    assert_eq!(
+        text(Lang::Ja),
+        [
+            "旧サーバ mail.example-univ.test:993 (IMAP) に接続できません（時間切れ）",
+            "新サーバがログインを拒否しました（AUTHENTICATIONFAILED）",
+        ]
+    );
+    assert_eq!(
+        text(Lang::En),
+        [
+            "cannot connect to the old server mail.example-univ.test:993 (IMAP) (timeout)",
+            "the new server rejected the sign-in (AUTHENTICATIONFAILED)",
+        ]
+    );
 }
 
 #[test]
