@@ -8,6 +8,10 @@
 #   scripts/bench/backup.sh                     # 20,000 messages, 1 GiB (a few 10-30 MB messages)
 #   scripts/bench/backup.sh 5000 268435456        # smaller corpus
 #   RUNS=3 scripts/bench/backup.sh                # median of 3 runs each
+#
+# Then the same full backup of one folder holding BIG messages (default 100,000, BIG_BYTES
+# in all, default 512 MiB), for both tools with the largest message's size: what grows with
+# the number of messages shows here (peak RSS should not). BIG=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/install.sh
@@ -30,26 +34,37 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "generating $MESSAGES messages / $BYTES bytes ..." >&2
-"$TESTBED" bench-corpus --messages "$MESSAGES" --bytes "$BYTES" --state "$work/state.json" \
-  --ignore-stdin >"$work/testbed.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-  [ -s "$work/state.json" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/testbed.log" >&2; exit 2; }
-  sleep 0.2
-done
-[ -s "$work/state.json" ] || { echo "test bed did not start" >&2; exit 2; }
+# Starts the test bed's Dovecot with a generated corpus (extra arguments go to bench-corpus)
+# and writes the ikou profile and mbsyncrc for it.
+start_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -f "$work/state.json"
+  rm -rf "$work/maildir" "$work/backup.zip"
+  echo "generating $1 messages / $2 bytes $3 ..." >&2
+  "$TESTBED" bench-corpus --messages "$1" --bytes "$2" $3 --state "$work/state.json" \
+    --ignore-stdin >"$work/testbed.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 1200); do
+    [ -s "$work/state.json" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/testbed.log" >&2; exit 2; }
+    sleep 0.2
+  done
+  [ -s "$work/state.json" ] || { echo "test bed did not start" >&2; exit 2; }
+  HOST=$(field host)
+  IMAPS=$(field imaps_port)
+  CA=$(field ca_file)
+  USER_NAME=$(field user)
+  PASS=$(field password)
+  TOTAL_MSGS=$(field messages)
+  TOTAL_BYTES=$(field bytes)
+  write_configs
+}
 
 field() { sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$work/state.json" | head -1; }
-HOST=$(field host)
-IMAPS=$(field imaps_port)
-CA=$(field ca_file)
-USER_NAME=$(field user)
-PASS=$(field password)
-TOTAL_MSGS=$(field messages)
-TOTAL_BYTES=$(field bytes)
 
+write_configs() {
 cat >"$work/profile.toml" <<EOF
 [account]
 address = "$USER_NAME@example-univ.test"
@@ -91,6 +106,7 @@ Create Near
 Sync Pull
 SyncState *
 EOF
+}
 
 # Runs a command under GNU time; prints "wall_s cpu_s peak_rss_kib written_bytes", where
 # written is what the process handed to the file system (getrusage blocks x 512).
@@ -145,6 +161,7 @@ step() {
   done
 }
 
+start_server "$MESSAGES" "$BYTES" ""
 for run in $(seq 1 "$RUNS"); do
   # Alternate which tool goes first, so neither always meets a warmer cache.
   first=$([ $((run % 2)) = 1 ] && echo ikou || echo mbsync)
@@ -181,3 +198,27 @@ for name in full nochange new10 new1000; do
   printf '%-24s ratio ikou/mbsync wall %.2f\n' "" "$(awk -v a="$iw" -v b="$mw" 'BEGIN { print (b > 0 ? a / b : 0) }')"
 done
 printf 'zip %.1f MB\n' "$(awk -v z="$zip_bytes" 'BEGIN { print z / 1e6 }')"
+
+BIG=${BIG:-100000}
+BIG_BYTES=${BIG_BYTES:-536870912}
+[ "$BIG" -gt 0 ] || exit 0
+start_server "$BIG" "$BIG_BYTES" --one-folder
+for run in $(seq 1 "$RUNS"); do
+  first=$([ $((run % 2)) = 1 ] && echo ikou || echo mbsync)
+  rm -rf "$work/maildir" && mkdir -p "$work/maildir"
+  rm -f "$work/backup.zip"
+  step big "$first" "$TOTAL_MSGS"
+done
+largest=$(field largest)
+printf '\none folder: %d messages, %.1f MB, largest message %.1f MB; %d run(s), medians\n' \
+  "$TOTAL_MSGS" "$(awk -v b="$TOTAL_BYTES" 'BEGIN { print b / 1e6 }')" \
+  "$(awk -v b="$largest" 'BEGIN { print b / 1e6 }')" "$RUNS"
+printf '%-24s %-7s %8s %8s %13s %11s\n' step tool "wall s" "CPU s" "peak RSS MiB" "written MB"
+for tool in ikou mbsync; do
+  printf '%-24s %-7s %8.2f %8.2f %13.1f %11.1f\n' "full backup, one folder" "$tool" \
+    "$(col big $tool 1)" "$(col big $tool 2)" \
+    "$(awk -v k="$(col big $tool 3)" 'BEGIN { print k / 1024 }')" \
+    "$(awk -v b="$(col big $tool 4)" 'BEGIN { print b / 1e6 }')"
+done
+printf '%-24s ratio ikou/mbsync wall %.2f\n' "" \
+  "$(awk -v a="$(col big ikou 1)" -v b="$(col big mbsync 1)" 'BEGIN { print (b > 0 ? a / b : 0) }')"

@@ -11,6 +11,7 @@
 # Goal (issue 4): ikou within 1.5x of the reference, peak RSS under 100 MB.
 #
 # Usage: scripts/bench/verify.sh [MESSAGES] [BYTES] [RUNS]   (default 20000 1073741824 5)
+#        ONE_FOLDER=1 scripts/bench/verify.sh 100000 536870912 3   (every message in INBOX)
 # Needs python3 and GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +25,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WO
 ikou_bench_build
 
 for side in old new; do
-  "$TESTBED" bench-corpus --messages "$MESSAGES" --bytes "$BYTES" --state "$WORK/$side.json" \
+  "$TESTBED" bench-corpus --messages "$MESSAGES" --bytes "$BYTES" \
+    ${ONE_FOLDER:+--one-folder} --state "$WORK/$side.json" \
     </dev/null >/dev/null 2>"$WORK/$side.log" &
 done
 for _ in $(seq 1 600); do
@@ -44,6 +46,7 @@ def server(s):
             f'ca_file = "{i["ca_file"]}"\npassword_command = "echo {s["password"]}"\n')
 open(f"{w}/profile.toml", "w").write(
     '[account]\naddress = "taro@example-univ.test"\n\n[old]\n' + server(o) + "\n[new]\n" + server(n))
+open(f"{w}/corpus.txt", "w").write(f'{o["messages"]} {o["bytes"]} {o["largest"]}\n')
 open(f"{w}/servers.txt", "w").write(" ".join(
     f'{s["host"]}:{s["imaps_port"]}:{s["ca_file"]}' for s in (o, n)) + "\n")
 PY
@@ -89,6 +92,10 @@ measure reference python3 "$WORK/reference.py" "${SERVERS[@]}" > "$WORK/ref.txt"
 measure ikou "$IKOU" verify -p "$WORK/profile.toml" --json > "$WORK/ikou.txt"
 "$IKOU" verify -p "$WORK/profile.toml" --lang en > "$WORK/text" || true
 head -n 1 "$WORK/text"
+read -r n_msgs n_bytes largest < "$WORK/corpus.txt"
+printf 'mailbox: %d messages%s, %.1f MB each side, largest message %.1f MB; median of %d runs\n' \
+  "$n_msgs" "${ONE_FOLDER:+ in one folder}" "$(awk -v b="$n_bytes" 'BEGIN { print b / 1e6 }')" \
+  "$(awk -v b="$largest" 'BEGIN { print b / 1e6 }')" "$RUNS"
 read -r _ ref_s ref_kb < "$WORK/ref.txt"
 read -r _ ikou_s ikou_kb < "$WORK/ikou.txt"
 printf '%-28s %8s s  %8s MiB peak RSS\n' \

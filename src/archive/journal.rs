@@ -87,6 +87,9 @@ pub(crate) enum JournalLine {
 pub(crate) struct Journal {
     file: BufWriter<File>,
     path: PathBuf,
+    /// Length of the journal when this handle was made: lines from here on describe what
+    /// this run appended; earlier ones were recovered from an interrupted run.
+    start: u64,
 }
 
 impl Journal {
@@ -101,9 +104,11 @@ impl Journal {
         let mut j = Self {
             file: BufWriter::new(file),
             path: path.to_path_buf(),
+            start: 0,
         };
         j.append(&JournalLine::Header(header))?;
         j.sync()?;
+        j.start = j.file.get_mut().stream_position().ctx(path, "seek")?;
         Ok(j)
     }
 
@@ -119,6 +124,7 @@ impl Journal {
         Ok(Self {
             file: BufWriter::new(file),
             path: path.to_path_buf(),
+            start: len,
         })
     }
 
@@ -128,6 +134,15 @@ impl Journal {
             .map_err(|e| super::error::ArchiveError::io(&self.path, "encode", e.into()))?;
         json.push(b'\n');
         self.file.write_all(&json).ctx(&self.path, "write")
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where this run's lines begin (see the field).
+    pub(crate) fn start(&self) -> u64 {
+        self.start
     }
 
     pub(crate) fn flush(&mut self) -> Result<()> {
@@ -182,6 +197,72 @@ pub(crate) fn read_journal_ends(path: &Path) -> Result<Option<(JournalHeader, Op
 
 /// A journal as found on disk: its header and the complete lines after it, each with the
 /// byte offset just past it (where to truncate to keep it).
+/// The lines of a journal after its header, read one at a time (not into memory as a
+/// whole), each with the offset it starts at; ends at the first line that is not intact.
+/// The commit writes the manifest and the directory from what was journalled.
+#[derive(Debug)]
+pub(crate) struct JournalLines {
+    reader: std::io::BufReader<File>,
+    path: PathBuf,
+    line: Vec<u8>,
+    pos: u64,
+    header_seen: bool,
+}
+
+impl JournalLines {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).ctx(path, "open")?;
+        Ok(Self {
+            reader: std::io::BufReader::with_capacity(1 << 16, file),
+            path: path.to_path_buf(),
+            line: Vec::new(),
+            pos: 0,
+            header_seen: false,
+        })
+    }
+}
+
+impl Iterator for JournalLines {
+    type Item = Result<(JournalLine, u64)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::BufRead;
+        loop {
+            self.line.clear();
+            let n = match self.reader.read_until(b'\n', &mut self.line) {
+                Ok(n) => n,
+                Err(e) => return Some(Err(super::error::ArchiveError::io(&self.path, "read", e))),
+            };
+            if n == 0 || self.line.last() != Some(&b'\n') {
+                return None;
+            }
+            let parsed = serde_json::from_slice::<JournalLine>(&self.line[..n - 1]).ok()?;
+            let start = self.pos;
+            self.pos += n as u64;
+            if !std::mem::replace(&mut self.header_seen, true) {
+                if !matches!(parsed, JournalLine::Header(_)) {
+                    return None;
+                }
+                continue;
+            }
+            return Some(Ok((parsed, start)));
+        }
+    }
+}
+
+/// Calls `f(line, line_start)` for every intact line after the header ([`JournalLines`]).
+#[cfg(test)]
+pub(crate) fn scan_journal(
+    path: &Path,
+    mut f: impl FnMut(JournalLine, u64) -> Result<()>,
+) -> Result<()> {
+    for line in JournalLines::open(path)? {
+        let (line, start) = line?;
+        f(line, start)?;
+    }
+    Ok(())
+}
+
 #[derive(Debug)]
 pub(crate) struct JournalContents {
     pub header: JournalHeader,

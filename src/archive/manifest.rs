@@ -249,6 +249,30 @@ impl Manifest {
         serde_json::to_writer_pretty(out, self)
     }
 
+    /// The JSON of this manifest with `extra` appended to its message list, written as it
+    /// is produced: the messages a backup run added are read back from its journal here
+    /// instead of being held in memory. `extra` must yield exactly `extra_count` records.
+    /// With no extra records the bytes equal [`Manifest::to_json`]'s.
+    pub(crate) fn write_json_with<I>(
+        &self,
+        out: &mut dyn std::io::Write,
+        extra_count: usize,
+        extra: I,
+    ) -> serde_json::Result<()>
+    where
+        I: Iterator<Item = std::io::Result<MessageRecord>>,
+    {
+        let streamed = Streamed {
+            head: self,
+            messages: Messages {
+                head: &self.messages,
+                extra_count,
+                extra: std::cell::RefCell::new(extra),
+            },
+        };
+        serde_json::to_writer_pretty(out, &streamed)
+    }
+
     pub fn folder(&self, name: &str) -> Option<&FolderRecord> {
         self.folders.iter().find(|f| f.name == name)
     }
@@ -279,6 +303,66 @@ impl Manifest {
     }
 }
 
+/// [`Manifest`] with a longer message list; serialises exactly as the derived impl does.
+struct Streamed<'a, I> {
+    head: &'a Manifest,
+    messages: Messages<'a, I>,
+}
+
+struct Messages<'a, I> {
+    head: &'a [MessageRecord],
+    extra_count: usize,
+    extra: std::cell::RefCell<I>,
+}
+
+impl<I> Serialize for Streamed<'_, I>
+where
+    I: Iterator<Item = std::io::Result<MessageRecord>>,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let m = self.head;
+        let mut st = s.serialize_struct("Manifest", 10)?;
+        st.serialize_field("format", &m.format)?;
+        st.serialize_field("tool", &m.tool)?;
+        st.serialize_field("tool_version", &m.tool_version)?;
+        st.serialize_field("server", &m.server)?;
+        st.serialize_field("account", &m.account)?;
+        st.serialize_field("source", &m.source)?;
+        st.serialize_field("created", &m.created)?;
+        st.serialize_field("updated", &m.updated)?;
+        st.serialize_field("folders", &m.folders)?;
+        st.serialize_field("messages", &self.messages)?;
+        st.end()
+    }
+}
+
+impl<I> Serialize for Messages<'_, I>
+where
+    I: Iterator<Item = std::io::Result<MessageRecord>>,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.head.len() + self.extra_count))?;
+        for m in self.head {
+            seq.serialize_element(m)?;
+        }
+        let mut extra = self.extra.borrow_mut();
+        let mut n = 0;
+        for m in &mut *extra {
+            seq.serialize_element(&m.map_err(S::Error::custom)?)?;
+            n += 1;
+        }
+        if n != self.extra_count {
+            return Err(S::Error::custom(format!(
+                "{n} of {} added messages were journalled",
+                self.extra_count
+            )));
+        }
+        seq.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +389,41 @@ mod tests {
         assert_eq!(back, m);
         assert_eq!(back.messages[0].key(), Some(MessageKey::Uid(5)));
         assert_eq!(back.messages[1].key(), Some(MessageKey::Uidl("abc".into())));
+    }
+
+    #[test]
+    fn streamed_json_equals_derived_json() {
+        let mut m = Manifest::new("mail.example.jp:993", "taro", SourceKind::Imap);
+        let rec = |uid| MessageRecord {
+            folder: "INBOX".into(),
+            uid: Some(uid),
+            sha256: "ab".repeat(32),
+            subject: Some("件名".into()),
+            entry: format!("INBOX/{uid}.eml"),
+            ..Default::default()
+        };
+        m.messages.push(rec(1));
+        let mut out = Vec::new();
+        m.write_json_with(&mut out, 0, std::iter::empty())
+            .expect("writes");
+        assert_eq!(out, m.to_json().expect("encodes"));
+        let mut out = Vec::new();
+        m.write_json_with(&mut out, 2, [Ok(rec(2)), Ok(rec(3))].into_iter())
+            .expect("writes");
+        m.messages.extend([rec(2), rec(3)]);
+        assert_eq!(out, m.to_json().expect("encodes"));
+        let mut empty = Manifest::new("h:1", "a", SourceKind::Pop3);
+        empty.messages.clear();
+        let mut out = Vec::new();
+        empty
+            .write_json_with(&mut out, 0, std::iter::empty())
+            .expect("writes");
+        assert_eq!(out, empty.to_json().expect("encodes"));
+        // A record missing from the journal is an error, not a shorter manifest.
+        assert!(
+            m.write_json_with(&mut Vec::new(), 1, std::iter::empty())
+                .is_err()
+        );
     }
 
     #[test]

@@ -141,16 +141,22 @@ pub fn folder_components(name: &str, delimiter: Option<char>) -> Vec<String> {
 /// The set of names used in one archive and the folder -> directory mapping.
 ///
 /// Names are compared case-insensitively and without a trailing `/`, because a file `a`
-/// and a directory `A/` cannot coexist on Windows or macOS.
+/// and a directory `A/` cannot coexist on Windows or macOS. The set holds a 128-bit digest
+/// of each name, not the name (16 bytes instead of ~100 per message on a large mailbox): a
+/// false match could only make a new name take a `~2` suffix, never reuse a name.
 #[derive(Debug, Clone)]
 pub(crate) struct Layout {
-    used: HashSet<String>,
+    used: HashSet<u128>,
     /// Folder name components (also every implicit parent) -> directory with trailing `/`.
     dirs: HashMap<Vec<String>, String>,
 }
 
-fn fold(name: &str) -> String {
-    name.trim_end_matches('/').to_lowercase()
+fn fold(name: &str) -> u128 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(name.trim_end_matches('/').to_lowercase().as_bytes());
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    u128::from_le_bytes(first)
 }
 
 impl Layout {

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use super::error::{ArchiveError, Result};
 use super::journal::{Journal, JournalLine, WrittenEntry};
 use super::manifest::{FolderRecord, MessageRecord};
-use super::zipwrite::{CentralRecord, Compression, EncodedEntry, EntryTime, ZipSink, encode_entry};
+use super::zipwrite::{Compression, EncodedEntry, EntryTime, ZipSink, encode_entry};
 use crate::model::MessageBytes;
 
 /// One unit of work, in archive order.
@@ -97,20 +97,11 @@ pub(crate) struct PipelineConfig {
 #[derive(Debug)]
 pub(crate) struct WriterOutput {
     pub sink: ZipSink,
+    /// Every written entry (central record, and the message record with its SHA-256) is
+    /// a journal line: the commit reads them back from there, so the writer keeps nothing
+    /// per message in memory.
     pub journal: Journal,
-    pub records: Vec<CentralRecord>,
-    /// Entry name and SHA-256 of every message written, for the manifest. Only these two
-    /// fields: the full records are already in the manifest and the journal, and a third
-    /// copy would cost about a kilobyte per message on a large mailbox.
-    pub hashes: Vec<WrittenHash>,
     pub jobs_done: u64,
-}
-
-/// The SHA-256 a worker computed for one written message entry.
-#[derive(Debug)]
-pub(crate) struct WrittenHash {
-    pub entry: String,
-    pub sha256: String,
 }
 
 /// Counters the service can poll for progress display.
@@ -433,8 +424,6 @@ fn process(job: Job, encoding: Encoding) -> Done {
 struct WriterState<'a> {
     sink: ZipSink,
     journal: Journal,
-    records: Vec<CentralRecord>,
-    hashes: Vec<WrittenHash>,
     jobs_done: u64,
     cfg: &'a PipelineConfig,
     unsynced_bytes: u64,
@@ -453,8 +442,6 @@ fn writer_loop(
     let mut st = WriterState {
         sink,
         journal,
-        records: Vec::new(),
-        hashes: Vec::new(),
         jobs_done: 0,
         cfg,
         unsynced_bytes: 0,
@@ -506,8 +493,6 @@ fn writer_loop(
     Ok(WriterOutput {
         sink: st.sink,
         journal: st.journal,
-        records: st.records,
-        hashes: st.hashes,
         jobs_done: st.jobs_done,
     })
 }
@@ -542,18 +527,13 @@ impl WriterState<'_> {
             }
         };
         let entry = WrittenEntry {
-            record: record.clone(),
+            record,
             span,
             raw_crc,
         };
         self.unsynced_bytes += entry.span;
         self.unsynced_entries += 1;
-        self.records.push(record);
         if let Some(m) = &done.message {
-            self.hashes.push(WrittenHash {
-                entry: m.entry.clone(),
-                sha256: m.sha256.clone(),
-            });
             counters.messages_written.fetch_add(1, Ordering::Relaxed);
             counters
                 .message_bytes_written
@@ -589,6 +569,7 @@ mod tests {
     use crate::archive::journal::JournalHeader;
     use crate::archive::manifest::SourceKind;
     use crate::archive::testutil::pseudo_random;
+    use crate::archive::zipwrite::CentralRecord;
     use crate::archive::zipwrite::Method;
     use std::sync::atomic::AtomicBool;
 
@@ -620,6 +601,20 @@ mod tests {
         Journal::create(&dir.join("j"), header).expect("journal")
     }
 
+    /// The central records and message SHA-256s the journal holds, in write order.
+    fn journalled(dir: &std::path::Path) -> (Vec<CentralRecord>, Vec<String>) {
+        let (mut records, mut hashes) = (Vec::new(), Vec::new());
+        crate::archive::journal::scan_journal(&dir.join("j"), |line, _| {
+            if let JournalLine::Entry { entry, message, .. } = line {
+                records.push(entry.record);
+                hashes.extend(message.map(|m| m.sha256));
+            }
+            Ok(())
+        })
+        .expect("scan");
+        (records, hashes)
+    }
+
     fn message(i: usize) -> Job {
         // Sizes vary a lot so workers finish out of order.
         let len = if i.is_multiple_of(5) { 200_000 } else { i * 37 };
@@ -647,11 +642,12 @@ mod tests {
             p.submit(message(i)).expect("submit");
         }
         let out = p.finish().expect("finish");
-        let names: Vec<String> = out.records.iter().map(|r| r.name.clone()).collect();
+        let (records, hashes) = journalled(dir.path());
+        let names: Vec<String> = records.iter().map(|r| r.name.clone()).collect();
         let want: Vec<String> = (0..200).map(|i| format!("m/{i:04}.eml")).collect();
         assert_eq!(names, want);
-        assert_eq!(out.hashes.len(), 200);
-        assert!(out.hashes.iter().all(|m| m.sha256.len() == 64));
+        assert_eq!(hashes.len(), 200);
+        assert!(hashes.iter().all(|h| h.len() == 64));
         assert_eq!(counters.messages_written.load(Ordering::Relaxed), 200);
         // Offsets are contiguous: each entry starts where the previous one ended.
         let lines = crate::archive::journal::read_journal(&dir.path().join("j"))
@@ -712,7 +708,8 @@ mod tests {
             .expect("submit");
         }
         let mut out = p.finish().expect("finish");
-        for (i, r) in out.records.iter().enumerate() {
+        let (records, _) = journalled(dir.path());
+        for (i, r) in records.iter().enumerate() {
             match i % 3 {
                 1 => assert_eq!(r.method, Method::Deflated, "entry {i} shrinks"),
                 2 => assert_eq!(r.method, Method::Stored, "entry {i} does not shrink"),
@@ -720,7 +717,7 @@ mod tests {
             }
         }
         out.sink
-            .write_central_directory(&out.records, false)
+            .write_central_directory(&records, false)
             .expect("cd");
         out.sink.sync().expect("sync");
         let file_bytes = std::fs::read(&path).expect("read");

@@ -35,14 +35,16 @@ use serde::Serialize;
 use super::base::BaseArchive;
 use super::error::{ArchiveError, IoContext, Result};
 use super::fsutil::{LockFile, private_options, remove_if_exists, sibling, sync_dir};
-use super::journal::{JOURNAL_VERSION, Journal, JournalHeader, JournalLine, read_journal_ends};
+use super::journal::{
+    JOURNAL_VERSION, Journal, JournalHeader, JournalLine, JournalLines, read_journal_ends,
+};
 use super::manifest::{
     MANIFEST_NAME, Manifest, MessageKey, MessageRecord, SourceKind, now_rfc3339,
 };
 use super::names::{Layout, message_file_name, message_time};
 use super::pipeline::{Counters, Job, Pipeline, PipelineConfig};
 use super::resume::{Mailbox, Recovered, recover};
-use super::zipwrite::{CentralRecord, Compression, EntryTime, ZipSink, encode_streamed_entry};
+use super::zipwrite::{CentralRecord, Compression, EntryTime, ZipSink};
 use crate::model::{FolderInfo, MessageBytes, MessageInfo};
 
 /// How to write; [`UpdateOptions::new`] gives good defaults.
@@ -125,7 +127,7 @@ pub enum Added {
     /// Queued for writing as this zip entry.
     Queued { entry: String },
     /// The backup already holds this message (same folder, key and UIDVALIDITY); skipped.
-    AlreadyArchived { entry: String },
+    AlreadyArchived,
 }
 
 /// Progress counters, cheap to poll from a UI thread through the service.
@@ -153,10 +155,43 @@ pub struct CommitReport {
     pub archive_bytes: u64,
 }
 
-type KeyTuple = (String, MessageKey, Option<u32>);
+/// A message's identity in the backup (folder, UID or UIDL, UIDVALIDITY) as a 128-bit
+/// digest: 16 bytes per archived message instead of the strings, so the set of what the
+/// backup holds stays small on a large mailbox. Two identities share a digest with a
+/// probability of about n^2 / 2^129 (under 10^-26 for a million messages).
+type KeyId = u128;
 
-fn key_tuple(m: &MessageRecord) -> Option<KeyTuple> {
-    m.key().map(|k| (m.folder.clone(), k, m.uid_validity))
+fn key_id(folder: &str, key: &MessageKey, uid_validity: Option<u32>) -> KeyId {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update((folder.len() as u64).to_le_bytes());
+    h.update(folder.as_bytes());
+    match key {
+        MessageKey::Uid(u) => {
+            h.update([1]);
+            h.update(u.to_le_bytes());
+        }
+        MessageKey::Uidl(s) => {
+            h.update([2]);
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+    }
+    match uid_validity {
+        Some(v) => {
+            h.update([1]);
+            h.update(v.to_le_bytes());
+        }
+        None => h.update([0]),
+    }
+    let digest = h.finalize();
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    u128::from_le_bytes(first)
+}
+
+fn record_key_id(m: &MessageRecord) -> Option<KeyId> {
+    m.key().map(|k| key_id(&m.folder, &k, m.uid_validity))
 }
 
 /// An open update of one backup file. Single-threaded API (call it from one thread; the
@@ -169,11 +204,15 @@ pub struct ArchiveUpdate {
     journal_path: PathBuf,
     options: UpdateOptions,
     base: Option<BaseArchive>,
+    /// The backup's content when opened (plus messages recovered from an interrupted run).
+    /// Messages added by this run are not listed here: their records are in the journal,
+    /// from which the commit writes them into the manifest.
     manifest: Manifest,
     layout: Layout,
-    keys: HashMap<KeyTuple, String>,
-    /// Entries already in the partial file when this update was opened (resume).
-    recovered_records: Vec<CentralRecord>,
+    /// Every message in the backup, this run's included.
+    keys: HashSet<KeyId>,
+    /// Messages this run added, per folder (for the folder counts at commit).
+    added_per_folder: HashMap<String, u64>,
     recovered_messages: usize,
     /// A recovered partial not yet handed to a pipeline.
     partial: Option<(ZipSink, Journal)>,
@@ -299,7 +338,7 @@ impl ArchiveUpdate {
             }
             ok
         });
-        let mut recovered_records = Vec::new();
+        let mut recovered_entries = 0;
         let mut recovered_messages = 0;
         let mut partial = None;
         if let Some(r) = recovered {
@@ -328,19 +367,15 @@ impl ArchiveUpdate {
                     recovered_messages += 1;
                 }
             }
-            recovered_records = records;
+            recovered_entries = records.len();
             partial = Some((sink, journal));
         }
         for f in &manifest.folders {
             layout.note_folder(&f.name, f.delimiter, &f.dir);
         }
-        let keys = manifest
-            .messages
-            .iter()
-            .filter_map(|m| Some((key_tuple(m)?, m.entry.clone())))
-            .collect();
+        let keys = manifest.messages.iter().filter_map(record_key_id).collect();
         let prior = (base.is_some() || partial.is_some()).then(|| manifest.clone());
-        let appended = recovered_records.len();
+        let appended = recovered_entries;
         let update = Self {
             path: path.to_path_buf(),
             partial_path,
@@ -350,7 +385,7 @@ impl ArchiveUpdate {
             manifest,
             layout,
             keys,
-            recovered_records,
+            added_per_folder: HashMap::new(),
             recovered_messages,
             partial,
             pipeline: None,
@@ -363,8 +398,9 @@ impl ArchiveUpdate {
         Ok((update, prior))
     }
 
-    /// The manifest as it will be committed. Messages still being compressed have an
-    /// empty `sha256` until `commit`.
+    /// The manifest as it was opened (with messages recovered from an interrupted run), and
+    /// with this run's folder changes and re-identifications. Messages added by this run
+    /// are not in it (they are in the journal until `commit` writes them).
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }
@@ -383,17 +419,9 @@ impl ArchiveUpdate {
         }
     }
 
-    /// The archived message with this identity, if any.
-    pub fn find(
-        &self,
-        folder: &str,
-        key: &MessageKey,
-        uid_validity: Option<u32>,
-    ) -> Option<&MessageRecord> {
-        let entry = self
-            .keys
-            .get(&(folder.to_string(), key.clone(), uid_validity))?;
-        self.manifest.messages.iter().find(|m| &m.entry == entry)
+    /// Whether the backup (with what this run added) holds the message with this identity.
+    pub fn holds(&self, folder: &str, key: &MessageKey, uid_validity: Option<u32>) -> bool {
+        self.keys.contains(&key_id(folder, key, uid_validity))
     }
 
     /// Creates the file to write (the partial file of a new backup, or the journal of an
@@ -480,11 +508,9 @@ impl ArchiveUpdate {
             None
         };
         let dir = f.dir.clone();
-        let tuple = (folder.to_string(), key.clone(), uid_validity);
-        if let Some(entry) = self.keys.get(&tuple) {
-            return Ok(Added::AlreadyArchived {
-                entry: entry.clone(),
-            });
+        let id = key_id(folder, &key, uid_validity);
+        if self.keys.contains(&id) {
+            return Ok(Added::AlreadyArchived);
         }
         let time = message_time(info.internal_date.as_deref(), info.date.as_deref());
         let file = message_file_name(time.map(|t| t.naive_local()), &key, info.subject.as_deref());
@@ -510,8 +536,8 @@ impl ArchiveUpdate {
             subject_raw: info.subject_raw.clone(),
             entry: entry.clone(),
         };
-        self.keys.insert(tuple, entry.clone());
-        self.manifest.messages.push(record.clone());
+        self.keys.insert(id);
+        *self.added_per_folder.entry(folder.to_string()).or_default() += 1;
         self.appended += 1;
         self.queued_messages += 1;
         let time = time
@@ -553,16 +579,16 @@ impl ArchiveUpdate {
             .ok_or_else(|| ArchiveError::UnknownEntry {
                 entry: entry.to_string(),
             })?;
-        let folder = self.manifest.messages[idx].folder.clone();
-        let taken = self.keys.get(&(folder.clone(), key.clone(), uid_validity));
-        if taken.is_some_and(|e| e != entry) {
+        let m = &mut self.manifest.messages[idx];
+        let old = record_key_id(m);
+        let new = key_id(&m.folder, &key, uid_validity);
+        if old != Some(new) && self.keys.contains(&new) {
             return Err(ArchiveError::DuplicateKey {
-                folder,
+                folder: m.folder.clone(),
                 key: key.to_string(),
             });
         }
-        let m = &mut self.manifest.messages[idx];
-        if let Some(old) = key_tuple(m) {
+        if let Some(old) = old {
             self.keys.remove(&old);
         }
         match key {
@@ -570,23 +596,23 @@ impl ArchiveUpdate {
             MessageKey::Uidl(s) => (m.uid, m.uidl) = (None, Some(s)),
         }
         m.uid_validity = uid_validity;
-        if let Some(new) = key_tuple(m) {
-            self.keys.insert(new, m.entry.clone());
-        }
+        self.keys.insert(new);
         Ok(())
     }
 
-    /// Removes messages from the manifest; their zip entries stay (counted as unreferenced)
-    /// until a future compaction. Returns how many were removed.
+    /// Removes messages the backup held when opened from the manifest; their zip entries
+    /// stay (counted as unreferenced) until a future compaction. Returns how many were
+    /// removed.
     pub fn forget(&mut self, mut remove: impl FnMut(&MessageRecord) -> bool) -> usize {
         let before = self.manifest.messages.len();
-        self.manifest.messages.retain(|m| !remove(m));
-        self.keys = self
-            .manifest
-            .messages
-            .iter()
-            .filter_map(|m| Some((key_tuple(m)?, m.entry.clone())))
-            .collect();
+        let keys = &mut self.keys;
+        self.manifest.messages.retain(|m| {
+            let gone = remove(m);
+            if gone && let Some(id) = record_key_id(m) {
+                keys.remove(&id);
+            }
+            !gone
+        });
         before - self.manifest.messages.len()
     }
 
@@ -703,35 +729,33 @@ impl ArchiveUpdate {
     /// Writes the manifest and central directory: appended to the archive (in place), or
     /// to the partial file, which then atomically replaces the archive path. When nothing
     /// changed, the archive is not touched.
-    pub fn commit(mut self) -> Result<CommitReport> {
+    pub fn commit(self) -> Result<CommitReport> {
+        self.commit_listing_above(u64::MAX)
+            .map(|(report, _)| report)
+    }
+
+    /// [`ArchiveUpdate::commit`], also returning the backup's messages larger than `limit`
+    /// bytes (as committed), gathered while the manifest is written.
+    pub fn commit_listing_above(
+        mut self,
+        limit: u64,
+    ) -> Result<(CommitReport, Vec<MessageRecord>)> {
         self.check_usable()?;
-        let (partial, new_records, written) = match self.pipeline.take() {
+        let partial = match self.pipeline.take() {
             Some(p) => {
                 let out = p.finish().inspect_err(|_| self.broken = true)?;
-                (Some((out.sink, out.journal)), out.records, out.hashes)
+                Some((out.sink, out.journal))
             }
-            None => (self.partial.take(), Vec::new(), Vec::new()),
+            None => self.partial.take(),
         };
-        let sha: HashMap<&str, &str> = written
-            .iter()
-            .map(|m| (m.entry.as_str(), m.sha256.as_str()))
-            .collect();
-        for m in self
+        let mut large: Vec<MessageRecord> = self
             .manifest
             .messages
-            .iter_mut()
-            .filter(|m| m.sha256.is_empty())
-        {
-            m.sha256 = sha
-                .get(m.entry.as_str())
-                .map(|s| (*s).to_string())
-                .ok_or_else(|| ArchiveError::Thread {
-                    path: self.partial_path.clone(),
-                    thread: "writer",
-                    detail: format!("entry {:?} was not written", m.entry),
-                })?;
-        }
-        self.manifest.recount();
+            .iter()
+            .filter(|m| m.size > limit)
+            .cloned()
+            .collect();
+        self.recount();
 
         let unchanged = self
             .base
@@ -747,38 +771,83 @@ impl ArchiveUpdate {
             remove_if_exists(&self.partial_path)?;
             let archive_bytes = self.base.as_ref().map_or(0, |b| b.id.size);
             let unreferenced = self.unreferenced(self.base.iter().flat_map(|b| &b.records));
-            return Ok(self.report(false, unreferenced, archive_bytes));
+            return Ok((self.report(false, unreferenced, archive_bytes), large));
         }
 
         let (mut sink, mut journal) = match partial {
             Some(p) => p,
             None => self.start_writing()?,
         };
+        // Everything appended is in the journal: the manifest's new messages and the new
+        // central records are read back from it rather than kept in memory.
+        journal.flush()?;
+        let journal_file = journal.path().to_path_buf();
+        let own_start = journal.start();
         self.manifest.updated = now_rfc3339();
         self.manifest.tool = "ikou".into();
         self.manifest.tool_version = env!("CARGO_PKG_VERSION").into();
         let force_zip64 = self.options.force_zip64;
         let manifest = &self.manifest;
-        let target = sink.path().to_path_buf();
-        let json = encode_streamed_entry(
+        let added = usize::try_from(self.queued_messages).unwrap_or(usize::MAX);
+        let new_messages = JournalLines::open(&journal_file)?
+            .filter_map(|line| match line {
+                Err(e) => Some(Err(io::Error::other(e.to_string()))),
+                Ok((
+                    JournalLine::Entry {
+                        message: Some(m), ..
+                    },
+                    at,
+                )) if at >= own_start => Some(Ok(*m)),
+                Ok(_) => None,
+            })
+            .inspect(|m| {
+                if let Ok(m) = m
+                    && m.size > limit
+                {
+                    large.push(m.clone());
+                }
+            });
+        let manifest_record = sink.write_produced_entry(
             MANIFEST_NAME,
-            |out| manifest.write_json(out).map_err(io::Error::other),
+            |out| {
+                manifest
+                    .write_json_with(out, added, new_messages)
+                    .map_err(io::Error::other)
+            },
             EntryTime::now(),
             6,
             force_zip64,
-        )
-        .map_err(|e| ArchiveError::io(&target, "encode manifest", e))?;
-        let manifest_record = sink.write_entry(&json)?;
-        let mut records: Vec<CentralRecord> = self
-            .base
+        )?;
+        // Base entries, then every journalled entry (recovered and new) in write order.
+        let used: HashSet<&str> = self
+            .manifest
+            .messages
             .iter()
-            .flat_map(|b| b.records.iter().cloned())
+            .map(|m| m.entry.as_str())
             .collect();
-        records.extend(self.recovered_records.iter().cloned());
-        records.extend(new_records);
-        let unreferenced = self.unreferenced(records.iter());
-        records.push(manifest_record);
-        sink.write_central_directory(&records, force_zip64)?;
+        let mut unreferenced = 0;
+        let mut cd = sink.begin_central_directory(force_zip64);
+        for r in self.base.iter().flat_map(|b| &b.records) {
+            if !r.is_dir() && !used.contains(r.name.as_str()) {
+                unreferenced += 1;
+            }
+            cd.add(&mut sink, r)?;
+        }
+        for line in JournalLines::open(&journal_file)? {
+            let (line, at) = line?;
+            if let JournalLine::Entry { entry, message, .. } = line {
+                // This run's messages are in the manifest by construction.
+                let own = at >= own_start && message.is_some();
+                let r = &entry.record;
+                if !own && !r.is_dir() && !used.contains(r.name.as_str()) {
+                    unreferenced += 1;
+                }
+                cd.add(&mut sink, r)?;
+            }
+        }
+        drop(used);
+        cd.add(&mut sink, &manifest_record)?;
+        cd.finish(&mut sink)?;
         sink.sync()?;
         let archive_bytes = sink.offset();
         drop(sink.into_file()?);
@@ -794,7 +863,28 @@ impl ArchiveUpdate {
         }
         drop(journal);
         remove_if_exists(&self.journal_path)?;
-        Ok(self.report(true, unreferenced, archive_bytes))
+        Ok((self.report(true, unreferenced, archive_bytes), large))
+    }
+
+    /// Sets every folder's message count: the messages held when opened plus this run's.
+    fn recount(&mut self) {
+        let mut counts: HashMap<&str, u64> = self
+            .added_per_folder
+            .iter()
+            .map(|(f, n)| (f.as_str(), *n))
+            .collect();
+        for m in &self.manifest.messages {
+            *counts.entry(m.folder.as_str()).or_default() += 1;
+        }
+        let counts: Vec<u64> = self
+            .manifest
+            .folders
+            .iter()
+            .map(|f| counts.get(f.name.as_str()).copied().unwrap_or(0))
+            .collect();
+        for (f, n) in self.manifest.folders.iter_mut().zip(counts) {
+            f.messages = n;
+        }
     }
 
     fn unreferenced<'a>(&self, records: impl Iterator<Item = &'a CentralRecord>) -> usize {
@@ -818,7 +908,7 @@ impl ArchiveUpdate {
         CommitReport {
             path: self.path.clone(),
             rewritten,
-            messages: self.manifest.messages.len(),
+            messages: self.manifest.messages.len() + self.queued_messages as usize,
             added: self.queued_messages as usize + self.recovered_messages,
             unreferenced_entries,
             archive_bytes,

@@ -472,39 +472,87 @@ pub fn central_directory(records: &[CentralRecord], cd_offset: u64, force_zip64:
         central_header(&mut buf, r, force_zip64);
     }
     let cd_size = buf.len() as u64;
-    let count = records.len() as u64;
+    end_records(
+        &mut buf,
+        records.len() as u64,
+        cd_size,
+        cd_offset,
+        force_zip64,
+    );
+    buf
+}
+
+/// The end of central directory record (and, where a limit is exceeded or forced, the ZIP64
+/// end record and locator before it) for `count` headers of `cd_size` bytes at `cd_offset`.
+fn end_records(buf: &mut Vec<u8>, count: u64, cd_size: u64, cd_offset: u64, force_zip64: bool) {
     let zip64 = force_zip64 || count >= 0xFFFF || cd_size >= U32_LIMIT || cd_offset >= U32_LIMIT;
     if zip64 {
         let eocd64_offset = cd_offset + cd_size;
-        put32(&mut buf, ZIP64_EOCD_SIG);
-        put64(&mut buf, 44); // size of the rest of this record
-        put16(&mut buf, VERSION_MADE_BY);
-        put16(&mut buf, 45);
-        put32(&mut buf, 0); // this disk
-        put32(&mut buf, 0); // disk with the central directory
-        put64(&mut buf, count);
-        put64(&mut buf, count);
-        put64(&mut buf, cd_size);
-        put64(&mut buf, cd_offset);
-        put32(&mut buf, ZIP64_LOCATOR_SIG);
-        put32(&mut buf, 0);
-        put64(&mut buf, eocd64_offset);
-        put32(&mut buf, 1); // total disks
+        put32(buf, ZIP64_EOCD_SIG);
+        put64(buf, 44); // size of the rest of this record
+        put16(buf, VERSION_MADE_BY);
+        put16(buf, 45);
+        put32(buf, 0); // this disk
+        put32(buf, 0); // disk with the central directory
+        put64(buf, count);
+        put64(buf, count);
+        put64(buf, cd_size);
+        put64(buf, cd_offset);
+        put32(buf, ZIP64_LOCATOR_SIG);
+        put32(buf, 0);
+        put64(buf, eocd64_offset);
+        put32(buf, 1); // total disks
     }
     let count16 = if zip64 || count >= 0xFFFF {
         0xFFFF
     } else {
         count as u16
     };
-    put32(&mut buf, EOCD_SIG);
-    put16(&mut buf, 0);
-    put16(&mut buf, 0);
-    put16(&mut buf, count16);
-    put16(&mut buf, count16);
-    put32(&mut buf, field32(cd_size, zip64));
-    put32(&mut buf, field32(cd_offset, zip64));
-    put16(&mut buf, 0); // comment length
-    buf
+    put32(buf, EOCD_SIG);
+    put16(buf, 0);
+    put16(buf, 0);
+    put16(buf, count16);
+    put16(buf, count16);
+    put32(buf, field32(cd_size, zip64));
+    put32(buf, field32(cd_offset, zip64));
+    put16(buf, 0); // comment length
+}
+
+/// A central directory written header by header, so a large archive's records need not be
+/// in memory at once: [`ZipSink::begin_central_directory`], `add` each record in entry
+/// order, then [`CentralDirectoryWriter::finish`].
+#[derive(Debug)]
+pub struct CentralDirectoryWriter {
+    offset: u64,
+    count: u64,
+    size: u64,
+    force_zip64: bool,
+    buf: Vec<u8>,
+}
+
+impl CentralDirectoryWriter {
+    /// Writes one central header.
+    pub fn add(&mut self, sink: &mut ZipSink, record: &CentralRecord) -> Result<()> {
+        self.buf.clear();
+        central_header(&mut self.buf, record, self.force_zip64);
+        sink.write_raw(&self.buf)?;
+        self.count += 1;
+        self.size += self.buf.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the end records; the archive is complete once they are durable.
+    pub fn finish(mut self, sink: &mut ZipSink) -> Result<()> {
+        self.buf.clear();
+        end_records(
+            &mut self.buf,
+            self.count,
+            self.size,
+            self.offset,
+            self.force_zip64,
+        );
+        sink.write_raw(&self.buf)
+    }
 }
 
 /// Parses the name out of a local header written by [`encode_entry`]; used by resume to
@@ -636,6 +684,67 @@ impl ZipSink {
         Ok((record, span, span_crc.finalize()))
     }
 
+    /// Appends a deflated entry whose content `produce` writes as it is compressed (the
+    /// manifest): the compressed bytes go straight into the file, so neither the content nor
+    /// its compressed copy is held in memory. The local header is written first and patched
+    /// with the CRC and sizes afterwards (its length does not change).
+    pub fn write_produced_entry(
+        &mut self,
+        name: &str,
+        produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        time: EntryTime,
+        level: u32,
+        force_zip64: bool,
+    ) -> Result<CentralRecord> {
+        let start = self.offset;
+        let mut record = CentralRecord {
+            name: name.to_string(),
+            method: Method::Deflated,
+            crc32: 0,
+            compressed_size: 0,
+            size: 0,
+            offset: start,
+            time,
+            zip64_local: force_zip64,
+        };
+        let header_len = local_header(&record).len() as u64;
+        self.file
+            .write_all(&local_header(&record))
+            .ctx(&self.path, "write")?;
+        let (crc, size, compressed) = {
+            let mut packed = Tap::new(&mut self.file);
+            let mut content = Tap::new(flate2::write::DeflateEncoder::new(
+                &mut packed,
+                flate2::Compression::new(level.clamp(1, 9)),
+            ));
+            produce(&mut content).ctx(&self.path, "write")?;
+            let Tap { inner, crc, len } = content;
+            let packed = inner.finish().ctx(&self.path, "write")?;
+            (crc.finalize(), len, packed.len)
+        };
+        if !record.zip64_local && (size >= U32_LIMIT || compressed >= U32_LIMIT) {
+            return Err(super::error::ArchiveError::io(
+                &self.path,
+                "write",
+                std::io::Error::other(format!("{name} is larger than 4 GiB")),
+            ));
+        }
+        (record.crc32, record.size, record.compressed_size) = (crc, size, compressed);
+        self.file.flush().ctx(&self.path, "write")?;
+        let end = start + header_len + compressed;
+        self.file
+            .seek(SeekFrom::Start(start))
+            .ctx(&self.path, "seek")?;
+        self.file
+            .write_all(&local_header(&record))
+            .ctx(&self.path, "write")?;
+        self.file
+            .seek(SeekFrom::Start(end))
+            .ctx(&self.path, "seek")?;
+        self.offset = end;
+        Ok(record)
+    }
+
     /// Writes the central directory and end records for `records`.
     pub fn write_central_directory(
         &mut self,
@@ -645,6 +754,23 @@ impl ZipSink {
         let cd = central_directory(records, self.offset, force_zip64);
         self.file.write_all(&cd).ctx(&self.path, "write")?;
         self.offset += cd.len() as u64;
+        Ok(())
+    }
+
+    /// Starts a central directory at the current offset (after the last entry).
+    pub fn begin_central_directory(&self, force_zip64: bool) -> CentralDirectoryWriter {
+        CentralDirectoryWriter {
+            offset: self.offset,
+            count: 0,
+            size: 0,
+            force_zip64,
+            buf: Vec::with_capacity(512),
+        }
+    }
+
+    fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.file.write_all(bytes).ctx(&self.path, "write")?;
+        self.offset += bytes.len() as u64;
         Ok(())
     }
 

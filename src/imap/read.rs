@@ -340,6 +340,21 @@ impl ReadSession {
         uid_set: &str,
         header_fields: &[&str],
     ) -> Result<Vec<FetchedMeta>, ImapError> {
+        let mut metas = Vec::new();
+        self.fetch_meta_each(uid_set, header_fields, |meta| metas.push(meta))
+            .await?;
+        Ok(metas)
+    }
+
+    /// [`ReadSession::fetch_meta`], handing each message to `each` as its reply is parsed
+    /// instead of collecting them: a folder of 100,000 messages is not held twice (raw
+    /// header blocks and what the caller makes of them).
+    pub async fn fetch_meta_each(
+        &mut self,
+        uid_set: &str,
+        header_fields: &[&str],
+        mut each: impl FnMut(FetchedMeta),
+    ) -> Result<(), ImapError> {
         let mut query = String::from("(UID RFC822.SIZE INTERNALDATE FLAGS");
         if !header_fields.is_empty() {
             query.push_str(" BODY.PEEK[HEADER.FIELDS (");
@@ -347,7 +362,6 @@ impl ReadSession {
             query.push_str(")]");
         }
         query.push(')');
-        let mut metas = Vec::new();
         let reply = self
             .command("FETCH", &format!("UID FETCH {uid_set} {query}"))
             .await?;
@@ -357,12 +371,11 @@ impl ReadSession {
                 if let Some(a) = reply::fetch_attributes(response) {
                     let meta = meta_of(a);
                     if meta.uid != 0 {
-                        metas.push(meta);
+                        each(meta);
                     }
                 }
             })
-            .await?;
-        Ok(metas)
+            .await
     }
 
     /// The whole header block of one message of the examined mailbox (`BODY.PEEK[HEADER]`,

@@ -312,7 +312,7 @@ pub fn backup(
                         let info = local::message_info(&m);
                         match update.add(&name, key, &info, m.bytes)? {
                             Added::Queued { .. } => added += 1,
-                            Added::AlreadyArchived { .. } => already += 1,
+                            Added::AlreadyArchived => already += 1,
                         }
                     }
                     Visit::Expunged(_) => {}

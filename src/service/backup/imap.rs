@@ -667,6 +667,37 @@ async fn oversize_on_server(
         .collect())
 }
 
+/// One message of a folder listing: only what planning needs, so listing a folder of
+/// 100,000 messages costs a few megabytes.
+struct ServerMessage {
+    uid: u32,
+    size: u64,
+    /// Asked for only when archived messages need re-identifying.
+    message_id: Option<String>,
+}
+
+async fn server_list(
+    session: &mut ReadSession,
+    uid_set: &str,
+    fields: &[&str],
+) -> Result<Vec<ServerMessage>, Failure> {
+    let mut list = Vec::new();
+    session
+        .fetch_meta_each(uid_set, fields, |meta| {
+            list.push(ServerMessage {
+                uid: meta.uid,
+                size: meta.size,
+                message_id: meta
+                    .header
+                    .as_deref()
+                    .and_then(|h| Envelope::parse(h).message_id),
+            });
+        })
+        .await
+        .map_err(Failure::from_imap)?;
+    Ok(list)
+}
+
 /// The plan of one folder from the EXAMINE `status` the session holds now: what the archive
 /// already has under this UIDVALIDITY, what older entries this EXAMINE's messages re-identify
 /// (Message-ID and size now, content hash while fetching) and what is left to fetch.
@@ -707,10 +738,8 @@ async fn plan_examined(
         .map(|s| (s.uid_next, s.messages));
     let mut incremental = None;
     if let (Some((from, then)), true) = (since, status.messages > 0) {
-        let new: Vec<_> = session
-            .fetch_meta(&format!("{from}:*"), fields)
-            .await
-            .map_err(Failure::from_imap)?
+        let new: Vec<_> = server_list(session, &format!("{from}:*"), fields)
+            .await?
             .into_iter()
             .filter(|m| m.uid >= from)
             .collect();
@@ -721,10 +750,7 @@ async fn plan_examined(
     let listed_all = incremental.is_none();
     let metas = match incremental {
         Some(new) => new,
-        None if status.messages > 0 => session
-            .fetch_meta("1:*", fields)
-            .await
-            .map_err(Failure::from_imap)?,
+        None if status.messages > 0 => server_list(session, "1:*", fields).await?,
         None => Vec::new(),
     };
     // Stale entries by Message-ID and size; each can be claimed once.
@@ -754,11 +780,9 @@ async fn plan_examined(
             already += 1;
             continue;
         }
-        let id = meta
-            .header
-            .as_deref()
-            .and_then(|h| Envelope::parse(h).message_id);
-        let matched = id
+        let matched = meta
+            .message_id
+            .clone()
             .and_then(|id| by_id.get_mut(&(id, meta.size)))
             .and_then(Vec::pop);
         match matched {

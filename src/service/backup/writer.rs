@@ -97,9 +97,7 @@ pub(super) async fn start(
                         info,
                         bytes,
                     } => {
-                        if let Added::AlreadyArchived { .. } =
-                            update.add(&folder, key, &info, bytes)?
-                        {
+                        if let Added::AlreadyArchived = update.add(&folder, key, &info, bytes)? {
                             already += 1;
                         }
                     }
@@ -110,14 +108,7 @@ pub(super) async fn start(
                     } => update.rekey(&entry, key, uid_validity)?,
                     WriteCmd::Synced { folder, sync } => update.set_synced(&folder, Some(sync))?,
                     WriteCmd::Commit(limit) => {
-                        let large = update
-                            .manifest()
-                            .messages
-                            .iter()
-                            .filter(|m| m.size > limit)
-                            .cloned()
-                            .collect();
-                        let report = update.commit()?;
+                        let (report, large) = update.commit_listing_above(limit)?;
                         return Ok(Some(Committed {
                             report,
                             large,

@@ -44,8 +44,12 @@ pub async fn live_mailbox_with(
             if status.messages > 0 {
                 // One pipelined UID FETCH for the whole folder: the server streams the
                 // replies back to back, which is as fast as batching gets over one connection.
-                let metas = session.fetch_meta("1:*", &HEADER_FIELDS).await?;
-                messages = metas.into_iter().map(message_info).collect();
+                messages.reserve((status.messages as usize).min(1 << 20));
+                session
+                    .fetch_meta_each("1:*", &HEADER_FIELDS, |meta| {
+                        messages.push(message_info(meta));
+                    })
+                    .await?;
                 hash_bodies_without_id(session, &mut messages).await?;
             }
             info.size = messages.iter().map(|m: &MessageInfo| m.size).sum();

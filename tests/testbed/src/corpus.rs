@@ -337,6 +337,19 @@ impl Corpus {
         Corpus { folders }
     }
 
+    /// Moves every message into INBOX (in folder order) and drops the other folders: one
+    /// large folder, for measuring what grows with a folder's size.
+    pub fn merge_into_inbox(&mut self) {
+        let mut all = Vec::with_capacity(self.total_messages());
+        for f in &mut self.folders {
+            all.append(&mut f.messages);
+        }
+        self.folders = vec![CorpusFolder {
+            name: "INBOX".into(),
+            messages: all,
+        }];
+    }
+
     /// Number of messages in all folders.
     pub fn total_messages(&self) -> usize {
         self.folders.iter().map(|f| f.messages.len()).sum()
@@ -349,6 +362,16 @@ impl Corpus {
             .flat_map(|f| &f.messages)
             .map(CorpusMessage::size)
             .sum()
+    }
+
+    /// Size of the largest message in octets (0 for an empty corpus).
+    pub fn largest_message(&self) -> u64 {
+        self.folders
+            .iter()
+            .flat_map(|f| &f.messages)
+            .map(CorpusMessage::size)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The folder with this Unicode name, if any.

@@ -77,6 +77,9 @@ enum Cmd {
         messages: usize,
         #[arg(long, default_value_t = 1 << 30)]
         bytes: u64,
+        /// Put every message into INBOX (one large folder) instead of 31 folders.
+        #[arg(long)]
+        one_folder: bool,
         #[arg(long)]
         state: Option<PathBuf>,
         /// Also write an ikou profile (TOML) for these servers here.
@@ -227,6 +230,8 @@ struct UpState<'a> {
     password: &'a str,
     messages: usize,
     bytes: u64,
+    /// Size of the largest message, in octets.
+    largest: u64,
     pid: u32,
 }
 
@@ -316,6 +321,7 @@ fn main() -> Result<()> {
             };
             let corpus = Corpus::standard(seed);
             let (messages, bytes) = (corpus.total_messages(), corpus.total_bytes());
+            let largest = corpus.largest_message();
             let mut d = Dovecot::start(ServerOptions::new(
                 layout,
                 vec![User::new(DEMO_USER, DEMO_PASSWORD, corpus)],
@@ -326,6 +332,7 @@ fn main() -> Result<()> {
                 password: DEMO_PASSWORD,
                 messages,
                 bytes,
+                largest,
                 pid: std::process::id(),
             };
             write_profile(profile.as_deref(), &s.server, None)?;
@@ -380,13 +387,18 @@ fn main() -> Result<()> {
         Cmd::BenchCorpus {
             messages,
             bytes,
+            one_folder,
             state,
             profile,
             seed,
         } => {
             let t = Instant::now();
-            let corpus = Corpus::sized(seed, messages, bytes);
+            let mut corpus = Corpus::sized(seed, messages, bytes);
+            if one_folder {
+                corpus.merge_into_inbox();
+            }
             let (n, b) = (corpus.total_messages(), corpus.total_bytes());
+            let largest = corpus.largest_message();
             eprintln!(
                 "ikou-testbed: generated {n} messages, {b} bytes in {:.1?}",
                 t.elapsed()
@@ -406,6 +418,7 @@ fn main() -> Result<()> {
                 password: DEMO_PASSWORD,
                 messages: n,
                 bytes: b,
+                largest,
                 pid: std::process::id(),
             };
             write_profile(profile.as_deref(), &s.server, None)?;
