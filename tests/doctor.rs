@@ -241,10 +241,10 @@ fn state_code_round_trips(report: &serde_json::Value) {
 
 fn autoconfig_doc(host: &str, smtp: &str) -> String {
     let mut settings =
-        ikou::settings::build(None, None, Some(ikou::settings::Protocol::Imap), None);
+        ikou::settings::build(None, None, Some(ikou::settings::ClientProtocol::Imap), None);
     settings.domain = "example-univ.test".into();
     for s in &mut settings.servers {
-        s.host = if s.protocol == ikou::settings::Protocol::Smtp {
+        s.host = if s.protocol == ikou::settings::ClientProtocol::Smtp {
             smtp.into()
         } else {
             host.into()

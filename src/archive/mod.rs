@@ -63,7 +63,7 @@ pub use manifest::{
 pub use mbox::extract_mbox;
 pub use reader::ArchiveReader;
 pub use update::{Added, ArchiveUpdate, CommitReport, Progress, UpdateOptions};
-pub use verify::{Problem, VerifyReport, verify_archive};
+pub use verify::{IntegrityReport, Problem, verify_archive};
 pub use zipwrite::Compression;
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ pub struct FolderCounts {
 
 /// Result of [`verify_archive`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VerifyReport {
+pub struct IntegrityReport {
     pub path: PathBuf,
     pub messages: u64,
     pub ok: u64,
@@ -95,7 +95,7 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
 }
 
-impl VerifyReport {
+impl IntegrityReport {
     /// True when every manifest message is present and intact. Extra entries are reported
     /// but do not make a backup bad: nothing the manifest promises is missing.
     pub fn is_ok(&self) -> bool {
@@ -146,7 +146,7 @@ pub struct VerifyProgress {
 
 /// Verifies the backup at `path`. Damage to individual entries is reported in the result;
 /// only a file that cannot be read as an ikou backup at all is an error.
-pub fn verify_archive(path: &Path) -> Result<VerifyReport> {
+pub fn verify_archive(path: &Path) -> Result<IntegrityReport> {
     verify_archive_with_progress(path, &mut |_| {})
 }
 
@@ -154,7 +154,7 @@ pub fn verify_archive(path: &Path) -> Result<VerifyReport> {
 pub fn verify_archive_with_progress(
     path: &Path,
     progress: &mut dyn FnMut(VerifyProgress),
-) -> Result<VerifyReport> {
+) -> Result<IntegrityReport> {
     let mut zip = open_zip(path)?;
     let manifest = Manifest::read_from(&mut zip, path)?;
     let mut problems = Vec::new();
@@ -280,7 +280,7 @@ pub fn verify_archive_with_progress(
             ok: ok_by_folder.get(name).copied().unwrap_or(0),
         });
     }
-    Ok(VerifyReport {
+    Ok(IntegrityReport {
         path: path.to_path_buf(),
         messages: total,
         ok,

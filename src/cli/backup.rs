@@ -11,12 +11,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
-use super::{Output, ServerArg, load_profile};
-use crate::archive::{self, ExtractReport, VerifyReport};
+use super::{Output, ProtocolArg, ServerArg, load_profile};
+use crate::archive::{self, ExtractReport, IntegrityReport};
 use crate::i18n::Lang;
 use crate::report::{Align, Table, exit, grouped, human_size};
 use crate::service::backup::{
@@ -56,12 +56,6 @@ pub struct RunArgs {
     /// Messages per pipelined fetch.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub batch: u64,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ProtocolArg {
-    Imap,
-    Pop3,
 }
 
 #[derive(Debug, Subcommand)]
@@ -372,7 +366,7 @@ fn backup_text(r: &BackupResult, lang: Lang) -> String {
 #[derive(Debug, Serialize)]
 struct VerifyOutput {
     ok: bool,
-    archive: VerifyReport,
+    archive: IntegrityReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     server: Option<server_check::ServerCounts>,
 }
@@ -631,7 +625,7 @@ mod tests {
         ];
         let out = VerifyOutput {
             ok: false,
-            archive: VerifyReport {
+            archive: IntegrityReport {
                 path: "backup.zip".into(),
                 messages: 4,
                 ok: 0,

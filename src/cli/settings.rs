@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::Output;
 use crate::report::exit;
-use crate::settings::{self, Client, Protocol};
+use crate::settings::{self, Client, ClientProtocol};
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ProtocolChoice {
@@ -63,10 +63,10 @@ pub fn run(args: &SettingsArgs, output: Output) -> Result<i32> {
         None => None,
     };
     let protocol = args.protocol.map(|p| match p {
-        ProtocolChoice::Imap => Protocol::Imap,
-        ProtocolChoice::Pop => Protocol::Pop,
-        ProtocolChoice::Smtp => Protocol::Smtp,
-        ProtocolChoice::Exchange => Protocol::Exchange,
+        ProtocolChoice::Imap => ClientProtocol::Imap,
+        ProtocolChoice::Pop => ClientProtocol::Pop,
+        ProtocolChoice::Smtp => ClientProtocol::Smtp,
+        ProtocolChoice::Exchange => ClientProtocol::Exchange,
     });
     let client = args.client.map(|c| match c {
         ClientChoice::Thunderbird => Client::Thunderbird,

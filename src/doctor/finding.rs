@@ -1,10 +1,10 @@
 //! # Findings: what is wrong, what it means, how to fix it
 //!
-//! A [`Finding`] holds no words: its [`Kind`] names the message in the catalog
+//! A [`Diagnosis`] holds no words: its [`Kind`] names the message in the catalog
 //! (`src/i18n/{ja,en}/doctor.ftl`, id `doctor-<kind>` with the attributes `.meaning` and
-//! `.fix`), and [`Finding::args`] hold the values of the message's variables (records, host
+//! `.fix`), and [`Diagnosis::args`] hold the values of the message's variables (records, host
 //! names, counts; `role` is `old`/`new`, `reason` is `timeout` or the system's words). The
-//! faces call [`Finding::text`] for the language the reader reads; the JSON carries the text
+//! faces call [`Diagnosis::text`] for the language the reader reads; the JSON carries the text
 //! in both languages as well, for programs and tickets.
 
 use std::collections::BTreeMap;
@@ -255,7 +255,7 @@ pub struct Text {
 
 /// One diagnosis: what kind, how bad, about what, and the values its words need.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub struct Diagnosis {
     /// Stable kind; its id (`mx-mixed`) is what the JSON and the documentation show.
     pub id: Kind,
     pub severity: Severity,
@@ -266,7 +266,7 @@ pub struct Finding {
     pub args: BTreeMap<String, Arg>,
 }
 
-impl Finding {
+impl Diagnosis {
     /// The summary, meaning and fix in `lang`, from the catalog. OK findings have no fix.
     pub fn text(&self, lang: Lang) -> Text {
         let args: Vec<(&str, FluentValue<'_>)> = self
@@ -289,7 +289,7 @@ impl Finding {
     }
 
     /// Sets the variable `name` of the finding's message.
-    pub(crate) fn with(mut self, name: &str, value: impl Into<Arg>) -> Finding {
+    pub(crate) fn with(mut self, name: &str, value: impl Into<Arg>) -> Diagnosis {
         self.args.insert(name.to_string(), value.into());
         self
     }
@@ -311,7 +311,7 @@ struct Wire {
     en: Text,
 }
 
-impl Serialize for Finding {
+impl Serialize for Diagnosis {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Wire {
             id: self.id,
@@ -326,10 +326,10 @@ impl Serialize for Finding {
     }
 }
 
-impl<'de> Deserialize<'de> for Finding {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Finding, D::Error> {
+impl<'de> Deserialize<'de> for Diagnosis {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Diagnosis, D::Error> {
         let wire = Wire::deserialize(deserializer)?;
-        Ok(Finding {
+        Ok(Diagnosis {
             id: wire.id,
             severity: wire.severity,
             area: wire.area,
@@ -339,14 +339,14 @@ impl<'de> Deserialize<'de> for Finding {
     }
 }
 
-/// Builds a finding without variables; add them with [`Finding::with`].
+/// Builds a finding without variables; add them with [`Diagnosis::with`].
 pub(crate) fn finding(
     id: Kind,
     severity: Severity,
     area: Area,
     subject: impl Into<String>,
-) -> Finding {
-    Finding {
+) -> Diagnosis {
+    Diagnosis {
         id,
         severity,
         area,
@@ -396,10 +396,10 @@ mod tests {
         assert_eq!(value["en"]["summary"], "2 SPF records");
         assert_eq!(value["ja"]["summary"], "SPF レコードが 2 個あります");
         assert!(!value["en"]["fix"].as_str().unwrap_or("").is_empty());
-        let back: Finding = serde_json::from_value(value).expect("read back");
+        let back: Diagnosis = serde_json::from_value(value).expect("read back");
         assert_eq!(back, f);
         assert!(
-            serde_json::from_str::<Finding>(
+            serde_json::from_str::<Diagnosis>(
                 r#"{"id":"no-such","severity":"ok","area":"dns","subject":""}"#
             )
             .is_err()

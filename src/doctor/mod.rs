@@ -2,7 +2,7 @@
 //!
 //! Probes (`probe::dns`, `probe::http`, `probe::tls`, `probe::client`) gather [`Facts`]
 //! concurrently, each bounded in time; [`rules::findings`] (pure) turns them into
-//! [`Finding`]s: ok / warning / error, with what it means and how to fix it in Japanese and
+//! [`Diagnosis`]s: ok / warning / error, with what it means and how to fix it in Japanese and
 //! English. [`DoctorReport`] is the result the CLI prints and the TUI shows; it is built by
 //! `service::doctor::run(&DoctorOptions) -> DoctorReport`.
 //!
@@ -16,5 +16,5 @@ mod report;
 pub mod rules;
 
 pub use facts::Facts;
-pub use finding::{Area, Finding, Severity, Text};
+pub use finding::{Area, Diagnosis, Severity, Text};
 pub use report::{Counts, DoctorReport};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::facts::Facts;
-use super::finding::{Finding, Severity};
+use super::finding::{Diagnosis, Severity};
 use crate::i18n::Lang;
 use crate::report::exit;
 
@@ -22,7 +22,7 @@ pub struct DoctorReport {
     /// Wall-clock time of the run.
     pub elapsed_ms: u64,
     pub counts: Counts,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Diagnosis>,
     pub facts: Facts,
     /// The helpdesk's state code (`D<phase>-<errors>-<warnings>-<check>`), for `ikou explain`.
     #[serde(default)]

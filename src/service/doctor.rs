@@ -14,7 +14,7 @@
 //! options.address = Some(address);
 //! options.client = ClientCheck::Skip;       // or Auto / Path(prefs)
 //! let report = service::doctor::run(&options).await?;
-//! // report.findings: Vec<Finding> sorted by area; f.severity, f.subject,
+//! // report.findings: Vec<Diagnosis> sorted by area; f.severity, f.subject,
 //! // f.text(lang).{summary, meaning, fix}; report.counts; report.exit_code()
 //! ```
 

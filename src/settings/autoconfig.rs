@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::{Auth, ClientSettings, Protocol, ServerSetting};
+use super::{Auth, ClientProtocol, ClientSettings, ServerSetting};
 use crate::model::Security;
 
 /// One `incomingServer` or `outgoingServer` entry.
@@ -121,15 +121,15 @@ pub fn render_autoconfig(settings: &ClientSettings) -> String {
     ));
     for server in &settings.servers {
         match server.protocol {
-            Protocol::Imap => out.push_str(&server_xml("incomingServer", "imap", server)),
-            Protocol::Pop => out.push_str(&server_xml("incomingServer", "pop3", server)),
-            Protocol::Smtp | Protocol::Exchange => {}
+            ClientProtocol::Imap => out.push_str(&server_xml("incomingServer", "imap", server)),
+            ClientProtocol::Pop => out.push_str(&server_xml("incomingServer", "pop3", server)),
+            ClientProtocol::Smtp | ClientProtocol::Exchange => {}
         }
     }
     for server in settings
         .servers
         .iter()
-        .filter(|s| s.protocol == Protocol::Smtp)
+        .filter(|s| s.protocol == ClientProtocol::Smtp)
     {
         out.push_str(&server_xml("outgoingServer", "smtp", server));
     }

@@ -1,6 +1,6 @@
 //! # Caveats from the IT centre's briefing, chosen by protocol and client
 
-use super::{Auth, Caveat, Client, ClientSettings, Protocol};
+use super::{Auth, Caveat, Client, ClientProtocol, ClientSettings};
 
 /// A caveat whose words are the catalog message `message`.
 fn caveat(id: &str, message: &'static str) -> Caveat {
@@ -12,23 +12,23 @@ fn caveat(id: &str, message: &'static str) -> Caveat {
 
 /// The caveats that apply to these settings, in the order a user meets them.
 pub(super) fn for_settings(settings: &ClientSettings) -> Vec<Caveat> {
-    let has = |p: Protocol| settings.servers.iter().any(|s| s.protocol == p);
-    let receiving = has(Protocol::Imap) || has(Protocol::Pop);
+    let has = |p: ClientProtocol| settings.servers.iter().any(|s| s.protocol == p);
+    let receiving = has(ClientProtocol::Imap) || has(ClientProtocol::Pop);
     let mut out = Vec::new();
     if settings
         .servers
         .iter()
-        .any(|s| s.auth == Auth::Oauth2 && s.protocol != Protocol::Exchange)
+        .any(|s| s.auth == Auth::Oauth2 && s.protocol != ClientProtocol::Exchange)
     {
         out.push(caveat("oauth2", "settings-caveat-oauth2"));
     }
-    if has(Protocol::Exchange) {
+    if has(ClientProtocol::Exchange) {
         out.push(caveat(
             "exchange-autoconfig",
             "settings-caveat-exchange-autoconfig",
         ));
     }
-    if has(Protocol::Pop) {
+    if has(ClientProtocol::Pop) {
         out.push(caveat(
             "pop-leave-on-server",
             "settings-caveat-pop-leave-on-server",

@@ -9,7 +9,7 @@
 use plist::{Dictionary, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Auth, ClientSettings, Protocol, ServerSetting};
+use super::{Auth, ClientProtocol, ClientSettings, ServerSetting};
 use crate::model::Security;
 
 fn uuid(seed: &str) -> String {
@@ -88,7 +88,7 @@ fn mail_payload(
     name: &str,
 ) -> Dictionary {
     let mut d = Dictionary::new();
-    let kind = if incoming.protocol == Protocol::Pop {
+    let kind = if incoming.protocol == ClientProtocol::Pop {
         "POP"
     } else {
         "IMAP"
@@ -154,19 +154,19 @@ pub fn render_mobileconfig(settings: &ClientSettings) -> Result<String, plist::E
     } else {
         settings.organisation.clone()
     };
-    let exchange = settings.server(Protocol::Exchange);
+    let exchange = settings.server(ClientProtocol::Exchange);
     let incoming = settings
         .servers
         .iter()
-        .find(|s| matches!(s.protocol, Protocol::Imap | Protocol::Pop));
+        .find(|s| matches!(s.protocol, ClientProtocol::Imap | ClientProtocol::Pop));
     let prefer_exchange =
-        settings.protocol.is_none() || settings.protocol == Some(Protocol::Exchange);
+        settings.protocol.is_none() || settings.protocol == Some(ClientProtocol::Exchange);
     let payload = match (exchange, incoming) {
         (Some(eas), _) if prefer_exchange => exchange_payload(settings, eas, &base, &name),
         (_, Some(incoming)) => mail_payload(
             settings,
             incoming,
-            settings.server(Protocol::Smtp),
+            settings.server(ClientProtocol::Smtp),
             &base,
             &name,
         ),

@@ -48,20 +48,20 @@ pub mod exchange_online {
 /// A way of reaching the mailbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
-pub enum Protocol {
+pub enum ClientProtocol {
     Imap,
     Pop,
     Smtp,
     Exchange,
 }
 
-impl Protocol {
+impl ClientProtocol {
     pub fn label(self) -> &'static str {
         match self {
-            Protocol::Imap => "IMAP",
-            Protocol::Pop => "POP",
-            Protocol::Smtp => "SMTP",
-            Protocol::Exchange => "Exchange",
+            ClientProtocol::Imap => "IMAP",
+            ClientProtocol::Pop => "POP",
+            ClientProtocol::Smtp => "SMTP",
+            ClientProtocol::Exchange => "Exchange",
         }
     }
 }
@@ -99,7 +99,7 @@ impl From<AuthMethod> for Auth {
 /// One server entry to type in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerSetting {
-    pub protocol: Protocol,
+    pub protocol: ClientProtocol,
     pub host: String,
     /// None for Exchange: the client finds the server from the address (autodiscover).
     pub port: Option<u16>,
@@ -176,7 +176,7 @@ pub struct ClientSettings {
     pub domain: String,
     pub address: Option<String>,
     /// The protocol asked for; None means all of them.
-    pub protocol: Option<Protocol>,
+    pub protocol: Option<ClientProtocol>,
     pub client: Option<Client>,
     pub source: SettingsSource,
     /// True when the new server is Exchange Online (OAuth2, autodiscover, fixed display name).
@@ -188,7 +188,7 @@ pub struct ClientSettings {
 
 impl ClientSettings {
     /// The first server of this protocol.
-    pub fn server(&self, protocol: Protocol) -> Option<&ServerSetting> {
+    pub fn server(&self, protocol: ClientProtocol) -> Option<&ServerSetting> {
         self.servers.iter().find(|s| s.protocol == protocol)
     }
 }
@@ -233,7 +233,7 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
             let t = "{address}";
             let servers = vec![
                 entry(
-                    Protocol::Imap,
+                    ClientProtocol::Imap,
                     IMAP_HOST,
                     Some(IMAP_PORT),
                     Security::Tls,
@@ -241,7 +241,7 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
                     Auth::Oauth2,
                 ),
                 entry(
-                    Protocol::Pop,
+                    ClientProtocol::Pop,
                     POP_HOST,
                     Some(POP_PORT),
                     Security::Tls,
@@ -249,7 +249,7 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
                     Auth::Oauth2,
                 ),
                 entry(
-                    Protocol::Smtp,
+                    ClientProtocol::Smtp,
                     SMTP_HOST,
                     Some(SMTP_PORT),
                     Security::Starttls,
@@ -257,7 +257,7 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
                     Auth::Oauth2,
                 ),
                 entry(
-                    Protocol::Exchange,
+                    ClientProtocol::Exchange,
                     EXCHANGE_HOST,
                     None,
                     Security::Tls,
@@ -275,7 +275,7 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
             let mut servers = Vec::new();
             if let Some(p) = new.imap {
                 servers.push(entry(
-                    Protocol::Imap,
+                    ClientProtocol::Imap,
                     &new.host,
                     Some(p.port),
                     p.security,
@@ -285,7 +285,7 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
             }
             if let Some(p) = new.pop3 {
                 servers.push(entry(
-                    Protocol::Pop,
+                    ClientProtocol::Pop,
                     &new.host,
                     Some(p.port),
                     p.security,
@@ -295,7 +295,7 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
             }
             if let Some(p) = new.smtp {
                 servers.push(entry(
-                    Protocol::Smtp,
+                    ClientProtocol::Smtp,
                     &smtp_host(new),
                     Some(p.port),
                     p.security,
@@ -305,7 +305,7 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
             }
             if exo {
                 servers.push(entry(
-                    Protocol::Exchange,
+                    ClientProtocol::Exchange,
                     exchange_online::EXCHANGE_HOST,
                     None,
                     Security::Tls,
@@ -319,11 +319,11 @@ fn all_servers(profile: Option<&Profile>, address: Option<&str>) -> (Vec<ServerS
 }
 
 /// Which server entries a protocol choice shows: a receiving protocol comes with SMTP.
-fn wanted(protocol: Option<Protocol>, server: Protocol) -> bool {
+fn wanted(protocol: Option<ClientProtocol>, server: ClientProtocol) -> bool {
     match protocol {
         None => true,
-        Some(Protocol::Imap) => matches!(server, Protocol::Imap | Protocol::Smtp),
-        Some(Protocol::Pop) => matches!(server, Protocol::Pop | Protocol::Smtp),
+        Some(ClientProtocol::Imap) => matches!(server, ClientProtocol::Imap | ClientProtocol::Smtp),
+        Some(ClientProtocol::Pop) => matches!(server, ClientProtocol::Pop | ClientProtocol::Smtp),
         Some(p) => p == server,
     }
 }
@@ -333,7 +333,7 @@ fn wanted(protocol: Option<Protocol>, server: Protocol) -> bool {
 pub fn build(
     profile: Option<&Profile>,
     address: Option<&str>,
-    protocol: Option<Protocol>,
+    protocol: Option<ClientProtocol>,
     client: Option<Client>,
 ) -> ClientSettings {
     let address = address

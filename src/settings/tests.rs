@@ -34,25 +34,25 @@ fn exchange_online_defaults_match_the_briefing_table() {
     let s = build(None, Some(ADDRESS), None, None);
     let expect = [
         (
-            Protocol::Imap,
+            ClientProtocol::Imap,
             "outlook.office365.com",
             Some(993),
             Security::Tls,
         ),
         (
-            Protocol::Pop,
+            ClientProtocol::Pop,
             "outlook.office365.com",
             Some(995),
             Security::Tls,
         ),
         (
-            Protocol::Smtp,
+            ClientProtocol::Smtp,
             "smtp.office365.com",
             Some(587),
             Security::Starttls,
         ),
         (
-            Protocol::Exchange,
+            ClientProtocol::Exchange,
             "outlook.office365.com",
             None,
             Security::Tls,
@@ -79,7 +79,7 @@ fn exchange_online_defaults_match_the_briefing_table() {
 
 #[test]
 fn text_tables_in_both_languages() {
-    let s = build(None, Some(ADDRESS), Some(Protocol::Imap), None);
+    let s = build(None, Some(ADDRESS), Some(ClientProtocol::Imap), None);
     let en = rows(&render_text(&s, Lang::En));
     for line in [
         "Incoming server outlook.office365.com",
@@ -115,7 +115,7 @@ fn text_tables_in_both_languages() {
 #[test]
 fn pop_table_in_japanese_aligns_by_display_width() {
     use unicode_width::UnicodeWidthStr;
-    let s = build(None, None, Some(Protocol::Pop), None);
+    let s = build(None, None, Some(ClientProtocol::Pop), None);
     let text = render_text(&s, Lang::Ja);
     assert!(
         rows(&text)
@@ -147,13 +147,13 @@ fn pop_table_in_japanese_aligns_by_display_width() {
 fn profile_values_and_smtp_host() {
     let p = profile("smtp_host = \"smtp2.example-univ.ac.jp\"\nauth = \"login\"");
     let s = build(Some(&p), Some(ADDRESS), None, None);
-    let smtp = s.server(Protocol::Smtp).expect("smtp");
+    let smtp = s.server(ClientProtocol::Smtp).expect("smtp");
     assert_eq!(smtp.host, "smtp2.example-univ.ac.jp");
     assert_eq!(smtp.username.as_deref(), Some("taro"));
     assert_eq!(smtp.auth, Auth::Password);
     assert!(!s.exchange_online);
     assert!(
-        s.server(Protocol::Exchange).is_none(),
+        s.server(ClientProtocol::Exchange).is_none(),
         "no Exchange for a non-Microsoft server"
     );
     assert_eq!(s.organisation, "Example University");
@@ -167,7 +167,7 @@ fn profile_values_and_smtp_host() {
 
 #[test]
 fn caveats_follow_protocol_and_client() {
-    let cases: &[(Option<Protocol>, Option<Client>, &[&str])] = &[
+    let cases: &[(Option<ClientProtocol>, Option<Client>, &[&str])] = &[
         (
             None,
             None,
@@ -180,12 +180,12 @@ fn caveats_follow_protocol_and_client() {
             ],
         ),
         (
-            Some(Protocol::Imap),
+            Some(ClientProtocol::Imap),
             None,
             &["oauth2", "sent-on-old-server", "two-accounts"],
         ),
         (
-            Some(Protocol::Pop),
+            Some(ClientProtocol::Pop),
             Some(Client::Thunderbird),
             &[
                 "oauth2",
@@ -196,12 +196,12 @@ fn caveats_follow_protocol_and_client() {
             ],
         ),
         (
-            Some(Protocol::Exchange),
+            Some(ClientProtocol::Exchange),
             Some(Client::Ios),
             &["exchange-autoconfig", "sent-on-old-server", "client-ios"],
         ),
         (
-            Some(Protocol::Smtp),
+            Some(ClientProtocol::Smtp),
             Some(Client::Android),
             &["oauth2", "sent-on-old-server", "client-android"],
         ),
@@ -314,7 +314,7 @@ fn autoconfig_round_trips_every_field() {
     let doc = parse_autoconfig(&render_autoconfig(&build(
         Some(&p),
         None,
-        Some(Protocol::Pop),
+        Some(ClientProtocol::Pop),
         None,
     )))
     .expect("valid");
@@ -380,7 +380,7 @@ fn mobileconfig_is_a_valid_plist() {
         "deterministic"
     );
 
-    let s = build(None, Some(ADDRESS), Some(Protocol::Imap), None);
+    let s = build(None, Some(ADDRESS), Some(ClientProtocol::Imap), None);
     let v = plist::Value::from_reader_xml(render_mobileconfig(&s).expect("plist").as_bytes())
         .expect("parses");
     let mail = &dict(&v, "PayloadContent").as_array().expect("array")[0];

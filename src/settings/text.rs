@@ -1,6 +1,6 @@
 //! # Settings as text: one table per server, in the briefing's wording
 
-use super::{Auth, ClientSettings, Protocol, ServerSetting, SettingsSource};
+use super::{Auth, ClientProtocol, ClientSettings, ServerSetting, SettingsSource};
 use crate::i18n::Lang;
 use crate::model::Security;
 use crate::report::{Align, Table};
@@ -31,12 +31,12 @@ fn username_cell(server: &ServerSetting, lang: Lang) -> String {
     }
 }
 
-fn title(protocol: Protocol, lang: Lang) -> String {
+fn title(protocol: ClientProtocol, lang: Lang) -> String {
     match protocol {
-        Protocol::Imap => tr!(lang, "settings-imap-incoming"),
-        Protocol::Pop => tr!(lang, "settings-pop-incoming"),
-        Protocol::Smtp => tr!(lang, "settings-smtp-outgoing"),
-        Protocol::Exchange => tr!(lang, "settings-exchange"),
+        ClientProtocol::Imap => tr!(lang, "settings-imap-incoming"),
+        ClientProtocol::Pop => tr!(lang, "settings-pop-incoming"),
+        ClientProtocol::Smtp => tr!(lang, "settings-smtp-outgoing"),
+        ClientProtocol::Exchange => tr!(lang, "settings-exchange"),
     }
 }
 
@@ -48,7 +48,7 @@ fn server_table(server: &ServerSetting, lang: Lang) -> String {
     let user = username_cell(server, lang);
     let auth = auth_label(server.auth, lang).to_string();
     match server.protocol {
-        Protocol::Exchange => {
+        ClientProtocol::Exchange => {
             table.row(vec![tr!(lang, "settings-email-address"), user]);
             table.row(vec![
                 tr!(lang, "settings-server-only-if-asked"),
@@ -57,7 +57,7 @@ fn server_table(server: &ServerSetting, lang: Lang) -> String {
             table.row(vec![tr!(lang, "settings-authentication"), auth]);
         }
         protocol => {
-            let outgoing = protocol == Protocol::Smtp;
+            let outgoing = protocol == ClientProtocol::Smtp;
             let (host, port, secure) = if outgoing {
                 (
                     tr!(lang, "settings-outgoing-server"),

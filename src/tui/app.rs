@@ -17,506 +17,34 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
+
+pub use super::folders::{FolderSort, FolderView, sorted_folders};
+pub use super::input::typed_path;
+pub use super::keys::{KeyHelp, KeyMode, help_lines, help_rows, help_width, keymap};
+pub use super::layout::{folder_page, list_page, tab_at, tabs, title_tabs};
+pub use super::protocol::{
+    DeviceCode, Effect, GatherRequest, Msg, ServerStatus, SignIn, Stage, SupportResult, TaskEvent,
+};
+pub use super::screen::Screen;
+pub use super::setup::{SetupState, SetupStep};
 
 use super::backup::{BackupAction, BackupState};
 use super::config::{ProfileChoice, Remembered, discover};
 use super::doctor::{DoctorAction, DoctorState};
 use super::input::Input;
-use super::local::{LocalAction, LocalEvent, LocalRequest, LocalState};
+use super::local::{LocalAction, LocalEvent, LocalState};
 use super::settings::{SettingsAction, SettingsState};
-use super::verify::{HeaderTarget, VerifyAction, VerifyEvent, VerifyMode, VerifyState};
+use super::verify::{VerifyAction, VerifyMode, VerifyState};
 use crate::compare::mapping::{Mapping, map_folders};
 use crate::i18n::Lang;
 use crate::model::AuthMethod;
-use crate::model::FolderInfo;
 use crate::profile::{Dates, Profile, Side};
 use crate::secret::Secret;
-use crate::service::backup::{BackupEvent, BackupResult};
-use crate::service::inventory::Inventory;
-use crate::service::verify::restore::PlanItem;
 
 /// How many of the largest old-server messages the overview lists.
 pub const LARGEST: usize = 10;
-
-/// A full screen of the application. Only screens that work are in the menu.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    /// Profile, address and sign-in; not in the menu (key `a` opens it).
-    Setup,
-    Overview,
-    Folders,
-    Backup,
-    Verify,
-    Doctor,
-    Settings,
-    /// The mail kept only in Thunderbird on this PC (POP users), and its upload.
-    Local,
-}
-
-/// A path as a person types it: trimmed, `~` and `~/…` taken from `$HOME`, and a relative
-/// path made absolute from the current directory, so that what is saved still works later.
-pub fn typed_path(text: &str) -> PathBuf {
-    let text = text.trim();
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let path = match (text.strip_prefix('~'), home) {
-        (Some(""), Some(home)) => home,
-        (Some(rest), Some(home)) if rest.starts_with('/') => {
-            home.join(rest.trim_start_matches('/'))
-        }
-        _ => PathBuf::from(text),
-    };
-    if path.is_relative() && !text.is_empty() {
-        std::env::current_dir()
-            .map(|dir| dir.join(&path))
-            .unwrap_or(path)
-    } else {
-        path
-    }
-}
-
-impl Screen {
-    /// The menu, in order; number keys 1.. pick from it.
-    pub const MENU: [Screen; 7] = [
-        Screen::Overview,
-        Screen::Folders,
-        Screen::Backup,
-        Screen::Verify,
-        Screen::Doctor,
-        Screen::Settings,
-        Screen::Local,
-    ];
-
-    pub fn title(self, lang: Lang) -> String {
-        match self {
-            Screen::Setup => tr!(lang, "tui-sign-in"),
-            Screen::Overview => tr!(lang, "tui-overview"),
-            Screen::Folders => tr!(lang, "tui-folders"),
-            Screen::Backup => tr!(lang, "tui-backup"),
-            Screen::Verify => tr!(lang, "tui-verify"),
-            Screen::Doctor => tr!(lang, "tui-doctor"),
-            Screen::Settings => tr!(lang, "tui-settings"),
-            Screen::Local => tr!(lang, "local-tui-tab"),
-        }
-    }
-}
-
-/// Which keys are live: the screen and, within it, what it is showing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyMode {
-    Setup(SetupStep),
-    Overview,
-    Folders,
-    /// The backup checklist; `editing` while the destination is being typed.
-    Backup {
-        editing: bool,
-        running: bool,
-    },
-    VerifySummary {
-        done: bool,
-    },
-    VerifyList {
-        missing: bool,
-    },
-    VerifyHeaders,
-    VerifyPlan,
-    VerifyApplying,
-    VerifyRestored,
-    Doctor {
-        running: bool,
-    },
-    /// The support report panel over the Doctor screen; `preview` while it can be saved.
-    SupportReport {
-        preview: bool,
-    },
-    Settings,
-    Local(super::local::LocalKeys),
-    /// The device code sign-in dialog.
-    DeviceCode,
-}
-
-/// One entry of the help bar: the key(s) and what they do.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyHelp {
-    pub keys: &'static str,
-    /// The label's message id (ui catalogs, `tui-key-*`).
-    pub id: &'static str,
-}
-
-impl KeyHelp {
-    /// What the key does, in `lang`.
-    pub fn label(&self, lang: Lang) -> String {
-        crate::i18n::message(lang, self.id, &[])
-    }
-}
-
-const fn key(keys: &'static str, id: &'static str) -> KeyHelp {
-    KeyHelp { keys, id }
-}
-
-/// The keymap shown in the help bar; `update` implements exactly these.
-pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
-    let global = [
-        key("1-7/Tab", "tui-key-screen"),
-        key("r", "tui-key-reload"),
-        key("a", "tui-key-sign-in"),
-        key("l", "tui-key-x"),
-        key("q", "tui-key-quit"),
-    ];
-    // Inside a drill-down only the language and quit stay listed (all still work).
-    let short = [key("l", "tui-key-x"), key("q", "tui-key-quit")];
-    let mut keys = match mode {
-        KeyMode::Setup(SetupStep::Find) => vec![
-            key("Enter", "tui-key-find-the-profile"),
-            key("Down", "tui-key-choose-a-file"),
-        ],
-        KeyMode::Setup(SetupStep::Profile) => vec![
-            key("Up/Down", "tui-key-choose"),
-            key("Enter", "tui-key-select"),
-        ],
-        KeyMode::Setup(_) => vec![key("Enter", "tui-key-next"), key("Esc", "tui-key-back")],
-        KeyMode::Overview => vec![],
-        KeyMode::Folders => vec![
-            key("Up/Dn/PgUp/PgDn", "tui-key-move"),
-            key("s", "tui-key-sort"),
-            key("o", "tui-key-old-new"),
-        ],
-        KeyMode::Backup { editing: true, .. } => {
-            return vec![key("Enter", "tui-key-done")];
-        }
-        KeyMode::Backup { running: true, .. } => vec![key("c", "tui-key-cancel")],
-        KeyMode::Backup { .. } => vec![
-            key("Up/Dn", "tui-key-move"),
-            key("Space", "tui-key-tick"),
-            key("*", "tui-key-all"),
-            key("e", "tui-key-destination"),
-            key("s", "tui-key-start-resume"),
-        ],
-        KeyMode::VerifySummary { done: true } => vec![
-            key("Up/Dn", "tui-key-kind"),
-            key("Enter", "tui-key-list"),
-            key("PgUp/PgDn", "tui-key-folder-table"),
-            key("v", "tui-key-verify-again"),
-        ],
-        KeyMode::VerifySummary { done: false } => vec![key("v/Enter", "tui-key-verify")],
-        KeyMode::VerifyList { missing } => {
-            let mut k = vec![
-                key("Up/Dn", "tui-key-move"),
-                key("Left/Right", "tui-key-kind"),
-                key("Enter", "tui-key-headers"),
-            ];
-            if missing {
-                k.push(key("Space", "tui-key-mark"));
-                k.push(key("p", "tui-key-restore-plan"));
-            }
-            k.push(key("Esc", "tui-key-back"));
-            k.extend(short);
-            return k;
-        }
-        KeyMode::VerifyHeaders => {
-            let mut k = vec![
-                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
-                key("Esc", "tui-key-back"),
-            ];
-            k.extend(short);
-            return k;
-        }
-        KeyMode::VerifyPlan => {
-            return vec![
-                key("y", "tui-key-restore-to-the-new-server"),
-                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
-                key("Esc", "tui-key-back-2"),
-            ];
-        }
-        KeyMode::VerifyApplying => return vec![],
-        KeyMode::DeviceCode => {
-            return vec![
-                key("y", "tui-key-copy-code"),
-                key("u", "tui-key-copy-address"),
-                key("l", "tui-key-x"),
-                key("q", "tui-key-quit"),
-            ];
-        }
-        KeyMode::Doctor { running: true } => vec![],
-        KeyMode::Doctor { running: false } => vec![
-            key("d/Enter", "tui-key-diagnose"),
-            key("Up/Dn", "tui-key-choose"),
-            key("h", "tui-key-report-for-the-helpdesk"),
-        ],
-        KeyMode::SupportReport { preview: true } => {
-            return vec![
-                key("s", "tui-key-save"),
-                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
-                key("Esc", "tui-key-close"),
-                key("q", "tui-key-quit"),
-            ];
-        }
-        KeyMode::SupportReport { preview: false } => {
-            return vec![key("Esc", "tui-key-close"), key("q", "tui-key-quit")];
-        }
-        KeyMode::Settings => vec![
-            key("p", "tui-key-protocol"),
-            key("c", "tui-key-mail-program"),
-            key("y", "tui-key-copy"),
-            key("x", "tui-key-export-files"),
-        ],
-        KeyMode::Local(keys) => {
-            let (keys, with_global) = super::local::keymap(keys);
-            if !with_global {
-                return keys;
-            }
-            keys
-        }
-        KeyMode::VerifyRestored => {
-            return vec![
-                key("v", "tui-key-verify-again"),
-                key("Esc", "tui-key-back-to-the-list"),
-                key("q", "tui-key-quit"),
-            ];
-        }
-    };
-    if matches!(mode, KeyMode::Setup(_)) {
-        keys.push(key("Ctrl-C", "tui-key-quit"));
-    } else {
-        keys.extend(global);
-    }
-    keys
-}
-
-/// Where the first-run form is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SetupStep {
-    /// The mail address, from which the organisation's profile is found.
-    Find,
-    Profile,
-    Address,
-    Password(Side),
-}
-
-/// The first-run form: profile, address, passwords.
-#[derive(Debug, Clone)]
-pub struct SetupState {
-    pub step: SetupStep,
-    pub choices: Vec<ProfileChoice>,
-    /// Index into `choices`; `choices.len()` is the "type a path" line.
-    pub selected: usize,
-    pub path: Input,
-    pub address: Input,
-    /// Old and new password fields (masked).
-    pub passwords: [Input; 2],
-    /// For each side, the environment variable that already holds a password, if set.
-    pub env_password: [Option<String>; 2],
-    /// The profile picked in the first step, and its file.
-    pub chosen: Option<(PathBuf, Arc<Profile>)>,
-    pub error: Option<String>,
-    /// The address line: the search and where the profile came from.
-    pub find: super::find::FindState,
-}
-
-/// What the background work for one server is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    Connecting,
-    Gathering,
-}
-
-/// One server's state on the overview.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServerStatus {
-    NotSignedIn,
-    Working(Stage),
-    Ready(Box<Inventory>),
-    /// The one-line reason, in the words of the error.
-    Failed(String),
-}
-
-/// What background tasks report back.
-#[derive(Debug, Clone)]
-pub enum TaskEvent {
-    Verify {
-        generation: u64,
-        event: VerifyEvent,
-    },
-    Backup {
-        generation: u64,
-        event: BackupEvent,
-        /// Milliseconds since the backup started, measured by the task.
-        elapsed_ms: u64,
-    },
-    BackupEnded {
-        generation: u64,
-        result: Result<Box<BackupResult>, String>,
-        cancelled: bool,
-    },
-    Doctor {
-        generation: u64,
-        result: Result<Box<crate::doctor::DoctorReport>, String>,
-    },
-    /// The local screen's task (list, plan, upload progress and result).
-    Local {
-        generation: u64,
-        event: LocalEvent,
-    },
-    /// The support report is made (with the file it will be saved to), or why not.
-    Support {
-        generation: u64,
-        result: SupportResult,
-    },
-    /// The support report was written (the path), or why not.
-    SupportSaved(Result<PathBuf, String>),
-    /// A copy or export finished: the line for the status bar.
-    Notice(String),
-    /// The profile search's answer.
-    ProfileFound {
-        generation: u64,
-        result: Result<Box<crate::service::find_profile::FindReport>, String>,
-    },
-    Stage {
-        side: Side,
-        generation: u64,
-        stage: Stage,
-    },
-    Inventory {
-        side: Side,
-        generation: u64,
-        result: Result<Box<Inventory>, String>,
-    },
-    /// A device code sign-in is waiting for the person (sent again every second with the
-    /// time left, for the countdown).
-    DeviceCode(DeviceCode),
-}
-
-/// The device code sign-in to Microsoft 365 the screen shows while a server task waits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceCode {
-    pub side: Side,
-    pub generation: u64,
-    pub user_code: String,
-    pub verification_uri: String,
-    pub remaining_secs: u64,
-}
-
-/// Everything the app feeds on.
-#[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
-    /// Only with `--mouse`: the wheel moves like Up/Down, a click on a tab opens it.
-    Mouse(MouseEvent),
-    Resize(u16, u16),
-    Task(TaskEvent),
-}
-
-/// Sign in to one server and gather its inventory (a background task).
-#[derive(Debug, Clone)]
-pub struct GatherRequest {
-    pub side: Side,
-    pub generation: u64,
-    pub profile: Arc<Profile>,
-    pub address: String,
-    /// Typed in the TUI; `None` falls back to the profile's env variable or command.
-    pub secret: Option<Secret>,
-    pub largest: usize,
-    /// For sign-in errors and the device code.
-    pub lang: Lang,
-}
-
-/// Who signs in where: the profile, the address and the passwords typed on screen.
-#[derive(Debug, Clone)]
-pub struct SignIn {
-    pub profile: Arc<Profile>,
-    pub address: String,
-    /// Old and new; `None` falls back to the profile's env variable or command.
-    pub secrets: [Option<Secret>; 2],
-}
-
-/// A made support report and the file it is to be saved to.
-pub type SupportResult = Result<(Arc<crate::service::support::SupportReport>, PathBuf), String>;
-
-/// Work for the runtime: the only way `update` reaches the world.
-#[derive(Debug, Clone)]
-pub enum Effect {
-    Gather(GatherRequest),
-    Remember(Remembered),
-    /// Compare both mailboxes (read-only on both servers).
-    Verify {
-        generation: u64,
-        sign_in: SignIn,
-        lang: Lang,
-    },
-    /// One message's header block, read-only.
-    Headers {
-        generation: u64,
-        sign_in: SignIn,
-        target: HeaderTarget,
-    },
-    /// Append the planned messages to the new server.
-    Restore {
-        generation: u64,
-        sign_in: SignIn,
-        plan: Vec<PlanItem>,
-        outcome: Arc<super::verify::VerifyOutcome>,
-    },
-    Backup {
-        generation: u64,
-        sign_in: SignIn,
-        folders: Vec<String>,
-        output: PathBuf,
-    },
-    CancelBackup,
-    /// Read the local folders or compare/upload them (the sign-in is for the new server).
-    Local {
-        generation: u64,
-        request: LocalRequest,
-        sign_in: Option<SignIn>,
-    },
-    CancelLocal,
-    /// Diagnose the organisation's domain (DNS and what the probes can see).
-    Doctor {
-        generation: u64,
-        profile: Option<Arc<Profile>>,
-        address: String,
-        today: NaiveDate,
-    },
-    /// Make the support report (`ikou report`'s: quota, verification, doctor).
-    SupportReport {
-        generation: u64,
-        sign_in: SignIn,
-        lang: Lang,
-        today: NaiveDate,
-    },
-    /// Write the support report shown, as `ikou report -o` writes it.
-    SaveSupport {
-        report: Arc<crate::service::support::SupportReport>,
-        path: PathBuf,
-    },
-    /// Text for the terminal's clipboard (OSC 52).
-    Copy(String),
-    /// Files to write (the settings export).
-    Export(Vec<(PathBuf, String)>),
-    /// Find the organisation's profile from the address (built in, web, saved, files).
-    FindProfile {
-        generation: u64,
-        address: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FolderSort {
-    /// As the server lists them.
-    Server,
-    /// Largest first.
-    Size,
-}
-
-/// The folders screen's position.
-#[derive(Debug, Clone)]
-pub struct FolderView {
-    pub side: Side,
-    pub sort: FolderSort,
-    pub selected: usize,
-    pub offset: usize,
-}
 
 /// How the app starts.
 #[derive(Debug, Clone)]
@@ -569,112 +97,6 @@ pub fn side_index(side: Side) -> usize {
         Side::Old => 0,
         Side::New => 1,
     }
-}
-
-/// The help bar's text width in `lang` (entries joined as `key label  `).
-pub fn help_width(mode: KeyMode, lang: Lang) -> usize {
-    use unicode_width::UnicodeWidthStr;
-    1 + keymap(mode)
-        .iter()
-        .map(|k| k.keys.width() + 1 + k.label(lang).width() + 2)
-        .sum::<usize>()
-}
-
-/// The help bar's rows: entries (`key label`) never split, each row filled greedily.
-pub fn help_lines(mode: KeyMode, lang: Lang, columns: u16) -> Vec<Vec<KeyHelp>> {
-    use unicode_width::UnicodeWidthStr;
-    let mut lines: Vec<Vec<KeyHelp>> = vec![Vec::new()];
-    let mut used = 1;
-    for entry in keymap(mode) {
-        let width = entry.keys.width() + 1 + entry.label(lang).width();
-        let last = lines.len() - 1;
-        if used + width > usize::from(columns) && !lines[last].is_empty() {
-            lines.push(Vec::new());
-            used = 1;
-        }
-        used += width + 2;
-        let last = lines.len() - 1;
-        lines[last].push(entry);
-    }
-    lines
-}
-
-/// How many rows the help bar takes (at most three).
-pub fn help_rows(mode: KeyMode, lang: Lang, columns: u16) -> u16 {
-    u16::try_from(help_lines(mode, lang, columns).len())
-        .unwrap_or(3)
-        .min(3)
-}
-
-/// The menu's tabs as the title bar shows them: label and screen, right-aligned.
-pub fn tabs(lang: Lang) -> Vec<(String, Screen)> {
-    Screen::MENU
-        .iter()
-        .enumerate()
-        .map(|(i, screen)| (format!(" {} {} ", i + 1, screen.title(lang)), *screen))
-        .collect()
-}
-
-/// The tabs as the title bar of a `width`-column terminal shows them: whole labels when they
-/// leave room for the address, else numbers only with the current screen named, so that at
-/// 80 columns the user still sees whose mailbox this is.
-pub fn title_tabs(app: &App, width: u16) -> Vec<(String, Screen)> {
-    use unicode_width::UnicodeWidthStr;
-    let full = tabs(app.lang);
-    let full_width: usize = full.iter().map(|(label, _)| label.width()).sum();
-    // " ikou 移行 | address " must fit beside them.
-    let left = 12 + app.address.width() + 2;
-    if full_width + left <= usize::from(width) {
-        return full;
-    }
-    full.into_iter()
-        .enumerate()
-        .map(|(i, (label, screen))| {
-            if screen == app.screen {
-                (label, screen)
-            } else {
-                (format!(" {} ", i + 1), screen)
-            }
-        })
-        .collect()
-}
-
-/// The tab under `column` of the title bar, for a terminal `width` columns wide.
-pub fn tab_at(app: &App, column: u16, width: u16) -> Option<Screen> {
-    use unicode_width::UnicodeWidthStr;
-    let tabs = title_tabs(app, width);
-    let total: usize = tabs.iter().map(|(label, _)| label.width()).sum();
-    let mut x = usize::from(width).checked_sub(total)?;
-    for (label, screen) in tabs {
-        let end = x + label.width();
-        if (x..end).contains(&usize::from(column)) {
-            return Some(screen);
-        }
-        x = end;
-    }
-    None
-}
-
-/// Rows of the folder table that fit on screen (title, help, borders, header, totals).
-pub fn folder_page(size: (u16, u16), lang: Lang) -> usize {
-    let help = help_rows(KeyMode::Folders, lang, size.0);
-    usize::from(size.1.saturating_sub(5 + help)).max(1)
-}
-
-/// Rows of the verify lists and the backup checklist that fit on screen (title, help,
-/// borders, header, the two lines under the table).
-pub fn list_page(size: (u16, u16), lang: Lang) -> usize {
-    let help = help_rows(KeyMode::VerifyList { missing: true }, lang, size.0);
-    usize::from(size.1.saturating_sub(6 + help)).max(1)
-}
-
-/// Folders in display order.
-pub fn sorted_folders(inventory: &Inventory, sort: FolderSort) -> Vec<&FolderInfo> {
-    let mut folders: Vec<&FolderInfo> = inventory.folders.iter().collect();
-    if sort == FolderSort::Size {
-        folders.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.name.cmp(&b.name)));
-    }
-    folders
 }
 
 pub use crate::profile::Phase;
@@ -853,7 +275,13 @@ impl App {
                     MouseEventKind::ScrollUp => KeyCode::Up,
                     MouseEventKind::ScrollDown => KeyCode::Down,
                     MouseEventKind::Down(MouseButton::Left) if mouse.row == 0 => {
-                        match tab_at(self, mouse.column, self.size.0) {
+                        match tab_at(
+                            self.lang,
+                            &self.address,
+                            self.screen,
+                            mouse.column,
+                            self.size.0,
+                        ) {
                             Some(screen) if self.screen != Screen::Setup => {
                                 self.screen = screen;
                             }
@@ -1258,31 +686,7 @@ impl App {
 
     fn folders_key(&mut self, key: KeyEvent) {
         let page = folder_page(self.size, self.lang);
-        let view = &mut self.folders;
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => view.selected = view.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => view.selected += 1,
-            KeyCode::PageUp => view.selected = view.selected.saturating_sub(page),
-            KeyCode::PageDown => view.selected += page,
-            KeyCode::Home => view.selected = 0,
-            KeyCode::End => view.selected = usize::MAX,
-            KeyCode::Char('s') => {
-                view.sort = match view.sort {
-                    FolderSort::Server => FolderSort::Size,
-                    FolderSort::Size => FolderSort::Server,
-                };
-                view.selected = 0;
-            }
-            KeyCode::Char('o') => {
-                view.side = match view.side {
-                    Side::Old => Side::New,
-                    Side::New => Side::Old,
-                };
-                view.selected = 0;
-                view.offset = 0;
-            }
-            _ => {}
-        }
+        self.folders.key(key, page);
         self.clamp_folders();
     }
 
@@ -1293,14 +697,7 @@ impl App {
             _ => 0,
         };
         let page = folder_page(self.size, self.lang);
-        let view = &mut self.folders;
-        view.selected = view.selected.min(count.saturating_sub(1));
-        if view.selected < view.offset {
-            view.offset = view.selected;
-        } else if view.selected >= view.offset + page {
-            view.offset = view.selected + 1 - page;
-        }
-        view.offset = view.offset.min(count.saturating_sub(page));
+        self.folders.clamp(count, page);
     }
 
     fn setup_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -1318,7 +715,7 @@ impl App {
                     }
                     KeyCode::Enter => self.choose_profile(),
                     KeyCode::Esc => self.leave_setup(),
-                    _ if typing => edit(&mut self.setup.path, key),
+                    _ if typing => self.setup.path.edit(key),
                     _ => {}
                 }
                 vec![]
@@ -1338,7 +735,7 @@ impl App {
                         self.setup.step = SetupStep::Find;
                     }
                     KeyCode::Esc => self.setup.step = SetupStep::Profile,
-                    _ => edit(&mut self.setup.address, key),
+                    _ => self.setup.address.edit(key),
                 }
                 vec![]
             }
@@ -1358,7 +755,7 @@ impl App {
                             Side::New => SetupStep::Address,
                         }
                     }
-                    _ => edit(&mut self.setup.passwords[side_index(side)], key),
+                    _ => self.setup.passwords[side_index(side)].edit(key),
                 }
                 vec![]
             }
@@ -1523,19 +920,5 @@ impl App {
             || self.local.running()
             || self.doctor.running()
             || self.doctor.support_running()
-    }
-}
-
-/// Applies an editing key to a text field.
-pub(crate) fn edit(input: &mut Input, key: KeyEvent) {
-    match key.code {
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => input.insert(c),
-        KeyCode::Backspace => input.backspace(),
-        KeyCode::Delete => input.delete(),
-        KeyCode::Left => input.left(),
-        KeyCode::Right => input.right(),
-        KeyCode::Home => input.home(),
-        KeyCode::End => input.end(),
-        _ => {}
     }
 }

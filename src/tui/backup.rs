@@ -230,7 +230,7 @@ impl BackupState {
         if self.editing {
             match key.code {
                 KeyCode::Enter | KeyCode::Esc | KeyCode::Tab => self.editing = false,
-                _ => super::app::edit(&mut self.path, key),
+                _ => self.path.edit(key),
             }
             return Some(None);
         }

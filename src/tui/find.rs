@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::app::{App, Effect, SetupStep, TaskEvent, edit};
+use super::app::{App, Effect, SetupStep, TaskEvent};
 use crate::profile::discovery::{self, ProfileOrigin};
 use crate::service::find_profile::FindReport;
 
@@ -55,7 +55,7 @@ impl App {
                 self.setup.selected = 0;
             }
             KeyCode::Esc => self.leave_setup(),
-            _ => edit(&mut self.setup.address, key),
+            _ => self.setup.address.edit(key),
         }
         vec![]
     }

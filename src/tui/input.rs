@@ -4,6 +4,10 @@
 //! Delete, Left/Right/Home/End. A masked field renders as one `*` per character, so the
 //! password itself never reaches the screen buffer.
 
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use crate::secret::Secret;
 
 #[derive(Clone, Default)]
@@ -132,6 +136,43 @@ impl Input {
 
     pub fn end(&mut self) {
         self.cursor = self.text.chars().count();
+    }
+}
+
+impl Input {
+    /// Applies an editing key (characters, Backspace, Delete, arrows, Home, End).
+    pub fn edit(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => self.insert(c),
+            KeyCode::Backspace => self.backspace(),
+            KeyCode::Delete => self.delete(),
+            KeyCode::Left => self.left(),
+            KeyCode::Right => self.right(),
+            KeyCode::Home => self.home(),
+            KeyCode::End => self.end(),
+            _ => {}
+        }
+    }
+}
+
+/// A path as a person types it: trimmed, `~` and `~/…` taken from `$HOME`, and a relative
+/// path made absolute from the current directory, so that what is saved still works later.
+pub fn typed_path(text: &str) -> PathBuf {
+    let text = text.trim();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let path = match (text.strip_prefix('~'), home) {
+        (Some(""), Some(home)) => home,
+        (Some(rest), Some(home)) if rest.starts_with('/') => {
+            home.join(rest.trim_start_matches('/'))
+        }
+        _ => PathBuf::from(text),
+    };
+    if path.is_relative() && !text.is_empty() {
+        std::env::current_dir()
+            .map(|dir| dir.join(&path))
+            .unwrap_or(path)
+    } else {
+        path
     }
 }
 

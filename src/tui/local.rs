@@ -331,8 +331,8 @@ impl LocalState {
                     return Some(Some(self.read()));
                 }
                 (KeyCode::Enter | KeyCode::Esc | KeyCode::Tab, _) => self.editing = false,
-                (_, Field::Profile) => super::app::edit(&mut self.path, key),
-                (_, Field::Backup) => super::app::edit(&mut self.backup_path, key),
+                (_, Field::Profile) => self.path.edit(key),
+                (_, Field::Backup) => self.backup_path.edit(key),
             }
             return Some(None);
         }

@@ -10,15 +10,15 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::i18n::Lang;
 use crate::profile::Profile;
-use crate::settings::{self, Client, ClientSettings, Protocol};
+use crate::settings::{self, Client, ClientProtocol, ClientSettings};
 
 /// The protocol filter, in the order `p` cycles through it.
-pub const PROTOCOLS: [Option<Protocol>; 5] = [
+pub const PROTOCOLS: [Option<ClientProtocol>; 5] = [
     None,
-    Some(Protocol::Imap),
-    Some(Protocol::Pop),
-    Some(Protocol::Smtp),
-    Some(Protocol::Exchange),
+    Some(ClientProtocol::Imap),
+    Some(ClientProtocol::Pop),
+    Some(ClientProtocol::Smtp),
+    Some(ClientProtocol::Exchange),
 ];
 
 /// The mail program, in the order `c` cycles through it.
@@ -42,7 +42,7 @@ pub fn client_label(client: Option<Client>, lang: Lang) -> String {
     }
 }
 
-pub fn protocol_label(protocol: Option<Protocol>, lang: Lang) -> String {
+pub fn protocol_label(protocol: Option<ClientProtocol>, lang: Lang) -> String {
     match protocol {
         None => tr!(lang, "settings-all"),
         Some(p) => p.label().to_string(),

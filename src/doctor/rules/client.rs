@@ -3,7 +3,7 @@
 use super::dns::norm;
 use super::http::url_host;
 use crate::doctor::facts::{ClientFacts, Expect, TbAccount};
-use crate::doctor::finding::{Area, Finding, Kind, Severity, finding};
+use crate::doctor::finding::{Area, Diagnosis, Kind, Severity, finding};
 
 /// Thunderbird's `authMethod` for OAuth2.
 pub const TB_AUTH_OAUTH2: i64 = 10;
@@ -16,7 +16,7 @@ fn label(account: &TbAccount) -> String {
     }
 }
 
-pub fn findings(client: &ClientFacts, expect: &Expect) -> Vec<Finding> {
+pub fn findings(client: &ClientFacts, expect: &Expect) -> Vec<Diagnosis> {
     let accounts = match client {
         ClientFacts::NotFound => {
             return vec![finding(

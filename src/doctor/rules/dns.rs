@@ -2,7 +2,7 @@
 
 use super::spf;
 use crate::doctor::facts::{DKIM_SELECTORS, DnsFacts, Expect, Lookup, Mx, SRV_NAMES};
-use crate::doctor::finding::{Area, Finding, Kind, Severity, finding};
+use crate::doctor::finding::{Area, Diagnosis, Kind, Severity, finding};
 
 /// Exchange Online's autodiscover host, the target of the `autodiscover` CNAME.
 pub const EXO_AUTODISCOVER: &str = "autodiscover.outlook.com";
@@ -26,7 +26,7 @@ fn list_mx(mx: &[Mx]) -> String {
         .join(", ")
 }
 
-fn lookup_failed<T>(name: &str, what: &str, lookup: &Lookup<T>) -> Option<Finding> {
+fn lookup_failed<T>(name: &str, what: &str, lookup: &Lookup<T>) -> Option<Diagnosis> {
     let reason = match lookup {
         Lookup::Timeout => "timeout".to_string(),
         Lookup::Failed(e) => e.clone(),
@@ -45,7 +45,7 @@ fn lookup_failed<T>(name: &str, what: &str, lookup: &Lookup<T>) -> Option<Findin
     )
 }
 
-pub fn findings(dns: &DnsFacts, expect: &Expect) -> Vec<Finding> {
+pub fn findings(dns: &DnsFacts, expect: &Expect) -> Vec<Diagnosis> {
     let domain = norm(&expect.domain);
     let mut out = Vec::new();
     if dns.mx.is_failure() {
@@ -89,7 +89,7 @@ pub fn findings(dns: &DnsFacts, expect: &Expect) -> Vec<Finding> {
     out
 }
 
-fn mx_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Finding>) {
+fn mx_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Diagnosis>) {
     let subject = format!("{domain} MX");
     let mx = match &dns.mx {
         Lookup::Found(mx) if !mx.is_empty() => mx,
@@ -120,7 +120,7 @@ fn mx_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Find
     out.push(finding(kind, severity, Area::Dns, subject).with("listed", listed));
 }
 
-fn autodiscover_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Finding>) {
+fn autodiscover_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Diagnosis>) {
     let name = format!("autodiscover.{domain}");
     let cname =
         |kind, severity| finding(kind, severity, Area::Dns, name.clone()).with("name", &name);
@@ -143,7 +143,7 @@ fn autodiscover_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mu
     }
 }
 
-fn srv_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Finding>) {
+fn srv_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Diagnosis>) {
     let old: Vec<String> = expect.old_hosts.iter().map(|h| norm(h)).collect();
     let mut new: Vec<String> = expect.new_hosts.iter().map(|h| norm(h)).collect();
     new.push(EXO_AUTODISCOVER.to_string());
@@ -191,7 +191,7 @@ fn srv_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Fin
     }
 }
 
-fn spf_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Finding>) {
+fn spf_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Diagnosis>) {
     let subject = format!("{domain} TXT (SPF)");
     let txt = match &dns.txt {
         Lookup::Found(txt) => txt.clone(),
@@ -265,7 +265,7 @@ fn spf_findings(dns: &DnsFacts, expect: &Expect, domain: &str, out: &mut Vec<Fin
     }
 }
 
-fn dmarc_findings(dns: &DnsFacts, domain: &str, out: &mut Vec<Finding>) {
+fn dmarc_findings(dns: &DnsFacts, domain: &str, out: &mut Vec<Diagnosis>) {
     let name = format!("_dmarc.{domain}");
     let txt = match &dns.dmarc {
         Lookup::Found(txt) => txt.clone(),
@@ -301,7 +301,7 @@ fn dmarc_findings(dns: &DnsFacts, domain: &str, out: &mut Vec<Finding>) {
     out.push(f);
 }
 
-fn dkim_findings(dns: &DnsFacts, domain: &str, out: &mut Vec<Finding>) {
+fn dkim_findings(dns: &DnsFacts, domain: &str, out: &mut Vec<Diagnosis>) {
     let mut ok = Vec::new();
     let mut missing = Vec::new();
     for selector in DKIM_SELECTORS {

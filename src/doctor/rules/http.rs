@@ -2,7 +2,7 @@
 
 use super::dns::norm;
 use crate::doctor::facts::{Expect, HttpBody, HttpFact, HttpKind, HttpOutcome};
-use crate::doctor::finding::{Area, Finding, Kind, Severity, finding};
+use crate::doctor::finding::{Area, Diagnosis, Kind, Severity, finding};
 
 /// The host part of a URL (`https://host:port/path` -> `host`).
 pub fn url_host(url: &str) -> String {
@@ -32,7 +32,7 @@ fn area(kind: HttpKind) -> Area {
     }
 }
 
-fn old_server(fact: &HttpFact, hosts: &[String], what: &str) -> Finding {
+fn old_server(fact: &HttpFact, hosts: &[String], what: &str) -> Diagnosis {
     let kind = if area(fact.kind) == Area::Autoconfig {
         Kind::AutoconfigOldServer
     } else {
@@ -42,7 +42,7 @@ fn old_server(fact: &HttpFact, hosts: &[String], what: &str) -> Finding {
         .with("what", what)
         .with("hosts", hosts.join(", "))
 }
-fn invalid(fact: &HttpFact, detail: &str) -> Finding {
+fn invalid(fact: &HttpFact, detail: &str) -> Diagnosis {
     let kind = if area(fact.kind) == Area::Autoconfig {
         Kind::AutoconfigInvalid
     } else {
@@ -60,7 +60,7 @@ fn reason(outcome: &HttpOutcome) -> String {
     }
 }
 
-pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Finding> {
+pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Diagnosis> {
     let mut out = Vec::new();
     let mut autoconfig_absent = Vec::new();
     let mut autoconfig_present = false;

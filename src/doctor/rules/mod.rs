@@ -15,11 +15,11 @@ mod tests;
 pub use dns::{EXO_AUTODISCOVER, EXO_SPF_INCLUDE, is_exchange_online_mx, norm};
 
 use super::facts::Facts;
-use super::finding::Finding;
+use super::finding::Diagnosis;
 
 /// All findings, grouped by area in the order DNS, autoconfig, autodiscover, TLS, login,
 /// mail client.
-pub fn findings(facts: &Facts) -> Vec<Finding> {
+pub fn findings(facts: &Facts) -> Vec<Diagnosis> {
     let mut out = Vec::new();
     if let Some(dns) = &facts.dns {
         out.extend(dns::findings(dns, &facts.expect));

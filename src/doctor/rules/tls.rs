@@ -1,7 +1,7 @@
 //! # TLS and login rules: certificate trust, host name, expiry; sign-in results
 
 use crate::doctor::facts::{LoginFact, LoginOutcome, Role, TlsFact, TlsOutcome, Verify};
-use crate::doctor::finding::{Area, Finding, Kind, Severity, finding};
+use crate::doctor::finding::{Area, Diagnosis, Kind, Severity, finding};
 
 /// Certificates expiring sooner than this many days are reported.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -14,11 +14,11 @@ fn role(role: Role) -> &'static str {
     }
 }
 
-pub fn findings(facts: &[TlsFact]) -> Vec<Finding> {
+pub fn findings(facts: &[TlsFact]) -> Vec<Diagnosis> {
     facts.iter().map(one).collect()
 }
 
-fn one(fact: &TlsFact) -> Finding {
+fn one(fact: &TlsFact) -> Diagnosis {
     let subject = format!("{}:{} ({})", fact.host, fact.port, fact.service.label());
     let server = |kind, severity| {
         finding(kind, severity, Area::Tls, subject.clone())
@@ -66,7 +66,7 @@ fn one(fact: &TlsFact) -> Finding {
     }
 }
 
-pub fn login_findings(facts: &[LoginFact]) -> Vec<Finding> {
+pub fn login_findings(facts: &[LoginFact]) -> Vec<Diagnosis> {
     facts
         .iter()
         .map(|fact| {

@@ -175,7 +175,7 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut tabs = Vec::new();
     if app.screen != Screen::Setup {
-        for (label, screen) in app::title_tabs(app, area.width) {
+        for (label, screen) in app::title_tabs(app.lang, &app.address, app.screen, area.width) {
             let style = if screen == app.screen {
                 theme.selected()
             } else {

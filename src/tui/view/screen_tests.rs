@@ -568,7 +568,7 @@ fn settings_show_the_tables_and_copy_or_export_them() {
     let text = screen(&draw(&app, 80, 24));
     let built = app.settings.build(app.profile.as_deref(), &app.address);
     let imap = built
-        .server(crate::settings::Protocol::Imap)
+        .server(crate::settings::ClientProtocol::Imap)
         .expect("IMAP settings");
     assert!(text.contains(&imap.host), "{text}");
     assert!(text.contains("Protocol: all"), "{text}");
