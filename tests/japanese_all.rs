@@ -244,7 +244,13 @@ fn every_command_in_japanese_has_no_english_sentence() {
     )
     .expect("write");
 
+    // Mail on the PC: a folder that holds no Thunderbird profile, and a home without one.
+    let no_profile = dir.path().join("no-profile");
+    std::fs::create_dir_all(&no_profile).expect("mkdir");
+    let home = [("HOME", path_str(&no_profile))];
     let cases: Vec<(Vec<&str>, Env)> = vec![
+        (vec!["local", "--thunderbird", path_str(&no_profile)], &[]),
+        (vec!["local"], &home),
         (vec!["folders", "-p", p], &[]),
         (vec!["quota", "-p", p], &[]),
         (vec!["quota", "-p", p, "--server", "new"], &[]),

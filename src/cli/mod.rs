@@ -280,6 +280,12 @@ pub fn error_line(error: &anyhow::Error, lang: Lang) -> String {
                 tr!(lang, "errors-profile-unusable")
             } else if let Some(profile) = cause.downcast_ref::<crate::profile::ProfileError>() {
                 profile.text(lang)
+            } else if let Some(local) = local_error(cause) {
+                local.text(lang)
+            } else if let Some(crate::service::local::LocalServiceError::UnknownFolder { name }) =
+                cause.downcast_ref()
+            {
+                tr!(lang, "local-error-unknown-folder", name = name.as_str())
             } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
                 crate::i18n::io_reason(io.kind(), &io.to_string(), lang)
             } else {
@@ -299,6 +305,20 @@ pub fn error_line(error: &anyhow::Error, lang: Lang) -> String {
         detail.push_str(&cause);
     }
     tr!(lang, "errors-line", detail = detail)
+}
+
+/// The local-folder error in an error of the chain (the local use cases wrap it
+/// transparently, so the chain itself skips it).
+fn local_error<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a crate::local::LocalError> {
+    use crate::service::local::LocalServiceError;
+    error
+        .downcast_ref::<crate::local::LocalError>()
+        .or_else(|| match error.downcast_ref::<LocalServiceError>() {
+            Some(LocalServiceError::Local(e)) => Some(e),
+            _ => None,
+        })
 }
 
 /// Whether an error is only the reader of stdout having gone away.

@@ -52,6 +52,37 @@ pub enum LocalError {
 }
 
 impl LocalError {
+    /// The error in `lang`. The operating system's detail of a read error (English only) is
+    /// quoted in English; in Japanese it is logged (shown with `-v`) and pointed to instead.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match self {
+            LocalError::NoProfile { looked } => {
+                crate::tr!(lang, "local-tui-error-no-profile", looked = looked.as_str())
+            }
+            LocalError::NotAProfile { path } => crate::tr!(
+                lang,
+                "local-tui-error-not-a-profile",
+                path = path.display().to_string()
+            ),
+            LocalError::Io { path, source } => {
+                let line = crate::tr!(
+                    lang,
+                    "local-tui-error-io",
+                    path = path.display().to_string()
+                );
+                let detail = source.to_string().replace(['\r', '\n'], " ");
+                match lang {
+                    Lang::En => format!("{line} ({detail})"),
+                    Lang::Ja => {
+                        tracing::info!(%detail, "detail of the error above");
+                        format!("{line} ({})", crate::tr!(lang, "errors-detail-with-v"))
+                    }
+                }
+            }
+        }
+    }
+
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         Self::Io {
             path: path.to_path_buf(),

@@ -497,30 +497,8 @@ pub fn spawn_local(
     }
 }
 
-/// Why the local folders could not be read, in the person's language (an operating
-/// system's detail, English only, is added in English and logged).
+/// Why the local folders could not be read, in the person's language.
 fn local_error_line(error: &crate::local::LocalError, lang: Lang) -> String {
-    use crate::local::LocalError;
     tracing::warn!("local folders: {error}");
-    match error {
-        LocalError::NoProfile { looked } => {
-            tr!(lang, "local-tui-error-no-profile", looked = looked.as_str())
-        }
-        LocalError::NotAProfile { path } => tr!(
-            lang,
-            "local-tui-error-not-a-profile",
-            path = path.display().to_string()
-        ),
-        LocalError::Io { path, source } => {
-            let line = tr!(
-                lang,
-                "local-tui-error-io",
-                path = path.display().to_string()
-            );
-            match lang {
-                Lang::En => format!("{line} ({})", one_line(&source.to_string())),
-                Lang::Ja => line,
-            }
-        }
-    }
+    error.text(lang)
 }

@@ -233,9 +233,10 @@ pub fn said_once(err: &str) {
         let mut seen = std::collections::HashMap::new();
         for (i, window) in chars.windows(24).enumerate() {
             let text: String = window.iter().collect();
-            // Runs like a test fingerprint of one repeated byte are not sentences.
+            // Runs like a test fingerprint of one repeated byte are not sentences, and a list
+            // of paths repeats their common start.
             let distinct: std::collections::HashSet<&char> = window.iter().collect();
-            if distinct.len() < 8 {
+            if distinct.len() < 8 || window.iter().any(|c| matches!(c, '/' | '\\')) {
                 continue;
             }
             if let Some(&first) = seen.get(&text) {

@@ -69,3 +69,4 @@ local-tui-key-backup = back up
 local-tui-backup-label = Backup
 local-tui-backing-up = Backing the local folders up (the files are only read)...
 local-tui-backup-failed = The backup failed:
+local-error-unknown-folder = No local folder is named { $name }; use a name from `ikou local` (account/folder or folder).

@@ -63,3 +63,4 @@ local-tui-key-backup = バックアップ
 local-tui-backup-label = バックアップ先
 local-tui-backing-up = ローカルフォルダをバックアップしています (ファイルは読むだけです)...
 local-tui-backup-failed = バックアップに失敗しました:
+local-error-unknown-folder = ローカルフォルダ { $name } はありません。`ikou local` に表示される名前 (アカウント/フォルダ、またはフォルダ) を指定してください。
