@@ -12,14 +12,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::admin::{app_token, enable_app_access};
+use common::admin::{MASTER, MASTER_PASS, app_token, centre_profile, ikou_json, start_pair};
 use common::path_str;
 use ikou_testbed::scenario::{Expected, plan};
-use ikou_testbed::{Corpus, Dovecot, Layout, ServerOptions, User};
+use ikou_testbed::{Corpus, Dovecot, User};
 use serde_json::Value;
 
-const MASTER: &str = "helpdesk";
-const MASTER_PASS: &str = "helpdesk-master-pass";
 const DOMAIN: &str = common::admin::DOMAIN;
 
 /// A mailbox whose folders map one to one (no Sent/Junk special cases).
@@ -76,7 +74,6 @@ fn start() -> Bed {
     let removed = inbox.messages.remove(pos);
     let hana_missing = message_id(&removed.raw);
 
-    let master = Some((MASTER.to_string(), MASTER_PASS.to_string()));
     let old_users = vec![
         User::new("taro", "taro-pass", p.old.clone()),
         User::new("jiro", "jiro-pass", clean.clone()),
@@ -89,18 +86,7 @@ fn start() -> Bed {
         User::new("hana", "hana-pass", hana_new),
         User::new("shiro", "shiro-pass", clean_corpus(8)),
     ];
-    let mut old_opts = ServerOptions::new(Layout::Legacy, old_users);
-    old_opts.master_user = master.clone();
-    let mut new_opts = ServerOptions::new(Layout::ExchangeLike, new_users);
-    new_opts.master_user = master;
-    let (old, new) = std::thread::scope(|s| {
-        let o = s.spawn(move || Dovecot::start(old_opts));
-        let n = s.spawn(move || Dovecot::start(new_opts));
-        (o.join().expect("thread"), n.join().expect("thread"))
-    });
-    let old = old.unwrap_or_else(|e| panic!("the old Dovecot must start: {e:#}"));
-    let mut new = new.unwrap_or_else(|e| panic!("the new Dovecot must start: {e:#}"));
-    enable_app_access(&mut new);
+    let (old, new) = start_pair(old_users, new_users);
     Bed {
         old,
         new,
@@ -113,38 +99,14 @@ fn start() -> Bed {
 /// The IT centre's profile: `old_admin` and `new_admin` are the `[old.admin]` / `[new.admin]`
 /// tables' lines; `new_username` the new server's login rule.
 fn profile(bed: &Bed, name: &str, old_admin: &str, new_username: &str, new_admin: &str) -> PathBuf {
-    let text = format!(
-        r#"[old]
-host = "{oh}"
-username = "{{local}}"
-imap = {{ port = {op}, security = "tls" }}
-ca_file = "{oca}"
-
-[old.admin]
-{old_admin}
-
-[new]
-host = "{nh}"
-username = "{new_username}"
-imap = {{ port = {np}, security = "tls" }}
-ca_file = "{nca}"
-
-[new.admin]
-{new_admin}
-
-[limits]
-max_message_mb = 35
-"#,
-        oh = bed.old.host(),
-        op = bed.old.imaps_port(),
-        oca = bed.old.ca_file().display(),
-        nh = bed.new.host(),
-        np = bed.new.imaps_port(),
-        nca = bed.new.ca_file().display(),
-    );
-    let path = bed.dir.path().join(name);
-    std::fs::write(&path, text).expect("profile");
-    path
+    centre_profile(
+        bed.dir.path(),
+        name,
+        (&bed.old, &bed.new),
+        old_admin,
+        new_username,
+        new_admin,
+    )
 }
 
 fn app_profile(bed: &Bed) -> PathBuf {
@@ -175,26 +137,7 @@ fn accounts_csv(bed: &Bed) -> PathBuf {
 }
 
 fn ikou(args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ikou"));
-    command
-        .args(args)
-        .env_remove("IKOU_PROFILE")
-        .env_remove("IKOU_OLD_ADMIN_PASSWORD")
-        .env_remove("IKOU_NEW_ADMIN_PASSWORD")
-        .env("LANG", "C")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let out = ikou_testbed::bounded::output_within(&mut command, ikou_testbed::bounded::RUN_LIMIT);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {stderr}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    (out.status.code().unwrap_or(-1), json, stderr)
+    ikou_json(args, env)
 }
 
 fn by_address(report: &Value) -> BTreeMap<String, Value> {

@@ -14,14 +14,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::admin::{DOMAIN, app_token, enable_app_access};
+use common::admin::{
+    DOMAIN, MASTER, MASTER_PASS, app_token, centre_profile, ikou_json, start_pair,
+};
 use common::path_str;
 use ikou_testbed::scenario::{Expected, plan};
-use ikou_testbed::{Dovecot, Layout, ServerOptions, User};
+use ikou_testbed::{Dovecot, User};
 use serde_json::Value;
 
-const MASTER: &str = "helpdesk";
-const MASTER_PASS: &str = "helpdesk-master-pass";
 /// The mailboxes with known missing Sent items (user, scenario seed).
 const USERS: [(&str, u64); 3] = [("taro", 31), ("jiro", 32), ("hana", 33)];
 /// On both servers, but listed with a new-server login the application may not open.
@@ -45,20 +45,8 @@ fn start() -> Bed {
         new_users.push(User::new(user, &pass, p.new));
         expected.insert((*user).to_string(), p.expected);
     }
-    let master = Some((MASTER.to_string(), MASTER_PASS.to_string()));
-    let mut old_opts = ServerOptions::new(Layout::Legacy, old_users);
-    old_opts.master_user = master.clone();
     // The new server also knows the helpdesk as a delegated account (SASL authzid).
-    let mut new_opts = ServerOptions::new(Layout::ExchangeLike, new_users);
-    new_opts.master_user = master;
-    let (old, new) = std::thread::scope(|s| {
-        let o = s.spawn(move || Dovecot::start(old_opts));
-        let n = s.spawn(move || Dovecot::start(new_opts));
-        (o.join().expect("thread"), n.join().expect("thread"))
-    });
-    let old = old.unwrap_or_else(|e| panic!("the old Dovecot must start: {e:#}"));
-    let mut new = new.unwrap_or_else(|e| panic!("the new Dovecot must start: {e:#}"));
-    enable_app_access(&mut new);
+    let (old, new) = start_pair(old_users, new_users);
     Bed {
         old,
         new,
@@ -75,7 +63,7 @@ fn profile(bed: &Bed) -> PathBuf {
         "method = \"app-token\"\ntoken_command = \"cat {}\"",
         token_file.display()
     );
-    centre_profile(bed, "centre.toml", &new_admin)
+    centre(bed, "centre.toml", &new_admin)
 }
 
 /// The same with a delegated helpdesk account on the new server (SASL PLAIN, authzid).
@@ -83,62 +71,22 @@ fn delegated_profile(bed: &Bed) -> PathBuf {
     let new_admin = format!(
         "method = \"sasl-plain\"\nuser = \"{MASTER}\"\npassword_command = \"echo {MASTER_PASS}\""
     );
-    centre_profile(bed, "delegated.toml", &new_admin)
+    centre(bed, "delegated.toml", &new_admin)
 }
 
-fn centre_profile(bed: &Bed, name: &str, new_admin: &str) -> PathBuf {
-    let text = format!(
-        r#"[old]
-host = "{oh}"
-username = "{{local}}"
-imap = {{ port = {op}, security = "tls" }}
-ca_file = "{oca}"
-
-[old.admin]
-method = "master-user"
-user = "{MASTER}"
-
-[new]
-host = "{nh}"
-username = "{{address}}"
-imap = {{ port = {np}, security = "tls" }}
-ca_file = "{nca}"
-
-[new.admin]
-{new_admin}
-
-[limits]
-max_message_mb = 35
-"#,
-        oh = bed.old.host(),
-        op = bed.old.imaps_port(),
-        oca = bed.old.ca_file().display(),
-        nh = bed.new.host(),
-        np = bed.new.imaps_port(),
-        nca = bed.new.ca_file().display(),
-    );
-    let path = bed.dir.path().join(name);
-    std::fs::write(&path, text).expect("profile");
-    path
+fn centre(bed: &Bed, name: &str, new_admin: &str) -> PathBuf {
+    centre_profile(
+        bed.dir.path(),
+        name,
+        (&bed.old, &bed.new),
+        &format!("method = \"master-user\"\nuser = \"{MASTER}\""),
+        "{address}",
+        new_admin,
+    )
 }
 
 fn ikou(args: &[&str]) -> (i32, Value, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ikou"));
-    command
-        .args(args)
-        .env_remove("IKOU_PROFILE")
-        .env("IKOU_OLD_ADMIN_PASSWORD", MASTER_PASS)
-        .env("LANG", "C")
-        .stdin(Stdio::null());
-    let out = ikou_testbed::bounded::output_within(&mut command, ikou_testbed::bounded::RUN_LIMIT);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {stderr}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    (out.status.code().unwrap_or(-1), json, stderr)
+    ikou_json(args, &[("IKOU_OLD_ADMIN_PASSWORD", MASTER_PASS)])
 }
 
 fn by_user(report: &Value) -> BTreeMap<String, Value> {

@@ -91,3 +91,101 @@ pub fn enable_app_access(server: &mut Dovecot) {
     .expect("extra.conf");
     server.restart().expect("restart with the oauth2 passdb");
 }
+
+/// The helpdesk's master user on both test servers.
+pub const MASTER: &str = "helpdesk";
+pub const MASTER_PASS: &str = "helpdesk-master-pass";
+
+/// The old server (legacy layout) and the new one (Exchange-like) with these mailboxes, both
+/// knowing the helpdesk master user, the new one also taking the application token. Started
+/// side by side; a Dovecot that does not start fails the test.
+pub fn start_pair(
+    old_users: Vec<ikou_testbed::User>,
+    new_users: Vec<ikou_testbed::User>,
+) -> (Dovecot, Dovecot) {
+    use ikou_testbed::{Layout, ServerOptions};
+    let master = Some((MASTER.to_string(), MASTER_PASS.to_string()));
+    let mut old_opts = ServerOptions::new(Layout::Legacy, old_users);
+    old_opts.master_user = master.clone();
+    let mut new_opts = ServerOptions::new(Layout::ExchangeLike, new_users);
+    new_opts.master_user = master;
+    let (old, new) = std::thread::scope(|s| {
+        let o = s.spawn(move || Dovecot::start(old_opts));
+        let n = s.spawn(move || Dovecot::start(new_opts));
+        (o.join().expect("thread"), n.join().expect("thread"))
+    });
+    let old = old.unwrap_or_else(|e| panic!("the old Dovecot must start: {e:#}"));
+    let mut new = new.unwrap_or_else(|e| panic!("the new Dovecot must start: {e:#}"));
+    enable_app_access(&mut new);
+    (old, new)
+}
+
+/// The IT centre's profile in `dir`: `old_admin` and `new_admin` are the `[old.admin]` /
+/// `[new.admin]` tables' lines, `new_username` the new server's login rule.
+pub fn centre_profile(
+    dir: &std::path::Path,
+    name: &str,
+    (old, new): (&Dovecot, &Dovecot),
+    old_admin: &str,
+    new_username: &str,
+    new_admin: &str,
+) -> std::path::PathBuf {
+    let text = format!(
+        r#"[old]
+host = "{oh}"
+username = "{{local}}"
+imap = {{ port = {op}, security = "tls" }}
+ca_file = "{oca}"
+
+[old.admin]
+{old_admin}
+
+[new]
+host = "{nh}"
+username = "{new_username}"
+imap = {{ port = {np}, security = "tls" }}
+ca_file = "{nca}"
+
+[new.admin]
+{new_admin}
+
+[limits]
+max_message_mb = 35
+"#,
+        oh = old.host(),
+        op = old.imaps_port(),
+        oca = old.ca_file().display(),
+        nh = new.host(),
+        np = new.imaps_port(),
+        nca = new.ca_file().display(),
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("profile");
+    path
+}
+
+/// Runs the real binary with `--json`-style output: exit code, stdout as JSON (the whole
+/// output in the panic message when it is not), stderr. No admin password comes from the
+/// caller's environment unless `env` gives it.
+pub fn ikou_json(args: &[&str], env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ikou"));
+    command
+        .args(args)
+        .env_remove("IKOU_PROFILE")
+        .env_remove("IKOU_OLD_ADMIN_PASSWORD")
+        .env_remove("IKOU_NEW_ADMIN_PASSWORD")
+        .env("LANG", "C")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = ikou_testbed::bounded::output_within(&mut command, ikou_testbed::bounded::RUN_LIMIT);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (out.status.code().unwrap_or(-1), json, stderr)
+}
