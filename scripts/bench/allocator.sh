@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Benchmark: which allocator gives `ikou backup` the lower peak memory at the same speed.
+# Builds ikou twice (the default: glibc malloc with a fixed 128 KiB mmap threshold, set by
+# re-executing itself; and `--features jemalloc`), then backs up the same generated mailbox
+# from the test bed's Dovecot with each, and with mbsync as the peer, in alternating order.
+# Prints the median wall time, CPU time and peak RSS of each.
+#
+#   scripts/bench/allocator.sh                  # 20,000 messages, 1 GiB (a few 10-30 MB messages)
+#   RUNS=5 scripts/bench/allocator.sh 5000 268435456
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/lib/install.sh
+ikou_need_rust
+ikou_need_packages dovecot-imapd dovecot-pop3d openssl isync time python3
+
+MESSAGES=${1:-20000}
+BYTES=${2:-1073741824}
+RUNS=${RUNS:-3}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ikou-alloc.XXXXXX")
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cargo build --release --locked -p ikou --bin ikou -p ikou-testbed --bin ikou-testbed >&2
+cp target/release/ikou "$work/ikou-glibc"
+cargo build --release --locked -p ikou --bin ikou --features jemalloc >&2
+cp target/release/ikou "$work/ikou-jemalloc"
+# Leave the default build in place for whoever runs next.
+cargo build --release --locked -p ikou --bin ikou >&2
+TESTBED=target/release/ikou-testbed
+
+echo "generating $MESSAGES messages / $BYTES bytes ..." >&2
+"$TESTBED" bench-corpus --messages "$MESSAGES" --bytes "$BYTES" --state "$work/state.json" \
+  --ignore-stdin >"$work/testbed.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+  [ -s "$work/state.json" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/testbed.log" >&2; exit 2; }
+  sleep 0.2
+done
+[ -s "$work/state.json" ] || { echo "test bed did not start" >&2; exit 2; }
+
+field() { sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$work/state.json" | head -1; }
+IMAPS=$(field imaps_port)
+CA=$(field ca_file)
+USER_NAME=$(field user)
+PASS=$(field password)
+
+cat >"$work/profile.toml" <<EOT
+[account]
+address = "$USER_NAME@example-univ.test"
+
+[old]
+host = "localhost"
+username = "{local}"
+imap = { port = $IMAPS, security = "tls" }
+ca_file = "$CA"
+
+[new]
+host = "localhost"
+imap = { port = $IMAPS, security = "tls" }
+ca_file = "$CA"
+EOT
+
+cat >"$work/mbsyncrc" <<EOT
+IMAPAccount bench
+Host localhost
+Port $IMAPS
+User $USER_NAME
+Pass $PASS
+SSLType IMAPS
+CertificateFile $CA
+
+IMAPStore far
+Account bench
+
+MaildirStore near
+Path $work/maildir/
+Inbox $work/maildir/INBOX
+SubFolders Verbatim
+
+Channel bench
+Far :far:
+Near :near:
+Patterns *
+Create Near
+Sync Pull
+SyncState *
+EOT
+
+# "wall_s cpu_s peak_rss_kib" of one full backup by $1.
+measure() {
+  local tool=$1 log="$work/time.log"
+  rm -rf "$work/maildir" "$work/backup.zip" && mkdir -p "$work/maildir"
+  if [ "$tool" = mbsync ]; then
+    /usr/bin/time -f '%e %U %S %M' -o "$log" mbsync -q -c "$work/mbsyncrc" bench \
+      >"$work/cmd.out" 2>&1 || { cat "$work/cmd.out" >&2; exit 2; }
+  else
+    IKOU_OLD_PASSWORD="$PASS" /usr/bin/time -f '%e %U %S %M' -o "$log" "$work/$tool" --json \
+      backup -p "$work/profile.toml" -o "$work/backup.zip" >"$work/cmd.out" 2>&1 ||
+      { cat "$work/cmd.out" >&2; exit 2; }
+  fi
+  awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$log"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+tools=(ikou-glibc ikou-jemalloc mbsync)
+declare -A res
+for run in $(seq 1 "$RUNS"); do
+  # Rotate the order, so no tool always meets the warmest cache.
+  for i in 0 1 2; do
+    tool=${tools[$(( (i + run) % 3 ))]}
+    read -r w c r < <(measure "$tool")
+    res[$tool]+="$w $c $r;"
+    echo "run $run: $tool ${w}s cpu ${c}s ${r} KiB" >&2
+  done
+done
+
+col() { tr ';' '\n' <<<"${res[$1]}" | awk -v f="$2" 'NF { print $f }' | median; }
+printf 'full backup of %d messages, %d run(s), medians, order rotating\n' "$MESSAGES" "$RUNS"
+printf '%-15s %8s %8s %13s\n' tool "wall s" "CPU s" "peak RSS MiB"
+for tool in "${tools[@]}"; do
+  printf '%-15s %8.2f %8.2f %13.1f\n' "$tool" "$(col "$tool" 1)" "$(col "$tool" 2)" \
+    "$(awk -v k="$(col "$tool" 3)" 'BEGIN { print k / 1024 }')"
+done
