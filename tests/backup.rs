@@ -488,42 +488,63 @@ fn changed_uidvalidity_is_rekeyed_without_duplicates() {
     assert_eq!(u(&backup_cli(&profile, &zip, &[]), "already"), 169);
 }
 
+/// A backup on a thread that pauses inside its progress callback after `pause_after`
+/// messages, so the test can stop the server at that point, then runs on when `resume` is
+/// sent. Every event is recorded.
+struct PausedBackup {
+    runner: std::thread::JoinHandle<Result<BackupResult, backup::BackupError>>,
+    resume: mpsc::Sender<()>,
+    events: Arc<Mutex<Vec<BackupEvent>>>,
+}
+
+impl PausedBackup {
+    fn start(profile: Profile, zip: &Path, pause_after: u32) -> PausedBackup {
+        let mut options = BackupOptions::new(zip.to_path_buf());
+        options.batch_messages = 10;
+        let (hit_tx, hit_rx) = mpsc::channel::<()>();
+        let (go_tx, go_rx) = mpsc::channel::<()>();
+        let go_rx = Mutex::new(go_rx);
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let written = std::sync::atomic::AtomicU32::new(0);
+        let seen = Arc::clone(&events);
+        let sink: backup::ProgressSink = Arc::new(move |e: BackupEvent| {
+            if matches!(e, BackupEvent::MessageWritten { .. })
+                && written.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == pause_after
+            {
+                let _ = hit_tx.send(());
+                let _ = go_rx
+                    .lock()
+                    .map(|rx| rx.recv_timeout(Duration::from_secs(30)));
+            }
+            seen.lock().expect("lock").push(e);
+        });
+        let runner = std::thread::spawn(move || service_run(&profile, &options, sink));
+        hit_rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("backup got going");
+        PausedBackup {
+            runner,
+            resume: go_tx,
+            events,
+        }
+    }
+}
+
 #[test]
 fn server_restart_mid_backup_completes_with_every_message_once() {
     let mut account = Account::start(Layout::Legacy, 35);
     let profile = service_profile(&account);
     let zip = account.dir.path().join("restart.zip");
-    let mut options = BackupOptions::new(zip.clone());
-    options.batch_messages = 10;
 
     // On the 30th message the backup pauses inside the progress callback while the test
     // stops the server, then runs on against a dead connection.
-    let (hit_tx, hit_rx) = mpsc::channel::<()>();
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let go_rx = Mutex::new(go_rx);
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let written = std::sync::atomic::AtomicU32::new(0);
-    let seen = Arc::clone(&events);
-    let sink: backup::ProgressSink = Arc::new(move |e: BackupEvent| {
-        if matches!(e, BackupEvent::MessageWritten { .. })
-            && written.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 29
-        {
-            let _ = hit_tx.send(());
-            let _ = go_rx
-                .lock()
-                .map(|rx| rx.recv_timeout(Duration::from_secs(30)));
-        }
-        seen.lock().expect("lock").push(e);
-    });
-    let runner = {
-        let options = options.clone();
-        std::thread::spawn(move || service_run(&profile, &options, sink))
-    };
-    hit_rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("backup got going");
+    let PausedBackup {
+        runner,
+        resume,
+        events,
+    } = PausedBackup::start(profile, &zip, 30);
     account.server.stop();
-    go_tx.send(()).expect("resume");
+    resume.send(()).expect("resume");
     std::thread::sleep(Duration::from_millis(1500));
     account.server.restart().expect("restart");
 
@@ -553,39 +574,17 @@ fn graceful_stop_is_retried_through_failed_handshakes_until_the_server_is_back()
     let profile = service_profile(&account);
     let port = account.server.imaps_port();
     let zip = account.dir.path().join("graceful.zip");
-    let mut options = BackupOptions::new(zip.clone());
-    options.batch_messages = 10;
-
-    let (hit_tx, hit_rx) = mpsc::channel::<()>();
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let go_rx = Mutex::new(go_rx);
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let written = std::sync::atomic::AtomicU32::new(0);
-    let seen = Arc::clone(&events);
-    let sink: backup::ProgressSink = Arc::new(move |e: BackupEvent| {
-        if matches!(e, BackupEvent::MessageWritten { .. })
-            && written.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 19
-        {
-            let _ = hit_tx.send(());
-            let _ = go_rx
-                .lock()
-                .map(|rx| rx.recv_timeout(Duration::from_secs(30)));
-        }
-        seen.lock().expect("lock").push(e);
-    });
-    let runner = {
-        let options = options.clone();
-        std::thread::spawn(move || service_run(&profile, &options, sink))
-    };
-    hit_rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("backup got going");
+    let PausedBackup {
+        runner,
+        resume,
+        events,
+    } = PausedBackup::start(profile, &zip, 20);
     account.server.stop();
     // The "stopping" server: accepts on the same port and closes before the handshake ends.
     let listener =
         std::net::TcpListener::bind(("127.0.0.1", port)).expect("the stopped server's port");
     listener.set_nonblocking(true).expect("nonblocking");
-    go_tx.send(()).expect("resume");
+    resume.send(()).expect("resume");
     let mut dropped = 0;
     let until = Instant::now() + Duration::from_millis(3200);
     while Instant::now() < until {

@@ -33,64 +33,8 @@ cp target/release/ikou "$work/ikou-jemalloc"
 cargo build --release --locked -p ikou --bin ikou >&2
 TESTBED=target/release/ikou-testbed
 
-echo "generating $MESSAGES messages / $BYTES bytes ..." >&2
-"$TESTBED" bench-corpus --messages "$MESSAGES" --bytes "$BYTES" --state "$work/state.json" \
-  --ignore-stdin >"$work/testbed.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-  [ -s "$work/state.json" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/testbed.log" >&2; exit 2; }
-  sleep 0.2
-done
-[ -s "$work/state.json" ] || { echo "test bed did not start" >&2; exit 2; }
-
-field() { sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$work/state.json" | head -1; }
-IMAPS=$(field imaps_port)
-CA=$(field ca_file)
-USER_NAME=$(field user)
-PASS=$(field password)
-
-cat >"$work/profile.toml" <<EOT
-[account]
-address = "$USER_NAME@example-univ.test"
-
-[old]
-host = "localhost"
-username = "{local}"
-imap = { port = $IMAPS, security = "tls" }
-ca_file = "$CA"
-
-[new]
-host = "localhost"
-imap = { port = $IMAPS, security = "tls" }
-ca_file = "$CA"
-EOT
-
-cat >"$work/mbsyncrc" <<EOT
-IMAPAccount bench
-Host localhost
-Port $IMAPS
-User $USER_NAME
-Pass $PASS
-SSLType IMAPS
-CertificateFile $CA
-
-IMAPStore far
-Account bench
-
-MaildirStore near
-Path $work/maildir/
-Inbox $work/maildir/INBOX
-SubFolders Verbatim
-
-Channel bench
-Far :far:
-Near :near:
-Patterns *
-Create Near
-Sync Pull
-SyncState *
-EOT
+. scripts/bench/lib.sh
+start_server "$MESSAGES" "$BYTES" ""
 
 # "wall_s cpu_s peak_rss_kib" of one full backup by $1.
 measure() {
