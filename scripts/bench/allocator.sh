@@ -33,7 +33,7 @@ cp target/release/ikou "$work/ikou-jemalloc"
 cargo build --release --locked -p ikou --bin ikou >&2
 TESTBED=target/release/ikou-testbed
 
-. scripts/bench/lib.sh
+. scripts/lib/bench.sh
 start_server "$MESSAGES" "$BYTES" ""
 
 # "wall_s cpu_s peak_rss_kib" of one full backup by $1.

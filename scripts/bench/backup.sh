@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-. scripts/bench/lib.sh
+. scripts/lib/bench.sh
 
 # Runs a command under GNU time; prints "wall_s cpu_s peak_rss_kib written_bytes", where
 # written is what the process handed to the file system (getrusage blocks x 512).
