@@ -6,6 +6,7 @@
 //! computed here without reading a clock. Cancelling stops between messages: the previous
 //! archive stays as it was and the next start resumes from what was fetched.
 
+use super::layout::{moved_cursor, moves_cursor};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
@@ -247,12 +248,7 @@ impl BackupState {
             };
         }
         match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.selected += 1,
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
-            KeyCode::PageDown => self.selected += page,
-            KeyCode::Home => self.selected = 0,
-            KeyCode::End => self.selected = usize::MAX,
+            code if moves_cursor(code) => self.selected = moved_cursor(self.selected, code, page),
             KeyCode::Char(' ') => {
                 if let Some(f) = self.folders.get_mut(self.selected) {
                     f.chosen = !f.chosen;

@@ -5,6 +5,7 @@
 //! `ikou report` writes, made by the same service function, shown as text to read before it
 //! is saved (`s`). Nothing here does I/O.
 
+use super::layout::{moved_cursor, moves_cursor};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -183,12 +184,7 @@ impl DoctorState {
                 return Some(Some(DoctorAction::Run));
             }
             KeyCode::Char('h') => return Some(Some(DoctorAction::Report)),
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.selected += 1,
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
-            KeyCode::PageDown => self.selected += page,
-            KeyCode::Home => self.selected = 0,
-            KeyCode::End => self.selected = usize::MAX,
+            code if moves_cursor(code) => self.selected = moved_cursor(self.selected, code, page),
             _ => return None,
         }
         self.selected = self.selected.min(len.saturating_sub(1));

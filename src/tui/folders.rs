@@ -2,6 +2,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use super::layout::{moved_cursor, moves_cursor};
 use crate::model::FolderInfo;
 use crate::profile::Side;
 use crate::service::inventory::Inventory;
@@ -28,12 +29,7 @@ impl FolderView {
     /// afterwards.
     pub fn key(&mut self, key: KeyEvent, page: usize) {
         match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.selected += 1,
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
-            KeyCode::PageDown => self.selected += page,
-            KeyCode::Home => self.selected = 0,
-            KeyCode::End => self.selected = usize::MAX,
+            code if moves_cursor(code) => self.selected = moved_cursor(self.selected, code, page),
             KeyCode::Char('s') => {
                 self.sort = match self.sort {
                     FolderSort::Server => FolderSort::Size,

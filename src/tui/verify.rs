@@ -6,6 +6,7 @@
 //! headers (fetched read-only), marks missing messages and restores them to the new server:
 //! the plan is shown first and only `y` applies it. Nothing here does I/O.
 
+use super::layout::{moved_cursor, moves_cursor};
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -304,14 +305,9 @@ impl VerifyState {
                 let len = self.list_len();
                 match key.code {
                     KeyCode::Esc | KeyCode::Backspace => self.mode = VerifyMode::Summary,
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        self.selected = self.selected.saturating_sub(1)
+                    code if moves_cursor(code) => {
+                        self.selected = moved_cursor(self.selected, code, page)
                     }
-                    KeyCode::Down | KeyCode::Char('j') => self.selected += 1,
-                    KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
-                    KeyCode::PageDown => self.selected += page,
-                    KeyCode::Home => self.selected = 0,
-                    KeyCode::End => self.selected = usize::MAX,
                     KeyCode::Left => {
                         self.kind = self.kind.saturating_sub(1);
                         self.selected = 0;
