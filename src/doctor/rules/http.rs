@@ -2,7 +2,7 @@
 
 use super::dns::norm;
 use crate::doctor::facts::{Expect, HttpBody, HttpFact, HttpKind, HttpOutcome};
-use crate::doctor::finding::{Area, Diagnosis, Kind, Severity, finding};
+use crate::doctor::finding::{Area, Diagnosis, Kind, Severity, Tried, finding};
 
 /// The host part of a URL (`https://host:port/path` -> `host`).
 pub fn url_host(url: &str) -> String {
@@ -131,7 +131,10 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Diagnosis> {
                 out.push(invalid(fact, detail));
             }
             (_, HttpKind::AutoconfigHost | HttpKind::AutoconfigWellKnown) => {
-                autoconfig_absent.push(format!("{} ({})", fact.url, reason(&fact.outcome)));
+                autoconfig_absent.push(Tried {
+                    url: fact.url.clone(),
+                    reason: reason(&fact.outcome),
+                });
             }
             (HttpOutcome::Document(HttpBody::Pox(doc)), _) => {
                 let hosts = doc
@@ -233,7 +236,7 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Diagnosis> {
                 Area::Autoconfig,
                 expect.domain.clone(),
             )
-            .with("list", autoconfig_absent.join("; "))
+            .with("list", autoconfig_absent)
             .with(
                 "exchange_online",
                 if expect.new_exchange_online {
