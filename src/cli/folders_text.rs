@@ -281,7 +281,10 @@ mod tests {
                 usage_from_sizes: 60 << 20,
                 messages_from_counts: 2,
             },
-            largest: vec![large("INBOX", 40 << 20, true), large("送信済み", 20 << 20, false)],
+            largest: vec![
+                large("INBOX", 40 << 20, true),
+                large("送信済み", 20 << 20, false),
+            ],
             size_limit: Some(35 << 20),
             over_limit: 1,
         };
