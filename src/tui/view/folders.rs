@@ -5,13 +5,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{Theme, clean, side_title};
+use super::parts::{Theme, clean, side_title};
 use crate::compare::mapping::MapReason;
 use crate::compare::result::{FindingKind, FolderStatus, Severity};
 use crate::i18n::Lang;
 use crate::report::{grouped, human_size, role};
 use crate::service::verify::VerifyReport;
-use crate::tui::app::{App, FolderSort, ServerStatus, folder_page, sorted_folders};
+use crate::tui::app::App;
+use crate::tui::folders::{FolderSort, sorted_folders};
+use crate::tui::layout::folder_page;
+use crate::tui::protocol::ServerStatus;
 
 /// What the last verification found for one old folder and the new folder it is paired with:
 /// the identity comparison's problems, never a difference of counts.
@@ -123,7 +126,7 @@ fn right(text: String) -> Cell<'static> {
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let view = &app.folders;
     let sort = match view.sort {
         FolderSort::Server => tr!(lang, "folders-sort-server"),

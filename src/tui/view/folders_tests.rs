@@ -12,7 +12,8 @@ use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
 use crate::profile::Side;
 use crate::service::verify::{OldMailbox, build_report};
-use crate::tui::app::{App, Screen};
+use crate::tui::app::App;
+use crate::tui::screen::Screen;
 use crate::tui::verify::{VerifyEvent, VerifyOutcome};
 
 fn message(uid: u32, id: &str) -> MessageInfo {

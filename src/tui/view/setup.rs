@@ -6,15 +6,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, clean, side_title};
+use super::parts::{Theme, clean, side_title};
+use super::wrap::wrap;
 use crate::model::AuthMethod;
 use crate::profile::Side;
-use crate::tui::app::{App, SetupStep, side_index};
+use crate::tui::app::App;
 use crate::tui::input::Input;
+use crate::tui::setup::SetupStep;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let setup = &app.setup;
     let block = Block::bordered().title(format!(" {} ", tr!(lang, "setup-getting-ready-sign-in")));
     let inner = block.inner(area);
@@ -145,11 +147,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     field(
                         &mut lines,
                         &format!("  {}", tr!(lang, "setup-password")),
-                        &setup.passwords[side_index(side)],
+                        &setup.passwords[side.index()],
                         active,
                     );
                     if active {
-                        let hint = match &setup.env_password[side_index(side)] {
+                        let hint = match &setup.env_password[side.index()] {
                             Some(env) => {
                                 tr!(lang, "setup-empty-uses-env-password", env = env.as_str())
                             }
@@ -174,7 +176,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             cursor_row = Some(shown.len());
             shown.push(line);
         } else {
-            shown.extend(super::wrap([line], inner.width));
+            shown.extend(wrap([line], inner.width));
         }
     }
     let lines = shown;
