@@ -156,6 +156,14 @@ pub enum Side {
 }
 
 impl Side {
+    /// Old 0, new 1: where this side's entry sits in a pair `[old, new]`.
+    pub fn index(self) -> usize {
+        match self {
+            Side::Old => 0,
+            Side::New => 1,
+        }
+    }
+
     pub fn env_prefix(self) -> &'static str {
         match self {
             Side::Old => "IKOU_OLD",

@@ -15,8 +15,10 @@ use ikou::i18n::Lang;
 use ikou::profile::Side;
 use ikou::report::human_size;
 use ikou::tui::Driver;
-use ikou::tui::app::{App, AppOptions, Screen, ServerStatus};
+use ikou::tui::app::{App, AppOptions};
 use ikou::tui::config::Remembered;
+use ikou::tui::protocol::ServerStatus;
+use ikou::tui::screen::Screen;
 use ratatui::crossterm::event::KeyCode;
 
 fn driver(profile: &Path, remember: PathBuf) -> Driver {

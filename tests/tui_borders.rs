@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use common::pty::{Pty, Terminal, borders, cell};
 use ikou::i18n::Lang;
-use ikou::tui::app::Screen;
+use ikou::tui::screen::Screen;
 use ikou_testbed::bounded::wait_within;
 use ikou_testbed::scenario::Migration;
 

@@ -11,9 +11,10 @@ use chrono::NaiveDate;
 use doctor_support::{Dnsmasq, dns_profile};
 use ikou::i18n::Lang;
 use ikou::tui::Driver;
-use ikou::tui::app::{App, AppOptions, Screen};
+use ikou::tui::app::{App, AppOptions};
 use ikou::tui::config::Remembered;
 use ikou::tui::doctor::DoctorRun;
+use ikou::tui::screen::Screen;
 use ratatui::crossterm::event::KeyCode;
 use std::path::PathBuf;
 

@@ -14,8 +14,9 @@ use chrono::NaiveDate;
 use common::path_str;
 use ikou::i18n::Lang;
 use ikou::tui::Driver;
-use ikou::tui::app::{App, AppOptions, Screen};
+use ikou::tui::app::{App, AppOptions};
 use ikou::tui::config::Remembered;
+use ikou::tui::screen::Screen;
 use ratatui::crossterm::event::KeyCode;
 
 const WAIT: Duration = Duration::from_secs(120);

@@ -15,9 +15,11 @@ use chrono::NaiveDate;
 use common::pty::{Pty, Terminal};
 use ikou::i18n::Lang;
 use ikou::tui::Driver;
-use ikou::tui::app::{App, AppOptions, Msg, Screen};
+use ikou::tui::app::{App, AppOptions};
 use ikou::tui::config::Remembered;
 use ikou::tui::local::{LocalBackup, Scan, Upload};
+use ikou::tui::protocol::Msg;
+use ikou::tui::screen::Screen;
 use ikou_testbed::bounded::wait_within;
 use local_support::{
     BULK_FOLDER, POP_NAME, file_states, make_profile, make_profile_with, new_server,

@@ -15,7 +15,7 @@ use zip::CompressionMethod;
 use super::error::{ArchiveError, IoContext, Result};
 use super::journal::BaseId;
 use super::manifest::{MANIFEST_NAME, Manifest};
-use super::reader::{open_zip_view, zip_entry_error};
+use super::reader::{open_zip_view, read_manifest, zip_entry_error};
 use super::zipwrite::{CentralRecord, EntryTime, LOCAL_HEADER_LEN, Method};
 
 /// A validated existing backup.
@@ -42,7 +42,7 @@ impl BaseArchive {
     /// longer while an in-place append is unfinished).
     pub(crate) fn open(path: &Path, file_len: u64) -> Result<Self> {
         let mut zip = open_zip_view(path, File::open(path).ctx(path, "open")?, file_len)?;
-        let manifest = Manifest::read_from(&mut zip, path)?;
+        let manifest = read_manifest(&mut zip, path)?;
         if zip.offset() != 0 {
             return Err(ArchiveError::corrupt(
                 path,

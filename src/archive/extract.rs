@@ -14,9 +14,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::error::{ArchiveError, IoContext, Result};
-use super::manifest::{MANIFEST_NAME, Manifest, MessageRecord};
+use super::manifest::{MANIFEST_NAME, MessageRecord};
 use super::names::message_time;
-use super::reader::{open_zip, zip_entry_error};
+use super::reader::{open_zip, read_manifest, zip_entry_error};
 
 /// What an extraction wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -61,7 +61,7 @@ pub(crate) fn message_mtime(m: &MessageRecord) -> Option<SystemTime> {
 /// `.eml` files plus `ikou-manifest.json`. Existing files with the same names are replaced.
 pub fn extract_tree(zip_path: &Path, dir: &Path) -> Result<ExtractReport> {
     let mut zip = open_zip(zip_path)?;
-    let manifest = Manifest::read_from(&mut zip, zip_path)?;
+    let manifest = read_manifest(&mut zip, zip_path)?;
     let by_entry: HashMap<&str, &MessageRecord> = manifest
         .messages
         .iter()
@@ -182,6 +182,7 @@ impl<W: Write> Write for HashingWriter<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::Manifest;
     use crate::archive::update_tests::{corpus, opts, write_backup};
     use crate::archive::zipwrite::{Compression, EntryTime, ZipSink, encode_entry};
     use std::fs::File;

@@ -6,13 +6,11 @@
 //! contains; entries it does not name are leftovers and are only counted.
 
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::error::{ArchiveError, Result};
-use super::reader::{ZipFileReader, open_zip, zip_entry_error};
 use crate::model::SpecialUse;
 
 /// Name of the manifest entry at the zip root.
@@ -23,7 +21,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A manifest larger than this is treated as damage rather than read into memory
 /// (a 200 000-message mailbox needs about 100 MB).
-const MAX_MANIFEST_BYTES: u64 = 1 << 30;
+pub(crate) const MAX_MANIFEST_BYTES: u64 = 1 << 30;
 
 /// Which protocol the messages were fetched with; it decides how messages are identified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -186,35 +184,6 @@ impl Manifest {
             folders: Vec::new(),
             messages: Vec::new(),
         }
-    }
-
-    /// Reads and checks the manifest of the backup at `path`.
-    pub fn read_from_zip(path: &Path) -> Result<Self> {
-        let mut zip = open_zip(path)?;
-        Self::read_from(&mut zip, path)
-    }
-
-    /// Reads the manifest entry of an already opened zip.
-    pub(crate) fn read_from(zip: &mut ZipFileReader, path: &Path) -> Result<Self> {
-        let mut file = match zip.by_name(MANIFEST_NAME) {
-            Ok(f) => f,
-            Err(zip::result::ZipError::FileNotFound) => {
-                return Err(ArchiveError::NotIkouArchive {
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(e) => return Err(zip_entry_error(path, MANIFEST_NAME, e)),
-        };
-        if file.size() > MAX_MANIFEST_BYTES {
-            return Err(ArchiveError::corrupt(
-                path,
-                format!("{MANIFEST_NAME} claims {} bytes", file.size()),
-            ));
-        }
-        let mut json = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
-        file.read_to_end(&mut json)
-            .map_err(|e| ArchiveError::corrupt(path, format!("{MANIFEST_NAME} unreadable: {e}")))?;
-        Self::from_json(&json, path)
     }
 
     /// Parses manifest JSON; `path` is only used in error messages.

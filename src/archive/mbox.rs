@@ -21,15 +21,15 @@ use sha2::{Digest, Sha256};
 
 use super::error::{IoContext, Result};
 use super::extract::{ExtractReport, safe_relative};
-use super::manifest::{Manifest, MessageRecord};
+use super::manifest::MessageRecord;
 use super::names::message_time;
-use super::reader::open_zip;
+use super::reader::{open_zip, read_manifest};
 use crate::archive::ArchiveError;
 
 /// Extracts the backup at `zip_path` into `dir` as mbox files (see the module docs).
 pub fn extract_mbox(zip_path: &Path, dir: &Path) -> Result<ExtractReport> {
     let mut zip = open_zip(zip_path)?;
-    let manifest = Manifest::read_from(&mut zip, zip_path)?;
+    let manifest = read_manifest(&mut zip, zip_path)?;
     // Group by the directory the message is stored in: that is its folder's directory.
     let mut groups: BTreeMap<String, Vec<&MessageRecord>> = BTreeMap::new();
     for f in &manifest.folders {

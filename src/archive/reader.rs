@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use zip::result::ZipError;
 
 use super::error::{ArchiveError, IoContext, Result};
-use super::manifest::{Manifest, MessageRecord};
+use super::manifest::{MANIFEST_NAME, MAX_MANIFEST_BYTES, Manifest, MessageRecord};
 
 pub(crate) type ZipFileReader = zip::ZipArchive<BufReader<FileView>>;
 
@@ -113,6 +113,38 @@ pub(crate) fn zip_entry_error(path: &Path, entry: &str, err: ZipError) -> Archiv
     ArchiveError::corrupt(path, format!("entry {entry:?}: {err}"))
 }
 
+/// Reads and checks the manifest entry of an opened backup.
+pub(crate) fn read_manifest(zip: &mut ZipFileReader, path: &Path) -> Result<Manifest> {
+    let mut file = match zip.by_name(MANIFEST_NAME) {
+        Ok(f) => f,
+        Err(ZipError::FileNotFound) => {
+            return Err(ArchiveError::NotIkouArchive {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(zip_entry_error(path, MANIFEST_NAME, e)),
+    };
+    if file.size() > MAX_MANIFEST_BYTES {
+        return Err(ArchiveError::corrupt(
+            path,
+            format!("{MANIFEST_NAME} claims {} bytes", file.size()),
+        ));
+    }
+    let mut json = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
+    file.read_to_end(&mut json)
+        .map_err(|e| ArchiveError::corrupt(path, format!("{MANIFEST_NAME} unreadable: {e}")))?;
+    Manifest::from_json(&json, path)
+}
+
+// Reading from a zip lives here with the other zip reading; the manifest module is data.
+impl Manifest {
+    /// Reads and checks the manifest of the backup at `path`.
+    pub fn read_from_zip(path: &Path) -> Result<Self> {
+        let mut zip = open_zip(path)?;
+        read_manifest(&mut zip, path)
+    }
+}
+
 /// Read access to a backup and its manifest.
 pub struct ArchiveReader {
     path: PathBuf,
@@ -132,7 +164,7 @@ impl ArchiveReader {
     /// Opens the backup at `path` and reads its manifest.
     pub fn open(path: &Path) -> Result<Self> {
         let mut zip = open_zip(path)?;
-        let manifest = Manifest::read_from(&mut zip, path)?;
+        let manifest = read_manifest(&mut zip, path)?;
         Ok(Self {
             path: path.to_path_buf(),
             zip,

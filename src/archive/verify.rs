@@ -13,8 +13,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::error::Result;
-use super::manifest::{MANIFEST_NAME, Manifest};
-use super::reader::open_zip;
+use super::manifest::MANIFEST_NAME;
+use super::reader::{open_zip, read_manifest};
 
 /// One difference between the manifest and the zip content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -156,7 +156,7 @@ pub fn verify_archive_with_progress(
     progress: &mut dyn FnMut(VerifyProgress),
 ) -> Result<IntegrityReport> {
     let mut zip = open_zip(path)?;
-    let manifest = Manifest::read_from(&mut zip, path)?;
+    let manifest = read_manifest(&mut zip, path)?;
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
     let (mut ok, mut bytes) = (0u64, 0u64);
@@ -293,7 +293,7 @@ pub fn verify_archive_with_progress(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::manifest::{FolderRecord, MessageRecord, SourceKind};
+    use crate::archive::manifest::{FolderRecord, Manifest, MessageRecord, SourceKind};
     use crate::archive::testutil::pseudo_random;
     use crate::archive::update_tests::{corpus, opts, write_backup};
     use crate::archive::zipwrite::{Compression, EntryTime, ZipSink, encode_entry};

@@ -124,38 +124,16 @@ pub fn quota_text(inventory: &Inventory, target_bytes: u64, lang: Lang) -> Strin
             out.push('\n');
         }
     }
-    if !inventory.largest.is_empty() {
-        out.push('\n');
-        out.push_str(&tr!(lang, "inventory-largest"));
-        out.push('\n');
-        let mut table = Table::new(&[
-            (&tr!(lang, "inventory-col-size"), Align::Right),
-            (&tr!(lang, "inventory-col-folder"), Align::Left),
-            (&tr!(lang, "inventory-col-date"), Align::Left),
-            (&tr!(lang, "inventory-col-from"), Align::Left),
-            (&tr!(lang, "inventory-col-subject"), Align::Left),
-            (&tr!(lang, "inventory-col-over-limit"), Align::Left),
-        ]);
-        for message in &inventory.largest {
-            table.row(vec![
-                human_size(message.size),
-                message.folder.clone(),
-                message
-                    .date
-                    .as_deref()
-                    .map(|d| d.chars().take(10).collect())
-                    .unwrap_or_default(),
-                truncate(message.from.as_deref().unwrap_or(""), 30),
-                truncate(message.subject.as_deref().unwrap_or(""), 40),
-                if message.over_limit {
-                    tr!(lang, "inventory-over-limit-mark")
-                } else {
-                    String::new()
-                },
-            ]);
-        }
-        out.push_str(&table.render());
-    }
+    out.push_str(&largest_text(
+        inventory.largest.iter().map(|m| Largest {
+            size: m.size,
+            folder: Some((m.folder.as_str(), m.over_limit)),
+            date: m.date.as_deref(),
+            from: m.from.as_deref(),
+            subject: m.subject.as_deref(),
+        }),
+        lang,
+    ));
     if let Some(limit) = inventory.size_limit
         && inventory.over_limit > 0
     {
@@ -202,29 +180,150 @@ pub fn pop3_text(inventory: &Pop3Inventory, lang: Lang) -> String {
     out.push_str(&table.render());
     out.push_str(&tr!(lang, "inventory-pop3-no-folders"));
     out.push('\n');
-    if !inventory.largest.is_empty() {
-        out.push('\n');
-        out.push_str(&tr!(lang, "inventory-largest"));
-        out.push('\n');
-        let mut table = Table::new(&[
-            (&tr!(lang, "inventory-col-size"), Align::Right),
-            (&tr!(lang, "inventory-col-date"), Align::Left),
-            (&tr!(lang, "inventory-col-from"), Align::Left),
-            (&tr!(lang, "inventory-col-subject"), Align::Left),
-        ]);
-        for message in &inventory.largest {
-            table.row(vec![
-                human_size(message.size),
-                message
-                    .date
-                    .as_deref()
-                    .map(|d| d.chars().take(10).collect())
-                    .unwrap_or_default(),
-                truncate(message.from.as_deref().unwrap_or(""), 30),
-                truncate(message.subject.as_deref().unwrap_or(""), 40),
-            ]);
-        }
-        out.push_str(&table.render());
-    }
+    out.push_str(&largest_text(
+        inventory.largest.iter().map(|m| Largest {
+            size: m.size,
+            folder: None,
+            date: m.date.as_deref(),
+            from: m.from.as_deref(),
+            subject: m.subject.as_deref(),
+        }),
+        lang,
+    ));
     out
+}
+
+/// One of the largest messages as the table shows it; `folder` (with whether it is over
+/// the new server's limit) only where the server has folders (IMAP, not POP3).
+struct Largest<'a> {
+    size: u64,
+    folder: Option<(&'a str, bool)>,
+    date: Option<&'a str>,
+    from: Option<&'a str>,
+    subject: Option<&'a str>,
+}
+
+/// The largest messages under their heading, or nothing when there are none.
+fn largest_text<'a>(messages: impl Iterator<Item = Largest<'a>>, lang: Lang) -> String {
+    let messages: Vec<Largest<'a>> = messages.collect();
+    let Some(first) = messages.first() else {
+        return String::new();
+    };
+    let folders = first.folder.is_some();
+    let mut columns = vec![(tr!(lang, "inventory-col-size"), Align::Right)];
+    if folders {
+        columns.push((tr!(lang, "inventory-col-folder"), Align::Left));
+    }
+    columns.push((tr!(lang, "inventory-col-date"), Align::Left));
+    columns.push((tr!(lang, "inventory-col-from"), Align::Left));
+    columns.push((tr!(lang, "inventory-col-subject"), Align::Left));
+    if folders {
+        columns.push((tr!(lang, "inventory-col-over-limit"), Align::Left));
+    }
+    let headers: Vec<(&str, Align)> = columns.iter().map(|(t, a)| (t.as_str(), *a)).collect();
+    let mut table = Table::new(&headers);
+    for m in &messages {
+        let mut row = vec![human_size(m.size)];
+        if let Some((folder, _)) = m.folder {
+            row.push(folder.to_string());
+        }
+        row.push(
+            m.date
+                .map(|d| d.chars().take(10).collect())
+                .unwrap_or_default(),
+        );
+        row.push(truncate(m.from.unwrap_or(""), 30));
+        row.push(truncate(m.subject.unwrap_or(""), 40));
+        if let Some((_, over_limit)) = m.folder {
+            row.push(if over_limit {
+                tr!(lang, "inventory-over-limit-mark")
+            } else {
+                String::new()
+            });
+        }
+        table.row(row);
+    }
+    format!("\n{}\n{}", tr!(lang, "inventory-largest"), table.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::inventory::{LargeMessage, QuotaReport};
+    use crate::service::pop3_inventory::Pop3Message;
+
+    fn large(folder: &str, size: u64, over_limit: bool) -> LargeMessage {
+        LargeMessage {
+            folder: folder.into(),
+            uid: 1,
+            size,
+            date: Some("2024-04-01T09:00:00+09:00".into()),
+            from: Some("山田 <yamada@example.jp>".into()),
+            subject: Some("資料".into()),
+            over_limit,
+        }
+    }
+
+    /// The largest-messages table: IMAP has the folder and the over-limit mark, POP3 (no
+    /// folders) neither; both show size, day, sender and subject.
+    #[test]
+    fn largest_messages_table_for_imap_and_pop3() {
+        let inventory = Inventory {
+            server: "old:993".into(),
+            delimiter: Some('/'),
+            folders: Vec::new(),
+            total_messages: 2,
+            total_size: 60 << 20,
+            quota: QuotaReport {
+                reported_by_server: false,
+                capability: false,
+                roots: Vec::new(),
+                usage_from_sizes: 60 << 20,
+                messages_from_counts: 2,
+            },
+            largest: vec![
+                large("INBOX", 40 << 20, true),
+                large("送信済み", 20 << 20, false),
+            ],
+            size_limit: Some(35 << 20),
+            over_limit: 1,
+        };
+        let text = quota_text(&inventory, 0, Lang::En);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| *l == tr!(Lang::En, "inventory-largest"))
+            .expect("heading");
+        for (column, cell) in [("Folder", "INBOX"), ("Date", "2024-04-01")] {
+            assert!(lines[at + 1].contains(column), "{}", lines[at + 1]);
+            assert!(lines[at + 3].contains(cell), "{}", lines[at + 3]);
+        }
+        assert!(lines[at + 3].contains(&tr!(Lang::En, "inventory-over-limit-mark")));
+        assert!(lines[at + 4].contains("送信済み") && lines[at + 4].contains("資料"));
+
+        let pop3 = Pop3Inventory {
+            server: "old:995".into(),
+            messages: 1,
+            size: 1000,
+            listed_size: 1000,
+            unique_ids: 1,
+            largest: vec![Pop3Message {
+                msgno: 1,
+                uidl: None,
+                size: 1000,
+                date: Some("2024-04-02T09:00:00+09:00".into()),
+                from: Some("a@example.jp".into()),
+                subject: Some("件名".into()),
+            }],
+        };
+        let text = pop3_text(&pop3, Lang::En);
+        assert!(text.contains(&tr!(Lang::En, "inventory-largest")));
+        assert!(!text.contains("Folder"));
+        assert!(text.contains("2024-04-02") && text.contains("件名"));
+        let empty = Pop3Inventory {
+            largest: Vec::new(),
+            ..pop3
+        };
+        assert!(!pop3_text(&empty, Lang::En).contains(&tr!(Lang::En, "inventory-largest")));
+    }
 }

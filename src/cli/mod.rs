@@ -5,6 +5,7 @@
 //! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
 
 mod backup;
+mod backup_text;
 mod batch;
 mod doctor;
 mod explain;
@@ -369,13 +370,13 @@ pub async fn run_to_exit(cli: Cli) -> i32 {
 /// A sign-in error (wherever a use case wrapped it) as one line in `lang`; other errors as
 /// they are.
 fn localized(error: anyhow::Error, lang: Lang) -> anyhow::Error {
-    use crate::report::signin;
-    use crate::service::{ServiceError, access, backup::BackupError, verify::VerifyError};
+    use crate::report::signin::oauth;
+    use crate::service::{ServiceError, access, backup::BackupError, signin, verify::VerifyError};
     if lang == Lang::En {
         return error;
     }
     if let Some(e) = error.downcast_ref::<crate::oauth::OAuthError>() {
-        return anyhow::anyhow!(signin::oauth(e, lang));
+        return anyhow::anyhow!(oauth(e, lang));
     }
     let service = error
         .downcast_ref::<ServiceError>()

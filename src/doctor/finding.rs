@@ -3,9 +3,9 @@
 //! A [`Diagnosis`] holds no words: its [`Kind`] names the message in the catalog
 //! (`src/i18n/{ja,en}/doctor.ftl`, id `doctor-<kind>` with the attributes `.meaning` and
 //! `.fix`), and [`Diagnosis::args`] hold the values of the message's variables (records, host
-//! names, counts; `role` is `old`/`new`, `reason` is `timeout` or the system's words). The
-//! faces call [`Diagnosis::text`] for the language the reader reads; the JSON carries the text
-//! in both languages as well, for programs and tickets.
+//! names, counts; `role` is `old`/`new`, `reason` is `timeout` or the system's words, also in
+//! a [`Tried`] list). The faces call [`Diagnosis::text`] for the language the reader reads;
+//! the JSON carries the text in both languages as well, for programs and tickets.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -188,21 +188,51 @@ impl<'de> Deserialize<'de> for Kind {
     }
 }
 
-/// The value of one message variable: a number (counts, days, HTTP codes) or words from
-/// the world (records, host names, the system's reasons).
+/// The value of one message variable: a number (counts, days, HTTP codes), words from the
+/// world (records, host names, the system's reasons), or places asked and why each gave
+/// nothing (put into words in the reader's language, like `reason`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Arg {
     Number(i64),
     Text(String),
+    Tried(Vec<Tried>),
+}
+
+/// One place asked without an answer: its URL and `reason` (`timeout`, `HTTP 404` or the
+/// system's words).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tried {
+    pub url: String,
+    pub reason: String,
 }
 
 impl Arg {
-    fn fluent(&self) -> FluentValue<'_> {
+    fn fluent(&self, lang: Lang) -> FluentValue<'_> {
         match self {
             Arg::Number(n) => FluentValue::from(*n),
             Arg::Text(s) => FluentValue::from(s.as_str()),
+            Arg::Tried(places) => FluentValue::from(
+                places
+                    .iter()
+                    .map(|t| {
+                        tr!(
+                            lang,
+                            "doctor-tried",
+                            url = t.url.as_str(),
+                            reason = t.reason.as_str()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
         }
+    }
+}
+
+impl From<Vec<Tried>> for Arg {
+    fn from(value: Vec<Tried>) -> Arg {
+        Arg::Tried(value)
     }
 }
 
@@ -272,7 +302,7 @@ impl Diagnosis {
         let args: Vec<(&str, FluentValue<'_>)> = self
             .args
             .iter()
-            .map(|(name, value)| (name.as_str(), value.fluent()))
+            .map(|(name, value)| (name.as_str(), value.fluent(lang)))
             .collect();
         let id = self.id.message_id();
         let attribute =

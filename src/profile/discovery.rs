@@ -2,8 +2,9 @@
 //!
 //! Pure rules for finding a profile from a mail address alone: the domain, the URLs asked in
 //! order, the places searched on disk, and the refusal of anything in a profile fetched over
-//! the network that would run a command or read a local file. The fetching itself is in
-//! `service::find_profile`.
+//! the network that would run a command or read a local file, and the shape of the answer
+//! ([`FindReport`]: every place asked and what it said), which the faces put into words.
+//! The fetching itself is in `service::find_profile`.
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,70 @@ impl ProfileOrigin {
                 | ProfileOrigin::WellKnown { .. }
                 | ProfileOrigin::Cache { .. }
         )
+    }
+}
+
+/// What happened at one place that was asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// This profile is the one used.
+    Used,
+    /// The embedded profile is for another domain.
+    OtherDomain { domain: String },
+    /// The server answered, without a profile (HTTP status).
+    NotFound { status: u16 },
+    /// The DNS answered: there is no such web server.
+    NoSuchHost { detail: String },
+    /// No answer: DNS, connection, certificate or time-out.
+    Unreachable { detail: String },
+    /// A profile was there but is not used.
+    Refused { problems: Vec<Problem> },
+}
+
+/// One place asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    /// `built-in`, a URL, or a file.
+    pub place: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// The profile found and where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Found {
+    pub origin: ProfileOrigin,
+    /// Where the fetched profile was saved for next time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached: Option<PathBuf>,
+    #[serde(skip)]
+    pub profile: Profile,
+}
+
+/// The whole answer: found or not, every place asked, and the local files to choose from.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindReport {
+    pub address: String,
+    pub domain: String,
+    pub found: Option<Found>,
+    pub attempts: Vec<Attempt>,
+    /// Profile files on this computer (all of them when nothing was found).
+    pub local: Vec<PathBuf>,
+}
+
+impl FindReport {
+    /// True when no place on the network answered at all.
+    pub fn network_unreachable(&self) -> bool {
+        let remote: Vec<_> = self
+            .attempts
+            .iter()
+            .filter(|a| a.place.starts_with("https://"))
+            .collect();
+        !remote.is_empty()
+            && remote
+                .iter()
+                .all(|a| matches!(a.outcome, Outcome::Unreachable { .. }))
     }
 }
 

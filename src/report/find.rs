@@ -1,8 +1,7 @@
 //! # `ikou profile find` and the TUI's first screen in words: where the profile came from
 
 use crate::i18n::Lang;
-use crate::profile::discovery::ProfileOrigin;
-use crate::service::find_profile::{FindReport, Outcome};
+use crate::profile::discovery::{FindReport, Outcome, ProfileOrigin};
 
 /// One line: where a profile came from.
 pub fn origin(origin: &ProfileOrigin, lang: Lang) -> String {

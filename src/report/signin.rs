@@ -1,67 +1,56 @@
 //! # Sign-in errors in words
 //!
-//! The access seam and the OAuth client return typed errors; both faces turn the ones about
-//! signing in (a missing secret, a refused token or password, the device code sign-in) into
-//! one line in the person's language here. Other errors keep their own text.
+//! The credential sources, the OAuth client and the servers return typed errors; the ones
+//! about signing in (a missing secret, a refused token or password, the device code sign-in)
+//! become one line in the person's language here, for both faces and the support report
+//! (`service::signin` picks the right one for a use case's error).
 
 use crate::i18n::Lang;
-use crate::imap::ImapError;
 use crate::oauth::OAuthError;
-use crate::pop3::Pop3Error;
 use crate::profile::{CredentialError, Side};
-use crate::service::ServiceError;
 
-/// The error as one line in `lang`.
-pub fn explain(error: &ServiceError, lang: Lang) -> String {
-    match error {
-        ServiceError::Credential(e) => credential(e, lang),
-        ServiceError::OAuth(e) => oauth(e, lang),
-        ServiceError::TokenRejected {
-            server,
-            user,
-            detail,
-            from_ikou,
-        } => {
-            let (server, user, detail) = (server.as_str(), user.as_str(), detail.as_str());
-            if *from_ikou {
-                tr!(
-                    lang,
-                    "signin-token-rejected-ikou",
-                    server = server,
-                    user = user,
-                    detail = detail
-                )
-            } else {
-                tr!(
-                    lang,
-                    "signin-token-rejected-given",
-                    server = server,
-                    user = user,
-                    detail = detail
-                )
-            }
-        }
-        ServiceError::Imap(ImapError::AuthRejected {
-            server,
-            user,
-            detail,
-        })
-        | ServiceError::Pop3(Pop3Error::AuthRejected {
-            server,
-            user,
-            detail,
-        }) => tr!(
+/// A refused token, as one line in `lang`: ikou's own token (sign in again) or one given by
+/// `token_env` / `token_command` (fix it).
+pub fn token_rejected(
+    server: &str,
+    user: &str,
+    detail: &str,
+    from_ikou: bool,
+    lang: Lang,
+) -> String {
+    if from_ikou {
+        tr!(
             lang,
-            "signin-rejected",
-            server = server.as_str(),
-            user = user.as_str(),
-            detail = detail.as_str()
-        ),
-        other => other.to_string(),
+            "signin-token-rejected-ikou",
+            server = server,
+            user = user,
+            detail = detail
+        )
+    } else {
+        tr!(
+            lang,
+            "signin-token-rejected-given",
+            server = server,
+            user = user,
+            detail = detail
+        )
     }
 }
 
-fn credential(error: &CredentialError, lang: Lang) -> String {
+/// A refused user name or password (IMAP or POP3), as one line in `lang`.
+pub fn rejected(server: &str, user: &str, detail: &str, lang: Lang) -> String {
+    tr!(
+        lang,
+        "signin-rejected",
+        server = server,
+        user = user,
+        detail = detail
+    )
+}
+
+/// A credential that could not be had (no password, no token, a failed command or prompt),
+/// as one line in `lang`.
+pub fn credential(error: &CredentialError, lang: Lang) -> String {
     match error {
         CredentialError::NoPassword {
             side: Side::Old,
@@ -140,45 +129,5 @@ pub fn oauth(error: &OAuthError, lang: Lang) -> String {
             side = side.to_string(),
             detail = detail.as_str()
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The English lines are the errors' own texts, so `--json` users and logs see the same.
-    #[test]
-    fn english_matches_the_error_text_and_japanese_differs() {
-        let errors = [
-            ServiceError::OAuth(OAuthError::NotSignedIn {
-                address: "taro@example.jp".into(),
-            }),
-            ServiceError::OAuth(OAuthError::SignInExpired {
-                address: "taro@example.jp".into(),
-            }),
-            ServiceError::OAuth(OAuthError::CodeExpired),
-            ServiceError::Credential(CredentialError::NoPassword {
-                side: Side::Old,
-                env: "IKOU_OLD_PASSWORD".into(),
-            }),
-            ServiceError::Credential(CredentialError::NoToken {
-                side: Side::New,
-                env: "IKOU_NEW_TOKEN".into(),
-            }),
-            ServiceError::TokenRejected {
-                server: "s:993".into(),
-                user: "taro".into(),
-                detail: "x".into(),
-                from_ikou: true,
-            },
-        ];
-        for e in &errors {
-            assert_eq!(explain(e, Lang::En), e.to_string());
-            let ja = explain(e, Lang::Ja);
-            assert_ne!(ja, e.to_string());
-            assert!(!ja.contains('\n'), "one line: {ja}");
-        }
-        assert!(explain(&errors[0], Lang::Ja).contains("サインインしていません"));
     }
 }

@@ -19,7 +19,7 @@
 
 use std::sync::Arc;
 
-use super::ServiceError;
+use super::error::ServiceError;
 use crate::i18n::Lang;
 use crate::imap::{self, AuthMethod, ConnectOptions, Credentials, ImapError, ReadSession};
 use crate::imap::{WriteSession, connect_for_writing};

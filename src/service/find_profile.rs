@@ -12,10 +12,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
-
 use crate::doctor::probe::dns::{Dns, ReqwestDns};
 use crate::profile::discovery::{self, ProfileOrigin};
+pub use crate::profile::discovery::{Attempt, FindReport, Found, Outcome};
 use crate::profile::{Problem, Profile};
 
 /// The largest profile accepted over the network.
@@ -59,70 +58,6 @@ impl FindOptions {
             embedded: crate::profile::embedded::EMBEDDED
                 .map(|(file, text)| (file.to_string(), text.to_string())),
         }
-    }
-}
-
-/// What happened at one place that was asked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "kebab-case")]
-pub enum Outcome {
-    /// This profile is the one used.
-    Used,
-    /// The embedded profile is for another domain.
-    OtherDomain { domain: String },
-    /// The server answered, without a profile (HTTP status).
-    NotFound { status: u16 },
-    /// The DNS answered: there is no such web server.
-    NoSuchHost { detail: String },
-    /// No answer: DNS, connection, certificate or time-out.
-    Unreachable { detail: String },
-    /// A profile was there but is not used.
-    Refused { problems: Vec<Problem> },
-}
-
-/// One place asked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Attempt {
-    /// `built-in`, a URL, or a file.
-    pub place: String,
-    #[serde(flatten)]
-    pub outcome: Outcome,
-}
-
-/// The profile found and where it came from.
-#[derive(Debug, Clone, Serialize)]
-pub struct Found {
-    pub origin: ProfileOrigin,
-    /// Where the fetched profile was saved for next time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cached: Option<PathBuf>,
-    #[serde(skip)]
-    pub profile: Profile,
-}
-
-/// The whole answer: found or not, every place asked, and the local files to choose from.
-#[derive(Debug, Clone, Serialize)]
-pub struct FindReport {
-    pub address: String,
-    pub domain: String,
-    pub found: Option<Found>,
-    pub attempts: Vec<Attempt>,
-    /// Profile files on this computer (all of them when nothing was found).
-    pub local: Vec<PathBuf>,
-}
-
-impl FindReport {
-    /// True when no place on the network answered at all.
-    pub fn network_unreachable(&self) -> bool {
-        let remote: Vec<_> = self
-            .attempts
-            .iter()
-            .filter(|a| a.place.starts_with("https://"))
-            .collect();
-        !remote.is_empty()
-            && remote
-                .iter()
-                .all(|a| matches!(a.outcome, Outcome::Unreachable { .. }))
     }
 }
 

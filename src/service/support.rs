@@ -115,7 +115,7 @@ pub async fn support_report(
             result: to_value(&inventory),
         },
         Err(error) => Part::Failed {
-            error_text: crate::report::signin::explain(&error, lang),
+            error_text: super::signin::explain(&error, lang),
         },
     };
     let verify = match compared {
@@ -142,7 +142,7 @@ pub async fn support_report(
             result: to_value(&report),
         },
         Some(Err(error)) => Part::Failed {
-            error_text: crate::report::signin::explain(&error, lang),
+            error_text: super::signin::explain(&error, lang),
         },
     };
     let mut report = SupportReport {

@@ -6,7 +6,7 @@
 //! computed here without reading a clock. Cancelling stops between messages: the previous
 //! archive stays as it was and the next start resumes from what was fetched.
 
-use super::layout::{moved_cursor, moves_cursor};
+use super::keys::{Global, Keymap, key, moved_cursor, moves_cursor};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
@@ -111,6 +111,26 @@ pub enum BackupAction {
 }
 
 impl BackupState {
+    /// The help bar: the destination being typed, the run, or the checklist.
+    pub fn keymap(&self) -> Keymap {
+        if self.editing {
+            return Keymap::new(vec![key("Enter", "tui-key-done")], Global::None);
+        }
+        if self.running() {
+            return Keymap::new(vec![key("c", "tui-key-cancel")], Global::All);
+        }
+        Keymap::new(
+            vec![
+                key("Up/Dn", "tui-key-move"),
+                key("Space", "tui-key-tick"),
+                key("*", "tui-key-all"),
+                key("e", "tui-key-destination"),
+                key("s", "tui-key-start-resume"),
+            ],
+            Global::All,
+        )
+    }
+
     pub fn running(&self) -> bool {
         matches!(self.run, BackupRun::Running(_) | BackupRun::Cancelling(_))
     }

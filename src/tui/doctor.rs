@@ -5,7 +5,7 @@
 //! `ikou report` writes, made by the same service function, shown as text to read before it
 //! is saved (`s`). Nothing here does I/O.
 
-use super::layout::{moved_cursor, moves_cursor};
+use super::keys::{Global, Keymap, key, moved_cursor, moves_cursor};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -84,6 +84,34 @@ impl Default for DoctorState {
 }
 
 impl DoctorState {
+    /// The help bar: the support report's panel, or the diagnosis.
+    pub fn keymap(&self) -> Keymap {
+        match &self.support {
+            SupportView::Closed if self.running() => Keymap::new(vec![], Global::All),
+            SupportView::Closed => Keymap::new(
+                vec![
+                    key("d/Enter", "tui-key-diagnose"),
+                    key("Up/Dn", "tui-key-choose"),
+                    key("h", "tui-key-report-for-the-helpdesk"),
+                ],
+                Global::All,
+            ),
+            SupportView::Preview { .. } => Keymap::new(
+                vec![
+                    key("s", "tui-key-save"),
+                    key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
+                    key("Esc", "tui-key-close"),
+                    key("q", "tui-key-quit"),
+                ],
+                Global::None,
+            ),
+            _ => Keymap::new(
+                vec![key("Esc", "tui-key-close"), key("q", "tui-key-quit")],
+                Global::None,
+            ),
+        }
+    }
+
     pub fn running(&self) -> bool {
         matches!(self.run, DoctorRun::Running)
     }

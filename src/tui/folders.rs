@@ -1,8 +1,8 @@
-//! # The folders screen's position and order
+//! # The folders screen's position, order and keys
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::layout::{moved_cursor, moves_cursor};
+use super::keys::{Binding, CURSOR, Global, Keymap, action, bind, key, listed, moved_cursor};
 use crate::model::FolderInfo;
 use crate::profile::Side;
 use crate::service::inventory::Inventory;
@@ -24,20 +24,54 @@ pub struct FolderView {
     pub offset: usize,
 }
 
+/// What a key does on the folders screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderKey {
+    Move,
+    Sort,
+    Side,
+}
+
+/// The folders screen's keys: handling and the help bar both read this table.
+pub const KEYS: &[Binding<FolderKey>] = &[
+    bind(
+        CURSOR,
+        FolderKey::Move,
+        key("Up/Dn/PgUp/PgDn", "tui-key-move"),
+    ),
+    bind(
+        &[KeyCode::Char('s')],
+        FolderKey::Sort,
+        key("s", "tui-key-sort"),
+    ),
+    bind(
+        &[KeyCode::Char('o')],
+        FolderKey::Side,
+        key("o", "tui-key-old-new"),
+    ),
+];
+
+/// The help bar of the folders screen.
+pub fn keymap() -> Keymap {
+    Keymap::new(listed(KEYS), Global::All)
+}
+
 impl FolderView {
-    /// Moves, sorts or switches servers; `page` is how many rows fit. Call [`Self::clamp`]
-    /// afterwards.
-    pub fn key(&mut self, key: KeyEvent, page: usize) {
-        match key.code {
-            code if moves_cursor(code) => self.selected = moved_cursor(self.selected, code, page),
-            KeyCode::Char('s') => {
+    /// Moves, sorts or switches servers on pages of `page` rows; `None` when the key is not
+    /// the screen's (global keys then apply). Call [`Self::clamp`] afterwards (with the
+    /// length of the list now shown).
+    pub fn key(&mut self, key: KeyEvent, page: usize) -> Option<FolderKey> {
+        let action = action(KEYS, key.code)?;
+        match action {
+            FolderKey::Move => self.selected = moved_cursor(self.selected, key.code, page),
+            FolderKey::Sort => {
                 self.sort = match self.sort {
                     FolderSort::Server => FolderSort::Size,
                     FolderSort::Size => FolderSort::Server,
                 };
                 self.selected = 0;
             }
-            KeyCode::Char('o') => {
+            FolderKey::Side => {
                 self.side = match self.side {
                     Side::Old => Side::New,
                     Side::New => Side::Old,
@@ -45,8 +79,8 @@ impl FolderView {
                 self.selected = 0;
                 self.offset = 0;
             }
-            _ => {}
         }
+        Some(action)
     }
 
     /// Keeps the selection inside a list of `count` folders and on a page of `page` rows.

@@ -1,47 +1,17 @@
-//! # Keys as data: which keys are live on each screen, and the help bar they make
+//! # Keys as data: bindings, the help bar they make, and the cursor keys every list shares
 //!
-//! [`keymap`] is the one list of keys and their labels per [`KeyMode`]; the help bar is laid
-//! out from it ([`help_lines`]) and its height sets how much room the screens get.
+//! A screen lists its keys as [`Binding`]s (the keys, what they do, the help entry); its
+//! `key` method looks the pressed key up in that table and its `keymap` method lists the
+//! same table for the help bar, so the two cannot drift apart. [`help_lines`] lays the help
+//! bar out, and its height sets how much room the screens get. Nothing here knows a screen.
 
-use super::setup::SetupStep;
+use ratatui::crossterm::event::KeyCode;
+use unicode_width::UnicodeWidthStr;
+
 use crate::i18n::Lang;
 
-/// Which keys are live: the screen and, within it, what it is showing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyMode {
-    Setup(SetupStep),
-    Overview,
-    Folders,
-    /// The backup checklist; `editing` while the destination is being typed.
-    Backup {
-        editing: bool,
-        running: bool,
-    },
-    VerifySummary {
-        done: bool,
-    },
-    VerifyList {
-        missing: bool,
-    },
-    VerifyHeaders,
-    VerifyPlan,
-    VerifyApplying,
-    VerifyRestored,
-    Doctor {
-        running: bool,
-    },
-    /// The support report panel over the Doctor screen; `preview` while it can be saved.
-    SupportReport {
-        preview: bool,
-    },
-    Settings,
-    Local(super::local::LocalKeys),
-    /// The device code sign-in dialog.
-    DeviceCode,
-}
-
 /// One entry of the help bar: the key(s) and what they do.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyHelp {
     pub keys: &'static str,
     /// The label's message id (ui catalogs, `tui-key-*`).
@@ -55,170 +25,154 @@ impl KeyHelp {
     }
 }
 
-const fn key(keys: &'static str, id: &'static str) -> KeyHelp {
+/// A help entry: `keys` and the message id of their label.
+pub const fn key(keys: &'static str, id: &'static str) -> KeyHelp {
     KeyHelp { keys, id }
 }
 
-/// The keymap shown in the help bar; `update` implements exactly these.
-pub fn keymap(mode: KeyMode) -> Vec<KeyHelp> {
-    let global = [
-        key("1-7/Tab", "tui-key-screen"),
-        key("r", "tui-key-reload"),
-        key("a", "tui-key-sign-in"),
-        key("l", "tui-key-x"),
-        key("q", "tui-key-quit"),
-    ];
-    // Inside a drill-down only the language and quit stay listed (all still work).
-    let short = [key("l", "tui-key-x"), key("q", "tui-key-quit")];
-    let mut keys = match mode {
-        KeyMode::Setup(SetupStep::Find) => vec![
-            key("Enter", "tui-key-find-the-profile"),
-            key("Down", "tui-key-choose-a-file"),
-        ],
-        KeyMode::Setup(SetupStep::Profile) => vec![
-            key("Up/Down", "tui-key-choose"),
-            key("Enter", "tui-key-select"),
-        ],
-        KeyMode::Setup(_) => vec![key("Enter", "tui-key-next"), key("Esc", "tui-key-back")],
-        KeyMode::Overview => vec![],
-        KeyMode::Folders => vec![
-            key("Up/Dn/PgUp/PgDn", "tui-key-move"),
-            key("s", "tui-key-sort"),
-            key("o", "tui-key-old-new"),
-        ],
-        KeyMode::Backup { editing: true, .. } => {
-            return vec![key("Enter", "tui-key-done")];
-        }
-        KeyMode::Backup { running: true, .. } => vec![key("c", "tui-key-cancel")],
-        KeyMode::Backup { .. } => vec![
-            key("Up/Dn", "tui-key-move"),
-            key("Space", "tui-key-tick"),
-            key("*", "tui-key-all"),
-            key("e", "tui-key-destination"),
-            key("s", "tui-key-start-resume"),
-        ],
-        KeyMode::VerifySummary { done: true } => vec![
-            key("Up/Dn", "tui-key-kind"),
-            key("Enter", "tui-key-list"),
-            key("PgUp/PgDn", "tui-key-folder-table"),
-            key("v", "tui-key-verify-again"),
-        ],
-        KeyMode::VerifySummary { done: false } => vec![key("v/Enter", "tui-key-verify")],
-        KeyMode::VerifyList { missing } => {
-            let mut k = vec![
-                key("Up/Dn", "tui-key-move"),
-                key("Left/Right", "tui-key-kind"),
-                key("Enter", "tui-key-headers"),
-            ];
-            if missing {
-                k.push(key("Space", "tui-key-mark"));
-                k.push(key("p", "tui-key-restore-plan"));
-            }
-            k.push(key("Esc", "tui-key-back"));
-            k.extend(short);
-            return k;
-        }
-        KeyMode::VerifyHeaders => {
-            let mut k = vec![
-                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
-                key("Esc", "tui-key-back"),
-            ];
-            k.extend(short);
-            return k;
-        }
-        KeyMode::VerifyPlan => {
-            return vec![
-                key("y", "tui-key-restore-to-the-new-server"),
-                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
-                key("Esc", "tui-key-back-2"),
-            ];
-        }
-        KeyMode::VerifyApplying => return vec![],
-        KeyMode::DeviceCode => {
-            return vec![
-                key("y", "tui-key-copy-code"),
-                key("u", "tui-key-copy-address"),
-                key("l", "tui-key-x"),
-                key("q", "tui-key-quit"),
-            ];
-        }
-        KeyMode::Doctor { running: true } => vec![],
-        KeyMode::Doctor { running: false } => vec![
-            key("d/Enter", "tui-key-diagnose"),
-            key("Up/Dn", "tui-key-choose"),
-            key("h", "tui-key-report-for-the-helpdesk"),
-        ],
-        KeyMode::SupportReport { preview: true } => {
-            return vec![
-                key("s", "tui-key-save"),
-                key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
-                key("Esc", "tui-key-close"),
-                key("q", "tui-key-quit"),
-            ];
-        }
-        KeyMode::SupportReport { preview: false } => {
-            return vec![key("Esc", "tui-key-close"), key("q", "tui-key-quit")];
-        }
-        KeyMode::Settings => vec![
-            key("p", "tui-key-protocol"),
-            key("c", "tui-key-mail-program"),
-            key("y", "tui-key-copy"),
-            key("x", "tui-key-export-files"),
-        ],
-        KeyMode::Local(keys) => {
-            let (keys, with_global) = super::local::keymap(keys);
-            if !with_global {
-                return keys;
-            }
-            keys
-        }
-        KeyMode::VerifyRestored => {
-            return vec![
-                key("v", "tui-key-verify-again"),
-                key("Esc", "tui-key-back-to-the-list"),
-                key("q", "tui-key-quit"),
-            ];
-        }
-    };
-    if matches!(mode, KeyMode::Setup(_)) {
-        keys.push(key("Ctrl-C", "tui-key-quit"));
-    } else {
-        keys.extend(global);
-    }
-    keys
+/// Keys and what they do on one screen: the table both key handling and the help bar read.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding<A> {
+    pub codes: &'static [KeyCode],
+    pub action: A,
+    /// The help bar's entry; `None` when the key works without being listed (Esc to leave,
+    /// or the second half of an entry such as "Up/Down").
+    pub help: Option<KeyHelp>,
 }
 
-/// The help bar's text width in `lang` (entries joined as `key label  `).
-pub fn help_width(mode: KeyMode, lang: Lang) -> usize {
-    use unicode_width::UnicodeWidthStr;
-    1 + keymap(mode)
+/// A listed binding.
+pub const fn bind<A>(codes: &'static [KeyCode], action: A, help: KeyHelp) -> Binding<A> {
+    Binding {
+        codes,
+        action,
+        help: Some(help),
+    }
+}
+
+/// A binding that works but is not listed on its own.
+pub const fn unlisted<A>(codes: &'static [KeyCode], action: A) -> Binding<A> {
+    Binding {
+        codes,
+        action,
+        help: None,
+    }
+}
+
+/// What `code` does in `table`, if it is there.
+pub fn action<A: Copy>(table: &[Binding<A>], code: KeyCode) -> Option<A> {
+    table
         .iter()
-        .map(|k| k.keys.width() + 1 + k.label(lang).width() + 2)
-        .sum::<usize>()
+        .find(|b| b.codes.contains(&code))
+        .map(|b| b.action)
 }
 
-/// The help bar's rows: entries (`key label`) never split, each row filled greedily.
-pub fn help_lines(mode: KeyMode, lang: Lang, columns: u16) -> Vec<Vec<KeyHelp>> {
-    use unicode_width::UnicodeWidthStr;
-    let mut lines: Vec<Vec<KeyHelp>> = vec![Vec::new()];
-    let mut used = 1;
-    for entry in keymap(mode) {
-        let width = entry.keys.width() + 1 + entry.label(lang).width();
-        let last = lines.len() - 1;
-        if used + width > usize::from(columns) && !lines[last].is_empty() {
-            lines.push(Vec::new());
-            used = 1;
-        }
-        used += width + 2;
-        let last = lines.len() - 1;
-        lines[last].push(entry);
+/// The help entries of `table`, in its order.
+pub fn listed<A>(table: &[Binding<A>]) -> Vec<KeyHelp> {
+    table.iter().filter_map(|b| b.help).collect()
+}
+
+/// The cursor keys of every list: Up/k, Down/j, PageUp, PageDown, Home, End.
+pub const CURSOR: &[KeyCode] = &[
+    KeyCode::Up,
+    KeyCode::Char('k'),
+    KeyCode::Down,
+    KeyCode::Char('j'),
+    KeyCode::PageUp,
+    KeyCode::PageDown,
+    KeyCode::Home,
+    KeyCode::End,
+];
+
+/// Whether `code` moves a list's cursor ([`CURSOR`]).
+pub fn moves_cursor(code: KeyCode) -> bool {
+    CURSOR.contains(&code)
+}
+
+/// The cursor after a key that [`moves_cursor`], on pages of `page` rows; the caller keeps it
+/// inside its list (End gives `usize::MAX`).
+pub fn moved_cursor(selected: usize, code: KeyCode, page: usize) -> usize {
+    match code {
+        KeyCode::Up | KeyCode::Char('k') => selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => selected.saturating_add(1),
+        KeyCode::PageUp => selected.saturating_sub(page),
+        KeyCode::PageDown => selected.saturating_add(page),
+        KeyCode::Home => 0,
+        KeyCode::End => usize::MAX,
+        _ => selected,
     }
-    lines
 }
 
-/// How many rows the help bar takes (at most three).
-pub fn help_rows(mode: KeyMode, lang: Lang, columns: u16) -> u16 {
-    u16::try_from(help_lines(mode, lang, columns).len())
-        .unwrap_or(3)
-        .min(3)
+/// Which of the keys that work everywhere the help bar lists after a screen's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Global {
+    /// Screens, reload, sign-in, language, quit.
+    All,
+    /// Only Ctrl-C (the sign-in form, where letters are typed).
+    CtrlC,
+    /// Only the language and quit (inside a drill-down; all still work).
+    Short,
+    /// None: the screen's list says everything.
+    None,
+}
+
+/// The keys of everywhere but the sign-in form.
+pub const GLOBAL: [KeyHelp; 5] = [
+    key("1-7/Tab", "tui-key-screen"),
+    key("r", "tui-key-reload"),
+    key("a", "tui-key-sign-in"),
+    key("l", "tui-key-x"),
+    key("q", "tui-key-quit"),
+];
+
+/// The language and quit.
+pub const SHORT: [KeyHelp; 2] = [key("l", "tui-key-x"), key("q", "tui-key-quit")];
+
+/// A screen's help bar: its own keys, then the global ones it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    pub keys: Vec<KeyHelp>,
+    pub global: Global,
+}
+
+impl Keymap {
+    pub fn new(keys: Vec<KeyHelp>, global: Global) -> Keymap {
+        Keymap { keys, global }
+    }
+
+    /// Every entry of the help bar, in order.
+    pub fn entries(&self) -> Vec<KeyHelp> {
+        let mut keys = self.keys.clone();
+        match self.global {
+            Global::All => keys.extend(GLOBAL),
+            Global::CtrlC => keys.push(key("Ctrl-C", "tui-key-quit")),
+            Global::Short => keys.extend(SHORT),
+            Global::None => {}
+        }
+        keys
+    }
+
+    /// The help bar's rows: entries (`key label`) never split, each row filled greedily.
+    pub fn lines(&self, lang: Lang, columns: u16) -> Vec<Vec<KeyHelp>> {
+        let mut lines: Vec<Vec<KeyHelp>> = vec![Vec::new()];
+        let mut used = 1;
+        for entry in self.entries() {
+            let width = entry.keys.width() + 1 + entry.label(lang).width();
+            let last = lines.len() - 1;
+            if used + width > usize::from(columns) && !lines[last].is_empty() {
+                lines.push(Vec::new());
+                used = 1;
+            }
+            used += width + 2;
+            let last = lines.len() - 1;
+            lines[last].push(entry);
+        }
+        lines
+    }
+
+    /// How many rows the help bar takes (at most three).
+    pub fn rows(&self, lang: Lang, columns: u16) -> u16 {
+        u16::try_from(self.lines(lang, columns).len())
+            .unwrap_or(3)
+            .min(3)
+    }
 }

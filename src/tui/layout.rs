@@ -1,8 +1,5 @@
 //! # Screen geometry: the title bar's tabs and how many list rows fit
 
-use ratatui::crossterm::event::KeyCode;
-
-use super::keys::{KeyMode, help_rows};
 use super::screen::Screen;
 use crate::i18n::Lang;
 
@@ -63,42 +60,13 @@ pub fn tab_at(
 
 /// Rows of the folder table that fit on screen (title, help, borders, header, totals).
 pub fn folder_page(size: (u16, u16), lang: Lang) -> usize {
-    let help = help_rows(KeyMode::Folders, lang, size.0);
+    let help = super::folders::keymap().rows(lang, size.0);
     usize::from(size.1.saturating_sub(5 + help)).max(1)
 }
 
 /// Rows of the verify lists and the backup checklist that fit on screen (title, help,
 /// borders, header, the two lines under the table).
 pub fn list_page(size: (u16, u16), lang: Lang) -> usize {
-    let help = help_rows(KeyMode::VerifyList { missing: true }, lang, size.0);
+    let help = super::verify::list_keymap(true).rows(lang, size.0);
     usize::from(size.1.saturating_sub(6 + help)).max(1)
-}
-
-/// Whether `code` moves a list's cursor: Up/k, Down/j, PageUp, PageDown, Home, End.
-pub fn moves_cursor(code: KeyCode) -> bool {
-    matches!(
-        code,
-        KeyCode::Up
-            | KeyCode::Char('k')
-            | KeyCode::Down
-            | KeyCode::Char('j')
-            | KeyCode::PageUp
-            | KeyCode::PageDown
-            | KeyCode::Home
-            | KeyCode::End
-    )
-}
-
-/// The cursor after a key that [`moves_cursor`], on pages of `page` rows; the caller keeps it
-/// inside its list (End gives `usize::MAX`).
-pub fn moved_cursor(selected: usize, code: KeyCode, page: usize) -> usize {
-    match code {
-        KeyCode::Up | KeyCode::Char('k') => selected.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => selected.saturating_add(1),
-        KeyCode::PageUp => selected.saturating_sub(page),
-        KeyCode::PageDown => selected.saturating_add(page),
-        KeyCode::Home => 0,
-        KeyCode::End => usize::MAX,
-        _ => selected,
-    }
 }

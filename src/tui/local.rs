@@ -13,6 +13,7 @@ use std::sync::Arc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
+use super::keys::{Global, Keymap, key};
 use crate::service::local::{
     LocalBackupReport, LocalInventory, UploadEvent, UploadOutcome, UploadReport,
 };
@@ -159,6 +160,11 @@ impl LocalState {
         matches!(self.upload, Upload::Applying { .. })
     }
 
+    /// The help bar for what the screen shows.
+    pub fn keymap(&self) -> Keymap {
+        keymap(self.keys())
+    }
+
     pub fn keys(&self) -> LocalKeys {
         match &self.upload {
             Upload::None
@@ -196,7 +202,7 @@ impl LocalState {
         if typed.is_empty() {
             return None;
         }
-        let output = super::app::typed_path(typed);
+        let output = super::input::typed_path(typed);
         self.generation += 1;
         self.backup = LocalBackup::Running;
         Some(LocalAction::Run(LocalRequest::Backup {
@@ -212,7 +218,7 @@ impl LocalState {
         self.backup = LocalBackup::Idle;
         self.scroll = 0;
         let typed = self.path.value().trim();
-        let thunderbird = (!typed.is_empty()).then(|| super::app::typed_path(typed));
+        let thunderbird = (!typed.is_empty()).then(|| super::input::typed_path(typed));
         LocalAction::Run(LocalRequest::Read { thunderbird })
     }
 
@@ -397,25 +403,24 @@ impl LocalState {
     }
 }
 
-/// The help bar's entries for the screen, and whether the global keys follow.
-pub fn keymap(keys: LocalKeys) -> (Vec<super::app::KeyHelp>, bool) {
-    use super::app::KeyHelp;
-    let key = |keys: &'static str, id: &'static str| KeyHelp { keys, id };
+/// The help bar for what the screen shows.
+pub fn keymap(keys: LocalKeys) -> Keymap {
     let scroll = key("Up/Dn/PgUp/PgDn", "tui-key-scroll");
-    let short = [key("l", "tui-key-x"), key("q", "tui-key-quit")];
     match keys {
         LocalKeys::List {
             editing: true,
             field: Field::Profile,
             ..
-        } => (
+        } => Keymap::new(
             vec![
                 key("Enter", "local-tui-key-read"),
                 key("Esc", "tui-key-cancel"),
             ],
-            false,
+            Global::None,
         ),
-        LocalKeys::List { editing: true, .. } => (vec![key("Enter", "tui-key-done")], false),
+        LocalKeys::List { editing: true, .. } => {
+            Keymap::new(vec![key("Enter", "tui-key-done")], Global::None)
+        }
         LocalKeys::List { read, .. } => {
             let mut k = vec![scroll, key("e", "local-tui-key-profile")];
             if read {
@@ -423,27 +428,25 @@ pub fn keymap(keys: LocalKeys) -> (Vec<super::app::KeyHelp>, bool) {
                 k.push(key("b", "local-tui-key-backup"));
                 k.push(key("o", "tui-key-destination"));
             }
-            (k, true)
+            Keymap::new(k, Global::All)
         }
-        LocalKeys::Busy => (Vec::new(), true),
+        LocalKeys::Busy => Keymap::new(Vec::new(), Global::All),
         LocalKeys::Plan { any } => {
             let mut k = Vec::new();
             if any {
                 k.push(key("y", "local-tui-key-upload"));
             }
             k.extend([scroll, key("Esc", "tui-key-back")]);
-            k.extend(short);
-            (k, false)
+            Keymap::new(k, Global::Short)
         }
-        LocalKeys::Applying => (vec![key("c/Esc", "tui-key-cancel")], false),
-        LocalKeys::Done => {
-            let mut k = vec![
+        LocalKeys::Applying => Keymap::new(vec![key("c/Esc", "tui-key-cancel")], Global::None),
+        LocalKeys::Done => Keymap::new(
+            vec![
                 key("p", "local-tui-key-compare-again"),
                 scroll,
                 key("Esc", "tui-key-back"),
-            ];
-            k.extend(short);
-            (k, false)
-        }
+            ],
+            Global::Short,
+        ),
     }
 }

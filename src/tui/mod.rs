@@ -1,16 +1,18 @@
 //! # Full-screen face (`ikou` with no subcommand, or `ikou tui`)
 //!
-//! An Elm-style loop: [`app::App`] holds the state and its `update` turns messages (keys,
-//! resizes, background task reports) into new state plus [`app::Effect`]s; `view` renders
-//! the state into a ratatui frame without side effects; [`Driver`] performs the effects
-//! (tokio tasks for the network, a small file for remembered choices). The terminal is
-//! restored on every way out: normal quit, error, Ctrl-C, SIGINT/SIGTERM and panic.
+//! An Elm-style loop: [`app::App`] holds the state and its `update` (`update.rs`) turns
+//! messages (keys, resizes, background task reports) into new state plus
+//! [`protocol::Effect`]s; `view` renders the state into a ratatui frame without side
+//! effects; [`Driver`] performs the effects (tokio tasks for the network in `tasks.rs`,
+//! quick file and environment reads in `files.rs`, a small file for remembered choices).
+//! The terminal is restored on every way out: normal quit, error, Ctrl-C, SIGINT/SIGTERM
+//! and panic.
 
 pub mod app;
 pub mod backup;
 pub mod config;
 pub mod doctor;
-pub mod find;
+pub mod files;
 pub mod folders;
 pub mod input;
 pub mod keys;
@@ -18,9 +20,11 @@ pub mod layout;
 pub mod local;
 pub mod protocol;
 pub mod screen;
+mod session;
 pub mod settings;
 pub mod setup;
 pub mod tasks;
+mod update;
 pub mod verify;
 pub mod view;
 
@@ -33,7 +37,8 @@ use ratatui::crossterm::event::{self, Event, KeyEvent};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
-use app::{App, AppOptions, Effect, Msg, TaskEvent};
+use app::{App, AppOptions};
+use protocol::{Effect, Msg, TaskEvent};
 
 /// The app plus what it needs to act on the world: performs effects, collects reports.
 pub struct Driver {
@@ -72,7 +77,15 @@ impl Driver {
     pub fn handle(&mut self, msg: Msg) {
         let effects = self.app.update(msg);
         for effect in effects {
+            if let Some(answer) = files::perform(&effect) {
+                // A quick read of files or the environment: its answer goes straight back.
+                self.handle(Msg::Task(answer));
+                continue;
+            }
             match effect {
+                Effect::DiscoverProfiles { .. }
+                | Effect::LoadProfile(_)
+                | Effect::PasswordEnv(_) => {}
                 Effect::Gather(request) => tasks::spawn_gather(request, self.tx.clone()),
                 Effect::Verify {
                     generation,
@@ -136,7 +149,7 @@ impl Driver {
                 Effect::FindProfile {
                     generation,
                     address,
-                } => find::spawn_find(generation, address, self.tx.clone()),
+                } => tasks::spawn_find(generation, address, self.tx.clone()),
                 Effect::SupportReport {
                     generation,
                     sign_in,
@@ -204,7 +217,7 @@ impl Driver {
                 }
                 Effect::Remember(remembered) => {
                     if let Some(path) = &self.remember_path
-                        && let Err(e) = remembered.save(path)
+                        && let Err(e) = files::on_disk(remembered).save(path)
                     {
                         self.app.notice = Some(format!(
                             "{}: {e}",

@@ -1,7 +1,8 @@
 //! # The runtime protocol: messages in, effects out, task reports
 //!
 //! [`Msg`] is everything `App::update` feeds on (keys, mouse, resizes, [`TaskEvent`]s from
-//! background work); [`Effect`] is the only way it reaches the world.
+//! background work and the answers to file and environment effects); [`Effect`] is the only
+//! way it reaches the world.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use super::config::Remembered;
+use super::config::{ProfileChoice, Remembered};
 use super::local::{LocalEvent, LocalRequest};
 use super::verify::{HeaderTarget, VerifyEvent};
 use crate::i18n::Lang;
@@ -72,6 +73,13 @@ pub enum TaskEvent {
     SupportSaved(Result<PathBuf, String>),
     /// A copy or export finished: the line for the status bar.
     Notice(String),
+    /// The profile files found (the answer to [`Effect::DiscoverProfiles`]).
+    ProfilesDiscovered(Vec<ProfileChoice>),
+    /// A typed profile path, read (the answer to [`Effect::LoadProfile`]).
+    ProfileLoaded(Box<ProfileChoice>),
+    /// For old and new, the password variable that is set and not empty (the answer to
+    /// [`Effect::PasswordEnv`]).
+    PasswordEnv([Option<String>; 2]),
     /// The profile search's answer.
     ProfileFound {
         generation: u64,
@@ -141,7 +149,18 @@ pub type SupportResult = Result<(Arc<crate::service::support::SupportReport>, Pa
 /// Work for the runtime: the only way `update` reaches the world.
 #[derive(Debug, Clone)]
 pub enum Effect {
+    /// Read the profile files: the `extra` paths, then every `*.toml` in `dirs`.
+    DiscoverProfiles {
+        extra: Vec<PathBuf>,
+        dirs: Vec<PathBuf>,
+    },
+    /// Read one profile file (a path typed on the form).
+    LoadProfile(PathBuf),
+    /// Which of these password variables (old, new) are set.
+    PasswordEnv([String; 2]),
     Gather(GatherRequest),
+    /// Save the choices for next time; the profile path is kept only when it names a file,
+    /// and then in its canonical form.
     Remember(Remembered),
     /// Compare both mailboxes (read-only on both servers).
     Verify {

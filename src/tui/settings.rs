@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use super::keys::{Global, Keymap, key};
 use crate::i18n::Lang;
 use crate::profile::Profile;
 use crate::settings::{self, Client, ClientProtocol, ClientSettings};
@@ -47,6 +48,19 @@ pub fn protocol_label(protocol: Option<ClientProtocol>, lang: Lang) -> String {
         None => tr!(lang, "settings-all"),
         Some(p) => p.label().to_string(),
     }
+}
+
+/// The help bar of the settings screen.
+pub fn keymap() -> Keymap {
+    Keymap::new(
+        vec![
+            key("p", "tui-key-protocol"),
+            key("c", "tui-key-mail-program"),
+            key("y", "tui-key-copy"),
+            key("x", "tui-key-export-files"),
+        ],
+        Global::All,
+    )
 }
 
 #[derive(Debug, Clone, Default)]

@@ -1,6 +1,6 @@
 //! # Background work: the network never runs on the UI's thread of control
 //!
-//! Each [`Effect`](super::app::Effect) that needs the network becomes a tokio task that
+//! Each [`Effect`](super::protocol::Effect) that needs the network becomes a tokio task that
 //! reports back over a channel as [`TaskEvent`]s; the event loop folds those into the state.
 //! A task that fails reports its error as one line; a task that panics is reported too, so
 //! a panel never stays "connecting" forever.
@@ -13,15 +13,15 @@ use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::app::{DeviceCode, GatherRequest, SignIn, Stage, TaskEvent, side_index};
 use super::config::one_line;
+use super::protocol::{DeviceCode, GatherRequest, SignIn, Stage, TaskEvent};
 use super::verify::{HeaderTarget, VerifyEvent, VerifyOutcome};
 use crate::i18n::Lang;
 use crate::oauth::{DeviceCodePrompt, DevicePrompt};
 use crate::profile::Side;
-use crate::report::signin;
 use crate::service::backup::{self, BackupError, BackupOptions, ProgressSink};
 use crate::service::progress::{Progress, ReadStep};
+use crate::service::signin;
 use crate::service::verify::restore::{self, PlanItem};
 use crate::service::verify::{self, OldSource, VerifyError};
 use crate::service::{self, AccountRef, ServiceError, inventory};
@@ -177,8 +177,8 @@ async fn gather(
 /// The seam's view of who signs in: the passwords typed on screen, never a terminal prompt.
 fn account(sign_in: &SignIn) -> AccountRef {
     AccountRef::new(sign_in.address.clone(), false)
-        .with_typed(Side::Old, sign_in.secrets[side_index(Side::Old)].clone())
-        .with_typed(Side::New, sign_in.secrets[side_index(Side::New)].clone())
+        .with_typed(Side::Old, sign_in.secrets[Side::Old.index()].clone())
+        .with_typed(Side::New, sign_in.secrets[Side::New.index()].clone())
 }
 
 fn verify_sender(
@@ -501,4 +501,15 @@ pub fn spawn_local(
 fn local_error_line(error: &crate::local::LocalError, lang: Lang) -> String {
     tracing::warn!("local folders: {error}");
     error.text(lang)
+}
+
+/// Runs the profile search as a task; the answer comes back as [`TaskEvent::ProfileFound`].
+pub fn spawn_find(generation: u64, address: String, tx: UnboundedSender<TaskEvent>) {
+    tokio::spawn(async move {
+        let options = crate::service::find_profile::FindOptions::from_env();
+        let result = crate::service::find_profile::find(&address, &options)
+            .await
+            .map(Box::new);
+        let _ = tx.send(TaskEvent::ProfileFound { generation, result });
+    });
 }

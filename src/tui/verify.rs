@@ -6,7 +6,7 @@
 //! headers (fetched read-only), marks missing messages and restores them to the new server:
 //! the plan is shown first and only `y` applies it. Nothing here does I/O.
 
-use super::layout::{moved_cursor, moves_cursor};
+use super::keys::{Global, Keymap, key, moved_cursor, moves_cursor};
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -166,7 +166,65 @@ pub fn findings_of(report: &VerifyReport, kind: FindingKind) -> Vec<(usize, &Fin
         .collect()
 }
 
+/// The help bar of the findings list (`missing`: marking and the restore plan apply).
+pub fn list_keymap(missing: bool) -> Keymap {
+    let mut k = vec![
+        key("Up/Dn", "tui-key-move"),
+        key("Left/Right", "tui-key-kind"),
+        key("Enter", "tui-key-headers"),
+    ];
+    if missing {
+        k.push(key("Space", "tui-key-mark"));
+        k.push(key("p", "tui-key-restore-plan"));
+    }
+    k.push(key("Esc", "tui-key-back"));
+    Keymap::new(k, Global::Short)
+}
+
 impl VerifyState {
+    /// The help bar for what the screen shows.
+    pub fn keymap(&self) -> Keymap {
+        match &self.mode {
+            VerifyMode::Summary if self.outcome().is_some() => Keymap::new(
+                vec![
+                    key("Up/Dn", "tui-key-kind"),
+                    key("Enter", "tui-key-list"),
+                    key("PgUp/PgDn", "tui-key-folder-table"),
+                    key("v", "tui-key-verify-again"),
+                ],
+                Global::All,
+            ),
+            VerifyMode::Summary => Keymap::new(vec![key("v/Enter", "tui-key-verify")], Global::All),
+            VerifyMode::List => list_keymap(KINDS[self.kind] == FindingKind::Missing),
+            VerifyMode::Headers { .. } => Keymap::new(
+                vec![
+                    key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
+                    key("Esc", "tui-key-back"),
+                ],
+                Global::Short,
+            ),
+            VerifyMode::Restore { step, .. } => match step {
+                RestoreStep::Plan => Keymap::new(
+                    vec![
+                        key("y", "tui-key-restore-to-the-new-server"),
+                        key("Up/Dn/PgUp/PgDn", "tui-key-scroll"),
+                        key("Esc", "tui-key-back-2"),
+                    ],
+                    Global::None,
+                ),
+                RestoreStep::Applying => Keymap::new(vec![], Global::None),
+                RestoreStep::Done(_) => Keymap::new(
+                    vec![
+                        key("v", "tui-key-verify-again"),
+                        key("Esc", "tui-key-back-to-the-list"),
+                        key("q", "tui-key-quit"),
+                    ],
+                    Global::None,
+                ),
+            },
+        }
+    }
+
     pub fn outcome(&self) -> Option<&Arc<VerifyOutcome>> {
         match &self.run {
             VerifyRun::Done(outcome) => Some(outcome),
@@ -200,7 +258,7 @@ impl VerifyState {
         match event {
             VerifyEvent::Connected(side) => {
                 if let VerifyRun::Running(progress) = &mut self.run {
-                    progress[super::app::side_index(side)].connected = true;
+                    progress[side.index()].connected = true;
                 }
             }
             VerifyEvent::Progress {
@@ -210,7 +268,7 @@ impl VerifyState {
                 folder,
             } => {
                 if let VerifyRun::Running(progress) = &mut self.run {
-                    progress[super::app::side_index(side)] = ReadProgress {
+                    progress[side.index()] = ReadProgress {
                         connected: true,
                         done,
                         total,

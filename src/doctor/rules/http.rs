@@ -1,8 +1,9 @@
 //! # Autoconfig and autodiscover rules: is a document served, and does it name the new server?
 
 use super::dns::norm;
-use crate::doctor::facts::{Expect, HttpBody, HttpFact, HttpKind, HttpOutcome};
-use crate::doctor::finding::{Area, Diagnosis, Kind, Severity, finding};
+use crate::doctor::facts::{Expect, HttpBody, HttpFact, HttpKind, HttpOutcome, PoxDoc};
+use crate::doctor::finding::{Area, Diagnosis, Kind, Severity, Tried, finding};
+use crate::settings::{AutoconfigDoc, AutoconfigServer};
 
 /// The host part of a URL (`https://host:port/path` -> `host`).
 pub fn url_host(url: &str) -> String {
@@ -32,13 +33,18 @@ fn area(kind: HttpKind) -> Area {
     }
 }
 
+/// A finding about the URL of `fact`, in the area its kind belongs to.
+fn about(fact: &HttpFact, kind: Kind, severity: Severity) -> Diagnosis {
+    finding(kind, severity, area(fact.kind), fact.url.clone())
+}
+
 fn old_server(fact: &HttpFact, hosts: &[String], what: &str) -> Diagnosis {
     let kind = if area(fact.kind) == Area::Autoconfig {
         Kind::AutoconfigOldServer
     } else {
         Kind::AutodiscoverOldServer
     };
-    finding(kind, Severity::Error, area(fact.kind), fact.url.clone())
+    about(fact, kind, Severity::Error)
         .with("what", what)
         .with("hosts", hosts.join(", "))
 }
@@ -48,7 +54,7 @@ fn invalid(fact: &HttpFact, detail: &str) -> Diagnosis {
     } else {
         Kind::AutodiscoverInvalid
     };
-    finding(kind, Severity::Error, area(fact.kind), fact.url.clone()).with("detail", detail)
+    about(fact, kind, Severity::Error).with("detail", detail)
 }
 fn reason(outcome: &HttpOutcome) -> String {
     match outcome {
@@ -60,6 +66,78 @@ fn reason(outcome: &HttpOutcome) -> String {
     }
 }
 
+/// An autoconfig document: the old server named, unencrypted connections, no OAuth2 for
+/// Exchange Online, or OK with the servers it names.
+fn autoconfig(fact: &HttpFact, doc: &AutoconfigDoc, expect: &Expect) -> Diagnosis {
+    let servers: Vec<&AutoconfigServer> = doc.incoming.iter().chain(&doc.outgoing).collect();
+    let old = on_old(servers.iter().map(|s| s.hostname.as_str()), expect);
+    let plain: Vec<String> = servers
+        .iter()
+        .filter(|s| s.socket_type == "plain")
+        .map(|s| format!("{}:{}", s.hostname, s.port))
+        .collect();
+    let no_oauth = expect.new_exchange_online
+        && servers
+            .iter()
+            .any(|s| !s.authentication.iter().any(|a| a == "OAuth2"));
+    if !old.is_empty() {
+        old_server(fact, &old, "autoconfig")
+    } else if !plain.is_empty() {
+        about(fact, Kind::AutoconfigPlaintext, Severity::Warning).with("servers", plain.join(", "))
+    } else if no_oauth {
+        about(fact, Kind::AutoconfigNoOauth2, Severity::Warning)
+    } else {
+        let list: Vec<String> = servers
+            .iter()
+            .map(|s| format!("{} {}:{}", s.kind, s.hostname, s.port))
+            .collect();
+        about(fact, Kind::AutoconfigOk, Severity::Ok).with("servers", list.join(", "))
+    }
+}
+
+/// An Autodiscover POX answer: the old server named (also through a redirect), an error,
+/// or OK with the protocols it names.
+fn pox(fact: &HttpFact, doc: &PoxDoc, expect: &Expect) -> Diagnosis {
+    let hosts = doc
+        .protocols
+        .iter()
+        .map(|p| p.server.as_str())
+        .chain(doc.redirect.iter().map(String::as_str));
+    let mut old = on_old(hosts, expect);
+    if let Some(redirect) = &doc.redirect {
+        old.extend(on_old(std::iter::once(url_host(redirect).as_str()), expect));
+        old.sort();
+        old.dedup();
+    }
+    if !old.is_empty() {
+        return old_server(fact, &old, "autodiscover");
+    }
+    if let Some(error) = &doc.error {
+        return about(fact, Kind::AutodiscoverError, Severity::Warning).with("error", error);
+    }
+    let list: Vec<String> = doc
+        .protocols
+        .iter()
+        .map(|p| match p.port {
+            Some(port) => format!("{} {}:{port}", p.kind, p.server),
+            None => format!("{} {}", p.kind, p.server),
+        })
+        .chain(doc.redirect.iter().map(|r| format!("redirect {r}")))
+        .collect();
+    autodiscover(fact, &old, "autodiscover", list.join(", "))
+}
+
+/// The old server when the Autodiscover answer names it, else OK with what it names.
+fn autodiscover(fact: &HttpFact, old: &[String], what: &str, servers: String) -> Diagnosis {
+    if old.is_empty() {
+        about(fact, Kind::AutodiscoverOk, Severity::Ok)
+            .with("what", what)
+            .with("servers", servers)
+    } else {
+        old_server(fact, old, what)
+    }
+}
+
 pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Diagnosis> {
     let mut out = Vec::new();
     let mut autoconfig_absent = Vec::new();
@@ -68,61 +146,7 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Diagnosis> {
         match (&fact.outcome, fact.kind) {
             (HttpOutcome::Document(HttpBody::Autoconfig(doc)), _) => {
                 autoconfig_present = true;
-                let hosts = doc
-                    .incoming
-                    .iter()
-                    .chain(&doc.outgoing)
-                    .map(|s| s.hostname.as_str());
-                let old = on_old(hosts, expect);
-                let plain: Vec<String> = doc
-                    .incoming
-                    .iter()
-                    .chain(&doc.outgoing)
-                    .filter(|s| s.socket_type == "plain")
-                    .map(|s| format!("{}:{}", s.hostname, s.port))
-                    .collect();
-                let no_oauth = expect.new_exchange_online
-                    && doc
-                        .incoming
-                        .iter()
-                        .chain(&doc.outgoing)
-                        .any(|s| !s.authentication.iter().any(|a| a == "OAuth2"));
-                if !old.is_empty() {
-                    out.push(old_server(fact, &old, "autoconfig"));
-                } else if !plain.is_empty() {
-                    out.push(
-                        finding(
-                            Kind::AutoconfigPlaintext,
-                            Severity::Warning,
-                            Area::Autoconfig,
-                            fact.url.clone(),
-                        )
-                        .with("servers", plain.join(", ")),
-                    );
-                } else if no_oauth {
-                    out.push(finding(
-                        Kind::AutoconfigNoOauth2,
-                        Severity::Warning,
-                        Area::Autoconfig,
-                        fact.url.clone(),
-                    ));
-                } else {
-                    let list: Vec<String> = doc
-                        .incoming
-                        .iter()
-                        .chain(&doc.outgoing)
-                        .map(|s| format!("{} {}:{}", s.kind, s.hostname, s.port))
-                        .collect();
-                    out.push(
-                        finding(
-                            Kind::AutoconfigOk,
-                            Severity::Ok,
-                            Area::Autoconfig,
-                            fact.url.clone(),
-                        )
-                        .with("servers", list.join(", ")),
-                    );
-                }
+                out.push(autoconfig(fact, doc, expect));
             }
             (HttpOutcome::Invalid(detail), _) => {
                 if area(fact.kind) == Area::Autoconfig {
@@ -131,90 +155,23 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Diagnosis> {
                 out.push(invalid(fact, detail));
             }
             (_, HttpKind::AutoconfigHost | HttpKind::AutoconfigWellKnown) => {
-                autoconfig_absent.push(format!("{} ({})", fact.url, reason(&fact.outcome)));
+                autoconfig_absent.push(Tried {
+                    url: fact.url.clone(),
+                    reason: reason(&fact.outcome),
+                });
             }
-            (HttpOutcome::Document(HttpBody::Pox(doc)), _) => {
-                let hosts = doc
-                    .protocols
-                    .iter()
-                    .map(|p| p.server.as_str())
-                    .chain(doc.redirect.iter().map(String::as_str));
-                let mut old = on_old(hosts, expect);
-                if let Some(redirect) = &doc.redirect {
-                    old.extend(on_old(std::iter::once(url_host(redirect).as_str()), expect));
-                    old.sort();
-                    old.dedup();
-                }
-                if !old.is_empty() {
-                    out.push(old_server(fact, &old, "autodiscover"));
-                } else if let Some(error) = &doc.error {
-                    out.push(
-                        finding(
-                            Kind::AutodiscoverError,
-                            Severity::Warning,
-                            Area::Autodiscover,
-                            fact.url.clone(),
-                        )
-                        .with("error", error),
-                    );
-                } else {
-                    let list: Vec<String> = doc
-                        .protocols
-                        .iter()
-                        .map(|p| match p.port {
-                            Some(port) => format!("{} {}:{port}", p.kind, p.server),
-                            None => format!("{} {}", p.kind, p.server),
-                        })
-                        .chain(doc.redirect.iter().map(|r| format!("redirect {r}")))
-                        .collect();
-                    out.push(
-                        finding(
-                            Kind::AutodiscoverOk,
-                            Severity::Ok,
-                            Area::Autodiscover,
-                            fact.url.clone(),
-                        )
-                        .with("what", "autodiscover")
-                        .with("servers", list.join(", ")),
-                    );
-                }
-            }
+            (HttpOutcome::Document(HttpBody::Pox(doc)), _) => out.push(pox(fact, doc, expect)),
             (HttpOutcome::Document(HttpBody::JsonUrl(url)), _) => {
                 let old = on_old(std::iter::once(url_host(url).as_str()), expect);
-                if !old.is_empty() {
-                    out.push(old_server(fact, &old, "autodiscover (JSON)"));
-                } else {
-                    out.push(
-                        finding(
-                            Kind::AutodiscoverOk,
-                            Severity::Ok,
-                            Area::Autodiscover,
-                            fact.url.clone(),
-                        )
-                        .with("what", "autodiscover (JSON)")
-                        .with("servers", url),
-                    );
-                }
+                out.push(autodiscover(fact, &old, "autodiscover (JSON)", url.clone()));
             }
             (HttpOutcome::AuthRequired(code), _) => out.push(
-                finding(
-                    Kind::AutodiscoverAuthRequired,
-                    Severity::Ok,
-                    Area::Autodiscover,
-                    fact.url.clone(),
-                )
-                .with("code", *code),
+                about(fact, Kind::AutodiscoverAuthRequired, Severity::Ok).with("code", *code),
             ),
             (outcome, kind) if expect.new_exchange_online || kind == HttpKind::AutodiscoverSrv => {
-                let why = reason(outcome);
                 out.push(
-                    finding(
-                        Kind::AutodiscoverUnreachable,
-                        Severity::Warning,
-                        Area::Autodiscover,
-                        fact.url.clone(),
-                    )
-                    .with("reason", why),
+                    about(fact, Kind::AutodiscoverUnreachable, Severity::Warning)
+                        .with("reason", reason(outcome)),
                 );
             }
             _ => {}
@@ -233,7 +190,7 @@ pub fn findings(facts: &[HttpFact], expect: &Expect) -> Vec<Diagnosis> {
                 Area::Autoconfig,
                 expect.domain.clone(),
             )
-            .with("list", autoconfig_absent.join("; "))
+            .with("list", autoconfig_absent)
             .with(
                 "exchange_online",
                 if expect.new_exchange_online {

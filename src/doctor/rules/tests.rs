@@ -599,6 +599,43 @@ fn http_rules() {
     }
 }
 
+/// The places asked for autoconfig are listed with their reasons in the reader's language:
+/// a time-out is `時間切れ` in Japanese, and the JSON keeps each URL with its plain reason.
+#[test]
+fn autoconfig_missing_lists_each_place_in_the_readers_language() {
+    use HttpKind::*;
+    let facts = Facts {
+        expect: Expect {
+            new_exchange_online: false,
+            ..expect()
+        },
+        http: vec![
+            http(AutoconfigHost, HttpOutcome::Timeout),
+            http(AutoconfigWellKnown, HttpOutcome::Status(404)),
+        ],
+        ..Facts::default()
+    };
+    let all = findings(&facts);
+    let missing = all
+        .iter()
+        .find(|f| f.id.as_str() == "autoconfig-missing")
+        .expect("autoconfig-missing finding");
+    let ja = missing.text(Lang::Ja).summary;
+    assert!(ja.contains("AutoconfigHost（時間切れ）"), "{ja}");
+    assert!(ja.contains("AutoconfigWellKnown（HTTP 404）"), "{ja}");
+    assert!(!ja.contains("timeout"), "{ja}");
+    let en = missing.text(Lang::En).summary;
+    assert!(
+        en.ends_with(": AutoconfigHost (timeout); AutoconfigWellKnown (HTTP 404)"),
+        "{en}"
+    );
+    let json = serde_json::to_value(missing).expect("json");
+    assert_eq!(json["args"]["list"][0]["url"], "AutoconfigHost");
+    assert_eq!(json["args"]["list"][0]["reason"], "timeout");
+    let back: crate::doctor::Diagnosis = serde_json::from_value(json).expect("read back");
+    assert_eq!(&back, missing);
+}
+
 fn tls(outcome: TlsOutcome) -> TlsFact {
     TlsFact {
         role: Role::Old,

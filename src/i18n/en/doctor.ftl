@@ -29,6 +29,8 @@ doctor-reason = { $reason ->
     [timeout] timeout
    *[other] { $reason }
 }
+# One URL asked without an answer, in a list of them.
+doctor-tried = { $url } ({ doctor-reason })
 
 doctor-dns-no-answer = no answer from DNS server { $server } ({ doctor-reason })
     .meaning = Without DNS, the MX, autodiscover, SPF and other DNS checks were skipped.

@@ -29,6 +29,8 @@ doctor-reason = { $reason ->
     [timeout] 時間切れ
    *[other] { $reason }
 }
+# 応答のなかった URL ひとつ（一覧の中の一行）。
+doctor-tried = { $url }（{ doctor-reason }）
 
 doctor-dns-no-answer = DNS サーバ { $server } から応答がありません（{ doctor-reason }）
     .meaning = DNS を確認できないため、MX・自動設定・SPF などの確認をすべて省きました。

@@ -6,10 +6,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{Theme, bar, clean, duration, fit, inside, wrapped};
+use super::parts::{Theme, bar, clean, duration, fit, inside, scroll_hint, wrapped};
 use crate::report::{grouped, human_size};
-use crate::tui::app::{App, list_page};
+use crate::tui::app::App;
 use crate::tui::backup::{BackupProgress, BackupRun};
+use crate::tui::layout::list_page;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let state = &app.backup;
@@ -22,7 +23,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 fn checklist(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let state = &app.backup;
     let [table_area, bottom] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
@@ -89,7 +90,7 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
             .style(theme.key()),
         )
         .block(
-            match super::scroll_hint(
+            match scroll_hint(
                 lang,
                 state.offset,
                 page,
@@ -134,7 +135,7 @@ fn checklist(app: &App, frame: &mut Frame, area: Rect) {
 /// The last run's outcome, or what `s` will do.
 fn status_line(app: &App) -> Line<'static> {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     match &app.backup.run {
         BackupRun::Done(result) => Line::styled(
             format!(
@@ -175,7 +176,7 @@ fn status_line(app: &App) -> Line<'static> {
 
 fn progress(app: &App, p: &BackupProgress, cancelling: bool, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let [overall, folders] =
         Layout::vertical([Constraint::Length(6), Constraint::Min(0)]).areas(area);
     let title = if cancelling {

@@ -7,7 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Row, Table};
 
-use super::{Theme, clean};
+use super::parts::{Theme, clean, inside, scroll_hint, wrapped};
+use super::wrap::wrap;
 use crate::doctor::{DoctorReport, Severity};
 use crate::i18n::Lang;
 use crate::tui::app::App;
@@ -18,7 +19,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return support(app, frame, area);
     }
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let domain = crate::tui::doctor::domain(app.profile.as_deref(), &app.address);
     let title = format!(" {} ", tr!(lang, "doctor-doctor"));
     let lines = match &app.doctor.run {
@@ -43,7 +44,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ],
     };
     frame.render_widget(
-        super::wrapped(lines, super::inside(area)).block(Block::bordered().title(title)),
+        wrapped(lines, inside(area)).block(Block::bordered().title(title)),
         area,
     );
 }
@@ -51,7 +52,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// The support report as `ikou report` shows it, before it is saved; or its progress.
 fn support(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let title = format!(" {} ", tr!(lang, "tui-support-title"));
     let (lines, scroll, footer) = match &app.doctor.support {
         SupportView::Closed => return,
@@ -102,11 +103,11 @@ fn support(app: &App, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
     // Wrapped by display width here, so the scroll stops at the last page.
-    let lines = super::wrap(lines, super::inside(text_area));
+    let lines = wrap(lines, inside(text_area));
     let fit = usize::from(text_area.height.saturating_sub(2)).max(1);
     let first = usize::from(scroll).min(lines.len().saturating_sub(fit));
     let mut block = Block::bordered().title(title);
-    if let Some(hint) = super::scroll_hint(lang, first, fit, lines.len(), "Up/Dn PgUp/PgDn") {
+    if let Some(hint) = scroll_hint(lang, first, fit, lines.len(), "Up/Dn PgUp/PgDn") {
         block = block.title(hint);
     }
     frame.render_widget(
@@ -116,7 +117,7 @@ fn support(app: &App, frame: &mut Frame, area: Rect) {
         text_area,
     );
     if let Some(footer) = footer {
-        frame.render_widget(super::wrapped([footer], footer_area.width), footer_area);
+        frame.render_widget(wrapped([footer], footer_area.width), footer_area);
     }
 }
 
@@ -127,7 +128,7 @@ fn mark(severity: Severity, lang: Lang) -> String {
 
 fn findings(app: &App, report: &DoctorReport, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(6)]).areas(area);
     let rows_fit = usize::from(table_area.height.saturating_sub(2));
@@ -200,7 +201,7 @@ fn findings(app: &App, report: &DoctorReport, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(
-        super::wrapped(lines, super::inside(detail_area))
+        wrapped(lines, inside(detail_area))
             .style(Style::default())
             .block(Block::bordered().title(format!(" {} ", f.id))),
         detail_area,

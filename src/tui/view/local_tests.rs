@@ -6,8 +6,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::tests::{draw, press, screen, signed_in};
 use crate::i18n::Lang;
 use crate::service::local::{UploadEvent, UploadOutcome};
-use crate::tui::app::{App, Effect, Msg, Screen, TaskEvent};
+use crate::tui::app::App;
 use crate::tui::local::{LocalEvent, LocalRequest, Scan, Upload};
+use crate::tui::protocol::{Effect, Msg, TaskEvent};
+use crate::tui::screen::Screen;
 
 fn local(app: &mut App, generation: u64, event: LocalEvent) {
     app.update(Msg::Task(TaskEvent::Local { generation, event }));

@@ -8,26 +8,29 @@
 mod backup;
 mod doctor;
 mod folders;
-mod local;
+pub(crate) mod local;
+mod local_lines;
 mod overview;
-mod settings;
+mod parts;
+mod restore;
+pub(crate) mod settings;
 mod setup;
 mod signin;
 mod verify;
 mod wrap;
 
-pub(crate) use local::max_scroll as local_max_scroll;
-pub(crate) use settings::max_scroll as settings_max_scroll;
-pub(crate) use wrap::wrap;
+use parts::{Theme, clean, wrapped};
+use wrap::wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{self, App, Screen, help_lines, help_rows};
-use crate::i18n::Lang;
+use super::app::App;
+use super::layout::title_tabs;
+use super::screen::Screen;
 
 /// Smallest terminal the screens are laid out for; below it a short note is shown.
 pub const MIN_SIZE: (u16, u16) = (40, 12);
@@ -44,7 +47,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(line) => u16::try_from(wrap([line], area.width).len())
             .unwrap_or(3)
             .min(3),
-        None => help_rows(app.key_mode(), app.lang, area.width),
+        None => app.keymap().rows(app.lang, area.width),
     };
     let [title, body, help] = Layout::vertical([
         Constraint::Length(1),
@@ -54,14 +57,21 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(area);
     render_title(app, frame, title);
     match app.screen {
-        Screen::Setup => setup::render(app, frame, body),
+        Screen::Setup => setup::render(&app.setup, app.lang, Theme::new(app.colour), frame, body),
         Screen::Overview => overview::render(app, frame, body),
         Screen::Folders => folders::render(app, frame, body),
         Screen::Backup => backup::render(app, frame, body),
         Screen::Verify => verify::render(app, frame, body),
         Screen::Doctor => doctor::render(app, frame, body),
         Screen::Settings => settings::render(app, frame, body),
-        Screen::Local => local::render(app, frame, body),
+        Screen::Local => {
+            let look = local_lines::Look {
+                local: &app.local,
+                lang: app.lang,
+                theme: Theme::new(app.colour),
+            };
+            local::render(look, frame, body);
+        }
     }
     if let Some(device) = &app.device_code
         && app.screen != Screen::Setup
@@ -77,91 +87,12 @@ fn quit_question(app: &App) -> Option<Line<'static>> {
     let question = app.notice.as_ref().filter(|_| app.confirm_quit)?;
     Some(Line::styled(
         format!(" {}", clean(question)),
-        Theme::of(app).bad(),
+        Theme::new(app.colour).bad(),
     ))
 }
 
-/// A paragraph of `lines` wrapped to `width` cells by display width (see [`wrap`]).
-pub(crate) fn wrapped<'a>(
-    lines: impl IntoIterator<Item = Line<'a>>,
-    width: u16,
-) -> Paragraph<'static> {
-    Paragraph::new(wrap(lines, width))
-}
-
-/// The hint on a box whose content does not fit: rows `first+1`-`first+shown` of `total`
-/// and the keys that scroll it, for the top border after the box's title (a second title,
-/// so that a narrow box cuts it rather than overwriting the first). `None` when all fits.
-pub(crate) fn scroll_hint(
-    lang: Lang,
-    first: usize,
-    shown: usize,
-    total: usize,
-    keys: &str,
-) -> Option<Line<'static>> {
-    (total > shown).then(|| {
-        Line::from(format!(
-            " {} ",
-            tr!(
-                lang,
-                "tui-scroll-hint",
-                from = first + 1,
-                to = (first + shown).min(total),
-                total = total,
-                keys = keys.to_string()
-            )
-        ))
-    })
-}
-
-/// The width inside a bordered box drawn over `area`.
-pub(crate) fn inside(area: Rect) -> u16 {
-    area.width.saturating_sub(2)
-}
-
-/// Colours that read on dark and light terminals, or none at all (NO_COLOR).
-pub(crate) struct Theme {
-    colour: bool,
-}
-
-impl Theme {
-    pub fn of(app: &App) -> Theme {
-        Theme { colour: app.colour }
-    }
-    fn fg(&self, colour: Color) -> Style {
-        if self.colour {
-            Style::default().fg(colour)
-        } else {
-            Style::default()
-        }
-    }
-    pub fn ok(&self) -> Style {
-        self.fg(Color::Green).add_modifier(Modifier::BOLD)
-    }
-    pub fn bad(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
-    }
-    /// Work in progress: bold, no colour (yellow is unreadable on a light background).
-    pub fn busy(&self) -> Style {
-        Style::default().add_modifier(Modifier::BOLD)
-    }
-    pub fn dim(&self) -> Style {
-        if self.colour {
-            Style::default().add_modifier(Modifier::DIM)
-        } else {
-            Style::default()
-        }
-    }
-    pub fn key(&self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-    }
-    pub fn selected(&self) -> Style {
-        Style::default().add_modifier(Modifier::REVERSED)
-    }
-}
-
 fn render_title(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let mut left = vec![Span::styled(" ikou 移行 ", theme.key())];
     if let Some(profile) = &app.profile {
         // The address first: when the bar is narrow, the organisation's name is what is cut.
@@ -175,7 +106,7 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut tabs = Vec::new();
     if app.screen != Screen::Setup {
-        for (label, screen) in app::title_tabs(app.lang, &app.address, app.screen, area.width) {
+        for (label, screen) in title_tabs(app.lang, &app.address, app.screen, area.width) {
             let style = if screen == app.screen {
                 theme.selected()
             } else {
@@ -205,7 +136,7 @@ fn render_title(app: &App, frame: &mut Frame, area: Rect) {
 
 /// The help bar, generated from the same keymap `update` implements.
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     // The question before quitting replaces the keys until it is answered (the overview
     // shows it in its phase line).
     // The question before quitting replaces the keys until it is answered, on every
@@ -214,7 +145,9 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(wrapped([line], area.width), area);
         return;
     }
-    let lines: Vec<Line> = help_lines(app.key_mode(), app.lang, area.width)
+    let lines: Vec<Line> = app
+        .keymap()
+        .lines(app.lang, area.width)
         .into_iter()
         .map(|entries| {
             let mut spans = vec![Span::raw(" ")];
@@ -226,93 +159,6 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// Server-supplied text with control characters made inert (no escape sequences reach
-/// the terminal from a subject line or a folder name).
-pub(crate) fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
-}
-
-/// A text bar for a ratio, e.g. `[#####.....]`; ASCII so it keeps its width everywhere.
-pub(crate) fn bar(ratio: f64, width: usize) -> (String, String) {
-    let inner = width.saturating_sub(2);
-    let ratio = if ratio.is_finite() {
-        ratio.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let filled = ((inner as f64) * ratio).round() as usize;
-    let filled = if ratio > 0.0 { filled.max(1) } else { 0 }.min(inner);
-    ("#".repeat(filled), ".".repeat(inner - filled))
-}
-
-/// `text` cut or padded to exactly `width` display columns (CJK counted as two).
-pub(crate) fn fit(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(&" ".repeat(width - used));
-    out
-}
-
-/// A date header cut to `YYYY-MM-DD` when it parses, else its first 16 characters.
-pub(crate) fn short_date(date: Option<&str>) -> String {
-    let Some(date) = date else {
-        return String::new();
-    };
-    let date = date.trim();
-    // A wrong day of the week is common in real mail; the date itself is still good.
-    let without_weekday = date.split_once(", ").map_or(date, |(_, rest)| rest);
-    match chrono::DateTime::parse_from_rfc2822(date)
-        .or_else(|_| chrono::DateTime::parse_from_rfc2822(without_weekday))
-    {
-        Ok(d) => d.format("%Y-%m-%d").to_string(),
-        Err(_) => clean(date).chars().take(16).collect(),
-    }
-}
-
-/// "12 s", "4 min 05 s", "1 h 02 min": a duration for rate and ETA lines.
-pub(crate) fn duration(seconds: u64) -> String {
-    if seconds < 60 {
-        format!("{seconds} s")
-    } else if seconds < 3600 {
-        format!("{} min {:02} s", seconds / 60, seconds % 60)
-    } else {
-        format!("{} h {:02} min", seconds / 3600, (seconds % 3600) / 60)
-    }
-}
-
-/// "used / limit (n%)".
-pub(crate) fn usage_label(used: u64, limit: u64) -> String {
-    use crate::report::human_size;
-    let percent = if limit > 0 {
-        used as f64 * 100.0 / limit as f64
-    } else {
-        0.0
-    };
-    format!(
-        "{} / {} ({percent:.0}%)",
-        human_size(used),
-        human_size(limit)
-    )
-}
-
-pub(crate) fn side_title(side: crate::profile::Side, lang: Lang) -> String {
-    match side {
-        crate::profile::Side::Old => tr!(lang, "tui-old-server"),
-        crate::profile::Side::New => tr!(lang, "tui-new-server"),
-    }
 }
 
 #[cfg(test)]

@@ -5,12 +5,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{Theme, bar, clean, side_title, usage_label};
+use super::parts::{Theme, bar, clean, side_title, usage_label, wrapped};
 use crate::i18n::Lang;
+use crate::profile::Phase;
 use crate::profile::Side;
 use crate::report::{grouped, human_size};
 use crate::service::inventory::Inventory;
-use crate::tui::app::{App, Phase, ServerStatus, Stage, phase};
+use crate::tui::app::App;
+use crate::tui::protocol::{ServerStatus, Stage};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [phase_area, panels, largest] = Layout::vertical([
@@ -41,7 +43,7 @@ fn phase_line(app: &App) -> Line<'static> {
         return Line::default();
     };
     let days = |d: chrono::NaiveDate| (d - app.today).num_days();
-    let text = match phase(&profile.dates, app.today) {
+    let text = match profile.dates.phase(app.today) {
         Phase::Unknown => tr!(lang, "overview-the-profile-has-no-migration"),
         Phase::Before { copy_start } => tr!(
             lang,
@@ -60,7 +62,10 @@ fn phase_line(app: &App) -> Line<'static> {
     let mut spans = vec![Span::raw(format!(" {text}"))];
     // The question before quitting shows in the key help's place (view::render_help).
     if let Some(notice) = app.notice.as_ref().filter(|_| !app.confirm_quit) {
-        spans.push(Span::styled(format!("  {notice}"), Theme::of(app).bad()));
+        spans.push(Span::styled(
+            format!("  {notice}"),
+            Theme::new(app.colour).bad(),
+        ));
     }
     Line::from(spans)
 }
@@ -79,18 +84,18 @@ fn code_line(app: &App) -> Line<'static> {
                     code = outcome.report.state_code.as_str()
                 )
             ),
-            Theme::of(app).key(),
+            Theme::new(app.colour).key(),
         ),
         None => Line::styled(
             format!(" {}", tr!(lang, "overview-state-code-after-verify")),
-            Theme::of(app).dim(),
+            Theme::new(app.colour).dim(),
         ),
     }
 }
 
 fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let host = app
         .profile
         .as_ref()
@@ -125,7 +130,7 @@ fn server_panel(app: &App, side: Side, frame: &mut Frame, area: Rect) {
             ready_lines(inventory, target, lang, &theme, usize::from(inner.width))
         }
     };
-    frame.render_widget(super::wrapped(lines, inner.width), inner);
+    frame.render_widget(wrapped(lines, inner.width), inner);
 }
 
 /// A labelled gauge: `label  used / limit (n%)` and a bar `[####......]` under it.
@@ -230,7 +235,7 @@ fn largest_messages(app: &App, frame: &mut Frame, area: Rect) {
         .as_ref()
         .map(|p| p.limits.max_message_bytes())
         .unwrap_or(u64::MAX);
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let rows = inventory.largest.iter().map(|m| {
         let over = m.size > limit;
         let size = Cell::from(

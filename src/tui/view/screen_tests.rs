@@ -9,8 +9,10 @@ use crate::i18n::Lang;
 use crate::profile::Side;
 use crate::service::backup::BackupEvent;
 use crate::service::verify::restore::{ItemOutcome, ItemResult};
-use crate::tui::app::{App, Effect, Msg, Screen, TaskEvent};
+use crate::tui::app::App;
 use crate::tui::backup::BackupRun;
+use crate::tui::protocol::{Effect, Msg, TaskEvent};
+use crate::tui::screen::Screen;
 use crate::tui::verify::{Headers, KINDS, VerifyEvent, VerifyMode, findings_of};
 
 pub(super) fn verify_event(app: &mut App, event: VerifyEvent) -> Vec<Effect> {

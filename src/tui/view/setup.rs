@@ -6,16 +6,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, clean, side_title};
+use super::parts::{Theme, clean, side_title};
+use super::wrap::wrap;
+use crate::i18n::Lang;
 use crate::model::AuthMethod;
 use crate::profile::Side;
-use crate::tui::app::{App, SetupStep, side_index};
 use crate::tui::input::Input;
+use crate::tui::setup::{SetupState, SetupStep};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let theme = Theme::of(app);
-    let setup = &app.setup;
+/// The form as `setup` stands, in `lang`.
+pub fn render(setup: &SetupState, lang: Lang, theme: Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(format!(" {} ", tr!(lang, "setup-getting-ready-sign-in")));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -145,11 +145,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     field(
                         &mut lines,
                         &format!("  {}", tr!(lang, "setup-password")),
-                        &setup.passwords[side_index(side)],
+                        &setup.passwords[side.index()],
                         active,
                     );
                     if active {
-                        let hint = match &setup.env_password[side_index(side)] {
+                        let hint = match &setup.env_password[side.index()] {
                             Some(env) => {
                                 tr!(lang, "setup-empty-uses-env-password", env = env.as_str())
                             }
@@ -174,7 +174,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             cursor_row = Some(shown.len());
             shown.push(line);
         } else {
-            shown.extend(super::wrap([line], inner.width));
+            shown.extend(wrap([line], inner.width));
         }
     }
     let lines = shown;

@@ -10,8 +10,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear};
 
-use super::{Theme, clean};
-use crate::tui::app::{App, DeviceCode};
+use super::parts::{Theme, clean, inside, wrapped};
+use crate::tui::app::App;
+use crate::tui::protocol::DeviceCode;
 
 /// The code with a space between letters: easier to read off and type.
 pub fn spaced(code: &str) -> String {
@@ -32,7 +33,7 @@ pub fn countdown(seconds: u64) -> String {
 
 pub fn render(app: &App, device: &DeviceCode, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let width = area.width.saturating_sub(4).min(72);
     let height = area.height.min(12);
     let dialog = Rect {
@@ -66,7 +67,7 @@ pub fn render(app: &App, device: &DeviceCode, frame: &mut Frame, area: Rect) {
     ];
     frame.render_widget(Clear, dialog);
     frame.render_widget(
-        super::wrapped(lines, super::inside(dialog)).block(
+        wrapped(lines, inside(dialog)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" {} ", tr!(lang, "signin-dialog-title"))),

@@ -12,8 +12,9 @@ use super::tests::{
 use crate::i18n::Lang;
 use crate::profile::Side;
 use crate::service::local::{UploadEvent, UploadOutcome};
-use crate::tui::app::{App, Msg, TaskEvent};
+use crate::tui::app::App;
 use crate::tui::local::LocalEvent;
+use crate::tui::protocol::{Msg, TaskEvent};
 use crate::tui::verify::VerifyEvent;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -129,7 +130,7 @@ fn screens(lang: Lang, size: (u16, u16)) -> Vec<(&'static str, App)> {
     press(&mut app, KeyCode::Char('5'));
     press(&mut app, KeyCode::Char('d'));
     let generation = app.doctor.generation;
-    app.update(Msg::Task(crate::tui::app::TaskEvent::Doctor {
+    app.update(Msg::Task(crate::tui::protocol::TaskEvent::Doctor {
         generation,
         result: Ok(Box::new(super::fixtures::doctor_report())),
     }));

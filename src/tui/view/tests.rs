@@ -13,8 +13,11 @@ use crate::i18n::Lang;
 use crate::model::{FolderInfo, QuotaInfo, SpecialUse};
 use crate::profile::Side;
 use crate::service::inventory::{Inventory, LargeMessage, QuotaReport};
-use crate::tui::app::{App, AppOptions, Effect, Msg, Screen, SetupStep, TaskEvent};
+use crate::tui::app::{App, AppOptions};
 use crate::tui::config::Remembered;
+use crate::tui::protocol::{Effect, Msg, TaskEvent};
+use crate::tui::screen::Screen;
+use crate::tui::setup::SetupStep;
 
 pub(super) fn shipped_profile() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/profiles/exchange-online.toml")
@@ -33,8 +36,10 @@ pub(super) fn options(lang: Lang, size: (u16, u16)) -> AppOptions {
     }
 }
 
+/// A key through `update`, with the file and environment effects performed as the runtime
+/// does; the other effects are returned.
 pub(super) fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    crate::tui::files::update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 pub(super) fn type_text(app: &mut App, text: &str) {
@@ -293,7 +298,7 @@ fn folders_scroll_and_sort_by_size() {
     let mut app = signed_in(Lang::En, (80, 24));
     report(&mut app, Side::Old, Ok(inventory(40)));
     press(&mut app, KeyCode::Char('2'));
-    let page = crate::tui::app::folder_page((80, 24), Lang::En);
+    let page = crate::tui::layout::folder_page((80, 24), Lang::En);
     assert_eq!(
         page, 17,
         "24 rows less title, two help rows, borders, header, totals"
@@ -328,7 +333,7 @@ fn folders_scroll_and_sort_by_size() {
     // A smaller terminal: the selection stays visible.
     press(&mut app, KeyCode::End);
     app.update(Msg::Resize(80, 12));
-    let page = crate::tui::app::folder_page((80, 12), Lang::En);
+    let page = crate::tui::layout::folder_page((80, 12), Lang::En);
     assert!(app.folders.offset + page > app.folders.selected);
     let text = screen(&draw(&app, 80, 12));
     assert!(text.contains("of 40 folders"), "{text}");
@@ -420,7 +425,7 @@ fn stale_reports_are_ignored_after_reload() {
     report(&mut app, Side::Old, Ok(inventory(4)));
     assert!(matches!(
         app.server(Side::Old),
-        crate::tui::app::ServerStatus::Working(_)
+        crate::tui::protocol::ServerStatus::Working(_)
     ));
 }
 
@@ -480,7 +485,7 @@ fn folders_show_where_old_folders_go_and_what_is_missing() {
 
 #[test]
 fn device_code_dialog_counts_down_copies_and_closes_with_the_result() {
-    use crate::tui::app::DeviceCode;
+    use crate::tui::protocol::DeviceCode;
     for lang in [Lang::Ja, Lang::En] {
         let mut app = signed_in(lang, (80, 24));
         let device = |remaining_secs| {
@@ -532,7 +537,7 @@ fn device_code_dialog_counts_down_copies_and_closes_with_the_result() {
 
 #[test]
 fn typed_paths_expand_the_home_directory_and_relative_names() {
-    use crate::tui::app::typed_path;
+    use crate::tui::input::typed_path;
     let home = std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"));
     assert_eq!(typed_path(" ~/univ.toml "), home.join("univ.toml"));
     assert_eq!(typed_path("~"), home);

@@ -4,18 +4,20 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::{Theme, bar, clean, inside, short_date, side_title, wrapped};
+use super::parts::{
+    Theme, bar, block, clean, inside, scroll_hint, short_date, side_title, with_hint, wrapped,
+};
+use super::wrap::wrap;
 use crate::compare::result::{Finding, FindingKind, FolderStatus};
 use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
 use crate::profile::Side;
 use crate::report::{grouped, human_size};
-use crate::service::verify::restore::{ItemOutcome, ItemResult, PlanItem};
-use crate::tui::app::{App, side_index};
+use crate::tui::app::App;
 use crate::tui::verify::{
-    Headers, KINDS, ReadProgress, RestoreStep, VerifyMode, VerifyOutcome, VerifyRun, findings_of,
+    Headers, KINDS, ReadProgress, VerifyMode, VerifyOutcome, VerifyRun, findings_of,
 };
 
 /// The list title for a kind of finding.
@@ -55,26 +57,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 plan,
                 folders_to_create,
                 step,
-            } => restore_view(app, outcome, plan, folders_to_create, step, frame, area),
+            } => super::restore::restore_view(
+                app,
+                outcome,
+                plan,
+                folders_to_create,
+                step,
+                frame,
+                area,
+            ),
         },
-    }
-}
-
-fn block(title: String) -> Block<'static> {
-    Block::bordered().title(title)
-}
-
-/// A box with the scroll hint, when there is one, after its title.
-fn with_hint(block: Block<'static>, hint: Option<Line<'static>>) -> Block<'static> {
-    match hint {
-        Some(hint) => block.title(hint),
-        None => block,
     }
 }
 
 fn idle(app: &App, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let mut lines = vec![
         Line::raw(tr!(
             lang,
@@ -105,14 +103,14 @@ fn idle(app: &App, frame: &mut Frame, area: Rect) {
 
 fn running(app: &App, progress: &[ReadProgress; 2], frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let outer = block(format!(" {} ", tr!(lang, "tui-verify-verifying")));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let width = usize::from(inner.width);
     let mut lines = Vec::new();
     for side in [Side::Old, Side::New] {
-        let p = &progress[side_index(side)];
+        let p = &progress[side.index()];
         let status = if !p.connected {
             tr!(lang, "tui-verify-connecting").to_string()
         } else if p.total == 0 {
@@ -148,7 +146,7 @@ fn running(app: &App, progress: &[ReadProgress; 2], frame: &mut Frame, area: Rec
 
 fn failed(app: &App, reason: &str, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let lines = vec![
         Line::styled(tr!(lang, "tui-verify-verification-failed"), theme.bad()),
         Line::raw(clean(reason)),
@@ -166,7 +164,7 @@ fn failed(app: &App, reason: &str, frame: &mut Frame, area: Rect) {
 
 fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let report = &outcome.report;
     let ok = report.status == ExitStatus::Match;
     let verdict = vec![
@@ -193,7 +191,7 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     ];
     // The verdict box is as tall as its wrapped text, up to half of what is left after the
     // kinds (the folder table below scrolls).
-    let verdict = super::wrap(verdict, inside(area));
+    let verdict = wrap(verdict, inside(area));
     let most = (area.height.saturating_sub(6) / 2).max(3);
     let verdict_height = u16::try_from(verdict.len() + 2).unwrap_or(most).min(most);
     let [verdict_area, kinds_area, table_area] = Layout::vertical([
@@ -262,7 +260,7 @@ fn summary(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     let fit = usize::from(table_area.height.saturating_sub(3)).max(1);
     let total = folders.len();
     let first = app.verify.folder_offset.min(total.saturating_sub(fit));
-    let hint = super::scroll_hint(lang, first, fit, total, "PgUp/PgDn");
+    let hint = scroll_hint(lang, first, fit, total, "PgUp/PgDn");
     let rows = folders.into_iter().skip(first).take(fit).map(|f| {
         let differs = f.status == FolderStatus::Differs;
         Row::new(vec![
@@ -326,13 +324,13 @@ fn who(finding: &Finding) -> String {
 
 fn list(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let state = &app.verify;
     let kind = KINDS[state.kind];
     let findings = findings_of(&outcome.report, kind);
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
-    let page = crate::tui::app::list_page(app.size, lang);
+    let page = crate::tui::layout::list_page(app.size, lang);
     let restorable = kind == FindingKind::Missing;
     let rows = findings
         .iter()
@@ -426,7 +424,7 @@ fn list(app: &App, outcome: &VerifyOutcome, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let hint = super::scroll_hint(lang, state.offset, page, findings.len(), "Up/Dn PgUp/PgDn");
+    let hint = scroll_hint(lang, state.offset, page, findings.len(), "Up/Dn PgUp/PgDn");
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.key()))
         .block(with_hint(block(title), hint));
@@ -458,7 +456,7 @@ fn headers_view(
     area: Rect,
 ) {
     let lang = app.lang;
-    let theme = Theme::of(app);
+    let theme = Theme::new(app.colour);
     let outer = block(format!(
         " {}: {} ",
         tr!(lang, "tui-verify-headers"),
@@ -498,219 +496,13 @@ fn headers_view(
             .collect(),
     };
     // Wrapped here, so the rows are known: the scroll stops at the last page.
-    let lines = super::wrap(lines, text_area.width);
+    let lines = wrap(lines, text_area.width);
     let fit = usize::from(text_area.height).max(1);
     let first = usize::from(scroll).min(lines.len().saturating_sub(fit));
-    let hint = super::scroll_hint(lang, first, fit, lines.len(), "Up/Dn PgUp/PgDn");
+    let hint = scroll_hint(lang, first, fit, lines.len(), "Up/Dn PgUp/PgDn");
     frame.render_widget(with_hint(outer, hint), area);
     frame.render_widget(
         Paragraph::new(lines).scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
         text_area,
     );
-}
-
-fn plan_table<'a>(items: &'a [PlanItem], lang: Lang, app: &App) -> Table<'a> {
-    let theme = Theme::of(app);
-    let rows = items.iter().map(|i| {
-        Row::new(vec![
-            Cell::from(clean(&i.old_folder)),
-            Cell::from(format!("-> {}", clean(&i.new_folder))),
-            Cell::from(short_date(i.date.as_deref())),
-            Cell::from(clean(i.subject.as_deref().unwrap_or(""))),
-            Cell::from(Line::from(human_size(i.size)).right_aligned()),
-        ])
-    });
-    Table::new(
-        rows,
-        [
-            Constraint::Fill(2),
-            Constraint::Fill(2),
-            Constraint::Length(10),
-            Constraint::Fill(4),
-            Constraint::Length(9),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            Cell::from(tr!(lang, "tui-verify-old-folder")),
-            Cell::from(tr!(lang, "tui-verify-new-folder")),
-            Cell::from(tr!(lang, "tui-verify-date")),
-            Cell::from(tr!(lang, "tui-verify-subject")),
-            Cell::from(Line::from(tr!(lang, "tui-verify-size")).right_aligned()),
-        ])
-        .style(theme.key()),
-    )
-}
-
-fn restore_view(
-    app: &App,
-    outcome: &VerifyOutcome,
-    plan: &[PlanItem],
-    folders_to_create: &[String],
-    step: &RestoreStep,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let lang = app.lang;
-    let theme = Theme::of(app);
-    let bytes: u64 = plan.iter().map(|i| i.size).sum();
-    let title = format!(
-        " {} ",
-        tr!(
-            lang,
-            "tui-verify-restore-plan-title",
-            count = plan.len(),
-            size = human_size(bytes),
-            server = clean(&outcome.report.new_server)
-        )
-    );
-    let outer = block(title);
-    let inner = outer.inner(area);
-    // During the centre's copy a restore may double what the copy still brings: said first.
-    let warning = matches!(step, RestoreStep::Plan)
-        .then(|| {
-            let phase = app.profile.as_ref()?.dates.phase(app.today);
-            crate::report::restore_phase_warning(phase, lang)
-        })
-        .flatten()
-        .map(|w| super::wrap([Line::styled(w, theme.bad())], inner.width));
-    let warning_rows = warning
-        .as_ref()
-        .map_or(0, |w| u16::try_from(w.len()).unwrap_or(4).min(4));
-    let [warn_area, intro, table_area, notes] = Layout::vertical([
-        Constraint::Length(warning_rows),
-        Constraint::Length(2),
-        Constraint::Min(0),
-        Constraint::Length(3),
-    ])
-    .areas(inner);
-    if let Some(lines) = warning {
-        frame.render_widget(Paragraph::new(lines), warn_area);
-    }
-    // The plan's (or the results') rows under the table's header; Up/Dn PgUp/PgDn scroll.
-    let rows = match step {
-        RestoreStep::Done(Ok(results)) => results.len(),
-        _ => plan.len(),
-    };
-    let fit = usize::from(table_area.height.saturating_sub(1)).max(1);
-    let first = app.verify.plan_offset.min(rows.saturating_sub(fit));
-    let hint = super::scroll_hint(lang, first, fit, rows, "Up/Dn PgUp/PgDn");
-    frame.render_widget(with_hint(outer, hint), area);
-    frame.render_widget(
-        wrapped(
-            [Line::raw(tr!(
-                lang,
-                "tui-verify-the-old-server-is-not-changed-messages-a"
-            ))],
-            intro.width,
-        ),
-        intro,
-    );
-    match step {
-        RestoreStep::Plan | RestoreStep::Applying => {
-            frame.render_widget(
-                plan_table(&plan[first.min(plan.len())..], lang, app),
-                table_area,
-            );
-            let mut lines: Vec<Line> = folders_to_create
-                .iter()
-                .map(|f| {
-                    Line::raw(tr!(
-                        lang,
-                        "tui-verify-folder-will-be-created",
-                        folder = clean(f)
-                    ))
-                })
-                .collect();
-            if plan.is_empty() {
-                lines.push(Line::styled(
-                    tr!(lang, "tui-verify-nothing-to-restore-too-large-or-no-longe"),
-                    theme.bad(),
-                ));
-            } else if matches!(step, RestoreStep::Applying) {
-                lines.push(Line::styled(
-                    tr!(lang, "tui-verify-restoring-to-the-new-server"),
-                    theme.busy(),
-                ));
-            } else {
-                lines.push(Line::styled(
-                    tr!(lang, "tui-verify-press-y-to-restore-them-now-esc-to-go-ba"),
-                    theme.key(),
-                ));
-            }
-            frame.render_widget(wrapped(lines, notes.width), notes);
-        }
-        RestoreStep::Done(Err(reason)) => {
-            let lines = vec![
-                Line::styled(tr!(lang, "tui-verify-the-restore-failed"), theme.bad()),
-                Line::raw(clean(reason)),
-            ];
-            frame.render_widget(wrapped(lines, table_area.width), table_area);
-        }
-        RestoreStep::Done(Ok(results)) => {
-            frame.render_widget(
-                results_table(&results[first.min(results.len())..], app),
-                table_area,
-            );
-            let count = |o: ItemOutcome| results.iter().filter(|r| r.outcome == o).count();
-            let failed = count(ItemOutcome::Failed) + count(ItemOutcome::TooLarge);
-            let line = tr!(
-                lang,
-                "tui-verify-restore-result",
-                appended = count(ItemOutcome::Appended),
-                present = count(ItemOutcome::AlreadyPresent),
-                failed = failed
-            );
-            frame.render_widget(
-                wrapped(
-                    [Line::styled(
-                        line,
-                        if failed > 0 { theme.bad() } else { theme.ok() },
-                    )],
-                    notes.width,
-                ),
-                notes,
-            );
-        }
-    }
-}
-
-fn results_table<'a>(results: &'a [ItemResult], app: &App) -> Table<'a> {
-    let lang = app.lang;
-    let theme = Theme::of(app);
-    let rows = results.iter().map(|r| {
-        let (what, style) = match r.outcome {
-            ItemOutcome::Appended => (tr!(lang, "tui-verify-appended"), theme.ok()),
-            ItemOutcome::AlreadyPresent => {
-                (tr!(lang, "tui-verify-already-there"), Style::default())
-            }
-            ItemOutcome::TooLarge => (tr!(lang, "tui-verify-too-large"), theme.bad()),
-            ItemOutcome::Failed => (tr!(lang, "tui-verify-failed"), theme.bad()),
-        };
-        let mut subject = clean(r.item.subject.as_deref().unwrap_or(""));
-        if let Some(e) = &r.error {
-            subject.push_str(&format!(" ({})", clean(e)));
-        }
-        Row::new(vec![
-            Cell::from(what).style(style),
-            Cell::from(clean(&r.item.new_folder)),
-            Cell::from(subject),
-        ])
-    });
-    Table::new(
-        rows,
-        [
-            Constraint::Length(13),
-            Constraint::Max(20),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            Cell::from(tr!(lang, "tui-verify-result")),
-            Cell::from(tr!(lang, "tui-verify-new-folder")),
-            Cell::from(tr!(lang, "tui-verify-subject")),
-        ])
-        .style(theme.key()),
-    )
 }

@@ -1,0 +1,194 @@
+//! Opening a backup for an update: the committed archive, an interrupted run to resume or
+//! discard, and the set of what the backup holds.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::archive::base::BaseArchive;
+use crate::archive::error::{ArchiveError, Result};
+use crate::archive::fsutil::{LockFile, remove_if_exists, sibling};
+use crate::archive::journal::read_journal_ends;
+use crate::archive::manifest::Manifest;
+use crate::archive::names::Layout;
+use crate::archive::pipeline::Counters;
+use crate::archive::resume::{Recovered, recover};
+
+use super::commit::truncate_to;
+use super::options::record_key_id;
+use super::{ArchiveUpdate, UpdateOptions};
+
+impl ArchiveUpdate {
+    /// Opens `path` for updating. Returns the update and the backup's current content:
+    /// the existing manifest plus messages recovered from an interrupted run, or `None` for
+    /// a new backup. The caller skips messages listed there.
+    pub fn open(path: &Path, options: UpdateOptions) -> Result<(Self, Option<Manifest>)> {
+        let lock = LockFile::acquire(path)?;
+        let partial_path = sibling(path, ".partial");
+        let journal_path = sibling(path, ".journal");
+        let mailbox = options.mailbox();
+        let file_len = match fs::metadata(path) {
+            Ok(m) => Some(m.len()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(ArchiveError::io(path, "stat", e)),
+        };
+        // An in-place append that did not finish: the archive's committed version is the
+        // file's first `size` bytes; the rest is resumed (or cut off) below.
+        let mut in_place_journal = None;
+        if let Some(len) = file_len
+            && let Some((header, committed)) = read_journal_ends(&journal_path)?
+            && header.in_place
+        {
+            match header.base {
+                _ if committed == Some(len) => {
+                    // The commit finished; only the journal's removal was left.
+                    remove_if_exists(&journal_path)?;
+                }
+                Some(b) if b.size <= len => in_place_journal = Some(b),
+                _ => {
+                    tracing::warn!(
+                        "discarding {}: the archive is shorter than it recorded",
+                        journal_path.display()
+                    );
+                    remove_if_exists(&journal_path)?;
+                }
+            }
+        }
+        let base = match (file_len, &in_place_journal) {
+            (_, Some(b)) => Some(BaseArchive::open(path, b.size)?),
+            (Some(len), None) => Some(BaseArchive::open(path, len)?),
+            (None, None) => None,
+        };
+        let mut manifest = match &base {
+            Some(b) => {
+                let m = &b.manifest;
+                if !mailbox.is(&m.server, &m.account, m.source) {
+                    return Err(ArchiveError::DifferentMailbox {
+                        path: path.to_path_buf(),
+                        found: m.mailbox_label(),
+                        expected: format!(
+                            "{} on {} ({})",
+                            options.account, options.server, options.source
+                        ),
+                    });
+                }
+                m.clone()
+            }
+            None => Manifest::new(&options.server, &options.account, options.source),
+        };
+
+        let mut recovered = None;
+        if let (Some(b), Some(_)) = (&base, &in_place_journal) {
+            match recover(path, &journal_path, Some(b), &mailbox, true) {
+                Ok(Ok(r)) => recovered = Some(r),
+                Ok(Err(reason)) => tracing::warn!("not resuming {}: {reason}", path.display()),
+                Err(e) => tracing::warn!("not resuming {}: {e}", path.display()),
+            }
+            if recovered.is_none() {
+                truncate_to(path, b.id.size)?;
+                remove_if_exists(&journal_path)?;
+            }
+        } else if partial_path.exists() && base.is_none() {
+            match recover(&partial_path, &journal_path, None, &mailbox, false) {
+                Ok(Ok(r)) => recovered = Some(r),
+                Ok(Err(reason)) => {
+                    tracing::warn!("discarding {}: {reason}", partial_path.display())
+                }
+                Err(e) => tracing::warn!("discarding {}: {e}", partial_path.display()),
+            }
+            if recovered.is_none() {
+                remove_if_exists(&journal_path)?;
+                remove_if_exists(&partial_path)?;
+            }
+        } else {
+            // A journal without its partial is left over from a commit that finished; a
+            // partial next to an existing archive is from a version that copied archives.
+            remove_if_exists(&journal_path)?;
+            remove_if_exists(&partial_path)?;
+        }
+
+        let mut layout = Layout::new();
+        let mut names: HashSet<String> = HashSet::new();
+        for r in base
+            .iter()
+            .flat_map(|b| &b.records)
+            .chain(recovered.iter().flat_map(|r| &r.records))
+        {
+            layout.note_entry(&r.name);
+            names.insert(r.name.clone());
+        }
+        // A manifest naming entries the zip lacks would promise mail that is not there;
+        // forgetting them makes the service fetch them again.
+        manifest.messages.retain(|m| {
+            let ok = names.contains(&m.entry);
+            if !ok {
+                tracing::warn!(
+                    "{}: manifest lists missing entry {:?}; it will be fetched again",
+                    path.display(),
+                    m.entry
+                );
+            }
+            ok
+        });
+        let mut recovered_entries = 0;
+        let mut recovered_messages = 0;
+        let mut partial = None;
+        if let Some(r) = recovered {
+            let Recovered {
+                sink,
+                journal,
+                records,
+                folders,
+                messages,
+                dropped,
+            } = r;
+            tracing::info!(
+                "resuming {}: {} entries recovered, {} journal lines dropped",
+                partial_path.display(),
+                records.len(),
+                dropped
+            );
+            for f in folders {
+                if manifest.folder(&f.name).is_none() {
+                    manifest.folders.push(f);
+                }
+            }
+            for m in messages {
+                if manifest.folder(&m.folder).is_some() {
+                    manifest.messages.push(m);
+                    recovered_messages += 1;
+                }
+            }
+            recovered_entries = records.len();
+            partial = Some((sink, journal));
+        }
+        for f in &manifest.folders {
+            layout.note_folder(&f.name, f.delimiter, &f.dir);
+        }
+        let keys = manifest.messages.iter().filter_map(record_key_id).collect();
+        let prior = (base.is_some() || partial.is_some()).then(|| manifest.clone());
+        let appended = recovered_entries;
+        let update = Self {
+            path: path.to_path_buf(),
+            partial_path,
+            journal_path,
+            options,
+            base,
+            manifest,
+            layout,
+            keys,
+            added_per_folder: HashMap::new(),
+            recovered_messages,
+            partial,
+            pipeline: None,
+            counters: Arc::new(Counters::default()),
+            appended,
+            queued_messages: 0,
+            broken: false,
+            lock: Some(lock),
+        };
+        Ok((update, prior))
+    }
+}

@@ -1,0 +1,303 @@
+//! Planning one folder: from its STATUS (unchanged since the last complete run?) or its
+//! EXAMINE and a metadata listing, what the archive already holds, what older entries are
+//! re-identified, and what is left to fetch.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::archive::{FolderSync, Manifest, MessageRecord};
+use crate::imap::{ListedFolder, ReadSession};
+use crate::mail::envelope::Envelope;
+use crate::model::FolderInfo;
+use crate::service::backup::{Failure, FolderOutcome, retry};
+
+/// What one folder needs.
+pub(super) struct FolderPlan {
+    pub(super) listed: ListedFolder,
+    pub(super) info: FolderInfo,
+    /// `(uid, size)` still to fetch, ascending.
+    pub(super) pending: Vec<(u32, u64)>,
+    /// Archived entries to re-identify with a new UID (UIDVALIDITY changed).
+    pub(super) rekeys: Vec<(String, u32)>,
+    /// Unmatched entries from an older UIDVALIDITY, by `(size, sha256)`: a fetched message
+    /// with the same content takes an entry's place instead of being stored again (each
+    /// entry once, so identical copies stay as many as they were).
+    pub(super) by_hash: HashMap<(u64, String), Vec<String>>,
+    /// The folder and its re-identifications were handed to the writer (under `info`'s
+    /// UIDVALIDITY): from then on that UIDVALIDITY must hold.
+    pub(super) started: bool,
+    /// UIDs known to be on the server (for the oversize list): every UID when the whole
+    /// folder was listed, else the new ones and the archived oversize ones.
+    pub(super) on_server: HashSet<u32>,
+    /// Fetches that ended without a message the server still lists, per UID.
+    pub(super) undelivered: HashMap<u32, u32>,
+    /// UIDs the server lists but did not deliver in [`MAX_UNDELIVERED`] tries.
+    pub(super) unfetched: Vec<u32>,
+    /// The server state to record once every pending message is in the archive.
+    pub(super) sync: Option<FolderSync>,
+    pub(super) outcome: FolderOutcome,
+}
+
+/// The part of a STATUS that tells whether a folder changed; `None` when the server does not
+/// report UIDVALIDITY or UIDNEXT (such a folder is always listed in full).
+pub(super) fn sync_state(status: &crate::imap::FolderStatus) -> Option<FolderSync> {
+    Some(FolderSync {
+        uid_validity: status.uid_validity?,
+        uid_next: status.uid_next?,
+        messages: status.messages,
+        highest_modseq: status.highest_modseq,
+    })
+}
+
+/// The plan of a folder whose STATUS matches what the archive recorded: nothing to fetch,
+/// and the folder is not even opened unless it holds archived oversize messages to look up.
+pub(super) async fn unchanged_plan(
+    session: &mut ReadSession,
+    folder: &ListedFolder,
+    prior: Option<&Manifest>,
+    sync: FolderSync,
+    limit: u64,
+) -> Result<FolderPlan, Failure> {
+    let validity = Some(sync.uid_validity);
+    let records: Vec<&MessageRecord> = prior
+        .iter()
+        .flat_map(|m| &m.messages)
+        .filter(|m| m.folder == folder.name && m.uid.is_some() && m.uid_validity == validity)
+        .collect();
+    let on_server = if records.iter().any(|m| m.size > limit) {
+        session
+            .examine(&folder.raw_name)
+            .await
+            .map_err(Failure::from_imap)?;
+        oversize_on_server(session, &records, validity, limit).await?
+    } else {
+        HashSet::new()
+    };
+    let info = FolderInfo {
+        selectable: true,
+        messages: sync.messages,
+        uid_next: Some(sync.uid_next),
+        uid_validity: validity,
+        size: records.iter().map(|m| m.size).sum(),
+        ..FolderInfo::from(folder)
+    };
+    Ok(FolderPlan {
+        listed: folder.clone(),
+        started: false,
+        outcome: FolderOutcome {
+            folder: folder.name.clone(),
+            uid_validity: validity,
+            server_messages: u64::from(sync.messages),
+            added: 0,
+            already: u64::from(sync.messages),
+            rekeyed: 0,
+            vanished: 0,
+            unchanged: true,
+        },
+        info,
+        pending: Vec::new(),
+        rekeys: Vec::new(),
+        by_hash: HashMap::new(),
+        on_server,
+        undelivered: HashMap::new(),
+        unfetched: Vec::new(),
+        sync: Some(sync),
+    })
+}
+
+/// Which of the archived messages above `limit` (under `validity`) the examined folder still
+/// has: one `UID FETCH` of just those UIDs, usually none or a handful.
+async fn oversize_on_server(
+    session: &mut ReadSession,
+    records: &[&MessageRecord],
+    validity: Option<u32>,
+    limit: u64,
+) -> Result<HashSet<u32>, Failure> {
+    let mut large: Vec<u32> = records
+        .iter()
+        .filter(|m| m.uid_validity == validity && m.size > limit)
+        .filter_map(|m| m.uid)
+        .collect();
+    if large.is_empty() {
+        return Ok(HashSet::new());
+    }
+    large.sort_unstable();
+    let metas = session
+        .fetch_meta(&retry::uid_set(&large), &[])
+        .await
+        .map_err(Failure::from_imap)?;
+    Ok(metas
+        .into_iter()
+        .map(|m| m.uid)
+        .filter(|u| large.binary_search(u).is_ok())
+        .collect())
+}
+
+/// One message of a folder listing: only what planning needs, so listing a folder of
+/// 100,000 messages costs a few megabytes.
+struct ServerMessage {
+    uid: u32,
+    size: u64,
+    /// Asked for only when archived messages need re-identifying.
+    message_id: Option<String>,
+}
+
+async fn server_list(
+    session: &mut ReadSession,
+    uid_set: &str,
+    fields: &[&str],
+) -> Result<Vec<ServerMessage>, Failure> {
+    let mut list = Vec::new();
+    session
+        .fetch_meta_each(uid_set, fields, |meta| {
+            list.push(ServerMessage {
+                uid: meta.uid,
+                size: meta.size,
+                message_id: meta
+                    .header
+                    .as_deref()
+                    .and_then(|h| Envelope::parse(h).message_id),
+            });
+        })
+        .await
+        .map_err(Failure::from_imap)?;
+    Ok(list)
+}
+
+/// The plan of one folder from the EXAMINE `status` the session holds now: what the archive
+/// already has under this UIDVALIDITY, what older entries this EXAMINE's messages re-identify
+/// (Message-ID and size now, content hash while fetching) and what is left to fetch.
+pub(super) async fn plan_examined(
+    session: &mut ReadSession,
+    folder: &ListedFolder,
+    status: crate::imap::FolderStatus,
+    prior: Option<&Manifest>,
+    saved: Option<FolderSync>,
+    now_sync: Option<FolderSync>,
+    limit: u64,
+) -> Result<FolderPlan, Failure> {
+    let validity = status.uid_validity;
+    let records: Vec<&MessageRecord> = prior
+        .iter()
+        .flat_map(|m| &m.messages)
+        .filter(|m| m.folder == folder.name && m.uid.is_some())
+        .collect();
+    let archived: HashSet<u32> = records
+        .iter()
+        .filter(|m| m.uid_validity == validity)
+        .filter_map(|m| m.uid)
+        .collect();
+    let stale: Vec<&MessageRecord> = records
+        .iter()
+        .copied()
+        .filter(|m| m.uid_validity != validity)
+        .collect();
+    let fields: &[&str] = if stale.is_empty() {
+        &[]
+    } else {
+        &["MESSAGE-ID"]
+    };
+    // Only UIDs from the recorded UIDNEXT on can be new while the UIDVALIDITY holds;
+    // the counts then tell whether anything was expunged since (UIDs are never reused).
+    let since = saved
+        .filter(|s| Some(s.uid_validity) == validity && stale.is_empty())
+        .map(|s| (s.uid_next, s.messages));
+    let mut incremental = None;
+    if let (Some((from, then)), true) = (since, status.messages > 0) {
+        let new: Vec<_> = server_list(session, &format!("{from}:*"), fields)
+            .await?
+            .into_iter()
+            .filter(|m| m.uid >= from)
+            .collect();
+        if u64::from(then) + new.len() as u64 == u64::from(status.messages) {
+            incremental = Some(new);
+        }
+    }
+    let listed_all = incremental.is_none();
+    let metas = match incremental {
+        Some(new) => new,
+        None if status.messages > 0 => server_list(session, "1:*", fields).await?,
+        None => Vec::new(),
+    };
+    // Stale entries by Message-ID and size; each can be claimed once.
+    let mut by_id: HashMap<(String, u64), Vec<&str>> = HashMap::new();
+    for m in &stale {
+        if let Some(id) = &m.message_id {
+            by_id
+                .entry((id.clone(), m.size))
+                .or_default()
+                .push(m.entry.as_str());
+        }
+    }
+    let mut claimed: HashSet<&str> = HashSet::new();
+    let mut pending = Vec::new();
+    let mut rekeys = Vec::new();
+    let mut on_server = HashSet::with_capacity(metas.len());
+    let mut already = 0;
+    if !listed_all {
+        // Nothing expunged since the recorded state: everything archived then is still
+        // there, and only the archived oversize messages need checking by UID.
+        already = u64::from(saved.map_or(0, |s| s.messages));
+        on_server = oversize_on_server(session, &records, validity, limit).await?;
+    }
+    for meta in &metas {
+        on_server.insert(meta.uid);
+        if archived.contains(&meta.uid) {
+            already += 1;
+            continue;
+        }
+        let matched = meta
+            .message_id
+            .clone()
+            .and_then(|id| by_id.get_mut(&(id, meta.size)))
+            .and_then(Vec::pop);
+        match matched {
+            Some(entry) => {
+                claimed.insert(entry);
+                rekeys.push((entry.to_string(), meta.uid));
+            }
+            None => pending.push((meta.uid, meta.size)),
+        }
+    }
+    pending.sort_unstable();
+    let mut by_hash: HashMap<(u64, String), Vec<String>> = HashMap::new();
+    for m in stale
+        .iter()
+        .filter(|m| !claimed.contains(m.entry.as_str()) && !m.sha256.is_empty())
+    {
+        by_hash
+            .entry((m.size, m.sha256.clone()))
+            .or_default()
+            .push(m.entry.clone());
+    }
+    let info = FolderInfo {
+        selectable: true,
+        messages: status.messages,
+        uid_next: status.uid_next,
+        uid_validity: validity,
+        size: metas.iter().map(|m| m.size).sum(),
+        ..FolderInfo::from(folder)
+    };
+    Ok(FolderPlan {
+        listed: folder.clone(),
+        started: false,
+        outcome: FolderOutcome {
+            folder: folder.name.clone(),
+            uid_validity: validity,
+            server_messages: u64::from(status.messages),
+            added: 0,
+            already,
+            rekeyed: 0,
+            vanished: 0,
+            unchanged: false,
+        },
+        info,
+        pending,
+        rekeys,
+        by_hash,
+        on_server,
+        // Recorded only if the EXAMINE saw the UIDVALIDITY the STATUS reported.
+        undelivered: HashMap::new(),
+        unfetched: Vec::new(),
+        sync: now_sync.filter(|s| Some(s.uid_validity) == validity),
+    })
+}
