@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::{Output, load_profile};
+use super::common::{Output, load_profile};
 use crate::i18n::Lang;
 use crate::report::{Align, Table};
 use crate::service::batch::{

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::{AccountArgs, Output, load_profile};
+use super::common::{AccountArgs, Output, load_profile};
 use crate::i18n::Lang;
 use crate::report::{Align, Table, grouped, human_size};
 use crate::service::local::{
