@@ -21,7 +21,6 @@ use super::zipwrite::{CentralRecord, EntryTime, LOCAL_HEADER_LEN, Method};
 /// A validated existing backup.
 #[derive(Debug, Clone)]
 pub(crate) struct BaseArchive {
-    pub manifest: Manifest,
     /// Every entry except the manifest, in central-directory order.
     pub records: Vec<CentralRecord>,
     /// Offset of the manifest's local header: everything before it is copied verbatim.
@@ -39,8 +38,8 @@ struct LocalInfo {
 
 impl BaseArchive {
     /// Opens the first `file_len` bytes of `path` (the committed archive; the file may be
-    /// longer while an in-place append is unfinished).
-    pub(crate) fn open(path: &Path, file_len: u64) -> Result<Self> {
+    /// longer while an in-place append is unfinished). Returns it and its manifest.
+    pub(crate) fn open(path: &Path, file_len: u64) -> Result<(Self, Manifest)> {
         let mut zip = open_zip_view(path, File::open(path).ctx(path, "open")?, file_len)?;
         let manifest = read_manifest(&mut zip, path)?;
         if zip.offset() != 0 {
@@ -117,12 +116,14 @@ impl BaseArchive {
             });
         }
         let id = base_id(&mut raw, path, prefix_len, file_len)?;
-        Ok(Self {
+        Ok((
+            Self {
+                records,
+                prefix_len,
+                id,
+            },
             manifest,
-            records,
-            prefix_len,
-            id,
-        })
+        ))
     }
 }
 
