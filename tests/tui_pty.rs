@@ -166,6 +166,26 @@ fn device_code_on(screen: &str) -> Option<String> {
     })
 }
 
+/// The authorization server and an old/new migration (corpus `seed`, Japanese folder names)
+/// whose new server signs in with XOAUTH2 only, its tokens checked by that server.
+fn exchange_migration(seed: u64) -> (oauth_support::Idp, ikou_testbed::scenario::Migration) {
+    use ikou_testbed::Auth;
+    use ikou_testbed::scenario::{FolderLanguage, Migration};
+    let idp = oauth_support::Idp::start(&["--interval", "1"]);
+    let m = Migration::start_with(
+        seed,
+        FolderLanguage::Japanese,
+        Auth::Xoauth2Only {
+            introspection_url: format!(
+                "http://dovecot:dovecot-introspection-secret@127.0.0.1:{}/introspect",
+                idp.port
+            ),
+        },
+    )
+    .unwrap_or_else(|e| panic!("both Dovecot servers must start for this test: {e:#}"));
+    (idp, m)
+}
+
 /// The profile for the Exchange-like new server: XOAUTH2 with the test authority.
 fn exchange_profile(
     m: &ikou_testbed::scenario::Migration,
@@ -220,20 +240,7 @@ max_message_mb = 35
 /// server approves it, and the Overview, Verify and a restore all reach the new server.
 #[test]
 fn binary_signs_in_to_microsoft_365_with_a_device_code_then_verifies_and_restores() {
-    use ikou_testbed::Auth;
-    use ikou_testbed::scenario::{FolderLanguage, Migration};
-    let idp = oauth_support::Idp::start(&["--interval", "1"]);
-    let m = Migration::start_with(
-        43,
-        FolderLanguage::Japanese,
-        Auth::Xoauth2Only {
-            introspection_url: format!(
-                "http://dovecot:dovecot-introspection-secret@127.0.0.1:{}/introspect",
-                idp.port
-            ),
-        },
-    )
-    .unwrap_or_else(|e| panic!("both Dovecot servers must start for this test: {e:#}"));
+    let (idp, m) = exchange_migration(43);
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = tempfile::tempdir().expect("token cache");
     let profile = exchange_profile(&m, &idp, dir.path());
@@ -475,20 +482,7 @@ fn microsoft_365_in_japanese_at(
 /// [`microsoft_365_in_japanese_at`]), against the same Exchange-like server.
 #[test]
 fn binary_signs_in_to_microsoft_365_in_japanese_at_two_sizes() {
-    use ikou_testbed::Auth;
-    use ikou_testbed::scenario::{FolderLanguage, Migration};
-    let idp = oauth_support::Idp::start(&["--interval", "1"]);
-    let m = Migration::start_with(
-        45,
-        FolderLanguage::Japanese,
-        Auth::Xoauth2Only {
-            introspection_url: format!(
-                "http://dovecot:dovecot-introspection-secret@127.0.0.1:{}/introspect",
-                idp.port
-            ),
-        },
-    )
-    .unwrap_or_else(|e| panic!("both Dovecot servers must start for this test: {e:#}"));
+    let (idp, m) = exchange_migration(45);
     let dir = tempfile::tempdir().expect("temp dir");
     let profile = exchange_profile(&m, &idp, dir.path());
     for (cols, rows) in [(120, 40), (80, 24)] {

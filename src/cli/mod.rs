@@ -5,6 +5,7 @@
 //! Errors go to stderr as one line naming the cause; exit codes are in `report::exit`.
 
 mod backup;
+mod backup_text;
 mod batch;
 mod doctor;
 mod explain;

@@ -111,7 +111,8 @@ pub async fn run_verify(args: &VerifyArgs, output: Output) -> Result<i32> {
         None => OldSource::Live,
     };
     sign_in_ahead(&profile, &mut account, &source).await?;
-    let (report, _old, _new) = verify::verify(&profile, &account, &source, output.lang).await?;
+    let silent = crate::service::progress::silent();
+    let report = verify::verify_report(&profile, &account, &source, output.lang, &silent).await?;
     if let Some(path) = &args.csv {
         let mut text = String::from("\u{feff}");
         text.push_str(&report.comparison.to_csv_for(output.lang, &report.run));

@@ -32,15 +32,12 @@ use std::collections::{HashMap, HashSet};
 
 use mail_parser::DateTime;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use crate::mail::address::addr_specs;
 use crate::mail::envelope::normalize_message_id;
 use crate::mail::garble::{collapse_whitespace, effective_subject};
 use crate::model::MessageInfo;
-
-/// Hex digits kept from the SHA-256: 128 bits, ample for one mailbox, short in a CSV.
-const FINGERPRINT_HEX_LEN: usize = 32;
 
 /// Separator between fingerprint fields; it cannot occur in any normalised field.
 const SEP: char = '\u{1f}';
@@ -64,17 +61,26 @@ pub struct Identity {
 
 impl Identity {
     pub fn of(info: &MessageInfo) -> Self {
-        let date = normalized_date(info.date.as_deref().unwrap_or(""));
-        let from = normalized_addresses(info.from.as_deref().unwrap_or(""), false);
-        let to = normalized_addresses(info.to.as_deref().unwrap_or(""), true);
-        let subject = collapse_whitespace(&effective_subject(info));
+        let parts = Parts::of(info);
         Self {
-            message_id: info.message_id.as_deref().and_then(normalize_message_id),
-            fingerprint: digest(&["v1", &date, &from, &to, &subject]),
-            loose: digest(&["v1-loose", &date, &from, &to]),
-            sparse: [&date, &from, &to].iter().filter(|f| !f.is_empty()).count() < 2,
+            message_id: parts.message_id,
+            fingerprint: hex::encode(parts.fingerprint),
+            loose: hex::encode(parts.loose),
+            sparse: parts.sparse,
             body: info.body_hash.clone(),
             weak: false,
+        }
+    }
+
+    /// The same identity as fixed-size digests (see [`Compact`]).
+    pub fn compact(&self) -> Compact {
+        Compact {
+            message_id: self.message_id.as_deref().map(text_digest),
+            fingerprint: from_hex(&self.fingerprint),
+            loose: from_hex(&self.loose),
+            body: self.body.as_deref().map(text_digest),
+            sparse: self.sparse,
+            weak: self.weak,
         }
     }
 
@@ -101,37 +107,162 @@ impl Identity {
     }
 }
 
+/// 128 bits of a SHA-256: a fingerprint, or the digest of a Message-ID or body hash.
+pub type Digest = [u8; 16];
+
+/// An [`Identity`] as fixed-size digests, for matching whole mailboxes in little memory: the
+/// normalised Message-ID and the body hash are kept as digests of their text (equal texts,
+/// equal digests), the fingerprints as their 128 bits. `Identity::of(m).compact()` equals
+/// `Compact::of(m)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Compact {
+    pub message_id: Option<Digest>,
+    pub fingerprint: Digest,
+    pub loose: Digest,
+    pub body: Option<Digest>,
+    pub sparse: bool,
+    pub weak: bool,
+}
+
+/// [`Identity::key`] as digests: what the duplicate rule and the contents mapping compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    MessageId(Digest),
+    Fingerprint(Digest),
+}
+
+impl Compact {
+    pub fn of(info: &MessageInfo) -> Self {
+        let parts = Parts::of(info);
+        Self {
+            message_id: parts.message_id.as_deref().map(text_digest),
+            fingerprint: parts.fingerprint,
+            loose: parts.loose,
+            body: info.body_hash.as_deref().map(text_digest),
+            sparse: parts.sparse,
+            weak: false,
+        }
+    }
+
+    /// [`Identity::proof`] for compact identities.
+    pub fn proof(&self, other: &Compact) -> Option<bool> {
+        if !(self.weak || other.weak) {
+            return Some(true);
+        }
+        match (&self.body, &other.body) {
+            (Some(a), Some(b)) => Some(a == b),
+            _ => None,
+        }
+    }
+
+    /// The Message-ID, or the fingerprint when there is none.
+    pub fn key(&self) -> Key {
+        match self.message_id {
+            Some(id) => Key::MessageId(id),
+            None => Key::Fingerprint(self.fingerprint),
+        }
+    }
+}
+
+/// What both identity forms are made of.
+struct Parts {
+    message_id: Option<String>,
+    fingerprint: Digest,
+    loose: Digest,
+    sparse: bool,
+}
+
+impl Parts {
+    fn of(info: &MessageInfo) -> Self {
+        let date = normalized_date(info.date.as_deref().unwrap_or(""));
+        let from = normalized_addresses(info.from.as_deref().unwrap_or(""), false);
+        let to = normalized_addresses(info.to.as_deref().unwrap_or(""), true);
+        let subject = collapse_whitespace(&effective_subject(info));
+        Self {
+            message_id: info.message_id.as_deref().and_then(normalize_message_id),
+            fingerprint: digest(&["v1", &date, &from, &to, &subject]),
+            loose: digest(&["v1-loose", &date, &from, &to]),
+            sparse: [&date, &from, &to].iter().filter(|f| !f.is_empty()).count() < 2,
+        }
+    }
+}
+
+/// What the weak-identity rule needs of an identity, in either form.
+pub trait Weakness {
+    type Loose: Clone + Eq + std::hash::Hash;
+    fn has_message_id(&self) -> bool;
+    fn loose_key(&self) -> &Self::Loose;
+    fn is_sparse(&self) -> bool;
+    fn set_weak(&mut self, weak: bool);
+}
+
+impl Weakness for Identity {
+    type Loose = String;
+    fn has_message_id(&self) -> bool {
+        self.message_id.is_some()
+    }
+    fn loose_key(&self) -> &String {
+        &self.loose
+    }
+    fn is_sparse(&self) -> bool {
+        self.sparse
+    }
+    fn set_weak(&mut self, weak: bool) {
+        self.weak = weak;
+    }
+}
+
+impl Weakness for Compact {
+    type Loose = Digest;
+    fn has_message_id(&self) -> bool {
+        self.message_id.is_some()
+    }
+    fn loose_key(&self) -> &Digest {
+        &self.loose
+    }
+    fn is_sparse(&self) -> bool {
+        self.sparse
+    }
+    fn set_weak(&mut self, weak: bool) {
+        self.weak = weak;
+    }
+}
+
 /// Loose fingerprints that cannot identify a message by headers alone (see the module docs):
 /// sparse, or shared by two messages without a Message-ID on the same side.
-pub fn weak_keys<'a>(
-    old: impl IntoIterator<Item = &'a Identity>,
-    new: impl IntoIterator<Item = &'a Identity>,
-) -> HashSet<String> {
+pub fn weak_keys<'a, I: Weakness + 'a>(
+    old: impl IntoIterator<Item = &'a I>,
+    new: impl IntoIterator<Item = &'a I>,
+) -> HashSet<I::Loose> {
     let mut weak = HashSet::new();
     for side in [
         old.into_iter().collect::<Vec<_>>(),
         new.into_iter().collect::<Vec<_>>(),
     ] {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for id in side.iter().filter(|i| i.message_id.is_none()) {
-            *seen.entry(id.loose.as_str()).or_default() += 1;
-            if id.sparse {
-                weak.insert(id.loose.clone());
+        let mut seen: HashMap<&I::Loose, usize> = HashMap::new();
+        for id in side.iter().filter(|i| !i.has_message_id()) {
+            *seen.entry(id.loose_key()).or_default() += 1;
+            if id.is_sparse() {
+                weak.insert(id.loose_key().clone());
             }
         }
         weak.extend(
             seen.into_iter()
                 .filter(|(_, n)| *n > 1)
-                .map(|(k, _)| k.to_string()),
+                .map(|(k, _)| k.clone()),
         );
     }
     weak
 }
 
 /// Marks the identities whose loose fingerprint is in `weak` (see [`weak_keys`]).
-pub fn mark_weak<'a>(ids: impl IntoIterator<Item = &'a mut Identity>, weak: &HashSet<String>) {
+pub fn mark_weak<'a, I: Weakness + 'a>(
+    ids: impl IntoIterator<Item = &'a mut I>,
+    weak: &HashSet<I::Loose>,
+) {
     for id in ids {
-        id.weak = weak.contains(&id.loose);
+        let is_weak = weak.contains(id.loose_key());
+        id.set_weak(is_weak);
     }
 }
 
@@ -162,10 +293,25 @@ fn normalized_addresses(display: &str, sort: bool) -> String {
     specs.join(",")
 }
 
-fn digest(fields: &[&str]) -> String {
-    let joined = fields.join(&SEP.to_string());
-    let hash = hex::encode(Sha256::digest(joined.as_bytes()));
-    hash.get(..FINGERPRINT_HEX_LEN).unwrap_or(&hash).to_string()
+fn digest(fields: &[&str]) -> Digest {
+    text_digest(&fields.join(&SEP.to_string()))
+}
+
+/// The first 128 bits of the SHA-256 of `text`.
+pub fn text_digest(text: &str) -> Digest {
+    let hash = Sha256::digest(text.as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&hash[..16]);
+    out
+}
+
+/// A fingerprint's hex back to its bits (a text that is not one is digested instead).
+fn from_hex(text: &str) -> Digest {
+    let mut out = [0u8; 16];
+    match hex::decode_to_slice(text, &mut out) {
+        Ok(()) => out,
+        Err(_) => text_digest(text),
+    }
 }
 
 #[cfg(test)]
@@ -206,7 +352,7 @@ mod tests {
         assert_eq!(Identity::of(&with_id).key(), "mid:A@example.jp");
         let without = msg(None, DATE, "a@b.jp", "c@d.jp", "x");
         let key = Identity::of(&without).key();
-        assert!(key.starts_with("fp:") && key.len() == 3 + FINGERPRINT_HEX_LEN);
+        assert!(key.starts_with("fp:") && key.len() == 3 + 32);
     }
 
     #[test]
@@ -304,6 +450,37 @@ mod tests {
         assert_eq!(a.proof(&b), Some(false));
         b.body = Some("1".into());
         assert_eq!(a.proof(&b), Some(true));
+    }
+
+    /// Both forms of one identity agree, so matching on digests decides what matching on the
+    /// texts would.
+    #[test]
+    fn compact_is_the_identity_in_digests() {
+        let mut with_body = msg(None, "", "", "c@d.jp", "x");
+        with_body.body_hash = Some("abc".into());
+        let messages = [
+            msg(Some("<A@Example.JP>"), DATE, "a@b.jp", "c@d.jp", "x"),
+            msg(
+                None,
+                DATE,
+                "山田 <Taro@B.jp>",
+                "x@y.jp, a@b.jp",
+                "会議 の件",
+            ),
+            with_body,
+            MessageInfo::default(),
+        ];
+        for m in &messages {
+            let identity = Identity::of(m);
+            assert_eq!(identity.compact(), Compact::of(m), "{m:?}");
+            assert_eq!(
+                hex::encode(Compact::of(m).fingerprint),
+                identity.fingerprint
+            );
+        }
+        let [a, b] = [&messages[0], &messages[1]].map(Compact::of);
+        assert_ne!(a.key(), b.key());
+        assert_eq!(a.key(), Compact::of(&messages[0].clone()).key());
     }
 
     #[test]

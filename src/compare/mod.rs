@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod findings;
 pub mod identity;
+pub mod listing;
 pub mod mapping;
 pub mod matching;
 pub mod names;

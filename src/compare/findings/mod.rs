@@ -4,13 +4,15 @@
 //! findings: missing, moved, oversize, duplicates, extras, garbled subjects, Junk past its
 //! retention, folder names Exchange refuses and unmapped folders. It only reads its inputs.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::identity::{Identity, mark_weak, weak_keys};
+use super::identity::{Compact, Digest, Identity};
+use super::listing::{Details, InMemory, Listed, Listing};
 use super::mapping::{FolderGroup, MapEntry, MapReason, Mapping};
-use super::matching::{FolderMatch, match_messages};
+use super::matching::{FolderMatch, match_compact};
 use super::names::folder_name_problems;
 use super::result::{
     Comparison, Finding, FindingKind, FolderCount, FolderStatus, Limits, MessageRef, Reason,
@@ -18,13 +20,13 @@ use super::result::{
 };
 use super::rules::NameRule;
 use crate::mail::garble::subject_garbling;
-use crate::model::{FolderMessages, MessageInfo, SpecialUse};
+use crate::model::{FolderMessages, MessageInfo, Side, SpecialUse};
 
-/// One message of a folder group, with where it came from.
-struct Item<'a> {
-    folder: &'a str,
-    info: &'a MessageInfo,
-    identity: Identity,
+/// One old message of a folder group: its folder and place in the listing.
+#[derive(Clone, Copy)]
+struct Item {
+    folder: usize,
+    index: usize,
     junk: bool,
 }
 
@@ -32,9 +34,9 @@ struct Item<'a> {
 type NewSlot = (usize, usize);
 
 /// One folder group after matching, before its findings are written.
-struct GroupMatch<'a> {
+struct GroupMatch {
     group: FolderGroup,
-    items: Vec<Item<'a>>,
+    items: Vec<Item>,
     new_index: Option<usize>,
     matched: FolderMatch,
 }
@@ -54,49 +56,50 @@ pub fn compare(
     limits: &Limits,
     now: DateTime<Utc>,
 ) -> Comparison {
-    let mut new_ids: Vec<Vec<Identity>> = new
-        .iter()
-        .map(|f| f.messages.iter().map(Identity::of).collect())
-        .collect();
-    let mut old_ids: Vec<Vec<Identity>> = old
-        .iter()
-        .map(|f| f.messages.iter().map(Identity::of).collect())
-        .collect();
-    let weak = weak_keys(old_ids.iter().flatten(), new_ids.iter().flatten());
-    mark_weak(old_ids.iter_mut().flatten(), &weak);
-    mark_weak(new_ids.iter_mut().flatten(), &weak);
+    let listing = Listing::of(old, new);
+    compare_listed(&listing, &InMemory { old, new }, mapping, limits, now)
+}
 
-    let groups: Vec<GroupMatch<'_>> = mapping
+/// [`compare`] over compact identities; the envelopes of the messages a finding is about come
+/// from `details`.
+pub fn compare_listed(
+    listing: &Listing,
+    details: &dyn Details,
+    mapping: &Mapping,
+    limits: &Limits,
+    now: DateTime<Utc>,
+) -> Comparison {
+    let (old, new) = (&listing.old[..], &listing.new[..]);
+    let groups: Vec<GroupMatch> = mapping
         .groups()
         .into_iter()
         .map(|group| {
             let new_index = new.iter().position(|f| f.folder.name == group.new);
-            let items: Vec<Item<'_>> = group
+            let members: Vec<usize> = group
                 .old
                 .iter()
                 .filter_map(|name| old.iter().position(|f| f.folder.name == *name))
-                .flat_map(|o| {
+                .collect();
+            let items: Vec<Item> = members
+                .iter()
+                .flat_map(|&o| {
                     let folder = &old[o];
                     let junk =
                         is_junk(folder, mapping.new_for(&folder.folder.name), new_index, new);
-                    let ids = &old_ids[o];
-                    folder
-                        .messages
-                        .iter()
-                        .zip(ids)
-                        .map(move |(info, identity)| Item {
-                            folder: &folder.folder.name,
-                            info,
-                            identity: identity.clone(),
-                            junk,
-                        })
+                    (0..folder.len()).map(move |index| Item {
+                        folder: o,
+                        index,
+                        junk,
+                    })
                 })
                 .collect();
-            let old_identities: Vec<Identity> = items.iter().map(|i| i.identity.clone()).collect();
-            let matched = match new_index {
-                Some(i) => match_messages(&old_identities, &new_ids[i]),
-                None => match_messages(&old_identities, &[]),
+            // One old folder per group is the rule: its identities are used where they are.
+            let old_ids: Cow<'_, [Compact]> = match members.as_slice() {
+                [only] => Cow::Borrowed(&old[*only].ids),
+                _ => Cow::Owned(members.iter().flat_map(|&o| old[o].ids.clone()).collect()),
             };
+            let new_ids = new_index.map_or(&[][..], |i| new[i].ids.as_slice());
+            let matched = match_compact(&old_ids, new_ids);
             GroupMatch {
                 group,
                 items,
@@ -115,13 +118,13 @@ pub fn compare(
             let slots = g.matched.extras.iter().copied();
             let slots = slots.chain(g.matched.duplicates.iter().map(|&(n, _)| n));
             for n in slots {
-                pool.add((i, n), &new_ids[i][n]);
+                pool.add((i, n), &new[i].ids[n]);
             }
         }
     }
-    for (i, ids) in new_ids.iter().enumerate() {
+    for (i, folder) in new.iter().enumerate() {
         if !grouped.contains(&i) {
-            for (n, id) in ids.iter().enumerate() {
+            for (n, id) in folder.ids.iter().enumerate() {
                 pool.add((i, n), id);
             }
         }
@@ -132,45 +135,54 @@ pub fn compare(
     for g in &groups {
         let mut here = HashMap::new();
         for &o in g.matched.missing.iter().chain(&g.matched.unproven) {
-            here.insert(o, pool.locate(&g.items[o].identity, g.new_index));
+            let item = g.items[o];
+            let id = &old[item.folder].ids[item.index];
+            here.insert(o, pool.locate(id, g.new_index));
         }
         located.push(here);
     }
 
+    let old_info = |item: &Item| details.message(Side::Old, item.folder, item.index);
     let mut findings = Vec::new();
     let mut folders = Vec::new();
     let mut extras = Vec::new();
     for (g, here) in groups.iter().zip(&located) {
         let first_finding = findings.len();
         let new_name = Some(g.group.new.as_str());
-        let (new_messages, new_identities): (&[MessageInfo], &[Identity]) = match g.new_index {
-            Some(i) => (&new[i].messages, &new_ids[i]),
-            None => (&[], &[]),
-        };
+        let new_listed = g.new_index.map(|i| &new[i]);
+        let new_info = |n: usize| details.message(Side::New, g.new_index.unwrap_or(0), n);
         let items = &g.items;
+        let old_name = |item: &Item| old[item.folder].folder.name.as_str();
         for &(o, n) in &g.matched.pairs {
-            let (item, new_info) = (&items[o], &new_messages[n]);
+            let item = &items[o];
+            let (old_folder, Some(new_folder)) = (&old[item.folder], new_listed) else {
+                continue;
+            };
             // Equal decoded subjects may still differ on the wire in a way a mail program
             // does not repair (a fold inside an encoded-word): judge whenever either differs.
-            let subject_differs = item.identity.fingerprint != new_identities[n].fingerprint
-                || item.info.subject_raw != new_info.subject_raw;
-            if subject_differs && let Some(garble) = subject_garbling(item.info, new_info) {
-                let reason = Reason::Garbled {
-                    garble,
-                    new_subject: new_info
-                        .subject
-                        .clone()
-                        .or_else(|| new_info.subject_raw.clone()),
-                };
-                findings.push(finding(reason, item, new_name));
+            let subject_differs = old_folder.ids[item.index].fingerprint
+                != new_folder.ids[n].fingerprint
+                || old_folder.subjects[item.index] != new_folder.subjects[n];
+            let info = (subject_differs || item.junk).then(|| old_info(item));
+            if subject_differs && let Some(info) = &info {
+                let new_message = new_info(n);
+                if let Some(garble) = subject_garbling(info, &new_message) {
+                    let reason = Reason::Garbled {
+                        garble,
+                        new_subject: new_message.subject.or(new_message.subject_raw),
+                    };
+                    findings.push(finding(reason, old_name(item), info, new_name));
+                }
             }
-            if let Some(age_days) = junk_age(item, limits, now) {
+            if let Some(info) = &info
+                && let Some(age_days) = junk_age(item, info, limits, now)
+            {
                 let reason = Reason::JunkExpiring {
                     age_days,
                     retention_days: limits.junk_retention_days,
                     present_on_new: true,
                 };
-                findings.push(finding(reason, item, new_name));
+                findings.push(finding(reason, old_name(item), info, new_name));
             }
         }
         let mut left: Vec<usize> = g
@@ -183,6 +195,7 @@ pub fn compare(
         left.sort_unstable();
         for o in left {
             let item = &items[o];
+            let info = old_info(item);
             let unproven_here = g.matched.unproven.contains(&o);
             let reason = match here.get(&o) {
                 Some(Located::Moved(slot)) => Reason::Moved {
@@ -193,15 +206,15 @@ pub fn compare(
                 },
                 _ if unproven_here => Reason::Unproven { candidates: 1 },
                 _ => {
-                    if let Some(age_days) = junk_age(item, limits, now) {
+                    if let Some(age_days) = junk_age(item, &info, limits, now) {
                         Reason::JunkExpiring {
                             age_days,
                             retention_days: limits.junk_retention_days,
                             present_on_new: false,
                         }
-                    } else if item.info.size > limits.max_message_bytes {
+                    } else if info.size > limits.max_message_bytes {
                         Reason::Oversize {
-                            size: item.info.size,
+                            size: info.size,
                             limit: limits.max_message_bytes,
                         }
                     } else {
@@ -209,37 +222,33 @@ pub fn compare(
                     }
                 }
             };
-            findings.push(finding(reason, item, new_name));
+            findings.push(finding(reason, old_name(item), &info, new_name));
         }
         for &(o, _) in &g.matched.missing_copies {
-            findings.push(finding(Reason::MissingCopy, &items[o], new_name));
+            let item = &items[o];
+            let info = old_info(item);
+            findings.push(finding(
+                Reason::MissingCopy,
+                old_name(item),
+                &info,
+                new_name,
+            ));
         }
         if let Some(i) = g.new_index {
             for &(n, original) in &g.matched.duplicates {
                 if pool.claimed.contains(&(i, n)) {
                     continue;
                 }
+                let original = new_info(original);
                 let reason = Reason::Duplicate {
-                    original_uid: new_messages[original].uid,
-                    original_received: new_messages[original].internal_date.clone(),
+                    original_uid: original.uid,
+                    original_received: original.internal_date,
                 };
-                findings.push(new_finding(
-                    reason,
-                    new_messages,
-                    new_identities,
-                    n,
-                    new_name,
-                ));
+                findings.push(new_finding(reason, &new_info(n), new_name));
             }
             for &n in &g.matched.extras {
                 if !pool.claimed.contains(&(i, n)) {
-                    extras.push(new_finding(
-                        Reason::Extra,
-                        new_messages,
-                        new_identities,
-                        n,
-                        new_name,
-                    ));
+                    extras.push(new_finding(Reason::Extra, &new_info(n), new_name));
                 }
             }
         }
@@ -250,10 +259,10 @@ pub fn compare(
             .old
             .iter()
             .filter_map(|name| old.iter().find(|f| f.folder.name == *name))
-            .map(listed_count)
+            .map(Listed::count)
             .sum();
-        let new_count = g.new_index.map_or(0, |i| listed_count(&new[i]));
-        let count_only = items.is_empty() && new_messages.is_empty();
+        let new_count = g.new_index.map_or(0, |i| new[i].count());
+        let count_only = items.is_empty() && new_listed.is_none_or(Listed::is_empty);
         let status = if problems > 0 || (count_only && new_count < old_count) {
             FolderStatus::Differs
         } else {
@@ -289,30 +298,26 @@ enum Located {
     Nowhere,
 }
 
-/// Unpaired new messages, indexed by Message-ID key and loose fingerprint.
+/// Unpaired new messages, indexed by Message-ID and loose fingerprint.
 #[derive(Default)]
 struct Pool {
-    by_id: HashMap<String, Vec<NewSlot>>,
-    by_loose: HashMap<String, Vec<(NewSlot, Identity)>>,
+    by_id: HashMap<Digest, Vec<NewSlot>>,
+    by_loose: HashMap<Digest, Vec<(NewSlot, Compact)>>,
     claimed: HashSet<NewSlot>,
 }
 
 impl Pool {
-    fn add(&mut self, slot: NewSlot, id: &Identity) {
-        match &id.message_id {
-            Some(mid) => self.by_id.entry(mid.clone()).or_default().push(slot),
-            None => self
-                .by_loose
-                .entry(id.loose.clone())
-                .or_default()
-                .push((slot, id.clone())),
+    fn add(&mut self, slot: NewSlot, id: &Compact) {
+        match id.message_id {
+            Some(mid) => self.by_id.entry(mid).or_default().push(slot),
+            None => self.by_loose.entry(id.loose).or_default().push((slot, *id)),
         }
     }
 
     /// Claims an unpaired new message in a folder other than `own` that is this message: the
     /// same Message-ID; or, for a message without one, the same loose fingerprint (its subject
     /// may be garbled there too) and, when weak, the same body.
-    fn locate(&mut self, identity: &Identity, own: Option<usize>) -> Located {
+    fn locate(&mut self, identity: &Compact, own: Option<usize>) -> Located {
         let free = |claimed: &HashSet<NewSlot>, slot: &NewSlot| {
             Some(slot.0) != own && !claimed.contains(slot)
         };
@@ -335,7 +340,7 @@ impl Pool {
             .map_or(&[][..], Vec::as_slice);
         let mut unknown = 0;
         // The same fingerprint first, so a garbled twin does not take an exact copy's place.
-        let mut ordered: Vec<&(NewSlot, Identity)> = candidates
+        let mut ordered: Vec<&(NewSlot, Compact)> = candidates
             .iter()
             .filter(|(s, _)| free(&self.claimed, s))
             .collect();
@@ -358,29 +363,14 @@ impl Pool {
     }
 }
 
-fn finding(reason: Reason, item: &Item<'_>, new_folder: Option<&str>) -> Finding {
-    let message = MessageRef::new(item.info, item.identity.key());
-    Finding::new(reason, Some(item.folder), new_folder, Some(message))
+fn finding(reason: Reason, folder: &str, info: &MessageInfo, new_folder: Option<&str>) -> Finding {
+    let message = MessageRef::new(info, Identity::of(info).key());
+    Finding::new(reason, Some(folder), new_folder, Some(message))
 }
 
-fn new_finding(
-    reason: Reason,
-    messages: &[MessageInfo],
-    identities: &[Identity],
-    index: usize,
-    new_folder: Option<&str>,
-) -> Finding {
-    let message = MessageRef::new(&messages[index], identities[index].key());
+fn new_finding(reason: Reason, info: &MessageInfo, new_folder: Option<&str>) -> Finding {
+    let message = MessageRef::new(info, Identity::of(info).key());
     Finding::new(reason, None, new_folder, Some(message))
-}
-
-/// Listed messages, or the STATUS count when nothing was listed.
-fn listed_count(folder: &FolderMessages) -> u64 {
-    if folder.messages.is_empty() {
-        u64::from(folder.folder.messages)
-    } else {
-        u64::try_from(folder.messages.len()).unwrap_or(u64::MAX)
-    }
 }
 
 fn signed(n: u64) -> i64 {
@@ -397,10 +387,10 @@ fn count_problems(findings: &[Finding]) -> u64 {
 
 /// A Junk folder by its own attribute, by the rule that mapped it, or by its new target.
 fn is_junk(
-    folder: &FolderMessages,
+    folder: &Listed,
     entry: Option<&MapEntry>,
     new_index: Option<usize>,
-    new: &[FolderMessages],
+    new: &[Listed],
 ) -> bool {
     folder.folder.special_use == Some(SpecialUse::Junk)
         || entry.is_some_and(|e| {
@@ -414,18 +404,17 @@ fn is_junk(
 
 /// Age in days of a Junk item older than the retention, else `None`. Received time
 /// (INTERNALDATE) is what retention counts from; the Date header is the fallback.
-fn junk_age(item: &Item<'_>, limits: &Limits, now: DateTime<Utc>) -> Option<i64> {
+fn junk_age(item: &Item, info: &MessageInfo, limits: &Limits, now: DateTime<Utc>) -> Option<i64> {
     if !item.junk {
         return None;
     }
-    let received = item
-        .info
+    let received = info
         .internal_date
         .as_deref()
         .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
         .map(|d| d.with_timezone(&Utc))
         .or_else(|| {
-            let raw = item.info.date.as_deref()?;
+            let raw = info.date.as_deref()?;
             let parsed = mail_parser::DateTime::parse_rfc822(raw).filter(|d| d.is_valid())?;
             DateTime::from_timestamp(parsed.to_timestamp(), 0)
         })?;
@@ -434,11 +423,7 @@ fn junk_age(item: &Item<'_>, limits: &Limits, now: DateTime<Utc>) -> Option<i64>
 }
 
 /// Findings about folders: unmapped on either side, names Exchange refuses, unused overrides.
-fn folder_findings(
-    old: &[FolderMessages],
-    new: &[FolderMessages],
-    mapping: &Mapping,
-) -> Vec<Finding> {
+fn folder_findings(old: &[Listed], new: &[Listed], mapping: &Mapping) -> Vec<Finding> {
     let mut findings = Vec::new();
     for folder in old.iter().filter(|f| f.folder.selectable) {
         let name = folder.folder.name.as_str();
@@ -451,13 +436,13 @@ fn folder_findings(
             .filter(|e| e.reason == MapReason::NotOnNew)
         {
             let reason = Reason::FolderMissing {
-                messages: listed_count(folder),
+                messages: folder.count(),
             };
             findings.push(Finding::new(reason, Some(name), Some(&entry.new), None));
         }
         if mapping.new_for(name).is_none() {
             let reason = Reason::UnmappedOld {
-                messages: listed_count(folder),
+                messages: folder.count(),
             };
             findings.push(Finding::new(reason, Some(name), None, None));
         }
@@ -466,7 +451,7 @@ fn folder_findings(
         let messages = new
             .iter()
             .find(|f| f.folder.name == *name)
-            .map_or(0, listed_count);
+            .map_or(0, Listed::count);
         let reason = Reason::UnmappedNew { messages };
         findings.push(Finding::new(reason, None, Some(name), None));
     }

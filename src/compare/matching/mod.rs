@@ -27,9 +27,9 @@
 //! **missing copy** when the old folder held it twice (same identity and same Date, From and
 //! To) and new holds it at least once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::identity::Identity;
+use super::identity::{Compact, Digest, Identity, Key};
 
 /// The outcome for one folder group; all numbers are indexes into the slices given.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -50,6 +50,14 @@ pub struct FolderMatch {
 
 /// Pairs the identities of one group's old and new messages (see the module docs).
 pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
+    let old: Vec<Compact> = old.iter().map(Identity::compact).collect();
+    let new: Vec<Compact> = new.iter().map(Identity::compact).collect();
+    match_compact(&old, &new)
+}
+
+/// [`match_messages`] over compact identities. Memory beyond the result stays proportional
+/// to the messages left over, apart from one index of the new Message-IDs.
+pub fn match_compact(old: &[Compact], new: &[Compact]) -> FolderMatch {
     let mut old_used = vec![false; old.len()];
     let mut new_used = vec![false; new.len()];
     let mut pairs = Vec::new();
@@ -58,7 +66,7 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
     pair_by(
         old,
         new,
-        |i| i.fingerprint.as_str(),
+        |i| i.fingerprint,
         &mut old_used,
         &mut new_used,
         &mut pairs,
@@ -66,7 +74,7 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
     pair_by(
         old,
         new,
-        |i| i.loose.as_str(),
+        |i| i.loose,
         &mut old_used,
         &mut new_used,
         &mut pairs,
@@ -77,53 +85,99 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
         pairs,
         ..FolderMatch::default()
     };
-    // Equal keys are exactly `same_identity`, so hashing keys keeps this linear. A weak
-    // identity is a copy only of one with the same body; with its body unknown it is nobody's.
-    let new_keys: Vec<String> = new
+    duplicates_and_extras(new, &new_used, &mut result);
+    missing(old, new, &old_used, &new_used, &mut result);
+    result
+}
+
+/// The duplicate rule's key: equal keys are exactly `same_identity`. A weak identity is a copy
+/// only of one with the same body; with its body unknown it is nobody's.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum CopyOf {
+    Plain(Key),
+    Body(Key, Digest),
+    Alone(usize),
+}
+
+fn copy_of(index: usize, id: &Compact) -> CopyOf {
+    match (id.weak, id.body) {
+        (false, _) => CopyOf::Plain(id.key()),
+        (true, Some(body)) => CopyOf::Body(id.key(), body),
+        (true, None) => CopyOf::Alone(index),
+    }
+}
+
+/// New messages left over: a duplicate of the first new message with its key (a matched one
+/// before an unmatched one), else an extra.
+fn duplicates_and_extras(new: &[Compact], new_used: &[bool], result: &mut FolderMatch) {
+    let left: HashSet<CopyOf> = new
         .iter()
         .enumerate()
-        .map(|(i, id)| match (id.weak, &id.body) {
-            (false, _) => id.key(),
-            (true, Some(body)) => format!("{}|{body}", id.key()),
-            (true, None) => format!("{}|?{i}", id.key()),
-        })
+        .filter(|(i, _)| !new_used[*i])
+        .map(|(i, id)| copy_of(i, id))
         .collect();
-    let mut new_first: HashMap<&str, usize> = HashMap::new();
-    for (index, key) in new_keys.iter().enumerate() {
+    if left.is_empty() {
+        return;
+    }
+    let mut first: HashMap<CopyOf, usize> = HashMap::new();
+    for (index, id) in new.iter().enumerate() {
+        let key = copy_of(index, id);
+        if !left.contains(&key) {
+            continue;
+        }
         // A matched message is the better "original" for a duplicate than an unmatched one.
-        let entry = new_first.entry(key.as_str()).or_insert(index);
+        let entry = first.entry(key).or_insert(index);
         if new_used[index] && !new_used[*entry] {
             *entry = index;
         }
     }
-    for (index, key) in new_keys.iter().enumerate() {
+    for (index, id) in new.iter().enumerate() {
         if new_used[index] {
             continue;
         }
-        match new_first.get(key.as_str()) {
+        match first.get(&copy_of(index, id)) {
             Some(&original) if original != index => result.duplicates.push((index, original)),
             _ => result.extras.push(index),
         }
     }
-    // A "copy" must agree on Date/From/To as well, so a Message-ID reused for two different
-    // messages never turns a real loss into a missing copy.
-    let copy_key = |i: &Identity| {
-        format!(
-            "{}|{}|{}",
-            i.key(),
-            i.loose,
-            i.body.as_deref().unwrap_or_default()
-        )
-    };
-    let mut old_count: HashMap<String, usize> = HashMap::new();
-    for identity in old {
-        *old_count.entry(copy_key(identity)).or_default() += 1;
-    }
-    let new_copies: HashMap<String, usize> = new
+}
+
+/// A "copy" must agree on Date/From/To as well, so a Message-ID reused for two different
+/// messages never turns a real loss into a missing copy.
+type CopyKey = (Key, Digest, Option<Digest>);
+
+fn copy_key(id: &Compact) -> CopyKey {
+    (id.key(), id.loose, id.body)
+}
+
+/// Old messages left over: unproven, a missing copy, or missing.
+fn missing(
+    old: &[Compact],
+    new: &[Compact],
+    old_used: &[bool],
+    new_used: &[bool],
+    result: &mut FolderMatch,
+) {
+    let left: HashSet<CopyKey> = old
         .iter()
-        .enumerate()
-        .map(|(i, id)| (copy_key(id), i))
+        .zip(old_used)
+        .filter(|(_, used)| !**used)
+        .map(|(id, _)| copy_key(id))
         .collect();
+    if left.is_empty() {
+        return;
+    }
+    let mut old_count: HashMap<CopyKey, usize> = HashMap::new();
+    for key in old.iter().map(copy_key).filter(|k| left.contains(k)) {
+        *old_count.entry(key).or_default() += 1;
+    }
+    // The last new message with the key, as a map built in order keeps it.
+    let mut new_copies: HashMap<CopyKey, usize> = HashMap::new();
+    for (i, key) in new.iter().map(copy_key).enumerate() {
+        if left.contains(&key) {
+            new_copies.insert(key, i);
+        }
+    }
     for (index, identity) in old.iter().enumerate() {
         if old_used[index] {
             continue;
@@ -149,7 +203,6 @@ pub fn match_messages(old: &[Identity], new: &[Identity]) -> FolderMatch {
             _ => result.missing.push(index),
         }
     }
-    result
 }
 
 /// Same message by the duplicate rule: equal Message-IDs, or both without and equal
@@ -169,37 +222,55 @@ enum Round {
     Any,
 }
 
+/// No further message with the same key.
+const END: u32 = u32::MAX;
+
 fn pair_by_message_id(
-    old: &[Identity],
-    new: &[Identity],
+    old: &[Compact],
+    new: &[Compact],
     old_used: &mut [bool],
     new_used: &mut [bool],
     pairs: &mut Vec<(usize, usize)>,
 ) {
-    let mut new_by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, identity) in new.iter().enumerate() {
-        if let Some(id) = &identity.message_id {
-            new_by_id.entry(id.as_str()).or_default().push(index);
+    // Per Message-ID the first new message holding it; `next` chains the others in order.
+    // Four bytes a message instead of a vector per id.
+    let mut first: HashMap<Digest, u32> = HashMap::new();
+    let mut next = vec![END; new.len()];
+    for (index, identity) in new.iter().enumerate().rev() {
+        if let Some(id) = identity.message_id {
+            let index = u32::try_from(index).unwrap_or(END);
+            if let Some(after) = first.insert(id, index)
+                && let Some(slot) = next.get_mut(index as usize)
+            {
+                *slot = after;
+            }
         }
     }
     // Three rounds, closest first: same fingerprint, same Date/From/To, any.
     for round in [Round::Fingerprint, Round::Loose, Round::Any] {
         for (o, identity) in old.iter().enumerate() {
-            let Some(id) = &identity.message_id else {
+            let Some(id) = identity.message_id else {
                 continue;
             };
             if old_used[o] {
                 continue;
             }
-            let candidates = new_by_id.get(id.as_str()).map_or(&[][..], Vec::as_slice);
-            let found = candidates.iter().copied().find(|&n| {
-                !new_used[n]
+            let mut candidate = first.get(&id).copied().unwrap_or(END);
+            let mut found = None;
+            while candidate != END {
+                let n = candidate as usize;
+                let fits = !new_used[n]
                     && match round {
                         Round::Fingerprint => new[n].fingerprint == identity.fingerprint,
                         Round::Loose => new[n].loose == identity.loose,
                         Round::Any => true,
-                    }
-            });
+                    };
+                if fits {
+                    found = Some(n);
+                    break;
+                }
+                candidate = next[n];
+            }
             if let Some(n) = found {
                 old_used[o] = true;
                 new_used[n] = true;
@@ -209,25 +280,30 @@ fn pair_by_message_id(
     }
 }
 
-fn pair_by<'a>(
-    old: &'a [Identity],
-    new: &'a [Identity],
-    key: impl Fn(&'a Identity) -> &'a str,
+fn pair_by(
+    old: &[Compact],
+    new: &[Compact],
+    key: impl Fn(&Compact) -> Digest,
     old_used: &mut [bool],
     new_used: &mut [bool],
     pairs: &mut Vec<(usize, usize)>,
 ) {
-    let mut new_by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut new_by_key: HashMap<Digest, Vec<usize>> = HashMap::new();
     for (index, identity) in new.iter().enumerate() {
         if !new_used[index] {
             new_by_key.entry(key(identity)).or_default().push(index);
         }
     }
+    if new_by_key.is_empty() {
+        return;
+    }
     for (o, identity) in old.iter().enumerate() {
         if old_used[o] {
             continue;
         }
-        let candidates = new_by_key.get(key(identity)).map_or(&[][..], Vec::as_slice);
+        let candidates = new_by_key
+            .get(&key(identity))
+            .map_or(&[][..], Vec::as_slice);
         let found = candidates.iter().copied().find(|&n| {
             let both_have_ids = identity.message_id.is_some() && new[n].message_id.is_some();
             !new_used[n] && !both_have_ids && identity.proof(&new[n]) == Some(true)

@@ -166,68 +166,34 @@ fn folder_of(finding: &Finding, kind: FindingKind) -> String {
 }
 
 fn phrase(kind: Option<FindingKind>, folder: &str, n: u64, lang: Lang) -> String {
-    let count = grouped(n);
+    if kind == Some(FindingKind::FolderMissing) {
+        return tr!(
+            lang,
+            "verify-verdict-folder-missing",
+            folder = folder,
+            count = n
+        );
+    }
+    let (id, names_folder) = phrase_id(kind);
+    let mut args = vec![("count", n.into()), ("shown", grouped(n).into())];
+    if names_folder {
+        args.push(("folder", folder.into()));
+    }
+    crate::i18n::message(lang, id, &args)
+}
+
+/// The catalog message of a (non folder-missing) verdict phrase, and whether it names the
+/// folder: `{ $shown }` counted, with `{ $folder }` for the kinds counted per folder.
+fn phrase_id(kind: Option<FindingKind>) -> (&'static str, bool) {
     match kind {
-        Some(FindingKind::FolderMissing) => {
-            tr!(
-                lang,
-                "verify-verdict-folder-missing",
-                folder = folder,
-                count = n
-            )
-        }
-        Some(FindingKind::Missing) => tr!(
-            lang,
-            "verify-verdict-missing",
-            folder = folder,
-            count = n,
-            shown = count
-        ),
-        Some(FindingKind::Unproven) => tr!(
-            lang,
-            "verify-verdict-unproven",
-            folder = folder,
-            count = n,
-            shown = count
-        ),
-        Some(FindingKind::Oversize) => tr!(
-            lang,
-            "verify-verdict-oversize",
-            folder = folder,
-            count = n,
-            shown = count
-        ),
-        Some(FindingKind::Garbled) => tr!(
-            lang,
-            "verify-verdict-garbled",
-            folder = folder,
-            count = n,
-            shown = count
-        ),
-        Some(FindingKind::Duplicate) => tr!(
-            lang,
-            "verify-verdict-duplicate",
-            folder = folder,
-            count = n,
-            shown = count
-        ),
-        Some(FindingKind::UnmappedOld) => {
-            tr!(
-                lang,
-                "verify-verdict-unmapped-old",
-                count = n,
-                shown = count
-            )
-        }
-        Some(FindingKind::NameRefused) => {
-            tr!(
-                lang,
-                "verify-verdict-name-refused",
-                count = n,
-                shown = count
-            )
-        }
-        _ => tr!(lang, "verify-verdict-other", count = n, shown = count),
+        Some(FindingKind::Missing) => ("verify-verdict-missing", true),
+        Some(FindingKind::Unproven) => ("verify-verdict-unproven", true),
+        Some(FindingKind::Oversize) => ("verify-verdict-oversize", true),
+        Some(FindingKind::Garbled) => ("verify-verdict-garbled", true),
+        Some(FindingKind::Duplicate) => ("verify-verdict-duplicate", true),
+        Some(FindingKind::UnmappedOld) => ("verify-verdict-unmapped-old", false),
+        Some(FindingKind::NameRefused) => ("verify-verdict-name-refused", false),
+        _ => ("verify-verdict-other", false),
     }
 }
 

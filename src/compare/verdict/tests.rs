@@ -139,3 +139,22 @@ fn count_only_shortfall_is_named() {
     assert_eq!(c.verdict(Lang::En), "fewer messages in INBOX (10 → 8)");
     assert_eq!(c.verdict(Lang::Ja), "「INBOX」の件数が不足 (10 → 8)");
 }
+
+/// Every computed phrase id exists in the catalogs with exactly the variables it is given.
+#[test]
+fn phrase_ids_exist_with_their_variables() {
+    let kinds = FindingKind::ALL.iter().copied().map(Some).chain([None]);
+    for kind in kinds.filter(|k| *k != Some(FindingKind::FolderMissing)) {
+        let (id, names_folder) = phrase_id(kind);
+        let mut expected: std::collections::BTreeSet<String> =
+            ["count", "shown"].map(String::from).into();
+        if names_folder {
+            expected.insert("folder".into());
+        }
+        assert_eq!(
+            crate::i18n::tests::variables(id),
+            Some(expected),
+            "{kind:?} -> {id}"
+        );
+    }
+}

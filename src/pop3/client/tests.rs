@@ -7,8 +7,14 @@ use futures::StreamExt;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
 use super::*;
-use crate::net::{Endpoint, NetError, Timeouts, TlsPolicy};
+use crate::imap::{AuthMethod, Credentials};
+use crate::net::{ConnectOptions, Endpoint, NetError, Security, Timeouts, TlsPolicy};
+use crate::pop3::Pop3Error;
+use crate::secret::Secret;
 
 const PASSWORD: &str = "s3cret-pass";
 

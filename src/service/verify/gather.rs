@@ -17,50 +17,107 @@ use super::super::ServiceError;
 /// The header fields the identity and the findings need; nothing else is fetched.
 pub const HEADER_FIELDS: [&str; 5] = crate::mail::envelope::FIELDS;
 
+/// Where the messages of a mailbox being read go, folder by folder: kept whole
+/// ([`Whole`]), or reduced to compact identities as they arrive (`spill::Reduced`).
+pub trait Collector {
+    /// A folder begins; its messages follow, then [`Collector::end`].
+    fn begin(&mut self, folder: FolderInfo);
+    /// One message of the current folder, as fetched.
+    fn message(&mut self, meta: FetchedMeta);
+    /// The UIDs of the current folder's messages without a Message-ID.
+    fn without_id(&self) -> Vec<u32>;
+    /// The body hash of one of them.
+    fn body_hash(&mut self, uid: u32, hash: String);
+    /// The current folder is complete.
+    fn end(&mut self);
+}
+
+/// Every message kept whole: the mailbox as `Vec<FolderMessages>`.
+#[derive(Debug, Default)]
+pub struct Whole(pub Vec<FolderMessages>);
+
+impl Collector for Whole {
+    fn begin(&mut self, folder: FolderInfo) {
+        // The server streams the replies of one FETCH back to back; room for them up front.
+        let expected = (folder.messages as usize).min(1 << 20);
+        self.0.push(FolderMessages {
+            folder,
+            messages: Vec::with_capacity(expected),
+        });
+    }
+
+    fn message(&mut self, meta: FetchedMeta) {
+        if let Some(folder) = self.0.last_mut() {
+            folder.messages.push(message_info(meta));
+        }
+    }
+
+    fn without_id(&self) -> Vec<u32> {
+        self.0.last().map_or_else(Vec::new, |f| {
+            f.messages
+                .iter()
+                .filter(|m| m.message_id.is_none())
+                .map(|m| m.uid)
+                .collect()
+        })
+    }
+
+    fn body_hash(&mut self, uid: u32, hash: String) {
+        let messages = self.0.last_mut().map(|f| f.messages.iter_mut());
+        if let Some(m) = messages.and_then(|mut all| all.find(|m| m.uid == uid)) {
+            m.body_hash = Some(hash);
+        }
+    }
+
+    fn end(&mut self) {
+        if let Some(f) = self.0.last_mut().filter(|f| f.folder.selectable) {
+            f.folder.size = f.messages.iter().map(|m| m.size).sum();
+        }
+    }
+}
+
 /// Every selectable folder with the metadata of every message. `\Noselect` containers are
 /// kept (without messages) so the mapping sees the whole tree.
 pub async fn live_mailbox(session: &mut ReadSession) -> Result<Vec<FolderMessages>, ServiceError> {
-    live_mailbox_with(session, &mut |_, _, _| {}).await
+    let mut whole = Whole::default();
+    live_into(session, &mut whole, &mut |_, _, _| {}).await?;
+    Ok(whole.0)
 }
 
-/// [`live_mailbox`], calling `progress(done, total, folder)` before each folder is read
-/// (and once more with `done == total` at the end), for a gauge.
-pub async fn live_mailbox_with(
+/// Reads every folder into `collector`, calling `progress(done, total, folder)` before each
+/// folder is read (and once more with `done == total` at the end), for a gauge.
+pub async fn live_into(
     session: &mut ReadSession,
+    collector: &mut (dyn Collector + Send),
     progress: &mut (dyn FnMut(usize, usize, &str) + Send),
-) -> Result<Vec<FolderMessages>, ServiceError> {
+) -> Result<(), ServiceError> {
     let listed = session.list_folders().await?;
     let total = listed.len();
-    let mut folders = Vec::with_capacity(listed.len());
-    for entry in listed {
-        progress(folders.len(), total, &entry.name);
+    for (done, entry) in listed.into_iter().enumerate() {
+        progress(done, total, &entry.name);
         let mut info = FolderInfo::from(entry);
-        let mut messages = Vec::new();
-        if info.selectable {
-            let status = session.examine(&info.raw_name).await?;
-            info.messages = status.messages;
-            info.uid_next = status.uid_next;
-            info.uid_validity = status.uid_validity;
-            if status.messages > 0 {
-                // One pipelined UID FETCH for the whole folder: the server streams the
-                // replies back to back, which is as fast as batching gets over one connection.
-                messages.reserve((status.messages as usize).min(1 << 20));
-                session
-                    .fetch_meta_each("1:*", &HEADER_FIELDS, |meta| {
-                        messages.push(message_info(meta));
-                    })
-                    .await?;
-                hash_bodies_without_id(session, &mut messages).await?;
-            }
-            info.size = messages.iter().map(|m: &MessageInfo| m.size).sum();
+        if !info.selectable {
+            collector.begin(info);
+            collector.end();
+            continue;
         }
-        folders.push(FolderMessages {
-            folder: info,
-            messages,
-        });
+        let status = session.examine(&info.raw_name).await?;
+        info.messages = status.messages;
+        info.uid_next = status.uid_next;
+        info.uid_validity = status.uid_validity;
+        collector.begin(info);
+        if status.messages > 0 {
+            // One pipelined UID FETCH for the whole folder: the server streams the replies
+            // back to back, which is as fast as batching gets over one connection.
+            session
+                .fetch_meta_each("1:*", &HEADER_FIELDS, |meta| collector.message(meta))
+                .await?;
+            hash_bodies_without_id(session, collector).await?;
+        }
+        collector.end();
     }
     progress(total, total, "");
-    Ok(folders)
+    Ok(())
 }
 
 /// UIDs per FETCH command when reading bodies: keeps the command line short.
@@ -68,15 +125,11 @@ const BODY_BATCH: usize = 200;
 
 /// Reads the body hash of every message without a Message-ID (`BODY.PEEK[]`): headers alone
 /// may not tell such a message apart (see `compare::identity`), and they are few.
-pub async fn hash_bodies_without_id(
+async fn hash_bodies_without_id(
     session: &mut ReadSession,
-    messages: &mut [MessageInfo],
+    collector: &mut (dyn Collector + Send),
 ) -> Result<(), ServiceError> {
-    let wanted: Vec<u32> = messages
-        .iter()
-        .filter(|m| m.message_id.is_none())
-        .map(|m| m.uid)
-        .collect();
+    let wanted = collector.without_id();
     for batch in wanted.chunks(BODY_BATCH) {
         let set: Vec<String> = batch.iter().map(u32::to_string).collect();
         let mut hashes: Vec<(u32, String)> = Vec::with_capacity(batch.len());
@@ -88,9 +141,7 @@ pub async fn hash_bodies_without_id(
             }
         }
         for (uid, hash) in hashes {
-            if let Some(m) = messages.iter_mut().find(|m| m.uid == uid) {
-                m.body_hash = Some(hash);
-            }
+            collector.body_hash(uid, hash);
         }
     }
     Ok(())

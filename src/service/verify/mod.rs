@@ -8,6 +8,7 @@
 pub mod gather;
 pub mod restore;
 pub mod snapshot;
+pub mod spill;
 
 use std::path::{Path, PathBuf};
 
@@ -18,8 +19,9 @@ use thiserror::Error;
 use super::progress::{Progress, ReadStep, silent};
 use super::{AccountRef, ServiceError, open_read_session};
 use crate::archive::{ArchiveError, Manifest};
-use crate::compare::findings::compare;
-use crate::compare::mapping::evidence::{Evidence, map_by_evidence};
+use crate::compare::findings::compare_listed;
+use crate::compare::listing::{Details, InMemory, Listing};
+use crate::compare::mapping::evidence::{Evidence, map_listed};
 use crate::compare::mapping::{MapReason, Mapping};
 use crate::compare::result::{Comparison, Finding, FindingKind, Limits};
 use crate::compare::rules::NameRule;
@@ -27,7 +29,9 @@ use crate::compare::verdict::ExitStatus;
 use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, SpecialUse};
 use crate::profile::{Profile, Side};
+use gather::{Collector, Whole};
 use snapshot::{Snapshot, SnapshotError};
+use spill::{Reduced, Spill};
 
 #[derive(Debug, Error)]
 pub enum VerifyError {
@@ -106,16 +110,23 @@ pub struct OldMailbox {
     pub manifest: Option<Manifest>,
 }
 
+impl SourceInfo {
+    /// The old server, read live.
+    pub fn live(server: String) -> Self {
+        SourceInfo {
+            kind: "live",
+            server,
+            file: None,
+            taken: None,
+        }
+    }
+}
+
 impl OldMailbox {
     /// The old mailbox as read live from `server`.
     pub fn live(server: String, folders: Vec<FolderMessages>) -> Self {
         OldMailbox {
-            source: SourceInfo {
-                kind: "live",
-                server,
-                file: None,
-                taken: None,
-            },
+            source: SourceInfo::live(server),
             folders,
             manifest: None,
         }
@@ -261,10 +272,21 @@ pub fn snapshot_mailbox(path: &Path) -> Result<OldMailbox, VerifyError> {
 /// person's credentials or the centre's admin access), reporting each folder, and signs
 /// out. Returns the server's name and the folders.
 pub async fn read_mailbox(
-    mut session: crate::imap::ReadSession,
+    session: crate::imap::ReadSession,
     side: Side,
     progress: &Progress,
 ) -> (String, Result<Vec<FolderMessages>, ServiceError>) {
+    let (server, result) = read_into(session, side, progress, Whole::default()).await;
+    (server, result.map(|whole| whole.0))
+}
+
+/// [`read_mailbox`] into any collector.
+async fn read_into<C: Collector + Send>(
+    mut session: crate::imap::ReadSession,
+    side: Side,
+    progress: &Progress,
+    mut collector: C,
+) -> (String, Result<C, ServiceError>) {
     progress(ReadStep::Connected(side));
     let mut each = |done: usize, total: usize, folder: &str| {
         progress(ReadStep::Folder {
@@ -274,10 +296,111 @@ pub async fn read_mailbox(
             folder: folder.to_string(),
         });
     };
-    let result = gather::live_mailbox_with(&mut session, &mut each).await;
+    let result = gather::live_into(&mut session, &mut collector, &mut each).await;
     let server = session.server().to_string();
     session.logout().await;
-    (server, result)
+    (server, result.map(|()| collector))
+}
+
+/// Where the envelopes of one side's listed messages are.
+#[derive(Debug)]
+pub enum Envelopes {
+    /// Held in memory (a snapshot or a backup's manifest).
+    Held(Vec<FolderMessages>),
+    /// Written to a temporary file as they were read live.
+    Spilled(Spill),
+}
+
+impl Envelopes {
+    fn message(&self, folder: usize, index: usize) -> crate::model::MessageInfo {
+        match self {
+            Envelopes::Held(folders) => folders
+                .get(folder)
+                .and_then(|f| f.messages.get(index))
+                .cloned()
+                .unwrap_or_default(),
+            Envelopes::Spilled(spill) => spill.message(folder, index),
+        }
+    }
+
+    fn failure(&self) -> Option<std::io::Error> {
+        match self {
+            Envelopes::Held(_) => None,
+            Envelopes::Spilled(spill) => spill.failure(),
+        }
+    }
+}
+
+/// Both sides' envelopes, for the findings.
+struct BothEnvelopes<'a> {
+    old: &'a Envelopes,
+    new: &'a Envelopes,
+}
+
+impl Details for BothEnvelopes<'_> {
+    fn message(&self, side: Side, folder: usize, index: usize) -> crate::model::MessageInfo {
+        match side {
+            Side::Old => self.old.message(folder, index),
+            Side::New => self.new.message(folder, index),
+        }
+    }
+}
+
+/// One side reduced for the comparison: where it was read, its folders as compact
+/// identities, and where their envelopes are.
+struct ReducedSide {
+    source: SourceInfo,
+    folders: Vec<crate::compare::listing::Listed>,
+    envelopes: Envelopes,
+}
+
+/// An error of the temporary file that holds the envelopes.
+fn spill_error(e: std::io::Error) -> VerifyError {
+    VerifyError::Unreadable {
+        path: std::env::temp_dir(),
+        detail: e.to_string(),
+    }
+}
+
+/// Reads one side live into compact identities and a spill.
+async fn read_reduced(
+    profile: &Profile,
+    account: &AccountRef,
+    side: Side,
+    progress: &Progress,
+) -> Result<(String, ReducedSide), VerifyError> {
+    let session = open_read_session(profile, side, account).await?;
+    let reduced = Reduced::new().map_err(spill_error)?;
+    let (server, result) = read_into(session, side, progress, reduced).await;
+    let (folders, spill) = result?.finish().map_err(spill_error)?;
+    let side = ReducedSide {
+        source: SourceInfo::live(server.clone()),
+        folders,
+        envelopes: Envelopes::Spilled(spill),
+    };
+    Ok((server, side))
+}
+
+/// The old side, reduced: live as it is read, from a file once loaded.
+async fn old_reduced(
+    profile: &Profile,
+    account: &AccountRef,
+    source: &OldSource,
+    progress: &Progress,
+) -> Result<ReducedSide, VerifyError> {
+    if *source == OldSource::Live {
+        return Ok(read_reduced(profile, account, Side::Old, progress).await?.1);
+    }
+    let old = old_mailbox_with(profile, account, source, progress).await?;
+    Ok(ReducedSide {
+        source: old.source,
+        folders: old
+            .folders
+            .iter()
+            .map(crate::compare::listing::Listed::of)
+            .collect(),
+        envelopes: Envelopes::Held(old.folders),
+    })
 }
 
 /// Reads the new mailbox live (read-only).
@@ -361,6 +484,36 @@ pub async fn verify_with(
     Ok((report, old, new))
 }
 
+/// The report of [`verify_with`] without the mailboxes, for a face that shows only the
+/// report (`ikou verify`): each message is reduced to its compact identity as it arrives and
+/// its envelope goes to a temporary file, so memory stays small whatever the number of
+/// messages (see `spill`).
+pub async fn verify_report(
+    profile: &Profile,
+    account: &AccountRef,
+    source: &OldSource,
+    lang: Lang,
+    progress: &Progress,
+) -> Result<VerifyReport, VerifyError> {
+    let (old, new) = tokio::join!(
+        old_reduced(profile, account, source, progress),
+        read_reduced(profile, account, Side::New, progress)
+    );
+    let old = old?;
+    let (new_server, new) = new?;
+    let listing = Listing::new(old.folders, new.folders);
+    let details = BothEnvelopes {
+        old: &old.envelopes,
+        new: &new.envelopes,
+    };
+    let mut report = report_listed(profile, &old.source, &new_server, &listing, &details, lang);
+    if let Some(e) = old.envelopes.failure().or_else(|| new.envelopes.failure()) {
+        return Err(spill_error(e));
+    }
+    report.run.address = Some(account.address.clone());
+    Ok(report)
+}
+
 /// The pure part: mapping, comparison, summary and verdict.
 pub fn build_report(
     profile: &Profile,
@@ -369,16 +522,34 @@ pub fn build_report(
     new: &[FolderMessages],
     lang: Lang,
 ) -> VerifyReport {
+    let listing = Listing::of(&old.folders, new);
+    let details = InMemory {
+        old: &old.folders,
+        new,
+    };
+    report_listed(profile, &old.source, new_server, &listing, &details, lang)
+}
+
+/// [`build_report`] over both mailboxes as compact identities (see `compare::listing`);
+/// `details` gives the envelopes of the messages the findings are about.
+pub fn report_listed(
+    profile: &Profile,
+    old_source: &SourceInfo,
+    new_server: &str,
+    listing: &Listing,
+    details: &dyn Details,
+    lang: Lang,
+) -> VerifyReport {
     let overrides: Vec<(String, String)> = profile
         .folder_map
         .iter()
         .map(|(o, n)| (o.clone(), n.clone()))
         .collect();
-    let old_infos: Vec<FolderInfo> = old.folders.iter().map(|f| f.folder.clone()).collect();
-    let new_infos: Vec<FolderInfo> = new.iter().map(|f| f.folder.clone()).collect();
-    let mapping = map_by_evidence(&old.folders, new, &overrides);
+    let old_infos: Vec<FolderInfo> = listing.old.iter().map(|f| f.folder.clone()).collect();
+    let new_infos: Vec<FolderInfo> = listing.new.iter().map(|f| f.folder.clone()).collect();
+    let mapping = map_listed(listing, &overrides);
     let limits = limits_of(profile);
-    let comparison = compare(&old.folders, new, &mapping, &limits, Utc::now());
+    let comparison = compare_listed(listing, details, &mapping, &limits, Utc::now());
     let summary = summarise(&comparison, &mapping, &old_infos);
     let lines = mapping
         .entries
@@ -401,7 +572,7 @@ pub fn build_report(
         verdict_text: comparison.verdict(lang),
         state_code: String::new(),
         status: comparison.exit_status(),
-        old: old.source.clone(),
+        old: old_source.clone(),
         new_server: new_server.to_string(),
         limits,
         mapping: lines,

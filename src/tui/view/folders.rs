@@ -1,7 +1,7 @@
 //! # Folders: one server's folders with counts and sizes, scrollable, sortable by size
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
@@ -9,7 +9,7 @@ use super::parts::{Theme, clean, side_title};
 use crate::compare::mapping::MapReason;
 use crate::compare::result::{FindingKind, FolderStatus, Severity};
 use crate::i18n::Lang;
-use crate::report::{grouped, human_size, role};
+use crate::report::{grouped, human_size, role, truncate};
 use crate::service::verify::VerifyReport;
 use crate::tui::app::App;
 use crate::tui::folders::{FolderSort, sorted_folders};
@@ -120,6 +120,18 @@ impl FolderVerdict {
     }
 }
 
+/// The widths a [`Table`] gives `columns` in `width` cells (its defaults: columns one
+/// cell apart, packed to the start).
+fn column_widths(columns: &[Constraint], width: u16) -> Vec<usize> {
+    Layout::horizontal(columns.iter().copied())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| usize::from(r.width))
+        .collect()
+}
+
 fn right(text: String) -> Cell<'static> {
     Cell::from(Line::from(text).right_aligned())
 }
@@ -178,13 +190,30 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         _ => None,
     };
+    // Old folder, messages, size, new folder, messages, status. The names are cut here, by
+    // display width and with an ellipsis, to the widths the table gives them.
+    let mapped_columns = [
+        Constraint::Fill(5),
+        Constraint::Length(6),
+        Constraint::Length(if wide { 9 } else { 0 }),
+        Constraint::Fill(4),
+        Constraint::Length(6),
+        Constraint::Length(status_width),
+    ];
+    let widths = column_widths(&mapped_columns, block.inner(table_area).width);
     let rows = folders
         .iter()
         .enumerate()
         .skip(view.offset)
         .take(page)
         .map(|(i, f)| {
-            let mut cells = vec![Cell::from(clean(&f.name))];
+            let name = clean(&f.name);
+            let name = if mapped.is_some() {
+                truncate(&name, widths[0])
+            } else {
+                name
+            };
+            let mut cells = vec![Cell::from(name)];
             if !f.selectable {
                 cells.push(Cell::from(tr!(lang, "folders-container")));
             } else if let Some((mapping, new)) = mapped {
@@ -209,7 +238,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                             .filter_map(|e| inventory.folders.iter().find(|o| o.name == e.old))
                             .map(|o| u64::from(o.messages))
                             .sum();
-                        cells.push(Cell::from(format!("-> {}", clean(&entry.new))));
+                        let target = format!("-> {}", clean(&entry.new));
+                        cells.push(Cell::from(truncate(&target, widths[3])));
                         cells.push(right(grouped(new_count)));
                         cells.push(match report {
                             Some(report) => {
@@ -266,18 +296,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             right(tr!(lang, "folders-status-column")),
         ])
         .style(theme.key());
-        Table::new(
-            rows,
-            [
-                Constraint::Fill(5),
-                Constraint::Length(6),
-                Constraint::Length(if wide { 9 } else { 0 }),
-                Constraint::Fill(4),
-                Constraint::Length(6),
-                Constraint::Length(status_width),
-            ],
-        )
-        .header(header)
+        Table::new(rows, mapped_columns).header(header)
     } else {
         let header = Row::new(vec![
             Cell::from(tr!(lang, "folders-column-folder")),

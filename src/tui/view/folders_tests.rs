@@ -141,3 +141,38 @@ fn statuses_come_from_the_verification_not_from_counts() {
         insta::assert_snapshot!(format!("folders_verified_{}", lang.code()), text);
     }
 }
+
+#[test]
+fn long_japanese_folder_names_are_cut_by_display_width_with_an_ellipsis() {
+    use unicode_width::UnicodeWidthStr;
+    let long = "INBOX.研究室.国際学会発表資料アーカイブ二〇二四年度分";
+    for lang in [Lang::Ja, Lang::En] {
+        let mut app = signed_in(lang, (80, 24));
+        let mut old = inventory(0);
+        old.folders = vec![
+            folder("INBOX", Some(SpecialUse::Inbox), 73, 292_000),
+            folder(long, None, 12, 48_000),
+        ];
+        report(&mut app, Side::Old, Ok(old));
+        let mut new = inventory(0);
+        new.folders = vec![
+            folder("INBOX", Some(SpecialUse::Inbox), 73, 292_000),
+            folder(long, None, 12, 48_000),
+        ];
+        report(&mut app, Side::New, Ok(new));
+        let text = folders_screen(&mut app);
+        let row = line_of(&text, "INBOX.研究室");
+        assert_eq!(row.width(), 80, "the row keeps the screen's width: {row}");
+        // Both names are cut where their column ends, each with its ellipsis, and the
+        // counts beside them stay whole.
+        assert_eq!(row.matches('…').count(), 2, "{row}");
+        assert!(row.contains("-> INBOX.研究"), "{row}");
+        assert!(row.contains(" 12"), "{row}");
+        for cell in row.split('…') {
+            assert!(
+                !cell.contains("二〇二四年度分"),
+                "the name is not shown whole: {row}"
+            );
+        }
+    }
+}

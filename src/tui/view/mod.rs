@@ -57,7 +57,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(area);
     render_title(app, frame, title);
     match app.screen {
-        Screen::Setup => setup::render(app, frame, body),
+        Screen::Setup => setup::render(&app.setup, app.lang, Theme::new(app.colour), frame, body),
         Screen::Overview => overview::render(app, frame, body),
         Screen::Folders => folders::render(app, frame, body),
         Screen::Backup => backup::render(app, frame, body),

@@ -8,16 +8,14 @@ use unicode_width::UnicodeWidthStr;
 
 use super::parts::{Theme, clean, side_title};
 use super::wrap::wrap;
+use crate::i18n::Lang;
 use crate::model::AuthMethod;
 use crate::profile::Side;
-use crate::tui::app::App;
 use crate::tui::input::Input;
-use crate::tui::setup::SetupStep;
+use crate::tui::setup::{SetupState, SetupStep};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let theme = Theme::new(app.colour);
-    let setup = &app.setup;
+/// The form as `setup` stands, in `lang`.
+pub fn render(setup: &SetupState, lang: Lang, theme: Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(format!(" {} ", tr!(lang, "setup-getting-ready-sign-in")));
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -18,12 +18,13 @@
 //!
 //! Without listed messages (a count-only run) there is no evidence and the names decide.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::{MapEntry, MapReason, Mapping, map_folders};
-use crate::compare::identity::{Identity, mark_weak, weak_keys};
+use crate::compare::identity::{Compact, Key};
+use crate::compare::listing::{Listed, Listing};
 use crate::compare::path::is_inbox;
 use crate::model::{FolderInfo, FolderMessages, SpecialUse};
 
@@ -42,6 +43,12 @@ pub fn map_by_evidence(
     new: &[FolderMessages],
     overrides: &[(String, String)],
 ) -> Mapping {
+    map_listed(&Listing::of(old, new), overrides)
+}
+
+/// [`map_by_evidence`] over compact identities.
+pub fn map_listed(listing: &Listing, overrides: &[(String, String)]) -> Mapping {
+    let (old, new) = (&listing.old[..], &listing.new[..]);
     let old_infos: Vec<FolderInfo> = old.iter().map(|f| f.folder.clone()).collect();
     let new_infos: Vec<FolderInfo> = new.iter().map(|f| f.folder.clone()).collect();
     let mut mapping = map_folders(&old_infos, &new_infos, overrides);
@@ -107,39 +114,30 @@ struct Table {
 }
 
 impl Table {
-    fn build(old: &[FolderMessages], new: &[FolderMessages]) -> Self {
-        let mut old_ids: Vec<Vec<Identity>> = old
+    fn build(old: &[Listed], new: &[Listed]) -> Self {
+        // Each strong key with a new folder holding it, sorted: a few bytes a message
+        // where a map from key to folders would cost a vector each.
+        let mut holders: Vec<(Key, usize)> = new
             .iter()
-            .map(|f| f.messages.iter().map(Identity::of).collect())
+            .enumerate()
+            .flat_map(|(n, f)| {
+                f.ids
+                    .iter()
+                    .filter_map(move |id| Some((strong_key(id)?, n)))
+            })
             .collect();
-        let mut new_ids: Vec<Vec<Identity>> = new
-            .iter()
-            .map(|f| f.messages.iter().map(Identity::of).collect())
-            .collect();
-        let weak = weak_keys(old_ids.iter().flatten(), new_ids.iter().flatten());
-        mark_weak(old_ids.iter_mut().flatten(), &weak);
-        mark_weak(new_ids.iter_mut().flatten(), &weak);
-
-        // Each key: the new folders holding it.
-        let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
-        for (n, ids) in new_ids.iter().enumerate() {
-            for key in ids.iter().filter_map(strong_key) {
-                let folders = holders.entry(key).or_default();
-                if folders.last() != Some(&n) {
-                    folders.push(n);
-                }
-            }
-        }
+        holders.sort_unstable();
+        holders.dedup();
         let mut found = vec![vec![0u64; new.len()]; old.len()];
         let mut identifiable = vec![0u64; old.len()];
-        for (o, ids) in old_ids.iter().enumerate() {
-            let mut seen = HashSet::new();
-            for key in ids.iter().filter_map(strong_key) {
-                if !seen.insert(key.clone()) {
-                    continue;
-                }
-                identifiable[o] += 1;
-                for &n in holders.get(&key).map_or(&[][..], Vec::as_slice) {
+        for (o, folder) in old.iter().enumerate() {
+            let mut keys: Vec<Key> = folder.ids.iter().filter_map(strong_key).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            identifiable[o] = keys.len() as u64;
+            for key in keys {
+                let from = holders.partition_point(|(k, _)| *k < key);
+                for &(_, n) in holders[from..].iter().take_while(|(k, _)| *k == key) {
                     found[o][n] += 1;
                 }
             }
@@ -147,13 +145,13 @@ impl Table {
         Self {
             found,
             identifiable,
-            new_sizes: new.iter().map(|f| f.messages.len() as u64).collect(),
+            new_sizes: new.iter().map(|f| f.len() as u64).collect(),
         }
     }
 
     /// The new folder the contents pair old folder `o` with, when it is not `named` and the
     /// contents clearly say so (see the module docs).
-    fn better_than(&self, o: usize, named: Option<usize>, new: &[FolderMessages]) -> Option<usize> {
+    fn better_than(&self, o: usize, named: Option<usize>, new: &[Listed]) -> Option<usize> {
         let row = self.found.get(o)?;
         let (best, &count) = row
             .iter()
@@ -172,26 +170,22 @@ impl Table {
 
     /// "found of listed" for old folder `o` in new folder `n`; `None` when nothing was listed
     /// or the new folder does not exist (yet).
-    fn evidence(&self, o: usize, n: Option<usize>, folder: &FolderMessages) -> Option<Evidence> {
-        if folder.messages.is_empty() {
+    fn evidence(&self, o: usize, n: Option<usize>, folder: &Listed) -> Option<Evidence> {
+        if folder.is_empty() {
             return None;
         }
         let found = self.found.get(o)?.get(n?).copied()?;
         Some(Evidence {
             found,
-            of: folder.messages.len() as u64,
+            of: folder.len() as u64,
         })
     }
 }
 
 /// The key a message can be recognised by on its own: its Message-ID, or a fingerprint that
 /// headers alone make unique.
-fn strong_key(id: &Identity) -> Option<String> {
-    match &id.message_id {
-        Some(mid) => Some(format!("mid:{mid}")),
-        None if !id.weak => Some(format!("fp:{}", id.fingerprint)),
-        None => None,
-    }
+fn strong_key(id: &Compact) -> Option<Key> {
+    (id.message_id.is_some() || !id.weak).then(|| id.key())
 }
 
 #[cfg(test)]

@@ -1,0 +1,239 @@
+//! # One account of a batch: read, compare or snapshot it, with retries
+//!
+//! Every job signs in with the admin access under its server's semaphore, does what the
+//! batch's kind asks ([`attempt`]) and retries a transient failure with exponential back-off
+//! ([`check`]); a failure that stays is the account's result, never the batch's.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::Semaphore;
+
+use super::restore::{restore_account, restore_counts, restore_verdict};
+use super::{
+    AccountCounts, AccountResult, AdminAuth, BatchAccount, BatchError, BatchKind, BatchOptions,
+    Outcome, admin, report,
+};
+use crate::compare::verdict::ExitStatus;
+use crate::model::FolderMessages;
+use crate::profile::{Profile, Side};
+use crate::service::ServiceError;
+use crate::service::progress::silent;
+use crate::service::verify::restore::RestoreReport;
+use crate::service::verify::snapshot::Snapshot;
+use crate::service::verify::{OldMailbox, VerifyReport, build_report, read_mailbox};
+
+/// Everything a job needs, shared by all of them.
+pub(super) struct Context<'a> {
+    pub(super) profile: &'a Profile,
+    pub(super) options: &'a BatchOptions,
+    pub(super) old_auth: Option<&'a AdminAuth>,
+    pub(super) new_auth: Option<&'a AdminAuth>,
+    pub(super) old_permits: Arc<Semaphore>,
+    pub(super) new_permits: Arc<Semaphore>,
+}
+
+pub(super) fn old_login(profile: &Profile, account: &BatchAccount) -> String {
+    account
+        .old_login
+        .clone()
+        .unwrap_or_else(|| profile.old.username_for(&account.address))
+}
+
+pub(super) fn new_login(profile: &Profile, account: &BatchAccount) -> String {
+    account
+        .new_login
+        .clone()
+        .unwrap_or_else(|| profile.new.username_for(&account.address))
+}
+
+pub(super) async fn read_live(
+    ctx: &Context<'_>,
+    side: Side,
+    account: &BatchAccount,
+) -> Result<(String, Vec<FolderMessages>), BatchError> {
+    let (auth, permits, login) = match side {
+        Side::Old => (
+            ctx.old_auth.ok_or_else(|| BatchError::Admin {
+                side,
+                detail: "not configured".into(),
+            })?,
+            &ctx.old_permits,
+            old_login(ctx.profile, account),
+        ),
+        Side::New => (
+            ctx.new_auth.ok_or_else(|| BatchError::Admin {
+                side,
+                detail: "not configured".into(),
+            })?,
+            &ctx.new_permits,
+            new_login(ctx.profile, account),
+        ),
+    };
+    let _permit = permits.acquire().await.map_err(|_| BatchError::Admin {
+        side,
+        detail: "the batch is stopping".into(),
+    })?;
+    let session = auth.open(ctx.profile, &account.address, &login).await?;
+    let (server, folders) = read_mailbox(session, side, &silent()).await;
+    Ok((server, folders?))
+}
+
+async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbox, BatchError> {
+    if let Some(dir) = &ctx.options.snapshots {
+        let path = dir.join(format!("{}.json", report::file_stem(&account.address)));
+        if !path.is_file() {
+            return Err(BatchError::NoSnapshot {
+                address: account.address.clone(),
+                dir: dir.clone(),
+            });
+        }
+        let snap = Snapshot::load(&path)?;
+        return Ok(OldMailbox::snapshot(&path, snap));
+    }
+    live_old(ctx, account).await
+}
+
+/// The old mailbox read from the old server now (restore plans from it and reads its bytes
+/// there, so never from a snapshot).
+pub(super) async fn live_old(
+    ctx: &Context<'_>,
+    account: &BatchAccount,
+) -> Result<OldMailbox, BatchError> {
+    let (server, folders) = read_live(ctx, Side::Old, account).await?;
+    Ok(OldMailbox::live(server, folders))
+}
+
+/// What one successful attempt produced.
+pub(super) enum Done {
+    Snapshot {
+        file: PathBuf,
+        folders: usize,
+        messages: u64,
+    },
+    Verify(Box<VerifyReport>),
+    Restore(Box<RestoreReport>),
+}
+
+async fn attempt(ctx: &Context<'_>, account: &BatchAccount) -> Result<Done, BatchError> {
+    match ctx.options.kind {
+        BatchKind::Snapshot => {
+            let old = old_side(ctx, account).await?;
+            let snap = Snapshot::new(&old.source.server, &account.address, old.folders);
+            let dir = BatchOptions::snapshot_dir(&ctx.options.state_dir);
+            let file = dir.join(format!("{}.json", report::file_stem(&account.address)));
+            let (folders, messages) = (snap.folders.len(), snap.messages());
+            // Encoding and writing a large snapshot is blocking work; keep it off the
+            // reactor so other accounts' connections keep flowing.
+            let path = file.clone();
+            tokio::task::spawn_blocking(move || snap.save(&path))
+                .await
+                .map_err(|e| BatchError::Io {
+                    path: file.clone(),
+                    action: "write the snapshot",
+                    detail: e.to_string(),
+                })??;
+            Ok(Done::Snapshot {
+                file,
+                folders,
+                messages,
+            })
+        }
+        BatchKind::Verify => {
+            let (old, new) =
+                tokio::join!(old_side(ctx, account), read_live(ctx, Side::New, account));
+            let old = old?;
+            let (new_server, new) = new?;
+            let report = build_report(ctx.profile, &old, &new_server, &new, ctx.options.lang);
+            Ok(Done::Verify(Box::new(report)))
+        }
+        BatchKind::Restore => restore_account(ctx, account).await.map(Done::Restore),
+    }
+}
+
+/// Runs one account with retries; never fails (a failure is a result).
+pub(super) async fn check(
+    ctx: &Context<'_>,
+    account: &BatchAccount,
+) -> (AccountResult, Option<Box<Done>>) {
+    let started = Instant::now();
+    let mut attempts = 0u32;
+    let outcome = loop {
+        attempts += 1;
+        match attempt(ctx, account).await {
+            Err(e) if attempts <= ctx.options.retries && admin::is_transient(&e) => {
+                let delay = ctx.options.backoff * 2u32.saturating_pow(attempts - 1);
+                tracing::info!(address = %account.address, attempts, ?delay, "transient failure, backing off: {e}");
+                tokio::time::sleep(delay).await;
+            }
+            other => break other,
+        }
+    };
+    let finished = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut result = AccountResult {
+        address: account.address.clone(),
+        outcome: Outcome::Failed,
+        verdict: String::new(),
+        counts: None,
+        error: None,
+        finished,
+        seconds: started.elapsed().as_secs_f64(),
+        attempts,
+        file: None,
+        earlier_run: false,
+        restore: None,
+    };
+    let lang = ctx.options.lang;
+    match outcome {
+        Ok(Done::Snapshot {
+            file,
+            folders,
+            messages,
+        }) => {
+            result.outcome = Outcome::Ok;
+            result.verdict = tr!(
+                lang,
+                "batch-snapshot-verdict",
+                folders = folders,
+                messages = messages
+            );
+            result.file = Some(file.display().to_string());
+            (result, None)
+        }
+        Ok(Done::Verify(report)) => {
+            result.outcome = match report.status {
+                ExitStatus::Match => Outcome::Ok,
+                ExitStatus::Differences => Outcome::Differences,
+            };
+            result.verdict = report.verdict_text.clone();
+            result.counts = Some(AccountCounts::of(&report));
+            (result, Some(Box::new(Done::Verify(report))))
+        }
+        Ok(Done::Restore(restore)) => {
+            let (outcome, counts) = restore_counts(&restore);
+            result.outcome = outcome;
+            result.verdict = restore_verdict(&restore, &counts, lang);
+            result.counts = restore.verification.as_ref().map(AccountCounts::of);
+            if let Some(failure) = restore.results.iter().find_map(|r| r.error.as_deref()) {
+                result.error = Some(failure.to_string());
+            }
+            result.restore = Some(counts);
+            (result, Some(Box::new(Done::Restore(restore))))
+        }
+        Err(e) => {
+            let mut text = e.to_string();
+            // Dovecot (and Exchange: "User is authenticated but not connected") accept the
+            // sign-in and then drop the connection when the login has no mailbox.
+            if matches!(
+                e,
+                BatchError::Service(ServiceError::Imap(crate::imap::ImapError::Closed { .. }))
+            ) {
+                text.push_str(&tr!(lang, "batch-mailbox-may-not-exist"));
+            }
+            result.verdict = text.lines().next().unwrap_or_default().to_string();
+            result.error = Some(text);
+            (result, None)
+        }
+    }
+}
