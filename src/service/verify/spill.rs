@@ -305,7 +305,9 @@ mod tests {
         FetchedMeta {
             uid,
             size: 1234 + u64::from(uid),
-            internal_date: uid.is_multiple_of(2).then(|| "2024-01-02T03:04:05+09:00".to_string()),
+            internal_date: uid
+                .is_multiple_of(2)
+                .then(|| "2024-01-02T03:04:05+09:00".to_string()),
             flags: vec!["\\Seen".into(), "$Label1".into()][..(uid as usize % 3).min(2)].to_vec(),
             header: header.map(<[u8]>::to_vec),
         }
