@@ -1,9 +1,10 @@
 //! # ikou — carry your mail from a legacy IMAP/POP server to Microsoft 365
 //!
 //! A pure core (`model`, `mail`, `compare`, `settings`, `doctor::rules`, `report`) uses no
-//! sockets, tokio or terminal; adapters (`net`, `imap`, `pop3`, `oauth`, `archive`) sit behind
-//! small types; `service` composes them into whole use cases and resolves every credential in
-//! one place (`service::access`); `cli` and `tui` are two faces that only ask and render.
+//! sockets, tokio or terminal; adapters (`net`, `imap`, `pop3`, `oauth`, `archive`, `local`)
+//! sit behind small types; `service` composes them into whole use cases (a file or folder
+//! each) and resolves every credential in one place (`service::access`); nothing below it
+//! imports `service`, and `cli` and `tui` are two faces that only ask and render.
 //! The old server is only ever reached through `imap::ReadSession`, which cannot write.
 //! Modules with submodules are `name/mod.rs`; unit tests close their file (`mod tests`) or,
 //! when long, sit in `tests.rs` beside `mod.rs` (docs/architecture.md).

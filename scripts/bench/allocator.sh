@@ -7,6 +7,11 @@
 #
 #   scripts/bench/allocator.sh                  # 20,000 messages, 1 GiB (a few 10-30 MB messages)
 #   RUNS=5 scripts/bench/allocator.sh 5000 268435456
+#   ALSO="before=../other/target/release/ikou" scripts/bench/allocator.sh   # plus another build
+#   JEMALLOC=0 ALSO=... scripts/bench/allocator.sh                           # without jemalloc
+#
+# ALSO names more ikou binaries (name=path, space-separated) to measure in the same rotation,
+# e.g. the build of another commit, to see what a change does to memory and speed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/install.sh
@@ -27,10 +32,19 @@ trap cleanup EXIT
 
 cargo build --release --locked -p ikou --bin ikou -p ikou-testbed --bin ikou-testbed >&2
 cp target/release/ikou "$work/ikou-glibc"
-cargo build --release --locked -p ikou --bin ikou --features jemalloc >&2
-cp target/release/ikou "$work/ikou-jemalloc"
-# Leave the default build in place for whoever runs next.
-cargo build --release --locked -p ikou --bin ikou >&2
+tools=(ikou-glibc)
+if [ "${JEMALLOC:-1}" != 0 ]; then
+  cargo build --release --locked -p ikou --bin ikou --features jemalloc >&2
+  cp target/release/ikou "$work/ikou-jemalloc"
+  tools+=(ikou-jemalloc)
+  # Leave the default build in place for whoever runs next.
+  cargo build --release --locked -p ikou --bin ikou >&2
+fi
+for also in ${ALSO:-}; do
+  cp "${also#*=}" "$work/ikou-${also%%=*}"
+  tools+=("ikou-${also%%=*}")
+done
+tools+=(mbsync)
 TESTBED=target/release/ikou-testbed
 
 . scripts/lib/bench.sh
@@ -53,12 +67,12 @@ measure() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-tools=(ikou-glibc ikou-jemalloc mbsync)
 declare -A res
+n=${#tools[@]}
 for run in $(seq 1 "$RUNS"); do
   # Rotate the order, so no tool always meets the warmest cache.
-  for i in 0 1 2; do
-    tool=${tools[$(( (i + run) % 3 ))]}
+  for i in $(seq 0 $((n - 1))); do
+    tool=${tools[$(( (i + run) % n ))]}
     read -r w c r < <(measure "$tool")
     res[$tool]+="$w $c $r;"
     echo "run $run: $tool ${w}s cpu ${c}s ${r} KiB" >&2
@@ -67,8 +81,8 @@ done
 
 col() { tr ';' '\n' <<<"${res[$1]}" | awk -v f="$2" 'NF { print $f }' | median; }
 printf 'full backup of %d messages, %d run(s), medians, order rotating\n' "$MESSAGES" "$RUNS"
-printf '%-15s %8s %8s %13s\n' tool "wall s" "CPU s" "peak RSS MiB"
+printf '%-18s %8s %8s %13s\n' tool "wall s" "CPU s" "peak RSS MiB"
 for tool in "${tools[@]}"; do
-  printf '%-15s %8.2f %8.2f %13.1f\n' "$tool" "$(col "$tool" 1)" "$(col "$tool" 2)" \
+  printf '%-18s %8.2f %8.2f %13.1f\n' "$tool" "$(col "$tool" 1)" "$(col "$tool" 2)" \
     "$(awk -v k="$(col "$tool" 3)" 'BEGIN { print k / 1024 }')"
 done

@@ -13,11 +13,10 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
 
-use super::backup_text::{backup_text, extract_text, verify_text};
-use super::{Output, ProtocolArg, ServerArg, load_profile};
-use crate::archive::{self, IntegrityReport};
+use super::backup_text::{VerifyOutput, backup_text, extract_text, verify_text};
+use super::common::{Output, ProtocolArg, ServerArg, load_profile};
+use crate::archive;
 use crate::i18n::Lang;
 use crate::report::{exit, grouped};
 use crate::service::backup::{self, BackupEvent, BackupOptions, Protocol, server_check};
@@ -262,15 +261,6 @@ impl Bars {
             let _ = m.clear();
         }
     }
-}
-
-/// `--json` shape of `backup verify`.
-#[derive(Debug, Serialize)]
-pub(super) struct VerifyOutput {
-    pub(super) ok: bool,
-    pub(super) archive: IntegrityReport,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) server: Option<server_check::ServerCounts>,
 }
 
 async fn verify(

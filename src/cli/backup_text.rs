@@ -5,11 +5,21 @@
 
 use std::path::Path;
 
-use super::backup::VerifyOutput;
-use crate::archive::{self, ExtractReport};
+use serde::Serialize;
+
+use crate::archive::{self, ExtractReport, IntegrityReport};
 use crate::i18n::Lang;
 use crate::report::{Align, Table, grouped, human_size};
-use crate::service::backup::{self, BackupResult, Protocol};
+use crate::service::backup::{self, BackupResult, Protocol, server_check};
+
+/// `--json` shape of `backup verify`.
+#[derive(Debug, Serialize)]
+pub(super) struct VerifyOutput {
+    pub(super) ok: bool,
+    pub(super) archive: IntegrityReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) server: Option<server_check::ServerCounts>,
+}
 
 pub(super) fn backup_text(r: &BackupResult, lang: Lang) -> String {
     let mut table = Table::new(&[
@@ -280,7 +290,6 @@ pub(super) fn extract_text(r: &ExtractReport, dir: &Path, mbox: bool, lang: Lang
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::IntegrityReport;
     use archive::Problem;
 
     #[test]

@@ -12,9 +12,10 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::{Output, load_profile};
+use super::common::{Output, load_profile};
 use crate::i18n::Lang;
 use crate::report::{Align, Table};
 use crate::service::batch::{
@@ -206,12 +207,18 @@ pub async fn run(args: BatchArgs, output: Output) -> Result<i32> {
             ));
             let written = match (&details, restore, report) {
                 _ if detail_error.is_some() => Ok(()),
-                (Some(dir), Some(restore), _) => {
-                    write_restore_details(dir, &result.address, restore, lang)
-                }
-                (Some(dir), None, Some(report)) => {
-                    write_details(dir, &result.address, report, lang)
-                }
+                (Some(dir), Some(restore), _) => write_details(
+                    dir,
+                    &result.address,
+                    restore,
+                    super::verify::restore_text(restore, lang),
+                ),
+                (Some(dir), None, Some(report)) => write_details(
+                    dir,
+                    &result.address,
+                    report,
+                    super::verify_text::verify_text(report, lang, 120),
+                ),
                 _ => Ok(()),
             };
             if let Err(e) = written {
@@ -256,35 +263,15 @@ fn progress_bar(visible: bool) -> ProgressBar {
     bar
 }
 
-fn write_details(
-    dir: &Path,
-    address: &str,
-    report: &crate::service::verify::VerifyReport,
-    lang: Lang,
-) -> Result<()> {
+/// One account's `--details`: its report as JSON and as the text a person reads, both 0600.
+fn write_details(dir: &Path, address: &str, report: &impl Serialize, text: String) -> Result<()> {
     let stem = file_stem(address);
     let json = dir.join(format!("{stem}.json"));
     crate::private_file::write(&json, serde_json::to_vec_pretty(report)?)
         .with_context(|| format!("cannot write {}", json.display()))?;
-    let text = dir.join(format!("{stem}.txt"));
-    crate::private_file::write(&text, super::verify_text::verify_text(report, lang, 120))
-        .with_context(|| format!("cannot write {}", text.display()))?;
-    Ok(())
-}
-
-fn write_restore_details(
-    dir: &Path,
-    address: &str,
-    report: &crate::service::verify::restore::RestoreReport,
-    lang: Lang,
-) -> Result<()> {
-    let stem = file_stem(address);
-    let json = dir.join(format!("{stem}.json"));
-    crate::private_file::write(&json, serde_json::to_vec_pretty(report)?)
-        .with_context(|| format!("cannot write {}", json.display()))?;
-    let text = dir.join(format!("{stem}.txt"));
-    crate::private_file::write(&text, super::verify::restore_text(report, lang))
-        .with_context(|| format!("cannot write {}", text.display()))?;
+    let path = dir.join(format!("{stem}.txt"));
+    crate::private_file::write(&path, text)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

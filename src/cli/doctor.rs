@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Args;
 
-use super::Output;
+use super::common::Output;
 use crate::service::doctor::{self, ClientCheck, DoctorOptions};
 
 #[derive(Debug, Args)]
@@ -46,7 +46,7 @@ pub struct DoctorArgs {
 /// Exit code: 0 all ok, 1 warnings, 2 errors.
 pub async fn run(args: &DoctorArgs, output: Output) -> Result<i32> {
     let profile = match &args.profile {
-        Some(path) => Some(super::load_profile(path)?),
+        Some(path) => Some(super::common::load_profile(path)?),
         None => None,
     };
     let mut options = DoctorOptions::new(chrono::Local::now().date_naive());

@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
-use super::Output;
+use super::common::Output;
 use crate::helpdesk::StateCode;
 use crate::report::exit;
 
@@ -47,7 +47,7 @@ pub fn run(args: &ExplainArgs, output: Output) -> Result<i32> {
         }
         Err(error) => {
             if output.json {
-                super::write_stdout(
+                super::common::write_stdout(
                     &(serde_json::to_string_pretty(&serde_json::json!({
                         "error": error.to_string(),
                         "error_text": error.localized(output.lang),

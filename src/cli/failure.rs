@@ -7,7 +7,8 @@
 
 use serde::Serialize;
 
-use super::{AccountArgs, Cli, Command, ProfileUnusable};
+use super::command::{Cli, Command};
+use super::common::{AccountArgs, ProfileUnusable};
 use crate::imap::ImapError;
 use crate::net::NetError;
 use crate::pop3::Pop3Error;

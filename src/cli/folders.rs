@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
+use super::common::{AccountArgs, Output, load_profile};
 use super::folders_text as text;
-use super::{AccountArgs, Output, load_profile};
 use crate::profile::Side;
 use crate::report::{RunInfo, exit};
 use crate::service::{self, inventory, pop3_inventory};

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use super::Cli;
+use super::command::Cli;
 use crate::report::exit;
 
 /// Prints the completion script for `shell` on stdout.
@@ -21,7 +21,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<i32> {
 /// Writes `ikou.1` and one `ikou-<command>.1` per subcommand into `dir`.
 pub fn manpages(dir: &Path) -> Result<i32> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let command = Cli::command().version(super::VERSION);
+    let command = Cli::command().version(super::command::VERSION);
     write_pages(dir, &command, "ikou")?;
     Ok(exit::OK)
 }

@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches};
 
-use super::Cli;
+use super::command::Cli;
 use crate::i18n::{self, Lang};
 
 /// The language `--lang` asks for, else the environment's; read before clap parses.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::{AccountArgs, Output, load_profile};
+use super::common::{AccountArgs, Output, load_profile};
 use crate::i18n::Lang;
 use crate::report::{Align, Table, grouped, human_size};
 use crate::service::local::{
@@ -157,14 +157,7 @@ pub fn inventory_text(inv: &LocalInventory, lang: Lang) -> String {
         out.push_str(&tr!(lang, "local-deleted-note"));
         out.push('\n');
     }
-    if !inv.changed.is_empty() {
-        out.push_str(&tr!(
-            lang,
-            "local-changed",
-            folders = inv.changed.join(", ")
-        ));
-        out.push('\n');
-    }
+    out.push_str(&changed_note(&inv.changed, lang));
     out
 }
 
@@ -184,14 +177,7 @@ pub fn backup_text(report: &LocalBackupReport, lang: Lang) -> String {
         path = path_text(&report.archive)
     ));
     out.push('\n');
-    if !report.changed.is_empty() {
-        out.push_str(&tr!(
-            lang,
-            "local-changed",
-            folders = report.changed.join(", ")
-        ));
-        out.push('\n');
-    }
+    out.push_str(&changed_note(&report.changed, lang));
     out
 }
 
@@ -299,13 +285,19 @@ pub fn upload_text(report: &UploadReport, lang: Lang) -> String {
         ));
         out.push('\n');
     }
-    if !report.changed.is_empty() {
-        out.push_str(&tr!(
-            lang,
-            "local-changed",
-            folders = report.changed.join(", ")
-        ));
-        out.push('\n');
-    }
+    out.push_str(&changed_note(&report.changed, lang));
     out
+}
+
+/// The line saying which folders changed while they were read (Thunderbird was writing),
+/// or nothing.
+fn changed_note(changed: &[String], lang: Lang) -> String {
+    if changed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{}\n",
+            tr!(lang, "local-changed", folders = changed.join(", "))
+        )
+    }
 }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
-use super::{AccountArgs, Output, ServerArg, load_profile};
+use super::common::{AccountArgs, Output, ServerArg, load_profile};
 use crate::oauth::{self, TerminalPrompt, TokenCache};
 use crate::profile::Side;
 use crate::report::exit;

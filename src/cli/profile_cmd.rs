@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::Output;
+use super::common::Output;
 use crate::profile::{Problem, Profile, ProfileError};
 use crate::report::exit;
 

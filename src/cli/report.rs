@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::{AccountArgs, Output, load_profile};
+use super::common::{AccountArgs, Output, load_profile};
 use crate::report::exit;
 use crate::service::doctor::{ClientCheck, DoctorOptions};
 use crate::service::support::{self, SupportOptions};

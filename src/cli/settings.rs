@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
-use super::Output;
+use super::common::Output;
 use crate::report::exit;
 use crate::settings::{self, Client, ClientProtocol};
 
@@ -59,7 +59,7 @@ pub struct SettingsArgs {
 
 pub fn run(args: &SettingsArgs, output: Output) -> Result<i32> {
     let profile = match &args.profile {
-        Some(path) => Some(super::load_profile(path)?),
+        Some(path) => Some(super::common::load_profile(path)?),
         None => None,
     };
     let protocol = args.protocol.map(|p| match p {
@@ -83,11 +83,15 @@ pub fn run(args: &SettingsArgs, output: Output) -> Result<i32> {
     };
     match format {
         FormatChoice::Json => {
-            super::write_stdout(&(serde_json::to_string_pretty(&built)? + "\n"))?;
+            super::common::write_stdout(&(serde_json::to_string_pretty(&built)? + "\n"))?;
         }
-        FormatChoice::Text => super::write_stdout(&settings::render_text(&built, output.lang))?,
-        FormatChoice::Autoconfig => super::write_stdout(&settings::render_autoconfig(&built))?,
-        FormatChoice::Mobileconfig => super::write_stdout(
+        FormatChoice::Text => {
+            super::common::write_stdout(&settings::render_text(&built, output.lang))?
+        }
+        FormatChoice::Autoconfig => {
+            super::common::write_stdout(&settings::render_autoconfig(&built))?
+        }
+        FormatChoice::Mobileconfig => super::common::write_stdout(
             &settings::render_mobileconfig(&built).context("cannot write the .mobileconfig")?,
         )?,
     }

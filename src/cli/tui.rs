@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::Args;
 
-use super::Output;
+use super::common::Output;
 use crate::report::exit;
 use crate::tui::{self, app::AppOptions, config::Remembered};
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::{AccountArgs, Output, load_profile};
+use super::common::{AccountArgs, Output, load_profile};
 use crate::i18n::Lang;
 use crate::profile::Side;
 use crate::report::{Align, Table, exit, grouped, human_size};

@@ -115,17 +115,61 @@ pub enum Global {
     None,
 }
 
-/// The keys of everywhere but the sign-in form.
-pub const GLOBAL: [KeyHelp; 5] = [
-    key("1-7/Tab", "tui-key-screen"),
-    key("r", "tui-key-reload"),
-    key("a", "tui-key-sign-in"),
-    key("l", "tui-key-x"),
-    key("q", "tui-key-quit"),
-];
+/// What a key that works on every screen (but the sign-in form) does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlobalKey {
+    /// A number picks a screen of the menu; Tab and BackTab step through it.
+    Screen,
+    Reload,
+    SignIn,
+    Language,
+    Quit,
+    /// Back to the overview (never out).
+    Back,
+}
 
-/// The language and quit.
-pub const SHORT: [KeyHelp; 2] = [key("l", "tui-key-x"), key("q", "tui-key-quit")];
+/// The keys of every screen but the sign-in form, after the screen's own: handling and
+/// the help bar both read this table.
+pub const GLOBAL_KEYS: &[Binding<GlobalKey>] = &[
+    bind(
+        &[
+            KeyCode::Char('1'),
+            KeyCode::Char('2'),
+            KeyCode::Char('3'),
+            KeyCode::Char('4'),
+            KeyCode::Char('5'),
+            KeyCode::Char('6'),
+            KeyCode::Char('7'),
+            KeyCode::Char('8'),
+            KeyCode::Char('9'),
+            KeyCode::Tab,
+            KeyCode::BackTab,
+        ],
+        GlobalKey::Screen,
+        key("1-7/Tab", "tui-key-screen"),
+    ),
+    bind(
+        &[KeyCode::Char('r')],
+        GlobalKey::Reload,
+        key("r", "tui-key-reload"),
+    ),
+    bind(
+        &[KeyCode::Char('a')],
+        GlobalKey::SignIn,
+        key("a", "tui-key-sign-in"),
+    ),
+    bind(
+        &[KeyCode::Char('l'), KeyCode::Char('L')],
+        GlobalKey::Language,
+        key("l", "tui-key-x"),
+    ),
+    bind(
+        &[KeyCode::Char('q')],
+        GlobalKey::Quit,
+        key("q", "tui-key-quit"),
+    ),
+    unlisted(&[KeyCode::Esc], GlobalKey::Back),
+];
 
 /// A screen's help bar: its own keys, then the global ones it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,11 +186,14 @@ impl Keymap {
     /// Every entry of the help bar, in order.
     pub fn entries(&self) -> Vec<KeyHelp> {
         let mut keys = self.keys.clone();
-        match self.global {
-            Global::All => keys.extend(GLOBAL),
-            Global::CtrlC => keys.push(key("Ctrl-C", "tui-key-quit")),
-            Global::Short => keys.extend(SHORT),
-            Global::None => {}
+        let global = GLOBAL_KEYS.iter().filter(|b| match self.global {
+            Global::All => true,
+            Global::Short => matches!(b.action, GlobalKey::Language | GlobalKey::Quit),
+            Global::CtrlC | Global::None => false,
+        });
+        keys.extend(global.filter_map(|b| b.help));
+        if self.global == Global::CtrlC {
+            keys.push(key("Ctrl-C", "tui-key-quit"));
         }
         keys
     }
@@ -174,5 +221,51 @@ impl Keymap {
         u16::try_from(self.lines(lang, columns).len())
             .unwrap_or(3)
             .min(3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_bar_lists_the_global_table_in_its_order() {
+        let ids = |map: Keymap| map.entries().iter().map(|k| k.keys).collect::<Vec<_>>();
+        assert_eq!(
+            ids(Keymap::new(vec![key("s", "tui-key-sort")], Global::All)),
+            ["s", "1-7/Tab", "r", "a", "l", "q"]
+        );
+        assert_eq!(ids(Keymap::new(vec![], Global::Short)), ["l", "q"]);
+        assert_eq!(ids(Keymap::new(vec![], Global::CtrlC)), ["Ctrl-C"]);
+        assert!(ids(Keymap::new(vec![], Global::None)).is_empty());
+    }
+
+    #[test]
+    fn the_same_table_answers_the_keys() {
+        assert_eq!(
+            action(GLOBAL_KEYS, KeyCode::Char('7')),
+            Some(GlobalKey::Screen)
+        );
+        assert_eq!(
+            action(GLOBAL_KEYS, KeyCode::BackTab),
+            Some(GlobalKey::Screen)
+        );
+        assert_eq!(
+            action(GLOBAL_KEYS, KeyCode::Char('L')),
+            Some(GlobalKey::Language)
+        );
+        assert_eq!(action(GLOBAL_KEYS, KeyCode::Esc), Some(GlobalKey::Back));
+        assert_eq!(action(GLOBAL_KEYS, KeyCode::Char('s')), None);
+        // Esc works without being listed.
+        assert!(!listed(GLOBAL_KEYS).iter().any(|k| k.keys == "Esc"));
+    }
+
+    #[test]
+    fn cursor_keys_move_within_pages() {
+        assert!(moves_cursor(KeyCode::Char('j')));
+        assert!(!moves_cursor(KeyCode::Char('x')));
+        assert_eq!(moved_cursor(5, KeyCode::PageUp, 10), 0);
+        assert_eq!(moved_cursor(5, KeyCode::PageDown, 10), 15);
+        assert_eq!(moved_cursor(5, KeyCode::End, 10), usize::MAX);
     }
 }

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::keys::{Global, Keymap, key};
+use super::keys::{
+    Binding, CURSOR, Global, Keymap, action, bind, key, listed, moved_cursor, unlisted,
+};
 use crate::i18n::Lang;
 use crate::profile::Profile;
 use crate::settings::{self, Client, ClientProtocol, ClientSettings};
@@ -50,17 +52,44 @@ pub fn protocol_label(protocol: Option<ClientProtocol>, lang: Lang) -> String {
     }
 }
 
+/// What a key does on the settings screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SettingsKey {
+    Protocol,
+    Client,
+    Copy,
+    Export,
+    Scroll,
+}
+
+/// The settings screen's keys: handling and the help bar both read this table.
+const KEYS: &[Binding<SettingsKey>] = &[
+    bind(
+        &[KeyCode::Char('p')],
+        SettingsKey::Protocol,
+        key("p", "tui-key-protocol"),
+    ),
+    bind(
+        &[KeyCode::Char('c')],
+        SettingsKey::Client,
+        key("c", "tui-key-mail-program"),
+    ),
+    bind(
+        &[KeyCode::Char('y')],
+        SettingsKey::Copy,
+        key("y", "tui-key-copy"),
+    ),
+    bind(
+        &[KeyCode::Char('x')],
+        SettingsKey::Export,
+        key("x", "tui-key-export-files"),
+    ),
+    unlisted(CURSOR, SettingsKey::Scroll),
+];
+
 /// The help bar of the settings screen.
 pub fn keymap() -> Keymap {
-    Keymap::new(
-        vec![
-            key("p", "tui-key-protocol"),
-            key("c", "tui-key-mail-program"),
-            key("y", "tui-key-copy"),
-            key("x", "tui-key-export-files"),
-        ],
-        Global::All,
-    )
+    Keymap::new(listed(KEYS), Global::All)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -102,30 +131,28 @@ impl SettingsState {
         address: &str,
         lang: Lang,
     ) -> Option<Option<SettingsAction>> {
-        match key.code {
-            KeyCode::Char('p') => {
+        match action(KEYS, key.code)? {
+            SettingsKey::Protocol => {
                 self.protocol = (self.protocol + 1) % PROTOCOLS.len();
                 self.scroll = 0;
             }
-            KeyCode::Char('c') => {
+            SettingsKey::Client => {
                 self.client = (self.client + 1) % CLIENTS.len();
                 self.scroll = 0;
             }
-            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
-            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
-            KeyCode::Home => self.scroll = 0,
-            KeyCode::End => self.scroll = u16::MAX,
-            KeyCode::Char('y') => {
+            SettingsKey::Scroll => {
+                // By lines and pages of ten; `update` stops it at the last page.
+                let at = moved_cursor(usize::from(self.scroll), key.code, 10);
+                self.scroll = u16::try_from(at).unwrap_or(u16::MAX);
+            }
+            SettingsKey::Copy => {
                 let text = settings::render_text(&self.build(profile, address), lang);
                 self.notice = Some(tr!(lang, "settings-copied-the-settings-to-the"));
                 return Some(Some(SettingsAction::Copy(text)));
             }
-            KeyCode::Char('x') => {
+            SettingsKey::Export => {
                 return Some(Some(SettingsAction::Export(self.files(profile, address))));
             }
-            _ => return None,
         }
         Some(None)
     }

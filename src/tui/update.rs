@@ -16,6 +16,7 @@ use super::app::App;
 use super::backup::{BackupAction, BackupRun};
 use super::doctor::{DoctorAction, SupportView};
 use super::input::typed_path;
+use super::keys::{GLOBAL_KEYS, GlobalKey, action};
 use super::layout::{folder_page, list_page, tab_at};
 use super::local::{LocalAction, LocalEvent};
 use super::protocol::{Effect, Msg, ServerStatus, TaskEvent};
@@ -208,14 +209,22 @@ impl App {
         if let Some(effects) = self.own_key(key) {
             return effects;
         }
-        match key.code {
-            KeyCode::Char('q') if self.local.uploading() => {
+        let Some(global) = action(GLOBAL_KEYS, key.code) else {
+            if self.screen == Screen::Folders {
+                let page = folder_page(self.size, self.lang);
+                self.folders.key(key, page);
+                self.clamp_folders();
+            }
+            return vec![];
+        };
+        match global {
+            GlobalKey::Quit if self.local.uploading() => {
                 // Stop the upload between two messages first, then quit.
                 self.local.quit_when_stopped = true;
                 self.local.cancel();
                 return vec![Effect::CancelLocal];
             }
-            KeyCode::Char('q') if self.backup.running() => {
+            GlobalKey::Quit if self.backup.running() => {
                 // Stop the backup between two messages first, then quit.
                 self.backup.quit_when_stopped = true;
                 if let BackupRun::Running(p) = &self.backup.run {
@@ -223,54 +232,30 @@ impl App {
                 }
                 return vec![Effect::CancelBackup];
             }
-            // Esc goes back, never out: from any screen to the overview.
-            KeyCode::Esc if self.screen != Screen::Overview && self.profile.is_some() => {
-                self.screen = Screen::Overview;
-            }
-            KeyCode::Esc => {}
-            KeyCode::Char('q') if self.quitting_loses_something() => {
+            GlobalKey::Quit if self.quitting_loses_something() => {
                 self.confirm_quit = true;
                 self.notice = Some(tr!(self.lang, "tui-quit-confirm"));
             }
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char('l' | 'L') => {
+            GlobalKey::Quit => self.quit = true,
+            // Esc goes back, never out: from any screen to the overview.
+            GlobalKey::Back if self.screen != Screen::Overview && self.profile.is_some() => {
+                self.screen = Screen::Overview;
+            }
+            GlobalKey::Back => {}
+            GlobalKey::Language => {
                 self.lang = match self.lang {
                     Lang::Ja => Lang::En,
                     Lang::En => Lang::Ja,
                 };
                 self.clamp_folders();
             }
-            KeyCode::Char(c @ '1'..='9') => {
-                let index = usize::from(c as u8 - b'1');
-                if let Some(screen) = Screen::MENU.get(index) {
-                    self.screen = *screen;
-                }
-            }
-            KeyCode::Tab | KeyCode::BackTab => {
-                let at = Screen::MENU
-                    .iter()
-                    .position(|s| *s == self.screen)
-                    .unwrap_or(0);
-                let n = Screen::MENU.len();
-                let next = if key.code == KeyCode::Tab {
-                    (at + 1) % n
-                } else {
-                    (at + n - 1) % n
-                };
-                self.screen = Screen::MENU[next];
-            }
-            KeyCode::Char('r') => return self.start_gather(),
-            KeyCode::Char('a') => {
+            GlobalKey::Screen => self.screen = menu_step(self.screen, key.code),
+            GlobalKey::Reload => return self.start_gather(),
+            GlobalKey::SignIn => {
                 self.screen = Screen::Setup;
                 self.setup.step = SetupStep::Profile;
                 self.setup.error = None;
             }
-            _ if self.screen == Screen::Folders => {
-                let page = folder_page(self.size, self.lang);
-                self.folders.key(key, page);
-                self.clamp_folders();
-            }
-            _ => {}
         }
         vec![]
     }
@@ -435,5 +420,20 @@ impl App {
             .map(|o| findings_of(&o.report, KINDS[self.verify.kind]).len())
             .unwrap_or(0);
         self.verify.clamp(len, list_page(self.size, self.lang));
+    }
+}
+
+/// The screen a number, Tab or BackTab leads to from `screen`.
+fn menu_step(screen: Screen, code: KeyCode) -> Screen {
+    let at = Screen::MENU.iter().position(|s| *s == screen).unwrap_or(0);
+    let n = Screen::MENU.len();
+    match code {
+        KeyCode::Char(c @ '1'..='9') => {
+            let index = usize::from(c as u8 - b'1');
+            Screen::MENU.get(index).copied().unwrap_or(screen)
+        }
+        KeyCode::Tab => Screen::MENU[(at + 1) % n],
+        KeyCode::BackTab => Screen::MENU[(at + n - 1) % n],
+        _ => screen,
     }
 }

@@ -12,10 +12,12 @@
 //! [`BatchEvent`]s and the result is a [`report::BatchReport`].
 //!
 //! Here: the batch's options, errors and its loop over the accounts ([`run`]); one account's
-//! check with its retries is in `job.rs`, its restore in `restore.rs`.
+//! check with its retries is in `job.rs`, its restore in `restore.rs`, and what every job
+//! shares (admin access, semaphores, reading a mailbox) in `context.rs`.
 
 pub mod accounts;
 pub mod admin;
+mod context;
 mod job;
 pub mod journal;
 pub mod report;
@@ -38,7 +40,8 @@ use crate::i18n::Lang;
 use crate::profile::{CredentialError, Profile, Side};
 pub use accounts::{BatchAccount, LineProblem, parse_accounts};
 pub use admin::AdminAuth;
-use job::{Context, Done, check};
+use context::Context;
+use job::{Done, check};
 pub use report::{
     AccountCounts, AccountResult, BatchKind, BatchReport, Outcome, RestoreCounts, RestoreKind,
     RestoreTotals,

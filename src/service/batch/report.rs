@@ -232,10 +232,7 @@ impl BatchReport {
         if self.kind == BatchKind::Restore {
             return self.restore_csv(lang);
         }
-        let header: [String; 16] = [
-            tr!(lang, "batch-csv-address"),
-            tr!(lang, "batch-csv-status"),
-            tr!(lang, "batch-csv-verdict"),
+        let columns = vec![
             tr!(lang, "batch-csv-folders"),
             tr!(lang, "batch-csv-old-messages"),
             tr!(lang, "batch-csv-new-messages"),
@@ -246,30 +243,11 @@ impl BatchReport {
             tr!(lang, "batch-csv-oversize"),
             tr!(lang, "batch-csv-extras"),
             tr!(lang, "batch-csv-unmapped-old-folders"),
-            tr!(lang, "batch-csv-error"),
-            tr!(lang, "batch-csv-finished"),
-            tr!(lang, "batch-csv-seconds"),
         ];
-        let mut out = header.join(",");
-        out.push_str("\r\n");
-        for a in &self.accounts {
+        self.csv(lang, columns, |a| {
             let c = a.counts.clone().unwrap_or_default();
-            let n = |v: u64| {
-                if a.counts.is_some() {
-                    v.to_string()
-                } else {
-                    String::new()
-                }
-            };
-            let status = match a.outcome {
-                Outcome::Ok => "ok",
-                Outcome::Differences => "differences",
-                Outcome::Failed => "failed",
-            };
-            let cells = [
-                csv_field(&a.address),
-                status.to_string(),
-                csv_field(&a.verdict),
+            let n = |v: u64| counted(a.counts.is_some(), v);
+            vec![
                 n(c.folders),
                 n(c.old_messages),
                 n(c.new_messages),
@@ -280,31 +258,13 @@ impl BatchReport {
                 n(c.oversize),
                 n(c.extras),
                 n(c.unmapped_old),
-                csv_field(a.error.as_deref().unwrap_or("")),
-                a.finished.clone(),
-                format!("{:.1}", a.seconds),
-            ];
-            out.push_str(&cells.join(","));
-            out.push_str("\r\n");
-        }
-        for address in &self.not_checked {
-            out.push_str(&format!(
-                "{},not_checked{}\r\n",
-                csv_field(address),
-                ",".repeat(14)
-            ));
-        }
-        out
+            ]
+        })
     }
-}
 
-impl BatchReport {
     /// `batch restore`'s CSV: one row per account with the plan and what was appended.
     fn restore_csv(&self, lang: Lang) -> String {
-        let header: [String; 15] = [
-            tr!(lang, "batch-csv-address"),
-            tr!(lang, "batch-csv-status"),
-            tr!(lang, "batch-csv-verdict"),
+        let columns = vec![
             tr!(lang, "batch-csv-applied"),
             tr!(lang, "batch-csv-planned"),
             tr!(lang, "batch-csv-planned-bytes"),
@@ -314,31 +274,12 @@ impl BatchReport {
             tr!(lang, "batch-csv-already-present"),
             tr!(lang, "batch-csv-failed"),
             tr!(lang, "batch-csv-missing-before"),
-            tr!(lang, "batch-csv-error"),
-            tr!(lang, "batch-csv-finished"),
-            tr!(lang, "batch-csv-seconds"),
         ];
         let applied = self.restore.as_ref().is_some_and(|r| r.applied);
-        let mut out = header.join(",");
-        out.push_str("\r\n");
-        for a in &self.accounts {
+        self.csv(lang, columns, |a| {
             let r = a.restore.clone().unwrap_or_default();
-            let n = |v: u64| {
-                if a.restore.is_some() {
-                    v.to_string()
-                } else {
-                    String::new()
-                }
-            };
-            let status = match a.outcome {
-                Outcome::Ok => "ok",
-                Outcome::Differences => "differences",
-                Outcome::Failed => "failed",
-            };
-            let cells = [
-                csv_field(&a.address),
-                status.to_string(),
-                csv_field(&a.verdict),
+            let n = |v: u64| counted(a.restore.is_some(), v);
+            vec![
                 if applied { "yes" } else { "no" }.to_string(),
                 n(r.planned),
                 n(r.planned_bytes),
@@ -351,21 +292,71 @@ impl BatchReport {
                     .as_ref()
                     .map(|c| c.missing.to_string())
                     .unwrap_or_default(),
+            ]
+        })
+    }
+
+    /// The CSV of either kind: address, status and verdict, then the kind's own `columns`
+    /// (`cells` of an account), then error, finish time and seconds. An account not checked
+    /// is its address and `not_checked`, the other cells empty.
+    fn csv(
+        &self,
+        lang: Lang,
+        columns: Vec<String>,
+        cells: impl Fn(&AccountResult) -> Vec<String>,
+    ) -> String {
+        let header: Vec<String> = [
+            tr!(lang, "batch-csv-address"),
+            tr!(lang, "batch-csv-status"),
+            tr!(lang, "batch-csv-verdict"),
+        ]
+        .into_iter()
+        .chain(columns)
+        .chain([
+            tr!(lang, "batch-csv-error"),
+            tr!(lang, "batch-csv-finished"),
+            tr!(lang, "batch-csv-seconds"),
+        ])
+        .collect();
+        let mut out = header.join(",");
+        out.push_str("\r\n");
+        for a in &self.accounts {
+            let status = match a.outcome {
+                Outcome::Ok => "ok",
+                Outcome::Differences => "differences",
+                Outcome::Failed => "failed",
+            };
+            let mut row = vec![
+                csv_field(&a.address),
+                status.to_string(),
+                csv_field(&a.verdict),
+            ];
+            row.extend(cells(a));
+            row.extend([
                 csv_field(a.error.as_deref().unwrap_or("")),
                 a.finished.clone(),
                 format!("{:.1}", a.seconds),
-            ];
-            out.push_str(&cells.join(","));
+            ]);
+            out.push_str(&row.join(","));
             out.push_str("\r\n");
         }
         for address in &self.not_checked {
             out.push_str(&format!(
                 "{},not_checked{}\r\n",
                 csv_field(address),
-                ",".repeat(13)
+                ",".repeat(header.len() - 2)
             ));
         }
         out
+    }
+}
+
+/// A count for the CSV, or an empty cell when the account has no such counts (it failed).
+fn counted(present: bool, value: u64) -> String {
+    if present {
+        value.to_string()
+    } else {
+        String::new()
     }
 }
 

@@ -4,7 +4,7 @@
 //! written, through the admin `WriteSession`, with the presence re-check that makes a rerun
 //! append nothing.
 
-use super::job::{Context, live_old, new_login, old_login, read_live};
+use super::context::{Context, live_old, new_login, old_login, read_live};
 use super::{BatchAccount, BatchError, Outcome, RestoreCounts, RestoreKind};
 use crate::i18n::Lang;
 use crate::profile::Side;

@@ -164,12 +164,4 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
-mod folders_tests;
-#[cfg(test)]
-mod local_tests;
-#[cfg(test)]
-mod screen_tests;
-#[cfg(test)]
-mod snapshot_tests;
-#[cfg(test)]
 mod tests;

@@ -1,0 +1,78 @@
+//! # What every job of a batch shares: the admin access, one semaphore per server, and
+//! reading one side's mailbox under them
+
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use super::{AdminAuth, BatchAccount, BatchError, BatchOptions};
+use crate::model::FolderMessages;
+use crate::profile::{Profile, Side};
+use crate::service::progress::silent;
+use crate::service::verify::{OldMailbox, read_mailbox};
+
+/// Everything a job needs, shared by all of them.
+pub(super) struct Context<'a> {
+    pub(super) profile: &'a Profile,
+    pub(super) options: &'a BatchOptions,
+    pub(super) old_auth: Option<&'a AdminAuth>,
+    pub(super) new_auth: Option<&'a AdminAuth>,
+    pub(super) old_permits: Arc<Semaphore>,
+    pub(super) new_permits: Arc<Semaphore>,
+}
+
+pub(super) fn old_login(profile: &Profile, account: &BatchAccount) -> String {
+    account
+        .old_login
+        .clone()
+        .unwrap_or_else(|| profile.old.username_for(&account.address))
+}
+
+pub(super) fn new_login(profile: &Profile, account: &BatchAccount) -> String {
+    account
+        .new_login
+        .clone()
+        .unwrap_or_else(|| profile.new.username_for(&account.address))
+}
+
+pub(super) async fn read_live(
+    ctx: &Context<'_>,
+    side: Side,
+    account: &BatchAccount,
+) -> Result<(String, Vec<FolderMessages>), BatchError> {
+    let (auth, permits, login) = match side {
+        Side::Old => (
+            ctx.old_auth.ok_or_else(|| BatchError::Admin {
+                side,
+                detail: "not configured".into(),
+            })?,
+            &ctx.old_permits,
+            old_login(ctx.profile, account),
+        ),
+        Side::New => (
+            ctx.new_auth.ok_or_else(|| BatchError::Admin {
+                side,
+                detail: "not configured".into(),
+            })?,
+            &ctx.new_permits,
+            new_login(ctx.profile, account),
+        ),
+    };
+    let _permit = permits.acquire().await.map_err(|_| BatchError::Admin {
+        side,
+        detail: "the batch is stopping".into(),
+    })?;
+    let session = auth.open(ctx.profile, &account.address, &login).await?;
+    let (server, folders) = read_mailbox(session, side, &silent()).await;
+    Ok((server, folders?))
+}
+
+/// The old mailbox read from the old server now (restore plans from it and reads its bytes
+/// there, so never from a snapshot).
+pub(super) async fn live_old(
+    ctx: &Context<'_>,
+    account: &BatchAccount,
+) -> Result<OldMailbox, BatchError> {
+    let (server, folders) = read_live(ctx, Side::Old, account).await?;
+    Ok(OldMailbox::live(server, folders))
+}
