@@ -6,9 +6,12 @@
 //! prints; `cli::verify` renders the report. Both servers are only read (EXAMINE, BODY.PEEK).
 
 pub mod gather;
+mod reduced;
 pub mod restore;
 pub mod snapshot;
 pub mod spill;
+
+pub use reduced::{Envelopes, verify_report};
 
 use std::path::{Path, PathBuf};
 
@@ -31,7 +34,6 @@ use crate::model::{FolderInfo, FolderMessages, SpecialUse};
 use crate::profile::{Profile, Side};
 use gather::{Collector, Whole};
 use snapshot::{Snapshot, SnapshotError};
-use spill::{Reduced, Spill};
 
 #[derive(Debug, Error)]
 pub enum VerifyError {
@@ -302,107 +304,6 @@ async fn read_into<C: Collector + Send>(
     (server, result.map(|()| collector))
 }
 
-/// Where the envelopes of one side's listed messages are.
-#[derive(Debug)]
-pub enum Envelopes {
-    /// Held in memory (a snapshot or a backup's manifest).
-    Held(Vec<FolderMessages>),
-    /// Written to a temporary file as they were read live.
-    Spilled(Spill),
-}
-
-impl Envelopes {
-    fn message(&self, folder: usize, index: usize) -> crate::model::MessageInfo {
-        match self {
-            Envelopes::Held(folders) => folders
-                .get(folder)
-                .and_then(|f| f.messages.get(index))
-                .cloned()
-                .unwrap_or_default(),
-            Envelopes::Spilled(spill) => spill.message(folder, index),
-        }
-    }
-
-    fn failure(&self) -> Option<std::io::Error> {
-        match self {
-            Envelopes::Held(_) => None,
-            Envelopes::Spilled(spill) => spill.failure(),
-        }
-    }
-}
-
-/// Both sides' envelopes, for the findings.
-struct BothEnvelopes<'a> {
-    old: &'a Envelopes,
-    new: &'a Envelopes,
-}
-
-impl Details for BothEnvelopes<'_> {
-    fn message(&self, side: Side, folder: usize, index: usize) -> crate::model::MessageInfo {
-        match side {
-            Side::Old => self.old.message(folder, index),
-            Side::New => self.new.message(folder, index),
-        }
-    }
-}
-
-/// One side reduced for the comparison: where it was read, its folders as compact
-/// identities, and where their envelopes are.
-struct ReducedSide {
-    source: SourceInfo,
-    folders: Vec<crate::compare::listing::Listed>,
-    envelopes: Envelopes,
-}
-
-/// An error of the temporary file that holds the envelopes.
-fn spill_error(e: std::io::Error) -> VerifyError {
-    VerifyError::Unreadable {
-        path: std::env::temp_dir(),
-        detail: e.to_string(),
-    }
-}
-
-/// Reads one side live into compact identities and a spill.
-async fn read_reduced(
-    profile: &Profile,
-    account: &AccountRef,
-    side: Side,
-    progress: &Progress,
-) -> Result<(String, ReducedSide), VerifyError> {
-    let session = open_read_session(profile, side, account).await?;
-    let reduced = Reduced::new().map_err(spill_error)?;
-    let (server, result) = read_into(session, side, progress, reduced).await;
-    let (folders, spill) = result?.finish().map_err(spill_error)?;
-    let side = ReducedSide {
-        source: SourceInfo::live(server.clone()),
-        folders,
-        envelopes: Envelopes::Spilled(spill),
-    };
-    Ok((server, side))
-}
-
-/// The old side, reduced: live as it is read, from a file once loaded.
-async fn old_reduced(
-    profile: &Profile,
-    account: &AccountRef,
-    source: &OldSource,
-    progress: &Progress,
-) -> Result<ReducedSide, VerifyError> {
-    if *source == OldSource::Live {
-        return Ok(read_reduced(profile, account, Side::Old, progress).await?.1);
-    }
-    let old = old_mailbox_with(profile, account, source, progress).await?;
-    Ok(ReducedSide {
-        source: old.source,
-        folders: old
-            .folders
-            .iter()
-            .map(crate::compare::listing::Listed::of)
-            .collect(),
-        envelopes: Envelopes::Held(old.folders),
-    })
-}
-
 /// Reads the new mailbox live (read-only).
 pub async fn new_mailbox(
     profile: &Profile,
@@ -482,36 +383,6 @@ pub async fn verify_with(
     let mut report = build_report(profile, &old, &new_server, &new, lang);
     report.run.address = Some(account.address.clone());
     Ok((report, old, new))
-}
-
-/// The report of [`verify_with`] without the mailboxes, for a face that shows only the
-/// report (`ikou verify`): each message is reduced to its compact identity as it arrives and
-/// its envelope goes to a temporary file, so memory stays small whatever the number of
-/// messages (see `spill`).
-pub async fn verify_report(
-    profile: &Profile,
-    account: &AccountRef,
-    source: &OldSource,
-    lang: Lang,
-    progress: &Progress,
-) -> Result<VerifyReport, VerifyError> {
-    let (old, new) = tokio::join!(
-        old_reduced(profile, account, source, progress),
-        read_reduced(profile, account, Side::New, progress)
-    );
-    let old = old?;
-    let (new_server, new) = new?;
-    let listing = Listing::new(old.folders, new.folders);
-    let details = BothEnvelopes {
-        old: &old.envelopes,
-        new: &new.envelopes,
-    };
-    let mut report = report_listed(profile, &old.source, &new_server, &listing, &details, lang);
-    if let Some(e) = old.envelopes.failure().or_else(|| new.envelopes.failure()) {
-        return Err(spill_error(e));
-    }
-    report.run.address = Some(account.address.clone());
-    Ok(report)
 }
 
 /// The pure part: mapping, comparison, summary and verdict.
