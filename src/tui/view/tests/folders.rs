@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use ratatui::crossterm::event::KeyCode;
 
-use crate::tui::view::fixtures::profile;
 use super::screen::verify_event;
 use super::{draw, folder, inventory, press, report, screen, signed_in};
 use crate::i18n::Lang;
@@ -15,6 +14,7 @@ use crate::service::verify::{OldMailbox, build_report};
 use crate::tui::app::App;
 use crate::tui::screen::Screen;
 use crate::tui::verify::{VerifyEvent, VerifyOutcome};
+use crate::tui::view::fixtures::profile;
 
 fn message(uid: u32, id: &str) -> MessageInfo {
     MessageInfo {

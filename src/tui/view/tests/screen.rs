@@ -3,7 +3,6 @@
 use ratatui::crossterm::event::KeyCode;
 use unicode_width::UnicodeWidthStr;
 
-use crate::tui::view::fixtures::{self, HEADERS};
 use super::{draw, inventory, press, report, screen, signed_in, type_text};
 use crate::i18n::Lang;
 use crate::profile::Side;
@@ -14,6 +13,7 @@ use crate::tui::backup::BackupRun;
 use crate::tui::protocol::{Effect, Msg, TaskEvent};
 use crate::tui::screen::Screen;
 use crate::tui::verify::{Headers, KINDS, VerifyEvent, VerifyMode, findings_of};
+use crate::tui::view::fixtures::{self, HEADERS};
 
 pub(super) fn verify_event(app: &mut App, event: VerifyEvent) -> Vec<Effect> {
     let generation = app.verify.generation;

@@ -4,11 +4,8 @@
 
 use ratatui::crossterm::event::KeyCode;
 
-use crate::tui::view::fixtures::HEADERS;
 use super::screen::{backup_running, backup_screen, verified, verify_event};
-use super::{
-    draw, folder, inventory, options, press, report, screen, shipped_profile, signed_in,
-};
+use super::{draw, folder, inventory, options, press, report, screen, shipped_profile, signed_in};
 use crate::i18n::Lang;
 use crate::profile::Side;
 use crate::service::local::{UploadEvent, UploadOutcome};
@@ -16,6 +13,7 @@ use crate::tui::app::App;
 use crate::tui::local::LocalEvent;
 use crate::tui::protocol::{Msg, TaskEvent};
 use crate::tui::verify::VerifyEvent;
+use crate::tui::view::fixtures::HEADERS;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const LANGS: [(Lang, &str); 2] = [(Lang::Ja, "ja"), (Lang::En, "en")];
