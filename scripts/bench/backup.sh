@@ -9,10 +9,14 @@
 #   scripts/bench/backup.sh 5000 268435456        # smaller corpus
 #   RUNS=3 scripts/bench/backup.sh                # median of 3 runs each
 #
-# Then the same full backup of one folder holding BIG messages (default 100,000, BIG_BYTES
-# in all, default 512 MiB), for both tools with the largest message's size: what grows with
-# the number of messages shows here (peak RSS should not). BIG=0 skips it.
+# Then one folder holding BIG messages (default 100,000, BIG_BYTES in all, default 512 MiB):
+# the full backup, a rerun with nothing new and a rerun after 10 new messages, for both tools,
+# with the largest message's size: what grows with the number of messages shows here (peak
+# RSS should not). BIG=0 skips it; BIG_ONLY=1 runs only it.
+#
+#   BIG_ONLY=1 scripts/bench/backup.sh          # only the 100,000-message folder
 set -euo pipefail
+case "${1:-}" in -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 cd "$(dirname "$0")/../.."
 . scripts/lib/install.sh
 ikou_need_rust
@@ -89,6 +93,8 @@ step() {
   done
 }
 
+if [ "${BIG_ONLY:-0}" = 1 ]; then MESSAGES=0; fi
+if [ "$MESSAGES" -gt 0 ]; then
 start_server "$MESSAGES" "$BYTES" ""
 for run in $(seq 1 "$RUNS"); do
   # Alternate which tool goes first, so neither always meets a warmer cache.
@@ -126,6 +132,7 @@ for name in full nochange new10 new1000; do
   printf '%-24s ratio ikou/mbsync wall %.2f\n' "" "$(awk -v a="$iw" -v b="$mw" 'BEGIN { print (b > 0 ? a / b : 0) }')"
 done
 printf 'zip %.1f MB\n' "$(awk -v z="$zip_bytes" 'BEGIN { print z / 1e6 }')"
+fi
 
 BIG=${BIG:-100000}
 BIG_BYTES=${BIG_BYTES:-536870912}
@@ -135,18 +142,28 @@ for run in $(seq 1 "$RUNS"); do
   first=$([ $((run % 2)) = 1 ] && echo ikou || echo mbsync)
   rm -rf "$work/maildir" && mkdir -p "$work/maildir"
   rm -f "$work/backup.zip"
-  step big "$first" "$TOTAL_MSGS"
+  total=$(( TOTAL_MSGS + (run - 1) * 10 ))
+  step big "$first" "$total"
+  step bignochange "$first" 0
+  append_mail 10
+  step bignew10 "$first" 10
 done
 largest=$(field largest)
 printf '\none folder: %d messages, %.1f MB, largest message %.1f MB; %d run(s), medians\n' \
   "$TOTAL_MSGS" "$(awk -v b="$TOTAL_BYTES" 'BEGIN { print b / 1e6 }')" \
   "$(awk -v b="$largest" 'BEGIN { print b / 1e6 }')" "$RUNS"
 printf '%-24s %-7s %8s %8s %13s %11s\n' step tool "wall s" "CPU s" "peak RSS MiB" "written MB"
-for tool in ikou mbsync; do
-  printf '%-24s %-7s %8.2f %8.2f %13.1f %11.1f\n' "full backup, one folder" "$tool" \
-    "$(col big $tool 1)" "$(col big $tool 2)" \
-    "$(awk -v k="$(col big $tool 3)" 'BEGIN { print k / 1024 }')" \
-    "$(awk -v b="$(col big $tool 4)" 'BEGIN { print b / 1e6 }')"
+for name in big bignochange bignew10; do
+  case $name in
+    big) label="full backup, one folder" ;; bignochange) label="rerun, nothing new" ;;
+    bignew10) label="rerun, 10 new" ;;
+  esac
+  for tool in ikou mbsync; do
+    printf '%-24s %-7s %8.2f %8.2f %13.1f %11.1f\n' "$label" "$tool" \
+      "$(col $name $tool 1)" "$(col $name $tool 2)" \
+      "$(awk -v k="$(col $name $tool 3)" 'BEGIN { print k / 1024 }')" \
+      "$(awk -v b="$(col $name $tool 4)" 'BEGIN { print b / 1e6 }')"
+  done
+  printf '%-24s ratio ikou/mbsync wall %.2f\n' "" \
+    "$(awk -v a="$(col $name ikou 1)" -v b="$(col $name mbsync 1)" 'BEGIN { print (b > 0 ? a / b : 0) }')"
 done
-printf '%-24s ratio ikou/mbsync wall %.2f\n' "" \
-  "$(awk -v a="$(col big ikou 1)" -v b="$(col big mbsync 1)" 'BEGIN { print (b > 0 ? a / b : 0) }')"

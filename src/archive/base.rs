@@ -15,13 +15,12 @@ use zip::CompressionMethod;
 use super::error::{ArchiveError, IoContext, Result};
 use super::journal::BaseId;
 use super::manifest::{MANIFEST_NAME, Manifest};
-use super::reader::{open_zip_view, read_manifest, zip_entry_error};
+use super::reader::{open_zip_view, zip_entry_error};
 use super::zipwrite::{CentralRecord, EntryTime, LOCAL_HEADER_LEN, Method};
 
 /// A validated existing backup.
 #[derive(Debug, Clone)]
 pub(crate) struct BaseArchive {
-    pub manifest: Manifest,
     /// Every entry except the manifest, in central-directory order.
     pub records: Vec<CentralRecord>,
     /// Offset of the manifest's local header: everything before it is copied verbatim.
@@ -39,10 +38,9 @@ struct LocalInfo {
 
 impl BaseArchive {
     /// Opens the first `file_len` bytes of `path` (the committed archive; the file may be
-    /// longer while an in-place append is unfinished).
-    pub(crate) fn open(path: &Path, file_len: u64) -> Result<Self> {
+    /// longer while an in-place append is unfinished). Returns it and its manifest.
+    pub(crate) fn open(path: &Path, file_len: u64) -> Result<(Self, Manifest)> {
         let mut zip = open_zip_view(path, File::open(path).ctx(path, "open")?, file_len)?;
-        let manifest = read_manifest(&mut zip, path)?;
         if zip.offset() != 0 {
             return Err(ArchiveError::corrupt(
                 path,
@@ -55,10 +53,23 @@ impl BaseArchive {
                 .ok_or_else(|| ArchiveError::NotIkouArchive {
                     path: path.to_path_buf(),
                 })?;
-        let prefix_len = zip
-            .by_index_raw(manifest_index)
-            .map_err(|e| zip_entry_error(path, MANIFEST_NAME, e))?
-            .header_start();
+        let (prefix_len, manifest_entry) = {
+            let f = zip
+                .by_index_raw(manifest_index)
+                .map_err(|e| zip_entry_error(path, MANIFEST_NAME, e))?;
+            let method = match f.compression() {
+                CompressionMethod::Stored => Method::Stored,
+                CompressionMethod::Deflated => Method::Deflated,
+                other => {
+                    return Err(ArchiveError::corrupt(
+                        path,
+                        format!("{MANIFEST_NAME} uses {other}, which ikou never writes"),
+                    ));
+                }
+            };
+            let entry = (method, f.crc32(), f.compressed_size(), f.size());
+            (f.header_start(), entry)
+        };
 
         let mut records = Vec::with_capacity(zip.len());
         let mut names = HashSet::with_capacity(zip.len());
@@ -116,13 +127,19 @@ impl BaseArchive {
                 zip64_local: local.zip64,
             });
         }
+        // The zip crate's copy of the central directory goes before the manifest is read, so
+        // a large backup does not hold both at once.
+        drop(zip);
+        let manifest = read_manifest_at(&mut raw, path, prefix_len, manifest_entry)?;
         let id = base_id(&mut raw, path, prefix_len, file_len)?;
-        Ok(Self {
+        Ok((
+            Self {
+                records,
+                prefix_len,
+                id,
+            },
             manifest,
-            records,
-            prefix_len,
-            id,
-        })
+        ))
     }
 }
 
@@ -172,6 +189,61 @@ fn read_local(file: &mut File, path: &Path, name: &str, offset: u64) -> Result<L
         zip64,
         data_start: offset + (LOCAL_HEADER_LEN + name_len + extra_len) as u64,
     })
+}
+
+/// Reads the manifest entry whose local header is at `offset`, checking its CRC and size as
+/// the zip crate would, straight from the file.
+fn read_manifest_at(
+    file: &mut File,
+    path: &Path,
+    offset: u64,
+    (method, crc32, compressed_size, size): (Method, u32, u64, u64),
+) -> Result<Manifest> {
+    let local = read_local(file, path, MANIFEST_NAME, offset)?;
+    if local.crc32 != crc32 {
+        return Err(ArchiveError::corrupt(
+            path,
+            format!("entry {MANIFEST_NAME:?}: local and central CRC differ"),
+        ));
+    }
+    file.seek(SeekFrom::Start(local.data_start))
+        .ctx(path, "seek")?;
+    let raw = BufReader::with_capacity(1 << 16, Read::take(&mut *file, compressed_size));
+    let mut content = Checked {
+        inner: match method {
+            Method::Stored => Box::new(raw) as Box<dyn Read + '_>,
+            Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
+        },
+        crc: crc32fast::Hasher::new(),
+        len: 0,
+    };
+    let manifest = Manifest::from_reader(&mut content, path)?;
+    // The parser stops at the end of the JSON; whatever follows still counts for the check.
+    std::io::copy(&mut content, &mut std::io::sink())
+        .map_err(|e| ArchiveError::corrupt(path, format!("{MANIFEST_NAME} unreadable: {e}")))?;
+    if content.len != size || content.crc.finalize() != crc32 {
+        return Err(ArchiveError::corrupt(
+            path,
+            format!("{MANIFEST_NAME}: CRC or size does not match its directory entry"),
+        ));
+    }
+    Ok(manifest)
+}
+
+/// A reader that checksums and counts what passes through it.
+struct Checked<R> {
+    inner: R,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
 }
 
 /// Size plus SHA-256 of the manifest and central directory: changes with every commit.

@@ -6,6 +6,7 @@
 //! contains; entries it does not name are leftovers and are only counted.
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -188,24 +189,46 @@ impl Manifest {
 
     /// Parses manifest JSON; `path` is only used in error messages.
     pub fn from_json(json: &[u8], path: &Path) -> Result<Self> {
-        // Look at the format number first, so a newer layout gives "update ikou" rather
-        // than a confusing field error.
-        #[derive(Deserialize)]
-        struct Probe {
-            format: u32,
-        }
-        let probe: Probe = serde_json::from_slice(json).map_err(|e| {
+        Self::from_reader(json, path)
+    }
+
+    /// Parses manifest JSON as it is read, so the text of a large manifest (tens of MB for
+    /// 100,000 messages) is never held whole. The format number, which ikou writes first,
+    /// is looked at before the rest, so a newer layout gives "update ikou" rather than a
+    /// confusing field error.
+    pub fn from_reader(mut reader: impl std::io::Read, path: &Path) -> Result<Self> {
+        let invalid = |e: &dyn fmt::Display| {
             ArchiveError::corrupt(path, format!("{MANIFEST_NAME} is not valid: {e}"))
-        })?;
-        if probe.format > FORMAT_VERSION || probe.format == 0 {
-            return Err(ArchiveError::UnsupportedFormat {
-                path: path.to_path_buf(),
-                found: probe.format,
-                supported: FORMAT_VERSION,
-            });
+        };
+        let mut head = Vec::with_capacity(4096);
+        (&mut reader)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| invalid(&e))?;
+        let check = |format: u32| {
+            if format > FORMAT_VERSION || format == 0 {
+                Err(ArchiveError::UnsupportedFormat {
+                    path: path.to_path_buf(),
+                    found: format,
+                    supported: FORMAT_VERSION,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        let early = leading_format(&head);
+        if let Some(format) = early {
+            check(format)?;
         }
-        serde_json::from_slice(json)
-            .map_err(|e| ArchiveError::corrupt(path, format!("{MANIFEST_NAME} is not valid: {e}")))
+        let manifest: Self = serde_json::from_reader(std::io::BufReader::with_capacity(
+            1 << 16,
+            head.as_slice().chain(reader),
+        ))
+        .map_err(|e| invalid(&e))?;
+        if early.is_none() {
+            check(manifest.format)?;
+        }
+        Ok(manifest)
     }
 
     /// Pretty JSON: people open this file to see what their backup holds.
@@ -272,7 +295,27 @@ impl Manifest {
     }
 }
 
-/// [`Manifest`] with a longer message list; serialises exactly as the derived impl does.
+/// The value of a `"format"` member that opens the JSON object (as ikou writes it), if the
+/// text starts that way.
+fn leading_format(head: &[u8]) -> Option<u32> {
+    let text = std::str::from_utf8(head).ok().or_else(|| {
+        // Cut inside a multi-byte character: the format member lies before it anyway.
+        let valid = std::str::from_utf8(head).err()?.valid_up_to();
+        std::str::from_utf8(&head[..valid]).ok()
+    })?;
+    let rest = text.trim_start().strip_prefix('{')?.trim_start();
+    let rest = rest
+        .strip_prefix("\"format\"")?
+        .trim_start()
+        .strip_prefix(':')?;
+    let rest = rest.trim_start();
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..digits].parse().ok()
+}
+
+/// [`Manifest`] with its message list streamed; serialises exactly as the derived impl does.
 struct Streamed<'a, I> {
     head: &'a Manifest,
     messages: Messages<'a, I>,

@@ -115,7 +115,7 @@ pub(crate) fn zip_entry_error(path: &Path, entry: &str, err: ZipError) -> Archiv
 
 /// Reads and checks the manifest entry of an opened backup.
 pub(crate) fn read_manifest(zip: &mut ZipFileReader, path: &Path) -> Result<Manifest> {
-    let mut file = match zip.by_name(MANIFEST_NAME) {
+    let file = match zip.by_name(MANIFEST_NAME) {
         Ok(f) => f,
         Err(ZipError::FileNotFound) => {
             return Err(ArchiveError::NotIkouArchive {
@@ -130,10 +130,8 @@ pub(crate) fn read_manifest(zip: &mut ZipFileReader, path: &Path) -> Result<Mani
             format!("{MANIFEST_NAME} claims {} bytes", file.size()),
         ));
     }
-    let mut json = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
-    file.read_to_end(&mut json)
-        .map_err(|e| ArchiveError::corrupt(path, format!("{MANIFEST_NAME} unreadable: {e}")))?;
-    Manifest::from_json(&json, path)
+    // Read as it is decompressed: the text of a large manifest is never held whole.
+    Manifest::from_reader(file, path)
 }
 
 // Reading from a zip lives here with the other zip reading; the manifest module is data.

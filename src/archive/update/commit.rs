@@ -53,18 +53,18 @@ impl ArchiveUpdate {
             None => self.partial.take(),
         };
         let mut large: Vec<MessageRecord> = self
-            .manifest
-            .messages
-            .iter()
+            .held
+            .kept()
             .filter(|m| m.size > limit)
-            .cloned()
+            .map(std::borrow::Cow::into_owned)
             .collect();
         self.recount();
 
-        let unchanged = self
-            .base
-            .as_ref()
-            .is_some_and(|b| self.appended == 0 && self.manifest.same_content(&b.manifest));
+        let unchanged = self.base.is_some()
+            && self.appended == 0
+            && !self.dropped_missing
+            && !self.held.changed()
+            && self.manifest.folders == self.base_folders;
         if unchanged {
             drop(partial);
             if let Some(b) = &self.base {
@@ -92,7 +92,9 @@ impl ArchiveUpdate {
         self.manifest.tool_version = env!("CARGO_PKG_VERSION").into();
         let force_zip64 = self.options.force_zip64;
         let manifest = &self.manifest;
-        let added = usize::try_from(self.queued_messages).unwrap_or(usize::MAX);
+        let held = &self.held;
+        let count = held.kept_count() + usize::try_from(self.queued_messages).unwrap_or(usize::MAX);
+        // The held messages (with this run's changes), then this run's from the journal.
         let new_messages = JournalLines::open(&journal_file)?
             .filter_map(|line| match line {
                 Err(e) => Some(Err(io::Error::other(e.to_string()))),
@@ -111,11 +113,12 @@ impl ArchiveUpdate {
                     large.push(m.clone());
                 }
             });
+        let messages = held.kept().map(|m| Ok(m.into_owned())).chain(new_messages);
         let manifest_record = sink.write_produced_entry(
             MANIFEST_NAME,
             |out| {
                 manifest
-                    .write_json_with(out, added, new_messages)
+                    .write_json_with(out, count, messages)
                     .map_err(io::Error::other)
             },
             EntryTime::now(),
@@ -123,12 +126,7 @@ impl ArchiveUpdate {
             force_zip64,
         )?;
         // Base entries, then every journalled entry (recovered and new) in write order.
-        let used: HashSet<&str> = self
-            .manifest
-            .messages
-            .iter()
-            .map(|m| m.entry.as_str())
-            .collect();
+        let used: HashSet<&str> = self.held.kept_entries().collect();
         let mut unreferenced = 0;
         let mut cd = sink.begin_central_directory(force_zip64);
         for r in self.base.iter().flat_map(|b| &b.records) {
@@ -177,8 +175,9 @@ impl ArchiveUpdate {
             .iter()
             .map(|(f, n)| (f.as_str(), *n))
             .collect();
-        for m in &self.manifest.messages {
-            *counts.entry(m.folder.as_str()).or_default() += 1;
+        for i in self.held.kept_indices() {
+            let folder = self.held.opened().messages[i].folder.as_str();
+            *counts.entry(folder).or_default() += 1;
         }
         let counts: Vec<u64> = self
             .manifest
@@ -192,12 +191,7 @@ impl ArchiveUpdate {
     }
 
     fn unreferenced<'a>(&self, records: impl Iterator<Item = &'a CentralRecord>) -> usize {
-        let used: HashSet<&str> = self
-            .manifest
-            .messages
-            .iter()
-            .map(|m| m.entry.as_str())
-            .collect();
+        let used: HashSet<&str> = self.held.kept_entries().collect();
         records
             .filter(|r| !r.is_dir() && !used.contains(r.name.as_str()))
             .count()
@@ -212,7 +206,7 @@ impl ArchiveUpdate {
         CommitReport {
             path: self.path.clone(),
             rewritten,
-            messages: self.manifest.messages.len() + self.queued_messages as usize,
+            messages: self.held.kept_count() + self.queued_messages as usize,
             added: self.queued_messages as usize + self.recovered_messages,
             unreferenced_entries,
             archive_bytes,

@@ -26,6 +26,7 @@
 //! holds what goes in and out.
 
 mod commit;
+mod held;
 mod open;
 mod options;
 
@@ -59,10 +60,17 @@ pub struct ArchiveUpdate {
     journal_path: PathBuf,
     options: UpdateOptions,
     base: Option<BaseArchive>,
-    /// The backup's content when opened (plus messages recovered from an interrupted run).
-    /// Messages added by this run are not listed here: their records are in the journal,
-    /// from which the commit writes them into the manifest.
+    /// The backup's folders and header fields, with this run's changes; its message list
+    /// stays empty: held messages are in `held`, this run's in the journal, and the commit
+    /// writes both into the manifest.
     manifest: Manifest,
+    /// The messages the backup held when opened (plus those recovered from an interrupted
+    /// run), shared with the caller, and this run's changes to them.
+    held: held::Held,
+    /// The folders of the committed archive, to tell whether this run changed anything.
+    base_folders: Vec<super::FolderRecord>,
+    /// Messages the manifest listed whose entries the zip lacks were dropped.
+    dropped_missing: bool,
     layout: Layout,
     /// Every message in the backup, this run's included.
     keys: HashSet<KeyId>,
@@ -82,13 +90,6 @@ pub struct ArchiveUpdate {
 }
 
 impl ArchiveUpdate {
-    /// The manifest as it was opened (with messages recovered from an interrupted run), and
-    /// with this run's folder changes and re-identifications. Messages added by this run
-    /// are not in it (they are in the journal until `commit` writes them).
-    pub fn manifest(&self) -> &Manifest {
-        &self.manifest
-    }
-
     /// Messages recovered from an interrupted run when this update was opened.
     pub fn recovered_messages(&self) -> usize {
         self.recovered_messages
@@ -256,15 +257,13 @@ impl ArchiveUpdate {
     pub fn rekey(&mut self, entry: &str, key: MessageKey, uid_validity: Option<u32>) -> Result<()> {
         self.check_key(&key)?;
         let idx = self
-            .manifest
-            .messages
-            .iter()
-            .position(|m| m.entry == entry)
+            .held
+            .index_of(entry)
             .ok_or_else(|| ArchiveError::UnknownEntry {
                 entry: entry.to_string(),
             })?;
-        let m = &mut self.manifest.messages[idx];
-        let old = record_key_id(m);
+        let m = self.held.current(idx);
+        let old = record_key_id(&m);
         let new = key_id(&m.folder, &key, uid_validity);
         if old != Some(new) && self.keys.contains(&new) {
             return Err(ArchiveError::DuplicateKey {
@@ -275,12 +274,8 @@ impl ArchiveUpdate {
         if let Some(old) = old {
             self.keys.remove(&old);
         }
-        match key {
-            MessageKey::Uid(u) => (m.uid, m.uidl) = (Some(u), None),
-            MessageKey::Uidl(s) => (m.uid, m.uidl) = (None, Some(s)),
-        }
-        m.uid_validity = uid_validity;
         self.keys.insert(new);
+        self.held.rekey(idx, key, uid_validity);
         Ok(())
     }
 
@@ -288,16 +283,21 @@ impl ArchiveUpdate {
     /// stay (counted as unreferenced) until a future compaction. Returns how many were
     /// removed.
     pub fn forget(&mut self, mut remove: impl FnMut(&MessageRecord) -> bool) -> usize {
-        let before = self.manifest.messages.len();
-        let keys = &mut self.keys;
-        self.manifest.messages.retain(|m| {
-            let gone = remove(m);
-            if gone && let Some(id) = record_key_id(m) {
-                keys.remove(&id);
+        let gone: Vec<(usize, Option<KeyId>)> = self
+            .held
+            .kept_indices()
+            .filter_map(|i| {
+                let m = self.held.current(i);
+                remove(&m).then(|| (i, record_key_id(&m)))
+            })
+            .collect();
+        for (i, id) in &gone {
+            if let Some(id) = id {
+                self.keys.remove(id);
             }
-            !gone
-        });
-        before - self.manifest.messages.len()
+            self.held.forget(*i);
+        }
+        gone.len()
     }
 
     fn check_key(&self, key: &MessageKey) -> Result<()> {

@@ -17,14 +17,16 @@ use crate::archive::pipeline::Counters;
 use crate::archive::resume::{Recovered, recover};
 
 use super::commit::truncate_to;
+use super::held::Held;
 use super::options::record_key_id;
 use super::{ArchiveUpdate, UpdateOptions};
 
 impl ArchiveUpdate {
     /// Opens `path` for updating. Returns the update and the backup's current content:
     /// the existing manifest plus messages recovered from an interrupted run, or `None` for
-    /// a new backup. The caller skips messages listed there.
-    pub fn open(path: &Path, options: UpdateOptions) -> Result<(Self, Option<Manifest>)> {
+    /// a new backup. The caller skips messages listed there. The update shares that one
+    /// copy rather than keeping its own.
+    pub fn open(path: &Path, options: UpdateOptions) -> Result<(Self, Option<Arc<Manifest>>)> {
         let lock = LockFile::acquire(path)?;
         let partial_path = sibling(path, ".partial");
         let journal_path = sibling(path, ".journal");
@@ -56,14 +58,14 @@ impl ArchiveUpdate {
                 }
             }
         }
-        let base = match (file_len, &in_place_journal) {
+        let opened = match (file_len, &in_place_journal) {
             (_, Some(b)) => Some(BaseArchive::open(path, b.size)?),
             (Some(len), None) => Some(BaseArchive::open(path, len)?),
             (None, None) => None,
         };
-        let mut manifest = match &base {
-            Some(b) => {
-                let m = &b.manifest;
+        let (base, base_manifest) = opened.unzip();
+        let mut manifest = match base_manifest {
+            Some(m) => {
                 if !mailbox.is(&m.server, &m.account, m.source) {
                     return Err(ArchiveError::DifferentMailbox {
                         path: path.to_path_buf(),
@@ -74,7 +76,7 @@ impl ArchiveUpdate {
                         ),
                     });
                 }
-                m.clone()
+                m
             }
             None => Manifest::new(&options.server, &options.account, options.source),
         };
@@ -109,20 +111,22 @@ impl ArchiveUpdate {
             remove_if_exists(&partial_path)?;
         }
 
+        let base_folders = manifest.folders.clone();
         let mut layout = Layout::new();
-        let mut names: HashSet<String> = HashSet::new();
+        let mut names: HashSet<&str> = HashSet::new();
         for r in base
             .iter()
             .flat_map(|b| &b.records)
             .chain(recovered.iter().flat_map(|r| &r.records))
         {
             layout.note_entry(&r.name);
-            names.insert(r.name.clone());
+            names.insert(r.name.as_str());
         }
         // A manifest naming entries the zip lacks would promise mail that is not there;
         // forgetting them makes the service fetch them again.
+        let listed = manifest.messages.len();
         manifest.messages.retain(|m| {
-            let ok = names.contains(&m.entry);
+            let ok = names.contains(m.entry.as_str());
             if !ok {
                 tracing::warn!(
                     "{}: manifest lists missing entry {:?}; it will be fetched again",
@@ -132,6 +136,8 @@ impl ArchiveUpdate {
             }
             ok
         });
+        let dropped_missing = manifest.messages.len() != listed;
+        drop(names);
         let mut recovered_entries = 0;
         let mut recovered_messages = 0;
         let mut partial = None;
@@ -168,7 +174,13 @@ impl ArchiveUpdate {
             layout.note_folder(&f.name, f.delimiter, &f.dir);
         }
         let keys = manifest.messages.iter().filter_map(record_key_id).collect();
-        let prior = (base.is_some() || partial.is_some()).then(|| manifest.clone());
+        // One copy of the held messages, shared with the caller; the update keeps the rest.
+        let messages = std::mem::take(&mut manifest.messages);
+        let opened = Arc::new(Manifest {
+            messages,
+            ..manifest.clone()
+        });
+        let prior = (base.is_some() || partial.is_some()).then(|| Arc::clone(&opened));
         let appended = recovered_entries;
         let update = Self {
             path: path.to_path_buf(),
@@ -177,6 +189,9 @@ impl ArchiveUpdate {
             options,
             base,
             manifest,
+            held: Held::new(opened),
+            base_folders,
+            dropped_missing,
             layout,
             keys,
             added_per_folder: HashMap::new(),

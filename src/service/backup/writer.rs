@@ -6,6 +6,7 @@
 //! bound plus the pipeline's byte budget keep memory flat however large the mailbox.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
@@ -63,7 +64,7 @@ pub(super) struct Writer {
 pub(super) async fn start(
     path: PathBuf,
     options: UpdateOptions,
-) -> Result<(Writer, Option<Manifest>, usize), ArchiveError> {
+) -> Result<(Writer, Option<Arc<Manifest>>, usize), ArchiveError> {
     let (tx, mut rx) = mpsc::channel::<WriteCmd>(QUEUE);
     let (opened_tx, opened_rx) = oneshot::channel();
     let thread_path = path.clone();

@@ -92,14 +92,14 @@ pub(super) async fn run(
         bytes_fetched: 0,
         limit: profile.limits.max_message_bytes(),
     };
-    let planned = run.plan_all(prior.as_ref()).await;
+    let planned = run.plan_all(prior.as_deref()).await;
     let plans = match planned {
         Ok(p) => p,
         Err(e) => return Err(run.fail(e).await),
     };
     let mut plans = plans;
     for plan in &mut plans {
-        if let Err(e) = run.fetch_folder(plan, prior.as_ref()).await {
+        if let Err(e) = run.fetch_folder(plan, prior.as_deref()).await {
             return Err(run.fail(e).await);
         }
     }
