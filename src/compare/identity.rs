@@ -293,8 +293,18 @@ fn normalized_addresses(display: &str, sort: bool) -> String {
     specs.join(",")
 }
 
+/// [`text_digest`] of the fields joined by [`SEP`], without joining them.
 fn digest(fields: &[&str]) -> Digest {
-    text_digest(&fields.join(&SEP.to_string()))
+    let mut hasher = Sha256::new();
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            hasher.update(SEP.encode_utf8(&mut [0u8; 4]).as_bytes());
+        }
+        hasher.update(field.as_bytes());
+    }
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&hasher.finalize()[..16]);
+    out
 }
 
 /// The first 128 bits of the SHA-256 of `text`.
@@ -481,6 +491,13 @@ mod tests {
         let [a, b] = [&messages[0], &messages[1]].map(Compact::of);
         assert_ne!(a.key(), b.key());
         assert_eq!(a.key(), Compact::of(&messages[0].clone()).key());
+    }
+
+    #[test]
+    fn digest_is_of_the_joined_fields() {
+        let fields = ["v1", "utc:1", "", "a@b.jp", "件名"];
+        assert_eq!(digest(&fields), text_digest(&fields.join("\u{1f}")));
+        assert_eq!(digest(&[]), text_digest(""));
     }
 
     #[test]

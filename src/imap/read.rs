@@ -115,6 +115,17 @@ impl std::fmt::Debug for ReadSession {
 /// Format of INTERNALDATE (RFC 3501 `date-time`).
 const DATE_TIME_FORMAT: &str = "%d-%b-%Y %H:%M:%S %z";
 
+/// INTERNALDATE as RFC 3339: `DateTime::parse_from_str` with the format parsed once, not
+/// once a message.
+fn internal_date(text: &str) -> Option<String> {
+    use chrono::format::{Item, Parsed, StrftimeItems, parse};
+    static ITEMS: std::sync::OnceLock<Vec<Item<'static>>> = std::sync::OnceLock::new();
+    let items = ITEMS.get_or_init(|| StrftimeItems::new(DATE_TIME_FORMAT).collect());
+    let mut parsed = Parsed::new();
+    parse(&mut parsed, text, items.iter()).ok()?;
+    parsed.to_datetime().ok().map(|d| d.to_rfc3339())
+}
+
 fn meta_of(attributes: &[async_imap::imap_proto::AttributeValue<'_>]) -> FetchedMeta {
     use async_imap::imap_proto::AttributeValue as A;
     let mut meta = FetchedMeta::default();
@@ -123,9 +134,7 @@ fn meta_of(attributes: &[async_imap::imap_proto::AttributeValue<'_>]) -> Fetched
             A::Uid(uid) => meta.uid = *uid,
             A::Rfc822Size(size) => meta.size = u64::from(*size),
             A::InternalDate(date) if meta.internal_date.is_none() => {
-                meta.internal_date = chrono::DateTime::parse_from_str(date, DATE_TIME_FORMAT)
-                    .ok()
-                    .map(|d| d.to_rfc3339());
+                meta.internal_date = internal_date(date);
             }
             A::Flags(flags) => meta.flags.extend(
                 flags
@@ -472,5 +481,31 @@ impl ReadSession {
     /// Ends the session politely; errors here are not worth reporting.
     pub async fn logout(mut self) {
         let _ = self.session.logout().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_date_is_parse_from_str() {
+        for text in [
+            "17-Jul-1996 02:44:25 -0700",
+            " 7-Jan-2024 23:59:59 +0900",
+            "07-Jan-2024 00:00:00 +0000",
+            "31-Feb-2024 00:00:00 +0000",
+            "yesterday",
+            "",
+        ] {
+            let expected = chrono::DateTime::parse_from_str(text, DATE_TIME_FORMAT)
+                .ok()
+                .map(|d| d.to_rfc3339());
+            assert_eq!(internal_date(text), expected, "{text:?}");
+        }
+        assert_eq!(
+            internal_date("17-Jul-1996 02:44:25 -0700").as_deref(),
+            Some("1996-07-17T02:44:25-07:00")
+        );
     }
 }

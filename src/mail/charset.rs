@@ -32,9 +32,11 @@ pub fn decode_raw_header(bytes: &[u8]) -> Cow<'_, str> {
 }
 
 fn has_iso_2022_jp_escape(bytes: &[u8]) -> bool {
-    ISO_2022_JP_ESCAPES
-        .iter()
-        .any(|esc| bytes.windows(esc.len()).any(|w| w == *esc))
+    // Every escape starts with ESC; most headers have none, and one scan says so.
+    bytes.contains(&0x1b)
+        && ISO_2022_JP_ESCAPES
+            .iter()
+            .any(|esc| bytes.windows(esc.len()).any(|w| w == *esc))
 }
 
 fn decode_with(charset: &str, bytes: &[u8]) -> Option<String> {

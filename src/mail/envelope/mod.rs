@@ -125,10 +125,16 @@ fn raw_field(message: &Message<'_>, name: HeaderName<'static>) -> Option<String>
 
 /// RFC 5322 unfolding: a line break followed by white space is removed, the space kept.
 fn unfold(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .split('\n')
-        .collect::<Vec<_>>()
-        .join("")
+    // One pass: every LF goes, and a CR only when an LF follows it.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\n') {
+        let line = &rest[..at];
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Decodes the RFC 2047 encoded-words of an unstructured header value (a Subject).

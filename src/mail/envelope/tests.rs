@@ -318,3 +318,15 @@ fn header_fields_keep_what_a_server_keeps() {
     assert_eq!(parsed.subject, None);
     assert_eq!(parsed.message_id.as_deref(), Some("a@b"));
 }
+
+/// Unfolding drops every LF and each CR right before one, as replacing CRLF by LF and then
+/// dropping every LF does.
+#[test]
+fn unfold_drops_line_breaks_only() {
+    for text in [
+        "", "a", "a\r\n b", "a\n\tb\n", "\r\r\n", "a\rb", "\n\n", "x\r",
+    ] {
+        let expected = text.replace("\r\n", "\n").replace('\n', "");
+        assert_eq!(super::unfold(text), expected, "{text:?}");
+    }
+}
