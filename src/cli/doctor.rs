@@ -20,6 +20,23 @@ pub struct DoctorArgs {
     /// Check this domain instead of the address's.
     #[arg(long)]
     pub domain: Option<String>,
+    #[command(flatten)]
+    pub checks: CheckArgs,
+    /// Thunderbird profile folder, prefs.js, or folder with profiles.ini (default: search).
+    #[arg(long, value_name = "PATH")]
+    pub thunderbird_profile: Option<PathBuf>,
+    /// Do not look at the local mail client.
+    #[arg(long, conflicts_with = "thunderbird_profile")]
+    pub no_client: bool,
+    /// Also sign in to every IMAP, POP3 and SMTP server with your credentials (nothing is sent).
+    #[arg(long)]
+    pub login: bool,
+}
+
+/// Where the doctor's network checks ask and how long they may take; `ikou doctor` and
+/// `ikou report` (which runs the doctor) share them.
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
     /// Ask this DNS server (IP:PORT) instead of the system's, for every look-up of the run.
     #[arg(long, value_name = "IP:PORT")]
     pub dns_server: Option<SocketAddr>,
@@ -32,15 +49,16 @@ pub struct DoctorArgs {
     /// Upper bound for the whole run, in seconds.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
-    /// Thunderbird profile folder, prefs.js, or folder with profiles.ini (default: search).
-    #[arg(long, value_name = "PATH")]
-    pub thunderbird_profile: Option<PathBuf>,
-    /// Do not look at the local mail client.
-    #[arg(long, conflicts_with = "thunderbird_profile")]
-    pub no_client: bool,
-    /// Also sign in to every IMAP, POP3 and SMTP server with your credentials (nothing is sent).
-    #[arg(long)]
-    pub login: bool,
+}
+
+impl CheckArgs {
+    /// Sets these in the doctor's options.
+    pub fn apply_to(&self, options: &mut DoctorOptions) {
+        options.dns_server = self.dns_server;
+        options.ca_files = self.ca_file.clone();
+        options.https_port = self.https_port;
+        options.timeout = Duration::from_secs(self.timeout.max(1));
+    }
 }
 
 /// Exit code: 0 all ok, 1 warnings, 2 errors.
@@ -53,10 +71,7 @@ pub async fn run(args: &DoctorArgs, output: Output) -> Result<i32> {
     options.profile = profile;
     options.address = args.address.clone();
     options.domain = args.domain.clone();
-    options.dns_server = args.dns_server;
-    options.ca_files = args.ca_file.clone();
-    options.https_port = args.https_port;
-    options.timeout = Duration::from_secs(args.timeout.max(1));
+    args.checks.apply_to(&mut options);
     options.client = match (&args.thunderbird_profile, args.no_client) {
         (_, true) => ClientCheck::Skip,
         (Some(path), false) => ClientCheck::Path(path.clone()),

@@ -1,13 +1,12 @@
 //! # `ikou report -o FILE`: one file for the helpdesk, read by the user before it is sent
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
 
 use super::common::{AccountArgs, Output, load_profile};
+use super::doctor::CheckArgs;
 use crate::report::exit;
 use crate::service::doctor::{ClientCheck, DoctorOptions};
 use crate::service::support::{self, SupportOptions};
@@ -25,18 +24,9 @@ pub struct ReportArgs {
     /// Leave out the doctor's DNS, autoconfig and certificate checks.
     #[arg(long)]
     pub no_doctor: bool,
-    /// For the doctor: ask this DNS server instead of the system's.
-    #[arg(long, value_name = "IP:PORT")]
-    pub dns_server: Option<SocketAddr>,
-    /// For the doctor: extra CA certificates to trust.
-    #[arg(long, value_name = "FILE")]
-    pub ca_file: Vec<PathBuf>,
-    /// For the doctor: port of the autoconfig/autodiscover URLs.
-    #[arg(long, default_value_t = 443)]
-    pub https_port: u16,
-    /// For the doctor: seconds each check may take.
-    #[arg(long, default_value_t = 10)]
-    pub timeout: u64,
+    // For the doctor: where it asks and how long it may take.
+    #[command(flatten)]
+    pub checks: CheckArgs,
 }
 
 pub async fn run(args: &ReportArgs, output: Output) -> Result<i32> {
@@ -47,10 +37,7 @@ pub async fn run(args: &ReportArgs, output: Output) -> Result<i32> {
         let mut options = DoctorOptions::new(today);
         options.profile = Some(profile.clone());
         options.address = Some(account.address.clone());
-        options.dns_server = args.dns_server;
-        options.ca_files = args.ca_file.clone();
-        options.https_port = args.https_port;
-        options.timeout = Duration::from_secs(args.timeout.max(1));
+        args.checks.apply_to(&mut options);
         options.client = ClientCheck::Skip;
         options
     });
