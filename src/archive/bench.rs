@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use super::testutil::pseudo_random;
-use super::update_tests::{folder_info, msg_info, opts};
+use super::update::tests::{folder_info, msg_info, opts};
 use super::{ArchiveUpdate, Compression, MessageKey, verify_archive};
 
 /// A mailbox-like mix: about 1/3 of the bytes are text and HTML mail, 2/3 base64

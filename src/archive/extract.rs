@@ -183,7 +183,7 @@ impl<W: Write> Write for HashingWriter<'_, W> {
 mod tests {
     use super::*;
     use crate::archive::Manifest;
-    use crate::archive::update_tests::{corpus, opts, write_backup};
+    use crate::archive::update::tests::{corpus, opts, write_backup};
     use crate::archive::zipwrite::{Compression, EntryTime, ZipSink, encode_entry};
     use std::fs::File;
 

@@ -193,7 +193,7 @@ pub(crate) fn write_message(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::update_tests::{corpus, opts, write_backup};
+    use crate::archive::update::tests::{corpus, opts, write_backup};
 
     /// A strict mboxrd reader: splits on `From ` lines, drops each message's final blank
     /// line, and removes one `>` from quoted `From ` lines.

@@ -65,6 +65,3 @@ pub use reader::ArchiveReader;
 pub use update::{Added, ArchiveUpdate, CommitReport, Progress, UpdateOptions};
 pub use verify::{IntegrityReport, Problem, verify_archive};
 pub use zipwrite::Compression;
-
-#[cfg(test)]
-mod update_tests;

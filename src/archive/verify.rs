@@ -295,7 +295,7 @@ mod tests {
     use super::*;
     use crate::archive::manifest::{FolderRecord, Manifest, MessageRecord, SourceKind};
     use crate::archive::testutil::pseudo_random;
-    use crate::archive::update_tests::{corpus, opts, write_backup};
+    use crate::archive::update::tests::{corpus, opts, write_backup};
     use crate::archive::zipwrite::{Compression, EntryTime, ZipSink, encode_entry};
     use crate::archive::{ArchiveError, zipwrite};
 

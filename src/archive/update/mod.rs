@@ -29,6 +29,8 @@ mod commit;
 mod held;
 mod open;
 mod options;
+#[cfg(test)]
+pub(crate) mod tests;
 
 pub use options::{Added, CommitReport, Progress, UpdateOptions};
 use options::{KeyId, key_id, record_key_id};

@@ -8,9 +8,9 @@ use std::fs::{self, OpenOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::testutil::{assert_unzip_ok, mail, pseudo_random, unzip_names};
-use super::verify::verify_archive;
-use super::*;
+use crate::archive::testutil::{assert_unzip_ok, mail, pseudo_random, unzip_names};
+use crate::archive::verify::verify_archive;
+use crate::archive::*;
 use crate::model::{FolderInfo, MessageInfo, SpecialUse};
 
 pub(crate) fn folder_info(name: &str, uid_validity: u32) -> FolderInfo {
@@ -675,7 +675,7 @@ fn kill_9_mid_write_is_recovered() {
 
     let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
         .args([
-            "archive::update_tests::kill_9_child",
+            "archive::update::tests::kill_9_child",
             "--exact",
             "--ignored",
             "--test-threads=1",
@@ -848,9 +848,9 @@ fn in_place_commit_that_died_is_resumed_and_suspend_commits() {
     // needed removing: the next open keeps the new version as it is.
     let len = now.len() as u64;
     let journal = PathBuf::from(format!("{}.journal", path.display()));
-    let header = super::journal::JournalHeader {
-        version: super::journal::JOURNAL_VERSION,
-        base: Some(super::journal::BaseId {
+    let header = crate::archive::journal::JournalHeader {
+        version: crate::archive::journal::JOURNAL_VERSION,
+        base: Some(crate::archive::journal::BaseId {
             size: original.len() as u64,
             tail_sha256: "x".into(),
         }),
@@ -860,8 +860,8 @@ fn in_place_commit_that_died_is_resumed_and_suspend_commits() {
         account: "taro".into(),
         source: SourceKind::Imap,
     };
-    let mut j = super::journal::Journal::create(&journal, header).expect("journal");
-    j.append(&super::journal::JournalLine::Committed { len })
+    let mut j = crate::archive::journal::Journal::create(&journal, header).expect("journal");
+    j.append(&crate::archive::journal::JournalLine::Committed { len })
         .expect("line");
     j.sync().expect("sync");
     drop(j);
@@ -909,7 +909,7 @@ fn archive_is_private_and_rekey_refuses_duplicates() {
 
 /// A real ZIP64 archive: offsets beyond 4 GiB, then an incremental update on top of it.
 /// Takes a minute and 9 GB of temporary disk; run with
-/// `cargo test --release --lib archive::update_tests::over_4gib -- --ignored`.
+/// `cargo test --release --lib archive::update::tests::over_4gib -- --ignored`.
 #[test]
 #[ignore = "writes about 4.3 GB twice"]
 fn over_4gib_archive_and_update() {
@@ -1027,7 +1027,7 @@ fn check_committed(path: &Path, round: usize) -> Vec<u32> {
     let v = verify_archive(path).unwrap_or_else(|e| panic!("{ctx}: {e}"));
     assert!(v.is_ok(), "{ctx}: {}", v.summary());
     let file_len = fs::metadata(path).expect("meta").len();
-    let len = super::reader::committed_len(path, file_len).expect("committed length");
+    let len = crate::archive::reader::committed_len(path, file_len).expect("committed length");
     let mut bytes = fs::read(path).expect("read");
     bytes.truncate(len as usize);
     let copy = path.with_extension("check.zip");
@@ -1078,7 +1078,7 @@ fn sigkill_at_random_points_of_in_place_appends() {
     for round in 1..=40 {
         let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
             .args([
-                "archive::update_tests::kill_random_child",
+                "archive::update::tests::kill_random_child",
                 "--exact",
                 "--ignored",
                 "--test-threads=1",
