@@ -10,8 +10,7 @@ use crate::i18n::Lang;
 use crate::profile::Side;
 use crate::service::verify::build_report;
 use crate::service::verify::restore::{
-    ItemOutcome, Planned, RestoreReport, Selection, apply_with_sessions, create_folders,
-    plan_restore,
+    ItemOutcome, RestoreReport, Selection, apply_with_sessions, create_folders, plan_restore,
 };
 
 /// Verifies one account, plans its restore and, when applying, appends the plan: bytes from
@@ -28,26 +27,13 @@ pub(super) async fn restore_account(
         RestoreKind::Sent => Selection::Sent,
         RestoreKind::Missing => Selection::AllMissing,
     };
-    let Planned {
-        plan,
-        oversize,
-        folders_to_create,
-    } = plan_restore(&report, &old, &new, &selection);
-    let mut result = RestoreReport {
-        phase: ctx.profile.dates.phase(chrono::Local::now().date_naive()),
-        source: "live",
-        new_server: report.new_server.clone(),
-        applied: ctx.options.apply,
-        plan_bytes: plan.iter().map(|i| i.size).sum(),
-        plan,
-        oversize,
-        folders_to_create,
-        results: Vec::new(),
-        appended: 0,
-        already_present: 0,
-        failed: 0,
-        verification: None,
-    };
+    let mut result = RestoreReport::planned(
+        plan_restore(&report, &old, &new, &selection),
+        ctx.profile,
+        "live",
+        report.new_server.clone(),
+        ctx.options.apply,
+    );
     if ctx.options.apply && (!result.plan.is_empty() || !result.folders_to_create.is_empty()) {
         let (old_auth, new_auth) = match (ctx.old_auth, ctx.new_auth) {
             (Some(o), Some(n)) => (o, n),

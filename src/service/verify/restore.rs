@@ -109,6 +109,38 @@ pub struct RestoreReport {
     pub verification: Option<VerifyReport>,
 }
 
+impl RestoreReport {
+    /// A report of `planned`, nothing applied yet (`ikou restore` and `ikou batch restore`).
+    pub fn planned(
+        planned: Planned,
+        profile: &Profile,
+        source: &'static str,
+        new_server: String,
+        applied: bool,
+    ) -> Self {
+        let Planned {
+            plan,
+            oversize,
+            folders_to_create,
+        } = planned;
+        RestoreReport {
+            phase: profile.dates.phase(chrono::Local::now().date_naive()),
+            source,
+            new_server,
+            applied,
+            plan_bytes: plan.iter().map(|i| i.size).sum(),
+            plan,
+            oversize,
+            folders_to_create,
+            results: Vec::new(),
+            appended: 0,
+            already_present: 0,
+            failed: 0,
+            verification: None,
+        }
+    }
+}
+
 /// Plans and, with `options.apply`, performs the restore.
 pub async fn restore(
     profile: &Profile,
@@ -137,30 +169,18 @@ pub async fn restore(
     } else {
         Selection::Folders(options.folders.clone())
     };
-    let Planned {
-        plan,
-        oversize,
-        folders_to_create,
-    } = plan_restore(&report, &old, &new, &selection);
-    let mut result = RestoreReport {
-        phase: profile.dates.phase(chrono::Local::now().date_naive()),
-        source: if options.from_backup.is_some() {
-            "backup"
-        } else {
-            "live"
-        },
-        new_server: report.new_server.clone(),
-        applied: options.apply,
-        plan_bytes: plan.iter().map(|i| i.size).sum(),
-        plan,
-        oversize,
-        folders_to_create,
-        results: Vec::new(),
-        appended: 0,
-        already_present: 0,
-        failed: 0,
-        verification: None,
+    let source = if options.from_backup.is_some() {
+        "backup"
+    } else {
+        "live"
     };
+    let mut result = RestoreReport::planned(
+        plan_restore(&report, &old, &new, &selection),
+        profile,
+        source,
+        report.new_server.clone(),
+        options.apply,
+    );
     if options.apply && !result.plan.is_empty() {
         let max = report.limits.max_message_bytes;
         result.results = apply_plan(
