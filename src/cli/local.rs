@@ -127,16 +127,8 @@ pub fn inventory_text(inv: &LocalInventory, lang: Lang) -> String {
             if f.changed_while_read {
                 name.push_str(" *");
             }
-            table.row(vec![
-                name,
-                grouped(f.messages),
-                human_size(f.bytes),
-                if f.expunged == 0 {
-                    String::new()
-                } else {
-                    grouped(f.expunged)
-                },
-            ]);
+            let [messages, size, deleted] = f.cells();
+            table.row(vec![name, messages, size, deleted]);
         }
         out.push_str(&table.render());
     }
@@ -148,12 +140,7 @@ pub fn inventory_text(inv: &LocalInventory, lang: Lang) -> String {
         size = human_size(inv.bytes)
     ));
     out.push('\n');
-    if inv
-        .stores
-        .iter()
-        .flat_map(|s| &s.folders)
-        .any(|f| f.expunged > 0)
-    {
+    if inv.has_deleted() {
         out.push_str(&tr!(lang, "local-deleted-note"));
         out.push('\n');
     }

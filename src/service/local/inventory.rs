@@ -27,6 +27,22 @@ pub struct FolderSummary {
     pub dropped_tail: bool,
 }
 
+impl FolderSummary {
+    /// The folder's figures as a list shows them: messages, size, and the deleted messages
+    /// still in the file (blank when there are none).
+    pub fn cells(&self) -> [String; 3] {
+        [
+            crate::report::grouped(self.messages),
+            crate::report::human_size(self.bytes),
+            if self.expunged == 0 {
+                String::new()
+            } else {
+                crate::report::grouped(self.expunged)
+            },
+        ]
+    }
+}
+
 /// One store in the inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoreSummary {
@@ -48,6 +64,16 @@ pub struct LocalInventory {
     pub bytes: u64,
     /// Folders that changed while read (close Thunderbird and run again to be sure).
     pub changed: Vec<String>,
+}
+
+impl LocalInventory {
+    /// Some folder still holds messages deleted in Thunderbird (the list explains the column).
+    pub fn has_deleted(&self) -> bool {
+        self.stores
+            .iter()
+            .flat_map(|s| &s.folders)
+            .any(|f| f.expunged > 0)
+    }
 }
 
 pub fn summarise(profile: &Path, mailboxes: &[LocalMailbox]) -> LocalInventory {

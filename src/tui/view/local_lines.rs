@@ -114,16 +114,7 @@ fn list_lines(look: Look<'_>, inv: &LocalInventory, width: usize) -> Vec<Line<'s
             if f.changed_while_read {
                 name.push_str(" *");
             }
-            let values = [
-                grouped(f.messages),
-                human_size(f.bytes),
-                if f.expunged == 0 {
-                    String::new()
-                } else {
-                    grouped(f.expunged)
-                },
-            ];
-            let rest: Vec<(String, usize)> = values.into_iter().zip(widths.clone()).collect();
+            let rest: Vec<(String, usize)> = f.cells().into_iter().zip(widths.clone()).collect();
             lines.push(Line::raw(row(width, &name, &rest)));
         }
     }
@@ -139,12 +130,7 @@ fn list_lines(look: Look<'_>, inv: &LocalInventory, width: usize) -> Vec<Line<'s
             theme.ok(),
         ),
     ];
-    if inv
-        .stores
-        .iter()
-        .flat_map(|s| &s.folders)
-        .any(|f| f.expunged > 0)
-    {
+    if inv.has_deleted() {
         notes.push(Line::styled(tr!(lang, "local-deleted-note"), theme.dim()));
     }
     notes.extend(changed_note(look, &inv.changed));

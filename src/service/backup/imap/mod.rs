@@ -334,17 +334,7 @@ impl Run<'_> {
             .send(WriteCmd::Folder(plan.info.clone()), &path)
             .await?;
         for (entry, uid) in std::mem::take(&mut plan.rekeys) {
-            self.writer
-                .send(
-                    WriteCmd::Rekey {
-                        entry,
-                        key: MessageKey::Uid(uid),
-                        uid_validity: plan.info.uid_validity,
-                    },
-                    &path,
-                )
-                .await?;
-            plan.outcome.rekeyed += 1;
+            rekey(&mut self.writer, &path, plan, entry, uid).await?;
         }
         plan.started = true;
         Ok(())
@@ -430,17 +420,7 @@ impl Run<'_> {
                                 plan.by_hash.remove(&key);
                             }
                             if let Some(entry) = entry {
-                                writer
-                                    .send(
-                                        WriteCmd::Rekey {
-                                            entry,
-                                            key: MessageKey::Uid(uid),
-                                            uid_validity: plan.info.uid_validity,
-                                        },
-                                        &path,
-                                    )
-                                    .await?;
-                                plan.outcome.rekeyed += 1;
+                                rekey(writer, &path, plan, entry, uid).await?;
                                 done.insert(uid);
                                 continue;
                             }
@@ -545,4 +525,22 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// Gives an archived message (found again after a UIDVALIDITY change) its new UID.
+async fn rekey(
+    writer: &mut Writer,
+    path: &std::path::Path,
+    plan: &mut FolderPlan,
+    entry: String,
+    uid: u32,
+) -> Result<(), BackupError> {
+    let cmd = WriteCmd::Rekey {
+        entry,
+        key: MessageKey::Uid(uid),
+        uid_validity: plan.info.uid_validity,
+    };
+    writer.send(cmd, path).await?;
+    plan.outcome.rekeyed += 1;
+    Ok(())
 }

@@ -72,36 +72,54 @@ pub(super) async fn unchanged_plan(
     } else {
         HashSet::new()
     };
-    let info = FolderInfo {
-        selectable: true,
-        messages: sync.messages,
-        uid_next: Some(sync.uid_next),
-        uid_validity: validity,
-        size: records.iter().map(|m| m.size).sum(),
-        ..FolderInfo::from(folder)
-    };
-    Ok(FolderPlan {
-        listed: folder.clone(),
-        started: false,
-        outcome: FolderOutcome {
-            folder: folder.name.clone(),
-            uid_validity: validity,
-            server_messages: u64::from(sync.messages),
-            added: 0,
-            already: u64::from(sync.messages),
-            rekeyed: 0,
-            vanished: 0,
-            unchanged: true,
-        },
-        info,
-        pending: Vec::new(),
-        rekeys: Vec::new(),
-        by_hash: HashMap::new(),
-        on_server,
-        undelivered: HashMap::new(),
-        unfetched: Vec::new(),
-        sync: Some(sync),
-    })
+    let size = records.iter().map(|m| m.size).sum();
+    let mut plan = FolderPlan::empty(folder, sync.messages, Some(sync.uid_next), validity, size);
+    plan.outcome.already = u64::from(sync.messages);
+    plan.outcome.unchanged = true;
+    plan.on_server = on_server;
+    plan.sync = Some(sync);
+    Ok(plan)
+}
+
+impl FolderPlan {
+    /// The plan of `folder` as the server reports it, with nothing to do yet.
+    fn empty(
+        folder: &ListedFolder,
+        messages: u32,
+        uid_next: Option<u32>,
+        uid_validity: Option<u32>,
+        size: u64,
+    ) -> FolderPlan {
+        FolderPlan {
+            listed: folder.clone(),
+            started: false,
+            outcome: FolderOutcome {
+                folder: folder.name.clone(),
+                uid_validity,
+                server_messages: u64::from(messages),
+                added: 0,
+                already: 0,
+                rekeyed: 0,
+                vanished: 0,
+                unchanged: false,
+            },
+            info: FolderInfo {
+                selectable: true,
+                messages,
+                uid_next,
+                uid_validity,
+                size,
+                ..FolderInfo::from(folder)
+            },
+            pending: Vec::new(),
+            rekeys: Vec::new(),
+            by_hash: HashMap::new(),
+            on_server: HashSet::new(),
+            undelivered: HashMap::new(),
+            unfetched: Vec::new(),
+            sync: None,
+        }
+    }
 }
 
 /// Which of the archived messages above `limit` (under `validity`) the examined folder still
@@ -269,35 +287,14 @@ pub(super) async fn plan_examined(
             .or_default()
             .push(m.entry.clone());
     }
-    let info = FolderInfo {
-        selectable: true,
-        messages: status.messages,
-        uid_next: status.uid_next,
-        uid_validity: validity,
-        size: metas.iter().map(|m| m.size).sum(),
-        ..FolderInfo::from(folder)
-    };
-    Ok(FolderPlan {
-        listed: folder.clone(),
-        started: false,
-        outcome: FolderOutcome {
-            folder: folder.name.clone(),
-            uid_validity: validity,
-            server_messages: u64::from(status.messages),
-            added: 0,
-            already,
-            rekeyed: 0,
-            vanished: 0,
-            unchanged: false,
-        },
-        info,
-        pending,
-        rekeys,
-        by_hash,
-        on_server,
-        // Recorded only if the EXAMINE saw the UIDVALIDITY the STATUS reported.
-        undelivered: HashMap::new(),
-        unfetched: Vec::new(),
-        sync: now_sync.filter(|s| Some(s.uid_validity) == validity),
-    })
+    let size = metas.iter().map(|m| m.size).sum();
+    let mut plan = FolderPlan::empty(folder, status.messages, status.uid_next, validity, size);
+    plan.outcome.already = already;
+    plan.pending = pending;
+    plan.rekeys = rekeys;
+    plan.by_hash = by_hash;
+    plan.on_server = on_server;
+    // Recorded only if the EXAMINE saw the UIDVALIDITY the STATUS reported.
+    plan.sync = now_sync.filter(|s| Some(s.uid_validity) == validity);
+    Ok(plan)
 }
