@@ -89,7 +89,8 @@ pub struct ServerOptions {
     /// Enable the quota plugin (count backend with `quota_vsizes = yes`, so GETQUOTAROOT
     /// reports the sum of RFC822.SIZEs, rounded up to KiB). The storage limit is 200 MiB, or
     /// more for a corpus that would not fit (1.5x the largest corpus, in 100 MiB steps);
-    /// the message limit is 50,000.
+    /// the message limit is 50,000, or 1.5x the most messages of a corpus (in 10,000 steps)
+    /// when that is more, so a big benchmark corpus can still receive new mail.
     pub quota: bool,
     /// Optional Dovecot master user `(name, password)`: log in as `user*name` with the
     /// master password to act as any user.
@@ -261,6 +262,7 @@ pub struct Dovecot {
     ca_file: PathBuf,
     cert_sha256: String,
     quota_mb: Option<u64>,
+    quota_messages: u64,
     master_user: bool,
     auth: Auth,
     ident: Identity,
@@ -328,11 +330,13 @@ impl Dovecot {
 
         let mut passwd = String::new();
         let mut largest = 0u64;
+        let mut most_messages = 0u64;
         for u in &opts.users {
             let home = dir.join("home").join(&u.name);
             maildir::write_corpus(&home, opts.layout, &u.corpus)
                 .with_context(|| format!("writing corpus of {}", u.name))?;
             largest = largest.max(u.corpus.total_bytes());
+            most_messages = most_messages.max(u.corpus.total_messages() as u64);
             passwd.push_str(&format!(
                 "{}:{{PLAIN}}{}:{}:{}::{}::\n",
                 u.name,
@@ -379,6 +383,7 @@ impl Dovecot {
             let need = largest * 3 / 2 / (1 << 20);
             200u64.max(need.div_ceil(100) * 100)
         });
+        let quota_messages = 50_000u64.max((most_messages * 3 / 2).div_ceil(10_000) * 10_000);
 
         let keep = std::env::var_os("IKOU_TESTBED_KEEP").is_some_and(|v| !v.is_empty() && v != "0");
         let mut me = Dovecot {
@@ -400,6 +405,7 @@ impl Dovecot {
             ca_file: tmp.path().join("ca.pem"),
             cert_sha256: tls.cert_sha256.clone(),
             quota_mb,
+            quota_messages,
             master_user: opts.master_user.is_some(),
             auth: opts.auth.clone(),
             ident,
@@ -591,7 +597,10 @@ impl Dovecot {
             w("plugin {");
             w("  quota = count:User quota");
             w("  quota_vsizes = yes");
-            w(&format!("  quota_rule = *:storage={mb}M:messages=50000"));
+            w(&format!(
+                "  quota_rule = *:storage={mb}M:messages={}",
+                self.quota_messages
+            ));
             w("}");
         }
         if self.master_user {
