@@ -324,18 +324,10 @@ mod tests {
         ];
         let mut reduced = Reduced::new().expect("temporary file");
         for (n, metas) in folders.iter().enumerate() {
-            reduced.begin(FolderInfo {
-                name: format!("F{n}"),
-                raw_name: format!("F{n}"),
-                delimiter: Some('/'),
-                special_use: None,
-                selectable: true,
-                messages: 0,
-                unseen: None,
-                uid_next: None,
-                uid_validity: None,
-                size: 0,
-            });
+            reduced.begin(crate::compare::path::tests::folder(
+                &format!("F{n}"),
+                Some('/'),
+            ));
             for m in metas {
                 reduced.message(m.clone());
             }
