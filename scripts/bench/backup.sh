@@ -95,6 +95,22 @@ step() {
   done
 }
 
+col() { # col NAME TOOL FIELD (1 wall, 2 cpu, 3 rss, 4 written): median over runs
+  tr ';' '\n' <<<"${res[$1,$2]}" | awk -v f="$3" 'NF { print $f }' | median
+}
+# The two tools' rows of step $1 (labelled $2) and their wall-time ratio.
+rows() {
+  local name=$1 label=$2 tool
+  for tool in ikou mbsync; do
+    printf '%-24s %-7s %8.2f %8.2f %13.1f %11.1f\n' "$label" "$tool" \
+      "$(col "$name" $tool 1)" "$(col "$name" $tool 2)" \
+      "$(awk -v k="$(col "$name" $tool 3)" 'BEGIN { print k / 1024 }')" \
+      "$(awk -v b="$(col "$name" $tool 4)" 'BEGIN { print b / 1e6 }')"
+  done
+  printf '%-24s ratio ikou/mbsync wall %.2f\n' "" \
+    "$(awk -v a="$(col "$name" ikou 1)" -v b="$(col "$name" mbsync 1)" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+}
+
 if [ "${BIG_ONLY:-0}" = 1 ]; then MESSAGES=0; fi
 if [ "$MESSAGES" -gt 0 ]; then
 start_server "$MESSAGES" "$BYTES" ""
@@ -113,21 +129,6 @@ for run in $(seq 1 "$RUNS"); do
 done
 zip_bytes=$(stat -c %s "$work/backup.zip")
 
-col() { # col NAME TOOL FIELD (1 wall, 2 cpu, 3 rss, 4 written): median over runs
-  tr ';' '\n' <<<"${res[$1,$2]}" | awk -v f="$3" 'NF { print $f }' | median
-}
-# The two tools' rows of step $1 (labelled $2) and their wall-time ratio.
-rows() {
-  local name=$1 label=$2 tool
-  for tool in ikou mbsync; do
-    printf '%-24s %-7s %8.2f %8.2f %13.1f %11.1f\n' "$label" "$tool" \
-      "$(col "$name" $tool 1)" "$(col "$name" $tool 2)" \
-      "$(awk -v k="$(col "$name" $tool 3)" 'BEGIN { print k / 1024 }')" \
-      "$(awk -v b="$(col "$name" $tool 4)" 'BEGIN { print b / 1e6 }')"
-  done
-  printf '%-24s ratio ikou/mbsync wall %.2f\n' "" \
-    "$(awk -v a="$(col "$name" ikou 1)" -v b="$(col "$name" mbsync 1)" 'BEGIN { print (b > 0 ? a / b : 0) }')"
-}
 printf 'mailbox: %d messages, %.1f MB at the start; %d run(s), medians, tools alternating\n' \
   "$TOTAL_MSGS" "$(awk -v b="$TOTAL_BYTES" 'BEGIN { print b / 1e6 }')" "$RUNS"
 printf '%-24s %-7s %8s %8s %13s %11s\n' step tool "wall s" "CPU s" "peak RSS MiB" "written MB"
