@@ -6,10 +6,13 @@
 
 use mail_parser::{Addr, Address};
 
-/// RFC 5322 `specials` that force a display name into a quoted-string.
-const SPECIALS: &[char] = &[
-    '(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '.', '"',
-];
+/// RFC 5322 `specials`, which force a display name into a quoted-string.
+fn is_special(b: u8) -> bool {
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b':' | b';' | b'@' | b'\\' | b',' | b'.' | b'"'
+    )
+}
 
 /// Formats a parsed address header as `名前 <addr>, addr2`; group names are dropped and their
 /// members listed, because a report line needs the people, not the list's label.
@@ -59,9 +62,10 @@ fn push_display(out: &mut String, addr: &Addr<'_>) {
     }
 }
 
-/// The display name, quoted when it holds one of the [`SPECIALS`].
+/// The display name, quoted when it holds one of the specials ([`is_special`]).
 fn push_name(out: &mut String, name: &str) {
-    if name.contains(SPECIALS) {
+    // The specials are ASCII, and no byte of a multi-byte UTF-8 character is ASCII.
+    if name.bytes().any(is_special) {
         out.push('"');
         for c in name.chars() {
             if matches!(c, '\\' | '"') {
@@ -206,6 +210,9 @@ mod tests {
                 (None, None) => None,
             }
         }
+        const SPECIALS: &[char] = &[
+            '(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '.', '"',
+        ];
         fn quote_name(name: &str) -> String {
             if name.contains(SPECIALS) {
                 let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
@@ -235,6 +242,7 @@ mod tests {
             Some(" Yamada, Taro "),
             Some("a \\ \"b\" (c)"),
             Some("x.y"),
+            Some("山田（太郎）"),
         ];
         const EMAILS: &[Option<&str>] = &[None, Some(""), Some(" a@b.jp "), Some("c@d")];
         let all: Vec<Addr<'static>> = NAMES
@@ -304,7 +312,9 @@ mod tests {
 
     #[test]
     fn split_items_cuts_where_the_former_splitter_did() {
-        const PIECES: &[&str] = &["a", "@", ",", "\"", "\\", "<", ">", " ", "名前", "x@y.jp", ",,"];
+        const PIECES: &[&str] = &[
+            "a", "@", ",", "\"", "\\", "<", ">", " ", "名前", "x@y.jp", ",,",
+        ];
         let mut state: u64 = 7;
         for _ in 0..5000 {
             let mut text = String::new();

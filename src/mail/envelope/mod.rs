@@ -177,9 +177,7 @@ impl<'a, 'x> Field<'a, 'x> {
 fn verbatim_line(bytes: &[u8]) -> Option<&str> {
     let line = bytes.strip_prefix(b" ")?.strip_suffix(b"\r\n")?;
     let (first, last) = (*line.first()?, *line.last()?);
-    let inner_ok = line
-        .iter()
-        .all(|&b| matches!(b, b'\t' | b' '..=b'~'));
+    let inner_ok = line.iter().all(|&b| matches!(b, b'\t' | b' '..=b'~'));
     if !inner_ok || matches!(first, b' ' | b'\t') || matches!(last, b' ' | b'\t') {
         return None;
     }
@@ -272,7 +270,10 @@ pub fn normalize_message_id(raw: &str) -> Option<String> {
             let mut id = String::with_capacity(compact.len());
             id.push_str(local);
             id.push('@');
-            if domain.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            if domain
+                .bytes()
+                .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+            {
                 id.push_str(&domain.to_lowercase());
             } else {
                 id.push_str(domain);
