@@ -10,7 +10,7 @@ use crate::archive::error::{IoContext, Result};
 use crate::archive::fsutil::{remove_if_exists, sync_dir};
 use crate::archive::journal::{JournalLine, JournalLines};
 use crate::archive::manifest::{MANIFEST_NAME, MessageRecord, now_rfc3339};
-use crate::archive::zipwrite::{CentralRecord, EntryTime};
+use crate::archive::zipwrite::EntryTime;
 
 use super::{ArchiveUpdate, CommitReport, Progress};
 
@@ -74,7 +74,7 @@ impl ArchiveUpdate {
             remove_if_exists(&self.journal_path)?;
             remove_if_exists(&self.partial_path)?;
             let archive_bytes = self.base.as_ref().map_or(0, |b| b.id.size);
-            let unreferenced = self.unreferenced(self.base.iter().flat_map(|b| &b.records));
+            let unreferenced = self.unreferenced()?;
             return Ok((self.report(false, unreferenced, archive_bytes), large));
         }
 
@@ -129,11 +129,13 @@ impl ArchiveUpdate {
         let used: HashSet<&str> = self.held.kept_entries().collect();
         let mut unreferenced = 0;
         let mut cd = sink.begin_central_directory(force_zip64);
-        for r in self.base.iter().flat_map(|b| &b.records) {
-            if !r.is_dir() && !used.contains(r.name.as_str()) {
-                unreferenced += 1;
-            }
-            cd.add(&mut sink, r)?;
+        if let Some(b) = &self.base {
+            b.for_each_record(&mut |r| {
+                if !r.is_dir() && !used.contains(r.name.as_str()) {
+                    unreferenced += 1;
+                }
+                cd.add(&mut sink, &r)
+            })?;
         }
         for line in JournalLines::open(&journal_file)? {
             let (line, at) = line?;
@@ -190,11 +192,19 @@ impl ArchiveUpdate {
         }
     }
 
-    fn unreferenced<'a>(&self, records: impl Iterator<Item = &'a CentralRecord>) -> usize {
+    /// Entries of the committed archive (not directories) that no held message refers to.
+    fn unreferenced(&self) -> Result<usize> {
         let used: HashSet<&str> = self.held.kept_entries().collect();
-        records
-            .filter(|r| !r.is_dir() && !used.contains(r.name.as_str()))
-            .count()
+        let mut n = 0;
+        if let Some(b) = &self.base {
+            b.for_each_record(&mut |r| {
+                if !r.is_dir() && !used.contains(r.name.as_str()) {
+                    n += 1;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(n)
     }
 
     fn report(

@@ -1,7 +1,7 @@
 //! Opening a backup for an update: the committed archive, an interrupted run to resume or
 //! discard, and the set of what the backup holds.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -11,7 +11,7 @@ use crate::archive::base::BaseArchive;
 use crate::archive::error::{ArchiveError, Result};
 use crate::archive::fsutil::{LockFile, remove_if_exists, sibling};
 use crate::archive::journal::read_journal_ends;
-use crate::archive::manifest::Manifest;
+use crate::archive::manifest::{Manifest, MessageRecord};
 use crate::archive::names::Layout;
 use crate::archive::pipeline::Counters;
 use crate::archive::resume::{Recovered, recover};
@@ -58,10 +58,37 @@ impl ArchiveUpdate {
                 }
             }
         }
-        let opened = match (file_len, &in_place_journal) {
-            (_, Some(b)) => Some(BaseArchive::open(path, b.size)?),
-            (Some(len), None) => Some(BaseArchive::open(path, len)?),
+        let mut layout = Layout::new();
+        let mut dropped_missing = false;
+        let base_len = match (file_len, &in_place_journal) {
+            (_, Some(b)) => Some(b.size),
+            (Some(len), None) => Some(len),
             (None, None) => None,
+        };
+        let opened = match base_len {
+            Some(len) => {
+                let (mut b, names) =
+                    BaseArchive::open(path, len, &mut |r| layout.note_entry(&r.name))?;
+                let mut messages = Vec::new();
+                let mut m = b.read_manifest(|m: MessageRecord| {
+                    // A manifest naming entries the zip lacks would promise mail that is
+                    // not there; forgetting them makes the service fetch them again.
+                    if names.contains(&m.entry) {
+                        messages.push(m);
+                    } else {
+                        tracing::warn!(
+                            "{}: manifest lists missing entry {:?}; it will be fetched again",
+                            path.display(),
+                            m.entry
+                        );
+                        dropped_missing = true;
+                    }
+                    Ok(())
+                })?;
+                m.messages = messages;
+                Some((b, m))
+            }
+            None => None,
         };
         let (base, base_manifest) = opened.unzip();
         let mut manifest = match base_manifest {
@@ -112,32 +139,9 @@ impl ArchiveUpdate {
         }
 
         let base_folders = manifest.folders.clone();
-        let mut layout = Layout::new();
-        let mut names: HashSet<&str> = HashSet::new();
-        for r in base
-            .iter()
-            .flat_map(|b| &b.records)
-            .chain(recovered.iter().flat_map(|r| &r.records))
-        {
+        for r in recovered.iter().flat_map(|r| &r.records) {
             layout.note_entry(&r.name);
-            names.insert(r.name.as_str());
         }
-        // A manifest naming entries the zip lacks would promise mail that is not there;
-        // forgetting them makes the service fetch them again.
-        let listed = manifest.messages.len();
-        manifest.messages.retain(|m| {
-            let ok = names.contains(m.entry.as_str());
-            if !ok {
-                tracing::warn!(
-                    "{}: manifest lists missing entry {:?}; it will be fetched again",
-                    path.display(),
-                    m.entry
-                );
-            }
-            ok
-        });
-        let dropped_missing = manifest.messages.len() != listed;
-        drop(names);
         let mut recovered_entries = 0;
         let mut recovered_messages = 0;
         let mut partial = None;
