@@ -49,6 +49,8 @@ pub(crate) struct BaseArchive {
     cd_count: u64,
     /// The manifest's central record.
     manifest: CentralRecord,
+    /// Entries other than the manifest that are files (not directories).
+    pub files: usize,
 }
 
 /// What opening found besides the archive: every entry's name as a 128-bit digest
@@ -86,6 +88,7 @@ impl BaseArchive {
         let (cd_offset, cd_size, cd_count) = find_central_directory(&mut file, path, file_len)?;
         let mut manifest: Option<CentralRecord> = None;
         let mut names = Vec::with_capacity(usize::try_from(cd_count).unwrap_or(0).min(1 << 24));
+        let mut files = 0;
         // The furthest any entry's data could end (its local extra field not counted).
         let mut data_end = 0u64;
         scan_central_directory(&mut file, path, (cd_offset, cd_size, cd_count), &mut |r| {
@@ -111,6 +114,9 @@ impl BaseArchive {
                 return Ok(());
             }
             data_end = data_end.max(end);
+            if !r.is_dir() {
+                files += 1;
+            }
             on_entry(&r);
             Ok(())
         })?;
@@ -146,6 +152,7 @@ impl BaseArchive {
             cd_size,
             cd_count,
             manifest,
+            files,
         };
         Ok((base, EntryNames { sorted: names }))
     }
@@ -159,9 +166,39 @@ impl BaseArchive {
         &mut self,
         on_message: impl FnMut(M) -> Result<()>,
     ) -> Result<Manifest> {
+        let want_id = self.id.tail_sha256.is_empty();
+        let (manifest, id) = self.read_manifest_hashing(want_id, on_message)?;
+        if let Some(id) = id {
+            self.id.tail_sha256 = id;
+        }
+        Ok(manifest)
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the manifest again (see [`BaseArchive::read_manifest`]), handing its message
+    /// records to `on_message`; returns how many there were.
+    pub(crate) fn stream_messages<M: DeserializeOwned>(
+        &self,
+        mut on_message: impl FnMut(M) -> Result<()>,
+    ) -> Result<u64> {
+        let mut n = 0;
+        self.read_manifest_hashing(false, |m| {
+            n += 1;
+            on_message(m)
+        })?;
+        Ok(n)
+    }
+
+    fn read_manifest_hashing<M: DeserializeOwned>(
+        &self,
+        want_id: bool,
+        on_message: impl FnMut(M) -> Result<()>,
+    ) -> Result<(Manifest, Option<String>)> {
         let path = self.path.clone();
         let mut file = File::open(&path).ctx(&path, "open")?;
-        let want_id = self.id.tail_sha256.is_empty();
         let mut hasher = want_id.then(Sha256::new);
         let local = read_local(&mut file, &path, &self.manifest, hasher.as_mut())?;
         let r = &self.manifest;
@@ -194,6 +231,7 @@ impl BaseArchive {
             manifest
         };
         let consumed = raw.into_inner().count;
+        let mut id = None;
         if let Some(mut hasher) = hasher {
             // The rest of the manifest's bytes (past what the decompressor asked for), then
             // the central directory and end records: the identity covers them all.
@@ -205,9 +243,9 @@ impl BaseArchive {
                 count: 0,
             };
             std::io::copy(&mut rest, &mut std::io::sink()).ctx(&path, "read")?;
-            self.id.tail_sha256 = hex::encode(hasher.finalize());
+            id = Some(hex::encode(hasher.finalize()));
         }
-        Ok(manifest)
+        Ok((manifest, id))
     }
 
     /// Calls `f` with every entry's central record but the manifest's, in directory order,
@@ -550,6 +588,11 @@ mod tests {
             assert!(records.iter().all(|r| names.contains(&r.name)));
             assert!(!names.contains("INBOX/nothing.eml"));
             assert_eq!(records.iter().filter(|r| !r.is_dir()).count(), msgs.len());
+            assert_eq!(
+                base.files,
+                msgs.len(),
+                "one file per message, plus directories"
+            );
             records.push(base.manifest.clone());
             let cd = central_directory(&records, base.cd_offset, force);
             assert!(

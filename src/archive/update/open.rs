@@ -11,22 +11,22 @@ use crate::archive::base::BaseArchive;
 use crate::archive::error::{ArchiveError, Result};
 use crate::archive::fsutil::{LockFile, remove_if_exists, sibling};
 use crate::archive::journal::read_journal_ends;
-use crate::archive::manifest::{Manifest, MessageRecord};
+use crate::archive::manifest::Manifest;
 use crate::archive::names::Layout;
 use crate::archive::pipeline::Counters;
 use crate::archive::resume::{Recovered, recover};
 
 use super::commit::truncate_to;
-use super::held::Held;
-use super::options::record_key_id;
+use super::held::{Changes, LightRecord, Prior, Source};
 use super::{ArchiveUpdate, UpdateOptions};
 
 impl ArchiveUpdate {
-    /// Opens `path` for updating. Returns the update and the backup's current content:
-    /// the existing manifest plus messages recovered from an interrupted run, or `None` for
-    /// a new backup. The caller skips messages listed there. The update shares that one
-    /// copy rather than keeping its own.
-    pub fn open(path: &Path, options: UpdateOptions) -> Result<(Self, Option<Arc<Manifest>>)> {
+    /// Opens `path` for updating. Returns the update and the backup's current content,
+    /// compactly: the existing manifest's folders and messages plus messages recovered from
+    /// an interrupted run, or `None` for a new backup. The caller skips messages listed
+    /// there. The update shares that one copy rather than keeping its own; full records are
+    /// read again from the archive when needed ([`ArchiveUpdate::held_records`]).
+    pub fn open(path: &Path, options: UpdateOptions) -> Result<(Self, Option<Arc<Prior>>)> {
         let lock = LockFile::acquire(path)?;
         let partial_path = sibling(path, ".partial");
         let journal_path = sibling(path, ".journal");
@@ -65,16 +65,27 @@ impl ArchiveUpdate {
             (Some(len), None) => Some(len),
             (None, None) => None,
         };
+        // The held messages, compactly; full records are streamed again when needed.
+        let mut prior = Prior::new(Manifest::new(
+            &options.server,
+            &options.account,
+            options.source,
+        ));
+        let mut source = Source {
+            journal: journal_path.clone(),
+            ..Source::default()
+        };
         let opened = match base_len {
             Some(len) => {
                 let (mut b, names) =
                     BaseArchive::open(path, len, &mut |r| layout.note_entry(&r.name))?;
-                let mut messages = Vec::new();
-                let mut m = b.read_manifest(|m: MessageRecord| {
+                prior.reserve(b.files);
+                let mut position = 0u64;
+                let m = b.read_manifest(|m: LightRecord| {
                     // A manifest naming entries the zip lacks would promise mail that is
                     // not there; forgetting them makes the service fetch them again.
                     if names.contains(&m.entry) {
-                        messages.push(m);
+                        prior.push_light(&m);
                     } else {
                         tracing::warn!(
                             "{}: manifest lists missing entry {:?}; it will be fetched again",
@@ -82,10 +93,12 @@ impl ArchiveUpdate {
                             m.entry
                         );
                         dropped_missing = true;
+                        source.dropped.push(position);
                     }
+                    position += 1;
                     Ok(())
                 })?;
-                m.messages = messages;
+                source.base_records = position;
                 Some((b, m))
             }
             None => None,
@@ -165,25 +178,26 @@ impl ArchiveUpdate {
                     manifest.folders.push(f);
                 }
             }
-            for m in messages {
+            for (position, m) in (source.base_records..).zip(messages) {
                 if manifest.folder(&m.folder).is_some() {
-                    manifest.messages.push(m);
+                    prior.push_record(&m);
                     recovered_messages += 1;
+                } else {
+                    source.dropped.push(position);
                 }
             }
             recovered_entries = records.len();
+            source.recovered_end = journal.start();
             partial = Some((sink, journal));
         }
         for f in &manifest.folders {
             layout.note_folder(&f.name, f.delimiter, &f.dir);
         }
-        let keys = manifest.messages.iter().filter_map(record_key_id).collect();
-        // One copy of the held messages, shared with the caller; the update keeps the rest.
-        let messages = std::mem::take(&mut manifest.messages);
-        let opened = Arc::new(Manifest {
-            messages,
-            ..manifest.clone()
-        });
+        manifest.messages.clear();
+        *prior.head_mut() = manifest.clone();
+        source.held = prior.len();
+        source.base.clone_from(&base);
+        let opened = Arc::new(prior);
         let prior = (base.is_some() || partial.is_some()).then(|| Arc::clone(&opened));
         let appended = recovered_entries;
         let update = Self {
@@ -193,11 +207,12 @@ impl ArchiveUpdate {
             options,
             base,
             manifest,
-            held: Held::new(opened),
+            prior: opened,
+            changes: Changes::default(),
+            source,
             base_folders,
             dropped_missing,
             layout,
-            keys,
             added_per_folder: HashMap::new(),
             recovered_messages,
             partial,
