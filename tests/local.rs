@@ -270,3 +270,74 @@ fn list_backup_upload_and_nothing_local_changes() {
         "{fetched}"
     );
 }
+
+/// A local backup stopped between two messages (what the full-screen view's `c` does)
+/// commits what it read: the zip opens with every tool and holds exactly those messages,
+/// byte for byte, and the next run adds the rest, each message once.
+#[test]
+fn a_stopped_local_backup_keeps_what_it_read_and_the_next_run_adds_the_rest() {
+    use std::cell::Cell;
+    use std::collections::BTreeMap;
+
+    use ikou::service::local::{LocalBackupStep, backup, backup_with};
+
+    let f = local_support::make_profile_with(40);
+    let tb = f.tb_dir();
+    let before = file_states(&tb);
+    let total: u64 = f.expected.values().map(|m| m.len() as u64).sum();
+    let zip = f.root.path().join("stopped.zip");
+    let read = Cell::new(0u64);
+    let folders = Cell::new(0usize);
+    let report = backup_with(
+        Some(&tb),
+        &zip,
+        ADDRESS,
+        &|step| match step {
+            LocalBackupStep::Message { .. } => read.set(read.get() + 1),
+            LocalBackupStep::Folder(_) => folders.set(folders.get() + 1),
+            LocalBackupStep::Reread { .. } => panic!("nothing writes the files"),
+        },
+        &|| read.get() >= 7,
+    )
+    .expect("stopped backup");
+    assert!(report.cancelled, "{report:?}");
+    assert_eq!((report.added, report.messages), (7, 7), "{report:?}");
+    assert!(folders.get() >= 1);
+    assert_eq!(file_states(&tb), before, "the backup changed nothing local");
+
+    let all: BTreeMap<String, &Vec<u8>> =
+        f.expected.values().flatten().map(|m| (sha(m), m)).collect();
+    let check = |want: u64| {
+        let test = std::process::Command::new("unzip")
+            .args(["-tq", path_str(&zip)])
+            .output()
+            .expect("unzip");
+        assert!(test.status.success(), "unzip -t: {:?}", test);
+        let mut reader = ArchiveReader::open(&zip).expect("open the backup");
+        let manifest = reader.manifest().clone();
+        assert_eq!(manifest.messages.len() as u64, want);
+        let mut seen = BTreeSet::new();
+        for m in &manifest.messages {
+            let bytes = reader.read_message(m).expect("read archived");
+            let digest = sha(&bytes);
+            assert!(
+                all.contains_key(&digest),
+                "{}: not a local message",
+                m.entry
+            );
+            assert!(
+                seen.insert((m.folder.clone(), digest, m.uidl.clone())),
+                "twice"
+            );
+        }
+    };
+    check(7);
+
+    let report = backup(Some(&tb), &zip, ADDRESS).expect("second backup");
+    assert!(!report.cancelled);
+    assert_eq!(report.added, total - 7, "{report:?}");
+    assert_eq!(report.already, 7, "{report:?}");
+    assert_eq!(report.messages, total);
+    check(total);
+    assert_eq!(file_states(&tb), before, "the backup changed nothing local");
+}

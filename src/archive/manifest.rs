@@ -231,6 +231,66 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// Parses manifest JSON as it is read, like [`Manifest::from_reader`], but hands every
+    /// message record to `on_message` (as `M`: [`MessageRecord`], or a type with only the
+    /// fields a caller needs) instead of collecting them: the returned manifest's message
+    /// list is empty. An error from `on_message` stops the parse and is returned as is.
+    pub(crate) fn stream_from_reader<M: serde::de::DeserializeOwned>(
+        mut reader: impl std::io::Read,
+        path: &Path,
+        on_message: impl FnMut(M) -> Result<()>,
+    ) -> Result<Self> {
+        let invalid = |e: &dyn fmt::Display| {
+            ArchiveError::corrupt(path, format!("{MANIFEST_NAME} is not valid: {e}"))
+        };
+        let mut head = Vec::with_capacity(4096);
+        (&mut reader)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| invalid(&e))?;
+        let check = |format: u32| {
+            if format > FORMAT_VERSION || format == 0 {
+                Err(ArchiveError::UnsupportedFormat {
+                    path: path.to_path_buf(),
+                    found: format,
+                    supported: FORMAT_VERSION,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        let early = leading_format(&head);
+        if let Some(format) = early {
+            check(format)?;
+        }
+        let mut failed = None;
+        let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(
+            1 << 16,
+            head.as_slice().chain(reader),
+        ));
+        let visitor = streaming::HeadVisitor {
+            on_message,
+            failed: &mut failed,
+            _record: std::marker::PhantomData,
+        };
+        let parsed = serde::Deserializer::deserialize_struct(
+            &mut de,
+            "Manifest",
+            streaming::FIELDS,
+            visitor,
+        )
+        .and_then(|m| de.end().map(|()| m));
+        let manifest = match (parsed, failed) {
+            (_, Some(e)) => return Err(e),
+            (Err(e), None) => return Err(invalid(&e)),
+            (Ok(m), None) => m,
+        };
+        if early.is_none() {
+            check(manifest.format)?;
+        }
+        Ok(manifest)
+    }
+
     /// Pretty JSON: people open this file to see what their backup holds.
     pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
         serde_json::to_vec_pretty(self)
@@ -313,6 +373,140 @@ fn leading_format(head: &[u8]) -> Option<u32> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(rest.len());
     rest[..digits].parse().ok()
+}
+
+/// Reading a manifest with its message list handed out record by record.
+mod streaming {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    use super::{ArchiveError, FolderRecord, Manifest, SourceKind};
+
+    pub(super) const FIELDS: &[&str] = &[
+        "format",
+        "tool",
+        "tool_version",
+        "server",
+        "account",
+        "source",
+        "created",
+        "updated",
+        "folders",
+        "messages",
+    ];
+
+    pub(super) struct HeadVisitor<'a, M, F> {
+        pub on_message: F,
+        pub failed: &'a mut Option<ArchiveError>,
+        pub _record: PhantomData<M>,
+    }
+
+    impl<'de, M, F> Visitor<'de> for HeadVisitor<'_, M, F>
+    where
+        M: DeserializeOwned,
+        F: FnMut(M) -> Result<(), ArchiveError>,
+    {
+        type Value = Manifest;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an ikou manifest object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Manifest, A::Error> {
+            let mut format: Option<u32> = None;
+            let mut tool: Option<String> = None;
+            let mut tool_version: Option<String> = None;
+            let mut server: Option<String> = None;
+            let mut account: Option<String> = None;
+            let mut source: Option<SourceKind> = None;
+            let mut created: Option<String> = None;
+            let mut updated: Option<String> = None;
+            let mut folders: Option<Vec<FolderRecord>> = None;
+            let mut messages = false;
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "format" => format = Some(map.next_value()?),
+                    "tool" => tool = Some(map.next_value()?),
+                    "tool_version" => tool_version = Some(map.next_value()?),
+                    "server" => server = Some(map.next_value()?),
+                    "account" => account = Some(map.next_value()?),
+                    "source" => source = Some(map.next_value()?),
+                    "created" => created = Some(map.next_value()?),
+                    "updated" => updated = Some(map.next_value()?),
+                    "folders" => folders = Some(map.next_value()?),
+                    "messages" => {
+                        map.next_value_seed(MessagesSeed {
+                            on_message: &mut self.on_message,
+                            failed: &mut *self.failed,
+                            _record: PhantomData,
+                        })?;
+                        messages = true;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            if !messages {
+                return Err(de::Error::missing_field("messages"));
+            }
+            Ok(Manifest {
+                format: format.ok_or_else(|| de::Error::missing_field("format"))?,
+                tool: tool.ok_or_else(|| de::Error::missing_field("tool"))?,
+                tool_version: tool_version
+                    .ok_or_else(|| de::Error::missing_field("tool_version"))?,
+                server: server.ok_or_else(|| de::Error::missing_field("server"))?,
+                account: account.ok_or_else(|| de::Error::missing_field("account"))?,
+                source: source.ok_or_else(|| de::Error::missing_field("source"))?,
+                created: created.ok_or_else(|| de::Error::missing_field("created"))?,
+                updated: updated.ok_or_else(|| de::Error::missing_field("updated"))?,
+                folders: folders.ok_or_else(|| de::Error::missing_field("folders"))?,
+                messages: Vec::new(),
+            })
+        }
+    }
+
+    struct MessagesSeed<'a, 'b, M, F> {
+        on_message: &'a mut F,
+        failed: &'b mut Option<ArchiveError>,
+        _record: PhantomData<M>,
+    }
+
+    impl<'de, M, F> de::DeserializeSeed<'de> for MessagesSeed<'_, '_, M, F>
+    where
+        M: DeserializeOwned,
+        F: FnMut(M) -> Result<(), ArchiveError>,
+    {
+        type Value = ();
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de, M, F> Visitor<'de> for MessagesSeed<'_, '_, M, F>
+    where
+        M: DeserializeOwned,
+        F: FnMut(M) -> Result<(), ArchiveError>,
+    {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of message records")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(m) = seq.next_element::<M>()? {
+                if let Err(e) = (self.on_message)(m) {
+                    *self.failed = Some(e);
+                    return Err(de::Error::custom("stopped by the reader"));
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 /// [`Manifest`] with its message list streamed; serialises exactly as the derived impl does.

@@ -10,9 +10,10 @@
 //! - `backup.zip`: entries in write order, `ikou-manifest.json` always last, then the
 //!   central directory. Names are UTF-8 (flag bit 11), data deflated or stored, times in
 //!   DOS form plus the extended-timestamp field, ZIP64 wherever a limit is exceeded.
-//! - `backup.zip.partial` + `backup.zip.journal`: the next version while an update runs.
-//!   Old entries are copied as raw bytes, new ones appended and journalled; `commit`
-//!   renames the partial over the archive. They survive a crash and are resumed.
+//! - `backup.zip.partial` + `backup.zip.journal`: a new backup while its first run writes
+//!   it (entries journalled; `commit` renames the partial into place), or, for an existing
+//!   backup, the journal of entries appended to it in place. They survive a crash and are
+//!   resumed.
 //! - `backup.zip.lock`: held while an update runs; removed at the end.
 //!
 //! ## Driving an update (from one dedicated thread)
@@ -62,6 +63,8 @@ pub use manifest::{
 };
 pub use mbox::extract_mbox;
 pub use reader::ArchiveReader;
-pub use update::{Added, ArchiveUpdate, CommitReport, Progress, UpdateOptions};
+pub use update::{
+    Added, ArchiveUpdate, CommitReport, HeldId, HeldView, Prior, Progress, UpdateOptions,
+};
 pub use verify::{IntegrityReport, Problem, verify_archive};
 pub use zipwrite::Compression;

@@ -15,7 +15,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::input::Input;
 use super::keys::{Global, Keymap, key};
 use crate::service::local::{
-    LocalBackupReport, LocalInventory, UploadEvent, UploadOutcome, UploadReport,
+    LocalBackupReport, LocalBackupStep, LocalInventory, UploadEvent, UploadOutcome, UploadReport,
 };
 
 /// The local folders as last read.
@@ -67,9 +67,56 @@ pub enum Upload {
 pub enum LocalBackup {
     #[default]
     Idle,
-    Running,
+    Running(BackupProgress),
+    /// Finished or stopped (the report says which).
     Done(Arc<LocalBackupReport>),
     Failed(String),
+}
+
+/// How far a running local backup is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackupProgress {
+    /// What the folder list counted (the gauge's whole).
+    pub messages: u64,
+    pub bytes: u64,
+    /// Messages read so far, and how many of them were new to the backup.
+    pub done_messages: u64,
+    pub done_bytes: u64,
+    pub added: u64,
+    /// The folder being read (`account/folder`).
+    pub folder: Option<String>,
+    /// Stop was asked; the backup commits what it read and ends.
+    pub cancelling: bool,
+}
+
+impl BackupProgress {
+    fn step(&mut self, step: LocalBackupStep) {
+        match step {
+            LocalBackupStep::Folder(name) => self.folder = Some(name),
+            LocalBackupStep::Message { bytes, added } => {
+                self.done_messages += 1;
+                self.done_bytes += bytes;
+                self.added += u64::from(added);
+            }
+            LocalBackupStep::Reread { messages, bytes } => {
+                self.done_messages = self.done_messages.saturating_sub(messages);
+                self.done_bytes = self.done_bytes.saturating_sub(bytes);
+            }
+        }
+    }
+
+    /// Share of the bytes read, 0.0 to 1.0 (by messages when the sizes are unknown).
+    pub fn ratio(&self) -> f64 {
+        let (done, all) = if self.bytes > 0 {
+            (self.done_bytes, self.bytes)
+        } else {
+            (self.done_messages, self.messages)
+        };
+        if all == 0 {
+            return 0.0;
+        }
+        (done as f64 / all as f64).clamp(0.0, 1.0)
+    }
 }
 
 /// Which line is being typed.
@@ -110,6 +157,7 @@ pub enum LocalEvent {
     Progress(UploadEvent),
     /// The plan (`apply` false) or the upload's result.
     Uploaded(Result<Box<UploadReport>, String>),
+    BackupStep(LocalBackupStep),
     BackedUp(Result<Box<LocalBackupReport>, String>),
 }
 
@@ -145,6 +193,8 @@ pub enum LocalKeys {
         any: bool,
     },
     Applying,
+    /// The backup into a zip runs (it can be stopped).
+    BackingUp,
     Done,
 }
 
@@ -153,11 +203,13 @@ impl LocalState {
     pub fn running(&self) -> bool {
         matches!(self.scan, Scan::Reading)
             || matches!(self.upload, Upload::Planning | Upload::Applying { .. })
-            || matches!(self.backup, LocalBackup::Running)
+            || matches!(self.backup, LocalBackup::Running(_))
     }
 
-    pub fn uploading(&self) -> bool {
+    /// True while something runs that `q` or Ctrl-C stops first (an upload, a backup).
+    pub fn stoppable(&self) -> bool {
         matches!(self.upload, Upload::Applying { .. })
+            || matches!(self.backup, LocalBackup::Running(_))
     }
 
     /// The help bar for what the screen shows.
@@ -167,12 +219,8 @@ impl LocalState {
 
     pub fn keys(&self) -> LocalKeys {
         match &self.upload {
-            Upload::None
-                if matches!(self.scan, Scan::Reading)
-                    || matches!(self.backup, LocalBackup::Running) =>
-            {
-                LocalKeys::Busy
-            }
+            Upload::None if matches!(self.backup, LocalBackup::Running(_)) => LocalKeys::BackingUp,
+            Upload::None if matches!(self.scan, Scan::Reading) => LocalKeys::Busy,
             Upload::None => LocalKeys::List {
                 editing: self.editing,
                 field: self.field,
@@ -204,7 +252,15 @@ impl LocalState {
         }
         let output = super::input::typed_path(typed);
         self.generation += 1;
-        self.backup = LocalBackup::Running;
+        let (messages, bytes) = match &self.scan {
+            Scan::Read(inventory) => (inventory.messages, inventory.bytes),
+            _ => (0, 0),
+        };
+        self.backup = LocalBackup::Running(BackupProgress {
+            messages,
+            bytes,
+            ..BackupProgress::default()
+        });
         Some(LocalAction::Run(LocalRequest::Backup {
             thunderbird,
             output,
@@ -255,10 +311,14 @@ impl LocalState {
         }))
     }
 
-    /// Asks the running upload to stop between two messages.
+    /// Asks the running upload or backup to stop between two messages.
     pub fn cancel(&mut self) -> Option<LocalAction> {
-        match &mut self.upload {
-            Upload::Applying { progress, .. } if !progress.cancelling => {
+        match (&mut self.upload, &mut self.backup) {
+            (Upload::Applying { progress, .. }, _) if !progress.cancelling => {
+                progress.cancelling = true;
+                Some(LocalAction::Cancel)
+            }
+            (_, LocalBackup::Running(progress)) if !progress.cancelling => {
                 progress.cancelling = true;
                 Some(LocalAction::Cancel)
             }
@@ -302,6 +362,11 @@ impl LocalState {
                         }
                         progress.folder = Some(new_folder);
                     }
+                }
+            }
+            LocalEvent::BackupStep(step) => {
+                if let LocalBackup::Running(progress) = &mut self.backup {
+                    progress.step(step);
                 }
             }
             LocalEvent::BackedUp(result) => {
@@ -357,7 +422,7 @@ impl LocalState {
         };
         match self.keys() {
             LocalKeys::Busy => None,
-            LocalKeys::Applying => match key.code {
+            LocalKeys::Applying | LocalKeys::BackingUp => match key.code {
                 KeyCode::Char('c') | KeyCode::Esc => Some(self.cancel()),
                 _ => None,
             },
@@ -439,7 +504,9 @@ pub fn keymap(keys: LocalKeys) -> Keymap {
             k.extend([scroll, key("Esc", "tui-key-back")]);
             Keymap::new(k, Global::Short)
         }
-        LocalKeys::Applying => Keymap::new(vec![key("c/Esc", "tui-key-cancel")], Global::None),
+        LocalKeys::Applying | LocalKeys::BackingUp => {
+            Keymap::new(vec![key("c/Esc", "tui-key-cancel")], Global::None)
+        }
         LocalKeys::Done => Keymap::new(
             vec![
                 key("p", "local-tui-key-compare-again"),

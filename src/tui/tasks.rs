@@ -415,7 +415,8 @@ pub fn spawn_support(
 
 /// The local screen's work through `service::local`, as `ikou local` and `ikou local upload`
 /// do it: the folder list (files only read), or the comparison with the new server and,
-/// with `apply`, the upload; `cancel` stops an upload between two messages.
+/// with `apply`, the upload, or the backup into a zip; `cancel` stops an upload or a backup
+/// between two messages.
 pub fn spawn_local(
     generation: u64,
     request: super::local::LocalRequest,
@@ -445,10 +446,17 @@ pub fn spawn_local(
             output,
         } => {
             let account = sign_in.map(|s| s.address).unwrap_or_default();
+            let progress_send = send.clone();
             spawn_reporting(
                 async move {
                     tokio::task::spawn_blocking(move || {
-                        local::backup(Some(&thunderbird), &output, &account)
+                        local::backup_with(
+                            Some(&thunderbird),
+                            &output,
+                            &account,
+                            &|step| progress_send(LocalEvent::BackupStep(step)),
+                            &|| cancel.is_cancelled(),
+                        )
                     })
                     .await
                     .map_err(|e| format!("internal error in the background task: {e}"))?

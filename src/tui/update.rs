@@ -92,7 +92,7 @@ impl App {
                 self.backup.quit_when_stopped = true;
                 return vec![Effect::CancelBackup];
             }
-            if self.local.uploading() && !self.local.quit_when_stopped {
+            if self.local.stoppable() && !self.local.quit_when_stopped {
                 self.local.quit_when_stopped = true;
                 self.local.cancel();
                 return vec![Effect::CancelLocal];
@@ -169,7 +169,7 @@ impl App {
                 }
             }
             TaskEvent::Local { generation, event } => {
-                let stopped = matches!(event, LocalEvent::Uploaded(_));
+                let stopped = matches!(event, LocalEvent::Uploaded(_) | LocalEvent::BackedUp(_));
                 self.local.on_event(generation, event);
                 if stopped && self.local.quit_when_stopped {
                     self.quit = true;
@@ -218,7 +218,7 @@ impl App {
             return vec![];
         };
         match global {
-            GlobalKey::Quit if self.local.uploading() => {
+            GlobalKey::Quit if self.local.stoppable() => {
                 // Stop the upload between two messages first, then quit.
                 self.local.quit_when_stopped = true;
                 self.local.cancel();

@@ -1,18 +1,17 @@
 //! Ending an update: the new manifest and central directory, appended in place or written
 //! to the partial file that replaces the archive; or nothing when nothing changed.
 
-use std::collections::{HashMap, HashSet};
 use std::fs::{self, OpenOptions};
 use std::io;
 use std::path::Path;
 
-use crate::archive::error::{IoContext, Result};
+use crate::archive::error::{ArchiveError, IoContext, Result};
 use crate::archive::fsutil::{remove_if_exists, sync_dir};
 use crate::archive::journal::{JournalLine, JournalLines};
 use crate::archive::manifest::{MANIFEST_NAME, MessageRecord, now_rfc3339};
-use crate::archive::zipwrite::{CentralRecord, EntryTime};
+use crate::archive::zipwrite::EntryTime;
 
-use super::{ArchiveUpdate, CommitReport, Progress};
+use super::{ArchiveUpdate, CommitReport, HeldId, Progress};
 
 impl ArchiveUpdate {
     /// Waits for queued messages. A new backup's partial file and journal are left for a
@@ -52,18 +51,12 @@ impl ArchiveUpdate {
             }
             None => self.partial.take(),
         };
-        let mut large: Vec<MessageRecord> = self
-            .held
-            .kept()
-            .filter(|m| m.size > limit)
-            .map(std::borrow::Cow::into_owned)
-            .collect();
         self.recount();
 
         let unchanged = self.base.is_some()
             && self.appended == 0
             && !self.dropped_missing
-            && !self.held.changed()
+            && !self.changes.any()
             && self.manifest.folders == self.base_folders;
         if unchanged {
             drop(partial);
@@ -74,7 +67,17 @@ impl ArchiveUpdate {
             remove_if_exists(&self.journal_path)?;
             remove_if_exists(&self.partial_path)?;
             let archive_bytes = self.base.as_ref().map_or(0, |b| b.id.size);
-            let unreferenced = self.unreferenced(self.base.iter().flat_map(|b| &b.records));
+            let files = self.base.as_ref().map_or(0, |b| b.files);
+            let unreferenced = files.saturating_sub(self.prior.len());
+            // The large messages are only read from the archive when there are any.
+            let large = if self.prior.messages().any(|m| m.size > limit) {
+                self.held_records(|m| m.size > limit)?
+                    .into_iter()
+                    .map(|(_, m)| m)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             return Ok((self.report(false, unreferenced, archive_bytes), large));
         }
 
@@ -91,12 +94,30 @@ impl ArchiveUpdate {
         self.manifest.tool = "ikou".into();
         self.manifest.tool_version = env!("CARGO_PKG_VERSION").into();
         let force_zip64 = self.options.force_zip64;
-        let manifest = &self.manifest;
-        let held = &self.held;
-        let count = held.kept_count() + usize::try_from(self.queued_messages).unwrap_or(usize::MAX);
-        // The held messages (with this run's changes), then this run's from the journal.
-        let new_messages = JournalLines::open(&journal_file)?
-            .filter_map(|line| match line {
+        let kept = self.changes.kept_count(&self.prior);
+        let count = kept + usize::try_from(self.queued_messages).unwrap_or(usize::MAX);
+        let mut large: Vec<MessageRecord> = Vec::new();
+        let (manifest, changes, source) = (&self.manifest, &self.changes, &self.source);
+        let journal_ref = &journal_file;
+        // The held messages are streamed from the previous manifest (and an interrupted
+        // run's journal) by a second thread, parsed while this one writes and compresses.
+        let manifest_record = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(HeldId, MessageRecord)>>(256);
+            scope.spawn(move || {
+                let streamed = source.stream(&mut |id, m| {
+                    tx.send(Ok((id, m)))
+                        .map_err(|_| ArchiveError::corrupt(journal_ref, "commit stopped"))
+                });
+                if let Err(e) = streamed {
+                    let _ = tx.send(Err(e));
+                }
+            });
+            let held = rx.into_iter().filter_map(|r| match r {
+                Err(e) => Some(Err(io::Error::other(e.to_string()))),
+                Ok((id, m)) => changes.apply(id, m).map(Ok),
+            });
+            // This run's messages, from the journal.
+            let new_messages = JournalLines::open(&journal_file)?.filter_map(|line| match line {
                 Err(e) => Some(Err(io::Error::other(e.to_string()))),
                 Ok((
                     JournalLine::Entry {
@@ -105,35 +126,32 @@ impl ArchiveUpdate {
                     at,
                 )) if at >= own_start => Some(Ok(*m)),
                 Ok(_) => None,
-            })
-            .inspect(|m| {
+            });
+            let messages = held.chain(new_messages).inspect(|m| {
                 if let Ok(m) = m
                     && m.size > limit
                 {
                     large.push(m.clone());
                 }
             });
-        let messages = held.kept().map(|m| Ok(m.into_owned())).chain(new_messages);
-        let manifest_record = sink.write_produced_entry(
-            MANIFEST_NAME,
-            |out| {
-                manifest
-                    .write_json_with(out, count, messages)
-                    .map_err(io::Error::other)
-            },
-            EntryTime::now(),
-            6,
-            force_zip64,
-        )?;
+            sink.write_produced_entry(
+                MANIFEST_NAME,
+                |out| {
+                    manifest
+                        .write_json_with(out, count, messages)
+                        .map_err(io::Error::other)
+                },
+                EntryTime::now(),
+                6,
+                force_zip64,
+            )
+        })?;
         // Base entries, then every journalled entry (recovered and new) in write order.
-        let used: HashSet<&str> = self.held.kept_entries().collect();
-        let mut unreferenced = 0;
+        let mut files = 0usize;
         let mut cd = sink.begin_central_directory(force_zip64);
-        for r in self.base.iter().flat_map(|b| &b.records) {
-            if !r.is_dir() && !used.contains(r.name.as_str()) {
-                unreferenced += 1;
-            }
-            cd.add(&mut sink, r)?;
+        if let Some(b) = &self.base {
+            files += b.files;
+            b.for_each_record(&mut |r| cd.add(&mut sink, &r))?;
         }
         for line in JournalLines::open(&journal_file)? {
             let (line, at) = line?;
@@ -141,13 +159,14 @@ impl ArchiveUpdate {
                 // This run's messages are in the manifest by construction.
                 let own = at >= own_start && message.is_some();
                 let r = &entry.record;
-                if !own && !r.is_dir() && !used.contains(r.name.as_str()) {
-                    unreferenced += 1;
+                if !own && !r.is_dir() {
+                    files += 1;
                 }
                 cd.add(&mut sink, r)?;
             }
         }
-        drop(used);
+        // Every held message refers to an entry of its own (checked at open).
+        let unreferenced = files.saturating_sub(kept);
         cd.add(&mut sink, &manifest_record)?;
         cd.finish(&mut sink)?;
         sink.sync()?;
@@ -170,14 +189,9 @@ impl ArchiveUpdate {
 
     /// Sets every folder's message count: the messages held when opened plus this run's.
     fn recount(&mut self) {
-        let mut counts: HashMap<&str, u64> = self
-            .added_per_folder
-            .iter()
-            .map(|(f, n)| (f.as_str(), *n))
-            .collect();
-        for i in self.held.kept_indices() {
-            let folder = self.held.opened().messages[i].folder.as_str();
-            *counts.entry(folder).or_default() += 1;
+        let mut counts = self.changes.kept_per_folder(&self.prior);
+        for (f, n) in &self.added_per_folder {
+            *counts.entry(f.as_str()).or_default() += n;
         }
         let counts: Vec<u64> = self
             .manifest
@@ -190,13 +204,6 @@ impl ArchiveUpdate {
         }
     }
 
-    fn unreferenced<'a>(&self, records: impl Iterator<Item = &'a CentralRecord>) -> usize {
-        let used: HashSet<&str> = self.held.kept_entries().collect();
-        records
-            .filter(|r| !r.is_dir() && !used.contains(r.name.as_str()))
-            .count()
-    }
-
     fn report(
         &self,
         rewritten: bool,
@@ -206,7 +213,7 @@ impl ArchiveUpdate {
         CommitReport {
             path: self.path.clone(),
             rewritten,
-            messages: self.held.kept_count() + self.queued_messages as usize,
+            messages: self.changes.kept_count(&self.prior) + self.queued_messages as usize,
             added: self.queued_messages as usize + self.recovered_messages,
             unreferenced_entries,
             archive_bytes,

@@ -32,10 +32,11 @@ mod options;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use held::{HeldId, HeldView, Prior};
+use options::key_id;
 pub use options::{Added, CommitReport, Progress, UpdateOptions};
-use options::{KeyId, key_id, record_key_id};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -63,19 +64,21 @@ pub struct ArchiveUpdate {
     options: UpdateOptions,
     base: Option<BaseArchive>,
     /// The backup's folders and header fields, with this run's changes; its message list
-    /// stays empty: held messages are in `held`, this run's in the journal, and the commit
-    /// writes both into the manifest.
+    /// stays empty: held messages are streamed from `source`, this run's from the journal,
+    /// as the commit writes the manifest.
     manifest: Manifest,
     /// The messages the backup held when opened (plus those recovered from an interrupted
-    /// run), shared with the caller, and this run's changes to them.
-    held: held::Held,
+    /// run), compactly, shared with the caller.
+    prior: Arc<Prior>,
+    /// This run's changes to the held messages and identities.
+    changes: held::Changes,
+    /// Where the held messages' full records are read from.
+    source: held::Source,
     /// The folders of the committed archive, to tell whether this run changed anything.
     base_folders: Vec<super::FolderRecord>,
     /// Messages the manifest listed whose entries the zip lacks were dropped.
     dropped_missing: bool,
     layout: Layout,
-    /// Every message in the backup, this run's included.
-    keys: HashSet<KeyId>,
     /// Messages this run added, per folder (for the folder counts at commit).
     added_per_folder: HashMap<String, u64>,
     recovered_messages: usize,
@@ -108,7 +111,8 @@ impl ArchiveUpdate {
 
     /// Whether the backup (with what this run added) holds the message with this identity.
     pub fn holds(&self, folder: &str, key: &MessageKey, uid_validity: Option<u32>) -> bool {
-        self.keys.contains(&key_id(folder, key, uid_validity))
+        self.changes
+            .holds(&self.prior, key_id(folder, key, uid_validity))
     }
 
     /// Creates the file to write (the partial file of a new backup, or the journal of an
@@ -196,7 +200,7 @@ impl ArchiveUpdate {
         };
         let dir = f.dir.clone();
         let id = key_id(folder, &key, uid_validity);
-        if self.keys.contains(&id) {
+        if self.changes.holds(&self.prior, id) {
             return Ok(Added::AlreadyArchived);
         }
         let time = message_time(info.internal_date.as_deref(), info.date.as_deref());
@@ -223,7 +227,7 @@ impl ArchiveUpdate {
             subject_raw: info.subject_raw.clone(),
             entry: entry.clone(),
         };
-        self.keys.insert(id);
+        self.changes.add(id);
         *self.added_per_folder.entry(folder.to_string()).or_default() += 1;
         self.appended += 1;
         self.queued_messages += 1;
@@ -256,50 +260,91 @@ impl ArchiveUpdate {
 
     /// Changes the identity of an archived message without re-downloading it (after a
     /// folder's UIDVALIDITY changed and the service matched it by Message-ID and size).
-    pub fn rekey(&mut self, entry: &str, key: MessageKey, uid_validity: Option<u32>) -> Result<()> {
+    pub fn rekey_held(
+        &mut self,
+        id: HeldId,
+        key: MessageKey,
+        uid_validity: Option<u32>,
+    ) -> Result<()> {
         self.check_key(&key)?;
-        let idx = self
-            .held
-            .index_of(entry)
-            .ok_or_else(|| ArchiveError::UnknownEntry {
-                entry: entry.to_string(),
-            })?;
-        let m = self.held.current(idx);
-        let old = record_key_id(&m);
-        let new = key_id(&m.folder, &key, uid_validity);
-        if old != Some(new) && self.keys.contains(&new) {
+        let m = match self.prior.get(id) {
+            Some(m) if !self.changes.is_forgotten(id) => m,
+            _ => {
+                return Err(ArchiveError::UnknownEntry {
+                    entry: format!("#{}", id.0),
+                });
+            }
+        };
+        let old = self.changes.current_key_id(&self.prior, id);
+        let new = key_id(m.folder, &key, uid_validity);
+        if old != new && self.changes.holds(&self.prior, new) {
             return Err(ArchiveError::DuplicateKey {
-                folder: m.folder.clone(),
+                folder: m.folder.to_string(),
                 key: key.to_string(),
             });
         }
-        if let Some(old) = old {
-            self.keys.remove(&old);
-        }
-        self.keys.insert(new);
-        self.held.rekey(idx, key, uid_validity);
+        self.changes.rekey(&self.prior, id, key, uid_validity);
         Ok(())
+    }
+
+    /// [`ArchiveUpdate::rekey_held`] for the held message stored as `entry`. Reads the held
+    /// records to find it: for a few messages, not for every one of a large backup.
+    pub fn rekey(&mut self, entry: &str, key: MessageKey, uid_validity: Option<u32>) -> Result<()> {
+        let mut found = None;
+        let changes = &self.changes;
+        self.source.stream(&mut |id, m| {
+            if found.is_none() && m.entry == entry && !changes.is_forgotten(id) {
+                found = Some(id);
+            }
+            Ok(())
+        })?;
+        match found {
+            Some(id) => self.rekey_held(id, key, uid_validity),
+            None => Err(ArchiveError::UnknownEntry {
+                entry: entry.to_string(),
+            }),
+        }
+    }
+
+    /// The full records (as this run changed them) of the held messages `filter` picks,
+    /// read from the archive's manifest and the journal of an interrupted run: for the few
+    /// messages re-identification needs, without holding every record.
+    pub fn held_records(
+        &self,
+        mut filter: impl FnMut(HeldView<'_>) -> bool,
+    ) -> Result<Vec<(HeldId, MessageRecord)>> {
+        let mut out = Vec::new();
+        let (prior, changes) = (&self.prior, &self.changes);
+        self.source.stream(&mut |id, m| {
+            if let Some(view) = prior.get(id)
+                && filter(view)
+                && let Some(m) = changes.apply(id, m)
+            {
+                out.push((id, m));
+            }
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// Removes messages the backup held when opened from the manifest; their zip entries
     /// stay (counted as unreferenced) until a future compaction. Returns how many were
-    /// removed.
-    pub fn forget(&mut self, mut remove: impl FnMut(&MessageRecord) -> bool) -> usize {
-        let gone: Vec<(usize, Option<KeyId>)> = self
-            .held
-            .kept_indices()
-            .filter_map(|i| {
-                let m = self.held.current(i);
-                remove(&m).then(|| (i, record_key_id(&m)))
-            })
-            .collect();
-        for (i, id) in &gone {
-            if let Some(id) = id {
-                self.keys.remove(id);
+    /// removed. Reads the held records once.
+    pub fn forget(&mut self, mut remove: impl FnMut(&MessageRecord) -> bool) -> Result<usize> {
+        let mut gone: Vec<HeldId> = Vec::new();
+        let changes = &self.changes;
+        self.source.stream(&mut |id, m| {
+            if let Some(m) = changes.apply(id, m)
+                && remove(&m)
+            {
+                gone.push(id);
             }
-            self.held.forget(*i);
+            Ok(())
+        })?;
+        for id in &gone {
+            self.changes.forget(&self.prior, *id);
         }
-        gone.len()
+        Ok(gone.len())
     }
 
     fn check_key(&self, key: &MessageKey) -> Result<()> {

@@ -1,7 +1,7 @@
 //! Opening a backup for an update: the committed archive, an interrupted run to resume or
 //! discard, and the set of what the backup holds.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -17,16 +17,16 @@ use crate::archive::pipeline::Counters;
 use crate::archive::resume::{Recovered, recover};
 
 use super::commit::truncate_to;
-use super::held::Held;
-use super::options::record_key_id;
+use super::held::{Changes, LightRecord, Prior, Source};
 use super::{ArchiveUpdate, UpdateOptions};
 
 impl ArchiveUpdate {
-    /// Opens `path` for updating. Returns the update and the backup's current content:
-    /// the existing manifest plus messages recovered from an interrupted run, or `None` for
-    /// a new backup. The caller skips messages listed there. The update shares that one
-    /// copy rather than keeping its own.
-    pub fn open(path: &Path, options: UpdateOptions) -> Result<(Self, Option<Arc<Manifest>>)> {
+    /// Opens `path` for updating. Returns the update and the backup's current content,
+    /// compactly: the existing manifest's folders and messages plus messages recovered from
+    /// an interrupted run, or `None` for a new backup. The caller skips messages listed
+    /// there. The update shares that one copy rather than keeping its own; full records are
+    /// read again from the archive when needed ([`ArchiveUpdate::held_records`]).
+    pub fn open(path: &Path, options: UpdateOptions) -> Result<(Self, Option<Arc<Prior>>)> {
         let lock = LockFile::acquire(path)?;
         let partial_path = sibling(path, ".partial");
         let journal_path = sibling(path, ".journal");
@@ -58,10 +58,50 @@ impl ArchiveUpdate {
                 }
             }
         }
-        let opened = match (file_len, &in_place_journal) {
-            (_, Some(b)) => Some(BaseArchive::open(path, b.size)?),
-            (Some(len), None) => Some(BaseArchive::open(path, len)?),
+        let mut layout = Layout::new();
+        let mut dropped_missing = false;
+        let base_len = match (file_len, &in_place_journal) {
+            (_, Some(b)) => Some(b.size),
+            (Some(len), None) => Some(len),
             (None, None) => None,
+        };
+        // The held messages, compactly; full records are streamed again when needed.
+        let mut prior = Prior::new(Manifest::new(
+            &options.server,
+            &options.account,
+            options.source,
+        ));
+        let mut source = Source {
+            journal: journal_path.clone(),
+            ..Source::default()
+        };
+        let opened = match base_len {
+            Some(len) => {
+                let (mut b, names) =
+                    BaseArchive::open(path, len, &mut |r| layout.note_entry(&r.name))?;
+                prior.reserve(b.files);
+                let mut position = 0u64;
+                let m = b.read_manifest(|m: LightRecord| {
+                    // A manifest naming entries the zip lacks would promise mail that is
+                    // not there; forgetting them makes the service fetch them again.
+                    if names.contains(&m.entry) {
+                        prior.push_light(&m);
+                    } else {
+                        tracing::warn!(
+                            "{}: manifest lists missing entry {:?}; it will be fetched again",
+                            path.display(),
+                            m.entry
+                        );
+                        dropped_missing = true;
+                        source.dropped.push(position);
+                    }
+                    position += 1;
+                    Ok(())
+                })?;
+                source.base_records = position;
+                Some((b, m))
+            }
+            None => None,
         };
         let (base, base_manifest) = opened.unzip();
         let mut manifest = match base_manifest {
@@ -112,32 +152,9 @@ impl ArchiveUpdate {
         }
 
         let base_folders = manifest.folders.clone();
-        let mut layout = Layout::new();
-        let mut names: HashSet<&str> = HashSet::new();
-        for r in base
-            .iter()
-            .flat_map(|b| &b.records)
-            .chain(recovered.iter().flat_map(|r| &r.records))
-        {
+        for r in recovered.iter().flat_map(|r| &r.records) {
             layout.note_entry(&r.name);
-            names.insert(r.name.as_str());
         }
-        // A manifest naming entries the zip lacks would promise mail that is not there;
-        // forgetting them makes the service fetch them again.
-        let listed = manifest.messages.len();
-        manifest.messages.retain(|m| {
-            let ok = names.contains(m.entry.as_str());
-            if !ok {
-                tracing::warn!(
-                    "{}: manifest lists missing entry {:?}; it will be fetched again",
-                    path.display(),
-                    m.entry
-                );
-            }
-            ok
-        });
-        let dropped_missing = manifest.messages.len() != listed;
-        drop(names);
         let mut recovered_entries = 0;
         let mut recovered_messages = 0;
         let mut partial = None;
@@ -161,25 +178,26 @@ impl ArchiveUpdate {
                     manifest.folders.push(f);
                 }
             }
-            for m in messages {
+            for (position, m) in (source.base_records..).zip(messages) {
                 if manifest.folder(&m.folder).is_some() {
-                    manifest.messages.push(m);
+                    prior.push_record(&m);
                     recovered_messages += 1;
+                } else {
+                    source.dropped.push(position);
                 }
             }
             recovered_entries = records.len();
+            source.recovered_end = journal.start();
             partial = Some((sink, journal));
         }
         for f in &manifest.folders {
             layout.note_folder(&f.name, f.delimiter, &f.dir);
         }
-        let keys = manifest.messages.iter().filter_map(record_key_id).collect();
-        // One copy of the held messages, shared with the caller; the update keeps the rest.
-        let messages = std::mem::take(&mut manifest.messages);
-        let opened = Arc::new(Manifest {
-            messages,
-            ..manifest.clone()
-        });
+        manifest.messages.clear();
+        *prior.head_mut() = manifest.clone();
+        source.held = prior.len();
+        source.base.clone_from(&base);
+        let opened = Arc::new(prior);
         let prior = (base.is_some() || partial.is_some()).then(|| Arc::clone(&opened));
         let appended = recovered_entries;
         let update = Self {
@@ -189,11 +207,12 @@ impl ArchiveUpdate {
             options,
             base,
             manifest,
-            held: Held::new(opened),
+            prior: opened,
+            changes: Changes::default(),
+            source,
             base_folders,
             dropped_missing,
             layout,
-            keys,
             added_per_folder: HashMap::new(),
             recovered_messages,
             partial,

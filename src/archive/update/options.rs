@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::archive::manifest::{MessageKey, MessageRecord, SourceKind};
+use crate::archive::manifest::{MessageKey, SourceKind};
 use crate::archive::pipeline::PipelineConfig;
 use crate::archive::resume::Mailbox;
 use crate::archive::zipwrite::Compression;
@@ -152,8 +152,4 @@ pub(super) fn key_id(folder: &str, key: &MessageKey, uid_validity: Option<u32>) 
     let mut first = [0u8; 16];
     first.copy_from_slice(&digest[..16]);
     u128::from_le_bytes(first)
-}
-
-pub(super) fn record_key_id(m: &MessageRecord) -> Option<KeyId> {
-    m.key().map(|k| key_id(&m.folder, &k, m.uid_validity))
 }

@@ -281,7 +281,7 @@ fn incremental_update_copies_old_bytes_and_skips_no_change() {
 
     let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
     let prior = prior.expect("existing backup");
-    assert_eq!(prior.messages.len(), a.len());
+    assert_eq!(prior.len(), a.len());
     up.folder(&folder_info("INBOX.研究室.学会", 7))
         .expect("folder");
     for (uid, bytes) in &msgs {
@@ -380,9 +380,8 @@ fn crash_and_torn_entry_are_recovered() {
     let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
     let prior = prior.expect("prior content");
     let uids: Vec<(String, Option<u32>)> = prior
-        .messages
-        .iter()
-        .map(|m| (m.folder.clone(), m.uid))
+        .messages()
+        .map(|m| (m.folder.to_string(), m.uid))
         .collect();
     assert_eq!(
         up.recovered_messages(),
@@ -403,8 +402,7 @@ fn crash_and_torn_entry_are_recovered() {
     up.folder(&folder_info("INBOX.新規", 3)).expect("folder");
     for (uid, bytes) in &msgs {
         if prior
-            .messages
-            .iter()
+            .messages()
             .any(|m| m.uid == Some(*uid) && m.folder == "INBOX.研究室.学会")
         {
             continue;
@@ -469,7 +467,7 @@ fn stale_or_unjournalled_partials_are_discarded() {
     fs::copy(&other, &path).expect("replace archive");
     let (up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
     assert_eq!(
-        (up.recovered_messages(), prior.map(|p| p.messages.len())),
+        (up.recovered_messages(), prior.map(|p| p.len())),
         (0, Some(1))
     );
     assert_eq!(leftovers(&path), (false, false), "stale partial removed");
@@ -490,23 +488,24 @@ fn rekey_and_forget_rewrite_the_manifest() {
     write_backup(&path, opts(), &msgs[..3]);
     let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
     let prior = prior.expect("prior");
+    assert_eq!(prior.messages_in("INBOX.研究室.学会").count(), 3);
     // UIDVALIDITY changed 7 -> 8: re-identify message 1 as UID 101, forget message 2.
     up.folder(&folder_info("INBOX.研究室.学会", 8))
         .expect("folder");
-    let e1 = prior
-        .messages
-        .iter()
-        .find(|m| m.uid == Some(1))
+    let e1 = up
+        .held_records(|m| m.uid == Some(1))
+        .expect("held records")
+        .pop()
         .expect("uid 1")
-        .entry
-        .clone();
+        .1
+        .entry;
     up.rekey(&e1, MessageKey::Uid(101), Some(8)).expect("rekey");
     assert!(up.holds("INBOX.研究室.学会", &MessageKey::Uid(101), Some(8)));
     assert!(matches!(
         up.rekey("nope", MessageKey::Uid(1), None),
         Err(ArchiveError::UnknownEntry { .. })
     ));
-    assert_eq!(up.forget(|m| m.uid == Some(2)), 1);
+    assert_eq!(up.forget(|m| m.uid == Some(2)).expect("forget"), 1);
     let report = up.commit().expect("commit");
     assert_eq!(
         (
@@ -633,7 +632,7 @@ fn pop3_messages_use_uidl() {
     assert!(m.messages[0].uid.is_none());
     let (up, prior) = ArchiveUpdate::open(&path, o).expect("reopen");
     assert!(up.holds("INBOX", &MessageKey::Uidl("AAA:1".into()), None));
-    assert_eq!(prior.map(|p| p.messages.len()), Some(3));
+    assert_eq!(prior.map(|p| p.len()), Some(3));
 }
 
 #[test]
@@ -705,12 +704,7 @@ fn kill_9_mid_write_is_recovered() {
         recovered >= 150,
         "most journalled messages recovered, got {recovered}"
     );
-    let max_uid = prior
-        .messages
-        .iter()
-        .filter_map(|m| m.uid)
-        .max()
-        .expect("uids");
+    let max_uid = prior.messages().filter_map(|m| m.uid).max().expect("uids");
     up.folder(&folder_info("INBOX.研究室.学会", 7))
         .expect("folder");
     // The rerun fetches everything the prior manifest does not list (plus a few more).
@@ -789,7 +783,7 @@ fn commit_that_died_before_rename_is_resumed() {
 
     let (up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
     assert_eq!(
-        (up.recovered_messages(), prior.map(|p| p.messages.len())),
+        (up.recovered_messages(), prior.map(|p| p.len())),
         (3, Some(3))
     );
     let report = up.commit().expect("commit");
@@ -825,7 +819,7 @@ fn in_place_commit_that_died_is_resumed_and_suspend_commits() {
     // A run that stops without dying commits what it has: valid for every tool at once.
     let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
     assert_eq!(
-        (up.recovered_messages(), prior.map(|p| p.messages.len())),
+        (up.recovered_messages(), prior.map(|p| p.len())),
         (3, Some(5))
     );
     up.folder(&folder_info("INBOX.研究室.学会", 7))
@@ -873,7 +867,7 @@ fn in_place_commit_that_died_is_resumed_and_suspend_commits() {
         6
     );
     let (up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
-    assert_eq!(prior.map(|p| p.messages.len()), Some(6));
+    assert_eq!(prior.map(|p| p.len()), Some(6));
     assert!(!up.commit().expect("commit").rewritten);
     assert_eq!(fs::read(&path).expect("read"), now);
     assert_eq!(leftovers(&path), (false, false));
@@ -895,7 +889,11 @@ fn archive_is_private_and_rekey_refuses_duplicates() {
     }
     let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open");
     let prior = prior.expect("prior");
-    let e1 = &prior.messages[0].entry;
+    let first = prior.messages().next().expect("a held message").id;
+    let e1 = &up.held_records(|m| m.id == first).expect("held")[0]
+        .1
+        .entry
+        .clone();
     let err = up
         .rekey(e1, MessageKey::Uid(2), Some(7))
         .expect_err("UID 2 is taken");
@@ -934,7 +932,7 @@ fn over_4gib_archive_and_update() {
     assert!(fs::metadata(&path).expect("meta").len() > 1 << 32);
 
     let (mut up, prior) = ArchiveUpdate::open(&path, o).expect("reopen");
-    assert_eq!(prior.map(|p| p.messages.len()), Some(count as usize));
+    assert_eq!(prior.map(|p| p.len()), Some(count as usize));
     up.folder(&folder_info("INBOX", 1)).expect("folder");
     for uid in count + 1..=count + 3 {
         up.add(
@@ -1137,11 +1135,163 @@ fn sigkill_at_random_points_of_in_place_appends() {
             settled = true;
             break;
         }
-        whole = prior.messages.len() == KILL_TOTAL as usize;
+        whole = prior.len() == KILL_TOTAL as usize;
     }
     assert!(settled, "reruns never found every message (seed {seed})");
     assert_eq!(leftovers(&path), (false, false));
     let all: Vec<(u32, Vec<u8>)> = (1..=KILL_TOTAL).map(|u| (u, kill_mail(u))).collect();
     assert_matches_manifest(&path, &all);
     assert_eq!(check_committed(&path, 41).len(), KILL_TOTAL as usize);
+}
+
+/// Rewrites the backup at `path` as another zip writer (the zip crate) would, with its
+/// manifest in an older, looser form: compact JSON, `messages` before `folders`, no
+/// `subject_raw`, and a field this version does not know.
+fn rewrite_with_old_manifest(path: &Path) {
+    use std::io::Write as _;
+    let mut value: serde_json::Value = serde_json::from_slice(
+        &Manifest::read_from_zip(path)
+            .expect("manifest")
+            .to_json()
+            .expect("json"),
+    )
+    .expect("value");
+    let obj = value.as_object_mut().expect("object");
+    for m in obj["messages"].as_array_mut().expect("messages") {
+        let m = m.as_object_mut().expect("record");
+        m.remove("subject_raw");
+        m.insert("legacy".into(), serde_json::json!({"kept": [1, 2]}));
+    }
+    let messages = obj.remove("messages").expect("messages");
+    let mut reordered = serde_json::Map::new();
+    reordered.insert("format".into(), obj.remove("format").expect("format"));
+    reordered.insert("messages".into(), messages);
+    reordered.extend(std::mem::take(obj));
+    reordered.insert("written_by_an_older_ikou".into(), serde_json::json!(true));
+    let json = serde_json::to_vec(&serde_json::Value::Object(reordered)).expect("json");
+    let copy = path.with_extension("old.zip");
+    {
+        let mut original = zip::ZipArchive::new(fs::File::open(path).expect("open")).expect("zip");
+        let mut writer = zip::ZipWriter::new(fs::File::create(&copy).expect("create"));
+        for i in 0..original.len() {
+            let entry = original.by_index_raw(i).expect("entry");
+            if entry.name().expect("name") != MANIFEST_NAME {
+                writer.raw_copy_file(entry).expect("copy");
+            }
+        }
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        writer.start_file(MANIFEST_NAME, options).expect("start");
+        writer.write_all(&json).expect("write");
+        writer.finish().expect("finish");
+    }
+    fs::rename(&copy, path).expect("rename");
+}
+
+/// The held messages are kept compactly and streamed into the new manifest at commit: an
+/// old-form manifest is read, a re-identified message keeps every other field, a forgotten
+/// one is left out, and the same holds for messages an interrupted run had journalled.
+#[test]
+fn streamed_commit_applies_rekeys_and_forgets_to_old_and_recovered_records() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let msgs = corpus();
+    write_backup(&path, opts(), &msgs[..4]);
+    rewrite_with_old_manifest(&path);
+    let before = Manifest::read_from_zip(&path).expect("the old form reads");
+    assert!(before.messages.iter().all(|m| m.subject_raw.is_none()));
+    let folder = "INBOX.研究室.学会";
+
+    // A run adds UID 5 and 6 and dies before its commit.
+    {
+        let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("open old form");
+        let prior = prior.expect("prior");
+        assert_eq!(prior.len(), 4);
+        assert!(prior.holds(folder, &MessageKey::Uid(3), Some(7)));
+        assert_eq!(
+            prior.messages_in(folder).map(|m| m.size).sum::<u64>(),
+            msgs[..4].iter().map(|m| m.1.len() as u64).sum::<u64>()
+        );
+        up.folder(&folder_info(folder, 7)).expect("folder");
+        for (uid, bytes) in &msgs[4..6] {
+            up.add(
+                folder,
+                MessageKey::Uid(*uid),
+                &msg_info(*uid),
+                bytes.clone(),
+            )
+            .expect("add");
+        }
+        drop(up);
+    }
+
+    // The rerun resumes them, re-identifies UID 1 (from the manifest) and UID 5 (from the
+    // journal), forgets UID 2 and UID 6, and adds UID 7.
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
+    let prior = prior.expect("prior");
+    assert_eq!((up.recovered_messages(), prior.len()), (2, 6));
+    let id_of = |uid: u32| {
+        prior
+            .messages()
+            .find(|m| m.uid == Some(uid))
+            .map(|m| m.id)
+            .expect("held")
+    };
+    up.folder(&folder_info(folder, 7)).expect("folder");
+    up.rekey_held(id_of(1), MessageKey::Uid(101), Some(7))
+        .expect("rekey from the manifest");
+    up.rekey_held(id_of(5), MessageKey::Uid(105), Some(7))
+        .expect("rekey from the journal");
+    assert_eq!(
+        up.forget(|m| m.uid == Some(2) || m.uid == Some(6))
+            .expect("forget"),
+        2
+    );
+    assert!(up.holds(folder, &MessageKey::Uid(101), Some(7)));
+    assert!(!up.holds(folder, &MessageKey::Uid(1), Some(7)));
+    assert!(!up.holds(folder, &MessageKey::Uid(6), Some(7)));
+    // Full records are read back with this run's changes.
+    let stale = up.held_records(|m| m.uid == Some(1)).expect("records");
+    assert_eq!(stale[0].1.uid, Some(101));
+    up.add(folder, MessageKey::Uid(7), &msg_info(7), msgs[6].1.clone())
+        .expect("add");
+    let report = up.commit().expect("commit");
+    assert_eq!(
+        (
+            report.rewritten,
+            report.messages,
+            report.unreferenced_entries
+        ),
+        (true, 5, 2)
+    );
+
+    let after = Manifest::read_from_zip(&path).expect("manifest");
+    let uids: Vec<Option<u32>> = after.messages.iter().map(|m| m.uid).collect();
+    assert_eq!(uids, [Some(101), Some(3), Some(4), Some(105), Some(7)]);
+    let old = |uid: u32| {
+        before
+            .messages
+            .iter()
+            .find(|m| m.uid == Some(uid))
+            .expect("old")
+    };
+    let mut expect1 = old(1).clone();
+    expect1.uid = Some(101);
+    assert_eq!(after.messages[0], expect1, "every other field kept");
+    assert_eq!(&after.messages[1], old(3));
+    assert_eq!(after.messages[3].sha256.len(), 64);
+    assert_eq!(after.folder(folder).map(|f| f.messages), Some(5));
+    let files = read_all(&path);
+    for m in &after.messages {
+        assert_eq!(files[&m.entry].len() as u64, m.size, "{}", m.entry);
+    }
+    let v = verify_archive(&path).expect("verify");
+    assert!(v.is_ok(), "{}", v.summary());
+    assert_unzip_ok(&path);
+
+    // Nothing new: nothing is written.
+    let (up, prior) = ArchiveUpdate::open(&path, opts()).expect("open again");
+    assert_eq!(prior.map(|p| p.len()), Some(5));
+    let report = up.commit().expect("commit");
+    assert_eq!((report.rewritten, report.unreferenced_entries), (false, 2));
 }

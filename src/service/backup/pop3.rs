@@ -84,12 +84,11 @@ pub(super) async fn run(
         bytes_fetched: 0,
         keys_added: HashSet::new(),
     };
-    let archived: HashSet<String> = prior
-        .iter()
-        .flat_map(|m| &m.messages)
-        .filter(|m| m.folder == POP3_FOLDER)
-        .filter_map(|m| m.uidl.clone())
-        .collect();
+    let archived = |uidl: &str| {
+        prior
+            .as_ref()
+            .is_some_and(|p| p.holds(POP3_FOLDER, &MessageKey::Uidl(uidl.to_string()), None))
+    };
     let mut outcome = FolderOutcome {
         folder: POP3_FOLDER.into(),
         uid_validity: None,
@@ -116,7 +115,7 @@ pub(super) async fn run(
     for p in listing {
         // A UIDL shared by several messages says nothing about which of them is archived:
         // those are fetched and recognised by content.
-        if archived.contains(&p.uidl) && !run.shared_uidls.contains(&p.uidl) {
+        if archived(&p.uidl) && !run.shared_uidls.contains(&p.uidl) {
             outcome.already += 1;
         } else {
             pending.push_back(p);
@@ -261,7 +260,7 @@ impl Run<'_> {
         &mut self,
         pending: &mut VecDeque<Pending>,
         outcome: &mut FolderOutcome,
-        archived: &HashSet<String>,
+        archived: &(dyn Fn(&str) -> bool + Sync),
         on_server: &mut HashSet<String>,
     ) -> Result<(), Failure> {
         if self.session.is_none() || self.numbers.is_empty() {
@@ -289,7 +288,7 @@ impl Run<'_> {
             };
             on_server.insert(key.clone());
             pending.pop_front();
-            if !self.keys_added.insert(key.clone()) || (key != p.uidl && archived.contains(&key)) {
+            if !self.keys_added.insert(key.clone()) || (key != p.uidl && archived(&key)) {
                 // The same bytes under the same UIDL are already kept.
                 outcome.already += 1;
                 continue;

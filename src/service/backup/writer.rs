@@ -12,8 +12,8 @@ use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::archive::{
-    Added, ArchiveError, ArchiveUpdate, CommitReport, FolderSync, Manifest, MessageKey,
-    MessageRecord, UpdateOptions,
+    Added, ArchiveError, ArchiveUpdate, CommitReport, FolderSync, HeldId, MessageKey,
+    MessageRecord, Prior, UpdateOptions,
 };
 use crate::model::{FolderInfo, MessageBytes, MessageInfo};
 
@@ -31,9 +31,16 @@ pub(super) enum WriteCmd {
         bytes: MessageBytes,
     },
     Rekey {
-        entry: String,
+        id: HeldId,
         key: MessageKey,
         uid_validity: Option<u32>,
+    },
+    /// Reply with the full records of the held messages of `folder` that have a UID under
+    /// another UIDVALIDITY than `uid_validity` (to re-identify them), read from the archive.
+    Stale {
+        folder: String,
+        uid_validity: Option<u32>,
+        reply: oneshot::Sender<Result<Vec<(HeldId, MessageRecord)>, ArchiveError>>,
     },
     /// The folder is complete up to this server state (see `ArchiveUpdate::set_synced`).
     Synced {
@@ -58,13 +65,13 @@ pub(super) struct Writer {
     handle: Option<JoinHandle<Result<Option<Committed>, ArchiveError>>>,
 }
 
-/// Opens the archive on a new thread (and prepares the partial file, which for a large
-/// existing backup means copying it) and returns its prior content for incremental runs,
-/// plus how many messages an interrupted earlier run had already written.
+/// Opens the archive on a new thread (and prepares the journal or the partial file) and
+/// returns its prior content, compactly, for incremental runs, plus how many messages an
+/// interrupted earlier run had already written.
 pub(super) async fn start(
     path: PathBuf,
     options: UpdateOptions,
-) -> Result<(Writer, Option<Arc<Manifest>>, usize), ArchiveError> {
+) -> Result<(Writer, Option<Arc<Prior>>, usize), ArchiveError> {
     let (tx, mut rx) = mpsc::channel::<WriteCmd>(QUEUE);
     let (opened_tx, opened_rx) = oneshot::channel();
     let thread_path = path.clone();
@@ -103,10 +110,20 @@ pub(super) async fn start(
                         }
                     }
                     WriteCmd::Rekey {
-                        entry,
+                        id,
                         key,
                         uid_validity,
-                    } => update.rekey(&entry, key, uid_validity)?,
+                    } => update.rekey_held(id, key, uid_validity)?,
+                    WriteCmd::Stale {
+                        folder,
+                        uid_validity,
+                        reply,
+                    } => {
+                        let records = update.held_records(|m| {
+                            m.folder == folder && m.uid.is_some() && m.uid_validity != uid_validity
+                        });
+                        let _ = reply.send(records);
+                    }
                     WriteCmd::Synced { folder, sync } => update.set_synced(&folder, Some(sync))?,
                     WriteCmd::Commit(limit) => {
                         let (report, large) = update.commit_listing_above(limit)?;
@@ -161,6 +178,27 @@ impl Writer {
             Ok(())
         } else {
             Err(self.finish_error(path).await)
+        }
+    }
+
+    /// The full records of the held messages of `folder` under another UIDVALIDITY than
+    /// `uid_validity` (see [`WriteCmd::Stale`]).
+    pub async fn stale(
+        &mut self,
+        folder: &str,
+        uid_validity: Option<u32>,
+        path: &std::path::Path,
+    ) -> Result<Vec<(HeldId, MessageRecord)>, ArchiveError> {
+        let (reply, answer) = oneshot::channel();
+        let cmd = WriteCmd::Stale {
+            folder: folder.to_string(),
+            uid_validity,
+            reply,
+        };
+        self.send(cmd, path).await?;
+        match answer.await {
+            Ok(r) => r,
+            Err(_) => Err(self.finish_error(path).await),
         }
     }
 

@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::{AdminAuth, BatchAccount, BatchError, BatchOptions};
+use crate::imap::ReadSession;
 use crate::model::FolderMessages;
 use crate::profile::{Profile, Side};
 use crate::service::progress::silent;
-use crate::service::verify::{OldMailbox, read_mailbox};
+use crate::service::verify::{OldMailbox, ReducedSide, read_mailbox, reduce_session};
 
 /// Everything a job needs, shared by all of them.
 pub(super) struct Context<'a> {
@@ -35,11 +36,13 @@ pub(super) fn new_login(profile: &Profile, account: &BatchAccount) -> String {
         .unwrap_or_else(|| profile.new.username_for(&account.address))
 }
 
-pub(super) async fn read_live(
-    ctx: &Context<'_>,
+/// Signs in to one side of `account` with the admin access, under that server's semaphore;
+/// the permit must be held as long as the session is used.
+async fn admin_session<'c>(
+    ctx: &'c Context<'_>,
     side: Side,
     account: &BatchAccount,
-) -> Result<(String, Vec<FolderMessages>), BatchError> {
+) -> Result<(SemaphorePermit<'c>, ReadSession), BatchError> {
     let (auth, permits, login) = match side {
         Side::Old => (
             ctx.old_auth.ok_or_else(|| BatchError::Admin {
@@ -58,13 +61,33 @@ pub(super) async fn read_live(
             new_login(ctx.profile, account),
         ),
     };
-    let _permit = permits.acquire().await.map_err(|_| BatchError::Admin {
+    let permit = permits.acquire().await.map_err(|_| BatchError::Admin {
         side,
         detail: "the batch is stopping".into(),
     })?;
     let session = auth.open(ctx.profile, &account.address, &login).await?;
+    Ok((permit, session))
+}
+
+pub(super) async fn read_live(
+    ctx: &Context<'_>,
+    side: Side,
+    account: &BatchAccount,
+) -> Result<(String, Vec<FolderMessages>), BatchError> {
+    let (_permit, session) = admin_session(ctx, side, account).await?;
     let (server, folders) = read_mailbox(session, side, &silent()).await;
     Ok((server, folders?))
+}
+
+/// One side read live for a verify, reduced as it arrives (compact identities, envelopes in
+/// a temporary file), so that a large mailbox does not have to fit in memory.
+pub(super) async fn reduce_live(
+    ctx: &Context<'_>,
+    side: Side,
+    account: &BatchAccount,
+) -> Result<(String, ReducedSide), BatchError> {
+    let (_permit, session) = admin_session(ctx, side, account).await?;
+    Ok(reduce_session(session, side, &silent()).await?)
 }
 
 /// The old mailbox read from the old server now (restore plans from it and reads its bytes

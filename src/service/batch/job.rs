@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::context::{Context, read_live};
+use super::context::{Context, reduce_live};
 use super::restore::{restore_account, restore_counts, restore_verdict};
 use super::{
     AccountCounts, AccountResult, BatchAccount, BatchError, BatchKind, BatchOptions, Outcome,
@@ -18,7 +18,16 @@ use crate::profile::Side;
 use crate::service::ServiceError;
 use crate::service::verify::restore::RestoreReport;
 use crate::service::verify::snapshot::Snapshot;
-use crate::service::verify::{OldMailbox, VerifyReport, build_report};
+use crate::service::verify::{OldMailbox, ReducedSide, VerifyReport, report_reduced};
+
+/// The old side of a verify: the account's snapshot when the batch reads snapshots, else
+/// the old server now, reduced as it is read.
+async fn old_reduced(ctx: &Context<'_>, account: &BatchAccount) -> Result<ReducedSide, BatchError> {
+    if ctx.options.snapshots.is_some() {
+        return Ok(ReducedSide::held(old_side(ctx, account).await?));
+    }
+    Ok(reduce_live(ctx, Side::Old, account).await?.1)
+}
 
 async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbox, BatchError> {
     if let Some(dir) = &ctx.options.snapshots {
@@ -71,11 +80,13 @@ async fn attempt(ctx: &Context<'_>, account: &BatchAccount) -> Result<Done, Batc
             })
         }
         BatchKind::Verify => {
-            let (old, new) =
-                tokio::join!(old_side(ctx, account), read_live(ctx, Side::New, account));
+            let (old, new) = tokio::join!(
+                old_reduced(ctx, account),
+                reduce_live(ctx, Side::New, account)
+            );
             let old = old?;
             let (new_server, new) = new?;
-            let report = build_report(ctx.profile, &old, &new_server, &new, ctx.options.lang);
+            let report = report_reduced(ctx.profile, old, &new_server, new, ctx.options.lang)?;
             Ok(Done::Verify(Box::new(report)))
         }
         BatchKind::Restore => restore_account(ctx, account).await.map(Done::Restore),

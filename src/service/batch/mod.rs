@@ -2,7 +2,7 @@
 //!
 //! `ikou batch snapshot|verify|restore ACCOUNTS.csv` checks every listed account exactly as
 //! `ikou verify` checks one (the same gathering, mapping, identity and findings through
-//! [`crate::service::verify::build_report`]), signed in with the IT centre's admin access
+//! [`crate::service::verify::report_reduced`]), signed in with the IT centre's admin access
 //! ([`admin`]). `restore` then plans what `ikou restore` would put back for each account
 //! ([`crate::service::verify::restore::plan_restore`]) and, when applied, appends it to the
 //! new server only, through the same presence re-check that makes a rerun append nothing.

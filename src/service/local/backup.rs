@@ -21,6 +21,27 @@ pub struct LocalBackupReport {
     pub rewritten: bool,
     pub archive_bytes: u64,
     pub changed: Vec<String>,
+    /// Stopped on request before every folder was read; what was read is in the backup,
+    /// and the next run continues from there.
+    pub cancelled: bool,
+}
+
+/// One step of a local backup, for a face that shows how far it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalBackupStep {
+    /// Reading this folder (`account/folder`).
+    Folder(String),
+    /// One message read; `added`: new to the backup (else it was already there).
+    Message { bytes: u64, added: bool },
+    /// The folder's file changed while it was read and is read again from its start: the
+    /// messages and bytes already counted for it are to be counted again.
+    Reread { messages: u64, bytes: u64 },
+}
+
+/// Why the reading of a folder stopped early.
+enum Stop {
+    Cancelled,
+    Archive(ArchiveError),
 }
 
 /// The backup folder name of a local folder: `Local/<account>/<folder>`.
@@ -35,6 +56,18 @@ pub fn backup(
     output: &Path,
     account: &str,
 ) -> Result<LocalBackupReport, LocalServiceError> {
+    backup_with(thunderbird, output, account, &|_| {}, &|| false)
+}
+
+/// [`backup`] with progress; when `cancelled` turns true the run stops between two
+/// messages and commits what it read (the report says `cancelled`).
+pub fn backup_with(
+    thunderbird: Option<&Path>,
+    output: &Path,
+    account: &str,
+    progress: &dyn Fn(LocalBackupStep),
+    cancelled: &dyn Fn() -> bool,
+) -> Result<LocalBackupReport, LocalServiceError> {
     let profile = local::store::find_profile(thunderbird)?;
     let profile_name = profile
         .file_name()
@@ -46,9 +79,11 @@ pub fn backup(
         SourceKind::Local,
     );
     let (mut update, _prior) = ArchiveUpdate::open(output, options)?;
-    let (mut added, mut already) = (0u64, 0u64);
+    // Messages read, counting only the last reading of a folder that was read again.
+    let mut read_messages = 0u64;
     let mut changed = Vec::new();
-    for store in local::store::stores(&profile)? {
+    let mut stopped = false;
+    'stores: for store in local::store::stores(&profile)? {
         for file in local::store::folders(&store)? {
             let name = backup_folder_name(&store, &file.name);
             let info = folder_info(
@@ -60,33 +95,65 @@ pub fn backup(
             if !file.selectable {
                 continue;
             }
+            if cancelled() {
+                stopped = true;
+                break 'stores;
+            }
+            progress(LocalBackupStep::Folder(format!(
+                "{}/{}",
+                store.name, file.name
+            )));
             let mut copies: HashMap<String, u32> = HashMap::new();
-            let read = local::store::read_folder::<ArchiveError>(&file.path, &mut |visit| {
+            let (mut seen, mut seen_bytes) = (0u64, 0u64);
+            let read = local::store::read_folder::<Stop>(&file.path, &mut |visit| {
                 match visit {
                     Visit::Message(m) => {
+                        if cancelled() {
+                            return Err(Stop::Cancelled);
+                        }
+                        let bytes = m.bytes.len() as u64;
                         let sha = local::sha256_hex(&m.bytes);
                         let copy = copies.entry(sha.clone()).or_insert(0);
                         *copy += 1;
                         let key = MessageKey::Uidl(local::archive_key(&sha, *copy));
                         let info = local::message_info(&m);
-                        match update.add(&name, key, &info, m.bytes)? {
-                            Added::Queued { .. } => added += 1,
-                            Added::AlreadyArchived => already += 1,
-                        }
+                        let new = match update.add(&name, key, &info, m.bytes) {
+                            Ok(Added::Queued { .. }) => true,
+                            Ok(Added::AlreadyArchived) => false,
+                            Err(e) => return Err(Stop::Archive(e)),
+                        };
+                        (seen, seen_bytes) = (seen + 1, seen_bytes + bytes);
+                        progress(LocalBackupStep::Message { bytes, added: new });
                     }
                     Visit::Expunged(_) => {}
-                    Visit::Restart => copies.clear(),
+                    Visit::Restart => {
+                        copies.clear();
+                        progress(LocalBackupStep::Reread {
+                            messages: seen,
+                            bytes: seen_bytes,
+                        });
+                        (seen, seen_bytes) = (0, 0);
+                    }
                 }
                 Ok(())
             });
+            read_messages += seen;
             match read {
                 Ok(r) if r.changed => changed.push(format!("{}/{}", store.name, file.name)),
                 Ok(_) => {}
-                Err(Ok(e)) => return Err(e.into()),
+                Err(Ok(Stop::Cancelled)) => {
+                    stopped = true;
+                    break 'stores;
+                }
+                Err(Ok(Stop::Archive(e))) => return Err(e.into()),
                 Err(Err(e)) => return Err(e.into()),
             }
         }
     }
+    // A folder read again offers the messages its first reading queued once more; they are
+    // this run's additions, not messages the backup already held.
+    let added = update.progress().messages_queued;
+    let already = read_messages.saturating_sub(added);
     let report = update.commit()?;
     Ok(LocalBackupReport {
         profile,
@@ -97,5 +164,6 @@ pub fn backup(
         rewritten: report.rewritten,
         archive_bytes: report.archive_bytes,
         changed,
+        cancelled: stopped,
     })
 }

@@ -16,7 +16,7 @@ mod inventory;
 mod plan;
 mod upload;
 
-pub use backup::{LocalBackupReport, backup, backup_folder_name};
+pub use backup::{LocalBackupReport, LocalBackupStep, backup, backup_folder_name, backup_with};
 pub use inventory::{FolderSummary, LocalInventory, StoreSummary, inventory, summarise};
 pub use plan::{
     FolderComparison, Skipped, UploadEvent, UploadItem, UploadOptions, UploadOutcome, UploadReport,

@@ -11,7 +11,7 @@ pub mod restore;
 pub mod snapshot;
 pub mod spill;
 
-pub use reduced::{Envelopes, verify_report};
+pub use reduced::{Envelopes, ReducedSide, reduce_session, report_reduced, verify_report};
 
 use std::path::{Path, PathBuf};
 

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::compare::listing::{Details, Listed, Listing};
 use crate::i18n::Lang;
+use crate::imap::ReadSession;
 use crate::model::FolderMessages;
 use crate::profile::{Profile, Side};
 use crate::service::open_read_session;
@@ -60,10 +61,23 @@ impl Details for BothEnvelopes<'_> {
 
 /// One side reduced for the comparison: where it was read, its folders as compact
 /// identities, and where their envelopes are.
-struct ReducedSide {
+#[derive(Debug)]
+pub struct ReducedSide {
     source: SourceInfo,
     folders: Vec<Listed>,
     envelopes: Envelopes,
+}
+
+impl ReducedSide {
+    /// A side already held in memory (a snapshot, a backup's manifest, or a live read that
+    /// another step still needs).
+    pub fn held(old: super::OldMailbox) -> Self {
+        ReducedSide {
+            source: old.source,
+            folders: old.folders.iter().map(Listed::of).collect(),
+            envelopes: Envelopes::Held(old.folders),
+        }
+    }
 }
 
 /// An error of the temporary file that holds the envelopes.
@@ -82,6 +96,16 @@ async fn read_reduced(
     progress: &Progress,
 ) -> Result<(String, ReducedSide), VerifyError> {
     let session = open_read_session(profile, side, account).await?;
+    reduce_session(session, side, progress).await
+}
+
+/// Reads one side live, through a session already signed in, into compact identities and a
+/// spill; the session is logged out at the end. Returns the server's name and the side.
+pub async fn reduce_session(
+    session: ReadSession,
+    side: Side,
+    progress: &Progress,
+) -> Result<(String, ReducedSide), VerifyError> {
     let reduced = Reduced::new().map_err(spill_error)?;
     let (server, result) = read_into(session, side, progress, reduced).await;
     let (folders, spill) = result?.finish().map_err(spill_error)?;
@@ -104,11 +128,7 @@ async fn old_reduced(
         return Ok(read_reduced(profile, account, Side::Old, progress).await?.1);
     }
     let old = old_mailbox_with(profile, account, source, progress).await?;
-    Ok(ReducedSide {
-        source: old.source,
-        folders: old.folders.iter().map(Listed::of).collect(),
-        envelopes: Envelopes::Held(old.folders),
-    })
+    Ok(ReducedSide::held(old))
 }
 
 /// The report of [`verify_with`] without the mailboxes, for a face that shows only the
@@ -141,16 +161,30 @@ pub async fn verify_report(
     });
     let old = old?;
     let (new_server, new) = new?;
+    let mut report = report_reduced(profile, old, &new_server, new, lang)?;
+    report.run.address = Some(account.address.clone());
+    Ok(report)
+}
+
+/// The report over two reduced sides (what [`super::build_report`] is over two held
+/// mailboxes). Fails only when the temporary file of envelopes could not be read back, so
+/// that a finding never lacks its message.
+pub fn report_reduced(
+    profile: &Profile,
+    old: ReducedSide,
+    new_server: &str,
+    new: ReducedSide,
+    lang: Lang,
+) -> Result<VerifyReport, VerifyError> {
     let listing = Listing::new(old.folders, new.folders);
     let details = BothEnvelopes {
         old: &old.envelopes,
         new: &new.envelopes,
     };
-    let mut report = report_listed(profile, &old.source, &new_server, &listing, &details, lang);
+    let report = report_listed(profile, &old.source, new_server, &listing, &details, lang);
     if let Some(e) = old.envelopes.failure().or_else(|| new.envelopes.failure()) {
         return Err(spill_error(e));
     }
-    report.run.address = Some(account.address.clone());
     Ok(report)
 }
 

@@ -13,9 +13,10 @@ use ratatui::widgets::{Block, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::local_lines::{Look, content};
-use super::parts::{Theme, clean, scroll_hint};
+use super::parts::{Theme, bar, clean, fit, scroll_hint};
 use super::wrap::wrap;
 use crate::i18n::Lang;
+use crate::report::{grouped, human_size};
 use crate::tui::input::Input;
 use crate::tui::local::{Field, LocalBackup, LocalState, Upload};
 
@@ -27,33 +28,72 @@ struct Areas {
     path: Rect,
 }
 
-/// The backup's state under the list (wrapped to `width`), if any.
+/// The backup's state under the list (wrapped to `width`), if any: while it runs, how far it
+/// is, a gauge and how to stop it; then its result.
 fn backup_status(look: Look<'_>, width: u16) -> Vec<Line<'static>> {
     let lang = look.lang;
     let theme = look.theme;
-    let line = match &look.local.backup {
+    let inner = usize::from(width.saturating_sub(1));
+    let (lines, max) = match &look.local.backup {
         LocalBackup::Idle => return Vec::new(),
-        LocalBackup::Running => Line::styled(tr!(lang, "local-tui-backing-up"), theme.busy()),
-        LocalBackup::Done(report) => Line::styled(
-            tr!(
+        LocalBackup::Running(p) => {
+            let text = tr!(
                 lang,
-                "local-backup-done",
-                path = clean(&report.archive.display().to_string()),
-                added = report.added,
-                already = report.already,
-                total = report.messages
-            ),
-            theme.ok(),
-        ),
-        LocalBackup::Failed(reason) => Line::styled(
-            format!("{} {}", tr!(lang, "local-tui-backup-failed"), clean(reason)),
-            theme.bad(),
-        ),
+                "local-tui-backing-up",
+                done = grouped(p.done_messages),
+                total = grouped(p.messages),
+                done_bytes = human_size(p.done_bytes),
+                bytes = human_size(p.bytes)
+            );
+            let (filled, empty) = bar(p.ratio(), inner);
+            let hint = if p.cancelling {
+                tr!(lang, "local-tui-backup-stopping")
+            } else {
+                tr!(lang, "local-tui-backup-stop-hint")
+            };
+            let status = Line::styled(fit(&text, inner), theme.busy());
+            let gauge = Line::from(vec![
+                Span::raw("["),
+                Span::styled(filled, theme.ok()),
+                Span::raw(format!("{empty}]")),
+            ]);
+            let hint = Line::styled(fit(&hint, inner), theme.dim());
+            (vec![status, gauge, hint], 3)
+        }
+        LocalBackup::Done(report) => {
+            let path = clean(&report.archive.display().to_string());
+            let text = if report.cancelled {
+                tr!(
+                    lang,
+                    "local-tui-backup-stopped",
+                    path = path,
+                    added = report.added,
+                    total = report.messages
+                )
+            } else {
+                tr!(
+                    lang,
+                    "local-backup-done",
+                    path = path,
+                    added = report.added,
+                    already = report.already,
+                    total = report.messages
+                )
+            };
+            let line = Line::styled(text, theme.ok());
+            (wrap([line], width.saturating_sub(1)), 2)
+        }
+        LocalBackup::Failed(reason) => {
+            let line = Line::styled(
+                format!("{} {}", tr!(lang, "local-tui-backup-failed"), clean(reason)),
+                theme.bad(),
+            );
+            (wrap([line], width.saturating_sub(1)), 2)
+        }
     };
-    let mut lines = wrap([line], width.saturating_sub(1));
-    lines.truncate(2);
     lines
         .into_iter()
+        .take(max)
         .map(|l| {
             let mut spans = vec![Span::raw(" ")];
             spans.extend(l.spans);

@@ -30,12 +30,12 @@ use super::{
     Patience, ProgressSink, Protocol, archive_server, message_info, oversize_list, retry,
     update_options,
 };
-use crate::archive::{Manifest, MessageKey, MessageRecord, SourceKind};
+use crate::archive::{HeldId, MessageKey, MessageRecord, Prior, SourceKind};
 use crate::imap::{ConnectOptions, Credentials, ListedFolder, ReadSession};
 use crate::model::SpecialUse;
 use crate::profile::Profile;
 use crate::service::access;
-use plan::{FolderPlan, plan_examined, sync_state, unchanged_plan};
+use plan::{FolderPlan, has_stale, plan_examined, sync_state, unchanged_plan};
 
 /// Tries (each on a fresh connection) before a message the server lists but does not
 /// deliver is given up for this run, and the run fails asking for another one.
@@ -204,7 +204,7 @@ impl Run<'_> {
         self.patience.wait(failure).await
     }
 
-    async fn plan_all(&mut self, prior: Option<&Manifest>) -> Result<Vec<FolderPlan>, BackupError> {
+    async fn plan_all(&mut self, prior: Option<&Prior>) -> Result<Vec<FolderPlan>, BackupError> {
         let listed = loop {
             let r = match self.session().await {
                 Ok(s) => s.list_folders().await.map_err(Failure::from_imap),
@@ -259,7 +259,7 @@ impl Run<'_> {
     async fn plan_folder(
         &mut self,
         folder: &ListedFolder,
-        prior: Option<&Manifest>,
+        prior: Option<&Prior>,
     ) -> Result<FolderPlan, Failure> {
         let limit = self.limit;
         let session = self.session().await?;
@@ -278,13 +278,33 @@ impl Run<'_> {
             .examine(&folder.raw_name)
             .await
             .map_err(Failure::from_imap)?;
-        plan_examined(session, folder, status, prior, saved, now_sync, limit).await
+        let stale = self.stale(prior, &folder.name, status.uid_validity).await?;
+        let session = self.session().await?;
+        plan_examined(
+            session, folder, status, prior, stale, saved, now_sync, limit,
+        )
+        .await
+    }
+
+    /// The full records of the folder's archived messages under another UIDVALIDITY, read
+    /// from the archive when there are any.
+    async fn stale(
+        &mut self,
+        prior: Option<&Prior>,
+        folder: &str,
+        validity: Option<u32>,
+    ) -> Result<Vec<(HeldId, MessageRecord)>, Failure> {
+        if !has_stale(prior, folder, validity) {
+            return Ok(Vec::new());
+        }
+        let path = self.options.output.clone();
+        Ok(self.writer.stale(folder, validity, &path).await?)
     }
 
     async fn fetch_folder(
         &mut self,
         plan: &mut FolderPlan,
-        prior: Option<&Manifest>,
+        prior: Option<&Prior>,
     ) -> Result<(), BackupError> {
         let path = self.options.output.clone();
         if plan.pending.is_empty() {
@@ -344,7 +364,7 @@ impl Run<'_> {
     async fn fetch_some(
         &mut self,
         plan: &mut FolderPlan,
-        prior: Option<&Manifest>,
+        prior: Option<&Prior>,
     ) -> Result<(), Failure> {
         let path = self.options.output.clone();
         let server = self.connect.endpoint.to_string();
@@ -370,8 +390,10 @@ impl Run<'_> {
             let saved = prior
                 .and_then(|m| m.folder(&listed.name))
                 .and_then(|f| f.synced);
+            let stale = self.stale(prior, &listed.name, status.uid_validity).await?;
             let session = self.session().await?;
-            *plan = plan_examined(session, &listed, status, prior, saved, None, limit).await?;
+            *plan =
+                plan_examined(session, &listed, status, prior, stale, saved, None, limit).await?;
         }
         if !plan.started {
             self.start_folder(plan).await.map_err(Failure::Fatal)?;
@@ -532,11 +554,11 @@ async fn rekey(
     writer: &mut Writer,
     path: &std::path::Path,
     plan: &mut FolderPlan,
-    entry: String,
+    id: HeldId,
     uid: u32,
 ) -> Result<(), BackupError> {
     let cmd = WriteCmd::Rekey {
-        entry,
+        id,
         key: MessageKey::Uid(uid),
         uid_validity: plan.info.uid_validity,
     };

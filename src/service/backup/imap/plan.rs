@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::archive::{FolderSync, Manifest, MessageRecord};
+use crate::archive::{FolderSync, HeldId, MessageRecord, Prior};
 use crate::imap::{ListedFolder, ReadSession};
 use crate::mail::envelope::Envelope;
 use crate::model::FolderInfo;
@@ -16,12 +16,12 @@ pub(super) struct FolderPlan {
     pub(super) info: FolderInfo,
     /// `(uid, size)` still to fetch, ascending.
     pub(super) pending: Vec<(u32, u64)>,
-    /// Archived entries to re-identify with a new UID (UIDVALIDITY changed).
-    pub(super) rekeys: Vec<(String, u32)>,
-    /// Unmatched entries from an older UIDVALIDITY, by `(size, sha256)`: a fetched message
-    /// with the same content takes an entry's place instead of being stored again (each
-    /// entry once, so identical copies stay as many as they were).
-    pub(super) by_hash: HashMap<(u64, String), Vec<String>>,
+    /// Archived messages to re-identify with a new UID (UIDVALIDITY changed).
+    pub(super) rekeys: Vec<(HeldId, u32)>,
+    /// Unmatched messages from an older UIDVALIDITY, by `(size, sha256)`: a fetched message
+    /// with the same content takes one's place instead of being stored again (each once, so
+    /// identical copies stay as many as they were).
+    pub(super) by_hash: HashMap<(u64, String), Vec<HeldId>>,
     /// The folder and its re-identifications were handed to the writer (under `info`'s
     /// UIDVALIDITY): from then on that UIDVALIDITY must hold.
     pub(super) started: bool,
@@ -53,26 +53,33 @@ pub(super) fn sync_state(status: &crate::imap::FolderStatus) -> Option<FolderSyn
 pub(super) async fn unchanged_plan(
     session: &mut ReadSession,
     folder: &ListedFolder,
-    prior: Option<&Manifest>,
+    prior: Option<&Prior>,
     sync: FolderSync,
     limit: u64,
 ) -> Result<FolderPlan, Failure> {
     let validity = Some(sync.uid_validity);
-    let records: Vec<&MessageRecord> = prior
+    let (mut size, mut large) = (0, Vec::new());
+    for m in prior
         .iter()
-        .flat_map(|m| &m.messages)
-        .filter(|m| m.folder == folder.name && m.uid.is_some() && m.uid_validity == validity)
-        .collect();
-    let on_server = if records.iter().any(|m| m.size > limit) {
+        .flat_map(|p| p.messages_in(&folder.name))
+        .filter(|m| m.uid_validity == validity)
+    {
+        if let Some(uid) = m.uid {
+            size += m.size;
+            if m.size > limit {
+                large.push(uid);
+            }
+        }
+    }
+    let on_server = if large.is_empty() {
+        HashSet::new()
+    } else {
         session
             .examine(&folder.raw_name)
             .await
             .map_err(Failure::from_imap)?;
-        oversize_on_server(session, &records, validity, limit).await?
-    } else {
-        HashSet::new()
+        oversize_on_server(session, large).await?
     };
-    let size = records.iter().map(|m| m.size).sum();
     let mut plan = FolderPlan::empty(folder, sync.messages, Some(sync.uid_next), validity, size);
     plan.outcome.already = u64::from(sync.messages);
     plan.outcome.unchanged = true;
@@ -122,19 +129,13 @@ impl FolderPlan {
     }
 }
 
-/// Which of the archived messages above `limit` (under `validity`) the examined folder still
-/// has: one `UID FETCH` of just those UIDs, usually none or a handful.
+/// Which of the archived messages above the limit (UIDs `large`, under the folder's current
+/// UIDVALIDITY) the examined folder still has: one `UID FETCH` of just those UIDs, usually
+/// none or a handful.
 async fn oversize_on_server(
     session: &mut ReadSession,
-    records: &[&MessageRecord],
-    validity: Option<u32>,
-    limit: u64,
+    mut large: Vec<u32>,
 ) -> Result<HashSet<u32>, Failure> {
-    let mut large: Vec<u32> = records
-        .iter()
-        .filter(|m| m.uid_validity == validity && m.size > limit)
-        .filter_map(|m| m.uid)
-        .collect();
     if large.is_empty() {
         return Ok(HashSet::new());
     }
@@ -181,34 +182,45 @@ async fn server_list(
     Ok(list)
 }
 
+/// Whether the archive holds messages of `folder` with a UID under another UIDVALIDITY
+/// than `validity` (their full records are then read for [`plan_examined`]).
+pub(super) fn has_stale(prior: Option<&Prior>, folder: &str, validity: Option<u32>) -> bool {
+    prior
+        .iter()
+        .flat_map(|p| p.messages_in(folder))
+        .any(|m| m.uid.is_some() && m.uid_validity != validity)
+}
+
 /// The plan of one folder from the EXAMINE `status` the session holds now: what the archive
-/// already has under this UIDVALIDITY, what older entries this EXAMINE's messages re-identify
-/// (Message-ID and size now, content hash while fetching) and what is left to fetch.
+/// already has under this UIDVALIDITY, what older messages (`stale`: the folder's archived
+/// records under another UIDVALIDITY) this EXAMINE's messages re-identify (Message-ID and
+/// size now, content hash while fetching) and what is left to fetch.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn plan_examined(
     session: &mut ReadSession,
     folder: &ListedFolder,
     status: crate::imap::FolderStatus,
-    prior: Option<&Manifest>,
+    prior: Option<&Prior>,
+    stale: Vec<(HeldId, MessageRecord)>,
     saved: Option<FolderSync>,
     now_sync: Option<FolderSync>,
     limit: u64,
 ) -> Result<FolderPlan, Failure> {
     let validity = status.uid_validity;
-    let records: Vec<&MessageRecord> = prior
+    let mut archived: HashSet<u32> = HashSet::new();
+    let mut large: Vec<u32> = Vec::new();
+    for m in prior
         .iter()
-        .flat_map(|m| &m.messages)
-        .filter(|m| m.folder == folder.name && m.uid.is_some())
-        .collect();
-    let archived: HashSet<u32> = records
-        .iter()
+        .flat_map(|p| p.messages_in(&folder.name))
         .filter(|m| m.uid_validity == validity)
-        .filter_map(|m| m.uid)
-        .collect();
-    let stale: Vec<&MessageRecord> = records
-        .iter()
-        .copied()
-        .filter(|m| m.uid_validity != validity)
-        .collect();
+    {
+        if let Some(uid) = m.uid {
+            archived.insert(uid);
+            if m.size > limit {
+                large.push(uid);
+            }
+        }
+    }
     let fields: &[&str] = if stale.is_empty() {
         &[]
     } else {
@@ -236,17 +248,14 @@ pub(super) async fn plan_examined(
         None if status.messages > 0 => server_list(session, "1:*", fields).await?,
         None => Vec::new(),
     };
-    // Stale entries by Message-ID and size; each can be claimed once.
-    let mut by_id: HashMap<(String, u64), Vec<&str>> = HashMap::new();
-    for m in &stale {
+    // Stale messages by Message-ID and size; each can be claimed once.
+    let mut by_id: HashMap<(String, u64), Vec<HeldId>> = HashMap::new();
+    for (held, m) in &stale {
         if let Some(id) = &m.message_id {
-            by_id
-                .entry((id.clone(), m.size))
-                .or_default()
-                .push(m.entry.as_str());
+            by_id.entry((id.clone(), m.size)).or_default().push(*held);
         }
     }
-    let mut claimed: HashSet<&str> = HashSet::new();
+    let mut claimed: HashSet<HeldId> = HashSet::new();
     let mut pending = Vec::new();
     let mut rekeys = Vec::new();
     let mut on_server = HashSet::with_capacity(metas.len());
@@ -255,7 +264,7 @@ pub(super) async fn plan_examined(
         // Nothing expunged since the recorded state: everything archived then is still
         // there, and only the archived oversize messages need checking by UID.
         already = u64::from(saved.map_or(0, |s| s.messages));
-        on_server = oversize_on_server(session, &records, validity, limit).await?;
+        on_server = oversize_on_server(session, large).await?;
     }
     for meta in &metas {
         on_server.insert(meta.uid);
@@ -269,23 +278,20 @@ pub(super) async fn plan_examined(
             .and_then(|id| by_id.get_mut(&(id, meta.size)))
             .and_then(Vec::pop);
         match matched {
-            Some(entry) => {
-                claimed.insert(entry);
-                rekeys.push((entry.to_string(), meta.uid));
+            Some(held) => {
+                claimed.insert(held);
+                rekeys.push((held, meta.uid));
             }
             None => pending.push((meta.uid, meta.size)),
         }
     }
     pending.sort_unstable();
-    let mut by_hash: HashMap<(u64, String), Vec<String>> = HashMap::new();
-    for m in stale
-        .iter()
-        .filter(|m| !claimed.contains(m.entry.as_str()) && !m.sha256.is_empty())
+    let mut by_hash: HashMap<(u64, String), Vec<HeldId>> = HashMap::new();
+    for (held, m) in stale
+        .into_iter()
+        .filter(|(held, m)| !claimed.contains(held) && !m.sha256.is_empty())
     {
-        by_hash
-            .entry((m.size, m.sha256.clone()))
-            .or_default()
-            .push(m.entry.clone());
+        by_hash.entry((m.size, m.sha256)).or_default().push(held);
     }
     let size = metas.iter().map(|m| m.size).sum();
     let mut plan = FolderPlan::empty(folder, status.messages, status.uid_next, validity, size);

@@ -132,7 +132,20 @@ fn keys_ask_for_the_comparison_the_upload_and_the_backup_of_the_profile_read() {
         }]
     );
     assert!(app.busy());
-    // Esc on the list goes to the overview, never out.
+    // While the backup runs, Esc stops it (as during an upload); once it has ended, Esc on
+    // the list goes to the overview, never out.
+    assert!(matches!(
+        press(&mut app, KeyCode::Esc).as_slice(),
+        [Effect::CancelLocal]
+    ));
+    assert_eq!(app.screen, Screen::Local);
+    let generation = app.local.generation;
+    local(
+        &mut app,
+        generation,
+        LocalEvent::BackedUp(Ok(Box::new(backup_report(true)))),
+    );
+    assert!(!app.local.running());
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::Overview);
     assert!(!app.quit);
@@ -192,4 +205,121 @@ fn q_during_an_upload_stops_it_first_then_quits() {
     )));
     assert!(matches!(effects.as_slice(), [Effect::CancelLocal]));
     assert!(!app.quit);
+}
+
+fn backup_report(cancelled: bool) -> crate::service::local::LocalBackupReport {
+    crate::service::local::LocalBackupReport {
+        profile: "/home/taro/.thunderbird/x.default".into(),
+        archive: "/home/taro/local.zip".into(),
+        added: 2,
+        already: 0,
+        messages: 2,
+        rewritten: false,
+        archive_bytes: 9_000,
+        changed: Vec::new(),
+        cancelled,
+    }
+}
+
+#[test]
+fn a_running_backup_shows_its_gauge_and_c_stops_it_once() {
+    use crate::service::local::LocalBackupStep;
+    use crate::tui::local::LocalBackup;
+    let mut app = listed(Lang::Ja);
+    let total = match &app.local.scan {
+        Scan::Read(inv) => inv.messages,
+        other => panic!("{other:?}"),
+    };
+    let effects = press(&mut app, KeyCode::Char('b'));
+    assert!(
+        matches!(requests(&effects).as_slice(), [LocalRequest::Backup { .. }]),
+        "{effects:?}"
+    );
+    let generation = app.local.generation;
+    let step =
+        |app: &mut App, s: LocalBackupStep| local(app, generation, LocalEvent::BackupStep(s));
+    step(
+        &mut app,
+        LocalBackupStep::Folder("Local Folders/研究室".into()),
+    );
+    for _ in 0..3 {
+        step(
+            &mut app,
+            LocalBackupStep::Message {
+                bytes: 1_000,
+                added: true,
+            },
+        );
+    }
+    // The folder changed while read: its three are counted again from its start.
+    step(
+        &mut app,
+        LocalBackupStep::Reread {
+            messages: 3,
+            bytes: 3_000,
+        },
+    );
+    for _ in 0..2 {
+        step(
+            &mut app,
+            LocalBackupStep::Message {
+                bytes: 1_000,
+                added: false,
+            },
+        );
+    }
+    let LocalBackup::Running(progress) = &app.local.backup else {
+        panic!("{:?}", app.local.backup);
+    };
+    assert_eq!((progress.messages, progress.done_messages), (total, 2));
+    assert_eq!((progress.done_bytes, progress.added), (2_000, 3));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&draw(&app, w, h));
+        assert!(
+            text.contains(&format!(
+                "バックアップ中 (ファイルは読むだけです): {total} 通中 2 通"
+            )),
+            "{w}x{h}:\n{text}"
+        );
+        assert!(text.contains("[#"), "the gauge at {w}x{h}:\n{text}");
+        assert!(
+            text.contains("c か Esc で"),
+            "how to stop at {w}x{h}:\n{text}"
+        );
+    }
+    // Only the stop keys work while it runs; c asks once.
+    assert!(requests(&press(&mut app, KeyCode::Char('p'))).is_empty());
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('c')).as_slice(),
+        [Effect::CancelLocal]
+    ));
+    assert!(press(&mut app, KeyCode::Esc).is_empty(), "asked once");
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("読んだ分を保存しています"), "{text}");
+    local(
+        &mut app,
+        generation,
+        LocalEvent::BackedUp(Ok(Box::new(backup_report(true)))),
+    );
+    let text = screen(&draw(&app, 120, 40));
+    assert!(text.contains("中止しました"), "{text}");
+    assert!(text.contains("b で続きから"), "{text}");
+    assert!(!app.quit);
+}
+
+#[test]
+fn q_during_a_backup_stops_it_first_then_quits() {
+    let mut app = listed(Lang::En);
+    press(&mut app, KeyCode::Char('b'));
+    let generation = app.local.generation;
+    press(&mut app, KeyCode::Char('1'));
+    let effects = press(&mut app, KeyCode::Char('q'));
+    assert!(matches!(effects.as_slice(), [Effect::CancelLocal]));
+    assert!(!app.quit, "not before the backup has stopped");
+    local(
+        &mut app,
+        generation,
+        LocalEvent::BackedUp(Ok(Box::new(backup_report(true)))),
+    );
+    assert!(app.quit);
 }
