@@ -248,6 +248,44 @@ impl BaseArchive {
         Ok((manifest, id))
     }
 
+    /// Hands the manifest's decompressed text to `f` in chunks, as it is read; the CRC and
+    /// size are checked at the end (an error then, after `f` saw everything).
+    pub(crate) fn stream_manifest_text(
+        &self,
+        f: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let path = &self.path;
+        let mut file = File::open(path).ctx(path, "open")?;
+        read_local(&mut file, path, &self.manifest, None)?;
+        let r = &self.manifest;
+        let raw = BufReader::with_capacity(1 << 16, Read::take(&mut file, r.compressed_size));
+        let mut content = Checked {
+            inner: match r.method {
+                Method::Stored => Box::new(raw) as Box<dyn Read + '_>,
+                Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
+            },
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        };
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = content.read(&mut buf).map_err(|e| {
+                ArchiveError::corrupt(path, format!("{MANIFEST_NAME} unreadable: {e}"))
+            })?;
+            if n == 0 {
+                break;
+            }
+            f(&buf[..n])?;
+        }
+        if content.len != r.size || content.crc.finalize() != r.crc32 {
+            return Err(ArchiveError::corrupt(
+                path,
+                format!("{MANIFEST_NAME}: CRC or size does not match its directory entry"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Calls `f` with every entry's central record but the manifest's, in directory order,
     /// read again from the file.
     pub(crate) fn for_each_record(

@@ -325,6 +325,50 @@ impl Manifest {
         serde_json::to_writer_pretty(out, &streamed)
     }
 
+    /// The JSON of this manifest (as [`Manifest::to_json`] writes it) whose message list is
+    /// `copied`, the text inside another manifest's message list passed on as it is (see
+    /// [`MessagesText`]), followed by `extra` records: a rerun that changed no archived
+    /// message copies the previous records' text instead of parsing and writing each again.
+    /// `copied` returns whether it wrote any record. With pretty-printed input (as ikou
+    /// writes it) the result equals the derived serialisation byte for byte.
+    pub(crate) fn write_json_spliced<I>(
+        &self,
+        out: &mut dyn std::io::Write,
+        copied: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<bool>,
+        extra: I,
+    ) -> std::io::Result<()>
+    where
+        I: Iterator<Item = std::io::Result<MessageRecord>>,
+    {
+        let head = Self {
+            messages: Vec::new(),
+            ..self.clone()
+        };
+        let text = head.to_json().map_err(std::io::Error::other)?;
+        let open = text
+            .strip_suffix(b"[]\n}")
+            .ok_or_else(|| std::io::Error::other("manifest does not end with its message list"))?;
+        out.write_all(open)?;
+        out.write_all(b"[")?;
+        let mut any = copied(out)?;
+        let mut record = Vec::with_capacity(1024);
+        for m in extra {
+            record.clear();
+            serde_json::to_writer_pretty(&mut record, &m?).map_err(std::io::Error::other)?;
+            out.write_all(if any { b",\n    " } else { b"\n    " })?;
+            // One level deeper than on its own: every line break gains four spaces (JSON
+            // strings hold no raw line breaks).
+            for (i, line) in record.split(|&b| b == b'\n').enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n    ")?;
+                }
+                out.write_all(line)?;
+            }
+            any = true;
+        }
+        out.write_all(if any { b"\n  ]\n}" } else { b"]\n}" })
+    }
+
     pub fn folder(&self, name: &str) -> Option<&FolderRecord> {
         self.folders.iter().find(|f| f.name == name)
     }
@@ -373,6 +417,145 @@ fn leading_format(head: &[u8]) -> Option<u32> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(rest.len());
     rest[..digits].parse().ok()
+}
+
+/// Picks the text inside the top-level `"messages": [ ... ]` of a manifest out of its JSON,
+/// fed in chunks of any size: a small state machine over the bytes (strings and escapes,
+/// nesting depth, the key before each top-level value). What is passed on starts after
+/// the `[` and ends before the matching `]`, without trailing white space; the records in
+/// it are counted.
+#[derive(Debug, Default)]
+pub(crate) struct MessagesText {
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    /// At depth 1, the next string is a key.
+    expect_key: bool,
+    reading_key: bool,
+    key: Vec<u8>,
+    /// The last top-level key was `messages` and its value has not begun.
+    messages_key: bool,
+    capturing: bool,
+    done: bool,
+    /// White space held back until something else follows it.
+    pending_space: Vec<u8>,
+    /// Objects directly inside the list (the records).
+    pub records: u64,
+    /// Whether the list was found and ended.
+    pub complete: bool,
+}
+
+impl MessagesText {
+    /// Feeds `chunk`; the message list's text in it goes to `out`.
+    pub(crate) fn feed(
+        &mut self,
+        chunk: &[u8],
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut start = None::<usize>;
+        for (i, &b) in chunk.iter().enumerate() {
+            if self.done {
+                break;
+            }
+            if self.capturing {
+                let ends = !self.in_string && b == b']' && self.depth == 2;
+                if ends {
+                    if let Some(s) = start.take() {
+                        self.pass(&chunk[s..i], out)?;
+                    }
+                    self.capturing = false;
+                    self.done = true;
+                    self.complete = true;
+                    self.depth -= 1;
+                    continue;
+                }
+                if start.is_none() {
+                    start = Some(i);
+                }
+                if self.in_string {
+                    if self.escaped {
+                        self.escaped = false;
+                    } else if b == b'\\' {
+                        self.escaped = true;
+                    } else if b == b'"' {
+                        self.in_string = false;
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => self.in_string = true,
+                    b'{' | b'[' => {
+                        if b == b'{' && self.depth == 2 {
+                            self.records += 1;
+                        }
+                        self.depth += 1;
+                    }
+                    b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+                    _ => {}
+                }
+                continue;
+            }
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                    if self.reading_key {
+                        self.reading_key = false;
+                        self.messages_key = self.key == b"messages";
+                        continue;
+                    }
+                }
+                if self.reading_key {
+                    self.key.push(b);
+                }
+                continue;
+            }
+            match b {
+                b'"' => {
+                    self.in_string = true;
+                    self.reading_key = self.depth == 1 && self.expect_key;
+                    self.key.clear();
+                }
+                b':' if self.depth == 1 => self.expect_key = false,
+                b',' if self.depth == 1 => {
+                    self.expect_key = true;
+                    self.messages_key = false;
+                }
+                b'[' if self.depth == 1 && self.messages_key => {
+                    self.depth += 1;
+                    self.capturing = true;
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    self.expect_key = self.depth == 1 && b == b'{';
+                }
+                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            self.pass(&chunk[s..], out)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `text`, holding trailing white space back until more text follows.
+    fn pass(&mut self, text: &[u8], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let end = text
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |p| p + 1);
+        if end > 0 {
+            out.write_all(&self.pending_space)?;
+            self.pending_space.clear();
+            out.write_all(&text[..end])?;
+        }
+        self.pending_space.extend_from_slice(&text[end..]);
+        Ok(())
+    }
 }
 
 /// Reading a manifest with its message list handed out record by record.
@@ -630,6 +813,88 @@ mod tests {
             m.write_json_with(&mut Vec::new(), 1, std::iter::empty())
                 .is_err()
         );
+    }
+
+    /// The message list's text is picked out of a manifest fed in chunks of any size
+    /// (strings full of brackets, quotes and escapes included) and spliced into a new one:
+    /// from pretty JSON the result equals the derived serialisation byte for byte, from
+    /// compact JSON with another member order it reads back the same.
+    #[test]
+    fn message_list_text_is_copied_exactly() {
+        let mut m = Manifest::new("mail.example.jp:993", "taro", SourceKind::Imap);
+        m.folders.push(FolderRecord {
+            name: "INBOX".into(),
+            raw_name: "INBOX".into(),
+            delimiter: Some('.'),
+            special_use: None,
+            uid_validity: Some(7),
+            messages: 3,
+            dir: "INBOX/".into(),
+            synced: None,
+        });
+        let rec = |uid: u32, subject: &str| MessageRecord {
+            folder: "INBOX".into(),
+            uid: Some(uid),
+            uid_validity: Some(7),
+            sha256: "ab".repeat(32),
+            flags: vec!["\\Seen".into(), "]".into()],
+            subject: Some(subject.into()),
+            entry: format!("INBOX/{uid}.eml"),
+            ..Default::default()
+        };
+        m.messages = vec![
+            rec(1, r#"tricky "]}" \" [{ 件名"#),
+            rec(2, "messages: [1, 2]"),
+        ];
+        let added = rec(3, "new ]");
+        let mut whole = m.clone();
+        whole.messages.push(added.clone());
+        let expected = whole.to_json().expect("json");
+
+        let pretty = m.to_json().expect("json");
+        let mut compact: serde_json::Value = serde_json::from_slice(&pretty).expect("value");
+        let obj = compact.as_object_mut().expect("object");
+        let messages = obj.remove("messages").expect("messages");
+        let mut reordered = serde_json::Map::new();
+        reordered.insert("messages".into(), messages);
+        reordered.extend(std::mem::take(obj));
+        let compact = serde_json::to_vec(&serde_json::Value::Object(reordered)).expect("json");
+
+        for (input, exact) in [(&pretty, true), (&compact, false)] {
+            for size in [1, 7, 4096] {
+                let mut text = MessagesText::default();
+                let mut copied = Vec::new();
+                for chunk in input.chunks(size) {
+                    text.feed(chunk, &mut copied).expect("feed");
+                }
+                assert!(text.complete);
+                assert_eq!(text.records, 2);
+                let mut out = Vec::new();
+                whole
+                    .write_json_spliced(
+                        &mut out,
+                        |w| w.write_all(&copied).map(|()| true),
+                        std::iter::once(Ok(added.clone())),
+                    )
+                    .expect("splice");
+                if exact {
+                    assert_eq!(
+                        String::from_utf8_lossy(&out),
+                        String::from_utf8_lossy(&expected)
+                    );
+                }
+                let back = Manifest::from_json(&out, Path::new("x.zip")).expect("valid JSON");
+                assert_eq!(back, whole, "chunk size {size}");
+            }
+        }
+        // No records at all, before or after: an empty list as the derived form writes it.
+        let mut empty = m.clone();
+        empty.messages.clear();
+        let mut out = Vec::new();
+        empty
+            .write_json_spliced(&mut out, |_| Ok(false), std::iter::empty())
+            .expect("splice");
+        assert_eq!(out, empty.to_json().expect("json"));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::path::Path;
 use crate::archive::error::{ArchiveError, IoContext, Result};
 use crate::archive::fsutil::{remove_if_exists, sync_dir};
 use crate::archive::journal::{JournalLine, JournalLines};
-use crate::archive::manifest::{MANIFEST_NAME, MessageRecord, now_rfc3339};
-use crate::archive::zipwrite::EntryTime;
+use crate::archive::manifest::{MANIFEST_NAME, MessageRecord, MessagesText, now_rfc3339};
+use crate::archive::zipwrite::{CentralRecord, EntryTime, ZipSink};
 
 use super::{ArchiveUpdate, CommitReport, HeldId, Progress};
 
@@ -96,56 +96,21 @@ impl ArchiveUpdate {
         let force_zip64 = self.options.force_zip64;
         let kept = self.changes.kept_count(&self.prior);
         let count = kept + usize::try_from(self.queued_messages).unwrap_or(usize::MAX);
-        let mut large: Vec<MessageRecord> = Vec::new();
-        let (manifest, changes, source) = (&self.manifest, &self.changes, &self.source);
-        let journal_ref = &journal_file;
-        // The held messages are streamed from the previous manifest (and an interrupted
-        // run's journal) by a second thread, parsed while this one writes and compresses.
-        let manifest_record = std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(HeldId, MessageRecord)>>(256);
-            scope.spawn(move || {
-                let streamed = source.stream(&mut |id, m| {
-                    tx.send(Ok((id, m)))
-                        .map_err(|_| ArchiveError::corrupt(journal_ref, "commit stopped"))
-                });
-                if let Err(e) = streamed {
-                    let _ = tx.send(Err(e));
-                }
-            });
-            let held = rx.into_iter().filter_map(|r| match r {
-                Err(e) => Some(Err(io::Error::other(e.to_string()))),
-                Ok((id, m)) => changes.apply(id, m).map(Ok),
-            });
-            // This run's messages, from the journal.
-            let new_messages = JournalLines::open(&journal_file)?.filter_map(|line| match line {
-                Err(e) => Some(Err(io::Error::other(e.to_string()))),
-                Ok((
-                    JournalLine::Entry {
-                        message: Some(m), ..
-                    },
-                    at,
-                )) if at >= own_start => Some(Ok(*m)),
-                Ok(_) => None,
-            });
-            let messages = held.chain(new_messages).inspect(|m| {
-                if let Ok(m) = m
-                    && m.size > limit
-                {
-                    large.push(m.clone());
-                }
-            });
-            sink.write_produced_entry(
-                MANIFEST_NAME,
-                |out| {
-                    manifest
-                        .write_json_with(out, count, messages)
-                        .map_err(io::Error::other)
-                },
-                EntryTime::now(),
-                6,
-                force_zip64,
-            )
-        })?;
+        // Unless this run re-identified or forgot archived messages (or dropped some at
+        // open), the previous records' text is copied into the new manifest as it is,
+        // instead of being parsed and written again record by record.
+        let copy_text =
+            self.base.is_some() && !self.changes.any() && self.source.dropped.is_empty();
+        let (manifest_record, mut large) = if copy_text {
+            self.write_manifest_copying(&mut sink, &journal_file, count, limit)?
+        } else {
+            self.write_manifest_streaming(&mut sink, &journal_file, own_start, count, limit)?
+        };
+        if copy_text && self.prior.messages().any(|m| m.size > limit) {
+            // Only the large ones, which are few, are read as records.
+            let held = self.held_records(|m| m.size > limit)?;
+            large.splice(0..0, held.into_iter().map(|(_, m)| m));
+        }
         // Base entries, then every journalled entry (recovered and new) in write order.
         let mut files = 0usize;
         let mut cd = sink.begin_central_directory(force_zip64);
@@ -185,6 +150,155 @@ impl ArchiveUpdate {
         drop(journal);
         remove_if_exists(&self.journal_path)?;
         Ok((self.report(true, unreferenced, archive_bytes), large))
+    }
+
+    /// Writes the new manifest with the held messages' records parsed from the previous
+    /// manifest (and an interrupted run's journal) by a second thread, with this run's
+    /// changes applied, then this run's records from the journal. Returns its central
+    /// record and the records larger than `limit`.
+    fn write_manifest_streaming(
+        &self,
+        sink: &mut ZipSink,
+        journal_file: &Path,
+        own_start: u64,
+        count: usize,
+        limit: u64,
+    ) -> Result<(CentralRecord, Vec<MessageRecord>)> {
+        let mut large: Vec<MessageRecord> = Vec::new();
+        let (manifest, changes, source) = (&self.manifest, &self.changes, &self.source);
+        let record = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(HeldId, MessageRecord)>>(256);
+            scope.spawn(move || {
+                let streamed = source.stream(&mut |id, m| {
+                    tx.send(Ok((id, m)))
+                        .map_err(|_| ArchiveError::corrupt(journal_file, "commit stopped"))
+                });
+                if let Err(e) = streamed {
+                    let _ = tx.send(Err(e));
+                }
+            });
+            let held = rx.into_iter().filter_map(|r| match r {
+                Err(e) => Some(Err(io::Error::other(e.to_string()))),
+                Ok((id, m)) => changes.apply(id, m).map(Ok),
+            });
+            let messages = held
+                .chain(journal_messages(journal_file, own_start)?)
+                .inspect(|m| {
+                    if let Ok(m) = m
+                        && m.size > limit
+                    {
+                        large.push(m.clone());
+                    }
+                });
+            sink.write_produced_entry(
+                MANIFEST_NAME,
+                |out| {
+                    manifest
+                        .write_json_with(out, count, messages)
+                        .map_err(io::Error::other)
+                },
+                EntryTime::now(),
+                6,
+                self.options.force_zip64,
+            )
+        })?;
+        Ok((record, large))
+    }
+
+    /// Writes the new manifest with the previous manifest's message list copied as text
+    /// (decompressed and picked out by a second thread), then every record the journal
+    /// holds (an interrupted run's, then this run's). Only when this run changed no held
+    /// message and none was dropped at open: the copied text is then exactly the held
+    /// records. Returns its central record and this run's records larger than `limit`.
+    fn write_manifest_copying(
+        &self,
+        sink: &mut ZipSink,
+        journal_file: &Path,
+        count: usize,
+        limit: u64,
+    ) -> Result<(CentralRecord, Vec<MessageRecord>)> {
+        enum Piece {
+            Text(Vec<u8>),
+            End(MessagesText),
+            Failed(ArchiveError),
+        }
+        struct Pieces<'a>(&'a std::sync::mpsc::SyncSender<Piece>);
+        impl io::Write for Pieces<'_> {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0
+                    .send(Piece::Text(buf.to_vec()))
+                    .map_err(|_| io::Error::other("commit stopped"))?;
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let Some(base) = &self.base else {
+            return Err(ArchiveError::corrupt(
+                &self.path,
+                "no previous manifest to copy",
+            ));
+        };
+        let expected = self.source.base_records;
+        let mut large: Vec<MessageRecord> = Vec::new();
+        let mut extra_count = 0usize;
+        let manifest = &self.manifest;
+        let record = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(32);
+            scope.spawn(move || {
+                let mut text = MessagesText::default();
+                let streamed = base.stream_manifest_text(&mut |chunk| {
+                    text.feed(chunk, &mut Pieces(&tx))
+                        .map_err(|e| ArchiveError::corrupt(journal_file, e.to_string()))
+                });
+                let _ = tx.send(match streamed {
+                    Ok(()) => Piece::End(text),
+                    Err(e) => Piece::Failed(e),
+                });
+            });
+            let copied = |out: &mut dyn io::Write| -> io::Result<bool> {
+                for piece in rx {
+                    match piece {
+                        Piece::Text(t) => out.write_all(&t)?,
+                        Piece::Failed(e) => return Err(io::Error::other(e.to_string())),
+                        Piece::End(text) if text.complete && text.records == expected => {
+                            return Ok(text.records > 0);
+                        }
+                        Piece::End(text) => {
+                            return Err(io::Error::other(format!(
+                                "the previous manifest lists {} messages, {expected} expected",
+                                text.records
+                            )));
+                        }
+                    }
+                }
+                Err(io::Error::other("the previous manifest ended early"))
+            };
+            let extra = journal_messages(journal_file, 0)?.inspect(|m| {
+                if let Ok(m) = m {
+                    extra_count += 1;
+                    if m.size > limit {
+                        large.push(m.clone());
+                    }
+                }
+            });
+            sink.write_produced_entry(
+                MANIFEST_NAME,
+                |out| manifest.write_json_spliced(out, copied, extra),
+                EntryTime::now(),
+                6,
+                self.options.force_zip64,
+            )
+        })?;
+        let written = usize::try_from(expected).unwrap_or(usize::MAX) + extra_count;
+        if written != count {
+            return Err(ArchiveError::corrupt(
+                journal_file,
+                format!("{written} of {count} messages were written to the manifest"),
+            ));
+        }
+        Ok((record, large))
     }
 
     /// Sets every folder's message count: the messages held when opened plus this run's.
@@ -232,4 +346,23 @@ pub(super) fn truncate_to(path: &Path, len: u64) -> Result<()> {
         file.sync_all().ctx(path, "fsync")?;
     }
     Ok(())
+}
+
+/// The message records of the journal's entry lines from offset `from` on, in order.
+fn journal_messages(
+    journal_file: &Path,
+    from: u64,
+) -> Result<impl Iterator<Item = io::Result<MessageRecord>>> {
+    Ok(
+        JournalLines::open(journal_file)?.filter_map(move |line| match line {
+            Err(e) => Some(Err(io::Error::other(e.to_string()))),
+            Ok((
+                JournalLine::Entry {
+                    message: Some(m), ..
+                },
+                at,
+            )) if at >= from => Some(Ok(*m)),
+            Ok(_) => None,
+        }),
+    )
 }

@@ -1295,3 +1295,59 @@ fn streamed_commit_applies_rekeys_and_forgets_to_old_and_recovered_records() {
     let report = up.commit().expect("commit");
     assert_eq!((report.rewritten, report.unreferenced_entries), (false, 2));
 }
+
+/// The raw JSON text of the manifest entry.
+fn manifest_text(path: &Path) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).expect("open")).expect("zip");
+    let mut f = zip.by_name(MANIFEST_NAME).expect("manifest");
+    let mut out = Vec::new();
+    f.read_to_end(&mut out).expect("read");
+    out
+}
+
+/// A rerun that only adds copies the previous records' text into the new manifest: the
+/// result is the same pretty JSON a full serialisation gives, and an older, compact
+/// manifest is carried over correctly too (an interrupted run's records included).
+#[test]
+fn add_only_rerun_copies_the_previous_records() {
+    let folder = "INBOX.研究室.学会";
+    let msgs = corpus();
+    for old_form in [false, true] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("backup.zip");
+        write_backup(&path, opts(), &msgs[..3]);
+        if old_form {
+            rewrite_with_old_manifest(&path);
+        }
+        let before = Manifest::read_from_zip(&path).expect("manifest");
+        // An interrupted run journals UID 4; the rerun resumes it and adds UID 5.
+        {
+            let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
+            up.folder(&folder_info(folder, 7)).expect("folder");
+            up.add(folder, MessageKey::Uid(4), &msg_info(4), msgs[3].1.clone())
+                .expect("add");
+        }
+        let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("reopen");
+        assert_eq!(
+            (up.recovered_messages(), prior.map(|p| p.len())),
+            (1, Some(4))
+        );
+        up.folder(&folder_info(folder, 7)).expect("folder");
+        up.add(folder, MessageKey::Uid(5), &msg_info(5), msgs[4].1.clone())
+            .expect("add");
+        let report = up.commit().expect("commit");
+        assert_eq!((report.messages, report.unreferenced_entries), (5, 0));
+        let after = Manifest::read_from_zip(&path).expect("manifest");
+        assert_eq!(after.messages[..3], before.messages[..]);
+        let uids: Vec<Option<u32>> = after.messages.iter().map(|m| m.uid).collect();
+        assert_eq!(uids, [Some(1), Some(2), Some(3), Some(4), Some(5)]);
+        assert_eq!(after.folder(folder).map(|f| f.messages), Some(5));
+        if !old_form {
+            assert!(
+                manifest_text(&path) == after.to_json().expect("json"),
+                "the copied text is the pretty JSON"
+            );
+        }
+        assert_matches_manifest(&path, &msgs[..5]);
+    }
+}
