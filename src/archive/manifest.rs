@@ -452,7 +452,19 @@ impl MessagesText {
         chunk: &[u8],
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
+        self.feed_split(chunk, out, None)
+    }
+
+    /// [`MessagesText::feed`], also passing everything outside the list's brackets to
+    /// `outer`: the manifest without its records (with an empty list).
+    pub(crate) fn feed_split(
+        &mut self,
+        chunk: &[u8],
+        out: &mut dyn std::io::Write,
+        mut outer: Option<&mut dyn std::io::Write>,
+    ) -> std::io::Result<()> {
         let mut start = None::<usize>;
+        let mut outer_start = (!self.capturing).then_some(0);
         for (i, &b) in chunk.iter().enumerate() {
             if self.done {
                 break;
@@ -467,6 +479,7 @@ impl MessagesText {
                     self.done = true;
                     self.complete = true;
                     self.depth -= 1;
+                    outer_start = Some(i);
                     continue;
                 }
                 if start.is_none() {
@@ -527,6 +540,9 @@ impl MessagesText {
                 b'[' if self.depth == 1 && self.messages_key => {
                     self.depth += 1;
                     self.capturing = true;
+                    if let (Some(o), Some(s)) = (outer.as_deref_mut(), outer_start.take()) {
+                        o.write_all(&chunk[s..=i])?;
+                    }
                 }
                 b'{' | b'[' => {
                     self.depth += 1;
@@ -538,6 +554,9 @@ impl MessagesText {
         }
         if let Some(s) = start {
             self.pass(&chunk[s..], out)?;
+        }
+        if let (Some(o), Some(s), false) = (outer, outer_start, self.capturing) {
+            o.write_all(&chunk[s..])?;
         }
         Ok(())
     }
@@ -554,6 +573,79 @@ impl MessagesText {
             out.write_all(&text[..end])?;
         }
         self.pending_space.extend_from_slice(&text[end..]);
+        Ok(())
+    }
+}
+
+/// Splits the text of a message list (as [`MessagesText`] passes it on) into its records'
+/// texts, each handed to `on_record` whole, so it can be parsed from a slice.
+pub(crate) struct RecordTexts<F> {
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    record: Vec<u8>,
+    on_record: F,
+    /// What `on_record` failed with (the `Write` error only says that it did).
+    pub failed: Option<ArchiveError>,
+}
+
+impl<F: FnMut(&[u8]) -> Result<()>> RecordTexts<F> {
+    pub(crate) fn new(on_record: F) -> Self {
+        Self {
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            record: Vec::with_capacity(4096),
+            on_record,
+            failed: None,
+        }
+    }
+}
+
+impl<F: FnMut(&[u8]) -> Result<()>> std::io::Write for RecordTexts<F> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut from = (self.depth > 0).then_some(0);
+        for (i, &b) in buf.iter().enumerate() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => {
+                    if self.depth == 0 {
+                        self.record.clear();
+                        from = Some(i);
+                    }
+                    self.depth += 1;
+                }
+                b'}' | b']' if self.depth > 0 => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        let s = from.take().unwrap_or(0);
+                        self.record.extend_from_slice(&buf[s..=i]);
+                        if let Err(e) = (self.on_record)(&self.record) {
+                            self.failed = Some(e);
+                            return Err(std::io::Error::other("record refused"));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = from {
+            self.record.extend_from_slice(&buf[s..]);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }

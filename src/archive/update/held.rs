@@ -6,6 +6,7 @@
 //! records (from the archive's manifest and the journal of an interrupted run) into the
 //! new manifest.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -47,22 +48,24 @@ pub struct HeldView<'a> {
 /// The fields of a manifest record that opening keeps or checks; the others are skipped
 /// by the parser without being copied.
 #[derive(Debug, Deserialize)]
-pub(super) struct LightRecord {
-    pub folder: String,
+pub(super) struct LightRecord<'a> {
+    #[serde(borrow)]
+    pub folder: Cow<'a, str>,
     #[serde(default)]
     pub uid: Option<u32>,
-    #[serde(default)]
-    pub uidl: Option<String>,
+    #[serde(default, borrow)]
+    pub uidl: Option<Cow<'a, str>>,
     pub uid_validity: Option<u32>,
     pub size: u64,
-    pub entry: String,
+    #[serde(borrow)]
+    pub entry: Cow<'a, str>,
 }
 
-impl LightRecord {
+impl LightRecord<'_> {
     fn key(&self) -> Option<MessageKey> {
         match (self.uid, &self.uidl) {
             (Some(uid), _) => Some(MessageKey::Uid(uid)),
-            (None, Some(uidl)) => Some(MessageKey::Uidl(uidl.clone())),
+            (None, Some(uidl)) => Some(MessageKey::Uidl(uidl.to_string())),
             (None, None) => None,
         }
     }
@@ -156,7 +159,7 @@ impl Prior {
         });
     }
 
-    pub(super) fn push_light(&mut self, m: &LightRecord) {
+    pub(super) fn push_light(&mut self, m: &LightRecord<'_>) {
         let key = m.key();
         self.push(&m.folder, key, m.uid_validity, m.size);
     }

@@ -11,7 +11,7 @@ use crate::archive::base::BaseArchive;
 use crate::archive::error::{ArchiveError, Result};
 use crate::archive::fsutil::{LockFile, remove_if_exists, sibling};
 use crate::archive::journal::read_journal_ends;
-use crate::archive::manifest::Manifest;
+use crate::archive::manifest::{MANIFEST_NAME, Manifest};
 use crate::archive::names::Layout;
 use crate::archive::pipeline::Counters;
 use crate::archive::resume::{Recovered, recover};
@@ -81,7 +81,10 @@ impl ArchiveUpdate {
                     BaseArchive::open(path, len, &mut |r| layout.note_entry(&r.name))?;
                 prior.reserve(b.files);
                 let mut position = 0u64;
-                let m = b.read_manifest(|m: LightRecord| {
+                let m = b.read_manifest_records(|text| {
+                    let m: LightRecord = serde_json::from_slice(text).map_err(|e| {
+                        ArchiveError::corrupt(path, format!("{MANIFEST_NAME} is not valid: {e}"))
+                    })?;
                     // A manifest naming entries the zip lacks would promise mail that is
                     // not there; forgetting them makes the service fetch them again.
                     if names.contains(&m.entry) {
