@@ -6,7 +6,8 @@
 #   reference: Python imaplib, LIST + per folder EXAMINE and
 #              UID FETCH 1:* (UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[HEADER.FIELDS (...)])
 #              on both servers, one after the other, nothing parsed;
-#   ikou:      `ikou verify --json` (fetches the same items, parses, maps and compares).
+#   ikou:      `ikou verify --json` (fetches the same items from both servers at once, parses,
+#              maps and compares).
 # Runs alternate (reference, ikou, reference, …) so both see the same machine load; prints
 # the median wall seconds and peak RSS (GNU time) of each, and the ratio of the medians.
 # Goal (issue 20): ikou within 1.1x of the reference, peak RSS under 64 MB plus the largest
@@ -81,11 +82,12 @@ once() { # label, command...: appends "seconds kb" to $WORK/<label>.runs
     || { cat "$WORK/err"; exit 2; }
   cat "$WORK/t" >> "$WORK/$label.runs"
 }
-summary() { # label: "label median_seconds peak_kb"
-  local median rss
+summary() { # label: "label median_seconds peak_kb fastest slowest"
+  local median rss range
   median=$(awk '{print $1}' "$WORK/$1.runs" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  range=$(awk '{print $1}' "$WORK/$1.runs" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo, hi}')
   rss=$(awk '$2 > m {m = $2} END {print m}' "$WORK/$1.runs")
-  echo "$1 $median $rss"
+  echo "$1 $median $rss $range"
 }
 
 read -r -a SERVERS < <(cat "$WORK/servers.txt")
@@ -101,9 +103,10 @@ read -r n_msgs n_bytes largest < "$WORK/corpus.txt"
 printf 'mailbox: %d messages%s, %.1f MB each side, largest message %.1f MB; median of %d runs\n' \
   "$n_msgs" "${ONE_FOLDER:+ in one folder}" "$(awk -v b="$n_bytes" 'BEGIN { print b / 1e6 }')" \
   "$(awk -v b="$largest" 'BEGIN { print b / 1e6 }')" "$RUNS"
-read -r _ ref_s ref_kb < "$WORK/ref.txt"
-read -r _ ikou_s ikou_kb < "$WORK/ikou.txt"
-printf '%-28s %8s s  %8s MiB peak RSS\n' \
-  "reference (python imaplib)" "$ref_s" "$((ref_kb / 1024))" \
-  "ikou verify" "$ikou_s" "$((ikou_kb / 1024))"
+read -r _ ref_s ref_kb ref_lo ref_hi < "$WORK/ref.txt"
+read -r _ ikou_s ikou_kb ikou_lo ikou_hi < "$WORK/ikou.txt"
+printf '%-28s %8s s  %8s MiB peak RSS  (runs %s-%s s)\n' \
+  "reference (python imaplib)" "$ref_s" "$((ref_kb / 1024))" "$ref_lo" "$ref_hi" \
+  "ikou verify" "$ikou_s" "$((ikou_kb / 1024))" "$ikou_lo" "$ikou_hi"
 awk -v a="$ikou_s" -v b="$ref_s" 'BEGIN { printf "ratio ikou/reference: %.2f (goal <= 1.1)\n", a / b }'
+printf 'load average (1, 5, 15 min) at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

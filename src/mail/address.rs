@@ -17,7 +17,7 @@ fn is_special(b: u8) -> bool {
 /// Formats a parsed address header as `名前 <addr>, addr2`; group names are dropped and their
 /// members listed, because a report line needs the people, not the list's label.
 pub fn display_addresses(address: &Address<'_>) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(64);
     match address {
         Address::List(list) => list.iter().for_each(|a| push_display(&mut out, a)),
         Address::Group(groups) => groups
