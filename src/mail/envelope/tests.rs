@@ -330,3 +330,288 @@ fn unfold_drops_line_breaks_only() {
         assert_eq!(super::unfold(text), expected, "{text:?}");
     }
 }
+
+/// The one-pass parse against the former four-pass parse ([`super::reference`]): every field of
+/// every envelope, byte for byte.
+fn assert_same_as_reference(name: &str, raw: &[u8]) {
+    assert_eq!(
+        Envelope::parse(raw),
+        super::reference::parse(raw),
+        "{name}: {:?}",
+        String::from_utf8_lossy(raw)
+    );
+}
+
+#[test]
+fn one_pass_equals_reference_on_generated_mailboxes() {
+    let mut count = 0;
+    for seed in 1..=3 {
+        let plan = ikou_testbed::scenario::plan(seed);
+        let sized = ikou_testbed::Corpus::sized(seed, 1500, 3_000_000);
+        for corpus in [&plan.old, &plan.new, &sized] {
+            for folder in &corpus.folders {
+                for message in &folder.messages {
+                    assert_same_as_reference(&folder.name, &message.raw);
+                    count += 1;
+                }
+            }
+        }
+    }
+    assert!(count > 3000, "{count} messages");
+}
+
+#[test]
+fn one_pass_equals_reference_on_edge_cases() {
+    const JIS_WORD: &str = "=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=";
+    let values: Vec<Vec<u8>> = [
+        // One verbatim line.
+        &b"plain words"[..],
+        b"Re: [list:00012] tab\tinside",
+        b"=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=",
+        b"=?UTF-8?Q?Re:_=E4=BC=9A=E8=AD=B0?= (2)",
+        b"=?utf-8?b?5Lya6K2w?==?utf-8?b?5Lya6K2w?=",
+        b"=?UTF-8?B?!!!***?=",
+        b"=?x-klingon?B?5Lya6K2w?=",
+        b"=?UTF-8?X?abc?=",
+        b"=?ISO-2022-JP?B?GyRCJDMk",
+        b"=?",
+        b"a =? b ? c",
+        b"\"Yamada, Taro\" <taro@example.ac.jp>, hanako@example.ac.jp",
+        b"\"unterminated <a@b>",
+        b"\"esc\\\"aped\" <a@b>",
+        b"a@b (comment), (only comment)",
+        b"(nested (comment)) x@y",
+        b"Group: a@b, \"c, d\" <c@d>;, e@f",
+        b"Undisclosed recipients:;",
+        b"<<<@>>>, ,,,",
+        b"=?ISO-2022-JP?B?GyRCOzNFRBsoQiAbJEJCQE86GyhC?= <Taro.Yamada@Example.ac.jp>",
+        b"=?Shift_JIS?B?grGC8YLJgr+CzQ==?= <kenkyu@example.ac.jp>, other@example.ac.jp",
+        b"\"=?UTF-8?B?5bGx55Sw?=\" <q@example.jp>",
+        b"<abc@Example.COM>",
+        b"<a b@c.d> (comment)",
+        b"Mon, 23 Jan 2012 10:15:00 +0900 (JST)",
+        b":",
+        b";",
+        b"\\",
+        b"x\\",
+        b"=",
+        b"?=",
+        // Not verbatim: white space at the ends, control bytes, raw Japanese, folds.
+        b"   padded   ",
+        b"\tpadded\t",
+        b"",
+        b"   ",
+        b"a\rb",
+        b"a\r",
+        b"\x0bvertical tab\x0c",
+        b"nul\0byte",
+        b"Re: \x1b$B2q5D\x1b(B",
+        b"\x1b$B2q5D$N$*CN$i$;\x1b(B <a@b>",
+        b"\x89\xef\x8b\x63\x82\xcc\x82\xa8\x92\x6d\x82\xe7\x82\xb9",
+        b"\xb2\xf1\xb5\xc4\xa4\xce\xa4\xaa\xc3\xce\xa4\xe9\xa4\xbb",
+        b"\"\x8eR\x93c \x91\xbe\x98Y\" <yamada@example.jp>",
+        "会議のお知らせ".as_bytes(),
+        "山田 太郎 <taro@example.jp>".as_bytes(),
+        "\u{3000}全角空白\u{3000}".as_bytes(),
+        b"\xff\xfe\x80",
+        b"a long\r\n  subject",
+        b"a long \r\n subject",
+        b"a long\r\n subject",
+        b"a long\r\n\tsubject",
+        b"a\r\n \r\n b",
+        b"=?ISO-2022-JP?B?GyRCJDMkcyRL?=\r\n =?ISO-2022-JP?B?JEEkTxsoQg==?=",
+        b"=?ISO-2022-JP?B?GyRCJDMk\r\n cyRLJEEkTxsoQg==?=",
+        b"=?UTF-8?Q?a=20\r\n b?=",
+        b"=?UTF-8?Q?a\r\n\t_b?=",
+        b"text\r\n =?UTF-8?B?5Lya6K2w?=\r\n text",
+        b"\"Yamada,\r\n Taro\" <taro@example.ac.jp>,\r\n hanako@example.ac.jp",
+        b"a@b,\r\n\tc@d,\r\n e@f",
+        b"Group:\r\n a@b;",
+        b"(comment\r\n continued) a@b",
+        b"\"quote\r\n",
+        b"a\nb",
+        b"bare LF\n continued",
+    ]
+    .iter()
+    .map(|v| v.to_vec())
+    .chain([JIS_WORD.as_bytes().to_vec()])
+    .collect();
+    let mut count = 0;
+    for value in &values {
+        for name in ["Subject", "From", "To", "Date", "Message-ID"] {
+            for (sep, end) in [
+                (&b": "[..], &b"\r\n"[..]),
+                (b":", b"\r\n"),
+                (b":  ", b"\r\n"),
+                (b" : ", b"\r\n"),
+                (b": ", b"\n"),
+                (b": ", b""),
+                (b": ", b" \r\n"),
+            ] {
+                let mut field = name.as_bytes().to_vec();
+                field.extend_from_slice(sep);
+                field.extend_from_slice(value);
+                field.extend_from_slice(end);
+                let mut blocks = vec![field.clone()];
+                // Alone, first and last among others, duplicated, upper-cased, in a whole
+                // message, after a malformed `Sub ject:` line.
+                let mut others = b"Message-ID: <m@x.jp>\r\nDate: Tue, 1 Jan 2013 00:00:00 +0900\r\nFrom: f@x.jp\r\nTo: t@x.jp\r\nSubject: s\r\n".to_vec();
+                let mut first = field.clone();
+                first.extend_from_slice(&others);
+                blocks.push(first);
+                let mut last = others.clone();
+                last.extend_from_slice(&field);
+                blocks.push(last);
+                let mut twice = field.clone();
+                twice.extend_from_slice(&field);
+                blocks.push(twice);
+                blocks.push(field.to_ascii_uppercase());
+                let mut whole = field.clone();
+                whole.extend_from_slice(b"\r\n\r\nSubject: body\r\n");
+                blocks.push(whole);
+                let mut spaced = b"Sub ject: spaced\r\n".to_vec();
+                spaced.extend_from_slice(&field);
+                blocks.push(spaced);
+                others.splice(0..0, b" leading continuation\r\n".iter().copied());
+                others.extend_from_slice(&field);
+                blocks.push(others);
+                for block in blocks {
+                    assert_same_as_reference(name, &block);
+                    count += 1;
+                }
+            }
+        }
+    }
+    assert!(count > 10_000, "{count} blocks");
+}
+
+/// Random header blocks made of the pieces header parsing turns on.
+#[test]
+fn one_pass_equals_reference_on_random_blocks() {
+    const NAMES: &[&[u8]] = &[
+        b"Subject:",
+        b"From:",
+        b"To:",
+        b"Date:",
+        b"Message-ID:",
+        b"subject :",
+        b"TO:",
+        b"X-Other:",
+        b"Sub ject:",
+    ];
+    const PIECES: &[&[u8]] = &[
+        b" ",
+        b" ",
+        b" ",
+        b"\t",
+        b"\r\n",
+        b"\r\n ",
+        b"\r\n\t",
+        b"\n ",
+        b"\r",
+        b"word",
+        b"Re:",
+        b"a@b.jp",
+        b"Taro",
+        b"=?",
+        b"?=",
+        b"?B?",
+        b"?Q?",
+        b"ISO-2022-JP",
+        b"UTF-8",
+        b"=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=",
+        b"=?UTF-8?Q?caf=C3=A9_x?=",
+        b"=?UTF-8?B?5Lya6K2w?=",
+        b"GyRC",
+        b"=1B",
+        b"_",
+        b"\x1b$B",
+        b"\x1b(B",
+        b"2q5D",
+        b"\x82\xa0",
+        b"\x89\xef",
+        b"\xff",
+        "会議".as_bytes(),
+        "\u{3000}".as_bytes(),
+        b"\x0b",
+        b"\0",
+        b"<",
+        b">",
+        b"@",
+        b"\"",
+        b"\\",
+        b",",
+        b":",
+        b";",
+        b"(",
+        b")",
+    ];
+    let mut state: u64 = 0x2026_1206;
+    let mut next = |below: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from((state >> 33) % below as u64).unwrap_or(0)
+    };
+    for _ in 0..20_000 {
+        let mut raw = Vec::new();
+        for _ in 0..=next(4) {
+            raw.extend_from_slice(NAMES[next(NAMES.len())]);
+            if next(4) > 0 {
+                raw.push(b' ');
+            }
+            for _ in 0..next(12) {
+                raw.extend_from_slice(PIECES[next(PIECES.len())]);
+            }
+            raw.extend_from_slice(b"\r\n");
+        }
+        assert_same_as_reference("random", &raw);
+    }
+}
+
+/// `decode_text` reads the value straight from mail-parser's stream; the result is that of a
+/// whole parse of the one-line header.
+#[test]
+fn decode_text_equals_reference() {
+    for value in [
+        "",
+        " ",
+        "plain",
+        "=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=",
+        "Re: =?iso-2022-jp?b?GyRCJDMk",
+        "a\rb\nc",
+        "\u{1b}$B2q5D\u{1b}(B",
+        "会議の�知らせ",
+        "  =?UTF-8?Q?a_b?=  =?UTF-8?Q?c?= d ",
+    ] {
+        assert_eq!(
+            decode_text(value),
+            super::reference::decode_text(value),
+            "{value:?}"
+        );
+    }
+}
+
+#[test]
+fn message_id_normal_form_equals_reference() {
+    const PIECES: &[&str] = &[
+        "<", ">", "@", "a", "B", "Ex", "AMPLE", ".JP", " ", "\t", "\u{3000}", "Ä", "İ", "ß", "\"",
+    ];
+    let mut state: u64 = 11;
+    for _ in 0..20_000 {
+        let mut text = String::new();
+        for _ in 0..(state % 12) {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let index = usize::try_from((state >> 33) % PIECES.len() as u64).unwrap_or(0);
+            text.push_str(PIECES[index]);
+        }
+        assert_eq!(
+            normalize_message_id(&text),
+            super::reference::normalize_message_id(&text),
+            "{text:?}"
+        );
+        state = state.wrapping_add(5);
+    }
+}

@@ -181,7 +181,14 @@ pub fn effective_subject(info: &MessageInfo) -> Cow<'_, str> {
 
 /// White space runs to one space, trimmed: the only difference the comparison forgives.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The first visible defect of a decoded subject (see the module docs for the heuristics).

@@ -142,10 +142,23 @@ pub async fn verify_report(
     lang: Lang,
     progress: &Progress,
 ) -> Result<VerifyReport, VerifyError> {
-    let (old, new) = tokio::join!(
-        old_reduced(profile, account, source, progress),
-        read_reduced(profile, account, Side::New, progress)
-    );
+    // The new side is read on a task of its own, so that the two sides' parsing can use two
+    // cores; the guard stops it if this future is dropped before it ends.
+    let new_side = {
+        let (profile, account, progress) = (profile.clone(), account.clone(), progress.clone());
+        AbortOnDrop(tokio::spawn(async move {
+            read_reduced(&profile, &account, Side::New, &progress).await
+        }))
+    };
+    let old = old_reduced(profile, account, source, progress).await;
+    // A task is cancelled only when the runtime shuts down under it.
+    let new = new_side.join().await.unwrap_or_else(|| {
+        Err(crate::imap::ImapError::Closed {
+            server: format!("the {} server", Side::New),
+            detail: "reading stopped before it was complete".to_string(),
+        }
+        .into())
+    });
     let old = old?;
     let (new_server, new) = new?;
     let mut report = report_reduced(profile, old, &new_server, new, lang)?;
@@ -173,4 +186,27 @@ pub fn report_reduced(
         return Err(spill_error(e));
     }
     Ok(report)
+}
+
+/// A spawned task that is aborted when its handle is dropped unjoined.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> AbortOnDrop<T> {
+    /// The task's result, `None` when it was cancelled; a panic in the task goes on in the
+    /// caller, as it would have had the task's future been awaited in place.
+    async fn join(mut self) -> Option<T> {
+        match (&mut self.0).await {
+            Ok(value) => Some(value),
+            Err(e) => match e.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(_) => None,
+            },
+        }
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
