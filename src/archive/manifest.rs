@@ -465,7 +465,13 @@ impl MessagesText {
     ) -> std::io::Result<()> {
         let mut start = None::<usize>;
         let mut outer_start = (!self.capturing).then_some(0);
+        // Inside a record's string the next quote or backslash is searched for, not walked
+        // to byte by byte: most of a manifest is strings.
+        let mut skip_to = 0;
         for (i, &b) in chunk.iter().enumerate() {
+            if i < skip_to {
+                continue;
+            }
             if self.done {
                 break;
             }
@@ -488,10 +494,8 @@ impl MessagesText {
                 if self.in_string {
                     if self.escaped {
                         self.escaped = false;
-                    } else if b == b'\\' {
-                        self.escaped = true;
-                    } else if b == b'"' {
-                        self.in_string = false;
+                    } else {
+                        skip_to = self.skip_string(chunk, i);
                     }
                     continue;
                 }
@@ -561,6 +565,22 @@ impl MessagesText {
         Ok(())
     }
 
+    /// From `i` inside a string (not after a backslash): where to go on, past the next
+    /// quote (which ends the string) or backslash (which escapes the next byte).
+    fn skip_string(&mut self, chunk: &[u8], i: usize) -> usize {
+        match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
+            Some(off) => {
+                if chunk[i + off] == b'"' {
+                    self.in_string = false;
+                } else {
+                    self.escaped = true;
+                }
+                i + off + 1
+            }
+            None => chunk.len(),
+        }
+    }
+
     /// Writes `text`, holding trailing white space back until more text follows.
     fn pass(&mut self, text: &[u8], out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let end = text
@@ -605,15 +625,28 @@ impl<F: FnMut(&[u8]) -> Result<()>> RecordTexts<F> {
 impl<F: FnMut(&[u8]) -> Result<()>> std::io::Write for RecordTexts<F> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut from = (self.depth > 0).then_some(0);
+        let mut skip_to = 0;
         for (i, &b) in buf.iter().enumerate() {
+            if i < skip_to {
+                continue;
+            }
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                } else if b == b'"' {
-                    self.in_string = false;
+                    continue;
                 }
+                // The next quote or backslash, searched for rather than walked to.
+                skip_to = match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                    Some(off) => {
+                        if buf[i + off] == b'"' {
+                            self.in_string = false;
+                        } else {
+                            self.escaped = true;
+                        }
+                        i + off + 1
+                    }
+                    None => buf.len(),
+                };
                 continue;
             }
             match b {
