@@ -406,6 +406,40 @@ pub fn default_output_on(address: &str, protocol: Protocol, day: chrono::NaiveDa
     PathBuf::from(format!("{safe}{suffix}-{date}.zip"))
 }
 
+/// The archive a run writes, opened (created, extended or resumed) by [`open_backup`].
+struct Opened {
+    /// The source as the archive records it (`host:port`).
+    server: String,
+    writer: writer::Writer,
+    /// What the backup held, for planning (none for a new backup).
+    prior: Option<std::sync::Arc<crate::archive::Prior>>,
+    /// Messages recovered from an interrupted run.
+    recovered: usize,
+}
+
+/// What every protocol does once signed in: say where the backup goes, then open it. The
+/// caller signs out when this fails.
+async fn open_backup(
+    endpoint: &crate::net::Endpoint,
+    account: &str,
+    source: SourceKind,
+    options: &BackupOptions,
+    progress: &ProgressSink,
+) -> Result<Opened, crate::archive::ArchiveError> {
+    let server = archive_server(endpoint);
+    progress(BackupEvent::Preparing {
+        path: options.output.clone(),
+    });
+    let update = update_options(server.clone(), account, source, options);
+    let (writer, prior, recovered) = writer::start(options.output.clone(), update).await?;
+    Ok(Opened {
+        server,
+        writer,
+        prior,
+        recovered,
+    })
+}
+
 fn update_options(
     server: String,
     account: &str,

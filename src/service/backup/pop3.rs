@@ -9,10 +9,10 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::writer::{self, WriteCmd, Writer};
+use super::writer::{WriteCmd, Writer};
 use super::{
     AccountRef, BackupError, BackupEvent, BackupOptions, BackupResult, Failure, FolderOutcome,
-    Patience, ProgressSink, Protocol, archive_server, message_info, oversize_list, update_options,
+    Opened, Patience, ProgressSink, Protocol, message_info, open_backup, oversize_list,
 };
 use crate::archive::{MessageKey, SourceKind};
 use crate::model::{FolderInfo, SpecialUse};
@@ -55,17 +55,21 @@ pub(super) async fn run(
     // Signed in first, so a prompt comes before any progress.
     let (session, credentials) =
         access::open_pop3_session_keeping(profile, options.side, account).await?;
-    let server = archive_server(&connect.endpoint);
-    progress(BackupEvent::Preparing {
-        path: options.output.clone(),
-    });
-    let started = writer::start(
-        options.output.clone(),
-        update_options(server.clone(), &account.address, SourceKind::Pop3, options),
+    let opened = open_backup(
+        &connect.endpoint,
+        &account.address,
+        SourceKind::Pop3,
+        options,
+        &progress,
     )
     .await;
-    let (writer, prior, recovered) = match started {
-        Ok(started) => started,
+    let Opened {
+        server,
+        writer,
+        prior,
+        recovered,
+    } = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             let _ = session.quit().await;
             return Err(e.into());

@@ -24,11 +24,10 @@ use sha2::{Digest, Sha256};
 
 mod plan;
 
-use super::writer::{self, WriteCmd, Writer};
+use super::writer::{WriteCmd, Writer};
 use super::{
     AccountRef, BackupError, BackupEvent, BackupOptions, BackupResult, Failure, FolderOutcome,
-    Patience, ProgressSink, Protocol, archive_server, message_info, oversize_list, retry,
-    update_options,
+    Opened, Patience, ProgressSink, Protocol, message_info, open_backup, oversize_list, retry,
 };
 use crate::archive::{HeldId, MessageKey, MessageRecord, Prior, SourceKind};
 use crate::imap::{ConnectOptions, Credentials, ListedFolder, ReadSession};
@@ -65,17 +64,21 @@ pub(super) async fn run(
     // connection fails fast (wrong port or password), later ones are retried.
     let (session, credentials) =
         access::open_read_session_keeping(profile, options.side, account).await?;
-    let server = archive_server(&connect.endpoint);
-    progress(BackupEvent::Preparing {
-        path: options.output.clone(),
-    });
-    let started = writer::start(
-        options.output.clone(),
-        update_options(server.clone(), &account.address, SourceKind::Imap, options),
+    let opened = open_backup(
+        &connect.endpoint,
+        &account.address,
+        SourceKind::Imap,
+        options,
+        &progress,
     )
     .await;
-    let (writer, prior, recovered) = match started {
-        Ok(started) => started,
+    let Opened {
+        server,
+        writer,
+        prior,
+        recovered,
+    } = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             session.logout().await;
             return Err(e.into());
