@@ -17,6 +17,9 @@
 #        ONE_FOLDER=1 scripts/bench/verify.sh 100000 536870912 3   (every message in INBOX)
 # Needs python3 and GNU time (/usr/bin/time).
 set -euo pipefail
+case "${1:-}" in
+  -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+esac
 cd "$(dirname "$0")/../.."
 MESSAGES=${1:-20000}
 BYTES=${2:-1073741824}
