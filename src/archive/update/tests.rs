@@ -93,6 +93,12 @@ pub(crate) fn write_backup(
     msgs: &[(u32, Vec<u8>)],
 ) -> CommitReport {
     let (mut up, _) = ArchiveUpdate::open(path, options).expect("open");
+    fill(&mut up, msgs);
+    up.commit().expect("commit")
+}
+
+/// Declares folder `INBOX.研究室.学会` in `up` and adds `msgs` to it.
+pub(crate) fn fill(up: &mut ArchiveUpdate, msgs: &[(u32, Vec<u8>)]) {
     up.folder(&folder_info("INBOX.研究室.学会", 7))
         .expect("folder");
     for (uid, bytes) in msgs {
@@ -104,7 +110,6 @@ pub(crate) fn write_backup(
         )
         .expect("add");
     }
-    up.commit().expect("commit")
 }
 
 fn assert_matches_manifest(path: &Path, expect: &[(u32, Vec<u8>)]) {
@@ -757,17 +762,7 @@ fn commit_that_died_before_rename_is_resumed() {
     let msgs = corpus();
     {
         let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
-        up.folder(&folder_info("INBOX.研究室.学会", 7))
-            .expect("folder");
-        for (uid, bytes) in &msgs[..3] {
-            up.add(
-                "INBOX.研究室.学会",
-                MessageKey::Uid(*uid),
-                &msg_info(*uid),
-                bytes.clone(),
-            )
-            .expect("add");
-        }
+        fill(&mut up, &msgs[..3]);
         up.suspend().expect("suspend");
     }
     assert_eq!(
@@ -801,17 +796,7 @@ fn in_place_commit_that_died_is_resumed_and_suspend_commits() {
     // Dies after appending 3 messages, in the middle of writing its directory.
     {
         let (mut up, _) = ArchiveUpdate::open(&path, opts()).expect("open");
-        up.folder(&folder_info("INBOX.研究室.学会", 7))
-            .expect("folder");
-        for (uid, bytes) in &msgs[2..5] {
-            up.add(
-                "INBOX.研究室.学会",
-                MessageKey::Uid(*uid),
-                &msg_info(*uid),
-                bytes.clone(),
-            )
-            .expect("add");
-        }
+        fill(&mut up, &msgs[2..5]);
     }
     append_bytes(&path, &fake_commit_tail());
     assert_previous_version_intact(&path, &original, &msgs[..2]);
