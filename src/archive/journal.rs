@@ -370,6 +370,7 @@ mod tests {
             messages: 0,
             dir: "INBOX/".into(),
             synced: None,
+            largest: None,
         };
         j.append(&JournalLine::Folder {
             folder: folder.clone(),

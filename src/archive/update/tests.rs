@@ -1336,3 +1336,5 @@ fn add_only_rerun_copies_the_previous_records() {
         assert_matches_manifest(&path, &msgs[..5]);
     }
 }
+
+mod lazy;
