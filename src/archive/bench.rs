@@ -138,27 +138,8 @@ fn bench_pipeline() {
     }
 }
 
-/// Runs this test binary's test `name` as a child process with `env`; returns its stdout.
 fn run_child(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> String {
-    let mut cmd = std::process::Command::new(std::env::current_exe().expect("test binary"));
-    cmd.args([
-        name,
-        "--exact",
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ]);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run child");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{name} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+    super::testutil::run_test_child(name, env, std::time::Duration::from_secs(600))
 }
 
 /// Peak memory of opening a backup whose run was interrupted after many small messages

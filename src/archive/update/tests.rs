@@ -1385,36 +1385,13 @@ fn resume_memory_child() {
 /// Runs `resume_memory_child` on `path` (after `warm`), with a deadline; returns (peak KiB
 /// before open, peak KiB after, recovered, held).
 fn resume_in_child(path: &Path, warm: &Path) -> (u64, u64, usize, usize) {
-    let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
-        .args([
-            "archive::update::tests::resume_memory_child",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("IKOU_RESUME_MEM_ARCHIVE", path)
-        .env("IKOU_RESUME_MEM_WARM_UP", warm)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn child");
-    let start = std::time::Instant::now();
-    while child.try_wait().expect("poll child").is_none() {
-        if start.elapsed().as_secs() > 120 {
-            child.kill().expect("kill");
-            child.wait().expect("reap");
-            panic!("the resuming child did not finish within 120 s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("child output");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "child failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = crate::archive::testutil::run_test_child(
+        "archive::update::tests::resume_memory_child",
+        &[
+            ("IKOU_RESUME_MEM_ARCHIVE", path.as_os_str()),
+            ("IKOU_RESUME_MEM_WARM_UP", warm.as_os_str()),
+        ],
+        std::time::Duration::from_secs(120),
     );
     let line = stdout
         .lines()
