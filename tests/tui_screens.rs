@@ -13,7 +13,9 @@ use tui_support::{press, type_text};
 
 use chrono::NaiveDate;
 use ikou::i18n::Lang;
-use ikou::service::verify::restore::ItemOutcome;
+use ikou::profile::{Profile, Side};
+use ikou::service::verify::restore::{ItemOutcome, apply_plan};
+use ikou::service::{AccountRef, open_read_session};
 use ikou::tui::Driver;
 use ikou::tui::app::{App, AppOptions};
 use ikou::tui::backup::BackupRun;
@@ -209,6 +211,172 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
     assert!(driver.settle(WAIT).await);
     let again = driver.app.verify.outcome().expect("verified again");
     assert_eq!(findings_of(&again.report, FindingKind::Missing).len(), 0);
+    assert_eq!(
+        old_state(&m.old, &m.user),
+        before,
+        "the old server must not change"
+    );
+}
+
+/// The SHA-256 and UID of every message of one folder, read through ikou's read-only session.
+async fn folder_digests(
+    profile: &Path,
+    address: &str,
+    side: Side,
+    folder: &str,
+) -> Vec<(String, u32)> {
+    use futures::StreamExt;
+    use sha2::{Digest, Sha256};
+    let profile = Profile::load(profile).expect("profile");
+    let account = AccountRef::new(address, false);
+    let mut session = open_read_session(&profile, side, &account)
+        .await
+        .expect("session");
+    session.examine(folder).await.expect("examine");
+    let mut out = Vec::new();
+    {
+        let mut bodies = session.fetch_bodies("1:*").await.expect("fetch");
+        while let Some(body) = bodies.next().await {
+            let body = body.expect("body");
+            out.push((hex::encode(Sha256::digest(&body.bytes)), body.meta.uid));
+        }
+    }
+    session.logout().await;
+    out
+}
+
+/// A message without a Message-ID taken away from the new server is found missing by the
+/// Verify screen, which keeps of the old mailbox only the folders and the messages its
+/// findings name; the plan made from that restores it byte for byte, and applying the same
+/// plan again finds it there by its body and appends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_screen_restores_a_seeded_difference_from_the_findings_alone() {
+    let m = common::migration(37);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let direct = tempfile::tempdir().expect("temp dir");
+    let profile = common::migration_profile(&m, direct.path(), true);
+    let address = format!("{}@example-univ.test", m.user);
+    let seeded = m
+        .expected
+        .without_message_id
+        .iter()
+        .find(|r| r.folder == "INBOX")
+        .expect("a message without a Message-ID in INBOX")
+        .clone();
+    let on_new = folder_digests(&profile, &address, Side::New, "INBOX").await;
+    let (_, uid) = on_new
+        .iter()
+        .find(|(sha, _)| *sha == seeded.sha256)
+        .expect("copied to new");
+    m.new
+        .doveadm(&[
+            "expunge",
+            "-u",
+            &m.user,
+            "mailbox",
+            "INBOX",
+            "uid",
+            &uid.to_string(),
+        ])
+        .expect("expunge on new");
+    let before = old_state(&m.old, &m.user);
+
+    let mut driver = signed_in(&m, dir.path()).await;
+    press(&mut driver, KeyCode::Char('4'));
+    press(&mut driver, KeyCode::Char('v'));
+    assert!(driver.settle(WAIT).await, "verification finishes");
+    let outcome = driver.app.verify.outcome().expect("verified").clone();
+    let missing = findings_of(&outcome.report, FindingKind::Missing);
+    let (position, finding) = missing
+        .iter()
+        .enumerate()
+        .find(|(_, (_, f))| {
+            f.old_folder.as_deref() == Some("INBOX")
+                && f.message
+                    .as_ref()
+                    .is_some_and(|m| m.message_id.is_none() && m.size == seeded.size)
+        })
+        .map(|(at, (_, f))| (at, *f))
+        .expect("the seeded message is missing");
+    let old_uid = finding.message.as_ref().expect("message").uid;
+
+    // Only the messages of the missing and oversize findings are kept, not the mailbox.
+    let named = findings_of(&outcome.report, FindingKind::Missing).len()
+        + findings_of(&outcome.report, FindingKind::Oversize).len();
+    let kept: Vec<(String, u32)> = outcome
+        .basis
+        .copies()
+        .map(|(folder, uid, _)| (folder.to_string(), uid))
+        .collect();
+    assert_eq!(kept.len(), named, "{kept:?}");
+    let old_total: u64 = m.expected.old_counts.values().sum();
+    assert!(
+        (kept.len() as u64) < old_total / 4,
+        "{} of {old_total}",
+        kept.len()
+    );
+    let copy = outcome.basis.copy("INBOX", old_uid).expect("kept");
+    assert!(
+        copy.body_hash.is_some(),
+        "no Message-ID: the body hash is kept"
+    );
+    assert_eq!(
+        outcome.basis.old_folders.len() as u64,
+        m.expected.old_counts.len() as u64
+    );
+
+    press(&mut driver, KeyCode::Enter);
+    for _ in 0..position {
+        press(&mut driver, KeyCode::Down);
+    }
+    press(&mut driver, KeyCode::Char(' '));
+    press(&mut driver, KeyCode::Char('p'));
+    let plan = match &driver.app.verify.mode {
+        VerifyMode::Restore { plan, .. } => plan.clone(),
+        other => panic!("plan: {other:?}"),
+    };
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert_eq!(
+        (plan[0].uid, plan[0].new_folder.as_str()),
+        (old_uid, "INBOX")
+    );
+    assert_eq!(plan[0].body_hash, copy.body_hash);
+    press(&mut driver, KeyCode::Char('y'));
+    assert!(driver.settle(WAIT).await, "restore finishes");
+    let VerifyMode::Restore {
+        step: RestoreStep::Done(Ok(results)),
+        ..
+    } = &driver.app.verify.mode
+    else {
+        panic!("restored: {:?}", driver.app.verify.mode);
+    };
+    let outcomes: Vec<ItemOutcome> = results.iter().map(|r| r.outcome.clone()).collect();
+    assert_eq!(outcomes, vec![ItemOutcome::Appended]);
+    let copies = |digests: &[(String, u32)]| {
+        digests
+            .iter()
+            .filter(|(sha, _)| *sha == seeded.sha256)
+            .count()
+    };
+    let restored = folder_digests(&profile, &address, Side::New, "INBOX").await;
+    assert_eq!(copies(&restored), 1, "one byte-identical copy is back");
+
+    // The same plan again: the body proves it is there; nothing is appended.
+    let loaded = Profile::load(&profile).expect("profile");
+    let again = apply_plan(
+        &loaded,
+        &AccountRef::new(address.clone(), false),
+        &plan,
+        &outcome.basis,
+        None,
+        outcome.report.limits.max_message_bytes,
+    )
+    .await
+    .expect("apply again");
+    let outcomes: Vec<ItemOutcome> = again.into_iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, vec![ItemOutcome::AlreadyPresent]);
+    let after = folder_digests(&profile, &address, Side::New, "INBOX").await;
+    assert_eq!(after.len(), restored.len(), "nothing appended");
     assert_eq!(
         old_state(&m.old, &m.user),
         before,

@@ -561,14 +561,14 @@ fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let loaded = Profile::load(&profile).expect("profile");
     let account = AccountRef::new(address.clone(), false);
-    let (stale_plan, old, new) = runtime.block_on(async {
+    let (stale_plan, basis) = runtime.block_on(async {
         let report = restore(&loaded, &account, &RestoreOptions::default(), Lang::En)
             .await
             .expect("plan");
-        let (_, old, new) = verify(&loaded, &account, &OldSource::Live, Lang::En)
+        let (_, basis) = verify(&loaded, &account, &OldSource::Live, Lang::En)
             .await
             .expect("verify");
-        (report.plan, old, new)
+        (report.plan, basis)
     });
     assert_eq!(stale_plan.len(), 3);
 
@@ -584,8 +584,7 @@ fn restore_plans_then_appends_the_missing_sent_items_once_from_the_old_server() 
         &loaded,
         &account,
         &stale_plan,
-        &old,
-        &new,
+        &basis,
         None,
         u64::MAX,
     ));
@@ -791,7 +790,7 @@ fn verify_and_inventory_use_cases_report_progress_and_agree_with_the_commands() 
     let progress: Progress = Arc::new(move |step| record.lock().expect("lock").push(step));
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (report, old, new) = runtime
+    let (report, basis) = runtime
         .block_on(ikou::service::verify::verify_with(
             &loaded,
             &account,
@@ -809,7 +808,10 @@ fn verify_and_inventory_use_cases_report_progress_and_agree_with_the_commands() 
     );
 
     let steps = std::mem::take(&mut *steps.lock().expect("lock"));
-    for (side, folders) in [(Side::Old, old.folders.len()), (Side::New, new.len())] {
+    for (side, folders) in [
+        (Side::Old, basis.old_folders.len()),
+        (Side::New, basis.new_folders.len()),
+    ] {
         let mine: Vec<&ReadStep> = steps
             .iter()
             .filter(|s| match s {

@@ -20,12 +20,14 @@ pub fn subject_digest(info: &MessageInfo) -> u64 {
 }
 
 /// One folder with its listed messages, in the order the server listed them: for message `i`,
-/// `ids[i]` and `subjects[i]` (see [`subject_digest`]).
+/// `ids[i]`, `subjects[i]` (see [`subject_digest`]) and `uids[i]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
     pub folder: FolderInfo,
     pub ids: Vec<Compact>,
     pub subjects: Vec<u64>,
+    /// The UIDs, so that a finding's message can be found again (a restore plans from it).
+    pub uids: Vec<u32>,
 }
 
 impl Listed {
@@ -34,6 +36,7 @@ impl Listed {
             folder,
             ids: Vec::new(),
             subjects: Vec::new(),
+            uids: Vec::new(),
         }
     }
 
@@ -49,6 +52,12 @@ impl Listed {
     pub fn push(&mut self, info: &MessageInfo) {
         self.ids.push(Compact::of(info));
         self.subjects.push(subject_digest(info));
+        self.uids.push(info.uid);
+    }
+
+    /// Where the first message with `uid` is listed.
+    pub fn position(&self, uid: u32) -> Option<usize> {
+        self.uids.iter().position(|u| *u == uid)
     }
 
     pub fn len(&self) -> usize {

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::AccountRef;
 use super::doctor::DoctorOptions;
 use super::inventory::{self, InventoryOptions};
-use super::verify::{OldSource, verify};
+use super::verify::{OldSource, verify_report};
 use crate::i18n::Lang;
 use crate::profile::{Phase, Profile, Side};
 
@@ -94,7 +94,7 @@ pub async fn support_report(
         },
         &quiet,
     );
-    let compared = verify(profile, account, &OldSource::Live, lang);
+    let compared = verify_report(profile, account, &OldSource::Live, lang, &quiet);
     let doctor = async {
         match &options.doctor {
             Some(doctor_options) => Some(super::doctor::run(doctor_options).await),
@@ -119,7 +119,7 @@ pub async fn support_report(
         },
     };
     let verify = match compared {
-        Ok((report, _, _)) => Part::Done {
+        Ok(report) => Part::Done {
             verdict_text: report.verdict_text.clone(),
             state_code: Some(report.state_code.clone()),
             result: to_value(&report),

@@ -221,7 +221,7 @@ pub fn spawn_verify(generation: u64, sign_in: SignIn, lang: Lang, tx: UnboundedS
     spawn_reporting(
         async move {
             let account = account(&sign_in).with_lang(lang);
-            let (report, old, new) = verify::verify_with(
+            let (report, basis) = verify::verify_with(
                 &sign_in.profile,
                 &account,
                 &OldSource::Live,
@@ -230,7 +230,7 @@ pub fn spawn_verify(generation: u64, sign_in: SignIn, lang: Lang, tx: UnboundedS
             )
             .await
             .map_err(|e| verify_error_line(&e, lang))?;
-            Ok(Arc::new(VerifyOutcome { report, old, new }))
+            Ok(Arc::new(VerifyOutcome { report, basis }))
         },
         move |result| done(VerifyEvent::Finished(result)),
     );
@@ -287,8 +287,7 @@ pub fn spawn_restore(
                 &sign_in.profile,
                 &account(&sign_in).with_lang(lang),
                 &plan,
-                &outcome.old,
-                &outcome.new,
+                &outcome.basis,
                 None,
                 outcome.report.limits.max_message_bytes,
             )

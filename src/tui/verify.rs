@@ -1,7 +1,8 @@
 //! # The Verify screen's state and its part of `update`
 //!
 //! Verification runs as a background task that reports per-folder progress for each server
-//! and then the whole [`VerifyReport`] with both mailboxes. From the verdict a person drills
+//! and then the whole [`VerifyReport`] with what a restore from it needs (both sides' folders
+//! and the old copies of the messages the findings name, not the mailboxes). From the verdict a person drills
 //! into one kind of finding (missing, duplicates, garbled, oversize), opens one message's
 //! headers (fetched read-only), marks missing messages and restores them to the new server:
 //! the plan is shown first and only `y` applies it. Nothing here does I/O.
@@ -12,10 +13,9 @@ use std::sync::Arc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::compare::result::{Finding, FindingKind};
-use crate::model::FolderMessages;
 use crate::profile::Side;
 use crate::service::verify::restore::{ItemResult, PlanItem, expand_folder_findings, plan_item};
-use crate::service::verify::{OldMailbox, VerifyReport};
+use crate::service::verify::{RestoreBasis, VerifyReport};
 
 /// The kinds of finding one can drill into, in the order they are listed.
 pub const KINDS: [FindingKind; 4] = [
@@ -25,12 +25,12 @@ pub const KINDS: [FindingKind; 4] = [
     FindingKind::Oversize,
 ];
 
-/// A finished verification: the report and both mailboxes (restore needs their raw names).
+/// A finished verification: the report and what restoring from it needs (the folders'
+/// names on the wire, the old copies of the missing messages).
 #[derive(Debug, Clone)]
 pub struct VerifyOutcome {
     pub report: VerifyReport,
-    pub old: OldMailbox,
-    pub new: Vec<FolderMessages>,
+    pub basis: RestoreBasis,
 }
 
 /// How far one server's reading has come.
@@ -489,19 +489,11 @@ impl VerifyState {
             (Side::Old, finding.old_folder.clone()?)
         };
         let raw_folder = match side {
-            Side::Old => outcome
-                .old
-                .folders
-                .iter()
-                .find(|f| f.folder.name == folder)
-                .map(|f| f.folder.raw_name.clone()),
-            Side::New => outcome
-                .new
-                .iter()
-                .find(|f| f.folder.name == folder)
-                .map(|f| f.folder.raw_name.clone()),
+            Side::Old => outcome.basis.old_raw_name(&folder),
+            Side::New => outcome.basis.new_raw_name(&folder),
         }
-        .unwrap_or_else(|| folder.clone());
+        .unwrap_or(&folder)
+        .to_string();
         Some(HeaderTarget {
             side,
             folder,
@@ -527,12 +519,12 @@ impl VerifyState {
         let chosen: Vec<&Finding> = chosen.iter().filter_map(|i| findings.get(*i)).collect();
         let plan: Vec<PlanItem> = expand_folder_findings(&chosen, findings)
             .into_iter()
-            .filter_map(|f| plan_item(f, &outcome.old))
+            .filter_map(|f| plan_item(f, &outcome.basis))
             .collect();
         self.plan_offset = 0;
         let mut folders_to_create: Vec<String> = Vec::new();
         for item in &plan {
-            if !outcome.new.iter().any(|f| f.folder.name == item.new_folder)
+            if !outcome.basis.new_has(&item.new_folder)
                 && !folders_to_create.contains(&item.new_folder)
             {
                 folders_to_create.push(item.new_folder.clone());

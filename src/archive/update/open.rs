@@ -14,7 +14,7 @@ use crate::archive::journal::read_journal_ends;
 use crate::archive::manifest::{MANIFEST_NAME, Manifest};
 use crate::archive::names::Layout;
 use crate::archive::pipeline::Counters;
-use crate::archive::resume::{Mailbox, Recovered, recover};
+use crate::archive::resume::{Mailbox, recover};
 
 use super::commit::truncate_to;
 use super::held::{Changes, LightRecord, Prior, Source};
@@ -179,43 +179,42 @@ impl ArchiveUpdate {
         }
 
         let base_folders = manifest.folders.clone();
-        for r in recovered.iter().flat_map(|r| &r.records) {
-            layout.note_entry(&r.name);
-        }
         let mut recovered_entries = 0;
         let mut recovered_messages = 0;
         let mut partial = None;
         if let Some(r) = recovered {
-            let Recovered {
-                sink,
-                journal,
-                records,
-                folders,
-                messages,
-                dropped,
-            } = r;
             tracing::info!(
                 "resuming {}: {} entries recovered, {} journal lines dropped",
                 partial_path.display(),
-                records.len(),
-                dropped
+                r.entries,
+                r.dropped
             );
-            for f in folders {
+            for f in &r.folders {
                 if manifest.folder(&f.name).is_none() {
-                    manifest.folders.push(f);
+                    manifest.folders.push(f.clone());
                 }
             }
-            for (position, m) in (source.base_records..).zip(messages) {
-                if manifest.folder(&m.folder).is_some() {
-                    prior.push_record(&m);
-                    recovered_messages += 1;
-                } else {
-                    source.dropped.push(position);
+            // The recovered entries are read once more from the journal, one at a time:
+            // only their names (compactly, in the layout) and the messages' compact form
+            // are kept, never the records.
+            prior.reserve(r.messages);
+            let mut position = source.base_records;
+            r.for_each_entry(&mut |record, message| {
+                layout.note_entry(&record.name);
+                if let Some(m) = message {
+                    if manifest.folder(&m.folder).is_some() {
+                        prior.push_record(m);
+                        recovered_messages += 1;
+                    } else {
+                        source.dropped.push(position);
+                    }
+                    position += 1;
                 }
-            }
-            recovered_entries = records.len();
-            source.recovered_end = journal.start();
-            partial = Some((sink, journal));
+                Ok(())
+            })?;
+            recovered_entries = r.entries;
+            source.recovered_end = r.journal.start();
+            partial = Some((r.sink, r.journal));
         }
         for f in &manifest.folders {
             layout.note_folder(&f.name, f.delimiter, &f.dir);

@@ -4,11 +4,11 @@
 //! written, through the admin `WriteSession`, with the presence re-check that makes a rerun
 //! append nothing.
 
-use super::context::{Context, live_old, new_login, old_login, read_live};
+use super::context::{Context, new_login, old_login, reduce_live};
 use super::{BatchAccount, BatchError, Outcome, RestoreCounts, RestoreKind};
 use crate::i18n::Lang;
 use crate::profile::Side;
-use crate::service::verify::build_report;
+use crate::service::verify::report_with_basis;
 use crate::service::verify::restore::{
     ItemOutcome, RestoreReport, Selection, apply_with_sessions, create_folders, plan_restore,
 };
@@ -19,16 +19,22 @@ pub(super) async fn restore_account(
     ctx: &Context<'_>,
     account: &BatchAccount,
 ) -> Result<Box<RestoreReport>, BatchError> {
-    let (old, new) = tokio::join!(live_old(ctx, account), read_live(ctx, Side::New, account));
-    let old = old?;
+    // The old side from the old server now (restore reads its bytes there, so never from a
+    // snapshot); both sides reduced as they are read, so a large mailbox need not fit in
+    // memory: the plan needs only the folders and the missing messages' old copies.
+    let (old, new) = tokio::join!(
+        reduce_live(ctx, Side::Old, account),
+        reduce_live(ctx, Side::New, account)
+    );
+    let (_, old) = old?;
     let (new_server, new) = new?;
-    let report = build_report(ctx.profile, &old, &new_server, &new, ctx.options.lang);
+    let (report, basis) = report_with_basis(ctx.profile, old, &new_server, new, ctx.options.lang)?;
     let selection = match ctx.options.restore_kind {
         RestoreKind::Sent => Selection::Sent,
         RestoreKind::Missing => Selection::AllMissing,
     };
     let mut result = RestoreReport::planned(
-        plan_restore(&report, &old, &new, &selection),
+        plan_restore(&report, &basis, &selection),
         ctx.profile,
         "live",
         report.new_server.clone(),
@@ -86,8 +92,7 @@ pub(super) async fn restore_account(
                 }
             };
             let max = report.limits.max_message_bytes;
-            result.results =
-                apply_with_sessions(reader, writer, &result.plan, &old, &new, max).await?;
+            result.results = apply_with_sessions(reader, writer, &result.plan, &basis, max).await?;
             let count =
                 |o: ItemOutcome| result.results.iter().filter(|r| r.outcome == o).count() as u64;
             result.appended = count(ItemOutcome::Appended);

@@ -5,13 +5,18 @@
 //! pure comparison with the profile's limits and returns a [`VerifyReport`]. Nothing here
 //! prints; `cli::verify` renders the report. Both servers are only read (EXAMINE, BODY.PEEK).
 
+pub mod basis;
 pub mod gather;
 mod reduced;
 pub mod restore;
 pub mod snapshot;
 pub mod spill;
 
-pub use reduced::{Envelopes, ReducedSide, reduce_session, report_reduced, verify_report};
+pub use basis::RestoreBasis;
+pub use reduced::{
+    Envelopes, ReducedSide, reduce_session, report_reduced, report_with_basis, verify,
+    verify_report, verify_with,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -353,36 +358,6 @@ pub async fn take_snapshot(
         &account.address,
         old.folders,
     ))
-}
-
-/// Gathers both sides (concurrently: two servers, two connections) and compares them.
-pub async fn verify(
-    profile: &Profile,
-    account: &AccountRef,
-    source: &OldSource,
-    lang: Lang,
-) -> Result<(VerifyReport, OldMailbox, Vec<FolderMessages>), VerifyError> {
-    verify_with(profile, account, source, lang, &silent()).await
-}
-
-/// The whole verify use case, for every face: [`verify`] with each folder of each side
-/// reported to `progress` as it is read.
-pub async fn verify_with(
-    profile: &Profile,
-    account: &AccountRef,
-    source: &OldSource,
-    lang: Lang,
-    progress: &Progress,
-) -> Result<(VerifyReport, OldMailbox, Vec<FolderMessages>), VerifyError> {
-    let (old, new) = tokio::join!(
-        old_mailbox_with(profile, account, source, progress),
-        new_mailbox_with(profile, account, progress)
-    );
-    let old = old?;
-    let (new_server, new) = new?;
-    let mut report = build_report(profile, &old, &new_server, &new, lang);
-    report.run.address = Some(account.address.clone());
-    Ok((report, old, new))
 }
 
 /// The pure part: mapping, comparison, summary and verdict.

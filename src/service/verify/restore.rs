@@ -18,7 +18,7 @@ use futures::StreamExt;
 use serde::Serialize;
 
 use super::gather::HEADER_FIELDS;
-use super::{OldMailbox, OldSource, VerifyError, VerifyReport, is_sent_finding, verify};
+use super::{OldSource, RestoreBasis, VerifyError, VerifyReport, is_sent_finding, verify};
 use crate::archive::ArchiveReader;
 use crate::compare::identity::Identity;
 use crate::compare::result::{Finding, FindingKind, Reason};
@@ -26,7 +26,7 @@ use crate::i18n::Lang;
 use crate::imap::WriteSession;
 use crate::mail::body::text_hash;
 use crate::mail::envelope::Envelope;
-use crate::model::{FolderInfo, FolderMessages, MessageInfo};
+use crate::model::MessageInfo;
 use crate::profile::{Profile, Side};
 use crate::service::{AccountRef, imap_options, open_read_session, open_write_session};
 
@@ -155,11 +155,12 @@ pub async fn restore(
         Some(path) => OldSource::Backup(path.clone()),
         None => OldSource::Live,
     };
-    let (report, old, new) = verify(profile, account, &source, lang).await?;
-    let old_infos: Vec<FolderInfo> = old.folders.iter().map(|f| f.folder.clone()).collect();
-    if let Some(unknown) = options.folders.iter().find(|want| {
-        !old_infos.iter().any(|f| f.name == **want) && !new.iter().any(|f| f.folder.name == **want)
-    }) {
+    let (report, basis) = verify(profile, account, &source, lang).await?;
+    if let Some(unknown) = options
+        .folders
+        .iter()
+        .find(|want| !basis.old_folders.iter().any(|f| f.name == **want) && !basis.new_has(want))
+    {
         return Err(VerifyError::UnknownFolder {
             name: unknown.clone(),
         });
@@ -175,7 +176,7 @@ pub async fn restore(
         "live"
     };
     let mut result = RestoreReport::planned(
-        plan_restore(&report, &old, &new, &selection),
+        plan_restore(&report, &basis, &selection),
         profile,
         source,
         report.new_server.clone(),
@@ -187,8 +188,7 @@ pub async fn restore(
             profile,
             account,
             &result.plan,
-            &old,
-            &new,
+            &basis,
             options.from_backup.as_deref(),
             max,
         )
@@ -231,15 +231,9 @@ pub struct Planned {
 
 /// Picks the findings `selection` names from a verification and turns them into a plan
 /// (pure: `ikou restore` and `ikou batch restore` both plan with it).
-pub fn plan_restore(
-    report: &VerifyReport,
-    old: &OldMailbox,
-    new: &[FolderMessages],
-    selection: &Selection,
-) -> Planned {
-    let old_infos: Vec<FolderInfo> = old.folders.iter().map(|f| f.folder.clone()).collect();
+pub fn plan_restore(report: &VerifyReport, basis: &RestoreBasis, selection: &Selection) -> Planned {
     let selected = |f: &&Finding| match selection {
-        Selection::Sent => is_sent_finding(f, &report.raw_mapping, &old_infos),
+        Selection::Sent => is_sent_finding(f, &report.raw_mapping, &basis.old_folders),
         Selection::AllMissing => true,
         Selection::Folders(folders) => folders.iter().any(|want| {
             f.old_folder.as_deref() == Some(want) || f.new_folder.as_deref() == Some(want)
@@ -249,13 +243,13 @@ pub fn plan_restore(
         .comparison
         .of_kind(FindingKind::Missing)
         .filter(selected)
-        .filter_map(|f| plan_item(f, old))
+        .filter_map(|f| plan_item(f, basis))
         .collect();
     let oversize: Vec<PlanItem> = report
         .comparison
         .of_kind(FindingKind::Oversize)
         .filter(selected)
-        .filter_map(|f| plan_item(f, old))
+        .filter_map(|f| plan_item(f, basis))
         .collect();
     // Folders missing on new: the ones holding planned messages, and empty ones asked for.
     let mut folders_to_create: Vec<String> = Vec::new();
@@ -269,7 +263,7 @@ pub fn plan_restore(
         .map(|i| i.new_folder.clone())
         .chain(empty_missing)
     {
-        if !new.iter().any(|f| f.folder.name == name) && !folders_to_create.contains(&name) {
+        if !basis.new_has(&name) && !folders_to_create.contains(&name) {
             folders_to_create.push(name);
         }
     }
@@ -325,17 +319,11 @@ pub fn expand_folder_findings<'a>(chosen: &[&'a Finding], all: &'a [Finding]) ->
 
 /// The plan line for one missing (or oversize) finding; `None` when the finding names no
 /// message or the old mailbox no longer lists it.
-pub fn plan_item(finding: &Finding, old: &OldMailbox) -> Option<PlanItem> {
+pub fn plan_item(finding: &Finding, basis: &RestoreBasis) -> Option<PlanItem> {
     let message = finding.message.as_ref()?;
     let old_folder = finding.old_folder.clone()?;
     let new_folder = finding.new_folder.clone()?;
-    let info = old
-        .folders
-        .iter()
-        .find(|f| f.folder.name == old_folder)?
-        .messages
-        .iter()
-        .find(|m| m.uid == message.uid)?;
+    let copy = basis.copy(&old_folder, message.uid)?;
     Some(PlanItem {
         old_folder,
         new_folder,
@@ -345,13 +333,9 @@ pub fn plan_item(finding: &Finding, old: &OldMailbox) -> Option<PlanItem> {
         from: message.from.clone(),
         subject: message.subject.clone(),
         key: message.key.clone(),
-        body_hash: info
-            .message_id
-            .is_none()
-            .then(|| info.body_hash.clone())
-            .flatten(),
-        flags: info.flags.clone(),
-        internal_date: info.internal_date.clone(),
+        body_hash: copy.body_hash.clone(),
+        flags: copy.flags.clone(),
+        internal_date: copy.internal_date.clone(),
     })
 }
 
@@ -362,14 +346,13 @@ enum Bytes {
 }
 
 /// Carries out a plan: bytes from the backup when given, else from the old server (read-only),
-/// appended to the new server after re-checking presence. `old` and `new` are the mailboxes
-/// the plan was made from (old: raw folder names and the backup manifest; new: raw names).
+/// appended to the new server after re-checking presence. `basis` is what the plan was made
+/// from (both sides' names on the wire, the backup's manifest records).
 pub async fn apply_plan(
     profile: &Profile,
     account: &AccountRef,
     plan: &[PlanItem],
-    old: &OldMailbox,
-    new: &[FolderMessages],
+    basis: &RestoreBasis,
     from_backup: Option<&std::path::Path>,
     max_bytes: u64,
 ) -> Result<Vec<ItemResult>, VerifyError> {
@@ -381,7 +364,7 @@ pub async fn apply_plan(
         )),
     };
     let mut writer = open_write_session(profile, account).await?;
-    let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
+    let outcome = apply_with(&mut source, &mut writer, plan, basis, max_bytes).await;
     writer.logout().await;
     if let Bytes::Live(session) = source {
         session.logout().await;
@@ -396,12 +379,11 @@ pub async fn apply_with_sessions(
     reader: crate::imap::ReadSession,
     mut writer: WriteSession,
     plan: &[PlanItem],
-    old: &OldMailbox,
-    new: &[FolderMessages],
+    basis: &RestoreBasis,
     max_bytes: u64,
 ) -> Result<Vec<ItemResult>, VerifyError> {
     let mut source = Bytes::Live(Box::new(reader));
-    let outcome = apply_with(&mut source, &mut writer, plan, old, new, max_bytes).await;
+    let outcome = apply_with(&mut source, &mut writer, plan, basis, max_bytes).await;
     writer.logout().await;
     if let Bytes::Live(session) = source {
         session.logout().await;
@@ -413,8 +395,7 @@ async fn apply_with(
     source: &mut Bytes,
     writer: &mut WriteSession,
     plan: &[PlanItem],
-    old: &OldMailbox,
-    new: &[FolderMessages],
+    basis: &RestoreBasis,
     max_bytes: u64,
 ) -> Result<Vec<ItemResult>, VerifyError> {
     let mut results = Vec::with_capacity(plan.len());
@@ -428,8 +409,8 @@ async fn apply_with(
     for target in targets {
         let raw_target = match existing.iter().find(|f| f.name == target) {
             Some(f) => f.raw_name.clone(),
-            None => match new.iter().find(|f| f.folder.name == target) {
-                Some(f) => f.folder.raw_name.clone(),
+            None => match basis.new_raw_name(target) {
+                Some(raw) => raw.to_string(),
                 None => writer.create_folder(target).await?,
             },
         };
@@ -475,7 +456,7 @@ async fn apply_with(
                 results.push(result);
                 continue;
             }
-            let bytes = match read_bytes(source, item, old).await {
+            let bytes = match read_bytes(source, item, basis).await {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     result.outcome = ItemOutcome::Failed;
@@ -521,19 +502,13 @@ async fn apply_with(
 async fn read_bytes(
     source: &mut Bytes,
     item: &PlanItem,
-    old: &OldMailbox,
+    basis: &RestoreBasis,
 ) -> Result<Vec<u8>, VerifyError> {
     match source {
         Bytes::Backup(reader) => {
-            let record = old
-                .manifest
-                .as_ref()
-                .and_then(|m| {
-                    m.messages
-                        .iter()
-                        .find(|r| r.folder == item.old_folder && r.uid == Some(item.uid))
-                })
-                .cloned()
+            let record = basis
+                .copy(&item.old_folder, item.uid)
+                .and_then(|c| c.record.clone())
                 .ok_or_else(|| VerifyError::Unreadable {
                     path: reader.path().to_path_buf(),
                     detail: format!(
@@ -544,12 +519,10 @@ async fn read_bytes(
             Ok(reader.read_message(&record)?)
         }
         Bytes::Live(session) => {
-            let raw = old
-                .folders
-                .iter()
-                .find(|f| f.folder.name == item.old_folder)
-                .map(|f| f.folder.raw_name.clone())
-                .unwrap_or_else(|| item.old_folder.clone());
+            let raw = basis
+                .old_raw_name(&item.old_folder)
+                .unwrap_or(&item.old_folder)
+                .to_string();
             session.examine(&raw).await?;
             let server = session.server().to_string();
             let mut stream = session.fetch_bodies(&item.uid.to_string()).await?;

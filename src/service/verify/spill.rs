@@ -6,7 +6,8 @@
 //! flags, the header fields) to a [`Spill`]: an unnamed temporary file, readable only by this
 //! process and deleted by the system when it is closed. A finding's envelope is read back and
 //! parsed exactly as it was while streaming, so the report is the one the whole mailbox in
-//! memory gives; memory grows by about 100 bytes a message instead of about 1.5 KB.
+//! memory gives; memory grows by about 100 bytes a message instead of about 1.5 KB. The body
+//! hash of a message without a Message-ID goes there too (a restore compares it).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
@@ -28,6 +29,9 @@ pub struct Spill {
     reader: Mutex<Reader>,
     /// `offsets[folder][index]`: where the message's record starts.
     offsets: Vec<Vec<u64>>,
+    /// `bodies[folder]`: (message index, where its body hash starts), by index once the
+    /// folder is complete.
+    bodies: Vec<Vec<(u32, u64)>>,
     written: u64,
     record: Vec<u8>,
 }
@@ -60,6 +64,7 @@ impl Spill {
                 error: None,
             }),
             offsets: Vec::new(),
+            bodies: Vec::new(),
             written: 0,
             record: Vec::new(),
         })
@@ -67,6 +72,14 @@ impl Spill {
 
     fn begin_folder(&mut self) {
         self.offsets.push(Vec::new());
+        self.bodies.push(Vec::new());
+    }
+
+    /// The body hashes of the current folder are all written.
+    fn end_folder(&mut self) {
+        if let Some(bodies) = self.bodies.last_mut() {
+            bodies.sort_unstable();
+        }
     }
 
     /// Appends one message's record to the current folder.
@@ -78,6 +91,20 @@ impl Spill {
         writer.write_all(&self.record)?;
         if let Some(folder) = self.offsets.last_mut() {
             folder.push(self.written);
+        }
+        self.written += 4 + u64::from(len);
+        Ok(())
+    }
+
+    /// Records the body hash of message `index` of the current folder.
+    fn write_body(&mut self, index: usize, hash: &str) -> io::Result<()> {
+        let index = u32::try_from(index).map_err(|_| too_long())?;
+        let writer = self.writer.as_mut().ok_or_else(closed)?;
+        let len = u32::try_from(hash.len()).map_err(|_| too_long())?;
+        writer.write_all(&len.to_le_bytes())?;
+        writer.write_all(hash.as_bytes())?;
+        if let Some(folder) = self.bodies.last_mut() {
+            folder.push((index, self.written));
         }
         self.written += 4 + u64::from(len);
         Ok(())
@@ -101,8 +128,20 @@ impl Spill {
             Ok(reader) => reader,
             Err(poisoned) => poisoned.into_inner(),
         };
-        match reader.read(offset) {
-            Ok(meta) => message_info(meta),
+        let body = self.bodies.get(folder).and_then(|bodies| {
+            let index = u32::try_from(index).ok()?;
+            let at = bodies.binary_search_by_key(&index, |&(i, _)| i).ok()?;
+            bodies.get(at).map(|&(_, offset)| offset)
+        });
+        let read = reader.read(offset).and_then(|meta| {
+            let mut info = message_info(meta);
+            if let Some(body) = body {
+                info.body_hash = Some(reader.read_text(body)?);
+            }
+            Ok(info)
+        });
+        match read {
+            Ok(info) => info,
             Err(e) => {
                 reader.error.get_or_insert(e);
                 MessageInfo::default()
@@ -122,15 +161,29 @@ impl Spill {
 }
 
 impl Reader {
-    fn read(&mut self, offset: u64) -> io::Result<FetchedMeta> {
+    /// The record at `offset` into the buffer.
+    fn load(&mut self, offset: u64) -> io::Result<()> {
         let file = self.file.as_mut().ok_or_else(closed)?;
         file.seek(SeekFrom::Start(offset))?;
         let mut len = [0u8; 4];
         file.read_exact(&mut len)?;
         self.buffer.resize(u32::from_le_bytes(len) as usize, 0);
-        file.read_exact(&mut self.buffer)?;
-        decode(&self.buffer).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "record"))
+        file.read_exact(&mut self.buffer)
     }
+
+    fn read(&mut self, offset: u64) -> io::Result<FetchedMeta> {
+        self.load(offset)?;
+        decode(&self.buffer).ok_or_else(damaged)
+    }
+
+    fn read_text(&mut self, offset: u64) -> io::Result<String> {
+        self.load(offset)?;
+        String::from_utf8(self.buffer.clone()).map_err(|_| damaged())
+    }
+}
+
+fn damaged() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "record")
 }
 
 fn closed() -> io::Error {
@@ -287,10 +340,16 @@ impl Collector for Reduced {
             && let Some(id) = folder.ids.get_mut(index)
         {
             id.body = Some(text_digest(&hash));
+            if self.error.is_none()
+                && let Err(e) = self.spill.write_body(index, &hash)
+            {
+                self.error = Some(e);
+            }
         }
     }
 
     fn end(&mut self) {
+        self.spill.end_folder();
         if let Some(f) = self.folders.last_mut().filter(|f| f.folder.selectable) {
             f.folder.size = self.size;
         }
@@ -345,6 +404,39 @@ mod tests {
         assert_eq!(spill.message(9, 0), MessageInfo::default());
         assert!(spill.failure().is_none());
         assert_eq!(spill.message(0, 0).subject.as_deref(), Some("会議"));
+    }
+
+    /// The body hash of a message without a Message-ID reads back with its envelope.
+    #[test]
+    fn body_hashes_read_back_with_their_message() {
+        let no_id: &[u8] = b"Subject: x\r\n\r\n";
+        let mut reduced = Reduced::new().expect("temporary file");
+        for (n, uids) in [[5, 3, 9], [1, 2, 4]].iter().enumerate() {
+            reduced.begin(crate::compare::path::tests::folder(
+                &format!("F{n}"),
+                Some('/'),
+            ));
+            for uid in uids {
+                reduced.message(meta(*uid, Some(no_id)));
+            }
+            // Bodies arrive in whatever order the server sends them.
+            for uid in uids.iter().rev().filter(|u| **u != 2) {
+                reduced.body_hash(*uid, format!("hash-{uid}"));
+            }
+            reduced.end();
+        }
+        let (listed, spill) = reduced.finish().expect("written");
+        for (n, uids) in [[5, 3, 9], [1, 2, 4]].iter().enumerate() {
+            for (i, uid) in uids.iter().enumerate() {
+                let info = spill.message(n, i);
+                assert_eq!(info.uid, *uid);
+                let want = (*uid != 2).then(|| format!("hash-{uid}"));
+                assert_eq!(info.body_hash, want, "{n}/{i}");
+                assert_eq!(listed[n].ids[i].body.is_some(), *uid != 2);
+                assert_eq!(listed[n].uids[i], *uid);
+            }
+        }
+        assert!(spill.failure().is_none());
     }
 
     #[test]

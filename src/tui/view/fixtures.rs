@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
 use crate::profile::Profile;
 use crate::service::backup::{BackupResult, FolderOutcome, Protocol};
-use crate::service::verify::{OldMailbox, build_report};
+use crate::service::verify::{OldMailbox, RestoreBasis, build_report};
 use crate::tui::verify::VerifyOutcome;
 
 fn folder(name: &str, delimiter: char, special_use: Option<SpecialUse>) -> FolderInfo {
@@ -110,7 +110,8 @@ pub fn verify_outcome(lang: Lang) -> Arc<VerifyOutcome> {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
     report.state_code =
         crate::service::verify::state_code(&report, profile().dates.phase(day)).to_string();
-    Arc::new(VerifyOutcome { report, old, new })
+    let basis = RestoreBasis::held(&report, &old, &new);
+    Arc::new(VerifyOutcome { report, basis })
 }
 
 /// The header block a fetch returns for the first missing message.

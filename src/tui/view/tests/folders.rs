@@ -10,7 +10,7 @@ use super::{draw, folder, inventory, press, report, screen, signed_in};
 use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
 use crate::profile::Side;
-use crate::service::verify::{OldMailbox, build_report};
+use crate::service::verify::{OldMailbox, RestoreBasis, build_report};
 use crate::tui::app::App;
 use crate::tui::screen::Screen;
 use crate::tui::verify::{VerifyEvent, VerifyOutcome};
@@ -70,7 +70,8 @@ fn outcome(lang: Lang) -> Arc<VerifyOutcome> {
         f.folder.delimiter = Some('/');
     }
     let report = build_report(&profile(), &old, "outlook.office365.com:993", &new, lang);
-    Arc::new(VerifyOutcome { report, old, new })
+    let basis = RestoreBasis::held(&report, &old, &new);
+    Arc::new(VerifyOutcome { report, basis })
 }
 
 /// Both inventories with the same counts as the verification.
