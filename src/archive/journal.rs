@@ -306,12 +306,17 @@ pub(crate) fn scan_journal(
     Ok(())
 }
 
+/// Size of the buffer [`entry_is_intact`] reads through.
+pub(crate) const INTACT_BUF_LEN: usize = 64 * 1024;
+
 /// Checks that `entry` lies intact in `file`: in bounds, the local header names the entry,
-/// and the CRC-32 of its bytes matches the journal. Streams, so big messages are not loaded.
+/// and the CRC-32 of its bytes matches the journal. Streams through `buf` (reused from
+/// entry to entry; [`INTACT_BUF_LEN`] bytes), so big messages are not loaded.
 pub(crate) fn entry_is_intact(
     file: &mut File,
     file_len: u64,
     entry: &WrittenEntry,
+    buf: &mut [u8],
 ) -> std::io::Result<bool> {
     let Some(end) = entry.record.offset.checked_add(entry.span) else {
         return Ok(false);
@@ -321,7 +326,6 @@ pub(crate) fn entry_is_intact(
     }
     file.seek(SeekFrom::Start(entry.record.offset))?;
     let mut reader = file.take(entry.span);
-    let mut buf = vec![0u8; 64 * 1024];
     // Names are at most a few hundred bytes, far below the buffer size.
     let head_len = (LOCAL_HEADER_LEN + entry.record.name.len())
         .min(entry.span as usize)
@@ -333,7 +337,7 @@ pub(crate) fn entry_is_intact(
     let mut crc = crc32fast::Hasher::new();
     crc.update(&buf[..head_len]);
     loop {
-        let n = reader.read(&mut buf)?;
+        let n = reader.read(buf)?;
         if n == 0 {
             break;
         }

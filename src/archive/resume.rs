@@ -12,7 +12,9 @@ use std::path::Path;
 
 use super::base::BaseArchive;
 use super::error::{ArchiveError, IoContext, Result};
-use super::journal::{JOURNAL_VERSION, Journal, JournalLine, JournalLines, entry_is_intact};
+use super::journal::{
+    INTACT_BUF_LEN, JOURNAL_VERSION, Journal, JournalLine, JournalLines, entry_is_intact,
+};
 use super::manifest::{FolderRecord, MessageRecord, SourceKind};
 use super::zipwrite::{CentralRecord, ZipSink};
 
@@ -129,6 +131,7 @@ pub(crate) fn recover(
     let mut journal_end = lines.end();
     let mut folders = Vec::new();
     let (mut entries, mut messages, mut dropped) = (0, 0, 0);
+    let mut buf = vec![0u8; INTACT_BUF_LEN];
     while let Some(line) = lines.next() {
         let (line, _) = line?;
         let keep = match line {
@@ -138,7 +141,8 @@ pub(crate) fn recover(
                 message,
             } => {
                 let intact = entry.record.offset == end
-                    && entry_is_intact(&mut file, file_len, &entry).ctx(partial, "read")?;
+                    && entry_is_intact(&mut file, file_len, &entry, &mut buf)
+                        .ctx(partial, "read")?;
                 if intact {
                     end += entry.span;
                     entries += 1;
