@@ -18,7 +18,7 @@ pub(crate) type TimedTcp = Pin<Box<TimeoutStream<TcpStream>>>;
 #[derive(Debug)]
 pub enum MailStream {
     Plain(TimedTcp),
-    Tls(Box<tokio_native_tls::TlsStream<TimedTcp>>),
+    Tls(Box<super::tls::TlsStream>),
 }
 
 impl MailStream {
