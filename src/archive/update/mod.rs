@@ -22,8 +22,10 @@
 //! manifest and directory stay in the file as unreferenced bytes (a few per cent of the
 //! archive per changed run; see [`CommitReport::archive_bytes`]).
 //!
-//! `open.rs` opens (and resumes), this file adds, `commit.rs` ends an update; `options.rs`
-//! holds what goes in and out.
+//! `open.rs` opens (and resumes); [`ArchiveUpdate::open_lazily`] reads an existing backup's
+//! message records only when a step needs them, so a rerun that changes nothing reads the
+//! manifest's head and writes nothing. This file adds, `commit.rs` ends an update;
+//! `options.rs` holds what goes in and out.
 
 mod commit;
 mod held;

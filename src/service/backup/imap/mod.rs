@@ -2,7 +2,9 @@
 //!
 //! Per folder: STATUS first. When UIDVALIDITY, UIDNEXT, MESSAGES (and HIGHESTMODSEQ, with
 //! CONDSTORE) are what the archive recorded after its last complete run of the folder,
-//! nothing changed and the folder is skipped without opening it. Otherwise EXAMINE and
+//! nothing changed and the folder is skipped without opening it. The archive is opened with
+//! only its folder records read; the message records are read when the first folder needs
+//! them, so a rerun that finds every folder unchanged never reads them. Otherwise EXAMINE and
 //! `UID FETCH <from>:* (UID RFC822.SIZE ...)` to learn what the server has: from the recorded
 //! UIDNEXT when the UIDVALIDITY still holds and the counts show nothing was expunged, else
 //! from 1. Then `UID FETCH <batch> BODY.PEEK[]` for the UIDs the archive lacks. Messages archived
@@ -18,6 +20,7 @@
 //! runs such folders are re-identified like any UIDVALIDITY change, so a rerun adds nothing.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
@@ -29,8 +32,6 @@ use super::{
     AccountRef, BackupError, BackupEvent, BackupOptions, BackupResult, Failure, FolderOutcome,
     Opened, Patience, ProgressSink, Protocol, message_info, open_backup, oversize_list, retry,
 };
-use std::sync::Arc;
-
 use crate::archive::{FolderRecord, HeldId, MessageKey, MessageRecord, Prior, SourceKind};
 use crate::imap::{ConnectOptions, Credentials, ListedFolder, ReadSession};
 use crate::model::SpecialUse;
