@@ -394,8 +394,40 @@ fn unchanged_folders_are_skipped_and_changed_ones_listed_from_the_saved_uidnext(
         "appended in place"
     );
 
+    // A flag change alone (HIGHESTMODSEQ moved, no message came or went) is noticed and
+    // nothing is fetched; the manifest is not rewritten for it, so the file stays as it was.
+    let before_flag = std::fs::read(&zip).expect("archive");
+    account
+        .server
+        .doveadm(&[
+            "flags",
+            "add",
+            "-u",
+            USER,
+            "$IkouSeen",
+            "mailbox",
+            &lab,
+            "uid",
+            "1",
+        ])
+        .expect("flag");
+    for _ in 0..2 {
+        let r = backup_cli(&profile, &zip, &[]);
+        let rows = folder_rows(&r);
+        assert_eq!(rows[&lab], (false, 0), "{r}");
+        assert!(
+            rows.iter()
+                .filter(|(n, _)| **n != lab)
+                .all(|(_, (same, _))| *same),
+            "{r}"
+        );
+        assert_eq!((u(&r, "added"), r["rewritten"].clone()), (0, false.into()));
+        assert_eq!(std::fs::read(&zip).expect("archive"), before_flag);
+    }
+
     // An expunge (counts no longer add up) and a flag change (HIGHESTMODSEQ moved) are
-    // noticed; nothing is fetched, and the archive keeps the expunged message.
+    // noticed; nothing is fetched, and the archive keeps the expunged message. The new
+    // manifest records both folders' states, so the next run skips them.
     let inbox = account.server.server_mailbox_name("INBOX");
     account
         .server

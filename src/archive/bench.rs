@@ -137,3 +137,87 @@ fn bench_pipeline() {
         );
     }
 }
+
+fn run_child(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> String {
+    super::testutil::run_test_child(name, env, std::time::Duration::from_secs(600))
+}
+
+/// Peak memory of opening a backup whose run was interrupted after many small messages
+/// (`IKOU_BENCH_RESUME_N`, default 100,000): a new backup (its `.partial`) and an in-place
+/// append to a committed one. Each step is its own process, so each peak is that step's.
+/// `cargo test --lib archive::bench::bench_resume_open -- --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark; run with --ignored --nocapture"]
+fn bench_resume_open() {
+    const NAME: &str = "archive::bench::bench_resume_open";
+    let folder = "INBOX";
+    if let Some(path) = std::env::var_os("IKOU_BENCH_RESUME_OPEN") {
+        let start = Instant::now();
+        let (up, prior) = ArchiveUpdate::open(std::path::Path::new(&path), opts()).expect("open");
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "RESULT held {} recovered {} open {secs:.2} s peak RSS {:.1} MiB",
+            prior.map_or(0, |p| p.len()),
+            up.recovered_messages(),
+            peak_rss_mb()
+        );
+        return;
+    }
+    if let Some(path) = std::env::var_os("IKOU_BENCH_RESUME_WRITE") {
+        let path = std::path::Path::new(&path);
+        let n: u32 = std::env::var("IKOU_BENCH_RESUME_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100_000);
+        let first = if std::env::var_os("IKOU_BENCH_RESUME_IN_PLACE").is_some() {
+            let (mut up, _) = ArchiveUpdate::open(path, opts()).expect("open");
+            up.folder(&folder_info(folder, 1)).expect("folder");
+            for uid in 1..=10 {
+                let m = super::testutil::mail(u64::from(uid), 2);
+                up.add(folder, MessageKey::Uid(uid), &msg_info(uid), m)
+                    .expect("add");
+            }
+            up.commit().expect("commit");
+            11
+        } else {
+            1
+        };
+        let (mut up, _) = ArchiveUpdate::open(path, opts()).expect("open");
+        up.folder(&folder_info(folder, 1)).expect("folder");
+        for uid in first..first + n {
+            let m = super::testutil::mail(u64::from(uid), 2);
+            up.add(folder, MessageKey::Uid(uid), &msg_info(uid), m)
+                .expect("add");
+        }
+        // Dropped without a commit: the journal and the appended entries stay, as after
+        // an interruption, for the next open to resume.
+        drop(up);
+        return;
+    }
+    for in_place in [false, true] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("bench.zip");
+        let mut env = vec![("IKOU_BENCH_RESUME_WRITE", path.as_os_str())];
+        if in_place {
+            env.push(("IKOU_BENCH_RESUME_IN_PLACE", std::ffi::OsStr::new("1")));
+        }
+        run_child(NAME, &env);
+        let journal = std::fs::metadata(dir.path().join("bench.zip.journal"))
+            .expect("the interrupted run left its journal")
+            .len();
+        let out = run_child(NAME, &[("IKOU_BENCH_RESUME_OPEN", path.as_os_str())]);
+        let result = out
+            .lines()
+            .find_map(|l| Some(&l[l.find("RESULT ")? + 7..]))
+            .expect("the open step reports");
+        println!(
+            "{:<28} journal {:>5.1} MB  {result}",
+            if in_place {
+                "in-place append resumed:"
+            } else {
+                "new backup resumed:"
+            },
+            journal as f64 / 1e6
+        );
+    }
+}

@@ -195,11 +195,11 @@ pub(crate) fn read_journal_ends(path: &Path) -> Result<Option<(JournalHeader, Op
     Ok(Some((header, committed)))
 }
 
-/// A journal as found on disk: its header and the complete lines after it, each with the
-/// byte offset just past it (where to truncate to keep it).
-/// The lines of a journal after its header, read one at a time (not into memory as a
-/// whole), each with the offset it starts at; ends at the first line that is not intact.
-/// The commit writes the manifest and the directory from what was journalled.
+/// The lines of a journal after its header, read one at a time (never into memory as a
+/// whole), each with the offset it starts at; ends at the first line that is not intact
+/// (torn: no newline, or not parsing), since everything after it is untrusted. Resume
+/// checks what an interrupted run journalled with it; the commit writes the manifest and
+/// the directory from what was journalled.
 #[derive(Debug)]
 pub(crate) struct JournalLines {
     reader: std::io::BufReader<File>,
@@ -207,6 +207,7 @@ pub(crate) struct JournalLines {
     line: Vec<u8>,
     pos: u64,
     header_seen: bool,
+    done: bool,
 }
 
 impl JournalLines {
@@ -218,7 +219,52 @@ impl JournalLines {
             line: Vec::new(),
             pos: 0,
             header_seen: false,
+            done: false,
         })
+    }
+
+    /// Opens the journal and reads its header line; `None` if it has no intact header.
+    pub(crate) fn open_with_header(path: &Path) -> Result<Option<(JournalHeader, Self)>> {
+        let mut lines = Self::open(path)?;
+        lines.header_seen = true;
+        match lines.read_line()? {
+            Some(JournalLine::Header(h)) => Ok(Some((h, lines))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Offset just past the last line read (the header included): where to cut the
+    /// journal to keep exactly the lines read so far.
+    pub(crate) fn end(&self) -> u64 {
+        self.pos
+    }
+
+    /// The next intact line, advancing [`JournalLines::end`]; `None` from the first line
+    /// that is torn or does not parse on.
+    fn read_line(&mut self) -> Result<Option<JournalLine>> {
+        use std::io::BufRead;
+        if self.done {
+            return Ok(None);
+        }
+        self.line.clear();
+        let n = self
+            .reader
+            .read_until(b'\n', &mut self.line)
+            .ctx(&self.path, "read")?;
+        let parsed = match self.line.split_last() {
+            Some((b'\n', text)) => serde_json::from_slice::<JournalLine>(text).ok(),
+            _ => None,
+        };
+        match parsed {
+            Some(line) => {
+                self.pos += n as u64;
+                Ok(Some(line))
+            }
+            None => {
+                self.done = true;
+                Ok(None)
+            }
+        }
     }
 }
 
@@ -226,26 +272,23 @@ impl Iterator for JournalLines {
     type Item = Result<(JournalLine, u64)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        use std::io::BufRead;
         loop {
-            self.line.clear();
-            let n = match self.reader.read_until(b'\n', &mut self.line) {
-                Ok(n) => n,
-                Err(e) => return Some(Err(super::error::ArchiveError::io(&self.path, "read", e))),
-            };
-            if n == 0 || self.line.last() != Some(&b'\n') {
-                return None;
-            }
-            let parsed = serde_json::from_slice::<JournalLine>(&self.line[..n - 1]).ok()?;
             let start = self.pos;
-            self.pos += n as u64;
+            let line = match self.read_line() {
+                Ok(line) => line?,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
             if !std::mem::replace(&mut self.header_seen, true) {
-                if !matches!(parsed, JournalLine::Header(_)) {
+                if !matches!(line, JournalLine::Header(_)) {
+                    self.done = true;
                     return None;
                 }
                 continue;
             }
-            return Some(Ok((parsed, start)));
+            return Some(Ok((line, start)));
         }
     }
 }
@@ -263,53 +306,17 @@ pub(crate) fn scan_journal(
     Ok(())
 }
 
-#[derive(Debug)]
-pub(crate) struct JournalContents {
-    pub header: JournalHeader,
-    pub header_end: u64,
-    pub lines: Vec<(JournalLine, u64)>,
-}
-
-/// Reads the journal; `None` if it has no intact header. Reading stops at the first line
-/// that is torn (no newline) or does not parse: everything after it is untrusted.
-pub(crate) fn read_journal(path: &Path) -> Result<Option<JournalContents>> {
-    let mut data = Vec::new();
-    File::open(path)
-        .ctx(path, "open")?
-        .read_to_end(&mut data)
-        .ctx(path, "read")?;
-    let mut pos = 0usize;
-    let mut header = None;
-    let mut header_end = 0;
-    let mut lines = Vec::new();
-    while let Some(nl) = data[pos..].iter().position(|&b| b == b'\n') {
-        let end = pos + nl + 1;
-        let Ok(line) = serde_json::from_slice::<JournalLine>(&data[pos..end - 1]) else {
-            break;
-        };
-        match (line, header.is_some()) {
-            (JournalLine::Header(h), false) => {
-                header = Some(h);
-                header_end = end as u64;
-            }
-            (JournalLine::Header(_), true) | (_, false) => break,
-            (line, true) => lines.push((line, end as u64)),
-        }
-        pos = end;
-    }
-    Ok(header.map(|header| JournalContents {
-        header,
-        header_end,
-        lines,
-    }))
-}
+/// Size of the buffer [`entry_is_intact`] reads through.
+pub(crate) const INTACT_BUF_LEN: usize = 64 * 1024;
 
 /// Checks that `entry` lies intact in `file`: in bounds, the local header names the entry,
-/// and the CRC-32 of its bytes matches the journal. Streams, so big messages are not loaded.
+/// and the CRC-32 of its bytes matches the journal. Streams through `buf` (reused from
+/// entry to entry; [`INTACT_BUF_LEN`] bytes), so big messages are not loaded.
 pub(crate) fn entry_is_intact(
     file: &mut File,
     file_len: u64,
     entry: &WrittenEntry,
+    buf: &mut [u8],
 ) -> std::io::Result<bool> {
     let Some(end) = entry.record.offset.checked_add(entry.span) else {
         return Ok(false);
@@ -319,7 +326,6 @@ pub(crate) fn entry_is_intact(
     }
     file.seek(SeekFrom::Start(entry.record.offset))?;
     let mut reader = file.take(entry.span);
-    let mut buf = vec![0u8; 64 * 1024];
     // Names are at most a few hundred bytes, far below the buffer size.
     let head_len = (LOCAL_HEADER_LEN + entry.record.name.len())
         .min(entry.span as usize)
@@ -331,7 +337,7 @@ pub(crate) fn entry_is_intact(
     let mut crc = crc32fast::Hasher::new();
     crc.update(&buf[..head_len]);
     loop {
-        let n = reader.read(&mut buf)?;
+        let n = reader.read(buf)?;
         if n == 0 {
             break;
         }
@@ -370,6 +376,7 @@ mod tests {
             messages: 0,
             dir: "INBOX/".into(),
             synced: None,
+            largest: None,
         };
         j.append(&JournalLine::Folder {
             folder: folder.clone(),
@@ -382,10 +389,17 @@ mod tests {
         // Tear the second line in half.
         let f = OpenOptions::new().write(true).open(&path).expect("open");
         f.set_len(good_len + 10).expect("truncate");
-        let c = read_journal(&path).expect("read").expect("header intact");
-        assert_eq!(c.header, header());
-        assert_eq!(c.lines.len(), 1);
-        assert_eq!(c.lines[0].1, good_len);
+        let (h, mut lines) = JournalLines::open_with_header(&path)
+            .expect("read")
+            .expect("header intact");
+        assert_eq!(h, header());
+        let header_end = lines.end();
+        let first = lines.next().expect("one line").expect("read");
+        assert!(matches!(first, (JournalLine::Folder { .. }, at) if at == header_end));
+        assert_eq!(lines.end(), good_len);
+        assert!(lines.next().is_none(), "the torn line is not read");
+        assert!(lines.next().is_none(), "nor anything after it");
+        assert_eq!(lines.end(), good_len);
     }
 
     #[test]
@@ -393,6 +407,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("j");
         std::fs::write(&path, b"{\"t\":\"hea").expect("write");
-        assert!(read_journal(&path).expect("read").is_none());
+        assert!(
+            JournalLines::open_with_header(&path)
+                .expect("read")
+                .is_none()
+        );
+        // A journal whose first line is not a header has none either.
+        std::fs::write(&path, b"{\"t\":\"committed\",\"len\":3}\n").expect("write");
+        assert!(
+            JournalLines::open_with_header(&path)
+                .expect("read")
+                .is_none()
+        );
+        assert_eq!(JournalLines::open(&path).expect("open").count(), 0);
     }
 }

@@ -11,8 +11,10 @@ use std::io::{Seek, SeekFrom};
 use std::path::Path;
 
 use super::base::BaseArchive;
-use super::error::{IoContext, Result};
-use super::journal::{JOURNAL_VERSION, Journal, JournalLine, entry_is_intact, read_journal};
+use super::error::{ArchiveError, IoContext, Result};
+use super::journal::{
+    INTACT_BUF_LEN, JOURNAL_VERSION, Journal, JournalLine, JournalLines, entry_is_intact,
+};
 use super::manifest::{FolderRecord, MessageRecord, SourceKind};
 use super::zipwrite::{CentralRecord, ZipSink};
 
@@ -31,20 +33,58 @@ impl Mailbox {
     }
 }
 
-/// The intact part of an interrupted update, ready to be continued.
+/// The intact part of an interrupted update, ready to be continued. Holds the folders
+/// (few) and counts, not the kept entries: those are read again from the journal, which
+/// now lists exactly them, by [`Recovered::for_each_entry`].
 #[derive(Debug)]
 pub(crate) struct Recovered {
     pub sink: ZipSink,
     pub journal: Journal,
-    pub records: Vec<CentralRecord>,
     pub folders: Vec<FolderRecord>,
-    pub messages: Vec<MessageRecord>,
+    /// Entries kept (messages, folder directories, implicit parents).
+    pub entries: usize,
+    /// Of those, messages.
+    pub messages: usize,
     /// Journal lines that were not kept (torn or not matching the partial).
     pub dropped: usize,
 }
 
+impl Recovered {
+    /// Calls `f` with every kept entry's central record and its message record (if it is
+    /// a message), in write order, streamed from the journal: one line in memory at a time.
+    pub(crate) fn for_each_entry(
+        &self,
+        f: &mut dyn FnMut(&CentralRecord, Option<&MessageRecord>) -> Result<()>,
+    ) -> Result<()> {
+        let path = self.journal.path();
+        let (mut entries, mut messages) = (0, 0);
+        for line in JournalLines::open(path)? {
+            let (line, at) = line?;
+            if at >= self.journal.start() {
+                break;
+            }
+            if let JournalLine::Entry { entry, message, .. } = line {
+                entries += 1;
+                messages += usize::from(message.is_some());
+                f(&entry.record, message.as_deref())?;
+            }
+        }
+        if (entries, messages) != (self.entries, self.messages) {
+            return Err(ArchiveError::corrupt(
+                path,
+                format!(
+                    "changed while open ({entries} entries, {} expected)",
+                    self.entries
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// `Ok(Err(reason))` means the appended part must be discarded; `Err` is an I/O failure.
-/// `partial` is the file appended to: the archive itself when `in_place`.
+/// `partial` is the file appended to: the archive itself when `in_place`. Reads the journal
+/// one line at a time and keeps no entry: see [`Recovered`].
 pub(crate) fn recover(
     partial: &Path,
     journal_path: &Path,
@@ -55,10 +95,9 @@ pub(crate) fn recover(
     if !journal_path.exists() {
         return Ok(Err("it has no journal".into()));
     }
-    let Some(contents) = read_journal(journal_path)? else {
+    let Some((h, mut lines)) = JournalLines::open_with_header(journal_path)? else {
         return Ok(Err("its journal has no intact header".into()));
     };
-    let h = &contents.header;
     if h.version != JOURNAL_VERSION {
         return Ok(Err(format!("its journal has version {}", h.version)));
     }
@@ -89,32 +128,43 @@ pub(crate) fn recover(
     }
 
     let mut end = h.prefix_len;
-    let mut journal_end = contents.header_end;
-    let (mut records, mut folders, mut messages) = (Vec::new(), Vec::new(), Vec::new());
-    let mut kept = 0;
-    for (line, line_end) in &contents.lines {
-        match line {
+    let mut journal_end = lines.end();
+    let mut folders = Vec::new();
+    let (mut entries, mut messages, mut dropped) = (0, 0, 0);
+    let mut buf = vec![0u8; INTACT_BUF_LEN];
+    while let Some(line) = lines.next() {
+        let (line, _) = line?;
+        let keep = match line {
             JournalLine::Entry {
                 entry,
                 folder,
                 message,
             } => {
-                if entry.record.offset != end
-                    || !entry_is_intact(&mut file, file_len, entry).ctx(partial, "read")?
-                {
-                    break;
+                let intact = entry.record.offset == end
+                    && entry_is_intact(&mut file, file_len, &entry, &mut buf)
+                        .ctx(partial, "read")?;
+                if intact {
+                    end += entry.span;
+                    entries += 1;
+                    messages += usize::from(message.is_some());
+                    folders.extend(folder);
                 }
-                end += entry.span;
-                records.push(entry.record.clone());
-                folders.extend(folder.clone());
-                messages.extend(message.as_deref().cloned());
+                intact
             }
-            JournalLine::Folder { folder } => folders.push(folder.clone()),
-            JournalLine::Header(_) | JournalLine::Committed { .. } => break,
+            JournalLine::Folder { folder } => {
+                folders.push(folder);
+                true
+            }
+            JournalLine::Header(_) | JournalLine::Committed { .. } => false,
+        };
+        if !keep {
+            dropped = 1;
+            break;
         }
-        kept += 1;
-        journal_end = *line_end;
+        journal_end = lines.end();
     }
+    // The intact lines after the first one not kept are not kept either; counted for the log.
+    dropped += lines.take_while(Result::is_ok).count();
     // Cut what follows the last intact entry: torn bytes, unjournalled entries, or the
     // manifest and directory of a commit that died before its rename.
     file.set_len(end).ctx(partial, "truncate")?;
@@ -124,9 +174,9 @@ pub(crate) fn recover(
     Ok(Ok(Recovered {
         sink: ZipSink::new(file, partial, end),
         journal,
-        records,
         folders,
+        entries,
         messages,
-        dropped: contents.lines.len() - kept,
+        dropped,
     }))
 }

@@ -71,3 +71,57 @@ pub(crate) fn mail(seed: u64, body_lines: usize) -> Vec<u8> {
     m.extend_from_slice(b"NUL:\0 8-bit: \xff\xfe\r\n");
     m
 }
+
+/// Runs this test binary's (ignored) test `name` as a child process with `env`; kills it
+/// and fails if it takes longer than `deadline`, fails if it fails; returns its stdout.
+/// Its output is read by threads, so a chatty child cannot block on a full pipe.
+pub(crate) fn run_test_child(
+    name: &str,
+    env: &[(&str, &std::ffi::OsStr)],
+    deadline: std::time::Duration,
+) -> String {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
+    cmd.args([
+        name,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn child");
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut text);
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll child") {
+            break status;
+        }
+        if start.elapsed() > deadline {
+            child.kill().expect("kill");
+            child.wait().expect("reap");
+            panic!("{name} did not finish within {deadline:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stdout = stdout.join().expect("stdout reader");
+    let stderr = stderr.join().expect("stderr reader");
+    assert!(status.success(), "{name} failed:\n{stdout}\n{stderr}");
+    stdout
+}

@@ -355,6 +355,7 @@ mod tests {
             messages: 6,
             dir: "INBOX/".into(),
             synced: None,
+            largest: None,
         });
         manifest.messages = vec![
             rec(1, "INBOX/good.eml", &good),

@@ -74,6 +74,20 @@ impl BaseArchive {
         file_len: u64,
         on_entry: &mut dyn FnMut(&CentralRecord),
     ) -> Result<(Self, EntryNames)> {
+        Self::open_with(path, file_len, Some(on_entry))
+    }
+
+    /// [`BaseArchive::open`] checking the central directory only: no entry is handed out
+    /// and no name remembered (the returned [`EntryNames`] is empty).
+    pub(crate) fn open_checked(path: &Path, file_len: u64) -> Result<Self> {
+        Self::open_with(path, file_len, None).map(|(b, _)| b)
+    }
+
+    fn open_with(
+        path: &Path,
+        file_len: u64,
+        mut on_entry: Option<&mut dyn FnMut(&CentralRecord)>,
+    ) -> Result<(Self, EntryNames)> {
         let mut file = File::open(path).ctx(path, "open")?;
         let (cd_offset, cd_size, cd_count) = find_central_directory(&mut file, path, file_len)?;
         let mut manifest: Option<CentralRecord> = None;
@@ -92,7 +106,9 @@ impl BaseArchive {
                     format!("entry {:?} runs into the central directory", r.name),
                 ));
             }
-            names.push(name_digest(&r.name));
+            if on_entry.is_some() {
+                names.push(name_digest(&r.name));
+            }
             if r.name == MANIFEST_NAME {
                 if manifest.is_some() {
                     return Err(ArchiveError::corrupt(
@@ -107,7 +123,9 @@ impl BaseArchive {
             if !r.is_dir() {
                 files += 1;
             }
-            on_entry(&r);
+            if let Some(f) = on_entry.as_mut() {
+                f(&r);
+            }
             Ok(())
         })?;
         let manifest = manifest.ok_or_else(|| ArchiveError::NotIkouArchive {
@@ -203,6 +221,47 @@ impl BaseArchive {
             self.id.tail_sha256 = id;
         }
         Ok(manifest)
+    }
+
+    /// Reads only the manifest's head: every field before its message list (the mailbox
+    /// and the folders), decompressing no further than the list's start, which is a few
+    /// kilobytes of a manifest of any size. `None` when that head cannot be read so (the
+    /// list is not last, as another writer might lay it out): the caller then reads the
+    /// whole manifest, which also reports what is wrong with it. The CRC needs every byte,
+    /// so it is checked when the records are read ([`BaseArchive::read_manifest_records`]).
+    pub(crate) fn read_head(&self) -> Result<Option<Manifest>> {
+        let path = &self.path;
+        let mut file = File::open(path).ctx(path, "open")?;
+        read_local(&mut file, path, &self.manifest, None)?;
+        let r = &self.manifest;
+        let raw = BufReader::with_capacity(1 << 14, Read::take(&mut file, r.compressed_size));
+        let mut content: Box<dyn Read> = match r.method {
+            Method::Stored => Box::new(raw),
+            Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
+        };
+        let mut text = MessagesText::default();
+        let mut head = Vec::new();
+        let mut buf = vec![0u8; 1 << 14];
+        // Until the list begins; a short manifest may be read to its end in one go.
+        let reading = |text: &MessagesText| !text.in_list() || text.complete;
+        while reading(&text) {
+            let n = content.read(&mut buf).map_err(|e| {
+                ArchiveError::corrupt(path, format!("{MANIFEST_NAME} unreadable: {e}"))
+            })?;
+            if n == 0 {
+                break;
+            }
+            text.feed_split(&buf[..n], &mut std::io::sink(), Some(&mut head))
+                .ctx(path, "read")?;
+        }
+        match (text.in_list(), text.complete) {
+            // Cut after the list's `[`: close the list and the object.
+            (true, false) => head.extend_from_slice(b"]}"),
+            // Read to the end: the head is the manifest with an empty list.
+            (true, true) => {}
+            (false, _) => return Ok(None),
+        }
+        Ok(Manifest::from_json(&head, path).ok())
     }
 
     pub(crate) fn path(&self) -> &Path {

@@ -102,6 +102,12 @@ pub struct FolderRecord {
     /// backup: a rerun that finds the same state has nothing to fetch here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synced: Option<FolderSync>,
+    /// Size of this folder's largest message in the backup (0 when it holds none),
+    /// recomputed on every commit: a rerun that finds the folder unchanged reads no
+    /// message record of it when this is under the size limit (nothing to look up for the
+    /// oversize list). Absent in backups written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub largest: Option<u64>,
 }
 
 /// A folder's state on the server (STATUS) at the end of a complete backup of it.

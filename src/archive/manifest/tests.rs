@@ -75,6 +75,7 @@ fn message_list_text_is_copied_exactly() {
         messages: 3,
         dir: "INBOX/".into(),
         synced: None,
+        largest: None,
     });
     let rec = |uid: u32, subject: &str| MessageRecord {
         folder: "INBOX".into(),

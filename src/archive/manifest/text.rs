@@ -30,6 +30,11 @@ pub(crate) struct MessagesText {
 }
 
 impl MessagesText {
+    /// Whether the message list has begun (its `[` was fed).
+    pub(crate) fn in_list(&self) -> bool {
+        self.capturing || self.done
+    }
+
     /// Feeds `chunk`; the message list's text in it goes to `out`.
     pub(crate) fn feed(
         &mut self,

@@ -44,6 +44,10 @@ impl ArchiveUpdate {
         limit: u64,
     ) -> Result<(CommitReport, Vec<MessageRecord>)> {
         self.check_usable()?;
+        if let Some(quick) = self.unchanged_unloaded(limit) {
+            return Ok((quick, Vec::new()));
+        }
+        self.load()?;
         let partial = match self.pipeline.take() {
             Some(p) => {
                 let out = p.finish().inspect_err(|_| self.broken = true)?;
@@ -81,6 +85,12 @@ impl ArchiveUpdate {
             return Ok((self.report(false, unreferenced, archive_bytes), large));
         }
 
+        // A new manifest is written: it carries the folder states kept for that case.
+        for (folder, sync) in std::mem::take(&mut self.synced_if_written) {
+            if let Some(f) = self.manifest.folders.iter_mut().find(|f| f.name == folder) {
+                f.synced = Some(sync);
+            }
+        }
         let (mut sink, mut journal) = match partial {
             Some(p) => p,
             None => self.start_writing()?,
@@ -302,20 +312,54 @@ impl ArchiveUpdate {
     }
 
     /// Sets every folder's message count: the messages held when opened plus this run's.
+    /// The folder records' message counts and largest sizes, as this commit leaves them.
     fn recount(&mut self) {
         let mut counts = self.changes.kept_per_folder(&self.prior);
-        for (f, n) in &self.added_per_folder {
-            *counts.entry(f.as_str()).or_default() += n;
+        for (f, (n, largest)) in &self.added_per_folder {
+            let c = counts.entry(f.as_str()).or_default();
+            c.0 += n;
+            c.1 = c.1.max(*largest);
         }
-        let counts: Vec<u64> = self
+        let counts: Vec<(u64, u64)> = self
             .manifest
             .folders
             .iter()
-            .map(|f| counts.get(f.name.as_str()).copied().unwrap_or(0))
+            .map(|f| counts.get(f.name.as_str()).copied().unwrap_or_default())
             .collect();
-        for (f, n) in self.manifest.folders.iter_mut().zip(counts) {
+        for (f, (n, largest)) in self.manifest.folders.iter_mut().zip(counts) {
             f.messages = n;
+            f.largest = Some(largest);
         }
+    }
+
+    /// The report of a commit with nothing to do, when the records were never read: no
+    /// folder record changed and none holds a message above `limit`. `None` otherwise (the
+    /// commit then reads the records).
+    fn unchanged_unloaded(&self, limit: u64) -> Option<CommitReport> {
+        let base = self.base.as_ref()?;
+        let untouched = !self.loaded
+            && self.appended == 0
+            && self.pipeline.is_none()
+            && self.partial.is_none()
+            && self.manifest.folders == self.base_folders
+            && self
+                .base_folders
+                .iter()
+                .all(|f| f.largest.is_some_and(|l| l <= limit));
+        if !untouched {
+            return None;
+        }
+        // Opening checked that the folders count no more messages than the zip has files.
+        let held: u64 = self.base_folders.iter().map(|f| f.messages).sum();
+        let held = usize::try_from(held).unwrap_or(usize::MAX);
+        Some(CommitReport {
+            path: self.path.clone(),
+            rewritten: false,
+            messages: held,
+            added: 0,
+            unreferenced_entries: base.files.saturating_sub(held),
+            archive_bytes: base.id.size,
+        })
     }
 
     fn report(

@@ -318,12 +318,14 @@ impl Changes {
         prior.len() - self.forgotten.len()
     }
 
-    /// Held messages still kept, per folder name.
-    pub(super) fn kept_per_folder<'a>(&self, prior: &'a Prior) -> HashMap<&'a str, u64> {
-        let mut per = vec![0u64; prior.folder_names.len()];
+    /// Held messages still kept, per folder name: how many, and the largest one's size.
+    pub(super) fn kept_per_folder<'a>(&self, prior: &'a Prior) -> HashMap<&'a str, (u64, u64)> {
+        let mut per = vec![(0u64, 0u64); prior.folder_names.len()];
         for (i, m) in prior.messages.iter().enumerate() {
             if !self.forgotten.contains(&HeldId(i as u32)) {
-                per[m.folder as usize] += 1;
+                let p = &mut per[m.folder as usize];
+                p.0 += 1;
+                p.1 = p.1.max(m.size);
             }
         }
         prior
@@ -479,6 +481,7 @@ mod tests {
         assert!(out[2].is_none());
         assert_eq!(c.kept_count(&p), 3);
         let per = c.kept_per_folder(&p);
-        assert_eq!((per["INBOX"], per["Sent"]), (3, 0));
+        // Forgotten messages count neither in the number nor in the largest size.
+        assert_eq!((per["INBOX"], per["Sent"]), ((3, 20), (0, 0)));
     }
 }

@@ -79,8 +79,9 @@ pub struct ArchiveUpdate {
     /// Messages the manifest listed whose entries the zip lacks were dropped.
     dropped_missing: bool,
     layout: Layout,
-    /// Messages this run added, per folder (for the folder counts at commit).
-    added_per_folder: HashMap<String, u64>,
+    /// Messages this run added, per folder: how many and the largest (for the folder
+    /// records at commit).
+    added_per_folder: HashMap<String, (u64, u64)>,
     recovered_messages: usize,
     /// A recovered partial not yet handed to a pipeline.
     partial: Option<(ZipSink, Journal)>,
@@ -91,6 +92,13 @@ pub struct ArchiveUpdate {
     queued_messages: u64,
     /// A write failed; the update can only be dropped (its journal allows resuming).
     broken: bool,
+    /// The held messages' records were read (see [`ArchiveUpdate::open_lazily`]); until
+    /// then `prior` holds only the manifest's head and `source` knows no records.
+    loaded: bool,
+    /// `load` hands `prior` out (not for a new backup).
+    shares_prior: bool,
+    /// Folder states recorded only if the commit writes ([`ArchiveUpdate::set_synced_if_written`]).
+    synced_if_written: HashMap<String, super::FolderSync>,
     lock: Option<LockFile>,
 }
 
@@ -109,8 +117,11 @@ impl ArchiveUpdate {
         }
     }
 
-    /// Whether the backup (with what this run added) holds the message with this identity.
-    pub fn holds(&self, folder: &str, key: &MessageKey, uid_validity: Option<u32>) -> bool {
+    /// Whether the backup (with what this run added) holds the message with this identity
+    /// (for tests; `add` answers the same question itself). The records must be loaded.
+    #[cfg(test)]
+    pub(crate) fn holds(&self, folder: &str, key: &MessageKey, uid_validity: Option<u32>) -> bool {
+        assert!(self.loaded, "holds() asked before the records were loaded");
         self.changes
             .holds(&self.prior, key_id(folder, key, uid_validity))
     }
@@ -120,6 +131,14 @@ impl ArchiveUpdate {
     /// problem with the directory is reported before fetching starts. Cheap either way.
     pub fn prepare(&mut self) -> Result<()> {
         self.check_usable()?;
+        if !self.loaded {
+            // An existing backup opened lazily: the lock file beside it shows the directory
+            // is writable; that the archive is too is checked without writing a byte, so a
+            // rerun that changes nothing writes nothing.
+            let p = &self.path;
+            OpenOptions::new().write(true).open(p).ctx(p, "open")?;
+            return Ok(());
+        }
         if self.pipeline.is_none() && self.partial.is_none() {
             self.partial = Some(self.start_writing()?);
         }
@@ -150,6 +169,8 @@ impl ArchiveUpdate {
             f.uid_validity = info.uid_validity;
             return Ok(f.clone());
         }
+        // A new folder's directory must not collide with any entry's name.
+        self.load()?;
         let (dir, created) = self.layout.folder_dir(&info.name, info.delimiter);
         let record = super::FolderRecord {
             name: info.name.clone(),
@@ -160,6 +181,7 @@ impl ArchiveUpdate {
             messages: 0,
             dir: dir.clone(),
             synced: None,
+            largest: None,
         };
         self.manifest.folders.push(record.clone());
         let time = EntryTime::now();
@@ -187,6 +209,7 @@ impl ArchiveUpdate {
         let bytes = bytes.into();
         self.check_usable()?;
         self.check_key(&key)?;
+        self.load()?;
         let f = self
             .manifest
             .folder(folder)
@@ -228,7 +251,9 @@ impl ArchiveUpdate {
             entry: entry.clone(),
         };
         self.changes.add(id);
-        *self.added_per_folder.entry(folder.to_string()).or_default() += 1;
+        let added = self.added_per_folder.entry(folder.to_string()).or_default();
+        added.0 += 1;
+        added.1 = added.1.max(bytes.len() as u64);
         self.appended += 1;
         self.queued_messages += 1;
         let time = time
@@ -258,6 +283,19 @@ impl ArchiveUpdate {
         Ok(())
     }
 
+    /// [`ArchiveUpdate::set_synced`] for a state that need not be recorded because the one
+    /// recorded still holds (only HIGHESTMODSEQ moved: flags changed): it is kept if the
+    /// commit writes a new manifest anyway, and does not by itself make the commit write.
+    pub fn set_synced_if_written(&mut self, folder: &str, sync: super::FolderSync) -> Result<()> {
+        if self.manifest.folder(folder).is_none() {
+            return Err(ArchiveError::UnknownFolder {
+                folder: folder.to_string(),
+            });
+        }
+        self.synced_if_written.insert(folder.to_string(), sync);
+        Ok(())
+    }
+
     /// Changes the identity of an archived message without re-downloading it (after a
     /// folder's UIDVALIDITY changed and the service matched it by Message-ID and size).
     pub fn rekey_held(
@@ -267,6 +305,7 @@ impl ArchiveUpdate {
         uid_validity: Option<u32>,
     ) -> Result<()> {
         self.check_key(&key)?;
+        self.load()?;
         let m = match self.prior.get(id) {
             Some(m) if !self.changes.is_forgotten(id) => m,
             _ => {
@@ -290,6 +329,7 @@ impl ArchiveUpdate {
     /// [`ArchiveUpdate::rekey_held`] for the held message stored as `entry`. Reads the held
     /// records to find it: for a few messages, not for every one of a large backup.
     pub fn rekey(&mut self, entry: &str, key: MessageKey, uid_validity: Option<u32>) -> Result<()> {
+        self.load()?;
         let mut found = None;
         let changes = &self.changes;
         self.source.stream(&mut |id, m| {
@@ -310,9 +350,10 @@ impl ArchiveUpdate {
     /// read from the archive's manifest and the journal of an interrupted run: for the few
     /// messages re-identification needs, without holding every record.
     pub fn held_records(
-        &self,
+        &mut self,
         mut filter: impl FnMut(HeldView<'_>) -> bool,
     ) -> Result<Vec<(HeldId, MessageRecord)>> {
+        self.load()?;
         let mut out = Vec::new();
         let (prior, changes) = (&self.prior, &self.changes);
         self.source.stream(&mut |id, m| {
@@ -331,6 +372,7 @@ impl ArchiveUpdate {
     /// stay (counted as unreferenced) until a future compaction. Returns how many were
     /// removed. Reads the held records once.
     pub fn forget(&mut self, mut remove: impl FnMut(&MessageRecord) -> bool) -> Result<usize> {
+        self.load()?;
         let mut gone: Vec<HeldId> = Vec::new();
         let changes = &self.changes;
         self.source.stream(&mut |id, m| {
@@ -376,6 +418,8 @@ impl ArchiveUpdate {
 
     fn submit(&mut self, job: Job) -> Result<()> {
         if self.pipeline.is_none() {
+            // The journal ties the append to the archive's identity, read with the records.
+            self.load()?;
             let (sink, journal) = match self.partial.take() {
                 Some(p) => p,
                 None => self.start_writing()?,

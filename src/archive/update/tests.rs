@@ -1336,3 +1336,179 @@ fn add_only_rerun_copies_the_previous_records() {
         assert_matches_manifest(&path, &msgs[..5]);
     }
 }
+
+/// Metadata of message `uid` in the many-recovered test: long header fields, so each
+/// journalled record is a few KB and holding them all would show in the peak memory.
+fn long_info(uid: u32) -> MessageInfo {
+    let mut info = msg_info(uid);
+    info.subject = Some(format!("会議 {uid}: {}", "研究室の資料と議事録".repeat(60)));
+    info.from = Some(format!("{} <taro{uid}@example.jp>", "太郎".repeat(200)));
+    info
+}
+
+/// Peak resident memory of this process so far, in KiB.
+fn peak_rss_kib() -> u64 {
+    fs::read_to_string("/proc/self/status")
+        .expect("/proc/self/status")
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .expect("VmHWM in /proc/self/status")
+}
+
+/// Child half of `resumed_run_with_many_recovered_messages_keeps_each_once`: opens the
+/// interrupted backup (resuming it) and prints its peak memory before and after, and
+/// what it recovered. Leaves the backup as it found it (nothing is appended). A small
+/// interrupted backup is resumed first, so the code's pages are already counted before.
+#[test]
+#[ignore = "run as a child process by resumed_run_with_many_recovered_messages_keeps_each_once"]
+fn resume_memory_child() {
+    let (Some(path), Some(warm)) = (
+        std::env::var_os("IKOU_RESUME_MEM_ARCHIVE"),
+        std::env::var_os("IKOU_RESUME_MEM_WARM_UP"),
+    ) else {
+        return;
+    };
+    let (up, _) = ArchiveUpdate::open(Path::new(&warm), opts()).expect("open warm-up");
+    assert!(up.recovered_messages() > 0, "the warm-up resumes too");
+    drop(up);
+    let before = peak_rss_kib();
+    let (up, prior) = ArchiveUpdate::open(Path::new(&path), opts()).expect("open");
+    let after = peak_rss_kib();
+    println!(
+        "RESUMED before={before} after={after} recovered={} held={}",
+        up.recovered_messages(),
+        prior.map_or(0, |p| p.len())
+    );
+}
+
+/// Runs `resume_memory_child` on `path` (after `warm`), with a deadline; returns (peak KiB
+/// before open, peak KiB after, recovered, held).
+fn resume_in_child(path: &Path, warm: &Path) -> (u64, u64, usize, usize) {
+    let stdout = crate::archive::testutil::run_test_child(
+        "archive::update::tests::resume_memory_child",
+        &[
+            ("IKOU_RESUME_MEM_ARCHIVE", path.as_os_str()),
+            ("IKOU_RESUME_MEM_WARM_UP", warm.as_os_str()),
+        ],
+        std::time::Duration::from_secs(120),
+    );
+    let line = stdout
+        .lines()
+        .find_map(|l| Some(&l[l.find("RESUMED ")? + 8..]))
+        .unwrap_or_else(|| panic!("no report from the child:\n{stdout}"));
+    let field = |name: &str| -> u64 {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing in {line:?}"))
+    };
+    (
+        field("before"),
+        field("after"),
+        field("recovered") as usize,
+        field("held") as usize,
+    )
+}
+
+/// An in-place append of a few thousand messages dies (the update is dropped, its journal's
+/// last line torn and junk after the last entry). The next open resumes every intact entry
+/// without holding the interrupted run's records (its peak memory barely moves, while the
+/// records and the journal are many MB), the rerun fetches only what was lost and the new
+/// ones, and the committed backup holds every message exactly once.
+#[test]
+fn resumed_run_with_many_recovered_messages_keeps_each_once() {
+    const BASE: u32 = 5;
+    const INTERRUPTED: u32 = 3_000;
+    const NEW: u32 = 10;
+    let folder = "INBOX.研究室.学会";
+    let body = |uid: u32| mail(u64::from(uid), 1);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("backup.zip");
+    let warm = dir.path().join("warm-up.zip");
+    let journal = PathBuf::from(format!("{}.journal", path.display()));
+    let base: Vec<(u32, Vec<u8>)> = (1..=BASE).map(|u| (u, body(u))).collect();
+    let interrupt = |path: &Path, n: u32| {
+        let (mut up, _) = ArchiveUpdate::open(path, opts()).expect("open");
+        up.folder(&folder_info(folder, 7)).expect("folder");
+        for uid in BASE + 1..=BASE + n {
+            up.add(folder, MessageKey::Uid(uid), &long_info(uid), body(uid))
+                .expect("add");
+        }
+        drop(up); // interrupted: no commit
+    };
+    write_backup(&warm, opts(), &base);
+    interrupt(&warm, 20);
+    write_backup(&path, opts(), &base);
+    let original = fs::read(&path).expect("read");
+    interrupt(&path, INTERRUPTED);
+    let journal_len = fs::metadata(&journal).expect("journal kept").len();
+    assert!(
+        journal_len > 10 << 20,
+        "the records are large ({journal_len} bytes)"
+    );
+    // The last journal line torn, junk after the last entry.
+    let j = OpenOptions::new().write(true).open(&journal).expect("open");
+    j.set_len(journal_len - 5).expect("tear");
+    append_bytes(&path, &fake_commit_tail());
+    assert_previous_version_intact(&path, &original, &base);
+
+    let (before, after, recovered, held) = resume_in_child(&path, &warm);
+    eprintln!("resumed {recovered} messages: peak memory {before} KiB before, {after} KiB after");
+    assert_eq!(recovered, INTERRUPTED as usize - 1, "all but the torn one");
+    assert_eq!(held, recovered + BASE as usize);
+    // Holding the records (or the journal's text) would take more than the journal's size.
+    assert!(
+        after - before < 8 << 10,
+        "resuming {recovered} messages ({journal_len} bytes of journal) raised the peak \
+         memory from {before} KiB to {after} KiB"
+    );
+
+    // The rerun, as the service does it: fetch what the backup does not hold.
+    let (mut up, prior) = ArchiveUpdate::open(&path, opts()).expect("resume");
+    let prior = prior.expect("prior");
+    assert_eq!(
+        (up.recovered_messages(), prior.len()),
+        (recovered, held),
+        "the child left the backup as it found it"
+    );
+    up.folder(&folder_info(folder, 7)).expect("folder");
+    let total = BASE + INTERRUPTED + NEW;
+    let mut fetched = Vec::new();
+    for uid in 1..=total {
+        if !up.holds(folder, &MessageKey::Uid(uid), Some(7)) {
+            up.add(folder, MessageKey::Uid(uid), &long_info(uid), body(uid))
+                .expect("add");
+            fetched.push(uid);
+        }
+    }
+    let lost = BASE + INTERRUPTED;
+    let expect_fetched: Vec<u32> = std::iter::once(lost).chain(lost + 1..=total).collect();
+    assert_eq!(
+        fetched, expect_fetched,
+        "only the torn one and the new ones"
+    );
+    let report = up.commit().expect("commit");
+    assert_eq!(report.messages, total as usize);
+    assert_eq!(report.unreferenced_entries, 0);
+    assert_eq!(leftovers(&path), (false, false));
+
+    let manifest = Manifest::read_from_zip(&path).expect("manifest");
+    let mut uids: Vec<u32> = manifest.messages.iter().filter_map(|m| m.uid).collect();
+    uids.sort_unstable();
+    assert_eq!(uids, (1..=total).collect::<Vec<_>>(), "every message once");
+    let files = read_all(&path);
+    for m in &manifest.messages {
+        let uid = m.uid.expect("uid");
+        assert_eq!(files.get(&m.entry), Some(&body(uid)), "bytes of UID {uid}");
+    }
+    assert_eq!(
+        files.keys().filter(|k| k.ends_with(".eml")).count(),
+        total as usize,
+        "no stray entries"
+    );
+    let v = verify_archive(&path).expect("verify");
+    assert!(v.is_ok(), "{}", v.summary());
+    assert_unzip_ok(&path);
+}
+
+mod lazy;

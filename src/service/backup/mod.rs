@@ -411,31 +411,33 @@ struct Opened {
     /// The source as the archive records it (`host:port`).
     server: String,
     writer: writer::Writer,
-    /// What the backup held, for planning (none for a new backup).
-    prior: Option<std::sync::Arc<crate::archive::Prior>>,
+    /// What the backup held, for planning, as far as opening read it.
+    held: writer::Held,
     /// Messages recovered from an interrupted run.
     recovered: usize,
 }
 
-/// What every protocol does once signed in: say where the backup goes, then open it. The
-/// caller signs out when this fails.
+/// What every protocol does once signed in: say where the backup goes, then open it (with
+/// `lazy`, reading an existing backup's message records only when asked). The caller signs
+/// out when this fails.
 async fn open_backup(
     endpoint: &crate::net::Endpoint,
     account: &str,
     source: SourceKind,
     options: &BackupOptions,
     progress: &ProgressSink,
+    lazy: bool,
 ) -> Result<Opened, crate::archive::ArchiveError> {
     let server = archive_server(endpoint);
     progress(BackupEvent::Preparing {
         path: options.output.clone(),
     });
     let update = update_options(server.clone(), account, source, options);
-    let (writer, prior, recovered) = writer::start(options.output.clone(), update).await?;
+    let (writer, held, recovered) = writer::start(options.output.clone(), update, lazy).await?;
     Ok(Opened {
         server,
         writer,
-        prior,
+        held,
         recovered,
     })
 }

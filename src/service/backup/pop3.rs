@@ -61,17 +61,27 @@ pub(super) async fn run(
         SourceKind::Pop3,
         options,
         &progress,
+        false,
     )
     .await;
     let Opened {
         server,
-        writer,
-        prior,
+        mut writer,
+        held,
         recovered,
     } = match opened {
         Ok(opened) => opened,
         Err(e) => {
             let _ = session.quit().await;
+            return Err(e.into());
+        }
+    };
+    // Every UIDL is looked up, so the records are read at once.
+    let prior = match writer.prior(&held, &options.output).await {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = session.quit().await;
+            writer.abandon().await;
             return Err(e.into());
         }
     };

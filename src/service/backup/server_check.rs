@@ -168,6 +168,7 @@ mod tests {
                 messages: 0,
                 dir: format!("{name}/"),
                 synced: None,
+                largest: None,
             });
         }
         for (uid, v) in [(1, 5), (2, 5), (3, 4)] {

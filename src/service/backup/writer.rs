@@ -12,7 +12,7 @@ use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::archive::{
-    Added, ArchiveError, ArchiveUpdate, CommitReport, FolderSync, HeldId, MessageKey,
+    Added, ArchiveError, ArchiveUpdate, CommitReport, FolderSync, HeldId, Manifest, MessageKey,
     MessageRecord, Prior, UpdateOptions,
 };
 use crate::model::{FolderInfo, MessageBytes, MessageInfo};
@@ -42,10 +42,16 @@ pub(super) enum WriteCmd {
         uid_validity: Option<u32>,
         reply: oneshot::Sender<Result<Vec<(HeldId, MessageRecord)>, ArchiveError>>,
     },
-    /// The folder is complete up to this server state (see `ArchiveUpdate::set_synced`).
+    /// Reply with what the backup held (reading its message records if they were not).
+    Load {
+        reply: oneshot::Sender<Result<Option<Arc<Prior>>, ArchiveError>>,
+    },
+    /// The folder is complete up to this server state (see `ArchiveUpdate::set_synced`;
+    /// with `only_if_written`, `ArchiveUpdate::set_synced_if_written`).
     Synced {
         folder: String,
         sync: FolderSync,
+        only_if_written: bool,
     },
     /// Write the manifest and replace the archive; reply with the report and the archived
     /// messages larger than the given size (for the oversize list).
@@ -59,6 +65,27 @@ pub(super) struct Committed {
     pub already: u64,
 }
 
+/// What the backup held when it was opened, as far as it was read.
+pub(super) enum Held {
+    /// A new backup.
+    Nothing,
+    /// An existing backup of which only the manifest's head (fields and folders) was read;
+    /// [`Writer::load`] reads the messages when planning needs them.
+    Head(Arc<Manifest>),
+    /// Every held message, compactly.
+    Messages(Arc<Prior>),
+}
+
+impl Held {
+    fn of(update: &mut ArchiveUpdate) -> Result<Held, ArchiveError> {
+        if update.is_loaded() {
+            Ok(update.load()?.map_or(Held::Nothing, Held::Messages))
+        } else {
+            Ok(Held::Head(Arc::new(update.head().clone())))
+        }
+    }
+}
+
 /// Handle to the writer thread.
 pub(super) struct Writer {
     tx: Option<mpsc::Sender<WriteCmd>>,
@@ -67,20 +94,27 @@ pub(super) struct Writer {
 
 /// Opens the archive on a new thread (and prepares the journal or the partial file) and
 /// returns its prior content, compactly, for incremental runs, plus how many messages an
-/// interrupted earlier run had already written.
+/// interrupted earlier run had already written. With `lazy`, an existing backup's message
+/// records are read only when [`Writer::load`] asks for them (see
+/// `ArchiveUpdate::open_lazily`).
 pub(super) async fn start(
     path: PathBuf,
     options: UpdateOptions,
-) -> Result<(Writer, Option<Arc<Prior>>, usize), ArchiveError> {
+    lazy: bool,
+) -> Result<(Writer, Held, usize), ArchiveError> {
     let (tx, mut rx) = mpsc::channel::<WriteCmd>(QUEUE);
     let (opened_tx, opened_rx) = oneshot::channel();
     let thread_path = path.clone();
     let handle = std::thread::Builder::new()
         .name("ikou-archive".into())
         .spawn(move || -> Result<Option<Committed>, ArchiveError> {
-            let opened = ArchiveUpdate::open(&thread_path, options).and_then(|(mut u, prior)| {
+            let opened = ArchiveUpdate::open_lazily(&thread_path, options).and_then(|mut u| {
+                if !lazy {
+                    u.load()?;
+                }
                 u.prepare()?;
-                Ok((u, prior))
+                let held = Held::of(&mut u)?;
+                Ok((u, held))
             });
             let mut update = match opened {
                 Ok((update, prior)) => {
@@ -124,7 +158,19 @@ pub(super) async fn start(
                         });
                         let _ = reply.send(records);
                     }
-                    WriteCmd::Synced { folder, sync } => update.set_synced(&folder, Some(sync))?,
+                    WriteCmd::Load { reply } => {
+                        let _ = reply.send(update.load());
+                    }
+                    WriteCmd::Synced {
+                        folder,
+                        sync,
+                        only_if_written: false,
+                    } => update.set_synced(&folder, Some(sync))?,
+                    WriteCmd::Synced {
+                        folder,
+                        sync,
+                        only_if_written: true,
+                    } => update.set_synced_if_written(&folder, sync)?,
                     WriteCmd::Commit(limit) => {
                         let (report, large) = update.commit_listing_above(limit)?;
                         return Ok(Some(Committed {
@@ -199,6 +245,34 @@ impl Writer {
         match answer.await {
             Ok(r) => r,
             Err(_) => Err(self.finish_error(path).await),
+        }
+    }
+
+    /// What the backup held, every message compactly (read from the archive now if
+    /// opening left the records unread); `None` for a new backup.
+    pub async fn load(
+        &mut self,
+        path: &std::path::Path,
+    ) -> Result<Option<Arc<Prior>>, ArchiveError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(WriteCmd::Load { reply }, path).await?;
+        match answer.await {
+            Ok(r) => r,
+            Err(_) => Err(self.finish_error(path).await),
+        }
+    }
+
+    /// Every held message per `held` (what opening read), loading them if only the head
+    /// was read; `None` for a new backup.
+    pub async fn prior(
+        &mut self,
+        held: &Held,
+        path: &std::path::Path,
+    ) -> Result<Option<Arc<Prior>>, ArchiveError> {
+        match held {
+            Held::Nothing => Ok(None),
+            Held::Messages(p) => Ok(Some(Arc::clone(p))),
+            Held::Head(_) => self.load(path).await,
         }
     }
 

@@ -24,17 +24,22 @@ use sha2::{Digest, Sha256};
 
 mod plan;
 
-use super::writer::{WriteCmd, Writer};
+use super::writer::{Held, WriteCmd, Writer};
 use super::{
     AccountRef, BackupError, BackupEvent, BackupOptions, BackupResult, Failure, FolderOutcome,
     Opened, Patience, ProgressSink, Protocol, message_info, open_backup, oversize_list, retry,
 };
-use crate::archive::{HeldId, MessageKey, MessageRecord, Prior, SourceKind};
+use std::sync::Arc;
+
+use crate::archive::{FolderRecord, HeldId, MessageKey, MessageRecord, Prior, SourceKind};
 use crate::imap::{ConnectOptions, Credentials, ListedFolder, ReadSession};
 use crate::model::SpecialUse;
 use crate::profile::Profile;
 use crate::service::access;
-use plan::{FolderPlan, has_stale, plan_examined, sync_state, unchanged_plan};
+use plan::{
+    FolderPlan, has_stale, keeps_record, plan_examined, recorded_unchanged_plan, sync_state,
+    unchanged_plan,
+};
 
 /// Tries (each on a fresh connection) before a message the server lists but does not
 /// deliver is given up for this run, and the run fails asking for another one.
@@ -48,6 +53,9 @@ struct Run<'a> {
     progress: ProgressSink,
     options: &'a BackupOptions,
     writer: Writer,
+    /// What the backup held: its folder records at first, every message once a plan needs
+    /// them.
+    held: Held,
     bytes_fetched: u64,
     /// The profile's per-message limit (archived messages above it make the oversize list).
     limit: u64,
@@ -70,12 +78,13 @@ pub(super) async fn run(
         SourceKind::Imap,
         options,
         &progress,
+        true,
     )
     .await;
     let Opened {
         server,
         writer,
-        prior,
+        held,
         recovered,
     } = match opened {
         Ok(opened) => opened,
@@ -92,17 +101,18 @@ pub(super) async fn run(
         progress,
         options,
         writer,
+        held,
         bytes_fetched: 0,
         limit: profile.limits.max_message_bytes(),
     };
-    let planned = run.plan_all(prior.as_deref()).await;
+    let planned = run.plan_all().await;
     let plans = match planned {
         Ok(p) => p,
         Err(e) => return Err(run.fail(e).await),
     };
     let mut plans = plans;
     for plan in &mut plans {
-        if let Err(e) = run.fetch_folder(plan, prior.as_deref()).await {
+        if let Err(e) = run.fetch_folder(plan).await {
             return Err(run.fail(e).await);
         }
     }
@@ -201,13 +211,33 @@ impl Run<'_> {
         }
     }
 
+    /// Every message the backup held, read from the archive the first time a plan needs
+    /// them (`None` for a new backup).
+    async fn prior(&mut self) -> Result<Option<Arc<Prior>>, crate::archive::ArchiveError> {
+        let path = self.options.output.clone();
+        let prior = self.writer.prior(&self.held, &path).await?;
+        if let Some(p) = &prior {
+            self.held = Held::Messages(Arc::clone(p));
+        }
+        Ok(prior)
+    }
+
+    /// The backup's record of `folder`, from what opening read.
+    fn recorded(&self, folder: &str) -> Option<&FolderRecord> {
+        match &self.held {
+            Held::Nothing => None,
+            Held::Head(m) => m.folder(folder),
+            Held::Messages(p) => p.folder(folder),
+        }
+    }
+
     /// Waits as the failure asks and drops the session, so the next step reconnects.
     async fn recover(&mut self, failure: Failure) -> Result<(), BackupError> {
         self.session = None;
         self.patience.wait(failure).await
     }
 
-    async fn plan_all(&mut self, prior: Option<&Prior>) -> Result<Vec<FolderPlan>, BackupError> {
+    async fn plan_all(&mut self) -> Result<Vec<FolderPlan>, BackupError> {
         let listed = loop {
             let r = match self.session().await {
                 Ok(s) => s.list_folders().await.map_err(Failure::from_imap),
@@ -240,7 +270,7 @@ impl Run<'_> {
         let mut plans = Vec::with_capacity(chosen.len());
         for folder in chosen {
             let plan = loop {
-                match self.plan_folder(folder, prior).await {
+                match self.plan_folder(folder).await {
                     Ok(p) => break p,
                     Err(f) => self.recover(f).await?,
                 }
@@ -259,25 +289,33 @@ impl Run<'_> {
         Ok(plans)
     }
 
-    async fn plan_folder(
-        &mut self,
-        folder: &ListedFolder,
-        prior: Option<&Prior>,
-    ) -> Result<FolderPlan, Failure> {
+    async fn plan_folder(&mut self, folder: &ListedFolder) -> Result<FolderPlan, Failure> {
         let limit = self.limit;
-        let session = self.session().await?;
-        let now = session
+        let now = self
+            .session()
+            .await?
             .status_for_changes(&folder.raw_name)
             .await
             .map_err(Failure::from_imap)?;
-        let saved = prior
-            .and_then(|m| m.folder(&folder.name))
-            .and_then(|f| f.synced);
+        let record = self.recorded(&folder.name);
+        let saved = record.and_then(|f| f.synced);
         let now_sync = sync_state(&now);
         if let Some(same) = saved.filter(|s| Some(*s) == now_sync) {
-            return unchanged_plan(session, folder, prior, same, limit).await;
+            // The folder record alone answers when no archived message of it is above the
+            // limit; otherwise those are looked up on the server by UID.
+            if let Some(plan) = record.and_then(|r| recorded_unchanged_plan(folder, r, same, limit))
+            {
+                return Ok(plan);
+            }
+            let prior = self.prior().await?;
+            let session = self.session().await?;
+            return unchanged_plan(session, folder, prior.as_deref(), same, limit).await;
         }
-        let status = session
+        let prior = self.prior().await?;
+        let prior = prior.as_deref();
+        let status = self
+            .session()
+            .await?
             .examine(&folder.raw_name)
             .await
             .map_err(Failure::from_imap)?;
@@ -304,11 +342,7 @@ impl Run<'_> {
         Ok(self.writer.stale(folder, validity, &path).await?)
     }
 
-    async fn fetch_folder(
-        &mut self,
-        plan: &mut FolderPlan,
-        prior: Option<&Prior>,
-    ) -> Result<(), BackupError> {
+    async fn fetch_folder(&mut self, plan: &mut FolderPlan) -> Result<(), BackupError> {
         let path = self.options.output.clone();
         if plan.pending.is_empty() {
             self.start_folder(plan).await?;
@@ -322,22 +356,23 @@ impl Run<'_> {
             if self.cancelled() {
                 return Err(BackupError::Cancelled);
             }
-            if let Err(f) = self.fetch_some(plan, prior).await {
+            if let Err(f) = self.fetch_some(plan).await {
                 self.recover(f).await?;
             }
         }
         // A folder with messages set aside is not recorded as in step with the server, so
-        // the next run looks at it again.
+        // the next run looks at it again. A state that differs from the recorded one only in
+        // HIGHESTMODSEQ (flags changed, no message came or went) is recorded only if the
+        // manifest is written anyway: the recorded one still holds, and a flag is not worth
+        // rewriting the manifest for.
+        let saved = self.recorded(&plan.info.name).and_then(|f| f.synced);
         if let Some(sync) = plan.sync.filter(|_| plan.unfetched.is_empty()) {
-            self.writer
-                .send(
-                    WriteCmd::Synced {
-                        folder: plan.info.name.clone(),
-                        sync,
-                    },
-                    &path,
-                )
-                .await?;
+            let cmd = WriteCmd::Synced {
+                folder: plan.info.name.clone(),
+                sync,
+                only_if_written: keeps_record(saved, sync, &plan.outcome),
+            };
+            self.writer.send(cmd, &path).await?;
         }
         (self.progress)(BackupEvent::FolderDone {
             folder: plan.info.name.clone(),
@@ -364,11 +399,7 @@ impl Run<'_> {
     }
 
     /// Examines the folder and fetches batches until nothing is pending or a step fails.
-    async fn fetch_some(
-        &mut self,
-        plan: &mut FolderPlan,
-        prior: Option<&Prior>,
-    ) -> Result<(), Failure> {
+    async fn fetch_some(&mut self, plan: &mut FolderPlan) -> Result<(), Failure> {
         let path = self.options.output.clone();
         let server = self.connect.endpoint.to_string();
         let (batch_messages, batch_bytes) = (self.options.batch_messages, self.options.batch_bytes);
@@ -390,9 +421,9 @@ impl Run<'_> {
             // UIDs stay consistent while the session keeps it (Courier, see the module notes).
             // No sync state is recorded for it: its UIDVALIDITY did not hold.
             let (listed, limit) = (plan.listed.clone(), self.limit);
-            let saved = prior
-                .and_then(|m| m.folder(&listed.name))
-                .and_then(|f| f.synced);
+            let saved = self.recorded(&listed.name).and_then(|f| f.synced);
+            let prior = self.prior().await?;
+            let prior = prior.as_deref();
             let stale = self.stale(prior, &listed.name, status.uid_validity).await?;
             let session = self.session().await?;
             *plan =

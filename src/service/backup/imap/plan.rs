@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::archive::{FolderSync, HeldId, MessageRecord, Prior};
+use crate::archive::{FolderRecord, FolderSync, HeldId, MessageRecord, Prior};
 use crate::imap::{ListedFolder, ReadSession};
 use crate::mail::envelope::Envelope;
 use crate::model::FolderInfo;
@@ -86,6 +86,43 @@ pub(super) async fn unchanged_plan(
     plan.on_server = on_server;
     plan.sync = Some(sync);
     Ok(plan)
+}
+
+/// The plan of a folder whose STATUS matches what the archive recorded, from the archive's
+/// folder record alone: when it says no archived message of the folder is above `limit`,
+/// there is nothing to look up on the server and no message record to read. `None` when
+/// the record cannot say so (one is above the limit, or an older version wrote it).
+pub(super) fn recorded_unchanged_plan(
+    folder: &ListedFolder,
+    record: &FolderRecord,
+    sync: FolderSync,
+    limit: u64,
+) -> Option<FolderPlan> {
+    if record.largest? > limit {
+        return None;
+    }
+    // The folder's size is not needed: nothing is fetched, and the archive keeps none.
+    let validity = Some(sync.uid_validity);
+    let mut plan = FolderPlan::empty(folder, sync.messages, Some(sync.uid_next), validity, 0);
+    plan.outcome.already = u64::from(sync.messages);
+    plan.outcome.unchanged = true;
+    plan.sync = Some(sync);
+    Some(plan)
+}
+
+/// Whether the recorded state `saved` still stands for a folder now at `now` that this run
+/// left as it was: the same UIDVALIDITY, UIDNEXT and message count, only HIGHESTMODSEQ
+/// moved (flags changed). Recording `now` instead would rewrite the manifest for nothing.
+pub(super) fn keeps_record(
+    saved: Option<FolderSync>,
+    now: FolderSync,
+    outcome: &FolderOutcome,
+) -> bool {
+    saved.is_some_and(|s| {
+        (s.uid_validity, s.uid_next, s.messages) == (now.uid_validity, now.uid_next, now.messages)
+            && outcome.added == 0
+            && outcome.rekeyed == 0
+    })
 }
 
 impl FolderPlan {
