@@ -42,7 +42,8 @@ pub enum Envelopes {
 /// A backup's messages as its manifest records them.
 #[derive(Debug)]
 pub struct Archived {
-    manifest: Manifest,
+    /// The backup, open: its manifest is the one read when it was opened.
+    reader: ArchiveReader,
     /// `records[folder][index]`: where the listed message is among the manifest's records.
     records: Vec<Vec<u32>>,
     /// The body hashes of the messages without a Message-ID, by record.
@@ -62,7 +63,7 @@ impl Envelopes {
                 let Some(&at) = archived.records.get(folder).and_then(|f| f.get(index)) else {
                     return MessageInfo::default();
                 };
-                let Some(record) = archived.manifest.messages.get(at as usize) else {
+                let Some(record) = archived.reader.manifest().messages.get(at as usize) else {
                     return MessageInfo::default();
                 };
                 let mut info = archived_message(record);
@@ -85,7 +86,7 @@ impl Envelopes {
         match self {
             Envelopes::Held { manifest, .. } => manifest.as_ref(),
             Envelopes::Spilled(_) => None,
-            Envelopes::Archived(archived) => Some(&archived.manifest),
+            Envelopes::Archived(archived) => Some(archived.reader.manifest()),
         }
     }
 }
@@ -133,27 +134,36 @@ impl ReducedSide {
     /// record into a second list). The body of each message without a Message-ID is hashed
     /// from the backup's own bytes, as it is read live from a server.
     pub fn backup(path: &Path) -> Result<Self, VerifyError> {
-        let manifest = Manifest::read_from_zip(path)?;
+        let too_many = || VerifyError::Unreadable {
+            path: path.to_path_buf(),
+            detail: "more than 4,294,967,295 messages".into(),
+        };
+        // The reader's own manifest, read once when it opens; the bodies come through it.
         let mut reader = ArchiveReader::open(path)?;
+        let without_id: Vec<usize> = (reader.manifest().messages.iter().enumerate())
+            .filter(|(_, m)| m.message_id.is_none())
+            .map(|(at, _)| at)
+            .collect();
+        let mut bodies = HashMap::new();
+        for at in without_id {
+            let Some(record) = reader.manifest().messages.get(at).cloned() else {
+                continue;
+            };
+            let hash = body_hash(&reader.read_message(&record)?);
+            bodies.insert(u32::try_from(at).map_err(|_| too_many())?, hash);
+        }
+        let manifest = reader.manifest();
         let mut folders = Vec::with_capacity(manifest.folders.len());
         let mut records = Vec::with_capacity(manifest.folders.len());
-        let mut bodies = HashMap::new();
         for folder in &manifest.folders {
             let mut listed = Listed::empty(archived_folder(folder, 0, 0));
             let mut positions = Vec::new();
             let mut size = 0;
             let mine = manifest.messages.iter().enumerate();
             for (at, record) in mine.filter(|(_, m)| m.folder == folder.name) {
-                let at = u32::try_from(at).map_err(|_| VerifyError::Unreadable {
-                    path: path.to_path_buf(),
-                    detail: "more than 4,294,967,295 messages".into(),
-                })?;
+                let at = u32::try_from(at).map_err(|_| too_many())?;
                 let mut info = archived_message(record);
-                if info.message_id.is_none() {
-                    let hash = body_hash(&reader.read_message(record)?);
-                    info.body_hash = Some(hash.clone());
-                    bodies.insert(at, hash);
-                }
+                info.body_hash = bodies.get(&at).cloned();
                 size += info.size;
                 listed.push(&info);
                 positions.push(at);
@@ -163,10 +173,10 @@ impl ReducedSide {
             records.push(positions);
         }
         Ok(ReducedSide {
-            source: SourceInfo::backup(path, &manifest),
+            source: SourceInfo::backup(path, manifest),
             folders,
             envelopes: Envelopes::Archived(Archived {
-                manifest,
+                reader,
                 records,
                 bodies,
             }),
