@@ -10,12 +10,16 @@
 #              maps and compares).
 # Runs alternate (reference, ikou, reference, …) so both see the same machine load; prints
 # the median wall seconds and peak RSS (GNU time) of each, and the ratio of the medians.
+# Then the peak RSS of one `ikou restore --folder INBOX --json` (plan only; the same use case
+# as the Verify screen, which keeps what a restore needs) and, with MISSING=N, of `ikou verify`
+# and that restore plan again after the first N messages of the new INBOX are expunged.
 # Goal (issue 20): ikou within 1.1x of the reference, peak RSS under 64 MB plus the largest
 # message whatever the number of messages.
 #
 # Usage: scripts/bench/verify.sh [MESSAGES] [BYTES] [RUNS]   (default 20000 1073741824 5)
 #        ONE_FOLDER=1 scripts/bench/verify.sh 100000 536870912 3   (every message in INBOX)
-# Needs python3 and GNU time (/usr/bin/time).
+#        ONE_FOLDER=1 MISSING=10000 scripts/bench/verify.sh 100000 536870912 3
+# Needs python3, GNU time (/usr/bin/time) and, for MISSING, doveadm.
 set -euo pipefail
 case "${1:-}" in
   -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
@@ -53,6 +57,7 @@ def server(s):
 open(f"{w}/profile.toml", "w").write(
     '[account]\naddress = "taro@example-univ.test"\n\n[old]\n' + server(o) + "\n[new]\n" + server(n))
 open(f"{w}/corpus.txt", "w").write(f'{o["messages"]} {o["bytes"]} {o["largest"]}\n')
+open(f"{w}/new_conf.txt", "w").write(n["conf"] + "\n")
 open(f"{w}/servers.txt", "w").write(" ".join(
     f'{s["host"]}:{s["imaps_port"]}:{s["ca_file"]}' for s in (o, n)) + "\n")
 PY
@@ -113,3 +118,17 @@ printf '%-28s %8s s  %8s MiB peak RSS  (runs %s-%s s)\n' \
   "ikou verify" "$ikou_s" "$((ikou_kb / 1024))" "$ikou_lo" "$ikou_hi"
 awk -v a="$ikou_s" -v b="$ref_s" 'BEGIN { printf "ratio ikou/reference: %.2f (goal <= 1.1)\n", a / b }'
 printf 'load average (1, 5, 15 min) at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+peak() { # label, command...: one run, "label: N MiB peak RSS (S s)"
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" || [ $? -eq 1 ] \
+    || { cat "$WORK/err"; exit 2; }
+  awk -v l="$label" 'END { printf "%-28s %8d MiB peak RSS  (%s s)\n", l, $2 / 1024, $1 }' "$WORK/t"
+}
+peak "restore plan (Verify screen)" "$IKOU" restore -p "$WORK/profile.toml" --folder INBOX --json
+if [ -n "${MISSING:-}" ]; then
+  doveadm -c "$(cat "$WORK/new_conf.txt")" expunge -u taro mailbox INBOX uid "1:$MISSING"
+  echo "after expunging UIDs 1:$MISSING of the new INBOX:"
+  peak "ikou verify" "$IKOU" verify -p "$WORK/profile.toml" --json
+  peak "restore plan (Verify screen)" "$IKOU" restore -p "$WORK/profile.toml" --folder INBOX --json
+fi

@@ -6,6 +6,7 @@
 
 use futures::StreamExt;
 
+use crate::archive::manifest::{FolderRecord, MessageRecord};
 use crate::archive::{ArchiveReader, Manifest};
 use crate::imap::{FetchedMeta, ReadSession};
 use crate::mail::body::body_hash;
@@ -173,35 +174,46 @@ pub fn manifest_mailbox(manifest: &Manifest) -> Vec<FolderMessages> {
                 .messages
                 .iter()
                 .filter(|m| m.folder == record.name)
-                .map(|m| MessageInfo {
-                    uid: m.uid.unwrap_or(0),
-                    size: m.size,
-                    internal_date: m.internal_date.clone(),
-                    flags: m.flags.clone(),
-                    message_id: m.message_id.clone(),
-                    date: m.date.clone(),
-                    from: m.from.clone(),
-                    to: m.to.clone(),
-                    subject_raw: m.subject_raw.clone(),
-                    subject: m.subject.clone(),
-                    body_hash: None,
-                })
+                .map(archived_message)
                 .collect();
-            let folder = FolderInfo {
-                name: record.name.clone(),
-                raw_name: record.raw_name.clone(),
-                delimiter: record.delimiter,
-                special_use: record.special_use,
-                selectable: true,
-                messages: u32::try_from(messages.len()).unwrap_or(u32::MAX),
-                unseen: None,
-                uid_next: None,
-                uid_validity: record.uid_validity,
-                size: messages.iter().map(|m| m.size).sum(),
-            };
+            let size = messages.iter().map(|m| m.size).sum();
+            let folder = archived_folder(record, messages.len(), size);
             FolderMessages { folder, messages }
         })
         .collect()
+}
+
+/// One archived message's envelope as recorded at backup time (no body hash).
+pub fn archived_message(m: &MessageRecord) -> MessageInfo {
+    MessageInfo {
+        uid: m.uid.unwrap_or(0),
+        size: m.size,
+        internal_date: m.internal_date.clone(),
+        flags: m.flags.clone(),
+        message_id: m.message_id.clone(),
+        date: m.date.clone(),
+        from: m.from.clone(),
+        to: m.to.clone(),
+        subject_raw: m.subject_raw.clone(),
+        subject: m.subject.clone(),
+        body_hash: None,
+    }
+}
+
+/// One archived folder, holding `messages` messages of `size` octets in all.
+pub fn archived_folder(record: &FolderRecord, messages: usize, size: u64) -> FolderInfo {
+    FolderInfo {
+        name: record.name.clone(),
+        raw_name: record.raw_name.clone(),
+        delimiter: record.delimiter,
+        special_use: record.special_use,
+        selectable: true,
+        messages: u32::try_from(messages).unwrap_or(u32::MAX),
+        unseen: None,
+        uid_next: None,
+        uid_validity: record.uid_validity,
+        size,
+    }
 }
 
 /// Fills the body hash of every archived message without a Message-ID from the backup's own

@@ -127,6 +127,16 @@ impl SourceInfo {
             taken: None,
         }
     }
+
+    /// The backup at `path`, as its manifest describes it.
+    pub fn backup(path: &Path, manifest: &Manifest) -> Self {
+        SourceInfo {
+            kind: "backup",
+            server: manifest.server.clone(),
+            file: Some(path.display().to_string()),
+            taken: Some(manifest.updated.clone()),
+        }
+    }
 }
 
 impl OldMailbox {
@@ -156,12 +166,7 @@ impl OldMailbox {
     /// The old mailbox as the backup at `path` holds it: `folders` read from its manifest.
     pub fn backup(path: &Path, manifest: Manifest, folders: Vec<FolderMessages>) -> Self {
         OldMailbox {
-            source: SourceInfo {
-                kind: "backup",
-                server: manifest.server.clone(),
-                file: Some(path.display().to_string()),
-                taken: Some(manifest.updated.clone()),
-            },
+            source: SourceInfo::backup(path, &manifest),
             folders,
             manifest: Some(manifest),
         }

@@ -10,11 +10,16 @@ use super::{
     AccountRef, OldSource, SourceInfo, VerifyError, VerifyReport, old_mailbox_with, read_into,
     report_listed,
 };
-use crate::archive::Manifest;
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::gather::{archived_folder, archived_message};
+use crate::archive::{ArchiveReader, Manifest};
 use crate::compare::listing::{Details, Listed, Listing};
 use crate::i18n::Lang;
 use crate::imap::ReadSession;
-use crate::model::FolderMessages;
+use crate::mail::body::body_hash;
+use crate::model::{FolderMessages, MessageInfo};
 use crate::profile::{Profile, Side};
 use crate::service::open_read_session;
 use crate::service::progress::{Progress, silent};
@@ -22,28 +27,66 @@ use crate::service::progress::{Progress, silent};
 /// Where the envelopes of one side's listed messages are.
 #[derive(Debug)]
 pub enum Envelopes {
-    /// Held in memory (a snapshot or a backup's manifest).
-    Held(Vec<FolderMessages>),
+    /// Held in memory (a snapshot, or a mailbox another step still needs), with the backup's
+    /// manifest when they were read from one.
+    Held {
+        folders: Vec<FolderMessages>,
+        manifest: Option<Manifest>,
+    },
     /// Written to a temporary file as they were read live.
     Spilled(Spill),
+    /// The records of a backup's manifest, which stays the only copy in memory.
+    Archived(Archived),
+}
+
+/// A backup's messages as its manifest records them.
+#[derive(Debug)]
+pub struct Archived {
+    /// The backup, open: its manifest is the one read when it was opened.
+    reader: ArchiveReader,
+    /// `records[folder][index]`: where the listed message is among the manifest's records.
+    records: Vec<Vec<u32>>,
+    /// The body hashes of the messages without a Message-ID, by record.
+    bodies: HashMap<u32, String>,
 }
 
 impl Envelopes {
-    fn message(&self, folder: usize, index: usize) -> crate::model::MessageInfo {
+    fn message(&self, folder: usize, index: usize) -> MessageInfo {
         match self {
-            Envelopes::Held(folders) => folders
+            Envelopes::Held { folders, .. } => folders
                 .get(folder)
                 .and_then(|f| f.messages.get(index))
                 .cloned()
                 .unwrap_or_default(),
             Envelopes::Spilled(spill) => spill.message(folder, index),
+            Envelopes::Archived(archived) => {
+                let Some(&at) = archived.records.get(folder).and_then(|f| f.get(index)) else {
+                    return MessageInfo::default();
+                };
+                let Some(record) = archived.reader.manifest().messages.get(at as usize) else {
+                    return MessageInfo::default();
+                };
+                let mut info = archived_message(record);
+                info.body_hash = archived.bodies.get(&at).cloned();
+                info
+            }
         }
     }
 
     fn failure(&self) -> Option<std::io::Error> {
         match self {
-            Envelopes::Held(_) => None,
+            Envelopes::Held { .. } | Envelopes::Archived(_) => None,
             Envelopes::Spilled(spill) => spill.failure(),
+        }
+    }
+
+    /// The backup's manifest, when the side was read from one (a restore reads its bytes
+    /// through the records of the messages it puts back).
+    fn manifest(&self) -> Option<&Manifest> {
+        match self {
+            Envelopes::Held { manifest, .. } => manifest.as_ref(),
+            Envelopes::Spilled(_) => None,
+            Envelopes::Archived(archived) => Some(archived.reader.manifest()),
         }
     }
 }
@@ -70,21 +113,74 @@ pub struct ReducedSide {
     source: SourceInfo,
     folders: Vec<Listed>,
     envelopes: Envelopes,
-    /// The backup's manifest when the side was read from one (a restore reads its bytes
-    /// through the records of the messages it puts back).
-    manifest: Option<Manifest>,
 }
 
 impl ReducedSide {
-    /// A side already held in memory (a snapshot, a backup's manifest, or a live read that
-    /// another step still needs).
+    /// A side already held in memory (a snapshot, or a live read that another step still
+    /// needs).
     pub fn held(old: super::OldMailbox) -> Self {
         ReducedSide {
             source: old.source,
             folders: old.folders.iter().map(Listed::of).collect(),
-            envelopes: Envelopes::Held(old.folders),
-            manifest: old.manifest,
+            envelopes: Envelopes::Held {
+                folders: old.folders,
+                manifest: old.manifest,
+            },
         }
+    }
+
+    /// The backup at `path` as the old side: its manifest is read once and stays the only
+    /// copy of the envelopes (the whole-mailbox reading, [`super::old_mailbox`], copies every
+    /// record into a second list). The body of each message without a Message-ID is hashed
+    /// from the backup's own bytes, as it is read live from a server.
+    pub fn backup(path: &Path) -> Result<Self, VerifyError> {
+        let too_many = || VerifyError::Unreadable {
+            path: path.to_path_buf(),
+            detail: "more than 4,294,967,295 messages".into(),
+        };
+        // The reader's own manifest, read once when it opens; the bodies come through it.
+        let mut reader = ArchiveReader::open(path)?;
+        let without_id: Vec<usize> = (reader.manifest().messages.iter().enumerate())
+            .filter(|(_, m)| m.message_id.is_none())
+            .map(|(at, _)| at)
+            .collect();
+        let mut bodies = HashMap::new();
+        for at in without_id {
+            let Some(record) = reader.manifest().messages.get(at).cloned() else {
+                continue;
+            };
+            let hash = body_hash(&reader.read_message(&record)?);
+            bodies.insert(u32::try_from(at).map_err(|_| too_many())?, hash);
+        }
+        let manifest = reader.manifest();
+        let mut folders = Vec::with_capacity(manifest.folders.len());
+        let mut records = Vec::with_capacity(manifest.folders.len());
+        for folder in &manifest.folders {
+            let mut listed = Listed::empty(archived_folder(folder, 0, 0));
+            let mut positions = Vec::new();
+            let mut size = 0;
+            let mine = manifest.messages.iter().enumerate();
+            for (at, record) in mine.filter(|(_, m)| m.folder == folder.name) {
+                let at = u32::try_from(at).map_err(|_| too_many())?;
+                let mut info = archived_message(record);
+                info.body_hash = bodies.get(&at).cloned();
+                size += info.size;
+                listed.push(&info);
+                positions.push(at);
+            }
+            listed.folder = archived_folder(folder, positions.len(), size);
+            folders.push(listed);
+            records.push(positions);
+        }
+        Ok(ReducedSide {
+            source: SourceInfo::backup(path, manifest),
+            folders,
+            envelopes: Envelopes::Archived(Archived {
+                reader,
+                records,
+                bodies,
+            }),
+        })
     }
 }
 
@@ -121,7 +217,6 @@ pub async fn reduce_session(
         source: SourceInfo::live(server.clone()),
         folders,
         envelopes: Envelopes::Spilled(spill),
-        manifest: None,
     };
     Ok((server, side))
 }
@@ -133,11 +228,14 @@ async fn old_reduced(
     source: &OldSource,
     progress: &Progress,
 ) -> Result<ReducedSide, VerifyError> {
-    if *source == OldSource::Live {
-        return Ok(read_reduced(profile, account, Side::Old, progress).await?.1);
+    match source {
+        OldSource::Live => Ok(read_reduced(profile, account, Side::Old, progress).await?.1),
+        OldSource::Backup(path) => ReducedSide::backup(path),
+        OldSource::Snapshot(_) => {
+            let old = old_mailbox_with(profile, account, source, progress).await?;
+            Ok(ReducedSide::held(old))
+        }
     }
-    let old = old_mailbox_with(profile, account, source, progress).await?;
-    Ok(ReducedSide::held(old))
 }
 
 /// Reads both sides reduced: the new one on a task of its own, so that the two sides'
@@ -252,7 +350,7 @@ pub fn report_with_basis(
                 listing.old.iter().map(|f| f.folder.clone()).collect(),
                 listing.new.iter().map(|f| f.folder.clone()).collect(),
                 find,
-                old.manifest.as_ref(),
+                old.envelopes.manifest(),
             )
         },
     )
@@ -277,7 +375,6 @@ fn compare_reduced<T>(
     let old = OldSide {
         source: old.source,
         envelopes: old.envelopes,
-        manifest: old.manifest,
     };
     let extra = more(&report, &listing, &old);
     if let Some(e) = old.envelopes.failure().or_else(|| new.envelopes.failure()) {
@@ -290,7 +387,6 @@ fn compare_reduced<T>(
 struct OldSide {
     source: SourceInfo,
     envelopes: Envelopes,
-    manifest: Option<Manifest>,
 }
 
 /// A spawned task that is aborted when its handle is dropped unjoined.
@@ -388,7 +484,6 @@ mod tests {
             source: SourceInfo::live(server.into()),
             folders,
             envelopes: Envelopes::Spilled(spill),
-            manifest: None,
         }
     }
 
