@@ -349,6 +349,19 @@ fn folder_rows(r: &serde_json::Value) -> BTreeMap<String, (bool, u64)> {
         .collect()
 }
 
+/// Only `folder` was looked at again (and added `added` messages); every other folder was
+/// skipped as unchanged.
+fn assert_only_changed(r: &serde_json::Value, folder: &str, added: u64) {
+    let rows = folder_rows(r);
+    assert_eq!(rows[folder], (false, added), "{r}");
+    assert!(
+        rows.iter()
+            .filter(|(n, _)| *n != folder)
+            .all(|(_, (same, _))| *same),
+        "{r}"
+    );
+}
+
 #[test]
 fn unchanged_folders_are_skipped_and_changed_ones_listed_from_the_saved_uidnext() {
     let account = Account::start(Layout::Legacy, 38);
@@ -380,14 +393,7 @@ fn unchanged_folders_are_skipped_and_changed_ones_listed_from_the_saved_uidnext(
         .append_message(USER, "研究室", &message)
         .expect("append");
     let r = backup_cli(&profile, &zip, &[]);
-    let rows = folder_rows(&r);
-    assert_eq!(rows[&lab], (false, 1), "{r}");
-    assert!(
-        rows.iter()
-            .filter(|(n, _)| **n != lab)
-            .all(|(_, (same, _))| *same),
-        "{r}"
-    );
+    assert_only_changed(&r, &lab, 1);
     assert_eq!((u(&r, "added"), u(&r, "messages")), (1, total + 1));
     assert!(
         std::fs::read(&zip).expect("archive")[..bytes.len()] == bytes[..],
@@ -397,30 +403,18 @@ fn unchanged_folders_are_skipped_and_changed_ones_listed_from_the_saved_uidnext(
     // A flag change alone (HIGHESTMODSEQ moved, no message came or went) is noticed and
     // nothing is fetched; the manifest is not rewritten for it, so the file stays as it was.
     let before_flag = std::fs::read(&zip).expect("archive");
-    account
-        .server
-        .doveadm(&[
-            "flags",
-            "add",
-            "-u",
-            USER,
-            "$IkouSeen",
-            "mailbox",
-            &lab,
-            "uid",
-            "1",
-        ])
-        .expect("flag");
+    let add_flag = |keyword: &str, uid: &str| {
+        account
+            .server
+            .doveadm(&[
+                "flags", "add", "-u", USER, keyword, "mailbox", &lab, "uid", uid,
+            ])
+            .expect("flag")
+    };
+    add_flag("$IkouSeen", "1");
     for _ in 0..2 {
         let r = backup_cli(&profile, &zip, &[]);
-        let rows = folder_rows(&r);
-        assert_eq!(rows[&lab], (false, 0), "{r}");
-        assert!(
-            rows.iter()
-                .filter(|(n, _)| **n != lab)
-                .all(|(_, (same, _))| *same),
-            "{r}"
-        );
+        assert_only_changed(&r, &lab, 0);
         assert_eq!((u(&r, "added"), r["rewritten"].clone()), (0, false.into()));
         assert_eq!(std::fs::read(&zip).expect("archive"), before_flag);
     }
@@ -433,20 +427,7 @@ fn unchanged_folders_are_skipped_and_changed_ones_listed_from_the_saved_uidnext(
         .server
         .doveadm(&["expunge", "-u", USER, "mailbox", &inbox, "uid", "1"])
         .expect("expunge");
-    account
-        .server
-        .doveadm(&[
-            "flags",
-            "add",
-            "-u",
-            USER,
-            "$IkouTest",
-            "mailbox",
-            &lab,
-            "uid",
-            "2",
-        ])
-        .expect("flag");
+    add_flag("$IkouTest", "2");
     let r = backup_cli(&profile, &zip, &[]);
     let rows = folder_rows(&r);
     assert_eq!((rows[&inbox], rows[&lab]), ((false, 0), (false, 0)), "{r}");

@@ -14,11 +14,18 @@ use tokio_io_timeout::TimeoutStream;
 /// A TCP stream whose reads and writes time out.
 pub(crate) type TimedTcp = Pin<Box<TimeoutStream<TcpStream>>>;
 
+/// A TLS connection over it: OpenSSL's, or the system's where native-tls uses that (see
+/// `tls`).
+#[cfg(not(any(windows, target_vendor = "apple")))]
+pub(crate) type TlsStream = tokio_openssl::SslStream<TimedTcp>;
+#[cfg(any(windows, target_vendor = "apple"))]
+pub(crate) type TlsStream = tokio_native_tls::TlsStream<TimedTcp>;
+
 /// A connection to a mail server, plain (before STARTTLS, or when explicitly allowed) or TLS.
 #[derive(Debug)]
 pub enum MailStream {
     Plain(TimedTcp),
-    Tls(Box<super::tls::TlsStream>),
+    Tls(Box<TlsStream>),
 }
 
 impl MailStream {

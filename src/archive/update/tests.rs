@@ -1133,7 +1133,6 @@ fn sigkill_at_random_points_of_in_place_appends() {
 /// manifest in an older, looser form: compact JSON, `messages` before `folders`, no
 /// `subject_raw`, and a field this version does not know.
 fn rewrite_with_old_manifest(path: &Path) {
-    use std::io::Write as _;
     let mut value: serde_json::Value = serde_json::from_slice(
         &Manifest::read_from_zip(path)
             .expect("manifest")
@@ -1154,7 +1153,14 @@ fn rewrite_with_old_manifest(path: &Path) {
     reordered.extend(std::mem::take(obj));
     reordered.insert("written_by_an_older_ikou".into(), serde_json::json!(true));
     let json = serde_json::to_vec(&serde_json::Value::Object(reordered)).expect("json");
-    let copy = path.with_extension("old.zip");
+    replace_manifest(path, &json);
+}
+
+/// Rewrites the archive with `json` as its manifest (the other entries copied raw), as
+/// another writer or an older ikou would have laid it out.
+pub(crate) fn replace_manifest(path: &Path, json: &[u8]) {
+    use std::io::Write as _;
+    let copy = path.with_extension("new.zip");
     {
         let mut original = zip::ZipArchive::new(fs::File::open(path).expect("open")).expect("zip");
         let mut writer = zip::ZipWriter::new(fs::File::create(&copy).expect("create"));
@@ -1167,7 +1173,7 @@ fn rewrite_with_old_manifest(path: &Path) {
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         writer.start_file(MANIFEST_NAME, options).expect("start");
-        writer.write_all(&json).expect("write");
+        writer.write_all(json).expect("write");
         writer.finish().expect("finish");
     }
     fs::rename(&copy, path).expect("rename");

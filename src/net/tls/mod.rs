@@ -15,7 +15,7 @@ use std::sync::{Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
-use super::stream::{MailStream, TimedTcp};
+use super::stream::{MailStream, TimedTcp, TlsStream};
 
 #[cfg(not(any(windows, target_vendor = "apple")))]
 #[path = "openssl.rs"]
@@ -25,7 +25,6 @@ mod backend;
 mod backend;
 
 use super::{NetError, Timeouts};
-pub(crate) use backend::TlsStream;
 
 #[cfg(all(test, not(any(windows, target_vendor = "apple"))))]
 mod handshake_tests;

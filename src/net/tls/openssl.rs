@@ -21,10 +21,7 @@ use openssl::x509::store::{X509Lookup, X509StoreBuilderRef};
 use openssl::x509::verify::X509CheckFlags;
 use openssl::x509::{X509, X509VerifyResult};
 
-use super::{ConnectorCache, NetError, TimedTcp, TlsPolicy, cached};
-
-/// A TLS connection to a mail server.
-pub(crate) type TlsStream = tokio_openssl::SslStream<TimedTcp>;
+use super::{ConnectorCache, NetError, TimedTcp, TlsPolicy, TlsStream, cached};
 
 pub(super) type Connector = SslContext;
 

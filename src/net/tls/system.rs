@@ -3,10 +3,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use super::{ConnectorCache, NetError, TimedTcp, TlsPolicy, cached};
-
-/// A TLS connection to a mail server.
-pub(crate) type TlsStream = tokio_native_tls::TlsStream<TimedTcp>;
+use super::{ConnectorCache, NetError, TimedTcp, TlsPolicy, TlsStream, cached};
 
 pub(super) type Connector = native_tls::TlsConnector;
 

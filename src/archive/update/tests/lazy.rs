@@ -5,7 +5,9 @@
 use std::fs;
 use std::path::Path;
 
-use super::{assert_matches_manifest, fill, folder_info, leftovers, opts, write_backup};
+use super::{
+    assert_matches_manifest, fill, folder_info, leftovers, opts, replace_manifest, write_backup,
+};
 use crate::archive::testutil::mail;
 use crate::archive::*;
 
@@ -165,26 +167,4 @@ fn a_large_message_or_an_older_manifest_makes_the_commit_read_the_records() {
         .expect("commit");
     assert!(!report.rewritten);
     assert_eq!(fs::read(&path).expect("archive"), before);
-}
-
-/// Rewrites the archive with `json` as its manifest (the other entries copied raw).
-fn replace_manifest(path: &Path, json: &[u8]) {
-    use std::io::Write as _;
-    let copy = path.with_extension("new.zip");
-    {
-        let mut original = zip::ZipArchive::new(fs::File::open(path).expect("open")).expect("zip");
-        let mut writer = zip::ZipWriter::new(fs::File::create(&copy).expect("create"));
-        for i in 0..original.len() {
-            let entry = original.by_index_raw(i).expect("entry");
-            if entry.name().expect("name") != MANIFEST_NAME {
-                writer.raw_copy_file(entry).expect("copy");
-            }
-        }
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        writer.start_file(MANIFEST_NAME, options).expect("start");
-        writer.write_all(json).expect("write");
-        writer.finish().expect("finish");
-    }
-    fs::rename(&copy, path).expect("rename");
 }
