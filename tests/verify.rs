@@ -1076,3 +1076,151 @@ fn folders_are_paired_by_their_messages_not_by_name() {
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(old_state(&m.old), old_before, "old server unchanged");
 }
+
+/// A backup as the old side is read record by record, its records kept in a temporary
+/// file: the report, the restore basis and every plan are the ones the whole manifest held
+/// in memory gives, a header-less message (its body hashed from the backup) included; the
+/// restore then reads each planned message from the zip by its entry.
+#[test]
+fn a_backup_read_record_by_record_gives_the_report_and_plans_of_the_whole_manifest() {
+    use ikou::service::verify::restore::{Selection, plan_restore};
+    use ikou::service::verify::{RestoreBasis, build_report, new_mailbox, old_mailbox};
+    let m = common::migration_with(
+        18,
+        Variant {
+            headerless: true,
+            ..Variant::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile_path = common::migration_profile(&m, dir.path(), true);
+    let address = format!("{}@example-univ.test", m.user);
+    let zip = dir.path().join("backup.zip");
+    backup_old_server(&profile_path, &address, &zip);
+    let old_before = old_state(&m.old);
+    let new_before = server_state(&m.new);
+    let headerless = m.old.server_mailbox_name(HEADERLESS_FOLDER);
+
+    let profile = Profile::load(&profile_path).expect("profile");
+    let account = AccountRef::new(address.clone(), false);
+    let source = OldSource::Backup(zip.clone());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (whole, whole_basis, streamed, streamed_basis, report_only) = runtime.block_on(async {
+        // As before: the whole manifest read into a mailbox, compared in memory.
+        let old = old_mailbox(&profile, &account, &source).await.expect("old");
+        assert!(old.manifest.is_some(), "read from the backup's manifest");
+        let (new_server, new) = new_mailbox(&profile, &account).await.expect("new");
+        let whole = build_report(&profile, &old, &new_server, &new, Lang::En);
+        let whole_basis = RestoreBasis::held(&whole, &old, &new);
+        // Now: the records streamed.
+        let (streamed, streamed_basis) = verify(&profile, &account, &source, Lang::En)
+            .await
+            .expect("verify");
+        let silent = ikou::service::progress::silent();
+        let report_only =
+            ikou::service::verify::verify_report(&profile, &account, &source, Lang::En, &silent)
+                .await
+                .expect("verify report");
+        (whole, whole_basis, streamed, streamed_basis, report_only)
+    });
+    for report in [&streamed, &report_only] {
+        assert_eq!(report.old, whole.old);
+        assert_eq!(report.old.kind, "backup");
+        assert_eq!(
+            without_ages(&json(&report.comparison)),
+            without_ages(&json(&whole.comparison))
+        );
+        assert_eq!(json(&report.summary), json(&whole.summary));
+        assert_eq!(json(&report.mapping), json(&whole.mapping));
+        assert_eq!(report.verdict, whole.verdict);
+    }
+    let headerless_missing: Vec<_> = streamed
+        .comparison
+        .of_kind(ikou::compare::result::FindingKind::Missing)
+        .filter(|f| f.old_folder.as_deref() == Some(headerless.as_str()))
+        .collect();
+    assert_eq!(headerless_missing.len(), 1, "{headerless_missing:?}");
+    assert!(
+        headerless_missing[0]
+            .message
+            .as_ref()
+            .is_some_and(|m| m.message_id.is_none())
+    );
+
+    // The same old copies, with the same manifest records, hence the same plans.
+    let copies = |b: &RestoreBasis| -> Vec<(String, u32, ikou::service::verify::basis::OldCopy)> {
+        b.copies()
+            .map(|(f, u, c)| (f.to_string(), u, c.clone()))
+            .collect()
+    };
+    assert!(!copies(&whole_basis).is_empty());
+    assert_eq!(copies(&streamed_basis), copies(&whole_basis));
+    assert!(
+        copies(&streamed_basis)
+            .iter()
+            .all(|(_, _, c)| c.record.is_some()),
+        "every copy carries its record"
+    );
+    assert!(
+        copies(&streamed_basis)
+            .iter()
+            .any(|(_, _, c)| c.body_hash.is_some()),
+        "the header-less copy carries its body hash"
+    );
+    assert_eq!(streamed_basis.old_folders, whole_basis.old_folders);
+    assert_eq!(streamed_basis.new_folders, whole_basis.new_folders);
+    for selection in [
+        Selection::Sent,
+        Selection::AllMissing,
+        Selection::Folders(vec![headerless.clone()]),
+    ] {
+        let a = plan_restore(&whole, &whole_basis, &selection);
+        let b = plan_restore(&streamed, &streamed_basis, &selection);
+        assert_eq!(a, b, "{selection:?}");
+    }
+    assert_eq!(server_state(&m.new), new_before, "verify changes nothing");
+
+    // Applied from the backup: the header-less message, read by its entry, goes back once.
+    let options = RestoreOptions {
+        folders: vec![headerless.clone()],
+        from_backup: Some(zip.clone()),
+        apply: true,
+    };
+    let done = runtime
+        .block_on(restore(&profile, &account, &options, Lang::En))
+        .expect("restore");
+    assert_eq!((done.appended, done.failed), (1, 0), "{:?}", done.results);
+    let again = runtime
+        .block_on(restore(&profile, &account, &options, Lang::En))
+        .expect("restore again");
+    assert_eq!(again.appended, 0, "{:?}", again.results);
+    assert_eq!(old_state(&m.old), old_before, "old server unchanged");
+
+    // A backup whose manifest fails its CRC is an error, not a partial old side.
+    let mut bytes = std::fs::read(&zip).expect("read backup");
+    let name = ikou::archive::MANIFEST_NAME.as_bytes();
+    for (sig, name_at, crc_at) in [(b"PK\x03\x04", 30, 14), (b"PK\x01\x02", 46, 16)] {
+        let at = (0..bytes.len() - name_at - name.len())
+            .find(|&i| {
+                &bytes[i..i + 4] == sig && &bytes[i + name_at..i + name_at + name.len()] == name
+            })
+            .expect("manifest header");
+        bytes[at + crc_at] ^= 1;
+    }
+    let damaged = dir.path().join("damaged.zip");
+    std::fs::write(&damaged, &bytes).expect("write");
+    let err = runtime
+        .block_on(verify(
+            &profile,
+            &account,
+            &OldSource::Backup(damaged),
+            Lang::En,
+        ))
+        .expect_err("a damaged manifest");
+    assert!(err.to_string().contains("CRC"), "{err}");
+}
+
+/// Any part of a report as JSON, to compare it with another.
+fn json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("serialisable")
+}

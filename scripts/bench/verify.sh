@@ -13,12 +13,18 @@
 # Then the peak RSS of one `ikou restore --folder INBOX --json` (plan only; the same use case
 # as the Verify screen, which keeps what a restore needs) and, with MISSING=N, of `ikou verify`
 # and that restore plan again after the first N messages of the new INBOX are expunged.
+# With BACKUP=1, last: `ikou backup` of the old server, then the peak RSS of
+# `ikou verify --old-from` that backup, of `ikou restore --from-backup --folder INBOX` (plan)
+# and of the same with `--apply` (which appends the missing messages to the new server, then
+# expunges them again). With IKOU_BEFORE=path to another ikou build as well, the same with
+# that build first, and its verify and plan JSON compared with this build's.
 # Goal (issue 20): ikou within 1.1x of the reference, peak RSS under 64 MB plus the largest
 # message whatever the number of messages.
 #
 # Usage: scripts/bench/verify.sh [MESSAGES] [BYTES] [RUNS]   (default 20000 1073741824 5)
 #        ONE_FOLDER=1 scripts/bench/verify.sh 100000 536870912 3   (every message in INBOX)
 #        ONE_FOLDER=1 MISSING=10000 scripts/bench/verify.sh 100000 536870912 3
+#        ONE_FOLDER=1 MISSING=1000 BACKUP=1 scripts/bench/verify.sh 100000 536870912 1
 # Needs python3, GNU time (/usr/bin/time) and, for MISSING, doveadm.
 set -euo pipefail
 case "${1:-}" in
@@ -131,4 +137,45 @@ if [ -n "${MISSING:-}" ]; then
   echo "after expunging UIDs 1:$MISSING of the new INBOX:"
   peak "ikou verify" "$IKOU" verify -p "$WORK/profile.toml" --json
   peak "restore plan (Verify screen)" "$IKOU" restore -p "$WORK/profile.toml" --folder INBOX --json
+fi
+if [ -n "${BACKUP:-}" ]; then
+  "$IKOU" backup -p "$WORK/profile.toml" -o "$WORK/old.zip" >/dev/null 2>"$WORK/err" \
+    || { cat "$WORK/err"; exit 2; }
+  printf 'backup of the old server: %d MB\n' "$(($(stat -c %s "$WORK/old.zip") / 1000000))"
+  # IKOU_BEFORE=path/to/another/ikou: the same with that build too, and its JSON compared.
+  for bin in ${IKOU_BEFORE:+"$IKOU_BEFORE"} "$IKOU"; do
+    tag=$([ "$bin" = "$IKOU" ] && echo now || echo before)
+    echo "$tag ($bin):"
+    peak "verify --old-from backup" "$bin" verify -p "$WORK/profile.toml" \
+      --old-from "$WORK/old.zip" --json
+    "$bin" verify -p "$WORK/profile.toml" --old-from "$WORK/old.zip" --json \
+      >"$WORK/verify.$tag.json" || true
+    peak "restore plan from backup" "$bin" restore -p "$WORK/profile.toml" \
+      --from-backup "$WORK/old.zip" --folder INBOX --json
+    "$bin" restore -p "$WORK/profile.toml" --from-backup "$WORK/old.zip" --folder INBOX \
+      --json >"$WORK/plan.$tag.json"
+    next=$(doveadm -c "$(cat "$WORK/new_conf.txt")" -f flow mailbox status -u taro uidnext INBOX \
+      | sed 's/.*uidnext=//')
+    peak "restore --apply from backup" "$bin" restore -p "$WORK/profile.toml" \
+      --from-backup "$WORK/old.zip" --folder INBOX --apply --json
+    # What was appended goes again, so that the next build restores the same messages.
+    doveadm -c "$(cat "$WORK/new_conf.txt")" expunge -u taro mailbox INBOX uid "$next:*"
+  done
+  if [ -n "${IKOU_BEFORE:-}" ]; then
+    python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+def load(name):
+    v = json.load(open(f"{w}/{name}"))
+    for key in ("generated_at",):
+        v.pop(key, None)
+    for f in v.get("comparison", {}).get("findings", []):
+        f.pop("age_days", None)
+    return v
+for name in ("verify", "plan"):
+    before, now = load(f"{name}.before.json"), load(f"{name}.now.json")
+    keys = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
+    print(f"{name} JSON, before and now: " + ("the same" if not keys else f"differ in {keys}"))
+PY
+  fi
 fi

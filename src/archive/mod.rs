@@ -47,6 +47,7 @@ pub mod names;
 mod pipeline;
 pub mod reader;
 mod resume;
+pub mod stream;
 pub mod update;
 pub mod verify;
 pub mod zipwrite;
@@ -63,6 +64,7 @@ pub use manifest::{
 };
 pub use mbox::extract_mbox;
 pub use reader::ArchiveReader;
+pub use stream::{ArchiveStream, EntryAt};
 pub use update::{
     Added, ArchiveUpdate, CommitReport, HeldId, HeldView, Prior, Progress, UpdateOptions,
 };

@@ -191,11 +191,32 @@ impl BaseArchive {
     /// several times faster than parsing the whole manifest from a reader.
     pub(crate) fn read_manifest_records(
         &mut self,
-        mut on_record: impl FnMut(&[u8]) -> Result<()>,
+        on_record: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<Manifest> {
         let want_id = self.id.tail_sha256.is_empty();
+        let (manifest, id) = self.manifest_records_with(want_id, on_record)?;
+        if let Some(id) = id {
+            self.id.tail_sha256 = id;
+        }
+        Ok(manifest)
+    }
+
+    /// [`BaseArchive::read_manifest_records`] for a reader only: the archive's identity is
+    /// not computed. The CRC and size are checked all the same, after the last record.
+    pub(crate) fn manifest_records(
+        &self,
+        on_record: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<Manifest> {
+        self.manifest_records_with(false, on_record).map(|(m, _)| m)
+    }
+
+    fn manifest_records_with(
+        &self,
+        want_id: bool,
+        mut on_record: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<(Manifest, Option<String>)> {
         let path = self.path.clone();
-        let (manifest, id) = self.read_manifest_with(want_id, |content| {
+        self.read_manifest_with(want_id, |content| {
             let mut text = MessagesText::default();
             let mut head = Vec::new();
             let mut records = RecordTexts::new(&mut on_record);
@@ -216,11 +237,7 @@ impl BaseArchive {
             // The head (every field but the records, with an empty list) is checked and
             // read as a whole manifest, the format number first.
             Manifest::from_json(&head, &path)
-        })?;
-        if let Some(id) = id {
-            self.id.tail_sha256 = id;
-        }
-        Ok(manifest)
+        })
     }
 
     /// Reads only the manifest's head: every field before its message list (the mailbox
@@ -379,6 +396,38 @@ impl BaseArchive {
             ));
         }
         Ok(())
+    }
+
+    /// The bytes of the entry `r` (one of this archive's central records), read through
+    /// `file` (this archive, open): its local header checked against `r`, then its data
+    /// decompressed and checked against the CRC and size `r` records.
+    pub(crate) fn read_entry(&self, file: &mut File, r: &CentralRecord) -> Result<Vec<u8>> {
+        let path = &self.path;
+        read_local(file, path, r, None)?;
+        let raw = BufReader::with_capacity(1 << 16, Read::take(&mut *file, r.compressed_size));
+        let mut content = Checked {
+            inner: match r.method {
+                Method::Stored => Box::new(raw) as Box<dyn Read + '_>,
+                Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
+            },
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        };
+        let mut out = Vec::with_capacity(usize::try_from(r.size).unwrap_or(0).min(1 << 30));
+        // One byte past the recorded size is enough to tell that the data is longer.
+        Read::take(&mut content, r.size.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|e| ArchiveError::corrupt(path, format!("entry {:?}: {e}", r.name)))?;
+        if content.len != r.size || content.crc.finalize() != r.crc32 {
+            return Err(ArchiveError::corrupt(
+                path,
+                format!(
+                    "entry {:?}: CRC or size does not match its directory entry",
+                    r.name
+                ),
+            ));
+        }
+        Ok(out)
     }
 
     /// Calls `f` with every entry's central record but the manifest's, in directory order,

@@ -48,13 +48,15 @@ pub fn restorable(report: &VerifyReport) -> impl Iterator<Item = &Finding> {
 
 impl RestoreBasis {
     /// The basis of `report`: `find(folder, uid)` gives the old side's message (the first
-    /// one with that UID in the first folder of that name), `manifest` the backup's records.
+    /// one with that UID in the first folder of that name) with its backup record when the
+    /// side was read from a backup's records one by one; `manifest`, a backup's records
+    /// held whole.
     pub fn gather(
         report: &VerifyReport,
         source: SourceInfo,
         old_folders: Vec<FolderInfo>,
         new_folders: Vec<FolderInfo>,
-        mut find: impl FnMut(&str, u32) -> Option<MessageInfo>,
+        mut find: impl FnMut(&str, u32) -> Option<(MessageInfo, Option<MessageRecord>)>,
         manifest: Option<&Manifest>,
     ) -> Self {
         let mut copies: BTreeMap<String, BTreeMap<u32, OldCopy>> = BTreeMap::new();
@@ -68,7 +70,7 @@ impl RestoreBasis {
             {
                 continue;
             }
-            let Some(info) = find(folder, message.uid) else {
+            let Some((info, record)) = find(folder, message.uid) else {
                 continue;
             };
             let copy = OldCopy {
@@ -79,7 +81,7 @@ impl RestoreBasis {
                     .flatten(),
                 flags: info.flags,
                 internal_date: info.internal_date,
-                record: None,
+                record,
             };
             copies
                 .entry(folder.clone())
@@ -116,7 +118,7 @@ impl RestoreBasis {
                 .messages
                 .iter()
                 .find(|m| m.uid == uid)
-                .cloned()
+                .map(|m| (m.clone(), None))
         };
         Self::gather(
             report,

@@ -5,6 +5,7 @@
 //! pure comparison with the profile's limits and returns a [`VerifyReport`]. Nothing here
 //! prints; `cli::verify` renders the report. Both servers are only read (EXAMINE, BODY.PEEK).
 
+mod archived;
 pub mod basis;
 pub mod gather;
 mod reduced;

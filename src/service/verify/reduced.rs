@@ -10,15 +10,14 @@ use super::{
     AccountRef, OldSource, SourceInfo, VerifyError, VerifyReport, old_mailbox_with, read_into,
     report_listed,
 };
-use std::collections::HashMap;
 use std::path::Path;
 
-use super::gather::{archived_folder, archived_message};
-use crate::archive::{ArchiveReader, Manifest};
+use super::archived::{Archived, read_backup};
+use crate::archive::Manifest;
+use crate::archive::manifest::MessageRecord;
 use crate::compare::listing::{Details, Listed, Listing};
 use crate::i18n::Lang;
 use crate::imap::ReadSession;
-use crate::mail::body::body_hash;
 use crate::model::{FolderMessages, MessageInfo};
 use crate::profile::{Profile, Side};
 use crate::service::open_read_session;
@@ -35,19 +34,8 @@ pub enum Envelopes {
     },
     /// Written to a temporary file as they were read live.
     Spilled(Spill),
-    /// The records of a backup's manifest, which stays the only copy in memory.
+    /// A backup's records, written to a temporary file as its manifest was read.
     Archived(Archived),
-}
-
-/// A backup's messages as its manifest records them.
-#[derive(Debug)]
-pub struct Archived {
-    /// The backup, open: its manifest is the one read when it was opened.
-    reader: ArchiveReader,
-    /// `records[folder][index]`: where the listed message is among the manifest's records.
-    records: Vec<Vec<u32>>,
-    /// The body hashes of the messages without a Message-ID, by record.
-    bodies: HashMap<u32, String>,
 }
 
 impl Envelopes {
@@ -59,34 +47,35 @@ impl Envelopes {
                 .cloned()
                 .unwrap_or_default(),
             Envelopes::Spilled(spill) => spill.message(folder, index),
+            Envelopes::Archived(archived) => archived.message(folder, index),
+        }
+    }
+
+    /// The backup's record of a message, when the side was read from a backup (a restore
+    /// reads its bytes through it). Only an IMAP record (with a UID) is given, as the
+    /// whole-manifest reading pairs records with findings by folder and UID.
+    fn record(&self, folder: usize, index: usize) -> Option<MessageRecord> {
+        match self {
             Envelopes::Archived(archived) => {
-                let Some(&at) = archived.records.get(folder).and_then(|f| f.get(index)) else {
-                    return MessageInfo::default();
-                };
-                let Some(record) = archived.reader.manifest().messages.get(at as usize) else {
-                    return MessageInfo::default();
-                };
-                let mut info = archived_message(record);
-                info.body_hash = archived.bodies.get(&at).cloned();
-                info
+                archived.record(folder, index).filter(|r| r.uid.is_some())
             }
+            Envelopes::Held { .. } | Envelopes::Spilled(_) => None,
         }
     }
 
     fn failure(&self) -> Option<std::io::Error> {
         match self {
-            Envelopes::Held { .. } | Envelopes::Archived(_) => None,
+            Envelopes::Held { .. } => None,
             Envelopes::Spilled(spill) => spill.failure(),
+            Envelopes::Archived(archived) => archived.failure(),
         }
     }
 
-    /// The backup's manifest, when the side was read from one (a restore reads its bytes
-    /// through the records of the messages it puts back).
+    /// The backup's manifest, when the side was read whole from one.
     fn manifest(&self) -> Option<&Manifest> {
         match self {
             Envelopes::Held { manifest, .. } => manifest.as_ref(),
-            Envelopes::Spilled(_) => None,
-            Envelopes::Archived(archived) => Some(archived.reader.manifest()),
+            Envelopes::Spilled(_) | Envelopes::Archived(_) => None,
         }
     }
 }
@@ -129,57 +118,16 @@ impl ReducedSide {
         }
     }
 
-    /// The backup at `path` as the old side: its manifest is read once and stays the only
-    /// copy of the envelopes (the whole-mailbox reading, [`super::old_mailbox`], copies every
-    /// record into a second list). The body of each message without a Message-ID is hashed
-    /// from the backup's own bytes, as it is read live from a server.
+    /// The backup at `path` as the old side, its manifest streamed: each message kept as
+    /// its compact identity, its record in a temporary file (see `archived`). The body of
+    /// each message without a Message-ID is hashed from the backup's own bytes, as it is
+    /// read live from a server.
     pub fn backup(path: &Path) -> Result<Self, VerifyError> {
-        let too_many = || VerifyError::Unreadable {
-            path: path.to_path_buf(),
-            detail: "more than 4,294,967,295 messages".into(),
-        };
-        // The reader's own manifest, read once when it opens; the bodies come through it.
-        let mut reader = ArchiveReader::open(path)?;
-        let without_id: Vec<usize> = (reader.manifest().messages.iter().enumerate())
-            .filter(|(_, m)| m.message_id.is_none())
-            .map(|(at, _)| at)
-            .collect();
-        let mut bodies = HashMap::new();
-        for at in without_id {
-            let Some(record) = reader.manifest().messages.get(at).cloned() else {
-                continue;
-            };
-            let hash = body_hash(&reader.read_message(&record)?);
-            bodies.insert(u32::try_from(at).map_err(|_| too_many())?, hash);
-        }
-        let manifest = reader.manifest();
-        let mut folders = Vec::with_capacity(manifest.folders.len());
-        let mut records = Vec::with_capacity(manifest.folders.len());
-        for folder in &manifest.folders {
-            let mut listed = Listed::empty(archived_folder(folder, 0, 0));
-            let mut positions = Vec::new();
-            let mut size = 0;
-            let mine = manifest.messages.iter().enumerate();
-            for (at, record) in mine.filter(|(_, m)| m.folder == folder.name) {
-                let at = u32::try_from(at).map_err(|_| too_many())?;
-                let mut info = archived_message(record);
-                info.body_hash = bodies.get(&at).cloned();
-                size += info.size;
-                listed.push(&info);
-                positions.push(at);
-            }
-            listed.folder = archived_folder(folder, positions.len(), size);
-            folders.push(listed);
-            records.push(positions);
-        }
+        let (source, folders, archived) = read_backup(path)?;
         Ok(ReducedSide {
-            source: SourceInfo::backup(path, manifest),
+            source,
             folders,
-            envelopes: Envelopes::Archived(Archived {
-                reader,
-                records,
-                bodies,
-            }),
+            envelopes: Envelopes::Archived(archived),
         })
     }
 }
@@ -342,7 +290,8 @@ pub fn report_with_basis(
             let find = |folder: &str, uid: u32| {
                 let at = listing.old.iter().position(|f| f.folder.name == folder)?;
                 let index = listing.old.get(at)?.position(uid)?;
-                Some(old.envelopes.message(at, index))
+                let info = old.envelopes.message(at, index);
+                Some((info, old.envelopes.record(at, index)))
             };
             RestoreBasis::gather(
                 report,

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::gather::HEADER_FIELDS;
 use super::{OldSource, RestoreBasis, VerifyError, VerifyReport, is_sent_finding, verify};
-use crate::archive::ArchiveReader;
+use crate::archive::{ArchiveStream, EntryAt};
 use crate::compare::identity::Identity;
 use crate::compare::result::{Finding, FindingKind, Reason};
 use crate::i18n::Lang;
@@ -342,7 +342,26 @@ pub fn plan_item(finding: &Finding, basis: &RestoreBasis) -> Option<PlanItem> {
 /// Where the bytes come from.
 enum Bytes {
     Live(Box<crate::imap::ReadSession>),
-    Backup(Box<ArchiveReader>),
+    /// The backup, with where the planned messages' entries are in it.
+    Backup(Box<ArchiveStream>, HashMap<String, EntryAt>),
+}
+
+/// The backup at `path`, opened to read the bytes of the messages `plan` puts back: their
+/// entries are found with one pass over its directory; its manifest is not read again (the
+/// plan's records came from the verification).
+fn open_backup(
+    path: &std::path::Path,
+    plan: &[PlanItem],
+    basis: &RestoreBasis,
+) -> Result<Bytes, VerifyError> {
+    let stream = ArchiveStream::open(path)?;
+    let names: HashSet<&str> = plan
+        .iter()
+        .filter_map(|i| basis.copy(&i.old_folder, i.uid)?.record.as_ref())
+        .map(|r| r.entry.as_str())
+        .collect();
+    let found = stream.locate(&names)?;
+    Ok(Bytes::Backup(Box::new(stream), found))
 }
 
 /// Carries out a plan: bytes from the backup when given, else from the old server (read-only),
@@ -358,7 +377,7 @@ pub async fn apply_plan(
 ) -> Result<Vec<ItemResult>, VerifyError> {
     refuse_same_server(profile)?;
     let mut source = match from_backup {
-        Some(path) => Bytes::Backup(Box::new(ArchiveReader::open(path)?)),
+        Some(path) => open_backup(path, plan, basis)?,
         None => Bytes::Live(Box::new(
             open_read_session(profile, Side::Old, account).await?,
         )),
@@ -505,18 +524,21 @@ async fn read_bytes(
     basis: &RestoreBasis,
 ) -> Result<Vec<u8>, VerifyError> {
     match source {
-        Bytes::Backup(reader) => {
+        Bytes::Backup(stream, found) => {
             let record = basis
                 .copy(&item.old_folder, item.uid)
-                .and_then(|c| c.record.clone())
+                .and_then(|c| c.record.as_ref())
                 .ok_or_else(|| VerifyError::Unreadable {
-                    path: reader.path().to_path_buf(),
+                    path: stream.path().to_path_buf(),
                     detail: format!(
                         "the manifest lists no UID {} in {}",
                         item.uid, item.old_folder
                     ),
                 })?;
-            Ok(reader.read_message(&record)?)
+            let at = found
+                .get(&record.entry)
+                .ok_or_else(|| stream.no_entry(record))?;
+            Ok(stream.read_message(at, record)?)
         }
         Bytes::Live(session) => {
             let raw = basis
