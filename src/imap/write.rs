@@ -10,7 +10,7 @@
 //! appending) and APPEND with flags and INTERNALDATE. There is no STORE, EXPUNGE, COPY, MOVE,
 //! DELETE or RENAME: restoring never changes or removes what is already there.
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 use super::{ConnectOptions, Credentials, ImapError, Session, utf7};
 
@@ -114,37 +114,46 @@ impl WriteSession {
         raw_name: &str,
         header_fields: &[&str],
     ) -> Result<Vec<PresentMessage>, ImapError> {
+        let mut out = Vec::new();
+        self.for_each_header(raw_name, header_fields, |m| out.push(m))
+            .await?;
+        Ok(out)
+    }
+
+    /// [`Self::folder_headers`] handing each message to `f` as it arrives, so that a caller
+    /// that keeps only some of them holds none of the others.
+    pub async fn for_each_header(
+        &mut self,
+        raw_name: &str,
+        header_fields: &[&str],
+        mut f: impl FnMut(PresentMessage),
+    ) -> Result<(), ImapError> {
         let mailbox = self
             .session
             .examine(raw_name)
             .await
             .map_err(|e| self.error("EXAMINE", e))?;
         if mailbox.exists == 0 {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let query = format!(
             "(UID BODY.PEEK[HEADER.FIELDS ({})])",
             header_fields.join(" ")
         );
         let server = self.server.clone();
-        let fetches: Vec<_> = {
-            let stream = self
-                .session
-                .uid_fetch("1:*", &query)
-                .await
-                .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
-            stream
-                .try_collect()
-                .await
-                .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?
-        };
-        Ok(fetches
-            .iter()
-            .map(|f| PresentMessage {
-                uid: f.uid.unwrap_or(0),
-                header: f.header().map(<[u8]>::to_vec).unwrap_or_default(),
-            })
-            .collect())
+        let mut stream = self
+            .session
+            .uid_fetch("1:*", &query)
+            .await
+            .map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
+        while let Some(fetch) = stream.next().await {
+            let fetch = fetch.map_err(|e| ImapError::from_imap(&server, "FETCH", e))?;
+            f(PresentMessage {
+                uid: fetch.uid.unwrap_or(0),
+                header: fetch.header().map(<[u8]>::to_vec).unwrap_or_default(),
+            });
+        }
+        Ok(())
     }
 
     /// The body (`BODY.PEEK[TEXT]`) of the given UIDs in the folder [`Self::folder_headers`]

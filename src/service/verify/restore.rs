@@ -434,16 +434,24 @@ async fn apply_with(
             },
         };
         // Presence re-checked now, not taken from the verification: another run (or the
-        // IT centre's copy) may have put the message there in the meantime.
+        // IT centre's copy) may have put the message there in the meantime. Only the
+        // messages with a planned key are kept: the folder may hold 100,000 others.
+        let planned: HashSet<&str> = plan
+            .iter()
+            .filter(|i| i.new_folder == target)
+            .map(|i| i.key.as_str())
+            .collect();
         let mut present: HashMap<String, Vec<u32>> = HashMap::new();
-        for m in writer.folder_headers(&raw_target, &HEADER_FIELDS).await? {
-            let mut info = MessageInfo::default();
-            Envelope::parse(&m.header).apply_to(&mut info);
-            present
-                .entry(Identity::of(&info).key())
-                .or_default()
-                .push(m.uid);
-        }
+        writer
+            .for_each_header(&raw_target, &HEADER_FIELDS, |m| {
+                let mut info = MessageInfo::default();
+                Envelope::parse(&m.header).apply_to(&mut info);
+                let key = Identity::of(&info).key();
+                if planned.contains(key.as_str()) {
+                    present.entry(key).or_default().push(m.uid);
+                }
+            })
+            .await?;
         // Bodies of messages whose headers are shared, read once per folder when needed.
         let mut bodies: HashMap<u32, String> = HashMap::new();
         let mut appended_bodies: HashSet<(String, String)> = HashSet::new();
