@@ -249,13 +249,7 @@ impl BaseArchive {
     pub(crate) fn read_head(&self) -> Result<Option<Manifest>> {
         let path = &self.path;
         let mut file = File::open(path).ctx(path, "open")?;
-        read_local(&mut file, path, &self.manifest, None)?;
-        let r = &self.manifest;
-        let raw = BufReader::with_capacity(1 << 14, Read::take(&mut file, r.compressed_size));
-        let mut content: Box<dyn Read> = match r.method {
-            Method::Stored => Box::new(raw),
-            Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
-        };
+        let mut content = entry_content(&mut file, path, &self.manifest, 1 << 14)?;
         let mut text = MessagesText::default();
         let mut head = Vec::new();
         let mut buf = vec![0u8; 1 << 14];
@@ -367,18 +361,9 @@ impl BaseArchive {
         f: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
         let path = &self.path;
-        let mut file = File::open(path).ctx(path, "open")?;
-        read_local(&mut file, path, &self.manifest, None)?;
         let r = &self.manifest;
-        let raw = BufReader::with_capacity(1 << 16, Read::take(&mut file, r.compressed_size));
-        let mut content = Checked {
-            inner: match r.method {
-                Method::Stored => Box::new(raw) as Box<dyn Read + '_>,
-                Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
-            },
-            crc: crc32fast::Hasher::new(),
-            len: 0,
-        };
+        let mut file = File::open(path).ctx(path, "open")?;
+        let mut content = entry_content(&mut file, path, r, 1 << 16)?;
         let mut buf = vec![0u8; 1 << 16];
         loop {
             let n = content.read(&mut buf).map_err(|e| {
@@ -403,16 +388,7 @@ impl BaseArchive {
     /// decompressed and checked against the CRC and size `r` records.
     pub(crate) fn read_entry(&self, file: &mut File, r: &CentralRecord) -> Result<Vec<u8>> {
         let path = &self.path;
-        read_local(file, path, r, None)?;
-        let raw = BufReader::with_capacity(1 << 16, Read::take(&mut *file, r.compressed_size));
-        let mut content = Checked {
-            inner: match r.method {
-                Method::Stored => Box::new(raw) as Box<dyn Read + '_>,
-                Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
-            },
-            crc: crc32fast::Hasher::new(),
-            len: 0,
-        };
+        let mut content = entry_content(file, path, r, 1 << 16)?;
         let mut out = Vec::with_capacity(usize::try_from(r.size).unwrap_or(0).min(1 << 30));
         // One byte past the recorded size is enough to tell that the data is longer.
         Read::take(&mut content, r.size.saturating_add(1))
@@ -450,6 +426,27 @@ impl BaseArchive {
             },
         )
     }
+}
+
+/// The decompressed content of entry `r`, read through `file` (the archive) once its local
+/// header is checked against `r`, with a read buffer of `buffer` bytes; its CRC and length
+/// are counted as it is read, for the caller to compare with `r`.
+fn entry_content<'a>(
+    file: &'a mut File,
+    path: &Path,
+    r: &CentralRecord,
+    buffer: usize,
+) -> Result<Checked<Box<dyn Read + 'a>>> {
+    read_local(file, path, r, None)?;
+    let raw = BufReader::with_capacity(buffer, Read::take(file, r.compressed_size));
+    Ok(Checked {
+        inner: match r.method {
+            Method::Stored => Box::new(raw) as Box<dyn Read + 'a>,
+            Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
+        },
+        crc: crc32fast::Hasher::new(),
+        len: 0,
+    })
 }
 
 mod directory;
