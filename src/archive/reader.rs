@@ -193,20 +193,30 @@ impl ArchiveReader {
     /// The bytes of an archived message, checked against the manifest's size and SHA-256.
     pub fn read_message(&mut self, record: &MessageRecord) -> Result<Vec<u8>> {
         let bytes = self.read_entry(&record.entry)?;
-        let sha = hex::encode(Sha256::digest(&bytes));
-        if bytes.len() as u64 != record.size || sha != record.sha256 {
-            return Err(ArchiveError::corrupt(
-                &self.path,
-                format!(
-                    "entry {:?} does not match the manifest (size {} vs {}, sha256 {} vs {})",
-                    record.entry,
-                    bytes.len(),
-                    record.size,
-                    sha,
-                    record.sha256
-                ),
-            ));
-        }
-        Ok(bytes)
+        check_message(&self.path, record, bytes)
     }
+}
+
+/// `bytes`, read from `record`'s entry of the archive at `path`, if they are the message the
+/// manifest records: its size and SHA-256.
+pub(crate) fn check_message(
+    path: &Path,
+    record: &MessageRecord,
+    bytes: Vec<u8>,
+) -> Result<Vec<u8>> {
+    let sha = hex::encode(Sha256::digest(&bytes));
+    if bytes.len() as u64 != record.size || sha != record.sha256 {
+        return Err(ArchiveError::corrupt(
+            path,
+            format!(
+                "entry {:?} does not match the manifest (size {} vs {}, sha256 {} vs {})",
+                record.entry,
+                bytes.len(),
+                record.size,
+                sha,
+                record.sha256
+            ),
+        ));
+    }
+    Ok(bytes)
 }

@@ -12,12 +12,10 @@ use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::base::BaseArchive;
 use super::error::{ArchiveError, IoContext, Result};
 use super::manifest::{MANIFEST_NAME, Manifest, MessageRecord};
-use super::reader::committed_len;
+use super::reader::{check_message, committed_len};
 use super::zipwrite::CentralRecord;
 
 /// A backup opened for streaming: its central directory checked, nothing held per entry.
@@ -104,21 +102,7 @@ impl ArchiveStream {
             ));
         }
         let bytes = self.base.read_entry(&mut self.file, &at.0)?;
-        let sha = hex::encode(Sha256::digest(&bytes));
-        if bytes.len() as u64 != record.size || sha != record.sha256 {
-            return Err(ArchiveError::corrupt(
-                self.path(),
-                format!(
-                    "entry {:?} does not match the manifest (size {} vs {}, sha256 {} vs {})",
-                    record.entry,
-                    bytes.len(),
-                    record.size,
-                    sha,
-                    record.sha256
-                ),
-            ));
-        }
-        Ok(bytes)
+        check_message(self.path(), record, bytes)
     }
 
     /// The error for a record whose entry the zip does not hold.

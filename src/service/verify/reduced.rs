@@ -445,6 +445,20 @@ mod tests {
     /// Old: INBOX with 200 messages (one without a Message-ID, one too large), Sent with 5.
     /// New: the copy without INBOX 7, 8, 120 (no Message-ID), 150 (too large) and Sent 4, 5;
     /// one garbled subject and one extra copy.
+    /// The report and basis of [`mailboxes`], both sides read through the spill.
+    fn spilled_report() -> (Side, Side, VerifyReport, RestoreBasis) {
+        let (old, new) = mailboxes();
+        let (report, basis) = report_with_basis(
+            &profile(),
+            spilled(&old, "old:993"),
+            "new:993",
+            spilled(&new, "new:993"),
+            Lang::En,
+        )
+        .expect("report");
+        (old, new, report, basis)
+    }
+
     fn mailboxes() -> (Side, Side) {
         let big = 200 * 1024 * 1024;
         let inbox: Vec<FetchedMeta> = (1..=200)
@@ -495,15 +509,7 @@ mod tests {
     /// spill it is the basis the whole mailboxes in memory give.
     #[test]
     fn the_basis_holds_only_the_messages_the_findings_name() {
-        let (old, new) = mailboxes();
-        let (report, basis) = report_with_basis(
-            &profile(),
-            spilled(&old, "old:993"),
-            "new:993",
-            spilled(&new, "new:993"),
-            Lang::En,
-        )
-        .expect("report");
+        let (old, new, report, basis) = spilled_report();
 
         let kinds: BTreeSet<FindingKind> = report
             .comparison
@@ -599,15 +605,7 @@ mod tests {
     #[test]
     fn the_plan_from_the_basis_carries_the_old_copies() {
         use crate::service::verify::restore::{Selection, plan_restore};
-        let (old, new) = mailboxes();
-        let (report, basis) = report_with_basis(
-            &profile(),
-            spilled(&old, "old:993"),
-            "new:993",
-            spilled(&new, "new:993"),
-            Lang::En,
-        )
-        .expect("report");
+        let (_, _, report, basis) = spilled_report();
         let sent = plan_restore(&report, &basis, &Selection::Sent);
         let uids: Vec<(String, u32, Vec<String>)> = sent
             .plan
