@@ -57,6 +57,25 @@ pub struct FolderInfo {
     pub size: u64,
 }
 
+impl FolderInfo {
+    /// A selectable folder known only by its name (the same on the wire) and delimiter:
+    /// no special use, no status.
+    pub fn named(name: &str, delimiter: Option<char>) -> Self {
+        FolderInfo {
+            name: name.to_string(),
+            raw_name: name.to_string(),
+            delimiter,
+            special_use: None,
+            selectable: true,
+            messages: 0,
+            unseen: None,
+            uid_next: None,
+            uid_validity: None,
+            size: 0,
+        }
+    }
+}
+
 /// Identity and envelope of one message, enough to compare and to list it for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct MessageInfo {

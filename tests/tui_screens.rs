@@ -14,7 +14,7 @@ use tui_support::{press, type_text};
 use chrono::NaiveDate;
 use ikou::i18n::Lang;
 use ikou::profile::{Profile, Side};
-use ikou::service::verify::restore::{ItemOutcome, apply_plan};
+use ikou::service::verify::restore::{ItemOutcome, ItemResult, apply_plan};
 use ikou::service::{AccountRef, open_read_session};
 use ikou::tui::Driver;
 use ikou::tui::app::{App, AppOptions};
@@ -44,6 +44,20 @@ fn old_state(server: &Dovecot, user: &str) -> String {
         .doveadm(&["fetch", "-u", user, "mailbox uid flags", "all"])
         .expect("doveadm fetch flags");
     format!("{status}\n---\n{flags}")
+}
+
+/// Confirms the restore plan on screen with `y` and returns the per-message results.
+async fn confirm_restore(driver: &mut Driver) -> Vec<ItemResult> {
+    press(driver, KeyCode::Char('y'));
+    assert!(driver.settle(WAIT).await, "restore finishes");
+    let VerifyMode::Restore {
+        step: RestoreStep::Done(Ok(results)),
+        ..
+    } = &driver.app.verify.mode
+    else {
+        panic!("restored: {:?}", driver.app.verify.mode);
+    };
+    results.clone()
 }
 
 fn screen(app: &App) -> String {
@@ -190,15 +204,7 @@ async fn verify_shows_the_known_differences_reads_headers_and_restores_after_the
         text.contains(&format!("Restore plan: {missing} messages")),
         "{text}"
     );
-    press(&mut driver, KeyCode::Char('y'));
-    assert!(driver.settle(WAIT).await, "restore finishes");
-    let VerifyMode::Restore {
-        step: RestoreStep::Done(Ok(results)),
-        ..
-    } = &driver.app.verify.mode
-    else {
-        panic!("restored: {:?}", driver.app.verify.mode);
-    };
+    let results = confirm_restore(&mut driver).await;
     assert_eq!(results.len(), missing);
     assert!(
         results.iter().all(|r| r.outcome == ItemOutcome::Appended),
@@ -341,15 +347,7 @@ async fn verify_screen_restores_a_seeded_difference_from_the_findings_alone() {
         (old_uid, "INBOX")
     );
     assert_eq!(plan[0].body_hash, copy.body_hash);
-    press(&mut driver, KeyCode::Char('y'));
-    assert!(driver.settle(WAIT).await, "restore finishes");
-    let VerifyMode::Restore {
-        step: RestoreStep::Done(Ok(results)),
-        ..
-    } = &driver.app.verify.mode
-    else {
-        panic!("restored: {:?}", driver.app.verify.mode);
-    };
+    let results = confirm_restore(&mut driver).await;
     let outcomes: Vec<ItemOutcome> = results.iter().map(|r| r.outcome.clone()).collect();
     assert_eq!(outcomes, vec![ItemOutcome::Appended]);
     let copies = |digests: &[(String, u32)]| {

@@ -64,18 +64,7 @@ pub(crate) mod tests {
 
     /// A selectable folder with a name and delimiter, everything else empty.
     pub(crate) fn folder(name: &str, delimiter: Option<char>) -> FolderInfo {
-        FolderInfo {
-            name: name.to_string(),
-            raw_name: name.to_string(),
-            delimiter,
-            special_use: None,
-            selectable: true,
-            messages: 0,
-            unseen: None,
-            uid_next: None,
-            uid_validity: None,
-            size: 0,
-        }
+        FolderInfo::named(name, delimiter)
     }
 
     #[test]

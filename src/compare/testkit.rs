@@ -11,16 +11,8 @@ use crate::model::{FolderInfo, FolderMessages, MessageInfo, SpecialUse};
 
 pub fn folder(name: &str, delimiter: char, special_use: Option<SpecialUse>) -> FolderInfo {
     FolderInfo {
-        name: name.to_string(),
-        raw_name: name.to_string(),
-        delimiter: Some(delimiter),
         special_use,
-        selectable: true,
-        messages: 0,
-        unseen: None,
-        uid_next: None,
-        uid_validity: None,
-        size: 0,
+        ..FolderInfo::named(name, Some(delimiter))
     }
 }
 

@@ -154,18 +154,7 @@ struct Group {
 impl Group {
     fn new(name: &str) -> Self {
         Group {
-            listed: Listed::empty(FolderInfo {
-                name: name.to_string(),
-                raw_name: name.to_string(),
-                delimiter: None,
-                special_use: None,
-                selectable: true,
-                messages: 0,
-                unseen: None,
-                uid_next: None,
-                uid_validity: None,
-                size: 0,
-            }),
+            listed: Listed::empty(FolderInfo::named(name, None)),
             offsets: Vec::new(),
             size: 0,
             without_id: Vec::new(),
