@@ -72,8 +72,7 @@ async fn sign_in_ahead(
 
 pub async fn snapshot(args: &SnapshotArgs, output: Output) -> Result<i32> {
     let (profile, account) = account(&args.account, output)?;
-    let snap = verify::take_snapshot(&profile, &account).await?;
-    snap.save(&args.output)?;
+    let snap = verify::take_snapshot(&profile, &account, &args.output).await?;
     #[derive(serde::Serialize)]
     struct Saved<'a> {
         file: String,
@@ -84,10 +83,10 @@ pub async fn snapshot(args: &SnapshotArgs, output: Output) -> Result<i32> {
     }
     let saved = Saved {
         file: args.output.display().to_string(),
-        server: &snap.server,
-        folders: snap.folders.len(),
-        messages: snap.messages(),
-        taken: &snap.taken,
+        server: &snap.head.server,
+        folders: snap.folders,
+        messages: snap.messages,
+        taken: &snap.head.taken,
     };
     let run = crate::report::RunInfo::now(Some(&profile), Some(&account.address));
     output.emit_run(&saved, &run, || {

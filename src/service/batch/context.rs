@@ -7,10 +7,10 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::{AdminAuth, BatchAccount, BatchError, BatchOptions};
 use crate::imap::ReadSession;
-use crate::model::FolderMessages;
 use crate::profile::{Profile, Side};
 use crate::service::progress::silent;
-use crate::service::verify::{OldMailbox, ReducedSide, read_mailbox, reduce_session};
+use crate::service::verify::snapshot::SnapshotSaved;
+use crate::service::verify::{ReducedSide, reduce_session, snapshot_session};
 
 /// Everything a job needs, shared by all of them.
 pub(super) struct Context<'a> {
@@ -69,16 +69,6 @@ async fn admin_session<'c>(
     Ok((permit, session))
 }
 
-pub(super) async fn read_live(
-    ctx: &Context<'_>,
-    side: Side,
-    account: &BatchAccount,
-) -> Result<(String, Vec<FolderMessages>), BatchError> {
-    let (_permit, session) = admin_session(ctx, side, account).await?;
-    let (server, folders) = read_mailbox(session, side, &silent()).await;
-    Ok((server, folders?))
-}
-
 /// One side read live for a verify, reduced as it arrives (compact identities, envelopes in
 /// a temporary file), so that a large mailbox does not have to fit in memory.
 pub(super) async fn reduce_live(
@@ -90,12 +80,13 @@ pub(super) async fn reduce_live(
     Ok(reduce_session(session, side, &silent()).await?)
 }
 
-/// The old mailbox read from the old server now (restore plans from it and reads its bytes
-/// there, so never from a snapshot).
-pub(super) async fn live_old(
+/// The old side read live and written as the account's snapshot at `path`, one folder at a
+/// time (see `verify::snapshot_session`).
+pub(super) async fn snapshot_live(
     ctx: &Context<'_>,
     account: &BatchAccount,
-) -> Result<OldMailbox, BatchError> {
-    let (server, folders) = read_live(ctx, Side::Old, account).await?;
-    Ok(OldMailbox::live(server, folders))
+    path: &std::path::Path,
+) -> Result<SnapshotSaved, BatchError> {
+    let (_permit, session) = admin_session(ctx, Side::Old, account).await?;
+    Ok(snapshot_session(session, &account.address, path).await?)
 }

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::context::{Context, reduce_live};
+use super::context::{Context, reduce_live, snapshot_live};
 use super::restore::{restore_account, restore_counts, restore_verdict};
 use super::{
     AccountCounts, AccountResult, BatchAccount, BatchError, BatchKind, BatchOptions, Outcome,
@@ -17,19 +17,11 @@ use crate::compare::verdict::ExitStatus;
 use crate::profile::Side;
 use crate::service::ServiceError;
 use crate::service::verify::restore::RestoreReport;
-use crate::service::verify::snapshot::Snapshot;
-use crate::service::verify::{OldMailbox, ReducedSide, VerifyReport, report_reduced};
+use crate::service::verify::{ReducedSide, VerifyReport, report_reduced};
 
-/// The old side of a verify: the account's snapshot when the batch reads snapshots, else
-/// the old server now, reduced as it is read.
+/// The old side of a verify: the account's snapshot when the batch reads snapshots (one
+/// message at a time), else the old server now, reduced as it is read.
 async fn old_reduced(ctx: &Context<'_>, account: &BatchAccount) -> Result<ReducedSide, BatchError> {
-    if ctx.options.snapshots.is_some() {
-        return Ok(ReducedSide::held(old_side(ctx, account).await?));
-    }
-    Ok(reduce_live(ctx, Side::Old, account).await?.1)
-}
-
-async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbox, BatchError> {
     if let Some(dir) = &ctx.options.snapshots {
         let path = dir.join(format!("{}.json", report::file_stem(&account.address)));
         if !path.is_file() {
@@ -38,10 +30,9 @@ async fn old_side(ctx: &Context<'_>, account: &BatchAccount) -> Result<OldMailbo
                 dir: dir.clone(),
             });
         }
-        let snap = Snapshot::load(&path)?;
-        return Ok(OldMailbox::snapshot(&path, snap));
+        return Ok(ReducedSide::snapshot(&path)?);
     }
-    super::context::live_old(ctx, account).await
+    Ok(reduce_live(ctx, Side::Old, account).await?.1)
 }
 
 /// What one successful attempt produced.
@@ -58,25 +49,13 @@ pub(super) enum Done {
 async fn attempt(ctx: &Context<'_>, account: &BatchAccount) -> Result<Done, BatchError> {
     match ctx.options.kind {
         BatchKind::Snapshot => {
-            let old = old_side(ctx, account).await?;
-            let snap = Snapshot::new(&old.source.server, &account.address, old.folders);
             let dir = BatchOptions::snapshot_dir(&ctx.options.state_dir);
             let file = dir.join(format!("{}.json", report::file_stem(&account.address)));
-            let (folders, messages) = (snap.folders.len(), snap.messages());
-            // Encoding and writing a large snapshot is blocking work; keep it off the
-            // reactor so other accounts' connections keep flowing.
-            let path = file.clone();
-            tokio::task::spawn_blocking(move || snap.save(&path))
-                .await
-                .map_err(|e| BatchError::Io {
-                    path: file.clone(),
-                    action: "write the snapshot",
-                    detail: e.to_string(),
-                })??;
+            let saved = snapshot_live(ctx, account, &file).await?;
             Ok(Done::Snapshot {
                 file,
-                folders,
-                messages,
+                folders: saved.folders,
+                messages: saved.messages,
             })
         }
         BatchKind::Verify => {

@@ -11,12 +11,11 @@
 //! manifest's CRC is still checked, and a manifest that fails it is an error.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io;
 use std::path::Path;
-use std::sync::Mutex;
 
 use super::gather::{archived_folder, archived_message};
+use super::records::{Positions, RecordWriter, SharedRecords};
 use super::{SourceInfo, VerifyError};
 use crate::archive::manifest::MessageRecord;
 use crate::archive::{ArchiveStream, FolderRecord};
@@ -28,82 +27,24 @@ use crate::model::{FolderInfo, MessageInfo};
 /// A backup's message records in a temporary file, by folder and position, with the body
 /// hashes of the messages without a Message-ID.
 pub struct Archived {
-    reader: Mutex<Reader>,
-    /// `offsets[folder][index]`: where the message's record starts.
-    offsets: Vec<Vec<u64>>,
-    /// `bodies[folder]`: (message index, where its body hash starts), by index.
-    bodies: Vec<Vec<(u32, u64)>>,
-}
-
-struct Reader {
-    file: File,
-    buffer: Vec<u8>,
-    error: Option<io::Error>,
+    records: SharedRecords,
+    positions: Positions,
 }
 
 impl std::fmt::Debug for Archived {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Archived")
-            .field("folders", &self.offsets.len())
+            .field("folders", &self.positions.offsets.len())
             .finish_non_exhaustive()
     }
 }
 
-impl Reader {
-    /// The bytes written at `offset` (a length, then the bytes) into the buffer.
-    fn load(&mut self, offset: u64) -> io::Result<()> {
-        self.file.seek(SeekFrom::Start(offset))?;
-        let mut len = [0u8; 4];
-        self.file.read_exact(&mut len)?;
-        self.buffer.resize(u32::from_le_bytes(len) as usize, 0);
-        self.file.read_exact(&mut self.buffer)
-    }
-
-    fn record(&mut self, offset: u64) -> io::Result<MessageRecord> {
-        self.load(offset)?;
-        serde_json::from_slice(&self.buffer)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-    }
-
-    fn text(&mut self, offset: u64) -> io::Result<String> {
-        self.load(offset)?;
-        String::from_utf8(self.buffer.clone())
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-    }
-}
-
-/// Appends `bytes` (a length, then the bytes) to `out`, which is at `*written`; returns
-/// where they start.
-fn append(out: &mut impl Write, written: &mut u64, bytes: &[u8]) -> io::Result<u64> {
-    let len = u32::try_from(bytes.len())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "record over 4 GiB"))?;
-    out.write_all(&len.to_le_bytes())?;
-    out.write_all(bytes)?;
-    let at = *written;
-    *written += 4 + u64::from(len);
-    Ok(at)
-}
-
 impl Archived {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Reader> {
-        match self.reader.lock() {
-            Ok(reader) => reader,
-            Err(poisoned) => poisoned.into_inner(),
-        }
-    }
-
     /// The record of message `index` of folder `folder`, as the manifest holds it. A
     /// record that cannot be read back gives `None` and is kept for [`Archived::failure`].
     pub fn record(&self, folder: usize, index: usize) -> Option<MessageRecord> {
-        let &offset = self.offsets.get(folder)?.get(index)?;
-        let mut reader = self.lock();
-        match reader.record(offset) {
-            Ok(record) => Some(record),
-            Err(e) => {
-                reader.error.get_or_insert(e);
-                None
-            }
-        }
+        let offset = self.positions.record(folder, index)?;
+        self.records.read(|r| r.json(offset))
     }
 
     /// The envelope of message `index` of folder `folder` as recorded at backup time, with
@@ -114,19 +55,10 @@ impl Archived {
             return MessageInfo::default();
         };
         let mut info = archived_message(&record);
-        let body = self.bodies.get(folder).and_then(|bodies| {
-            let index = u32::try_from(index).ok()?;
-            let at = bodies.binary_search_by_key(&index, |&(i, _)| i).ok()?;
-            bodies.get(at).map(|&(_, offset)| offset)
-        });
-        if let Some(offset) = body {
-            let mut reader = self.lock();
-            match reader.text(offset) {
-                Ok(hash) => info.body_hash = Some(hash),
-                Err(e) => {
-                    reader.error.get_or_insert(e);
-                    return MessageInfo::default();
-                }
+        if let Some(offset) = self.positions.body(folder, index) {
+            match self.records.read(|r| r.text(offset)) {
+                Some(hash) => info.body_hash = Some(hash),
+                None => return MessageInfo::default(),
             }
         }
         info
@@ -135,7 +67,7 @@ impl Archived {
     /// The first error met while reading records back, if any: a report built with an
     /// empty envelope in it must not be shown.
     pub fn failure(&self) -> Option<io::Error> {
-        self.lock().error.take()
+        self.records.failure()
     }
 }
 
@@ -175,9 +107,7 @@ fn temp_error(e: io::Error) -> VerifyError {
 /// in its order) as compact identities, and its records in an [`Archived`] file.
 pub fn read_backup(path: &Path) -> Result<(SourceInfo, Vec<Listed>, Archived), VerifyError> {
     let mut stream = ArchiveStream::open(path)?;
-    let file = tempfile::tempfile().map_err(temp_error)?;
-    let mut writer = BufWriter::with_capacity(1 << 16, file);
-    let mut written = 0u64;
+    let mut writer = RecordWriter::new().map_err(temp_error)?;
     let mut failed: Option<io::Error> = None;
     let mut groups: Vec<Group> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
@@ -195,7 +125,7 @@ pub fn read_backup(path: &Path) -> Result<(SourceInfo, Vec<Listed>, Archived), V
         text.clear();
         let offset = serde_json::to_writer(&mut text, &record)
             .map_err(io::Error::other)
-            .and_then(|()| append(&mut writer, &mut written, &text));
+            .and_then(|()| writer.append(&text));
         let offset = match offset {
             Ok(offset) => offset,
             Err(e) => {
@@ -216,10 +146,6 @@ pub fn read_backup(path: &Path) -> Result<(SourceInfo, Vec<Listed>, Archived), V
     if let Some(e) = failed {
         return Err(temp_error(e));
     }
-    let mut file = writer
-        .into_inner()
-        .map_err(|e| temp_error(e.into_error()))?;
-
     // The folders as the manifest lists them; a record of a folder it does not list is not
     // part of the old side (as when the whole manifest is read).
     let chosen: Vec<(&FolderRecord, Option<usize>)> = head
@@ -233,13 +159,8 @@ pub fn read_backup(path: &Path) -> Result<(SourceInfo, Vec<Listed>, Archived), V
             uses[at] += 1;
         }
     }
-    hash_bodies(&mut stream, &mut file, &mut written, &mut groups, &uses)?;
+    hash_bodies(&mut stream, &mut writer, &mut groups, &uses)?;
 
-    let reader = Reader {
-        file,
-        buffer: Vec::new(),
-        error: None,
-    };
     let mut folders = Vec::with_capacity(chosen.len());
     let mut offsets = Vec::with_capacity(chosen.len());
     let mut bodies = Vec::with_capacity(chosen.len());
@@ -262,20 +183,18 @@ pub fn read_backup(path: &Path) -> Result<(SourceInfo, Vec<Listed>, Archived), V
         bodies.push(group.bodies);
     }
     let archived = Archived {
-        reader: Mutex::new(reader),
-        offsets,
-        bodies,
+        records: SharedRecords::new(writer.finish().map_err(temp_error)?),
+        positions: Positions { offsets, bodies },
     };
     Ok((SourceInfo::backup(path, &head), folders, archived))
 }
 
 /// Reads the bytes of every message without a Message-ID of the groups in use (`uses`),
 /// found with one pass over the zip's directory, and records each one's body hash: in its
-/// identity, and in `file` (at `*written`, its end) for its envelope.
+/// identity, and in the records' file for its envelope.
 fn hash_bodies(
     stream: &mut ArchiveStream,
-    file: &mut File,
-    written: &mut u64,
+    writer: &mut RecordWriter,
     groups: &mut [Group],
     uses: &[usize],
 ) -> Result<(), VerifyError> {
@@ -293,14 +212,10 @@ fn hash_bodies(
         return Ok(());
     }
     let found = stream.locate(&names)?;
-    let mut reader = Reader {
-        file: file.try_clone().map_err(temp_error)?,
-        buffer: Vec::new(),
-        error: None,
-    };
+    let mut reader = writer.reader().map_err(temp_error)?;
     for (group, _) in groups.iter_mut().zip(uses).filter(|(_, n)| **n > 0) {
         for (index, offset, _) in std::mem::take(&mut group.without_id) {
-            let record = reader.record(offset).map_err(temp_error)?;
+            let record: MessageRecord = reader.json(offset).map_err(temp_error)?;
             let at = found
                 .get(&record.entry)
                 .ok_or_else(|| stream.no_entry(&record))?;
@@ -308,8 +223,7 @@ fn hash_bodies(
             if let Some(id) = group.listed.ids.get_mut(index as usize) {
                 id.body = Some(text_digest(&hash));
             }
-            file.seek(SeekFrom::End(0)).map_err(temp_error)?;
-            let at = append(file, written, hash.as_bytes()).map_err(temp_error)?;
+            let at = writer.append(hash.as_bytes()).map_err(temp_error)?;
             group.bodies.push((index, at));
         }
     }

@@ -8,9 +8,11 @@
 mod archived;
 pub mod basis;
 pub mod gather;
+mod records;
 mod reduced;
 pub mod restore;
 pub mod snapshot;
+mod snapshot_side;
 pub mod spill;
 
 pub use basis::RestoreBasis;
@@ -39,7 +41,7 @@ use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, SpecialUse};
 use crate::profile::{Profile, Side};
 use gather::{Collector, Whole};
-use snapshot::{Snapshot, SnapshotError};
+use snapshot::{SnapshotError, SnapshotHead, SnapshotSaved};
 
 #[derive(Debug, Error)]
 pub enum VerifyError {
@@ -129,6 +131,16 @@ impl SourceInfo {
         }
     }
 
+    /// The snapshot at `path`, as its head describes it.
+    pub fn snapshot(path: &Path, head: &SnapshotHead) -> Self {
+        SourceInfo {
+            kind: "snapshot",
+            server: head.server.clone(),
+            file: Some(path.display().to_string()),
+            taken: Some(head.taken.clone()),
+        }
+    }
+
     /// The backup at `path`, as its manifest describes it.
     pub fn backup(path: &Path, manifest: &Manifest) -> Self {
         SourceInfo {
@@ -150,16 +162,11 @@ impl OldMailbox {
         }
     }
 
-    /// The old mailbox as a loaded snapshot describes it (`path`: where it was read from).
-    pub fn snapshot(path: &Path, snap: Snapshot) -> Self {
+    /// The old mailbox as the snapshot at `path` describes it.
+    pub fn snapshot(path: &Path, head: &SnapshotHead, folders: Vec<FolderMessages>) -> Self {
         OldMailbox {
-            source: SourceInfo {
-                kind: "snapshot",
-                server: snap.server,
-                file: Some(path.display().to_string()),
-                taken: Some(snap.taken),
-            },
-            folders: snap.folders,
+            source: SourceInfo::snapshot(path, head),
+            folders,
             manifest: None,
         }
     }
@@ -276,9 +283,12 @@ pub async fn old_mailbox_with(
     }
 }
 
-/// The old mailbox from a file written by `ikou snapshot`.
+/// The old mailbox from a file written by `ikou snapshot`, read whole (a verification
+/// reads it one message at a time: `ReducedSide::snapshot`).
 pub fn snapshot_mailbox(path: &Path) -> Result<OldMailbox, VerifyError> {
-    Ok(OldMailbox::snapshot(path, Snapshot::load(path)?))
+    let mut whole = Whole::default();
+    let head = snapshot::read_snapshot(path, &mut whole)?;
+    Ok(OldMailbox::snapshot(path, &head, whole.0))
 }
 
 /// Reads a whole mailbox over an open read-only session (however it was signed in: the
@@ -353,17 +363,35 @@ pub async fn message_header(
     Ok(fetched?)
 }
 
-/// Takes a snapshot of the old server.
+/// Takes a snapshot of the old server into `path`: the server is read as for a
+/// verification, each message reduced as it arrives, then the snapshot is written folder by
+/// folder, so memory stays small whatever the number of messages.
 pub async fn take_snapshot(
     profile: &Profile,
     account: &AccountRef,
-) -> Result<Snapshot, VerifyError> {
-    let old = old_mailbox(profile, account, &OldSource::Live).await?;
-    Ok(Snapshot::new(
-        &old.source.server,
-        &account.address,
-        old.folders,
-    ))
+    path: &Path,
+) -> Result<SnapshotSaved, VerifyError> {
+    let session = open_read_session(profile, Side::Old, account).await?;
+    snapshot_session(session, &account.address, path).await
+}
+
+/// [`take_snapshot`] through a session already signed in (the person's, or the centre's
+/// admin access); the session is logged out once read.
+pub async fn snapshot_session(
+    session: crate::imap::ReadSession,
+    address: &str,
+    path: &Path,
+) -> Result<SnapshotSaved, VerifyError> {
+    let (_, side) = reduce_session(session, Side::Old, &silent()).await?;
+    let (address, target) = (address.to_string(), path.to_path_buf());
+    // Encoding and writing a large snapshot is blocking work; keep it off the reactor so
+    // other connections (a batch's other accounts) keep flowing.
+    tokio::task::spawn_blocking(move || snapshot_side::write_snapshot(side, &address, &target))
+        .await
+        .map_err(|e| VerifyError::Unreadable {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?
 }
 
 /// The pure part: mapping, comparison, summary and verdict.

@@ -3,13 +3,21 @@
 //! `ikou snapshot` saves every folder and every message's identity, envelope, size, flags and
 //! INTERNALDATE (never a body) so `ikou verify --old-from FILE.json` still works after the old
 //! server is switched off. The file carries a format number; newer formats are refused.
+//!
+//! Neither side of the file is held whole: [`SnapshotWriter`] writes each folder as it is
+//! given (one message a line), and [`read_snapshot`] hands the folders and messages to a
+//! [`SnapshotSink`] one by one as it parses them, so a snapshot of any size is written and
+//! read in little memory.
 
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use crate::model::FolderMessages;
+use crate::model::{FolderInfo, MessageInfo};
 
 /// Snapshot format written by this version.
 pub const SNAPSHOT_FORMAT: u32 = 1;
@@ -39,9 +47,9 @@ pub enum SnapshotError {
     },
 }
 
-/// The whole snapshot file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Snapshot {
+/// What a snapshot says about itself; its folders are read through a [`SnapshotSink`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SnapshotHead {
     pub kind: String,
     pub format: u32,
     pub tool_version: String,
@@ -50,107 +58,379 @@ pub struct Snapshot {
     pub account: String,
     /// RFC 3339, UTC.
     pub taken: String,
-    pub folders: Vec<FolderMessages>,
 }
 
-impl Snapshot {
-    pub fn new(server: &str, account: &str, folders: Vec<FolderMessages>) -> Self {
-        Self {
+impl SnapshotHead {
+    /// The head of a snapshot of `account` on `server`, taken now by this version.
+    pub fn now(server: &str, account: &str) -> Self {
+        SnapshotHead {
             kind: SNAPSHOT_KIND.into(),
             format: SNAPSHOT_FORMAT,
             tool_version: env!("CARGO_PKG_VERSION").into(),
             server: server.to_string(),
             account: account.to_string(),
             taken: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            folders,
         }
     }
+}
 
-    pub fn messages(&self) -> u64 {
-        self.folders.iter().map(|f| f.messages.len() as u64).sum()
-    }
+/// What a written snapshot holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotSaved {
+    pub head: SnapshotHead,
+    pub folders: usize,
+    pub messages: u64,
+}
 
-    /// Writes the file atomically (temporary file, then rename) so a crash never leaves half
-    /// a snapshot where a good one was.
-    pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
-        let io = |action: &'static str| {
-            move |e: std::io::Error| SnapshotError::Io {
-                path: path.to_path_buf(),
-                action,
-                detail: e.to_string(),
-            }
-        };
-        let json = serde_json::to_vec_pretty(self).map_err(|e| SnapshotError::Io {
+/// Writes a snapshot folder by folder into `<path>.partial`, renamed into place by
+/// [`SnapshotWriter::finish`], so a crash never leaves half a snapshot where a good one was.
+/// Dropped unfinished, it removes the partial file.
+pub struct SnapshotWriter {
+    path: PathBuf,
+    partial: PathBuf,
+    out: Option<BufWriter<File>>,
+    head: SnapshotHead,
+    folders: usize,
+    messages: u64,
+    line: Vec<u8>,
+}
+
+impl SnapshotWriter {
+    /// Starts the snapshot at `path` with its head.
+    pub fn create(path: &Path, head: SnapshotHead) -> Result<Self, SnapshotError> {
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let file = crate::private_file::create(&partial).map_err(io_error(path, "write"))?;
+        let mut writer = SnapshotWriter {
             path: path.to_path_buf(),
-            action: "encode",
-            detail: e.to_string(),
-        })?;
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".partial");
-        let tmp = PathBuf::from(tmp);
-        crate::private_file::write(&tmp, json).map_err(io("write"))?;
-        std::fs::rename(&tmp, path).map_err(io("rename into place"))
-    }
-
-    pub fn load(path: &Path) -> Result<Self, SnapshotError> {
-        let bytes = crate::input::read_bounded(path, crate::input::LARGE_FILE).map_err(|e| {
-            SnapshotError::Io {
-                path: path.to_path_buf(),
-                action: "read",
-                detail: e.to_string(),
-            }
-        })?;
-        Self::from_json(&bytes, path)
-    }
-
-    pub fn from_json(bytes: &[u8], path: &Path) -> Result<Self, SnapshotError> {
-        #[derive(Deserialize)]
-        struct Probe {
-            kind: Option<String>,
-            format: Option<u32>,
-        }
-        let not = |detail: String| SnapshotError::NotSnapshot {
-            path: path.to_path_buf(),
-            detail,
+            partial,
+            out: Some(BufWriter::with_capacity(1 << 16, file)),
+            head,
+            folders: 0,
+            messages: 0,
+            line: Vec::with_capacity(1024),
         };
-        let probe: Probe = serde_json::from_slice(bytes).map_err(|e| not(e.to_string()))?;
-        if probe.kind.as_deref() != Some(SNAPSHOT_KIND) {
-            return Err(not(format!("\"kind\" is not \"{SNAPSHOT_KIND}\"")));
+        // The head as `to_vec_pretty` writes it, without its closing brace.
+        let mut text = serde_json::to_vec_pretty(&writer.head).map_err(io_error(path, "encode"))?;
+        text.truncate(text.len().saturating_sub(2));
+        text.extend_from_slice(b",\n  \"folders\": [");
+        writer.write(&text)?;
+        Ok(writer)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), SnapshotError> {
+        let out = self.out.as_mut().ok_or_else(|| SnapshotError::Io {
+            path: self.path.clone(),
+            action: "write",
+            detail: "already finished".into(),
+        })?;
+        out.write_all(bytes).map_err(io_error(&self.path, "write"))
+    }
+
+    /// Adds one folder with its messages, in order.
+    pub fn folder(
+        &mut self,
+        folder: &FolderInfo,
+        messages: impl IntoIterator<Item = MessageInfo>,
+    ) -> Result<(), SnapshotError> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        line.extend_from_slice(if self.folders == 0 { b"\n" } else { b",\n" });
+        line.extend_from_slice(b"    {\n      \"folder\": ");
+        serde_json::to_writer(&mut line, folder).map_err(io_error(&self.path, "encode"))?;
+        line.extend_from_slice(b",\n      \"messages\": [");
+        let mut count = 0u64;
+        for message in messages {
+            line.extend_from_slice(if count == 0 { b"\n" } else { b",\n" });
+            line.extend_from_slice(b"        ");
+            serde_json::to_writer(&mut line, &message).map_err(io_error(&self.path, "encode"))?;
+            count += 1;
+            if line.len() >= 1 << 16 {
+                self.write(&line)?;
+                line.clear();
+            }
         }
-        match probe.format {
-            Some(found) if found > SNAPSHOT_FORMAT => Err(SnapshotError::Newer {
+        line.extend_from_slice(if count == 0 {
+            b"]\n    }"
+        } else {
+            b"\n      ]\n    }"
+        });
+        self.write(&line)?;
+        self.line = line;
+        self.folders += 1;
+        self.messages += count;
+        Ok(())
+    }
+
+    /// Closes the JSON, syncs it to disk and renames it into place.
+    pub fn finish(mut self) -> Result<SnapshotSaved, SnapshotError> {
+        let end: &[u8] = if self.folders == 0 {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        };
+        self.write(end)?;
+        let out = self.out.take().ok_or_else(|| SnapshotError::Io {
+            path: self.path.clone(),
+            action: "write",
+            detail: "already finished".into(),
+        })?;
+        let file = out
+            .into_inner()
+            .map_err(|e| io_error(&self.path, "write")(e.into_error()))?;
+        file.sync_all().map_err(io_error(&self.path, "write"))?;
+        drop(file);
+        std::fs::rename(&self.partial, &self.path)
+            .map_err(io_error(&self.path, "rename into place"))?;
+        Ok(SnapshotSaved {
+            head: self.head.clone(),
+            folders: self.folders,
+            messages: self.messages,
+        })
+    }
+}
+
+impl Drop for SnapshotWriter {
+    fn drop(&mut self) {
+        if self.out.take().is_some() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+fn io_error<'p, E: std::fmt::Display>(
+    path: &'p Path,
+    action: &'static str,
+) -> impl Fn(E) -> SnapshotError + 'p {
+    move |e| SnapshotError::Io {
+        path: path.to_path_buf(),
+        action,
+        detail: e.to_string(),
+    }
+}
+
+/// Where the folders of a snapshot go as it is read: each folder, then its messages.
+pub trait SnapshotSink {
+    /// A folder begins; its messages follow.
+    fn folder(&mut self, folder: FolderInfo);
+    /// One message of the current folder.
+    fn message(&mut self, message: MessageInfo);
+}
+
+/// Reads the snapshot at `path` into `sink` and returns its head. The head is checked
+/// first (a file that is not a snapshot, or of a newer format, is refused before anything
+/// reaches the sink); then the folders are parsed one message at a time.
+pub fn read_snapshot(
+    path: &Path,
+    sink: &mut dyn SnapshotSink,
+) -> Result<SnapshotHead, SnapshotError> {
+    let head = read_head(path)?;
+    let mut json = serde_json::Deserializer::from_reader(open(path)?);
+    let not = |e: serde_json::Error| not_snapshot(path, e.to_string());
+    Document { sink }.deserialize(&mut json).map_err(not)?;
+    json.end().map_err(not)?;
+    Ok(head)
+}
+
+fn open(path: &Path) -> Result<BufReader<File>, SnapshotError> {
+    let file = File::open(path).map_err(io_error(path, "read"))?;
+    Ok(BufReader::with_capacity(1 << 16, file))
+}
+
+fn not_snapshot(path: &Path, detail: String) -> SnapshotError {
+    SnapshotError::NotSnapshot {
+        path: path.to_path_buf(),
+        detail,
+    }
+}
+
+/// The head of the snapshot at `path`, checked; its folders are skipped unparsed.
+fn read_head(path: &Path) -> Result<SnapshotHead, SnapshotError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        kind: Option<String>,
+        format: Option<u32>,
+        tool_version: Option<String>,
+        server: Option<String>,
+        account: Option<String>,
+        taken: Option<String>,
+        folders: Option<IgnoredAny>,
+    }
+    let not = |detail: String| not_snapshot(path, detail);
+    let probe: Probe = serde_json::from_reader(open(path)?).map_err(|e| not(e.to_string()))?;
+    if probe.kind.as_deref() != Some(SNAPSHOT_KIND) {
+        return Err(not(format!("\"kind\" is not \"{SNAPSHOT_KIND}\"")));
+    }
+    let format = match probe.format {
+        Some(found) if found > SNAPSHOT_FORMAT => {
+            return Err(SnapshotError::Newer {
                 path: path.to_path_buf(),
                 found,
                 supported: SNAPSHOT_FORMAT,
-            }),
-            Some(1..) => serde_json::from_slice(bytes).map_err(|e| not(e.to_string())),
-            _ => Err(not("no valid \"format\"".into())),
+            });
         }
+        Some(format @ 1..) => format,
+        _ => return Err(not("no valid \"format\"".into())),
+    };
+    let field = |value: Option<String>, name: &str| {
+        value.ok_or_else(|| not(format!("missing field `{name}`")))
+    };
+    if probe.folders.is_none() {
+        return Err(not("missing field `folders`".into()));
+    }
+    Ok(SnapshotHead {
+        kind: SNAPSHOT_KIND.into(),
+        format,
+        tool_version: field(probe.tool_version, "tool_version")?,
+        server: field(probe.server, "server")?,
+        account: field(probe.account, "account")?,
+        taken: field(probe.taken, "taken")?,
+    })
+}
+
+/// The whole document: only `folders` is parsed, into the sink.
+struct Document<'s> {
+    sink: &'s mut dyn SnapshotSink,
+}
+
+impl<'de> DeserializeSeed<'de> for Document<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Document<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an ikou snapshot")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "folders" {
+                map.next_value_seed(Folders { sink: self.sink })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `folders` array, one folder at a time.
+struct Folders<'s> {
+    sink: &'s mut dyn SnapshotSink,
+}
+
+impl<'de> DeserializeSeed<'de> for Folders<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Folders<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of folders")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(Folder {
+                sink: &mut *self.sink,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+/// One folder: `folder` (which must come first, as ikou writes it), then `messages`.
+struct Folder<'s> {
+    sink: &'s mut dyn SnapshotSink,
+}
+
+impl<'de> DeserializeSeed<'de> for Folder<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Folder<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a folder with its messages")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (mut folder, mut messages) = (false, false);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "folder" if !folder => {
+                    self.sink.folder(map.next_value()?);
+                    folder = true;
+                }
+                "messages" if folder && !messages => {
+                    map.next_value_seed(Messages {
+                        sink: &mut *self.sink,
+                    })?;
+                    messages = true;
+                }
+                "folder" | "messages" => {
+                    return Err(de::Error::custom(format!(
+                        "a folder's \"{key}\" is repeated or comes before its \"folder\""
+                    )));
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        match (folder, messages) {
+            (true, true) => Ok(()),
+            (false, _) => Err(de::Error::missing_field("folder")),
+            (true, false) => Err(de::Error::missing_field("messages")),
+        }
+    }
+}
+
+/// A folder's `messages` array, one message at a time.
+struct Messages<'s> {
+    sink: &'s mut dyn SnapshotSink,
+}
+
+impl<'de> DeserializeSeed<'de> for Messages<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Messages<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of messages")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(message) = seq.next_element::<MessageInfo>()? {
+            self.sink.message(message);
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_trip_and_refusals() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("s.json");
-        let snap = Snapshot::new("old:993 (tls)", "taro", Vec::new());
-        snap.save(&path).expect("save");
-        assert_eq!(Snapshot::load(&path).expect("load"), snap);
-
-        let mut newer = serde_json::to_value(&snap).expect("json");
-        newer["format"] = 99.into();
-        let err = Snapshot::from_json(newer.to_string().as_bytes(), &path).expect_err("newer");
-        assert!(
-            matches!(err, SnapshotError::Newer { found: 99, .. }),
-            "{err}"
-        );
-        let err = Snapshot::from_json(b"{\"format\":1}", &path).expect_err("not ours");
-        assert!(matches!(err, SnapshotError::NotSnapshot { .. }), "{err}");
-        let err = Snapshot::from_json(b"PK\x03\x04", &path).expect_err("not json");
-        assert!(err.to_string().contains("ikou snapshot"), "{err}");
-    }
-}
+mod tests;

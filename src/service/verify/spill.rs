@@ -9,9 +9,7 @@
 //! memory gives; memory grows by about 100 bytes a message instead of about 1.5 KB. The body
 //! hash of a message without a Message-ID goes there too (a restore compares it).
 
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
-use std::sync::Mutex;
+use std::io;
 
 use crate::compare::identity::text_digest;
 use crate::compare::listing::Listed;
@@ -19,175 +17,54 @@ use crate::imap::FetchedMeta;
 use crate::model::{FolderInfo, MessageInfo};
 
 use super::gather::{Collector, message_info};
+use super::records::{Positions, RecordWriter, SharedRecords};
 
 /// Marks an absent optional field in a record.
 const NONE: u32 = u32::MAX;
 
 /// The fetched items of every message read, in a temporary file, by folder and position.
 pub struct Spill {
-    writer: Option<BufWriter<File>>,
-    reader: Mutex<Reader>,
-    /// `offsets[folder][index]`: where the message's record starts.
-    offsets: Vec<Vec<u64>>,
-    /// `bodies[folder]`: (message index, where its body hash starts), by index once the
-    /// folder is complete.
-    bodies: Vec<Vec<(u32, u64)>>,
-    written: u64,
-    record: Vec<u8>,
-}
-
-struct Reader {
-    file: Option<File>,
-    buffer: Vec<u8>,
-    error: Option<io::Error>,
+    records: SharedRecords,
+    positions: Positions,
 }
 
 impl std::fmt::Debug for Spill {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Spill")
-            .field("folders", &self.offsets.len())
-            .field("written", &self.written)
+            .field("folders", &self.positions.offsets.len())
             .finish_non_exhaustive()
     }
 }
 
 impl Spill {
-    /// A new, empty spill in the system's temporary directory.
-    pub fn new() -> io::Result<Self> {
-        let file = tempfile::tempfile()?;
-        let reader = file.try_clone()?;
-        Ok(Self {
-            writer: Some(BufWriter::with_capacity(1 << 16, file)),
-            reader: Mutex::new(Reader {
-                file: Some(reader),
-                buffer: Vec::new(),
-                error: None,
-            }),
-            offsets: Vec::new(),
-            bodies: Vec::new(),
-            written: 0,
-            record: Vec::new(),
-        })
-    }
-
-    fn begin_folder(&mut self) {
-        self.offsets.push(Vec::new());
-        self.bodies.push(Vec::new());
-    }
-
-    /// The body hashes of the current folder are all written.
-    fn end_folder(&mut self) {
-        if let Some(bodies) = self.bodies.last_mut() {
-            bodies.sort_unstable();
-        }
-    }
-
-    /// Appends one message's record to the current folder.
-    fn write(&mut self, meta: &FetchedMeta) -> io::Result<()> {
-        encode(meta, &mut self.record);
-        let writer = self.writer.as_mut().ok_or_else(closed)?;
-        let len = u32::try_from(self.record.len()).map_err(|_| too_long())?;
-        writer.write_all(&len.to_le_bytes())?;
-        writer.write_all(&self.record)?;
-        if let Some(folder) = self.offsets.last_mut() {
-            folder.push(self.written);
-        }
-        self.written += 4 + u64::from(len);
-        Ok(())
-    }
-
-    /// Records the body hash of message `index` of the current folder.
-    fn write_body(&mut self, index: usize, hash: &str) -> io::Result<()> {
-        let index = u32::try_from(index).map_err(|_| too_long())?;
-        let writer = self.writer.as_mut().ok_or_else(closed)?;
-        let len = u32::try_from(hash.len()).map_err(|_| too_long())?;
-        writer.write_all(&len.to_le_bytes())?;
-        writer.write_all(hash.as_bytes())?;
-        if let Some(folder) = self.bodies.last_mut() {
-            folder.push((index, self.written));
-        }
-        self.written += 4 + u64::from(len);
-        Ok(())
-    }
-
-    /// Writing is over: what is buffered goes to the file.
-    fn finish(&mut self) -> io::Result<()> {
-        match self.writer.take() {
-            Some(mut writer) => writer.flush(),
-            None => Ok(()),
-        }
-    }
-
     /// The envelope of message `index` of folder `folder`, parsed as when it was read. A
     /// record that cannot be read gives an empty envelope and is kept for [`Spill::failure`].
     pub fn message(&self, folder: usize, index: usize) -> MessageInfo {
-        let Some(&offset) = self.offsets.get(folder).and_then(|f| f.get(index)) else {
+        let Some(offset) = self.positions.record(folder, index) else {
             return MessageInfo::default();
         };
-        let mut reader = match self.reader.lock() {
-            Ok(reader) => reader,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let body = self.bodies.get(folder).and_then(|bodies| {
-            let index = u32::try_from(index).ok()?;
-            let at = bodies.binary_search_by_key(&index, |&(i, _)| i).ok()?;
-            bodies.get(at).map(|&(_, offset)| offset)
-        });
-        let read = reader.read(offset).and_then(|meta| {
-            let mut info = message_info(meta);
-            if let Some(body) = body {
-                info.body_hash = Some(reader.read_text(body)?);
-            }
-            Ok(info)
-        });
-        match read {
-            Ok(info) => info,
-            Err(e) => {
-                reader.error.get_or_insert(e);
-                MessageInfo::default()
-            }
-        }
+        let body = self.positions.body(folder, index);
+        self.records
+            .read(|reader| {
+                let meta = decode(reader.load(offset)?).ok_or_else(damaged)?;
+                let mut info = message_info(meta);
+                if let Some(body) = body {
+                    info.body_hash = Some(reader.text(body)?);
+                }
+                Ok(info)
+            })
+            .unwrap_or_default()
     }
 
     /// The first error met while reading records back, if any: a report built with an
     /// empty envelope in it must not be shown.
     pub fn failure(&self) -> Option<io::Error> {
-        let mut reader = match self.reader.lock() {
-            Ok(reader) => reader,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        reader.error.take()
-    }
-}
-
-impl Reader {
-    /// The record at `offset` into the buffer.
-    fn load(&mut self, offset: u64) -> io::Result<()> {
-        let file = self.file.as_mut().ok_or_else(closed)?;
-        file.seek(SeekFrom::Start(offset))?;
-        let mut len = [0u8; 4];
-        file.read_exact(&mut len)?;
-        self.buffer.resize(u32::from_le_bytes(len) as usize, 0);
-        file.read_exact(&mut self.buffer)
-    }
-
-    fn read(&mut self, offset: u64) -> io::Result<FetchedMeta> {
-        self.load(offset)?;
-        decode(&self.buffer).ok_or_else(damaged)
-    }
-
-    fn read_text(&mut self, offset: u64) -> io::Result<String> {
-        self.load(offset)?;
-        String::from_utf8(self.buffer.clone()).map_err(|_| damaged())
+        self.records.failure()
     }
 }
 
 fn damaged() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, "record")
-}
-
-fn closed() -> io::Error {
-    io::Error::other("temporary file closed")
 }
 
 fn too_long() -> io::Error {
@@ -271,21 +148,34 @@ fn decode(record: &[u8]) -> Option<FetchedMeta> {
 }
 
 /// Each folder as compact identities, each message's fetched items in a [`Spill`].
-#[derive(Debug)]
 pub struct Reduced {
-    pub folders: Vec<Listed>,
-    pub spill: Spill,
+    folders: Vec<Listed>,
+    writer: RecordWriter,
+    positions: Positions,
+    /// The record being encoded.
+    record: Vec<u8>,
     /// The current folder's messages without a Message-ID: UID and position.
     without_id: Vec<(u32, usize)>,
     size: u64,
     error: Option<io::Error>,
 }
 
+impl std::fmt::Debug for Reduced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reduced")
+            .field("folders", &self.folders.len())
+            .field("written", &self.writer.written())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Reduced {
     pub fn new() -> io::Result<Self> {
         Ok(Self {
             folders: Vec::new(),
-            spill: Spill::new()?,
+            writer: RecordWriter::new()?,
+            positions: Positions::default(),
+            record: Vec::new(),
             without_id: Vec::new(),
             size: 0,
             error: None,
@@ -297,25 +187,38 @@ impl Reduced {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        self.spill.finish()?;
-        Ok((self.folders, self.spill))
+        let spill = Spill {
+            records: SharedRecords::new(self.writer.finish()?),
+            positions: self.positions,
+        };
+        Ok((self.folders, spill))
+    }
+
+    /// Keeps the first write error for [`Reduced::finish`].
+    fn keep(&mut self, written: io::Result<()>) {
+        if let Err(e) = written {
+            self.error.get_or_insert(e);
+        }
     }
 }
 
 impl Collector for Reduced {
     fn begin(&mut self, folder: FolderInfo) {
-        self.spill.begin_folder();
+        self.positions.offsets.push(Vec::new());
+        self.positions.bodies.push(Vec::new());
         self.without_id.clear();
         self.size = 0;
         self.folders.push(Listed::empty(folder));
     }
 
     fn message(&mut self, meta: FetchedMeta) {
-        if self.error.is_none()
-            && let Err(e) = self.spill.write(&meta)
-        {
-            self.error = Some(e);
-        }
+        encode(&meta, &mut self.record);
+        let written = self.writer.append(&self.record).map(|offset| {
+            if let Some(folder) = self.positions.offsets.last_mut() {
+                folder.push(offset);
+            }
+        });
+        self.keep(written);
         let Some(folder) = self.folders.last_mut() else {
             return;
         };
@@ -336,20 +239,28 @@ impl Collector for Reduced {
             return;
         };
         // The first message with the UID, as the whole-mailbox reader finds it.
-        if let Some(&(_, index)) = self.without_id.iter().find(|(u, _)| *u == uid)
-            && let Some(id) = folder.ids.get_mut(index)
-        {
-            id.body = Some(text_digest(&hash));
-            if self.error.is_none()
-                && let Err(e) = self.spill.write_body(index, &hash)
-            {
-                self.error = Some(e);
-            }
-        }
+        let Some(&(_, index)) = self.without_id.iter().find(|(u, _)| *u == uid) else {
+            return;
+        };
+        let Some(id) = folder.ids.get_mut(index) else {
+            return;
+        };
+        id.body = Some(text_digest(&hash));
+        let written = u32::try_from(index)
+            .map_err(|_| too_long())
+            .and_then(|index| Ok((index, self.writer.append(hash.as_bytes())?)))
+            .map(|at| {
+                if let Some(bodies) = self.positions.bodies.last_mut() {
+                    bodies.push(at);
+                }
+            });
+        self.keep(written);
     }
 
     fn end(&mut self) {
-        self.spill.end_folder();
+        if let Some(bodies) = self.positions.bodies.last_mut() {
+            bodies.sort_unstable();
+        }
         if let Some(f) = self.folders.last_mut().filter(|f| f.folder.selectable) {
             f.folder.size = self.size;
         }

@@ -34,12 +34,11 @@ use super::{
 };
 use crate::archive::{FolderRecord, HeldId, MessageKey, MessageRecord, Prior, SourceKind};
 use crate::imap::{ConnectOptions, Credentials, ListedFolder, ReadSession};
-use crate::model::SpecialUse;
 use crate::profile::Profile;
 use crate::service::access;
 use plan::{
-    FolderPlan, has_stale, keeps_record, plan_examined, recorded_unchanged_plan, sync_state,
-    unchanged_plan,
+    FolderPlan, folder_matches, has_stale, keeps_record, plan_examined, recorded_unchanged_plan,
+    rekey, sync_state, unchanged_plan,
 };
 
 /// Tries (each on a fresh connection) before a message the server lists but does not
@@ -166,20 +165,6 @@ pub(super) async fn run(
         oversize,
         elapsed_ms: 0,
     })
-}
-
-/// Whether the person's `wanted` folder name means `folder`: the decoded name, the name
-/// with `/` as separator, or (on servers that put everything under `INBOX.`) without it.
-fn folder_matches(folder: &ListedFolder, wanted: &str) -> bool {
-    let is_inbox = folder.special_use == Some(SpecialUse::Inbox);
-    if folder.name == wanted || (wanted.eq_ignore_ascii_case("INBOX") && is_inbox) {
-        return true;
-    }
-    let Some(d) = folder.delimiter else {
-        return false;
-    };
-    let with_delim = wanted.replace('/', &d.to_string());
-    folder.name == with_delim || folder.name == format!("INBOX{d}{with_delim}")
 }
 
 impl Run<'_> {
@@ -582,22 +567,4 @@ impl Run<'_> {
         }
         Ok(())
     }
-}
-
-/// Gives an archived message (found again after a UIDVALIDITY change) its new UID.
-async fn rekey(
-    writer: &mut Writer,
-    path: &std::path::Path,
-    plan: &mut FolderPlan,
-    id: HeldId,
-    uid: u32,
-) -> Result<(), BackupError> {
-    let cmd = WriteCmd::Rekey {
-        id,
-        key: MessageKey::Uid(uid),
-        uid_validity: plan.info.uid_validity,
-    };
-    writer.send(cmd, path).await?;
-    plan.outcome.rekeyed += 1;
-    Ok(())
 }

@@ -4,11 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::archive::{FolderRecord, FolderSync, HeldId, MessageRecord, Prior};
+use crate::archive::{FolderRecord, FolderSync, HeldId, MessageKey, MessageRecord, Prior};
 use crate::imap::{ListedFolder, ReadSession};
 use crate::mail::envelope::Envelope;
-use crate::model::FolderInfo;
-use crate::service::backup::{Failure, FolderOutcome, retry};
+use crate::model::{FolderInfo, SpecialUse};
+use crate::service::backup::writer::{WriteCmd, Writer};
+use crate::service::backup::{BackupError, Failure, FolderOutcome, retry};
 
 /// What one folder needs.
 pub(super) struct FolderPlan {
@@ -340,4 +341,36 @@ pub(super) async fn plan_examined(
     // Recorded only if the EXAMINE saw the UIDVALIDITY the STATUS reported.
     plan.sync = now_sync.filter(|s| Some(s.uid_validity) == validity);
     Ok(plan)
+}
+
+/// Whether the person's `wanted` folder name means `folder`: the decoded name, the name
+/// with `/` as separator, or (on servers that put everything under `INBOX.`) without it.
+pub(super) fn folder_matches(folder: &ListedFolder, wanted: &str) -> bool {
+    let is_inbox = folder.special_use == Some(SpecialUse::Inbox);
+    if folder.name == wanted || (wanted.eq_ignore_ascii_case("INBOX") && is_inbox) {
+        return true;
+    }
+    let Some(d) = folder.delimiter else {
+        return false;
+    };
+    let with_delim = wanted.replace('/', &d.to_string());
+    folder.name == with_delim || folder.name == format!("INBOX{d}{with_delim}")
+}
+
+/// Gives an archived message (found again after a UIDVALIDITY change) its new UID.
+pub(super) async fn rekey(
+    writer: &mut Writer,
+    path: &std::path::Path,
+    plan: &mut FolderPlan,
+    id: HeldId,
+    uid: u32,
+) -> Result<(), BackupError> {
+    let cmd = WriteCmd::Rekey {
+        id,
+        key: MessageKey::Uid(uid),
+        uid_validity: plan.info.uid_validity,
+    };
+    writer.send(cmd, path).await?;
+    plan.outcome.rekeyed += 1;
+    Ok(())
 }
