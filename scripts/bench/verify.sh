@@ -16,8 +16,10 @@
 # With BACKUP=1, last: `ikou backup` of the old server, then the peak RSS of
 # `ikou verify --old-from` that backup, of `ikou restore --from-backup --folder INBOX` (plan)
 # and of the same with `--apply` (which appends the missing messages to the new server, then
-# expunges them again). With IKOU_BEFORE=path to another ikou build as well, the same with
-# that build first, and its verify and plan JSON compared with this build's.
+# expunges them again). With SNAPSHOT=1: the peak RSS of `ikou snapshot` of the old server
+# and of `ikou verify --old-from` that snapshot. With IKOU_BEFORE=path to another ikou build
+# as well, the same with that build first, and its JSON (verify, plan, verify from the
+# snapshot) compared with this build's.
 # Goal (issue 20): ikou within 1.1x of the reference, peak RSS under 64 MB plus the largest
 # message whatever the number of messages.
 #
@@ -25,6 +27,7 @@
 #        ONE_FOLDER=1 scripts/bench/verify.sh 100000 536870912 3   (every message in INBOX)
 #        ONE_FOLDER=1 MISSING=10000 scripts/bench/verify.sh 100000 536870912 3
 #        ONE_FOLDER=1 MISSING=1000 BACKUP=1 scripts/bench/verify.sh 100000 536870912 1
+#        ONE_FOLDER=1 SNAPSHOT=1 scripts/bench/verify.sh 100000 536870912 1
 # Needs python3, GNU time (/usr/bin/time) and, for MISSING, doveadm.
 set -euo pipefail
 case "${1:-}" in
@@ -161,21 +164,38 @@ if [ -n "${BACKUP:-}" ]; then
     # What was appended goes again, so that the next build restores the same messages.
     doveadm -c "$(cat "$WORK/new_conf.txt")" expunge -u taro mailbox INBOX uid "$next:*"
   done
-  if [ -n "${IKOU_BEFORE:-}" ]; then
-    python3 - "$WORK" <<'PY'
-import json, sys
+fi
+if [ -n "${SNAPSHOT:-}" ]; then
+  for bin in ${IKOU_BEFORE:+"$IKOU_BEFORE"} "$IKOU"; do
+    tag=$([ "$bin" = "$IKOU" ] && echo now || echo before)
+    echo "$tag ($bin):"
+    peak "snapshot of the old server" "$bin" snapshot -p "$WORK/profile.toml" \
+      -o "$WORK/old.$tag.json" --json
+    printf '%-28s %8d MB\n' "snapshot file" "$(($(stat -c %s "$WORK/old.$tag.json") / 1000000))"
+    peak "verify --old-from snapshot" "$bin" verify -p "$WORK/profile.toml" \
+      --old-from "$WORK/old.$tag.json" --json
+    "$bin" verify -p "$WORK/profile.toml" --old-from "$WORK/old.$tag.json" --json \
+      >"$WORK/from-snapshot.$tag.json" || true
+  done
+fi
+if [ -n "${IKOU_BEFORE:-}" ]; then
+  python3 - "$WORK" <<'PY'
+import json, os, sys
 w = sys.argv[1]
 def load(name):
     v = json.load(open(f"{w}/{name}"))
     for key in ("generated_at",):
         v.pop(key, None)
+    v.get("old", {}).pop("file", None)
+    v.get("old", {}).pop("taken", None)
     for f in v.get("comparison", {}).get("findings", []):
         f.pop("age_days", None)
     return v
-for name in ("verify", "plan"):
+for name in ("verify", "plan", "from-snapshot"):
+    if not os.path.exists(f"{w}/{name}.now.json"):
+        continue
     before, now = load(f"{name}.before.json"), load(f"{name}.now.json")
     keys = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
     print(f"{name} JSON, before and now: " + ("the same" if not keys else f"differ in {keys}"))
 PY
-  fi
 fi
