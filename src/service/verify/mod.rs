@@ -363,9 +363,8 @@ pub async fn message_header(
     Ok(fetched?)
 }
 
-/// Takes a snapshot of the old server into `path`: the server is read as for a
-/// verification, each message reduced as it arrives, then the snapshot is written folder by
-/// folder, so memory stays small whatever the number of messages.
+/// Takes a snapshot of the old server into `path`, written folder by folder as the server
+/// is read, so memory stays small whatever the number of messages.
 pub async fn take_snapshot(
     profile: &Profile,
     account: &AccountRef,
@@ -382,16 +381,10 @@ pub async fn snapshot_session(
     address: &str,
     path: &Path,
 ) -> Result<SnapshotSaved, VerifyError> {
-    let (_, side) = reduce_session(session, Side::Old, &silent()).await?;
-    let (address, target) = (address.to_string(), path.to_path_buf());
-    // Encoding and writing a large snapshot is blocking work; keep it off the reactor so
-    // other connections (a batch's other accounts) keep flowing.
-    tokio::task::spawn_blocking(move || snapshot_side::write_snapshot(side, &address, &target))
-        .await
-        .map_err(|e| VerifyError::Unreadable {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        })?
+    let head = SnapshotHead::now(session.server(), address);
+    let collector = snapshot_side::SnapshotCollector::create(path, head)?;
+    let (_, read) = read_into(session, Side::Old, &silent(), collector).await;
+    read?.finish()
 }
 
 /// The pure part: mapping, comparison, summary and verdict.

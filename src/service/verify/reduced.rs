@@ -41,7 +41,7 @@ pub enum Envelopes {
 }
 
 impl Envelopes {
-    pub(super) fn message(&self, folder: usize, index: usize) -> MessageInfo {
+    fn message(&self, folder: usize, index: usize) -> MessageInfo {
         match self {
             Envelopes::Held { folders, .. } => folders
                 .get(folder)
@@ -66,7 +66,7 @@ impl Envelopes {
         }
     }
 
-    pub(super) fn failure(&self) -> Option<std::io::Error> {
+    fn failure(&self) -> Option<std::io::Error> {
         match self {
             Envelopes::Held { .. } => None,
             Envelopes::Spilled(spill) => spill.failure(),
@@ -103,9 +103,9 @@ impl Details for BothEnvelopes<'_> {
 /// identities, and where their envelopes are.
 #[derive(Debug)]
 pub struct ReducedSide {
-    pub(super) source: SourceInfo,
-    pub(super) folders: Vec<Listed>,
-    pub(super) envelopes: Envelopes,
+    source: SourceInfo,
+    folders: Vec<Listed>,
+    envelopes: Envelopes,
 }
 
 impl ReducedSide {

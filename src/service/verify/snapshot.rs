@@ -92,6 +92,9 @@ pub struct SnapshotWriter {
     head: SnapshotHead,
     folders: usize,
     messages: u64,
+    /// Messages written of the folder begun, if one is.
+    in_folder: Option<u64>,
+    /// A folder or message being encoded.
     line: Vec<u8>,
 }
 
@@ -109,6 +112,7 @@ impl SnapshotWriter {
             head,
             folders: 0,
             messages: 0,
+            in_folder: None,
             line: Vec::with_capacity(1024),
         };
         // The head as `to_vec_pretty` writes it, without its closing brace.
@@ -134,36 +138,71 @@ impl SnapshotWriter {
         folder: &FolderInfo,
         messages: impl IntoIterator<Item = MessageInfo>,
     ) -> Result<(), SnapshotError> {
-        let mut line = std::mem::take(&mut self.line);
-        line.clear();
-        line.extend_from_slice(if self.folders == 0 { b"\n" } else { b",\n" });
-        line.extend_from_slice(b"    {\n      \"folder\": ");
-        serde_json::to_writer(&mut line, folder).map_err(io_error(&self.path, "encode"))?;
-        line.extend_from_slice(b",\n      \"messages\": [");
-        let mut count = 0u64;
+        self.begin_folder(folder)?;
         for message in messages {
-            line.extend_from_slice(if count == 0 { b"\n" } else { b",\n" });
-            line.extend_from_slice(b"        ");
-            serde_json::to_writer(&mut line, &message).map_err(io_error(&self.path, "encode"))?;
-            count += 1;
-            if line.len() >= 1 << 16 {
-                self.write(&line)?;
-                line.clear();
-            }
+            self.message(&message)?;
         }
-        line.extend_from_slice(if count == 0 {
+        self.end_folder()
+    }
+
+    /// A folder begins; its messages follow, then [`SnapshotWriter::end_folder`].
+    pub fn begin_folder(&mut self, folder: &FolderInfo) -> Result<(), SnapshotError> {
+        let mut text = std::mem::take(&mut self.line);
+        text.clear();
+        text.extend_from_slice(if self.folders == 0 { b"\n" } else { b",\n" });
+        text.extend_from_slice(b"    {\n      \"folder\": ");
+        serde_json::to_writer(&mut text, folder).map_err(io_error(&self.path, "encode"))?;
+        text.extend_from_slice(b",\n      \"messages\": [");
+        let written = self.write(&text);
+        self.line = text;
+        self.in_folder = Some(0);
+        written
+    }
+
+    /// One message of the current folder.
+    pub fn message(&mut self, message: &MessageInfo) -> Result<(), SnapshotError> {
+        let mut text = std::mem::take(&mut self.line);
+        text.clear();
+        let written = serde_json::to_writer(&mut text, message)
+            .map_err(io_error(&self.path, "encode"))
+            .and_then(|()| self.message_json(&text));
+        self.line = text;
+        written
+    }
+
+    /// One message of the current folder, already encoded (compact JSON, as
+    /// `serde_json::to_writer` gives it).
+    pub fn message_json(&mut self, json: &[u8]) -> Result<(), SnapshotError> {
+        let count = self.in_folder.ok_or_else(|| SnapshotError::Io {
+            path: self.path.clone(),
+            action: "write",
+            detail: "a message outside a folder".into(),
+        })?;
+        self.write(if count == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        })?;
+        self.write(json)?;
+        self.in_folder = Some(count + 1);
+        Ok(())
+    }
+
+    /// The current folder is complete.
+    pub fn end_folder(&mut self) -> Result<(), SnapshotError> {
+        let count = self.in_folder.take().unwrap_or(0);
+        self.write(if count == 0 {
             b"]\n    }"
         } else {
             b"\n      ]\n    }"
-        });
-        self.write(&line)?;
-        self.line = line;
+        })?;
         self.folders += 1;
         self.messages += count;
         Ok(())
     }
 
-    /// Closes the JSON, syncs it to disk and renames it into place.
+    /// Closes the JSON, syncs it to disk and renames it into place; on an error the partial
+    /// file is removed.
     pub fn finish(mut self) -> Result<SnapshotSaved, SnapshotError> {
         let end: &[u8] = if self.folders == 0 {
             b"]\n}\n"
@@ -171,6 +210,22 @@ impl SnapshotWriter {
             b"\n  ]\n}\n"
         };
         self.write(end)?;
+        // The writer is closed from here on, so dropping it no longer removes the partial
+        // file: an error must.
+        let closed = self.close();
+        if closed.is_err() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+        closed?;
+        Ok(SnapshotSaved {
+            head: self.head.clone(),
+            folders: self.folders,
+            messages: self.messages,
+        })
+    }
+
+    /// Flushes, syncs and renames the partial file into place.
+    fn close(&mut self) -> Result<(), SnapshotError> {
         let out = self.out.take().ok_or_else(|| SnapshotError::Io {
             path: self.path.clone(),
             action: "write",
@@ -182,12 +237,7 @@ impl SnapshotWriter {
         file.sync_all().map_err(io_error(&self.path, "write"))?;
         drop(file);
         std::fs::rename(&self.partial, &self.path)
-            .map_err(io_error(&self.path, "rename into place"))?;
-        Ok(SnapshotSaved {
-            head: self.head.clone(),
-            folders: self.folders,
-            messages: self.messages,
-        })
+            .map_err(io_error(&self.path, "rename into place"))
     }
 }
 
