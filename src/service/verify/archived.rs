@@ -15,7 +15,7 @@ use std::io;
 use std::path::Path;
 
 use super::gather::{archived_folder, archived_message};
-use super::records::{Positions, RecordWriter, SharedRecords};
+use super::records::{FolderRecords, Positions, RecordWriter};
 use super::{SourceInfo, VerifyError};
 use crate::archive::manifest::MessageRecord;
 use crate::archive::{ArchiveStream, FolderRecord};
@@ -26,48 +26,35 @@ use crate::model::{FolderInfo, MessageInfo};
 
 /// A backup's message records in a temporary file, by folder and position, with the body
 /// hashes of the messages without a Message-ID.
-pub struct Archived {
-    records: SharedRecords,
-    positions: Positions,
-}
-
-impl std::fmt::Debug for Archived {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Archived")
-            .field("folders", &self.positions.offsets.len())
-            .finish_non_exhaustive()
-    }
-}
+#[derive(Debug)]
+pub struct Archived(FolderRecords);
 
 impl Archived {
     /// The record of message `index` of folder `folder`, as the manifest holds it. A
     /// record that cannot be read back gives `None` and is kept for [`Archived::failure`].
     pub fn record(&self, folder: usize, index: usize) -> Option<MessageRecord> {
-        let offset = self.positions.record(folder, index)?;
-        self.records.read(|r| r.json(offset))
+        self.0.read(folder, index, |reader, at, _| reader.json(at))
     }
 
     /// The envelope of message `index` of folder `folder` as recorded at backup time, with
     /// its body hash when it has no Message-ID; empty when it cannot be read back (see
     /// [`Archived::failure`]).
     pub fn message(&self, folder: usize, index: usize) -> MessageInfo {
-        let Some(record) = self.record(folder, index) else {
-            return MessageInfo::default();
-        };
-        let mut info = archived_message(&record);
-        if let Some(offset) = self.positions.body(folder, index) {
-            match self.records.read(|r| r.text(offset)) {
-                Some(hash) => info.body_hash = Some(hash),
-                None => return MessageInfo::default(),
-            }
-        }
-        info
+        self.0
+            .read(folder, index, |reader, at, body| {
+                let mut info = archived_message(&reader.json(at)?);
+                if let Some(body) = body {
+                    info.body_hash = Some(reader.text(body)?);
+                }
+                Ok(info)
+            })
+            .unwrap_or_default()
     }
 
     /// The first error met while reading records back, if any: a report built with an
     /// empty envelope in it must not be shown.
     pub fn failure(&self) -> Option<io::Error> {
-        self.records.failure()
+        self.0.failure()
     }
 }
 
@@ -182,10 +169,10 @@ pub fn read_backup(path: &Path) -> Result<(SourceInfo, Vec<Listed>, Archived), V
         offsets.push(group.offsets);
         bodies.push(group.bodies);
     }
-    let archived = Archived {
-        records: SharedRecords::new(writer.finish().map_err(temp_error)?),
-        positions: Positions { offsets, bodies },
-    };
+    let archived = Archived(FolderRecords::new(
+        writer.finish().map_err(temp_error)?,
+        Positions { offsets, bodies },
+    ));
     Ok((SourceInfo::backup(path, &head), folders, archived))
 }
 

@@ -111,7 +111,7 @@ impl RecordReader {
 /// that cannot be read back gives `None`, and the first such error is kept for
 /// [`SharedRecords::failure`], so that a report built with an empty envelope in it is not
 /// shown.
-pub struct SharedRecords {
+struct SharedRecords {
     inner: Mutex<(RecordReader, Option<io::Error>)>,
 }
 
@@ -169,6 +169,50 @@ impl Positions {
         let index = u32::try_from(index).ok()?;
         let at = bodies.binary_search_by_key(&index, |&(i, _)| i).ok()?;
         bodies.get(at).map(|&(_, offset)| offset)
+    }
+}
+
+/// The records of a side's messages, by folder and position, read back one message at a
+/// time by the lookups of a report.
+pub struct FolderRecords {
+    records: SharedRecords,
+    positions: Positions,
+}
+
+impl std::fmt::Debug for FolderRecords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FolderRecords")
+            .field("folders", &self.positions.offsets.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl FolderRecords {
+    pub fn new(reader: RecordReader, positions: Positions) -> Self {
+        FolderRecords {
+            records: SharedRecords::new(reader),
+            positions,
+        }
+    }
+
+    /// `read(reader, record, body)` for message `index` of folder `folder`: where its
+    /// record starts and, when it has one, its body hash. `None` when there is no such
+    /// message or the read failed (the error is kept for [`FolderRecords::failure`]).
+    pub fn read<T>(
+        &self,
+        folder: usize,
+        index: usize,
+        read: impl FnOnce(&mut RecordReader, u64, Option<u64>) -> io::Result<T>,
+    ) -> Option<T> {
+        let record = self.positions.record(folder, index)?;
+        let body = self.positions.body(folder, index);
+        self.records.read(|reader| read(reader, record, body))
+    }
+
+    /// The first error met while reading records back, if any: a report built with an
+    /// empty envelope in it must not be shown.
+    pub fn failure(&self) -> Option<io::Error> {
+        self.records.failure()
     }
 }
 

@@ -268,24 +268,41 @@ pub trait SnapshotSink {
     fn message(&mut self, message: MessageInfo);
 }
 
-/// Reads the snapshot at `path` into `sink` and returns its head. The head is checked
-/// first (a file that is not a snapshot, or of a newer format, is refused before anything
-/// reaches the sink); then the folders are parsed one message at a time.
+/// Reads the snapshot at `path` into `sink` and returns its head. Nothing reaches the sink
+/// before the head says the file is an ikou snapshot of a format this version reads: in
+/// one pass when `kind` and `format` come before `folders`, as ikou writes them; else the
+/// head is read and checked first, skipping the folders, and the file is read again.
 pub fn read_snapshot(
     path: &Path,
     sink: &mut dyn SnapshotSink,
 ) -> Result<SnapshotHead, SnapshotError> {
-    let head = read_head(path)?;
-    let mut json = serde_json::Deserializer::from_reader(open(path)?);
+    let open = || File::open(path).map_err(io_error(path, "read"));
     let not = |e: serde_json::Error| not_snapshot(path, e.to_string());
-    Document { sink }.deserialize(&mut json).map_err(not)?;
-    json.end().map_err(not)?;
-    Ok(head)
+    match parse(open()?, sink, false) {
+        Err(e) if e.to_string().starts_with(HEAD_AFTER_FOLDERS) => {
+            let head = read_head(open()?, path)?;
+            parse(open()?, sink, true).map_err(not)?;
+            Ok(head)
+        }
+        Err(e) => Err(not(e)),
+        Ok(probe) => probe.head(path),
+    }
 }
 
-fn open(path: &Path) -> Result<BufReader<File>, SnapshotError> {
-    let file = File::open(path).map_err(io_error(path, "read"))?;
-    Ok(BufReader::with_capacity(1 << 16, file))
+/// Why a first pass stopped before the folders: the head comes after them.
+const HEAD_AFTER_FOLDERS: &str = "the head comes after the folders";
+
+/// One pass over the file: the head's fields, and the folders into the sink (`trusted`:
+/// the head was checked already).
+fn parse(
+    file: File,
+    sink: &mut dyn SnapshotSink,
+    trusted: bool,
+) -> Result<Probe, serde_json::Error> {
+    let mut json = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
+    let probe = Document { sink, trusted }.deserialize(&mut json)?;
+    json.end()?;
+    Ok(probe)
 }
 
 fn not_snapshot(path: &Path, detail: String) -> SnapshotError {
@@ -295,79 +312,114 @@ fn not_snapshot(path: &Path, detail: String) -> SnapshotError {
     }
 }
 
-/// The head of the snapshot at `path`, checked; its folders are skipped unparsed.
-fn read_head(path: &Path) -> Result<SnapshotHead, SnapshotError> {
-    #[derive(Deserialize)]
-    struct Probe {
-        kind: Option<String>,
-        format: Option<u32>,
-        tool_version: Option<String>,
-        server: Option<String>,
-        account: Option<String>,
-        taken: Option<String>,
-        folders: Option<IgnoredAny>,
-    }
-    let not = |detail: String| not_snapshot(path, detail);
-    let probe: Probe = serde_json::from_reader(open(path)?).map_err(|e| not(e.to_string()))?;
-    if probe.kind.as_deref() != Some(SNAPSHOT_KIND) {
-        return Err(not(format!("\"kind\" is not \"{SNAPSHOT_KIND}\"")));
-    }
-    let format = match probe.format {
-        Some(found) if found > SNAPSHOT_FORMAT => {
-            return Err(SnapshotError::Newer {
-                path: path.to_path_buf(),
-                found,
-                supported: SNAPSHOT_FORMAT,
-            });
-        }
-        Some(format @ 1..) => format,
-        _ => return Err(not("no valid \"format\"".into())),
-    };
-    let field = |value: Option<String>, name: &str| {
-        value.ok_or_else(|| not(format!("missing field `{name}`")))
-    };
-    if probe.folders.is_none() {
-        return Err(not("missing field `folders`".into()));
-    }
-    Ok(SnapshotHead {
-        kind: SNAPSHOT_KIND.into(),
-        format,
-        tool_version: field(probe.tool_version, "tool_version")?,
-        server: field(probe.server, "server")?,
-        account: field(probe.account, "account")?,
-        taken: field(probe.taken, "taken")?,
-    })
+/// The head of the snapshot in `file` (at `path`), checked; its folders are skipped
+/// unparsed.
+fn read_head(file: File, path: &Path) -> Result<SnapshotHead, SnapshotError> {
+    let probe: Probe = serde_json::from_reader(BufReader::with_capacity(1 << 16, file))
+        .map_err(|e| not_snapshot(path, e.to_string()))?;
+    probe.head(path)
 }
 
-/// The whole document: only `folders` is parsed, into the sink.
+/// The fields of a snapshot's head, as found.
+#[derive(Debug, Default, Deserialize)]
+struct Probe {
+    kind: Option<String>,
+    format: Option<u32>,
+    tool_version: Option<String>,
+    server: Option<String>,
+    account: Option<String>,
+    taken: Option<String>,
+    folders: Option<IgnoredAny>,
+}
+
+impl Probe {
+    /// An ikou snapshot of a format this version reads.
+    fn readable(&self) -> bool {
+        self.kind.as_deref() == Some(SNAPSHOT_KIND)
+            && self
+                .format
+                .is_some_and(|f| (1..=SNAPSHOT_FORMAT).contains(&f))
+    }
+
+    /// The head, checked.
+    fn head(self, path: &Path) -> Result<SnapshotHead, SnapshotError> {
+        let not = |detail: String| not_snapshot(path, detail);
+        if self.kind.as_deref() != Some(SNAPSHOT_KIND) {
+            return Err(not(format!("\"kind\" is not \"{SNAPSHOT_KIND}\"")));
+        }
+        let format = match self.format {
+            Some(found) if found > SNAPSHOT_FORMAT => {
+                return Err(SnapshotError::Newer {
+                    path: path.to_path_buf(),
+                    found,
+                    supported: SNAPSHOT_FORMAT,
+                });
+            }
+            Some(format @ 1..) => format,
+            _ => return Err(not("no valid \"format\"".into())),
+        };
+        let field = |value: Option<String>, name: &str| {
+            value.ok_or_else(|| not(format!("missing field `{name}`")))
+        };
+        if self.folders.is_none() {
+            return Err(not("missing field `folders`".into()));
+        }
+        Ok(SnapshotHead {
+            kind: SNAPSHOT_KIND.into(),
+            format,
+            tool_version: field(self.tool_version, "tool_version")?,
+            server: field(self.server, "server")?,
+            account: field(self.account, "account")?,
+            taken: field(self.taken, "taken")?,
+        })
+    }
+}
+
+/// The whole document: the head's fields, and `folders` parsed into the sink once the head
+/// (before it, or `trusted`) says the file is readable.
 struct Document<'s> {
     sink: &'s mut dyn SnapshotSink,
+    trusted: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Document<'_> {
-    type Value = ();
+    type Value = Probe;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Probe, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for Document<'_> {
-    type Value = ();
+    type Value = Probe;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an ikou snapshot")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe, A::Error> {
+        let mut probe = Probe::default();
         while let Some(key) = map.next_key::<String>()? {
-            if key == "folders" {
-                map.next_value_seed(Folders { sink: self.sink })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            match key.as_str() {
+                "kind" => probe.kind = map.next_value()?,
+                "format" => probe.format = map.next_value()?,
+                "tool_version" => probe.tool_version = map.next_value()?,
+                "server" => probe.server = map.next_value()?,
+                "account" => probe.account = map.next_value()?,
+                "taken" => probe.taken = map.next_value()?,
+                "folders" if self.trusted || probe.readable() => {
+                    map.next_value_seed(Folders {
+                        sink: &mut *self.sink,
+                    })?;
+                    probe.folders = Some(IgnoredAny);
+                }
+                "folders" => return Err(de::Error::custom(HEAD_AFTER_FOLDERS)),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
-        Ok(())
+        Ok(probe)
     }
 }
 

@@ -14,7 +14,7 @@ use std::io;
 use std::path::Path;
 
 use super::gather::{Collector, Whole, message_info};
-use super::records::{Positions, RecordWriter, SharedRecords};
+use super::records::{FolderRecords, Positions, RecordWriter};
 use super::snapshot::{SnapshotHead, SnapshotSaved, SnapshotSink, SnapshotWriter, read_snapshot};
 use super::{SourceInfo, VerifyError};
 use crate::compare::listing::Listed;
@@ -22,33 +22,22 @@ use crate::imap::FetchedMeta;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo};
 
 /// A snapshot's envelopes in a temporary file, by folder and position.
-pub struct SnapshotEnvelopes {
-    records: SharedRecords,
-    positions: Positions,
-}
-
-impl std::fmt::Debug for SnapshotEnvelopes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SnapshotEnvelopes")
-            .field("folders", &self.positions.offsets.len())
-            .finish_non_exhaustive()
-    }
-}
+#[derive(Debug)]
+pub struct SnapshotEnvelopes(FolderRecords);
 
 impl SnapshotEnvelopes {
     /// The envelope of message `index` of folder `folder` as the snapshot holds it; empty
     /// when it cannot be read back (see [`SnapshotEnvelopes::failure`]).
     pub fn message(&self, folder: usize, index: usize) -> MessageInfo {
-        self.positions
-            .record(folder, index)
-            .and_then(|offset| self.records.read(|r| r.json(offset)))
+        self.0
+            .read(folder, index, |reader, at, _| reader.json(at))
             .unwrap_or_default()
     }
 
     /// The first error met while reading envelopes back, if any: a report built with an
     /// empty envelope in it must not be shown.
     pub fn failure(&self) -> Option<io::Error> {
-        self.records.failure()
+        self.0.failure()
     }
 }
 
@@ -114,10 +103,10 @@ pub fn read_snapshot_side(
     if let Some(e) = reading.error {
         return Err(temp_error(e));
     }
-    let envelopes = SnapshotEnvelopes {
-        records: SharedRecords::new(reading.writer.finish().map_err(temp_error)?),
-        positions: reading.positions,
-    };
+    let envelopes = SnapshotEnvelopes(FolderRecords::new(
+        reading.writer.finish().map_err(temp_error)?,
+        reading.positions,
+    ));
     Ok((
         SourceInfo::snapshot(path, &head),
         reading.folders,

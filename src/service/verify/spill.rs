@@ -17,36 +17,22 @@ use crate::imap::FetchedMeta;
 use crate::model::{FolderInfo, MessageInfo};
 
 use super::gather::{Collector, message_info};
-use super::records::{Positions, RecordWriter, SharedRecords};
+use super::records::{FolderRecords, Positions, RecordWriter};
 
 /// Marks an absent optional field in a record.
 const NONE: u32 = u32::MAX;
 
 /// The fetched items of every message read, in a temporary file, by folder and position.
-pub struct Spill {
-    records: SharedRecords,
-    positions: Positions,
-}
-
-impl std::fmt::Debug for Spill {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Spill")
-            .field("folders", &self.positions.offsets.len())
-            .finish_non_exhaustive()
-    }
-}
+#[derive(Debug)]
+pub struct Spill(FolderRecords);
 
 impl Spill {
     /// The envelope of message `index` of folder `folder`, parsed as when it was read. A
     /// record that cannot be read gives an empty envelope and is kept for [`Spill::failure`].
     pub fn message(&self, folder: usize, index: usize) -> MessageInfo {
-        let Some(offset) = self.positions.record(folder, index) else {
-            return MessageInfo::default();
-        };
-        let body = self.positions.body(folder, index);
-        self.records
-            .read(|reader| {
-                let meta = decode(reader.load(offset)?).ok_or_else(damaged)?;
+        self.0
+            .read(folder, index, |reader, at, body| {
+                let meta = decode(reader.load(at)?).ok_or_else(damaged)?;
                 let mut info = message_info(meta);
                 if let Some(body) = body {
                     info.body_hash = Some(reader.text(body)?);
@@ -59,7 +45,7 @@ impl Spill {
     /// The first error met while reading records back, if any: a report built with an
     /// empty envelope in it must not be shown.
     pub fn failure(&self) -> Option<io::Error> {
-        self.records.failure()
+        self.0.failure()
     }
 }
 
@@ -187,10 +173,7 @@ impl Reduced {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let spill = Spill {
-            records: SharedRecords::new(self.writer.finish()?),
-            positions: self.positions,
-        };
+        let spill = Spill(FolderRecords::new(self.writer.finish()?, self.positions));
         Ok((self.folders, spill))
     }
 

@@ -1,24 +1,6 @@
 use super::*;
 use crate::model::{FolderMessages, SpecialUse};
-
-/// Keeps what it is given, as the whole-file reader used to.
-#[derive(Default)]
-struct Collect(Vec<FolderMessages>);
-
-impl SnapshotSink for Collect {
-    fn folder(&mut self, folder: FolderInfo) {
-        self.0.push(FolderMessages {
-            folder,
-            messages: Vec::new(),
-        });
-    }
-
-    fn message(&mut self, message: MessageInfo) {
-        if let Some(f) = self.0.last_mut() {
-            f.messages.push(message);
-        }
-    }
-}
+use crate::service::verify::gather::Whole;
 
 fn mailbox() -> Vec<FolderMessages> {
     let message = |uid: u32, id: Option<&str>| MessageInfo {
@@ -65,7 +47,7 @@ fn write(path: &Path, folders: &[FolderMessages]) -> SnapshotSaved {
 }
 
 fn read(path: &Path) -> Result<(SnapshotHead, Vec<FolderMessages>), SnapshotError> {
-    let mut sink = Collect::default();
+    let mut sink = Whole::default();
     let head = read_snapshot(path, &mut sink)?;
     Ok((head, sink.0))
 }
@@ -145,6 +127,22 @@ fn refusals_name_the_snapshot_and_what_is_wrong() {
         matches!(err, SnapshotError::Newer { found: 99, .. }),
         "{err}"
     );
+    // In the order ikou writes: refused before a single folder reaches the sink.
+    let text = std::fs::read_to_string(&path).expect("file");
+    let newer_in_order = dir.path().join("newer.json");
+    std::fs::write(
+        &newer_in_order,
+        text.replace("\"format\": 1,", "\"format\": 99,"),
+    )
+    .expect("write");
+    let mut sink = Whole::default();
+    let err = read_snapshot(&newer_in_order, &mut sink).expect_err("newer");
+    assert!(
+        matches!(err, SnapshotError::Newer { found: 99, .. }),
+        "{err}"
+    );
+    assert!(sink.0.is_empty(), "nothing read before the head is checked");
+
     let err = refused(b"{\"format\":1}");
     assert!(matches!(err, SnapshotError::NotSnapshot { .. }), "{err}");
     let err = refused(b"PK\x03\x04");
