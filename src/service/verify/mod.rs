@@ -20,6 +20,7 @@ pub use reduced::{
     Envelopes, ReducedSide, reduce_session, report_reduced, report_with_basis, verify,
     verify_report, verify_with,
 };
+pub use snapshot_side::{snapshot_session, take_snapshot};
 
 use std::path::{Path, PathBuf};
 
@@ -41,7 +42,7 @@ use crate::i18n::Lang;
 use crate::model::{FolderInfo, FolderMessages, SpecialUse};
 use crate::profile::{Profile, Side};
 use gather::{Collector, Whole};
-use snapshot::{SnapshotError, SnapshotHead, SnapshotSaved};
+use snapshot::{SnapshotError, SnapshotHead};
 
 #[derive(Debug, Error)]
 pub enum VerifyError {
@@ -361,30 +362,6 @@ pub async fn message_header(
     .await;
     session.logout().await;
     Ok(fetched?)
-}
-
-/// Takes a snapshot of the old server into `path`, written folder by folder as the server
-/// is read, so memory stays small whatever the number of messages.
-pub async fn take_snapshot(
-    profile: &Profile,
-    account: &AccountRef,
-    path: &Path,
-) -> Result<SnapshotSaved, VerifyError> {
-    let session = open_read_session(profile, Side::Old, account).await?;
-    snapshot_session(session, &account.address, path).await
-}
-
-/// [`take_snapshot`] through a session already signed in (the person's, or the centre's
-/// admin access); the session is logged out once read.
-pub async fn snapshot_session(
-    session: crate::imap::ReadSession,
-    address: &str,
-    path: &Path,
-) -> Result<SnapshotSaved, VerifyError> {
-    let head = SnapshotHead::now(session.server(), address);
-    let collector = snapshot_side::SnapshotCollector::create(path, head)?;
-    let (_, read) = read_into(session, Side::Old, &silent(), collector).await;
-    read?.finish()
 }
 
 /// The pure part: mapping, comparison, summary and verdict.

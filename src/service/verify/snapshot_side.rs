@@ -16,10 +16,13 @@ use std::path::Path;
 use super::gather::{Collector, Whole, message_info};
 use super::records::{FolderRecords, Positions, RecordWriter};
 use super::snapshot::{SnapshotHead, SnapshotSaved, SnapshotSink, SnapshotWriter, read_snapshot};
-use super::{SourceInfo, VerifyError};
+use super::{AccountRef, SourceInfo, VerifyError, read_into};
 use crate::compare::listing::Listed;
 use crate::imap::FetchedMeta;
 use crate::model::{FolderInfo, FolderMessages, MessageInfo};
+use crate::profile::{Profile, Side};
+use crate::service::open_read_session;
+use crate::service::progress::silent;
 
 /// A snapshot's envelopes in a temporary file, by folder and position.
 #[derive(Debug)]
@@ -264,6 +267,30 @@ impl Collector for SnapshotCollector {
         let written = self.write_folder(&folder);
         self.keep(written);
     }
+}
+
+/// Takes a snapshot of the old server into `path`, written folder by folder as the server
+/// is read, so memory stays small whatever the number of messages.
+pub async fn take_snapshot(
+    profile: &Profile,
+    account: &AccountRef,
+    path: &Path,
+) -> Result<SnapshotSaved, VerifyError> {
+    let session = open_read_session(profile, Side::Old, account).await?;
+    snapshot_session(session, &account.address, path).await
+}
+
+/// [`take_snapshot`] through a session already signed in (the person's, or the centre's
+/// admin access); the session is logged out once read.
+pub async fn snapshot_session(
+    session: crate::imap::ReadSession,
+    address: &str,
+    path: &Path,
+) -> Result<SnapshotSaved, VerifyError> {
+    let head = SnapshotHead::now(session.server(), address);
+    let collector = SnapshotCollector::create(path, head)?;
+    let (_, read) = read_into(session, Side::Old, &silent(), collector).await;
+    read?.finish()
 }
 
 #[cfg(test)]
