@@ -14,7 +14,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserializer, Serialize};
 use thiserror::Error;
 
 use crate::model::{FolderInfo, MessageInfo};
@@ -271,26 +271,21 @@ pub trait SnapshotSink {
 /// Reads the snapshot at `path` into `sink` and returns its head. Nothing reaches the sink
 /// before the head says the file is an ikou snapshot of a format this version reads: in
 /// one pass when `kind` and `format` come before `folders`, as ikou writes them; else the
-/// head is read and checked first, skipping the folders, and the file is read again.
+/// first pass skips the folders, and once its head is checked the file is read again.
 pub fn read_snapshot(
     path: &Path,
     sink: &mut dyn SnapshotSink,
 ) -> Result<SnapshotHead, SnapshotError> {
     let open = || File::open(path).map_err(io_error(path, "read"));
     let not = |e: serde_json::Error| not_snapshot(path, e.to_string());
-    match parse(open()?, sink, false) {
-        Err(e) if e.to_string().starts_with(HEAD_AFTER_FOLDERS) => {
-            let head = read_head(open()?, path)?;
-            parse(open()?, sink, true).map_err(not)?;
-            Ok(head)
-        }
-        Err(e) => Err(not(e)),
-        Ok(probe) => probe.head(path),
+    let probe = parse(open()?, sink, false).map_err(not)?;
+    let skipped = probe.skipped;
+    let head = probe.head(path)?;
+    if skipped {
+        parse(open()?, sink, true).map_err(not)?;
     }
+    Ok(head)
 }
-
-/// Why a first pass stopped before the folders: the head comes after them.
-const HEAD_AFTER_FOLDERS: &str = "the head comes after the folders";
 
 /// One pass over the file: the head's fields, and the folders into the sink (`trusted`:
 /// the head was checked already).
@@ -312,16 +307,8 @@ fn not_snapshot(path: &Path, detail: String) -> SnapshotError {
     }
 }
 
-/// The head of the snapshot in `file` (at `path`), checked; its folders are skipped
-/// unparsed.
-fn read_head(file: File, path: &Path) -> Result<SnapshotHead, SnapshotError> {
-    let probe: Probe = serde_json::from_reader(BufReader::with_capacity(1 << 16, file))
-        .map_err(|e| not_snapshot(path, e.to_string()))?;
-    probe.head(path)
-}
-
 /// The fields of a snapshot's head, as found.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 struct Probe {
     kind: Option<String>,
     format: Option<u32>,
@@ -330,6 +317,8 @@ struct Probe {
     account: Option<String>,
     taken: Option<String>,
     folders: Option<IgnoredAny>,
+    /// The folders came before the head said the file is readable, and were skipped.
+    skipped: bool,
 }
 
 impl Probe {
@@ -376,7 +365,7 @@ impl Probe {
 }
 
 /// The whole document: the head's fields, and `folders` parsed into the sink once the head
-/// (before it, or `trusted`) says the file is readable.
+/// (before it, or `trusted`) says the file is readable, else skipped.
 struct Document<'s> {
     sink: &'s mut dyn SnapshotSink,
     trusted: bool,
@@ -413,7 +402,11 @@ impl<'de> Visitor<'de> for Document<'_> {
                     })?;
                     probe.folders = Some(IgnoredAny);
                 }
-                "folders" => return Err(de::Error::custom(HEAD_AFTER_FOLDERS)),
+                "folders" => {
+                    map.next_value::<IgnoredAny>()?;
+                    probe.folders = Some(IgnoredAny);
+                    probe.skipped = true;
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

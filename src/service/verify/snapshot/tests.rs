@@ -1,6 +1,7 @@
 use super::*;
 use crate::model::{FolderMessages, SpecialUse};
 use crate::service::verify::gather::Whole;
+use serde::Deserialize;
 
 fn mailbox() -> Vec<FolderMessages> {
     let message = |uid: u32, id: Option<&str>| MessageInfo {
